@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { MailModule } from './infrastructure/mail/mail.module.js';
+import { QueueModule } from './infrastructure/queue/queue.module.js';
+import { StorageModule } from './infrastructure/storage/storage.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { JobsModule } from './modules/jobs/jobs.module.js';
+import { SetupModule } from './modules/setup/setup.module.js';
+import { UsersModule } from './modules/users/users.module.js';
+
+export type ProcessRole = 'api' | 'worker';
+
+/**
+ * The same modules serve the API (main.ts) and the worker (worker.ts): the worker is an application
+ * context without HTTP that consumes jobs; the API migrates, runs first-start setup and serves HTTP.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, role: ProcessRole, extra: DynamicModule['imports'] = []): DynamicModule {
+    const runJobs = role === 'worker' || config.queue.apiRunsJobs;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ migrate: role === 'api' }),
+        StorageModule,
+        MailModule,
+        QueueModule,
+        AuditModule,
+        JobsModule.forRoot(runJobs),
+        SetupModule.forRoot(role === 'api'),
+        UsersModule,
+        AuthModule,
+        HealthModule,
+        ...extra,
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { Logger, type DynamicModule, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { toErrorResponse } from './common/errors/error-body.js';
+import { createValidationPipe } from './common/validation.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
+  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+}
+
+/** Builds the HTTP application (not yet listening). Tests call this too, with their own config. */
+export async function createApp(config: AppConfig, extra: DynamicModule['imports'] = []): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, 'api', extra), {
+    bodyParser: false,
+    logger: logLevels(config.logLevel),
+  });
+  const logger = new Logger('HTTP');
+  app.disable('x-powered-by');
+  // Body parsers with the configured limit; their errors (bad JSON, too large) happen before Nest routes
+  // the request, so they are answered here in the same error shape.
+  const parsers = [express.json({ limit: config.bodyLimit }), express.urlencoded({ extended: false, limit: config.bodyLimit })];
+  for (const parser of parsers) app.use(withErrorShape(parser, logger));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(createValidationPipe());
+
+  const doc = new DocumentBuilder()
+    .setTitle('Tenderdesk API')
+    .setDescription(
+      'Records and signed documents for the sales back office. Send `Authorization: Bearer <token>`. ' +
+        'Every error is `{ "error": { "code", "message", "details" } }`.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+function withErrorShape(parser: RequestHandler, logger: Logger): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    parser(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const { status, body } = toErrorResponse(err, logger);
+      res.status(status).json(body);
+    });
+  };
+}

@@ -1,0 +1,33 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * The one error type the service throws on purpose. `code` is stable (clients branch on it);
+ * `message` is for people; `details` carries the specifics (fields, amounts, ids).
+ */
+export class AppException extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppException';
+  }
+
+  static badRequest(code: string, message: string, details?: Record<string, unknown>): AppException {
+    return new AppException(HttpStatus.BAD_REQUEST, code, message, details);
+  }
+  static notFound(code: string, message: string, details?: Record<string, unknown>): AppException {
+    return new AppException(HttpStatus.NOT_FOUND, code, message, details);
+  }
+  static conflict(code: string, message: string, details?: Record<string, unknown>): AppException {
+    return new AppException(HttpStatus.CONFLICT, code, message, details);
+  }
+  static unprocessable(code: string, message: string, details?: Record<string, unknown>): AppException {
+    return new AppException(HttpStatus.UNPROCESSABLE_ENTITY, code, message, details);
+  }
+  static forbidden(code: string, message: string, details?: Record<string, unknown>): AppException {
+    return new AppException(HttpStatus.FORBIDDEN, code, message, details);
+  }
+}

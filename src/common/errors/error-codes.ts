@@ -1,0 +1,42 @@
+/** Codes shared by every module. Feature modules add their own next to their rules (e.g. QUALIFICATION_EXPIRED). */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  MALFORMED_JSON: 'MALFORMED_JSON',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  INVALID_ID: 'INVALID_ID',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+
+/** The code for an HttpException nobody gave one (framework-raised errors). */
+export function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return ErrorCode.VALIDATION_FAILED;
+    case 401:
+      return ErrorCode.UNAUTHENTICATED;
+    case 403:
+      return ErrorCode.FORBIDDEN;
+    case 404:
+      return ErrorCode.NOT_FOUND;
+    case 409:
+      return ErrorCode.CONFLICT;
+    case 413:
+      return ErrorCode.PAYLOAD_TOO_LARGE;
+    case 415:
+      return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+    case 429:
+      return ErrorCode.TOO_MANY_REQUESTS;
+    case 503:
+      return ErrorCode.SERVICE_UNAVAILABLE;
+    default:
+      return status >= 500 ? ErrorCode.INTERNAL_ERROR : `HTTP_${status}`;
+  }
+}

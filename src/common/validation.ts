@@ -1,0 +1,43 @@
+import { ParseUUIDPipe, Param, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { AppException } from './errors/app-exception.js';
+import { ErrorCode } from './errors/error-codes.js';
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** Flattens class-validator's tree into `[{ field: 'lines[0].qty', messages: [...] }]`. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
+  });
+}
+
+/** DTO validation for every request: unknown fields are refused, the error names each field. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const fields = flattenValidationErrors(errors);
+      return AppException.badRequest(
+        ErrorCode.VALIDATION_FAILED,
+        `Invalid request: ${fields.map((f) => f.field).join(', ')}`,
+        { fields },
+      );
+    },
+  });
+}
+
+/** A UUID route parameter; anything else is a 400 INVALID_ID (not a database error). */
+export const IdParam = (name = 'id') =>
+  Param(
+    name,
+    new ParseUUIDPipe({
+      exceptionFactory: () => AppException.badRequest(ErrorCode.INVALID_ID, `Parameter "${name}" must be a UUID`, { param: name }),
+    }),
+  );

@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import { crossFieldProblems, envSchema, type Env } from './config.schema.js';
+
+export interface S3Config {
+  endPoint: string;
+  port: number;
+  useSSL: boolean;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+  pathStyle: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated configuration, injected wherever a setting is needed (provided by ConfigModule). */
+export class AppConfig {
+  readonly env: Env['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly bodyLimit: string;
+  readonly publicUrl: string;
+  readonly storageDir: string;
+  readonly database:
+    | { kind: 'postgres'; url: string; poolSize: number }
+    | { kind: 'embedded'; dataDir: string };
+  readonly storage: { kind: 's3'; s3: S3Config } | { kind: 'filesystem'; root: string };
+  readonly mail: { from: string } & ({ kind: 'smtp'; url: string } | { kind: 'outbox'; dir: string });
+  readonly queue: { driver: 'pgboss' | 'inline'; apiRunsJobs: boolean };
+  readonly adminToken: string | undefined;
+  readonly demoData: boolean;
+  readonly chromiumPath: string;
+
+  constructor(env: Env) {
+    this.env = env.NODE_ENV;
+    this.host = env.HOST;
+    this.port = env.PORT;
+    this.logLevel = env.LOG_LEVEL;
+    this.bodyLimit = env.BODY_LIMIT;
+    this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    this.storageDir = resolve(env.STORAGE_DIR);
+    this.database = env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'embedded', dataDir: resolve(this.storageDir, 'db') };
+    if (env.S3_ENDPOINT) {
+      const url = new URL(env.S3_ENDPOINT);
+      const useSSL = url.protocol === 'https:';
+      this.storage = {
+        kind: 's3',
+        s3: {
+          endPoint: url.hostname,
+          port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+          useSSL,
+          accessKey: env.S3_ACCESS_KEY!,
+          secretKey: env.S3_SECRET_KEY!,
+          bucket: env.S3_BUCKET!,
+          region: env.S3_REGION,
+          pathStyle: env.S3_PATH_STYLE,
+        },
+      };
+    } else {
+      this.storage = { kind: 'filesystem', root: resolve(this.storageDir, 'objects') };
+    }
+    this.mail = env.SMTP_URL
+      ? { kind: 'smtp', url: env.SMTP_URL, from: env.MAIL_FROM }
+      : { kind: 'outbox', dir: resolve(this.storageDir, 'outbox'), from: env.MAIL_FROM };
+    this.queue = {
+      driver: env.QUEUE_DRIVER ?? (env.DATABASE_URL ? 'pgboss' : 'inline'),
+      apiRunsJobs: env.API_RUNS_JOBS,
+    };
+    this.adminToken = env.ADMIN_TOKEN;
+    this.demoData = env.DEMO_DATA;
+    this.chromiumPath = env.CHROMIUM_PATH;
+  }
+}
+
+/** Validates the environment once; throws ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), message: i.message }))),
+    ...crossFieldProblems(source),
+  ];
+  if (problems.length || !parsed.success) {
+    // One line per variable, however many of its rules it broke.
+    const byVariable = new Map<string, string[]>();
+    for (const p of problems) byVariable.set(p.variable, [...(byVariable.get(p.variable) ?? []), p.message]);
+    throw new ConfigError([...byVariable].map(([variable, messages]) => ({ variable, message: [...new Set(messages)].join('; ') })));
+  }
+  return new AppConfig(parsed.data);
+}

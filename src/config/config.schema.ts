@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+// Every setting the service reads. Validated once at start-up (loadConfig); nothing else reads process.env.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const opt = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+
+const postgresUrl = z
+  .string()
+  .url({ message: 'must be a URL such as postgres://user@127.0.0.1:5432/db' })
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'must start with postgres:// or postgresql://' });
+
+const httpUrl = z
+  .string()
+  .url({ message: 'must be a URL such as http://127.0.0.1:9000' })
+  .refine((v) => /^https?:\/\//.test(v), { message: 'must start with http:// or https://' });
+
+const smtpUrl = z
+  .string()
+  .url({ message: 'must be a URL such as smtp://user:pass@127.0.0.1:1025' })
+  .refine((v) => /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' });
+
+const byteSize = z
+  .string()
+  .regex(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' });
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
+    PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log')),
+    BODY_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('1mb')),
+    PUBLIC_URL: opt(httpUrl),
+
+    // Database: DATABASE_URL set -> PostgreSQL through pg; unset -> embedded PostgreSQL (PGlite) under STORAGE_DIR.
+    DATABASE_URL: opt(postgresUrl),
+    DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+    STORAGE_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).default('storage')),
+
+    // Object storage: S3_ENDPOINT set -> S3 driver (minio client); unset -> filesystem under STORAGE_DIR/objects.
+    S3_ENDPOINT: opt(httpUrl),
+    S3_ACCESS_KEY: opt(z.string().min(1)),
+    S3_SECRET_KEY: opt(z.string().min(1)),
+    S3_BUCKET: opt(
+      z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' }),
+    ),
+    S3_REGION: z.preprocess(emptyAsUndefined, z.string().min(1).default('us-east-1')),
+    S3_PATH_STYLE: z.preprocess(emptyAsUndefined, bool.default(true)),
+
+    // Mail: SMTP_URL set -> SMTP through nodemailer; unset -> .eml files in STORAGE_DIR/outbox.
+    SMTP_URL: opt(smtpUrl),
+    MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).default('Tenderdesk <tenderdesk@localhost>')),
+
+    // Jobs: engine-backed (pg-boss) on PostgreSQL, in-process on the embedded database.
+    QUEUE_DRIVER: opt(z.enum(['pgboss', 'inline'])),
+    API_RUNS_JOBS: z.preprocess(emptyAsUndefined, bool.default(true)),
+
+    // Auth: the first admin's token; when unset one is generated on first start and printed once.
+    ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
+
+    DEMO_DATA: z.preprocess(emptyAsUndefined, bool.default(true)),
+    CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
+  });
+
+/**
+ * Rules between variables. Checked on the raw values, apart from the schema, so that they are reported
+ * together with every other bad variable (zod skips refinements when a field already failed).
+ */
+export function crossFieldProblems(env: Record<string, string | undefined>): { variable: string; message: string }[] {
+  const set = (k: string) => env[k] !== undefined && env[k] !== '';
+  const problems: { variable: string; message: string }[] = [];
+  if (set('S3_ENDPOINT')) {
+    for (const key of ['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET']) {
+      if (!set(key)) problems.push({ variable: key, message: 'is required when S3_ENDPOINT is set' });
+    }
+  }
+  if (env.QUEUE_DRIVER === 'pgboss' && !set('DATABASE_URL')) {
+    problems.push({ variable: 'QUEUE_DRIVER', message: 'pgboss needs DATABASE_URL (a PostgreSQL server)' });
+  }
+  return problems;
+}
+
+export type Env = z.infer<typeof envSchema>;

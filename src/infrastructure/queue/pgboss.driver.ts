@@ -1,0 +1,356 @@
+import { Logger } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { AppConfig } from '../../config/app-config.js';
+import { settledWithin, startAttempt, type Attempt, type AttemptOutcome } from './attempt.js';
+import {
+  DEFAULT_STOP_TIMEOUT_MS,
+  JobQueue,
+  assertConcurrency,
+  resolveSendOptions,
+  type JobHandler,
+  type JobSnapshot,
+  type JobState,
+  type SendOptions,
+  type StopOptions,
+  type WorkOptions,
+} from './job-queue.js';
+
+export interface PgBossTuning {
+  /** How often an idle consumer asks for jobs (default 1 s). Local sends wake it at once. */
+  pollingIntervalSeconds?: number;
+  /**
+   * How often expired leases are looked for (default 30 s; pg-boss's own default is 120 s).
+   * A job whose process died comes back after its lease plus up to this interval.
+   */
+  maintenanceIntervalSeconds?: number;
+  stopTimeoutMs?: number;
+}
+
+const SCHEMA = 'pgboss';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const STATES: Record<PgBoss.JobWithMetadata['state'], JobState> = {
+  created: 'queued',
+  retry: 'retry',
+  active: 'active',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/**
+ * pg-boss 10 on the configured PostgreSQL, schema `pgboss`. Jobs are rows, so they survive restarts;
+ * a job whose process died is failed by pg-boss's maintenance once its lease (expire_in) is over,
+ * and then retried like any failed attempt.
+ *
+ * Consumers are our own fetch loop rather than pg-boss's work(): 10.4's work() handles a batch as
+ * one unit (completes or fails all its jobs together), has no per-process concurrency, and its
+ * stop() fails running jobs instead of leaving them to the lease.
+ */
+export class PgBossJobQueue extends JobQueue {
+  readonly kind = 'pgboss' as const;
+
+  private readonly logger = new Logger('PgBossJobQueue');
+  private readonly boss: PgBoss;
+  private readonly pollingMs: number;
+  private readonly stopTimeoutMs: number;
+  private state: 'idle' | 'started' | 'stopping' | 'stopped' = 'idle';
+  /** createQueue() once per name and process; pg-boss 10 refuses jobs for unknown queues. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly consumers = new Map<string, Consumer>();
+
+  constructor(config: AppConfig, tuning: PgBossTuning = {}) {
+    super();
+    if (config.database.kind !== 'postgres') {
+      throw new Error('the pgboss queue driver needs DATABASE_URL (a PostgreSQL server)');
+    }
+    this.pollingMs = (tuning.pollingIntervalSeconds ?? 1) * 1000;
+    this.stopTimeoutMs = tuning.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    this.boss = new PgBoss({
+      connectionString: config.database.url,
+      schema: SCHEMA,
+      max: config.database.poolSize,
+      application_name: 'tenderdesk-queue',
+      // No cron schedules here: this spares a polling worker and a clock-skew timer.
+      schedule: false,
+      supervise: true,
+      maintenanceIntervalSeconds: tuning.maintenanceIntervalSeconds ?? 30,
+    });
+    // Without a listener an 'error' event would throw and end the process.
+    this.boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`, error.stack));
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`PgBossJobQueue cannot start: it is ${this.state}`);
+    await this.boss.start();
+    await this.ensureSingletonIndex();
+    this.state = 'started';
+  }
+
+  async stop(options: StopOptions = {}): Promise<void> {
+    if (this.state !== 'started') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    const consumers = [...this.consumers.values()];
+    await Promise.all(consumers.map((c) => c.stopFetching()));
+
+    const timeoutMs = options.timeoutMs ?? this.stopTimeoutMs;
+    const allFinished = await settledWithin(
+      consumers.flatMap((c) => c.running()),
+      timeoutMs,
+    );
+    if (!allFinished) {
+      // Their jobs stay active in the database; the lease brings them back (possibly elsewhere).
+      const count = consumers.reduce((n, c) => n + c.running().length, 0);
+      this.logger.warn(`stopped with ${count} handler(s) still running; their jobs return when the lease ends`);
+      for (const consumer of consumers) consumer.abandon();
+    }
+    // graceful: false, because no pg-boss worker of ours can be busy (we never call boss.work()).
+    await this.boss.stop({ graceful: false, close: true });
+    this.state = 'stopped';
+  }
+
+  async send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string> {
+    this.assertStarted();
+    const resolved = resolveSendOptions(options);
+    await this.ensureQueue(name);
+    const jobOptions: PgBoss.SendOptions = {
+      retryLimit: resolved.retryLimit,
+      retryDelay: resolved.retryDelaySeconds,
+      retryBackoff: resolved.retryBackoff,
+      expireInSeconds: resolved.expireInSeconds,
+      singletonKey: resolved.singletonKey,
+    };
+    // A conflict on the singleton index makes pg-boss return null; then the holder's id is the
+    // answer. If the holder finished in between, there is no conflict any more: insert again.
+    for (let round = 0; round < 3; round++) {
+      const id = await this.boss.send(name, data, jobOptions);
+      if (id) {
+        this.consumers.get(name)?.wake();
+        return id;
+      }
+      if (resolved.singletonKey === undefined) break;
+      const holder = await this.findSingletonHolder(name, resolved.singletonKey);
+      if (holder) return holder;
+    }
+    throw new Error(`pg-boss created no job in queue ${name}`);
+  }
+
+  async work<T>(name: string, options: WorkOptions, handler: JobHandler<T>): Promise<void> {
+    this.assertStarted();
+    assertConcurrency(options.concurrency);
+    if (this.consumers.has(name)) throw new Error(`queue ${name} already has a consumer in this process`);
+    await this.ensureQueue(name);
+    const consumer = new Consumer(
+      this.boss,
+      this.logger,
+      name,
+      options.concurrency,
+      handler as JobHandler<unknown>,
+      this.pollingMs,
+    );
+    this.consumers.set(name, consumer);
+    consumer.start();
+  }
+
+  async getJob(name: string, id: string): Promise<JobSnapshot | null> {
+    this.assertStarted();
+    // The id column is a uuid: anything else cannot exist, and would make PostgreSQL raise.
+    if (!UUID.test(id)) return null;
+    // includeArchive: pg-boss moves finished jobs to its archive table after 12 hours.
+    const job = await this.boss.getJobById<unknown>(name, id, { includeArchive: true });
+    if (!job) return null;
+    const state = STATES[job.state];
+    const output = job.output as Record<string, unknown> | null;
+    return {
+      id: job.id,
+      name: job.name,
+      state,
+      data: job.data,
+      output: state === 'completed' ? output?.value : undefined,
+      error: state === 'retry' || state === 'failed' ? failureMessage(output) : undefined,
+      retryCount: job.retryCount,
+      createdAt: job.createdOn,
+      startedAt: job.startedOn ?? undefined,
+      completedAt: job.completedOn ?? undefined,
+    };
+  }
+
+  private assertStarted(): void {
+    if (this.state !== 'started') throw new Error(`PgBossJobQueue is ${this.state}`);
+  }
+
+  private ensureQueue(name: string): Promise<void> {
+    let created = this.queues.get(name);
+    if (!created) {
+      created = this.createQueue(name);
+      this.queues.set(name, created);
+      // Forget a failure so that the next call tries again.
+      created.catch(() => this.queues.delete(name));
+    }
+    return created;
+  }
+
+  private async createQueue(name: string): Promise<void> {
+    try {
+      await this.boss.createQueue(name, { name, policy: 'standard' });
+    } catch (error) {
+      // Two processes creating the same queue at once can race on its partition table.
+      if (await this.boss.getQueue(name)) return;
+      throw error;
+    }
+  }
+
+  /**
+   * pg-boss 10.4's policies do not give "one queued-or-active job per key" (standard ignores the
+   * key; short allows one queued beside an active one; singleton one active beside queued ones;
+   * stately one per state). A partial unique index on the parent job table does, for every queue
+   * partition, present and future; pg-boss's INSERT ... ON CONFLICT DO NOTHING then creates nothing.
+   */
+  private async ensureSingletonIndex(): Promise<void> {
+    await this.boss.getDb().executeSql(
+      `DO $$
+      BEGIN
+        -- Serialises concurrent starts: CREATE INDEX IF NOT EXISTS is not safe against itself.
+        PERFORM pg_advisory_xact_lock(hashtext('tenderdesk.${SCHEMA}.job_singleton'));
+        CREATE UNIQUE INDEX IF NOT EXISTS tenderdesk_job_singleton ON ${SCHEMA}.job (name, singleton_key)
+          WHERE singleton_key IS NOT NULL AND state IN ('created', 'retry', 'active');
+      END
+      $$`,
+      [],
+    );
+  }
+
+  private async findSingletonHolder(name: string, key: string): Promise<string | undefined> {
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT id FROM ${SCHEMA}.job
+       WHERE name = $1 AND singleton_key = $2 AND state IN ('created', 'retry', 'active')`,
+      [name, key],
+    );
+    return (rows[0] as { id: string } | undefined)?.id;
+  }
+}
+
+/** pg-boss stores the fail() payload as output; its own failures use other shapes. */
+function failureMessage(output: Record<string, unknown> | null): string | undefined {
+  if (!output) return undefined;
+  if (typeof output.message === 'string') return output.message; // ours: { message }
+  const value = output.value as unknown;
+  if (typeof value === 'string') return value; // 'pg-boss shut down while active'
+  if (value && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') {
+    return (value as { message: string }).message; // lease expired in maintenance
+  }
+  return JSON.stringify(output);
+}
+
+/** One queue's consumer in this process: a fetch loop that keeps up to `concurrency` handlers busy. */
+class Consumer {
+  private readonly attempts = new Map<Attempt, Promise<void>>();
+  private fetching = true;
+  private loop: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | undefined;
+  private wakePending = false;
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly logger: Logger,
+    private readonly name: string,
+    private readonly concurrency: number,
+    private readonly handler: JobHandler<unknown>,
+    private readonly pollingMs: number,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Fetch now instead of at the next poll (a slot freed up, or a job was sent from here). */
+  wake(): void {
+    this.wakePending = true;
+    this.wakeUp?.();
+  }
+
+  async stopFetching(): Promise<void> {
+    this.fetching = false;
+    this.wake();
+    await this.loop;
+  }
+
+  running(): Promise<void>[] {
+    return [...this.attempts.values()];
+  }
+
+  abandon(): void {
+    for (const attempt of this.attempts.keys()) attempt.abandon();
+  }
+
+  private async run(): Promise<void> {
+    while (this.fetching) {
+      this.wakePending = false;
+      const free = this.concurrency - this.attempts.size;
+      if (free > 0) {
+        try {
+          const jobs = await this.boss.fetch<unknown>(this.name, { batchSize: free, includeMetadata: true });
+          // Jobs fetched while stop() began are active in the database now: run them, stop() waits.
+          for (const job of jobs) this.runJob(job);
+        } catch (error) {
+          this.logger.error(`fetch from ${this.name} failed: ${(error as Error).message}`);
+        }
+      }
+      await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    if (this.wakePending || !this.fetching) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wakeUp?.(), this.pollingMs);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private runJob(job: PgBoss.JobWithMetadata<unknown>): void {
+    // Give up a little before the database's deadline, so that our fail() lands while the job is
+    // still ours: pg-boss matches complete/fail by id only, and once maintenance has expired the
+    // lease another process may already be running the retry.
+    const seconds = Number(job.expireInSeconds); // EXTRACT(epoch ...) arrives as a numeric string
+    const ms = seconds * 1000 - Math.min(1000, seconds * 100);
+    const attempt = startAttempt(
+      this.handler,
+      { id: job.id, name: job.name, data: job.data, retryCount: job.retryCount },
+      { ms, seconds },
+    );
+    const recorded = attempt.outcome
+      .then((outcome) => this.record(job.id, outcome))
+      .finally(() => {
+        this.attempts.delete(attempt);
+        this.wake();
+      });
+    this.attempts.set(attempt, recorded);
+  }
+
+  private async record(id: string, outcome: AttemptOutcome): Promise<void> {
+    try {
+      switch (outcome.kind) {
+        case 'completed':
+          // Wrapped, because pg-boss would wrap non-objects itself ({ value }) but not objects.
+          await this.boss.complete(this.name, id, { value: outcome.output });
+          break;
+        case 'failed':
+          await this.boss.fail(this.name, id, { message: outcome.error });
+          break;
+        case 'abandoned':
+          break;
+      }
+    } catch (error) {
+      // The job stays active; its lease will bring it back.
+      this.logger.error(`could not record ${outcome.kind} for job ${id} in ${this.name}: ${(error as Error).message}`);
+    }
+  }
+}

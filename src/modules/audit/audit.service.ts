@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { Page } from '../../common/pagination.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { AuditEntry } from './audit-entry.entity.js';
+import { AuditRepository, type AuditFilter } from './audit.repository.js';
+
+/** The system itself (first start, demo data, scheduled runs) when no user acted. */
+export const SYSTEM_ACTOR = { id: null, name: 'system' } as const;
+
+export interface AuditEvent {
+  actor: Pick<AuthUser, 'id' | 'name'> | typeof SYSTEM_ACTOR;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Appends to the audit log. Called inside the service's transaction (TransactionRunner), so the entry is
+ * written if and only if the change is.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly audit: AuditRepository) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    await this.audit.append({
+      actorId: event.actor.id,
+      actorName: event.actor.name,
+      action: event.action,
+      entityType: event.entityType,
+      entityId: event.entityId ?? null,
+      details: event.details ?? {},
+    });
+  }
+
+  async list(filter: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEntry>> {
+    const [items, total] = await this.audit.list(filter, page, pageSize);
+    return { items, total, page, pageSize };
+  }
+}

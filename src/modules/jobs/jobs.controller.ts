@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParam } from '../../common/validation.js';
+import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { JobsService } from './jobs.service.js';
+
+@ApiTags('jobs')
+@Controller('api/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Get(':id')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'Status, progress and result of a job (your own; managers see all)' })
+  get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
+    return this.jobs.get(user, id);
+  }
+}

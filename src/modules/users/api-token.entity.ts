@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from './user.entity.js';
+
+/** A bearer token. Only its SHA-256 is kept: a leaked table does not leak working tokens. */
+@Entity('api_tokens')
+export class ApiToken {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index()
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @ManyToOne(() => User, (u) => u.tokens, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @Column({ type: 'char', length: 64, unique: true })
+  tokenHash!: string;
+
+  /** The first characters, to tell tokens apart in lists without revealing them. */
+  @Column({ type: 'varchar', length: 12 })
+  prefix!: string;
+
+  @Column({ type: 'varchar', length: 100, default: '' })
+  label!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParam } from '../../common/validation.js';
+import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { CreateTokenDto } from './dto/create-token.dto.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { UpdateUserDto } from './dto/update-user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@Controller('api/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a user; the answer carries their API token, shown this once' })
+  @ApiCreatedResponse({ description: '{ id, name, roles, email, disabled, createdAt, token }' })
+  create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto) {
+    return this.users.create(actor, dto);
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'All users' })
+  list() {
+    return this.users.list();
+  }
+
+  @Get('me')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'Who the caller is' })
+  me(@CurrentUser() user: AuthUser) {
+    return this.users.get(user.id);
+  }
+
+  @Get(':id')
+  @Roles('admin')
+  get(@IdParam() id: string) {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change roles, email, or disable a user' })
+  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateUserDto) {
+    return this.users.update(actor, id, dto);
+  }
+
+  @Get(':id/tokens')
+  @Roles('admin')
+  @ApiOperation({ summary: "A user's tokens (prefixes only)" })
+  tokens(@IdParam() id: string) {
+    return this.users.tokens(id);
+  }
+
+  @Post(':id/tokens')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Issue another token for a user; shown this once' })
+  createToken(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: CreateTokenDto) {
+    return this.users.createToken(actor, id, dto.label ?? '');
+  }
+
+  @Delete(':id/tokens/:tokenId')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a token' })
+  revokeToken(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('tokenId') tokenId: string) {
+    return this.users.revokeToken(actor, id, tokenId);
+  }
+}

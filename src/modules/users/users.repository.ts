@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { BaseRepository } from '../../database/transaction.js';
+import { ApiToken } from './api-token.entity.js';
+import { User } from './user.entity.js';
+
+@Injectable()
+export class UsersRepository extends BaseRepository {
+  constructor(dataSource: DataSource) {
+    super(dataSource);
+  }
+
+  /** The active token with this hash, with its user; null when unknown or revoked. */
+  findActiveToken(tokenHash: string): Promise<ApiToken | null> {
+    return this.repo(ApiToken).findOne({ where: { tokenHash, revokedAt: IsNull() }, relations: { user: true } });
+  }
+
+  async touchToken(id: string, at: Date): Promise<void> {
+    await this.repo(ApiToken).update({ id }, { lastUsedAt: at });
+  }
+
+  count(): Promise<number> {
+    return this.repo(User).count();
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.repo(User).findOneBy({ id });
+  }
+
+  findByName(name: string): Promise<User | null> {
+    return this.repo(User).findOneBy({ name });
+  }
+
+  list(): Promise<User[]> {
+    return this.repo(User).find({ order: { createdAt: 'ASC' } });
+  }
+
+  createUser(data: Pick<User, 'name' | 'roles' | 'email'>): Promise<User> {
+    return this.repo(User).save(this.repo(User).create({ ...data, disabled: false }));
+  }
+
+  saveUser(user: User): Promise<User> {
+    return this.repo(User).save(user);
+  }
+
+  createToken(data: Pick<ApiToken, 'userId' | 'tokenHash' | 'prefix' | 'label'>): Promise<ApiToken> {
+    return this.repo(ApiToken).save(this.repo(ApiToken).create(data));
+  }
+
+  tokensOf(userId: string): Promise<ApiToken[]> {
+    return this.repo(ApiToken).find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  findToken(userId: string, id: string): Promise<ApiToken | null> {
+    return this.repo(ApiToken).findOneBy({ userId, id });
+  }
+
+  async revokeToken(id: string, at: Date): Promise<void> {
+    await this.repo(ApiToken).update({ id }, { revokedAt: at });
+  }
+
+  findTokenByHash(tokenHash: string): Promise<ApiToken | null> {
+    return this.repo(ApiToken).findOneBy({ tokenHash });
+  }
+
+  /** Serialises first-start setup across processes starting together (released at commit). */
+  async lockSetup(): Promise<void> {
+    await this.manager.query('SELECT pg_advisory_xact_lock(7251944)');
+  }
+}

@@ -1,0 +1,182 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
+import { AppException } from '../../common/errors/app-exception.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { generateToken, hashToken, tokenPrefix } from '../auth/token.js';
+import type { ApiToken } from './api-token.entity.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import type { User } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
+
+export interface UserView {
+  id: string;
+  name: string;
+  email: string | null;
+  roles: User['roles'];
+  disabled: boolean;
+  createdAt: Date;
+}
+export interface TokenView {
+  id: string;
+  prefix: string;
+  label: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const view = (u: User): UserView => ({
+  id: u.id,
+  name: u.name,
+  email: u.email,
+  roles: u.roles,
+  disabled: u.disabled,
+  createdAt: u.createdAt,
+});
+const tokenView = (t: ApiToken): TokenView => ({
+  id: t.id,
+  prefix: t.prefix,
+  label: t.label,
+  createdAt: t.createdAt,
+  lastUsedAt: t.lastUsedAt,
+  revokedAt: t.revokedAt,
+});
+
+// Recording every request's use would write on every read; once a minute is enough to see stale tokens.
+const TOUCH_INTERVAL_MS = 60_000;
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger('Users');
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async authenticate(token: string): Promise<AuthUser | null> {
+    if (token.length > 200) return null;
+    const found = await this.users.findActiveToken(hashToken(token));
+    if (!found?.user || found.user.disabled) return null;
+    const now = new Date();
+    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+      await this.users.touchToken(found.id, now);
+    }
+    return { id: found.user.id, name: found.user.name, roles: found.user.roles };
+  }
+
+  async create(actor: AuthUser, dto: CreateUserDto): Promise<UserView & { token: string }> {
+    return this.tx.run(async () => {
+      if (await this.users.findByName(dto.name)) {
+        throw AppException.conflict('USER_EXISTS', `A user named "${dto.name}" already exists`, { name: dto.name });
+      }
+      const user = await this.users.createUser({ name: dto.name, roles: dto.roles, email: dto.email ?? null });
+      const token = await this.issue(user.id, 'initial');
+      await this.audit.record({ actor, action: 'user.create', entityType: 'user', entityId: user.id, details: { name: user.name, roles: user.roles } });
+      return { ...view(user), token };
+    });
+  }
+
+  async get(id: string): Promise<UserView> {
+    return view(await this.mustFind(id));
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.users.list()).map(view);
+  }
+
+  async update(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
+    return this.tx.run(async () => {
+      const user = await this.mustFind(id);
+      if (actor.id === id && (dto.disabled === true || (dto.roles && !dto.roles.includes('admin')))) {
+        throw AppException.badRequest('CANNOT_DEMOTE_SELF', 'An admin cannot disable themselves or drop their own admin role');
+      }
+      const before = view(user);
+      if (dto.roles) user.roles = dto.roles;
+      if (dto.email !== undefined) user.email = dto.email;
+      if (dto.disabled !== undefined) user.disabled = dto.disabled;
+      const saved = await this.users.saveUser(user);
+      await this.audit.record({ actor, action: 'user.update', entityType: 'user', entityId: id, details: { before, after: view(saved) } });
+      return view(saved);
+    });
+  }
+
+  async tokens(id: string): Promise<TokenView[]> {
+    await this.mustFind(id);
+    return (await this.users.tokensOf(id)).map(tokenView);
+  }
+
+  async createToken(actor: AuthUser, userId: string, label: string): Promise<TokenView & { token: string }> {
+    return this.tx.run(async () => {
+      await this.mustFind(userId);
+      const token = generateToken();
+      const saved = await this.users.createToken({ userId, tokenHash: hashToken(token), prefix: tokenPrefix(token), label });
+      await this.audit.record({ actor, action: 'token.create', entityType: 'user', entityId: userId, details: { tokenId: saved.id, label } });
+      return { ...tokenView(saved), token };
+    });
+  }
+
+  async revokeToken(actor: AuthUser, userId: string, tokenId: string): Promise<TokenView> {
+    return this.tx.run(async () => {
+      const token = await this.users.findToken(userId, tokenId);
+      if (!token) throw AppException.notFound('TOKEN_NOT_FOUND', 'No such token for this user', { userId, tokenId });
+      if (!token.revokedAt) {
+        token.revokedAt = new Date();
+        await this.users.revokeToken(token.id, token.revokedAt);
+        await this.audit.record({ actor, action: 'token.revoke', entityType: 'user', entityId: userId, details: { tokenId } });
+      }
+      return tokenView(token);
+    });
+  }
+
+  /**
+   * First start: the first admin. With ADMIN_TOKEN set (automated deployments) that token is made to work
+   * for the admin on every start; otherwise a token is generated once and printed once.
+   * Returns true when this start created the first user (an empty database).
+   */
+  async ensureFirstAdmin(): Promise<boolean> {
+    return this.tx.run(async () => {
+      await this.users.lockSetup();
+      const empty = (await this.users.count()) === 0;
+      const fixed = this.config.adminToken;
+      let admin = await this.users.findByName('admin');
+      if (!admin && (empty || fixed)) {
+        admin = await this.users.createUser({ name: 'admin', roles: ['admin'], email: null });
+        await this.audit.record({ actor: SYSTEM_ACTOR, action: 'user.create', entityType: 'user', entityId: admin.id, details: { name: 'admin', roles: ['admin'], firstStart: true } });
+      }
+      if (!admin) return false;
+      if (fixed) {
+        const existing = await this.users.findTokenByHash(hashToken(fixed));
+        if (existing && existing.userId !== admin.id) {
+          throw new Error('ADMIN_TOKEN is already the token of another user; choose another value');
+        }
+        if (!existing) await this.issue(admin.id, 'ADMIN_TOKEN', fixed);
+      } else if (empty) {
+        const token = await this.issue(admin.id, 'first start');
+        // Printed once, on purpose to stdout: it is not stored anywhere in clear.
+        process.stdout.write(
+          `\n  First start: the admin's API token (shown once, keep it):\n\n    ${token}\n\n` +
+            `  Try: curl -H "Authorization: Bearer ${token}" ${this.config.publicUrl}/api/users/me\n\n`,
+        );
+        this.logger.log('created the first admin user and printed its token');
+      }
+      return empty;
+    });
+  }
+
+  private async issue(userId: string, label: string, token = generateToken()): Promise<string> {
+    await this.users.createToken({ userId, tokenHash: hashToken(token), prefix: tokenPrefix(token), label });
+    return token;
+  }
+
+  private async mustFind(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw AppException.notFound('USER_NOT_FOUND', 'No such user', { id });
+    return user;
+  }
+}

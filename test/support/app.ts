@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamicModule } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  db: TestDatabase;
+  storageDir: string;
+  adminToken: string;
+  http(): ReturnType<typeof request>;
+  /** A new user with these roles; returns their token. */
+  userWith(roles: string[], name?: string): Promise<{ id: string; token: string }>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+/** The real app on a fresh database of the real PostgreSQL server, with filesystem storage in a temp dir. */
+export async function startTestApp(label: string, env: Record<string, string> = {}, extra: DynamicModule['imports'] = []): Promise<TestApp> {
+  const db = await createTestDatabase(label);
+  const storageDir = await mkdtemp(join(tmpdir(), `td-${label}-`));
+  const adminToken = `test-admin-token-${label}-0123456789abcdef`;
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    STORAGE_DIR: storageDir,
+    ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: 'error',
+    DEMO_DATA: 'false',
+    ...env,
+  });
+  const app = await createApp(config, extra);
+  await app.init();
+  const http = () => request(app.getHttpServer());
+  return {
+    app,
+    db,
+    storageDir,
+    adminToken,
+    http,
+    async userWith(roles, name = `user${++seq}-${roles.join('-')}`) {
+      const res = await http().post('/api/users').auth(adminToken, { type: 'bearer' }).send({ name, roles });
+      if (res.status !== 201) throw new Error(`creating ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+      return { id: res.body.id as string, token: res.body.token as string };
+    },
+    async close() {
+      await app.close();
+      await db.drop();
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,5 +1,7 @@
 import { ParseUUIDPipe, Param, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { registerDecorator, type ValidationArguments } from 'class-validator';
 import { AppException } from './errors/app-exception.js';
+import { compare, isAmount } from './money.js';
 import { ErrorCode } from './errors/error-codes.js';
 
 export interface FieldError {
@@ -41,3 +43,22 @@ export const IdParam = (name = 'id') =>
       exceptionFactory: () => AppException.badRequest(ErrorCode.INVALID_ID, `Parameter "${name}" must be a UUID`, { param: name }),
     }),
   );
+
+/**
+ * A money field: a decimal string with at most two places ("1234.56"), never a JSON number (a float
+ * cannot keep 12345678901234.56). `min` refuses smaller values (e.g. '0' for "not negative").
+ */
+export function IsAmount(opts: { min?: string } = {}): PropertyDecorator {
+  return (target, propertyKey) =>
+    registerDecorator({
+      name: 'isAmount',
+      target: target.constructor,
+      propertyName: propertyKey as string,
+      validator: {
+        validate: (value: unknown) => isAmount(value) && (opts.min === undefined || compare(value, opts.min) >= 0),
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property} must be a decimal string with at most 2 places such as "1234.56"` +
+          (opts.min !== undefined ? `, not below ${opts.min}` : ''),
+      },
+    });
+}

@@ -1,6 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
 import { Foundation1795459358204 } from './1795459358204-Foundation.js';
 import { AuditLogAppendOnly1795459400000 } from './1795459400000-AuditLogAppendOnly.js';
+import { Documents1795460558337 } from './1795460558337-Documents.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795459358204, AuditLogAppendOnly1795459400000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  Foundation1795459358204,
+  AuditLogAppendOnly1795459400000,
+  Documents1795460558337,
+];

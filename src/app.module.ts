@@ -7,10 +7,18 @@ import { QueueModule } from './infrastructure/queue/queue.module.js';
 import { StorageModule } from './infrastructure/storage/storage.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { DocumentsModule } from './modules/documents/documents.module.js';
+import { RenderingModule } from './rendering/rendering.module.js';
+import { CompanyModule } from './modules/company/company.module.js';
+import { CustomersModule } from './modules/customers/customers.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
+import { ProductsModule } from './modules/products/products.module.js';
 import { SetupModule } from './modules/setup/setup.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { QualificationsModule } from './modules/qualifications/qualifications.module.js';
+import { PerformanceModule } from './modules/performance/performance.module.js';
+import { QuotationsModule } from './modules/quotations/quotations.module.js';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -32,10 +40,18 @@ export class AppModule {
         QueueModule,
         AuditModule,
         JobsModule.forRoot(runJobs),
+        RenderingModule,
+        DocumentsModule,
         SetupModule.forRoot(role === 'api'),
         UsersModule,
         AuthModule,
         HealthModule,
+        CompanyModule,
+        CustomersModule,
+        ProductsModule,
+        QualificationsModule,
+        PerformanceModule,
+        QuotationsModule,
         ...extra,
       ],
     };

@@ -28,6 +28,8 @@ export class AppConfig {
   readonly port: number;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly bodyLimit: string;
+  /** UPLOAD_LIMIT in bytes. */
+  readonly uploadLimitBytes: number;
   readonly publicUrl: string;
   readonly storageDir: string;
   readonly database:
@@ -39,6 +41,10 @@ export class AppConfig {
   readonly adminToken: string | undefined;
   readonly demoData: boolean;
   readonly chromiumPath: string;
+  /** PDF browser pool (RENDER_*). */
+  readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
+  /** PKCS#12 to sign with (unset -> development certificate) and the optional RFC 3161 timestamp authority. */
+  readonly signing: { p12Path: string | undefined; p12Password: string | undefined; tsaUrl: string | undefined };
 
   constructor(env: Env) {
     this.env = env.NODE_ENV;
@@ -46,6 +52,7 @@ export class AppConfig {
     this.port = env.PORT;
     this.logLevel = env.LOG_LEVEL;
     this.bodyLimit = env.BODY_LIMIT;
+    this.uploadLimitBytes = byteCount(env.UPLOAD_LIMIT);
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
     this.storageDir = resolve(env.STORAGE_DIR);
     this.database = env.DATABASE_URL
@@ -80,7 +87,24 @@ export class AppConfig {
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;
     this.chromiumPath = env.CHROMIUM_PATH;
+    this.render = {
+      concurrency: env.RENDER_CONCURRENCY,
+      queueLimit: env.RENDER_QUEUE_LIMIT,
+      timeoutMs: env.RENDER_TIMEOUT_MS,
+      recycleAfter: env.RENDER_RECYCLE_AFTER,
+    };
+    this.signing = {
+      p12Path: env.SIGNING_P12 === undefined ? undefined : resolve(env.SIGNING_P12),
+      p12Password: env.SIGNING_P12_PASSWORD,
+      tsaUrl: env.TSA_URL,
+    };
   }
+}
+
+/** '20mb' -> bytes (the schema has checked the shape). */
+function byteCount(size: string): number {
+  const [, n, unit] = /^(\d+)(b|kb|mb)$/i.exec(size)!;
+  return Number(n) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit.toLowerCase() as 'b' | 'kb' | 'mb'];
 }
 
 /** Validates the environment once; throws ConfigError listing every bad variable. */

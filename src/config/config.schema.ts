@@ -34,6 +34,8 @@ export const envSchema = z
     PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log')),
     BODY_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('1mb')),
+    // Largest uploaded file (scans, proofs, seals, import sheets); multer holds it in memory, never on disk.
+    UPLOAD_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('20mb')),
     PUBLIC_URL: opt(httpUrl),
 
     // Database: DATABASE_URL set -> PostgreSQL through pg; unset -> embedded PostgreSQL (PGlite) under STORAGE_DIR.
@@ -64,6 +66,18 @@ export const envSchema = z
 
     DEMO_DATA: z.preprocess(emptyAsUndefined, bool.default(true)),
     CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
+    // PDF browser pool: parallel renders (above 2 never helped on 2 cores), renders waiting before 429 RENDER_BUSY,
+    // per-render timeout, renders per browser before it is replaced.
+    RENDER_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(32).default(2)),
+    RENDER_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10000).default(50)),
+    RENDER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600000).default(30000)),
+    RENDER_RECYCLE_AFTER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(200)),
+
+    // Signing: SIGNING_P12 set -> the company's PKCS#12; unset -> a self-signed development certificate under STORAGE_DIR/signing.
+    SIGNING_P12: opt(z.string().min(1)),
+    SIGNING_P12_PASSWORD: opt(z.string()),
+    // RFC 3161 timestamp authority; unset -> signatures carry no timestamp.
+    TSA_URL: opt(httpUrl),
   });
 
 /**
@@ -77,6 +91,9 @@ export function crossFieldProblems(env: Record<string, string | undefined>): { v
     for (const key of ['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET']) {
       if (!set(key)) problems.push({ variable: key, message: 'is required when S3_ENDPOINT is set' });
     }
+  }
+  if (set('SIGNING_P12_PASSWORD') && !set('SIGNING_P12')) {
+    problems.push({ variable: 'SIGNING_P12_PASSWORD', message: 'is only used with SIGNING_P12' });
   }
   if (env.QUEUE_DRIVER === 'pgboss' && !set('DATABASE_URL')) {
     problems.push({ variable: 'QUEUE_DRIVER', message: 'pgboss needs DATABASE_URL (a PostgreSQL server)' });

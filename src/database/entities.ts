@@ -1,10 +1,19 @@
 import { AuditEntry } from '../modules/audit/audit-entry.entity.js';
+import { CompanyProfile } from '../modules/company/company-profile.entity.js';
+import { CompanySeal } from '../modules/company/company-seal.entity.js';
+import { CustomerContact } from '../modules/customers/customer-contact.entity.js';
+import { Customer } from '../modules/customers/customer.entity.js';
 import { DocumentFile } from '../modules/documents/document-file.entity.js';
 import { DocumentVersion } from '../modules/documents/document-version.entity.js';
 import { DocumentRecord } from '../modules/documents/document.entity.js';
 import { Job } from '../modules/jobs/job.entity.js';
+import { Product } from '../modules/products/product.entity.js';
 import { ApiToken } from '../modules/users/api-token.entity.js';
 import { User } from '../modules/users/user.entity.js';
+import { StoredFile } from '../modules/files/stored-file.entity.js';
+import { Qualification } from '../modules/qualifications/qualification.entity.js';
+import { PerformanceRecord } from '../modules/performance/performance-record.entity.js';
+import { QUOTATION_ENTITIES } from '../modules/quotations/quotation.entities.js';
 
 /** Every entity, listed (no globs: they are fragile under ESM and in bundles). */
 export const ENTITIES = [
@@ -15,4 +24,13 @@ export const ENTITIES = [
   DocumentRecord,
   DocumentVersion,
   DocumentFile,
+  CompanyProfile,
+  CompanySeal,
+  Customer,
+  CustomerContact,
+  Product,
+  StoredFile,
+  Qualification,
+  PerformanceRecord,
+  ...QUOTATION_ENTITIES,
 ];

@@ -2,10 +2,16 @@ import type { MigrationInterface } from 'typeorm';
 import { Foundation1795459358204 } from './1795459358204-Foundation.js';
 import { AuditLogAppendOnly1795459400000 } from './1795459400000-AuditLogAppendOnly.js';
 import { Documents1795460558337 } from './1795460558337-Documents.js';
+import { Company1795461220726 } from './1795461220726-Company.js';
+import { Qualifications1795461350796 } from './1795461350796-Qualifications.js';
+import { Quotations1795462749672 } from './1795462749672-Quotations.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Foundation1795459358204,
   AuditLogAppendOnly1795459400000,
   Documents1795460558337,
+  Company1795461220726,
+  Qualifications1795461350796,
+  Quotations1795462749672,
 ];

@@ -28,10 +28,6 @@ export class DocumentVersion {
   @Column({ type: 'boolean' })
   signed!: boolean;
 
-  /** Who the copy is for when a document has audience copies (finance / production); null otherwise. */
-  @Column({ type: 'varchar', length: 32, nullable: true })
-  audience!: string | null;
-
   @Column({ type: 'uuid', nullable: true })
   createdBy!: string | null;
 

@@ -1,9 +1,8 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { Database } from '../../database/database.js';
 import { ObjectStorage } from '../../infrastructure/storage/object-storage.js';
+import { BrowserPool } from '../../rendering/pdf/browser-pool.js';
 
 export interface CheckResult {
   status: 'ok' | 'error';
@@ -22,14 +21,15 @@ export class HealthService {
     private readonly database: Database,
     private readonly storage: ObjectStorage,
     private readonly config: AppConfig,
+    private readonly browser: BrowserPool,
   ) {}
 
   async check(): Promise<HealthReport> {
     const [database, storage, browser] = await Promise.all([
       probe(this.database.kind, () => this.database.ping()),
       probe(this.storage.kind, () => this.storage.ping()),
-      // Until the browser pool exists (rendering issue), the browser check is that Chromium is installed and runnable.
-      probe(this.config.chromiumPath, () => access(this.config.chromiumPath, constants.X_OK)),
+      // A browser of the pool answers, or one can be launched (and is then kept for the next render).
+      probe(this.config.chromiumPath, () => this.browser.ping()),
     ]);
     const checks = { database, storage, browser };
     return { status: Object.values(checks).every((c) => c.status === 'ok') ? 'ok' : 'error', checks };

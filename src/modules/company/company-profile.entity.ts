@@ -1,0 +1,65 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** A bank account printed on documents; the first one in the list is the one documents use by default. */
+export interface BankAccount {
+  bankName: string;
+  branch: string | null;
+  accountName: string;
+  accountNumber: string;
+}
+
+/** The installation's own company: the seller on every document. */
+@Entity('company_profile')
+export class CompanyProfile {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** One profile per installation: always true, and unique, so a second row cannot be inserted. */
+  @Column({ type: 'boolean', default: true, unique: true })
+  singleton!: boolean;
+
+  @Column({ type: 'varchar', length: 200 })
+  legalNameZh!: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  legalNameEn!: string | null;
+
+  /** 统一社会信用代码 (checked, see uscc.ts). */
+  @Column({ type: 'char', length: 18 })
+  creditCode!: string;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  addressZh!: string | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  addressEn!: string | null;
+
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  postalCode!: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  phone!: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  fax!: string | null;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email!: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  website!: string | null;
+
+  /** 法定代表人 */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  legalRepresentative!: string | null;
+
+  /** Values of the profile, never referenced on their own: jsonb rather than a table. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  bankAccounts!: BankAccount[];
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

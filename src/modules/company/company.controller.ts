@@ -1,0 +1,104 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseEnumPipe,
+  Patch,
+  Put,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppException } from '../../common/errors/app-exception.js';
+import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { SEAL_KINDS, type SealKind } from './company-seal.entity.js';
+import { CompanyService } from './company.service.js';
+import { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
+import { SealUploadInterceptor } from './seal-upload.interceptor.js';
+
+const WRITERS = ['backoffice'] as const;
+
+const SealKindParam = () =>
+  Param(
+    'kind',
+    new ParseEnumPipe(Object.fromEntries(SEAL_KINDS.map((k) => [k, k])), {
+      exceptionFactory: () =>
+        AppException.badRequest('INVALID_SEAL_KIND', `The seal kind must be one of: ${SEAL_KINDS.join(', ')}`, {
+          kinds: SEAL_KINDS,
+        }),
+    }),
+  );
+
+/** The uploaded file as multer hands it over (memory storage). */
+interface UploadedBytes {
+  buffer: Buffer;
+}
+
+@ApiTags('company')
+@Controller('api/company')
+export class CompanyController {
+  constructor(private readonly company: CompanyService) {}
+
+  @Get()
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'The company profile (one per installation), with which seal images are on file' })
+  get() {
+    return this.company.get();
+  }
+
+  @Put()
+  @Roles(...WRITERS)
+  @ApiOperation({
+    summary: 'Create the company profile, or replace all its fields (optional fields left out are cleared)',
+  })
+  put(@CurrentUser() actor: AuthUser, @Body() dto: CompanyProfileDto) {
+    return this.company.put(actor, dto);
+  }
+
+  @Patch()
+  @Roles(...WRITERS)
+  @ApiOperation({ summary: 'Change some fields of the company profile; bankAccounts, when given, replaces the list' })
+  patch(@CurrentUser() actor: AuthUser, @Body() dto: UpdateCompanyProfileDto) {
+    return this.company.patch(actor, dto);
+  }
+
+  @Put('seals/:kind')
+  @Roles(...WRITERS)
+  @UseInterceptors(SealUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+  })
+  @ApiOperation({
+    summary: 'Upload a seal image (company 公章, contract 合同章): a PNG with transparency, at most 2 MB',
+    description:
+      '422 SEAL_NOT_TRANSPARENT_PNG when the bytes are not a PNG with an alpha channel or tRNS chunk; 413 FILE_TOO_LARGE',
+  })
+  uploadSeal(
+    @CurrentUser() actor: AuthUser,
+    @SealKindParam() kind: SealKind,
+    @UploadedFile() file: UploadedBytes | undefined,
+  ) {
+    if (!file) throw AppException.badRequest('FILE_REQUIRED', 'Send the PNG as multipart field "file"');
+    return this.company.uploadSeal(actor, kind, file.buffer);
+  }
+
+  @Get('seals/:kind')
+  @Roles(ANY_ROLE)
+  @ApiProduces('image/png')
+  @ApiOperation({ summary: 'The seal image' })
+  async seal(@SealKindParam() kind: SealKind, @Res() res: Response): Promise<void> {
+    const seal = await this.company.seal(kind);
+    res.set({
+      'Content-Type': 'image/png',
+      'Content-Length': String(seal.bytes.length),
+      ETag: `"${seal.sha256}"`,
+      'Cache-Control': 'private, no-store',
+    });
+    res.end(seal.bytes);
+  }
+}

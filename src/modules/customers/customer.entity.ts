@@ -1,0 +1,62 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { User } from '../users/user.entity.js';
+import { CustomerContact } from './customer-contact.entity.js';
+
+/** A buyer (甲方): who quotations, contracts, deliveries and statements are for. */
+@Entity('customers')
+export class Customer {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  nameEn!: string | null;
+
+  /** 统一社会信用代码 (checked) or another tax number (taken as is). */
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  taxId!: string | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  address!: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  phone!: string | null;
+
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  salesOwnerId!: string | null;
+
+  // By name, without importing User at run time: loading user.entity.ts before api-token.entity.ts breaks
+  // their import cycle (a decorator would read ApiToken's `User` before it is defined).
+  @ManyToOne('User')
+  @JoinColumn({ name: 'sales_owner_id' })
+  salesOwner?: User | null;
+
+  @Column({ type: 'text', nullable: true })
+  notes!: string | null;
+
+  /** DELETE archives: quotations, contracts and statements keep pointing at the customer. */
+  @Column({ type: 'boolean', default: false })
+  archived!: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @OneToMany(() => CustomerContact, (c) => c.customer)
+  contacts?: CustomerContact[];
+}

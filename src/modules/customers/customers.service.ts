@@ -1,0 +1,252 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { AppException } from '../../common/errors/app-exception.js';
+import type { Page } from '../../common/pagination.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import { hasRole, type AuthUser } from '../auth/auth-user.js';
+import { looksLikeUscc } from '../company/uscc.js';
+import { DemoDataRegistry } from '../setup/demo-data.registry.js';
+import { UsersService } from '../users/users.service.js';
+import type { CustomerContact } from './customer-contact.entity.js';
+import type { Customer } from './customer.entity.js';
+import { CustomersRepository, type ContactData, type CustomerData } from './customers.repository.js';
+import { DEMO_CUSTOMERS } from './demo-data.js';
+import type { ContactDto, CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
+import type { CustomerQuery } from './dto/customer-query.dto.js';
+
+/** A signed-in user, or the system (demo data, imports), which is not bound by the sales-owner rule. */
+export type Actor = AuthUser | typeof SYSTEM_ACTOR;
+
+export interface ContactView {
+  id: string;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  email: string | null;
+  billing: boolean;
+}
+
+export interface CustomerView {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  taxId: string | null;
+  address: string | null;
+  phone: string | null;
+  salesOwner: { id: string; name: string } | null;
+  notes: string | null;
+  archived: boolean;
+  contacts: ContactView[];
+  /** The contact with billing: true (statements are mailed to them), or null. */
+  billingContact: ContactView | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const contactView = (c: CustomerContact): ContactView => ({
+  id: c.id,
+  name: c.name,
+  title: c.title,
+  phone: c.phone,
+  email: c.email,
+  billing: c.billing,
+});
+
+function view(c: Customer): CustomerView {
+  const contacts = (c.contacts ?? []).map(contactView);
+  return {
+    id: c.id,
+    name: c.name,
+    nameEn: c.nameEn,
+    taxId: c.taxId,
+    address: c.address,
+    phone: c.phone,
+    salesOwner: c.salesOwner ? { id: c.salesOwner.id, name: c.salesOwner.name } : null,
+    notes: c.notes,
+    archived: c.archived,
+    contacts,
+    billingContact: contacts.find((ct) => ct.billing) ?? null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/** What the audit log keeps of a customer: its fields, contacts by name. */
+function auditFields(c: CustomerView) {
+  const { createdAt: _c, updatedAt: _u, salesOwner, contacts, billingContact: _b, ...rest } = c;
+  return { ...rest, salesOwnerId: salesOwner?.id ?? null, contacts: contacts.map(({ id: _id, ...ct }) => ct) };
+}
+
+function contactData(list: ContactDto[]): ContactData[] {
+  if (list.filter((c) => c.billing === true).length > 1) {
+    throw AppException.badRequest('MULTIPLE_BILLING_CONTACTS', 'At most one contact can be the billing contact', {
+      billing: list.flatMap((c, i) => (c.billing ? [`contacts[${i}]`] : [])),
+    });
+  }
+  return list.map((c) => ({
+    name: c.name,
+    title: c.title ?? null,
+    phone: c.phone ?? null,
+    email: c.email ?? null,
+    billing: c.billing ?? false,
+  }));
+}
+
+/**
+ * Customers and their contacts. Everyone may read; admin and backoffice write any customer; a sales user
+ * writes only the customers they own (NOT_YOUR_CUSTOMER), and cannot give one away.
+ */
+@Injectable()
+export class CustomersService implements OnModuleInit {
+  constructor(
+    private readonly customers: CustomersRepository,
+    private readonly users: UsersService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly demo: DemoDataRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.demo.register({ name: 'customers', order: 20, load: () => this.loadDemo() });
+  }
+
+  async get(id: string): Promise<CustomerView> {
+    return view(await this.mustFind(id));
+  }
+
+  /** The customers with these ids that exist (archived ones included), by name. */
+  async findByIds(ids: string[]): Promise<CustomerView[]> {
+    return (await this.customers.findByIds([...new Set(ids)])).map(view);
+  }
+
+  async list(query: CustomerQuery): Promise<Page<CustomerView>> {
+    const { page, pageSize, ...filter } = query;
+    const [items, total] = await this.customers.list({ ...filter, q: filter.q?.trim() || undefined }, page, pageSize);
+    return { items: items.map(view), total, page, pageSize };
+  }
+
+  async create(actor: Actor, dto: CreateCustomerDto): Promise<CustomerView> {
+    return this.tx.run(async () => {
+      // A sales user's new customer is theirs unless they say otherwise (and they may not).
+      const salesOwnerId =
+        dto.salesOwnerId !== undefined ? dto.salesOwnerId : boundToOwnCustomers(actor) ? actor.id : null;
+      if (boundToOwnCustomers(actor) && salesOwnerId !== actor.id)
+        throw notYours('A sales user can only create customers they own', { salesOwnerId });
+      await this.checkOwner(salesOwnerId);
+      const contacts = contactData(dto.contacts ?? []);
+      const data: CustomerData = {
+        name: dto.name,
+        nameEn: dto.nameEn ?? null,
+        taxId: normaliseTaxId(dto.taxId),
+        address: dto.address ?? null,
+        phone: dto.phone ?? null,
+        salesOwnerId,
+        notes: dto.notes ?? null,
+        archived: false,
+      };
+      const created = await this.customers.create(data);
+      await this.customers.replaceContacts(created.id, contacts);
+      const saved = view(await this.mustFind(created.id));
+      await this.audit.record({
+        actor,
+        action: 'customer.create',
+        entityType: 'customer',
+        entityId: saved.id,
+        details: { after: auditFields(saved) },
+      });
+      return saved;
+    });
+  }
+
+  /** Changes the fields given; `contacts`, when given, replaces the whole list. */
+  async update(actor: Actor, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
+    return this.tx.run(async () => {
+      const customer = await this.mustFind(id);
+      if (boundToOwnCustomers(actor)) {
+        if (customer.salesOwnerId !== actor.id) throw notYours('This customer belongs to another sales owner', { id });
+        if (dto.salesOwnerId !== undefined && dto.salesOwnerId !== actor.id)
+          throw notYours('A sales user cannot hand a customer to another owner', { id });
+        if (dto.archived !== undefined)
+          throw AppException.forbidden('FORBIDDEN', 'Only admin and backoffice archive or restore customers', { id });
+      }
+      if (dto.salesOwnerId !== undefined && dto.salesOwnerId !== customer.salesOwnerId)
+        await this.checkOwner(dto.salesOwnerId);
+      const contacts = dto.contacts ? contactData(dto.contacts) : null;
+      const before = view(customer);
+      if (dto.name !== undefined) customer.name = dto.name;
+      if (dto.nameEn !== undefined) customer.nameEn = dto.nameEn;
+      if (dto.taxId !== undefined) customer.taxId = normaliseTaxId(dto.taxId);
+      if (dto.address !== undefined) customer.address = dto.address;
+      if (dto.phone !== undefined) customer.phone = dto.phone;
+      if (dto.salesOwnerId !== undefined) customer.salesOwnerId = dto.salesOwnerId;
+      if (dto.notes !== undefined) customer.notes = dto.notes;
+      if (dto.archived !== undefined) customer.archived = dto.archived;
+      await this.customers.save(customer);
+      if (contacts) await this.customers.replaceContacts(id, contacts);
+      const after = view(await this.mustFind(id));
+      await this.audit.record({
+        actor,
+        action: 'customer.update',
+        entityType: 'customer',
+        entityId: id,
+        details: { before: auditFields(before), after: auditFields(after) },
+      });
+      return after;
+    });
+  }
+
+  /** DELETE archives (see Customer.archived); archiving an archived customer changes nothing. */
+  async archive(actor: Actor, id: string): Promise<CustomerView> {
+    return this.tx.run(async () => {
+      const customer = await this.mustFind(id);
+      if (customer.archived) return view(customer);
+      customer.archived = true;
+      await this.customers.save(customer);
+      await this.audit.record({
+        actor,
+        action: 'customer.archive',
+        entityType: 'customer',
+        entityId: id,
+        details: { name: customer.name },
+      });
+      return view(await this.mustFind(id));
+    });
+  }
+
+  private async checkOwner(salesOwnerId: string | null): Promise<void> {
+    if (salesOwnerId === null) return;
+    try {
+      await this.users.get(salesOwnerId);
+    } catch (err) {
+      if (err instanceof AppException && err.code === 'USER_NOT_FOUND') {
+        throw AppException.unprocessable('SALES_OWNER_NOT_FOUND', 'salesOwnerId is not a user', { salesOwnerId });
+      }
+      throw err;
+    }
+  }
+
+  private async mustFind(id: string): Promise<Customer> {
+    const customer = await this.customers.findById(id);
+    if (!customer) throw AppException.notFound('CUSTOMER_NOT_FOUND', 'No such customer', { id });
+    return customer;
+  }
+
+  private async loadDemo(): Promise<void> {
+    for (const dto of DEMO_CUSTOMERS) await this.create(SYSTEM_ACTOR, dto);
+  }
+}
+
+/** A user writing as sales (not admin or backoffice): bound to the customers they own. */
+function boundToOwnCustomers(actor: Actor): actor is AuthUser {
+  return 'roles' in actor && !hasRole(actor, 'backoffice');
+}
+
+function notYours(message: string, details: Record<string, unknown>): AppException {
+  return AppException.forbidden('NOT_YOUR_CUSTOMER', message, details);
+}
+
+/** A USCC is kept in capitals, as printed on licences; other tax numbers as given. */
+function normaliseTaxId(taxId: string | null | undefined): string | null {
+  if (!taxId) return null;
+  return looksLikeUscc(taxId) ? taxId.toUpperCase() : taxId;
+}

@@ -1,0 +1,39 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../../common/pagination.js';
+
+export const CUSTOMER_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+const bool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+export class CustomerQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the name (Chinese or English) or tax id, any case' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ description: "A sales owner's user id" })
+  @IsOptional()
+  @IsUUID()
+  salesOwnerId?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'true: the archived customers instead' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  archived = false;
+
+  @ApiPropertyOptional({ enum: CUSTOMER_SORTS, default: 'name' })
+  @IsOptional()
+  @IsIn(CUSTOMER_SORTS)
+  sort: CustomerSort = 'name';
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order: 'asc' | 'desc' = 'asc';
+}

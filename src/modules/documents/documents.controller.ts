@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AppException } from '../../common/errors/app-exception.js';
+import { IdParam } from '../../common/validation.js';
+import { Public, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { DocumentsService } from './documents.service.js';
+import { CreateDocumentDto } from './dto/create-document.dto.js';
+import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
+
+// Documents carry prices: production users get their copies through the workflows that make price-free ones.
+const READERS = ['backoffice', 'sales', 'finance', 'engineering', 'manager'] as const;
+const VERIFY_LIMIT = 100 * 1024 * 1024;
+
+@ApiTags('documents')
+@Controller('api/documents')
+export class DocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Post()
+  @Roles('backoffice', 'sales', 'finance', 'manager')
+  @ApiOperation({ summary: 'Render any template with your data into a stored document (a job; `?wait=true` renders now)' })
+  @ApiAcceptedResponse({ description: 'the job: poll GET /api/jobs/{id}; its result holds documentId' })
+  @ApiCreatedResponse({ description: 'with ?wait=true: the document' })
+  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateDocumentDto, @Query() q: WaitQuery, @Res({ passthrough: true }) res: Response) {
+    const request = { template: dto.template, data: dto.data, formats: dto.formats, sign: dto.sign, locale: dto.locale, subject: dto.subject };
+    if (q.wait) {
+      res.status(201);
+      return this.documents.generate(user, request);
+    }
+    res.status(202);
+    return this.documents.enqueue(user, request);
+  }
+
+  @Post('verify')
+  @Public()
+  @HttpCode(200)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VERIFY_LIMIT, files: 1 } }))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiOperation({ summary: 'Is this PDF or bundle one of ours, unaltered? { valid, documentId, version, reason }' })
+  verify(@UploadedFile() file: Express.Multer.File | undefined) {
+    if (!file) throw AppException.badRequest('FILE_REQUIRED', 'Send the PDF or bundle as multipart field "file"');
+    return this.documents.verify(file.buffer);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Metadata of a document and all its versions' })
+  get(@IdParam() id: string) {
+    return this.documents.get(id);
+  }
+
+  @Get(':id/file')
+  @Roles(...READERS)
+  @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/zip')
+  @ApiOperation({ summary: 'Download a file of a version (default: the latest PDF)' })
+  async file(@IdParam() id: string, @Query() q: FileQuery, @Res() res: Response): Promise<void> {
+    const { file, bytes } = await this.documents.file(id, q.format, q.version);
+    res.set({
+      'Content-Type': file.contentType,
+      'Content-Length': String(bytes.length),
+      'Content-Disposition': `attachment; filename="${file.fileName}"`,
+      ETag: `"${file.sha256}"`,
+      'Cache-Control': 'private, no-store',
+    });
+    res.end(bytes);
+  }
+}

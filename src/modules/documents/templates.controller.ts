@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { RenderingService } from '../../rendering/rendering.service.js';
+import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
+import { ANY_ROLE, Public, Roles } from '../auth/auth.decorators.js';
+import { PreviewQuery } from './dto/document-query.dto.js';
+
+@ApiTags('documents')
+@Controller('api')
+export class TemplatesController {
+  constructor(private readonly rendering: RenderingService) {}
+
+  @Get('templates')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'The document templates and their versions (content hashes)' })
+  list() {
+    return this.rendering.templateTypes();
+  }
+
+  @Post('templates/:type/preview')
+  @HttpCode(200)
+  @Roles('backoffice', 'sales', 'finance', 'manager')
+  @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true }, description: "The template's data; none: its sample.json" })
+  @ApiProduces('application/pdf', 'text/html', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+  @ApiOperation({ summary: 'Render sample.json (or the posted data) without storing anything' })
+  async preview(@Param('type') type: string, @Query() q: PreviewQuery, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    const hasData = body !== null && typeof body === 'object' && Object.keys(body).length > 0;
+    const data = hasData ? body : this.rendering.sample(type);
+    const html = this.rendering.html(type, data, q.locale);
+    const bytes =
+      q.format === 'html'
+        ? Buffer.from(html.html, 'utf8')
+        : q.format === 'docx'
+          ? await this.rendering.renderDocx(html)
+          : await this.rendering.renderPdf(html, false);
+    res.set({ 'Content-Type': CONTENT_TYPES[q.format], 'Content-Length': String(bytes.length), 'X-Template-Version': html.version, 'Cache-Control': 'no-store' });
+    if (q.format === 'html') res.set('Content-Security-Policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:");
+    res.end(bytes);
+  }
+
+  @Get('signing/certificate')
+  @Public()
+  @ApiProduces('application/x-pem-file')
+  @ApiOperation({ summary: 'The certificate that signs PDFs and bundle manifests (PEM), for anyone to verify with' })
+  certificate(@Res() res: Response): void {
+    const info = this.rendering.signerInfo();
+    res.set({ 'Content-Type': 'application/x-pem-file', 'X-Signer-Subject': encodeURIComponent(info.subject), 'X-Development-Certificate': String(info.isDevelopment) });
+    res.end(this.rendering.certificatePem());
+  }
+}

@@ -1,0 +1,55 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { amountColumn, type Amount } from '../../common/money.js';
+
+/** Suggested industries; any other word is accepted too (a record's industry is free text). */
+export const INDUSTRIES = ['steel', 'petrochemical', 'power', 'water', 'mining', 'chemical', 'other'] as const;
+
+/** A performance record (业绩): a past contract cited as a reference in tenders. */
+@Entity('performance_records')
+export class PerformanceRecord {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 300 })
+  projectName!: string;
+
+  /** The customer (甲方) as named on the contract: free text, often not one of our customer records. */
+  @Column({ type: 'varchar', length: 300 })
+  customerName!: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: 64 })
+  industry!: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  productLine!: string | null;
+
+  @Column({ type: 'numeric', precision: 18, scale: 2, transformer: amountColumn })
+  contractAmount!: Amount;
+
+  /** ISO 4217. */
+  @Column({ type: 'char', length: 3, default: 'CNY' })
+  currency!: string;
+
+  @Column({ type: 'date' })
+  signedDate!: string;
+
+  /** Null while the project is not yet accepted. */
+  @Index()
+  @Column({ type: 'date', nullable: true })
+  completedDate!: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  location!: string | null;
+
+  /** Scope of supply (供货范围). */
+  @Column({ type: 'text', nullable: true })
+  scope!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

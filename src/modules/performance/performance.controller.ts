@@ -1,0 +1,143 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, type StreamableFile } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ImportQuery } from '../../common/tabular/tabular.dto.js';
+import { IdParam } from '../../common/validation.js';
+import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { sendExport, sendStoredFile } from '../files/file-download.js';
+import type { Upload } from '../files/files.service.js';
+import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
+import { CreatePerformanceRecordDto } from './dto/create-performance-record.dto.js';
+import { PerformanceExportQuery, PerformanceListQuery } from './dto/performance-query.dto.js';
+import { PROOF_KINDS, ProofUploadDto } from './dto/proof-upload.dto.js';
+import { UpdatePerformanceRecordDto } from './dto/update-performance-record.dto.js';
+import { PerformanceService } from './performance.service.js';
+
+const WRITE = ['admin', 'backoffice'] as const;
+
+/** Everyone reads performance records; production users get them without contractAmount (absent). */
+@ApiTags('performance')
+@Controller('api/performance')
+export class PerformanceController {
+  constructor(private readonly performance: PerformanceService) {}
+
+  @Post()
+  @Roles(...WRITE)
+  @ApiCreatedResponse({ description: 'The performance record' })
+  create(@CurrentUser() actor: AuthUser, @Body() dto: CreatePerformanceRecordDto) {
+    return this.performance.create(actor, dto);
+  }
+
+  @Get()
+  @Roles(ANY_ROLE)
+  @ApiOperation({
+    summary:
+      'Search performance records: text (Chinese too), industry, product line, amount range, completed within N years; sorted, paginated',
+    description: 'Production users get no contractAmount and may not filter or sort by amount (403 PRICES_HIDDEN).',
+  })
+  list(@CurrentUser() user: AuthUser, @Query() query: PerformanceListQuery) {
+    return this.performance.list(user, query);
+  }
+
+  @Get('export')
+  @Roles(ANY_ROLE)
+  @ApiOperation({
+    summary:
+      'The filtered list as CSV (UTF-8 with BOM) or XLSX, Chinese headers; no amount column for production users',
+  })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async export(
+    @CurrentUser() user: AuthUser,
+    @Query() query: PerformanceExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendExport(res, await this.performance.export(user, query, query.format));
+  }
+
+  @Post('import')
+  @Roles(...WRITE)
+  @HttpCode(200)
+  @FileUpload()
+  @ApiOperation({
+    summary:
+      'Import a CSV (UTF-8 or GBK) or XLSX sheet: every row valid -> all written; any bad row -> 422 and nothing written',
+  })
+  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiUnprocessableEntityResponse({
+    description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
+  })
+  import(@CurrentUser() actor: AuthUser, @UploadedBytes() upload: Upload | undefined, @Query() query: ImportQuery) {
+    return this.performance.import(actor, upload, query.dryRun);
+  }
+
+  @Get(':id')
+  @Roles(ANY_ROLE)
+  get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
+    return this.performance.get(user, id);
+  }
+
+  @Patch(':id')
+  @Roles(...WRITE)
+  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdatePerformanceRecordDto) {
+    return this.performance.update(actor, id, dto);
+  }
+
+  @Delete(':id')
+  @Roles(...WRITE)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete a performance record and its proofs' })
+  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
+    return this.performance.remove(actor, id);
+  }
+
+  @Post(':id/proofs')
+  @Roles(...WRITE)
+  @FileUpload({ kind: { type: 'string', enum: PROOF_KINDS } })
+  @ApiOperation({
+    summary:
+      'Attach a proof (PDF, JPEG or PNG by its bytes) of a kind: contract signature page, acceptance certificate, invoice, other',
+  })
+  addProof(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() body: ProofUploadDto,
+    @UploadedBytes() upload: Upload | undefined,
+  ) {
+    return this.performance.addProof(actor, id, body.kind, upload);
+  }
+
+  @Get(':id/proofs')
+  @Roles(ANY_ROLE)
+  @ApiOperation({
+    summary: "A record's proofs; production users see acceptance certificates only (the others may show the price)",
+  })
+  proofs(@CurrentUser() user: AuthUser, @IdParam() id: string) {
+    return this.performance.proofs(user, id);
+  }
+
+  @Get(':id/proofs/:fileId')
+  @Roles(ANY_ROLE)
+  async downloadProof(
+    @CurrentUser() user: AuthUser,
+    @IdParam() id: string,
+    @IdParam('fileId') fileId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendStoredFile(res, await this.performance.openProof(user, id, fileId));
+  }
+
+  @Delete(':id/proofs/:fileId')
+  @Roles(...WRITE)
+  @HttpCode(200)
+  removeProof(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('fileId') fileId: string) {
+    return this.performance.removeProof(actor, id, fileId);
+  }
+}

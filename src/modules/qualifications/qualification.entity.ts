@@ -1,0 +1,56 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const QUALIFICATION_TYPES = [
+  'business_licence',
+  'iso9001',
+  'iso14001',
+  'iso45001',
+  /** e.g. 辐射安全许可证 (radiation safety licence) for instruments with radioactive sources */
+  'industry_permit',
+  'product_certificate',
+  'credit_rating',
+  'other',
+] as const;
+export type QualificationType = (typeof QUALIFICATION_TYPES)[number];
+
+/** A qualification (资质) the company holds. Its status is derived from the dates, never stored. */
+@Entity('qualifications')
+export class Qualification {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: 32 })
+  type!: QualificationType;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  /** The certificate or licence number. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  number!: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  issuer!: string | null;
+
+  /** Grade or scope (等级/范围): "AAA", "甲级", "压力变送器的设计和生产". */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  grade!: string | null;
+
+  @Column({ type: 'date' })
+  validFrom!: string;
+
+  /** The last valid day, inclusive; null for a permanent one (长期, as many business licences are). */
+  @Index()
+  @Column({ type: 'date', nullable: true })
+  validTo!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  notes!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,138 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, type StreamableFile } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ImportQuery } from '../../common/tabular/tabular.dto.js';
+import { IdParam } from '../../common/validation.js';
+import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { sendExport, sendStoredFile } from '../files/file-download.js';
+import type { Upload } from '../files/files.service.js';
+import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
+import { CreateQualificationDto } from './dto/create-qualification.dto.js';
+import { ExpiringQuery, QualificationExportQuery, QualificationListQuery } from './dto/qualification-query.dto.js';
+import { UpdateQualificationDto } from './dto/update-qualification.dto.js';
+import { QualificationsService } from './qualifications.service.js';
+
+// Keeping the records is the back office's job; everyone may read them (they carry no prices).
+const WRITE = ['admin', 'backoffice'] as const;
+
+@ApiTags('qualifications')
+@Controller('api/qualifications')
+export class QualificationsController {
+  constructor(private readonly qualifications: QualificationsService) {}
+
+  @Post()
+  @Roles(...WRITE)
+  @ApiCreatedResponse({ description: 'The qualification with its derived status' })
+  create(@CurrentUser() actor: AuthUser, @Body() dto: CreateQualificationDto) {
+    return this.qualifications.create(actor, dto);
+  }
+
+  @Get()
+  @Roles(ANY_ROLE)
+  @ApiOperation({
+    summary: 'Qualifications, filtered; status derived on validOn / asOf / today',
+    description:
+      'status: not_yet_valid before validFrom; expired from validTo + 1; expiring when 0 <= validTo - day <= expiringWithinDays ' +
+      '(validTo is the last valid day, inclusive); valid otherwise. `validOn` keeps only those in force that day.',
+  })
+  list(@Query() query: QualificationListQuery) {
+    return this.qualifications.list(query);
+  }
+
+  @Get('expiring')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'The renewal list: expiring within `days` and already expired, soonest first' })
+  expiring(@Query() query: ExpiringQuery) {
+    return this.qualifications.expiring(query);
+  }
+
+  @Get('export')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'The filtered list as CSV (UTF-8 with BOM) or XLSX, Chinese headers' })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async export(
+    @CurrentUser() user: AuthUser,
+    @Query() query: QualificationExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendExport(res, await this.qualifications.export(user, query, query.format));
+  }
+
+  @Post('import')
+  @Roles(...WRITE)
+  @HttpCode(200)
+  @FileUpload()
+  @ApiOperation({
+    summary:
+      'Import a CSV (UTF-8 or GBK) or XLSX sheet: every row valid -> all written; any bad row -> 422 and nothing written',
+  })
+  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiUnprocessableEntityResponse({
+    description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
+  })
+  import(@CurrentUser() actor: AuthUser, @UploadedBytes() upload: Upload | undefined, @Query() query: ImportQuery) {
+    return this.qualifications.import(actor, upload, query.dryRun);
+  }
+
+  @Get(':id')
+  @Roles(ANY_ROLE)
+  get(@IdParam() id: string) {
+    return this.qualifications.get(id);
+  }
+
+  @Patch(':id')
+  @Roles(...WRITE)
+  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateQualificationDto) {
+    return this.qualifications.update(actor, id, dto);
+  }
+
+  @Delete(':id')
+  @Roles(...WRITE)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete a qualification and its scans' })
+  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
+    return this.qualifications.remove(actor, id);
+  }
+
+  @Post(':id/scans')
+  @Roles(...WRITE)
+  @FileUpload()
+  @ApiOperation({
+    summary: 'Attach a scanned copy: PDF, JPEG or PNG by its bytes (415 otherwise), at most UPLOAD_LIMIT (413)',
+  })
+  addScan(@CurrentUser() actor: AuthUser, @IdParam() id: string, @UploadedBytes() upload: Upload | undefined) {
+    return this.qualifications.addScan(actor, id, upload);
+  }
+
+  @Get(':id/scans')
+  @Roles(ANY_ROLE)
+  scans(@IdParam() id: string) {
+    return this.qualifications.scans(id);
+  }
+
+  @Get(':id/scans/:fileId')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'Download a scan (its own content type; the original file name in Content-Disposition)' })
+  async downloadScan(
+    @IdParam() id: string,
+    @IdParam('fileId') fileId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendStoredFile(res, await this.qualifications.openScan(id, fileId));
+  }
+
+  @Delete(':id/scans/:fileId')
+  @Roles(...WRITE)
+  @HttpCode(200)
+  removeScan(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('fileId') fileId: string) {
+    return this.qualifications.removeScan(actor, id, fileId);
+  }
+}

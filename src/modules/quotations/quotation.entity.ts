@@ -1,0 +1,55 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { Customer } from '../customers/customer.entity.js';
+import type { StoredStatus } from './quotation-status.js';
+
+/**
+ * A quotation (报价): its number, customer and status. What it offers lives in its revisions
+ * (QuotationRevision); `revision` is the current one, the others stay readable.
+ */
+@Entity('quotations')
+export class Quotation {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** Q{YYYY}-{SEQ:4}, gap-free per year (QuotationCounter). */
+  @Column({ type: 'varchar', length: 20, unique: true })
+  number!: string;
+
+  @Index()
+  @Column({ type: 'uuid' })
+  customerId!: string;
+
+  // By name, without importing Customer at run time (see Customer.salesOwner for why).
+  @ManyToOne('Customer')
+  @JoinColumn({ name: 'customer_id' })
+  customer?: Customer;
+
+  /** Never 'expired': that is derived from the current revision's validity date (quotation-status.ts). */
+  @Index()
+  @Column({ type: 'varchar', length: 16 })
+  status!: StoredStatus;
+
+  @Column({ type: 'integer' })
+  revision!: number;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  createdByName!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { DateOnly } from '../../common/tabular/date-only.js';
+import { BaseRepository } from '../../database/transaction.js';
+import type { QuotationSort } from './dto/quotation-query.dto.js';
+import { QuotationLine } from './quotation-line.entity.js';
+import { QuotationRevision } from './quotation-revision.entity.js';
+import { CLOSED_STATUSES, type QuotationStatus } from './quotation-status.js';
+import { Quotation } from './quotation.entity.js';
+
+export interface QuotationFilter {
+  q?: string;
+  customerId?: string;
+  status?: QuotationStatus;
+  sort: QuotationSort;
+  order: 'asc' | 'desc';
+  /** the day `expired` is judged on */
+  today: DateOnly;
+}
+
+export type QuotationData = Omit<Quotation, 'id' | 'createdAt' | 'updatedAt' | 'customer'>;
+export type RevisionData = Omit<QuotationRevision, 'id' | 'createdAt' | 'updatedAt' | 'quotation' | 'lines'>;
+export type LineData = Omit<QuotationLine, 'id' | 'revisionId' | 'revision' | 'product' | 'position'>;
+
+/** A quotation with its current revision (no lines), as listed. */
+export interface QuotationRow {
+  quotation: Quotation;
+  current: QuotationRevision;
+}
+
+const SORT_COLUMNS: Record<QuotationSort, string> = {
+  createdAt: 'q.created_at',
+  updatedAt: 'q.updated_at',
+  number: 'q.number',
+  validUntil: 'r.valid_until',
+};
+
+/** A search term for LIKE: % and _ match themselves. */
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
+
+@Injectable()
+export class QuotationsRepository extends BaseRepository {
+  constructor(dataSource: DataSource) {
+    super(dataSource);
+  }
+
+  /**
+   * The next number of the year. The upsert takes the counter row's lock (as SELECT … FOR UPDATE would) and
+   * holds it until the surrounding transaction ends: concurrent creations queue here, and a creation that
+   * rolls back takes its increment with it, so the numbers have no gaps.
+   */
+  async nextSequence(year: number): Promise<number> {
+    const rows = (await this.manager.query(
+      `INSERT INTO quotation_counters (year, last) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last = quotation_counters.last + 1
+       RETURNING last`,
+      [year],
+    )) as { last: number }[];
+    return rows[0].last;
+  }
+
+  findById(id: string): Promise<Quotation | null> {
+    return this.repo(Quotation).findOne({ where: { id }, relations: { customer: true } });
+  }
+
+  /** The row locked until the transaction ends: status changes and revisions of one quotation queue up. */
+  findByIdForUpdate(id: string): Promise<Quotation | null> {
+    return this.repo(Quotation).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** A revision with its lines in order. */
+  findRevision(quotationId: string, revision: number): Promise<QuotationRevision | null> {
+    return this.repo(QuotationRevision).findOne({
+      where: { quotationId, revision },
+      relations: { lines: true },
+      order: { lines: { position: 'ASC' } },
+    });
+  }
+
+  /** Every revision, oldest first, without lines. */
+  revisions(quotationId: string): Promise<QuotationRevision[]> {
+    return this.repo(QuotationRevision).find({ where: { quotationId }, order: { revision: 'ASC' } });
+  }
+
+  /**
+   * One page of quotations with their current revision. The status filter states effectiveStatus
+   * (quotation-status.ts) in SQL: expired = past the validity date and not accepted or rejected.
+   */
+  async list(filter: QuotationFilter, page: number, pageSize: number): Promise<[QuotationRow[], number]> {
+    const qb = this.repo(Quotation)
+      .createQueryBuilder('q')
+      .innerJoinAndMapOne('q.current', QuotationRevision, 'r', 'r.quotation_id = q.id AND r.revision = q.revision')
+      .leftJoinAndSelect('q.customer', 'c');
+    if (filter.q) {
+      qb.andWhere('(q.number ILIKE :p OR r.project_name ILIKE :p OR c.name ILIKE :p OR c.name_en ILIKE :p)', {
+        p: likePattern(filter.q),
+      });
+    }
+    if (filter.customerId) qb.andWhere('q.customer_id = :customerId', { customerId: filter.customerId });
+    const closed = [...CLOSED_STATUSES];
+    if (filter.status === 'expired') {
+      qb.andWhere('q.status NOT IN (:...closed) AND r.valid_until < :today', { closed, today: filter.today });
+    } else if (filter.status && closed.includes(filter.status)) {
+      qb.andWhere('q.status = :status', { status: filter.status });
+    } else if (filter.status) {
+      qb.andWhere('q.status = :status AND r.valid_until >= :today', { status: filter.status, today: filter.today });
+    }
+    const dir = filter.order === 'desc' ? 'DESC' : 'ASC';
+    const [items, total] = await qb
+      .orderBy(SORT_COLUMNS[filter.sort], dir)
+      .addOrderBy('q.number', dir)
+      .offset((page - 1) * pageSize)
+      .limit(pageSize)
+      .getManyAndCount();
+    return [
+      items.map((q) => {
+        const { current, ...quotation } = q as Quotation & { current: QuotationRevision };
+        return { quotation: quotation as Quotation, current };
+      }),
+      total,
+    ];
+  }
+
+  createQuotation(data: QuotationData): Promise<Quotation> {
+    return this.repo(Quotation).save(this.repo(Quotation).create(data));
+  }
+
+  async saveQuotation(quotation: Quotation): Promise<void> {
+    const { customer: _customer, ...columns } = quotation;
+    await this.repo(Quotation).save(columns as Quotation);
+  }
+
+  async createRevision(data: RevisionData, lines: LineData[]): Promise<QuotationRevision> {
+    const saved = await this.repo(QuotationRevision).save(this.repo(QuotationRevision).create(data));
+    await this.replaceLines(saved.id, lines);
+    return saved;
+  }
+
+  async saveRevision(revision: QuotationRevision): Promise<void> {
+    const { lines: _lines, quotation: _quotation, ...columns } = revision;
+    await this.repo(QuotationRevision).save(columns as QuotationRevision);
+  }
+
+  /** Replaces the revision's lines with these, numbered 1, 2, … in this order. */
+  async replaceLines(revisionId: string, lines: LineData[]): Promise<void> {
+    await this.repo(QuotationLine).delete({ revisionId });
+    if (lines.length) {
+      await this.repo(QuotationLine).insert(lines.map((l, i) => ({ ...l, revisionId, position: i + 1 })));
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { PdfModule } from './pdf/pdf.module.js';
+import { RenderingService } from './rendering.service.js';
+import { signerProvider } from './signing/signer.provider.js';
+import { TemplateEngine } from './templates/template-engine.js';
+
+/** Global: every workflow (statements, contact sheets, tenders…) renders through RenderingService. */
+@Global()
+@Module({
+  imports: [PdfModule],
+  providers: [TemplateEngine, signerProvider, RenderingService],
+  exports: [RenderingService, PdfModule],
+})
+export class RenderingModule {}

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { buildBundle, type BundleFile, type BundleManifestInput } from './bundle/bundle.js';
+import { verifyBundle, verifyPdfSignature } from './bundle/verify.js';
+import { htmlToDocx } from './docx/html-to-docx.js';
+import { PdfRenderer } from './pdf/pdf-renderer.js';
+import { CONTENT_TYPES, type Locale, type RenderRequest, type RenderResult, type RenderedFile } from './rendering.types.js';
+import { getCertificatePem, type Signer } from './signing/certificates.js';
+import { signPdf } from './signing/pdf-signer.js';
+import { SIGNER } from './signing/signer.provider.js';
+import { TemplateEngine, type RenderedHtml } from './templates/template-engine.js';
+
+/**
+ * The pipeline (CONVENTIONS "Rendering"): template -> HTML -> recipe (PDF through Chromium | DOCX from the
+ * same HTML) -> sign -> bundle. Storing and recording is the documents module's part.
+ */
+@Injectable()
+export class RenderingService {
+  constructor(
+    private readonly templates: TemplateEngine,
+    private readonly pdf: PdfRenderer,
+    @Inject(SIGNER) private readonly signer: Signer,
+  ) {}
+
+  /** Template errors (unknown template, missing required field, template bug) as 4xx, before any job is queued. */
+  validate(template: string, data: unknown, locale?: Locale): RenderedHtml {
+    return this.templates.render(template, data, { locale });
+  }
+
+  html(template: string, data: unknown, locale?: Locale): RenderedHtml {
+    return this.templates.render(template, data, { locale });
+  }
+
+  sample(template: string): unknown {
+    return this.templates.sample(template);
+  }
+
+  templateTypes(): { type: string; version: string }[] {
+    return this.templates.types().map((type) => ({ type, version: this.templates.version(type) }));
+  }
+
+  async render(req: RenderRequest): Promise<RenderResult> {
+    const html = this.templates.render(req.template, req.data, { locale: req.locale });
+    const files: RenderedFile[] = [];
+    // DOCX is pure CPU in Node; the PDF waits for Chromium: run them side by side.
+    const [pdf, docx] = await Promise.all([
+      req.formats.includes('pdf') ? this.renderPdf(html, req.sign) : undefined,
+      req.formats.includes('docx') ? this.renderDocx(html) : undefined,
+    ]);
+    if (pdf) files.push({ format: 'pdf', bytes: pdf, contentType: CONTENT_TYPES.pdf, extension: 'pdf' });
+    if (docx) files.push({ format: 'docx', bytes: docx, contentType: CONTENT_TYPES.docx, extension: 'docx' });
+    return { title: html.title, locale: html.locale, templateVersions: { [html.type]: html.version }, files };
+  }
+
+  async renderPdf(html: RenderedHtml, sign: boolean): Promise<Buffer> {
+    const pdf = await this.pdf.render({ html: html.html, headerHtml: html.headerHtml, footerHtml: html.footerHtml });
+    if (!sign) return pdf;
+    return signPdf(pdf, this.signer, {
+      reason: html.locale === 'en' ? `Issued: ${html.title}` : `出具：${html.title}`,
+      name: this.signer.subject,
+    });
+  }
+
+  renderDocx(html: RenderedHtml): Promise<Buffer> {
+    return htmlToDocx({ html: html.html, headerText: html.headerText, footer: 'page-x-of-y', locale: html.locale, title: html.title });
+  }
+
+  bundle(files: BundleFile[], manifest: BundleManifestInput): Promise<Buffer> {
+    return buildBundle({ files, manifest }, this.signer);
+  }
+
+  verifyPdf(pdf: Buffer): Promise<{ valid: boolean; reason: string }> {
+    return verifyPdfSignature(pdf, this.certificatePem()).then((r) => ({ valid: r.valid, reason: r.reason ?? 'signature valid' }));
+  }
+
+  verifyBundle(zip: Buffer): Promise<{ valid: boolean; reason: string }> {
+    return verifyBundle(zip, this.certificatePem()).then((r) => ({ valid: r.valid, reason: r.reason ?? 'manifest signature and every file valid' }));
+  }
+
+  certificatePem(): string {
+    return getCertificatePem(this.signer);
+  }
+
+  signerInfo(): { subject: string; isDevelopment: boolean } {
+    return { subject: this.signer.subject, isDevelopment: this.signer.isDevelopment };
+  }
+}

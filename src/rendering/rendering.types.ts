@@ -1,0 +1,34 @@
+import type { DocumentFormat } from '../modules/documents/document-file.entity.js';
+
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+
+export interface RenderRequest {
+  template: string;
+  data: unknown;
+  /** pdf and/or docx (a bundle is made by the documents layer from these). */
+  formats: Exclude<DocumentFormat, 'bundle'>[];
+  sign: boolean;
+  locale?: Locale;
+}
+
+export interface RenderedFile {
+  format: Exclude<DocumentFormat, 'bundle'>;
+  bytes: Buffer;
+  contentType: string;
+  extension: string;
+}
+
+export interface RenderResult {
+  title: string;
+  locale: Locale;
+  templateVersions: Record<string, string>;
+  files: RenderedFile[];
+}
+
+export const CONTENT_TYPES = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  bundle: 'application/zip',
+  html: 'text/html; charset=utf-8',
+} as const;

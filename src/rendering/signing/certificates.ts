@@ -1,0 +1,195 @@
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppConfig } from '../../config/app-config.js';
+import { openssl, OpensslError, withPrivateTempDir } from './openssl.js';
+import { addTimestamp } from './timestamp.js';
+
+/**
+ * The company's signing identity. Signatures are made by OpenSSL's CMS, never node-forge: forge
+ * double-encodes non-ASCII names (forge#847), which breaks every Chinese company's certificate.
+ */
+export interface Signer {
+  /** The signer's own certificate (PEM). */
+  certificatePem: string;
+  /** The rest of the chain from the PKCS#12 (PEM, possibly empty). */
+  chainPem: string;
+  /** The subject in readable UTF-8, e.g. `CN=华东仪表有限公司, O=华东仪表有限公司, C=CN`. */
+  subject: string;
+  /** True for the self-signed certificate generated when no SIGNING_P12 is configured. */
+  isDevelopment: boolean;
+  /** The RFC 3161 timestamp authority signCms asks, if any (TSA_URL). */
+  tsaUrl: string | undefined;
+  /**
+   * A detached CMS SignedData (DER) over `data`: binary (no MIME canonicalisation), SHA-256, signed
+   * attributes incl. signing-certificate-v2 (CAdES-BES, required by PAdES ETSI.CAdES.detached), the
+   * certificate chain, and an RFC 3161 timestamp token as unsigned attribute when a TSA is configured.
+   */
+  signCms(data: Buffer): Promise<Buffer>;
+}
+
+export interface SignerSource {
+  /** A PKCS#12 file with the key and certificate chain (SIGNING_P12). Unset -> development certificate. */
+  p12Path?: string;
+  p12Password?: string;
+  /** The development certificate lives under `<storageDir>/signing/development`. */
+  storageDir: string;
+  /** O= of a generated development certificate. */
+  organisation?: string;
+  /** RFC 3161 timestamp authority (TSA_URL). */
+  tsaUrl?: string;
+}
+
+export function signerSourceFromConfig(config: AppConfig, organisation?: string): SignerSource {
+  return {
+    p12Path: config.signing.p12Path,
+    p12Password: config.signing.p12Password,
+    tsaUrl: config.signing.tsaUrl,
+    storageDir: config.storageDir,
+    organisation,
+  };
+}
+
+/** Loads the configured PKCS#12, or the development certificate (generated on first use). */
+export async function loadSigner(source: SignerSource): Promise<Signer> {
+  const material = source.p12Path
+    ? { ...(await readPkcs12(source.p12Path, source.p12Password ?? '')), isDevelopment: false }
+    : { ...(await developmentCertificate(source.storageDir, source.organisation ?? 'Tenderdesk')), chainPem: '', isDevelopment: true };
+  const subject = await subjectOf(material.certificatePem);
+  const { keyPem, certificatePem, chainPem, isDevelopment } = material;
+  const tsaUrl = source.tsaUrl;
+  return {
+    certificatePem,
+    chainPem,
+    subject,
+    isDevelopment,
+    tsaUrl,
+    signCms: async (data) => {
+      const cms = await signDetached(data, keyPem, certificatePem, chainPem);
+      return tsaUrl ? addTimestamp(cms, tsaUrl) : cms;
+    },
+  };
+}
+
+/** What `GET /api/signing/certificate` serves: the signer's certificate followed by its chain. */
+export function getCertificatePem(signer: Signer): string {
+  return signer.certificatePem + signer.chainPem;
+}
+
+/** The PEM certificates in a text, in order. */
+export function pemCertificates(text: string): string[] {
+  return (text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((c) => c + '\n');
+}
+
+async function signDetached(data: Buffer, keyPem: string, certificatePem: string, chainPem: string): Promise<Buffer> {
+  return withPrivateTempDir(async (dir) => {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    const chain = join(dir, 'chain.pem');
+    await writeFile(key, keyPem, { mode: 0o600 });
+    await writeFile(cert, certificatePem);
+    if (chainPem) await writeFile(chain, chainPem);
+    return openssl(
+      [
+        'cms', '-sign', '-binary', '-md', 'sha256', '-outform', 'DER',
+        // smimeCapabilities mean nothing in a PDF; -cades adds signing-certificate-v2 (PAdES baseline).
+        '-nosmimecap', '-cades',
+        '-signer', cert, '-inkey', key,
+        ...(chainPem ? ['-certfile', chain] : []),
+      ],
+      { input: data },
+    );
+  });
+}
+
+async function readPkcs12(path: string, password: string): Promise<{ keyPem: string; certificatePem: string; chainPem: string }> {
+  // Read once, then let openssl parse from stdin: one read of the file, the password only in the environment.
+  const p12 = await readFile(path);
+  let legacy = false;
+  const run = (selection: string[]) =>
+    openssl(['pkcs12', '-passin', 'env:TD_P12_PASSWORD', '-nodes', ...selection, ...(legacy ? ['-legacy'] : [])], {
+      input: p12,
+      env: { TD_P12_PASSWORD: password },
+    }).then((out) => out.toString('utf8'));
+  const extract = async (selection: string[]) => {
+    try {
+      return await run(selection);
+    } catch (error) {
+      // OpenSSL 3 refuses RC2/3DES-protected (older) PKCS#12 files unless the legacy provider is loaded.
+      if (!legacy) {
+        legacy = true;
+        const retried = await run(selection).catch(() => undefined);
+        if (retried !== undefined) return retried;
+      }
+      const detail = error instanceof OpensslError ? error.stderr.trim().split('\n')[0] : String(error);
+      throw new Error(`SIGNING_P12 (${path}) could not be read: wrong SIGNING_P12_PASSWORD or not a PKCS#12 file (${detail})`);
+    }
+  };
+  const keyText = await extract(['-nocerts']);
+  const keyPem = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(keyText)?.[0];
+  const [certificatePem] = pemCertificates(await extract(['-nokeys', '-clcerts']));
+  if (!keyPem || !certificatePem) throw new Error(`SIGNING_P12 (${path}) holds no private key with its certificate`);
+  const chainPem = pemCertificates(await extract(['-nokeys', '-cacerts'])).join('');
+  return { keyPem: keyPem + '\n', certificatePem, chainPem };
+}
+
+/**
+ * The self-signed certificate used when no SIGNING_P12 is configured, made once and kept under
+ * `<storageDir>/signing/development` (key 0600). Its subject says plainly that it is not for production.
+ * keyUsage digitalSignature+nonRepudiation with extendedKeyUsage emailProtection is what both pdfsig (NSS,
+ * "email signer" usage) and `openssl cms -verify -CAfile cert.pem` (S/MIME signing purpose) accept.
+ */
+async function developmentCertificate(storageDir: string, organisation: string): Promise<{ keyPem: string; certificatePem: string }> {
+  const dir = join(storageDir, 'signing', 'development');
+  const read = async () => ({
+    keyPem: await readFile(join(dir, 'key.pem'), 'utf8'),
+    certificatePem: await readFile(join(dir, 'certificate.pem'), 'utf8'),
+  });
+  try {
+    return await read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(join(storageDir, 'signing'), { recursive: true, mode: 0o700 });
+  // Generate in a sibling folder and rename it into place: if the API and a worker start together, one
+  // rename wins and the other process reads the winner's pair (never a key from one and a cert from the other).
+  const staging = `${dir}.${process.pid}.${Date.now()}`;
+  await mkdir(staging, { mode: 0o700 });
+  try {
+    const escape = (value: string) => value.replace(/[\\/+=]/g, (c) => `\\${c}`);
+    await openssl([
+      'req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-days', '3650', '-utf8',
+      '-keyout', join(staging, 'key.pem'),
+      '-out', join(staging, 'certificate.pem'),
+      '-subj', `/CN=Tenderdesk DEVELOPMENT certificate - not for production/O=${escape(organisation)}`,
+      // An empty config: only the extensions below, not the distribution's v3_ca defaults.
+      '-config', await writeMinimalConfig(staging),
+      '-addext', 'basicConstraints=critical,CA:FALSE',
+      '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation',
+      '-addext', 'extendedKeyUsage=emailProtection',
+    ]);
+    await chmod(join(staging, 'key.pem'), 0o600);
+    await rm(join(staging, 'openssl.cnf'));
+    try {
+      await rename(staging, dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return read();
+}
+
+async function writeMinimalConfig(dir: string): Promise<string> {
+  const path = join(dir, 'openssl.cnf');
+  await writeFile(path, '[req]\ndistinguished_name = dn\n[dn]\n');
+  return path;
+}
+
+async function subjectOf(certificatePem: string): Promise<string> {
+  const out = await openssl(['x509', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus_space'], {
+    input: Buffer.from(certificatePem),
+  });
+  return out.toString('utf8').trim().replace(/^subject=\s*/, '');
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import { Dec } from '../../common/money.js';
+import { TemplateEngine } from './template-engine.js';
+
+interface Line {
+  type: 'contract' | 'invoice' | 'payment';
+  debit: string | null;
+  credit: string | null;
+  balance: string;
+}
+interface Statement {
+  openingBalance: string;
+  lines: Line[];
+  totals: { debit: string; credit: string };
+  closingBalance: string;
+  aging: Record<string, string>;
+}
+
+// The samples are the benchmark's documents and the templates' previews: a statement whose running balance,
+// totals or aging do not add up would teach the wrong thing (DOMAIN.md: "aging that does not add up").
+describe.each(['sample', 'sample-10-pages'])('customer-statement %s.json', (name) => {
+  const s = new TemplateEngine().sample('customer-statement', name) as Statement;
+
+  it('carries a running balance that follows every line', () => {
+    let balance = new Dec(s.openingBalance);
+    for (const line of s.lines) {
+      balance = balance.plus(line.debit ?? 0).minus(line.credit ?? 0);
+      expect(new Dec(line.balance).equals(balance)).toBe(true);
+    }
+    expect(new Dec(s.closingBalance).equals(balance)).toBe(true);
+  });
+
+  it('has totals equal to the sum of the lines', () => {
+    const sum = (pick: (l: Line) => string | null) => s.lines.reduce((acc, l) => acc.plus(pick(l) ?? 0), new Dec(0));
+    expect(sum((l) => l.debit).equals(s.totals.debit)).toBe(true);
+    expect(sum((l) => l.credit).equals(s.totals.credit)).toBe(true);
+  });
+
+  it('has aging buckets that add up to the closing balance', () => {
+    const total = ['notYetDue', 'd1_30', 'd31_60', 'd61_90', 'over90'].reduce(
+      (acc, k) => acc.plus(s.aging[k]),
+      new Dec(0),
+    );
+    expect(total.equals(s.closingBalance)).toBe(true);
+  });
+
+  it('uses only the line types the template has labels for', () => {
+    expect(new Set(s.lines.map((l) => l.type))).toEqual(new Set(['contract', 'invoice', 'payment']));
+  });
+});

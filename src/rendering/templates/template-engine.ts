@@ -1,0 +1,477 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import { AppException } from '../../common/errors/app-exception.js';
+import { HELPER_NAMES, HELPERS_VERSION, registerHelpers, TemplateHelperError, type RenderData } from './helpers.js';
+import { DEFAULT_LOCALE, isLocale, LABELS, LOCALES, type LabelSet, type Locale } from './labels.js';
+import { visibleText } from '../docx/visible-text.js';
+
+/**
+ * Document templates on disk -> HTML. A document type is a folder `templates/<type>/` with `template.hbs`,
+ * `styles.css`, `sample.json`, optional `header.hbs`/`footer.hbs` (Chromium's page header/footer templates;
+ * defaults in `templates/_partials/`) and optional `meta.json`:
+ *   { "title": {"zh-CN": "对账单", "en": "Statement"}, "required": ["customer.name", "lines"],
+ *     "orientation": "portrait", "labels": {"zh-CN": {...}, "en": {...}} }
+ * Shared partials are `templates/_partials/*.hbs` (`{{> letterhead}}`), with `templates/_partials/base.css`.
+ *
+ * A type is compiled once, on first use, and kept; its version (a SHA-256 of its folder, the partials, the
+ * labels and the helpers' version) is computed then. Template mistakes are refused with 422 TEMPLATE_ERROR and
+ * the file and line: syntax errors, unknown helpers and partials at compile time (knownHelpersOnly), a missing
+ * required field before rendering, a helper refusing its argument at render time.
+ */
+
+export const TEMPLATES_ROOT = 'TEMPLATES_ROOT';
+export const TEMPLATE_ERROR = 'TEMPLATE_ERROR';
+export const TEMPLATE_NOT_FOUND = 'TEMPLATE_NOT_FOUND';
+
+export interface RenderOptions {
+  locale?: Locale;
+}
+
+export interface RenderedHtml {
+  type: string;
+  /** SHA-256 (hex) of everything the output depends on besides the data. */
+  version: string;
+  /** A complete `<!doctype html>` document, CSS inlined. */
+  html: string;
+  /** Chromium headerTemplate/footerTemplate: inline styles only, `Tenderdesk Sans`, pageNumber/totalPages spans. */
+  headerHtml: string;
+  footerHtml: string;
+  /** The header's text on one line, for the DOCX page header. */
+  headerText: string;
+  title: string;
+  locale: Locale;
+}
+
+interface TemplateMeta {
+  title?: Partial<Record<Locale, string>>;
+  required?: string[];
+  orientation?: 'portrait' | 'landscape';
+  labels?: Partial<Record<Locale, Record<string, string>>>;
+}
+
+type Compiled = (context: unknown, options: Handlebars.RuntimeOptions) => string;
+
+interface LoadedTemplate {
+  type: string;
+  version: string;
+  meta: TemplateMeta;
+  css: string;
+  body: Compiled;
+  header: Compiled;
+  footer: Compiled;
+  /** Where header and footer came from: the type's own file or the default in _partials/. */
+  headerFile: string;
+  footerFile: string;
+  templateSource: string;
+  metaSource: string;
+}
+
+interface Partials {
+  names: Set<string>;
+  baseCss: string;
+}
+
+const COMPILE_OPTIONS: CompileOptions = {
+  knownHelpers: Object.fromEntries(HELPER_NAMES.map((n) => [n, true])) as CompileOptions['knownHelpers'],
+  knownHelpersOnly: true, // an unknown helper is a compile error with a line, not a blank at render time
+  preventIndent: true,
+};
+
+const TYPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+const SAMPLE_NAME = /^sample[a-z0-9-]*$/;
+const PARTIALS_DIR = '_partials';
+
+/** `<repo>/templates`, found from this file whether it runs from src/ (tests) or dist/. */
+export function defaultTemplatesRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir)
+      throw new Error('templates root not found: no package.json above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return join(dir, 'templates');
+}
+
+@Injectable()
+export class TemplateEngine {
+  private readonly env = Handlebars.create();
+  private partials?: Partials;
+  private readonly loaded = new Map<string, LoadedTemplate>();
+  readonly root: string;
+
+  constructor(@Optional() @Inject(TEMPLATES_ROOT) root?: string) {
+    this.root = root ?? defaultTemplatesRoot();
+    registerHelpers(this.env);
+  }
+
+  /** The document types on disk (folders with a template.hbs), sorted. */
+  types(): string[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && TYPE_NAME.test(d.name) && existsSync(join(this.root, d.name, 'template.hbs')))
+      .map((d) => d.name)
+      .sort();
+  }
+
+  /** A type's sample data: `sample.json`, or another `sample*.json` beside it (e.g. "sample-10-pages"). */
+  sample(type: string, name = 'sample'): unknown {
+    const dir = this.typeDir(type);
+    const file = join(dir, `${name}.json`);
+    if (!SAMPLE_NAME.test(name) || !existsSync(file)) {
+      throw AppException.notFound(TEMPLATE_NOT_FOUND, `Template ${type} has no ${name}.json`, {
+        template: type,
+        sample: name,
+      });
+    }
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  }
+
+  version(type: string): string {
+    return this.load(type).version;
+  }
+
+  render(type: string, data: unknown, opts: RenderOptions = {}): RenderedHtml {
+    const locale = opts.locale ?? DEFAULT_LOCALE;
+    if (!isLocale(locale)) {
+      throw AppException.unprocessable('UNSUPPORTED_LOCALE', `Locale must be one of ${LOCALES.join(', ')}`, { locale });
+    }
+    const t = this.load(type);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw templateError(type, { reason: 'the data must be a JSON object' });
+    }
+    this.checkRequired(t, data);
+
+    const labels: LabelSet = { ...LABELS[locale], ...t.meta.labels?.[locale] };
+    const title = t.meta.title?.[locale] ?? t.meta.title?.[DEFAULT_LOCALE] ?? type;
+    const runtime: Handlebars.RuntimeOptions = { data: { locale, labels, title, type } satisfies RenderData };
+
+    const body = run(type, 'template.hbs', () => t.body(data, runtime));
+    const headerHtml = run(type, t.headerFile, () => t.header(data, runtime)).trim();
+    const footerHtml = run(type, t.footerFile, () => t.footer(data, runtime)).trim();
+
+    // Belt and braces: the sources are checked at load, but markup can be assembled across a mustache.
+    for (const [file, out] of [
+      ['template.hbs', body],
+      [t.headerFile, headerHtml],
+      [t.footerFile, footerHtml],
+    ]) {
+      if (/<\s*script\b/i.test(out))
+        throw templateError(type, { file, reason: 'the template emitted a <script> element' });
+    }
+    if (body.replace(/<[^>]*>/g, '').trim() === '') {
+      throw templateError(type, {
+        file: 'template.hbs',
+        reason: 'the template produced no text: refusing a blank document',
+      });
+    }
+
+    const orientation = t.meta.orientation === 'landscape' ? '@page { size: A4 landscape; }\n' : '';
+    const html =
+      `<!doctype html>\n<html lang="${locale}">\n<head>\n<meta charset="utf-8">\n` +
+      `<title>${Handlebars.escapeExpression(title)}</title>\n` +
+      `<style>\n${this.loadPartials(type).baseCss}\n${orientation}${t.css}\n</style>\n</head>\n` +
+      `<body class="doc-${type}">\n${body.trim()}\n</body>\n</html>\n`;
+
+    return {
+      type,
+      version: t.version,
+      html,
+      headerHtml,
+      footerHtml,
+      headerText: visibleText(headerHtml).replace(/\n/g, ' '),
+      title,
+      locale,
+    };
+  }
+
+  // ---- loading ----
+
+  private typeDir(type: string): string {
+    const dir = join(this.root, type);
+    if (typeof type !== 'string' || !TYPE_NAME.test(type) || !existsSync(join(dir, 'template.hbs'))) {
+      throw AppException.notFound(TEMPLATE_NOT_FOUND, `No template "${String(type)}"`, {
+        template: type,
+        available: this.types(),
+      });
+    }
+    return dir;
+  }
+
+  private load(type: string): LoadedTemplate {
+    const cached = this.loaded.get(type);
+    if (cached) return cached;
+    const dir = this.typeDir(type);
+    this.loadPartials(type);
+
+    const read = (name: string): string | undefined =>
+      existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : undefined;
+    const partialSource = (name: string): [string, string] => {
+      const own = read(name);
+      return own !== undefined
+        ? [name, own]
+        : [`${PARTIALS_DIR}/${name}`, readFileSync(join(this.root, PARTIALS_DIR, name), 'utf8')];
+    };
+
+    const metaSource = read('meta.json') ?? '{}';
+    const meta = parseMeta(type, metaSource);
+    const templateSource = read('template.hbs') ?? '';
+    const [headerFile, headerSource] = partialSource('header.hbs');
+    const [footerFile, footerSource] = partialSource('footer.hbs');
+
+    const loaded: LoadedTemplate = {
+      type,
+      version: this.computeVersion(dir),
+      meta,
+      css: read('styles.css') ?? '',
+      body: this.compile(type, 'template.hbs', templateSource),
+      header: this.compile(type, headerFile, headerSource),
+      footer: this.compile(type, footerFile, footerSource),
+      headerFile,
+      footerFile,
+      templateSource,
+      metaSource,
+    };
+    this.loaded.set(type, loaded);
+    return loaded;
+  }
+
+  /** Compiles `_partials/*.hbs` into the environment once; errors name the partial's file. */
+  private loadPartials(type: string): Partials {
+    if (this.partials) return this.partials;
+    const dir = join(this.root, PARTIALS_DIR);
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.hbs'))
+          .sort()
+      : [];
+    const names = new Set(files.map((f) => f.slice(0, -'.hbs'.length)));
+    // Names first, so partials may use one another whatever their order.
+    const pending: Partials = {
+      names,
+      baseCss: existsSync(join(dir, 'base.css')) ? readFileSync(join(dir, 'base.css'), 'utf8') : '',
+    };
+    this.partials = pending;
+    try {
+      for (const f of files) {
+        const file = `${PARTIALS_DIR}/${f}`;
+        const compiled = this.compile(type, file, readFileSync(join(dir, f), 'utf8'));
+        this.env.registerPartial(f.slice(0, -'.hbs'.length), ((context: unknown, options: Handlebars.RuntimeOptions) =>
+          locate(file, () => compiled(context, options))) as Handlebars.TemplateDelegate);
+      }
+    } catch (e) {
+      this.partials = undefined; // a broken partial fails every render until fixed, not just the first
+      throw e;
+    }
+    return pending;
+  }
+
+  private compile(type: string, file: string, source: string): Compiled {
+    let ast: hbs.AST.Program;
+    try {
+      ast = Handlebars.parse(source);
+    } catch (e) {
+      throw fromHandlebarsError(type, file, e);
+    }
+    const problem = new SourceChecker(this.partials?.names ?? new Set()).check(ast);
+    if (problem) throw templateError(type, { file, ...problem });
+    try {
+      this.env.precompile(source, COMPILE_OPTIONS); // compile() is lazy: this surfaces compile errors now
+    } catch (e) {
+      throw fromHandlebarsError(type, file, e);
+    }
+    return this.env.compile(source, COMPILE_OPTIONS) as Compiled;
+  }
+
+  private computeVersion(dir: string): string {
+    const hash = createHash('sha256');
+    hash.update(`${HELPERS_VERSION}\0${JSON.stringify(LABELS)}\0`);
+    for (const base of [dir, join(this.root, PARTIALS_DIR)]) {
+      for (const file of listFiles(base)) {
+        hash.update(`${relative(this.root, file)}\0`);
+        hash.update(readFileSync(file));
+        hash.update('\0');
+      }
+    }
+    return hash.digest('hex');
+  }
+
+  private checkRequired(t: LoadedTemplate, data: object): void {
+    for (const path of t.meta.required ?? []) {
+      if (isPresent(data, path)) continue;
+      // Point at the first use in the template; failing that, at the declaration in meta.json.
+      const use = findLine(t.templateSource, path);
+      const where = use
+        ? { file: 'template.hbs', ...use }
+        : { file: 'meta.json', ...findLine(t.metaSource, `"${path}"`) };
+      throw templateError(t.type, { ...where, field: path, reason: `required field "${path}" is missing` });
+    }
+  }
+}
+
+// ---- errors ----
+
+interface ErrorWhere {
+  file?: string;
+  line?: number;
+  column?: number;
+  reason: string;
+  field?: string;
+}
+
+function templateError(type: string, where: ErrorWhere): AppException {
+  const at = where.file ? ` (${where.file}${where.line ? ` line ${where.line}` : ''})` : '';
+  return AppException.unprocessable(TEMPLATE_ERROR, `Template ${type}${at}: ${where.reason}`, {
+    template: type,
+    ...where,
+  });
+}
+
+/** Handlebars errors carry lineNumber/column (0-based) except parse errors, which say "on line N" in the message. */
+function handlebarsWhere(file: string, e: unknown): ErrorWhere {
+  const err = e as { message?: string; lineNumber?: number; column?: number };
+  const message = String(err.message ?? e);
+  const line = err.lineNumber ?? Number(/on line (\d+)/.exec(message)?.[1] ?? NaN);
+  return {
+    file,
+    line: Number.isFinite(line) ? line : undefined,
+    column: typeof err.column === 'number' ? err.column + 1 : undefined,
+    reason: message.replace(/ - \d+:\d+$/, '').replace(/\s*\n\s*/g, ' '),
+  };
+}
+
+function fromHandlebarsError(type: string, file: string, e: unknown): AppException {
+  return templateError(type, handlebarsWhere(file, e));
+}
+
+/** A failure while rendering, attributed to the innermost template file (partials wrap themselves). */
+class TemplateFault extends Error {
+  constructor(readonly where: ErrorWhere) {
+    super(where.reason);
+  }
+}
+
+function locate(file: string, fn: () => string): string {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TemplateFault) throw e;
+    if (e instanceof TemplateHelperError)
+      throw new TemplateFault({ file, line: e.line, column: e.column, reason: e.message });
+    throw new TemplateFault(handlebarsWhere(file, e));
+  }
+}
+
+/** Renders one of a type's templates; any failure inside becomes a 422 naming the type, file and line. */
+function run(type: string, file: string, fn: () => string): string {
+  try {
+    return locate(file, fn);
+  } catch (e) {
+    throw templateError(type, (e as TemplateFault).where);
+  }
+}
+
+/** Refuses what a template must never do: raw output of data, unknown partials, <script>. */
+class SourceChecker extends Handlebars.Visitor {
+  private problem?: Omit<ErrorWhere, 'file'>;
+
+  constructor(private readonly partials: Set<string>) {
+    super();
+  }
+
+  check(ast: hbs.AST.Program): Omit<ErrorWhere, 'file'> | undefined {
+    this.accept(ast);
+    return this.problem;
+  }
+
+  private report(loc: hbs.AST.SourceLocation, reason: string, lineOffset = 0): void {
+    this.problem ??= {
+      line: loc.start.line + lineOffset,
+      column: lineOffset ? undefined : loc.start.column + 1,
+      reason,
+    };
+  }
+
+  override MustacheStatement(m: hbs.AST.MustacheStatement): void {
+    if (!m.escaped) this.report(m.loc, 'unescaped output ({{{ }}} or {{& }}) is not allowed: data is always escaped');
+    super.MustacheStatement(m);
+  }
+
+  override PartialStatement(p: hbs.AST.PartialStatement): void {
+    this.checkPartial(p.name, p.loc);
+    super.PartialStatement(p);
+  }
+
+  override PartialBlockStatement(p: hbs.AST.PartialBlockStatement): void {
+    this.checkPartial(p.name, p.loc);
+    super.PartialBlockStatement(p);
+  }
+
+  override ContentStatement(c: hbs.AST.ContentStatement): void {
+    const at = /<\s*script\b/i.exec(c.value);
+    if (at)
+      this.report(c.loc, '<script> is not allowed in a template', c.value.slice(0, at.index).split('\n').length - 1);
+  }
+
+  private checkPartial(name: hbs.AST.PathExpression | hbs.AST.SubExpression, loc: hbs.AST.SourceLocation): void {
+    if (name.type !== 'PathExpression') {
+      this.report(loc, 'dynamic partial names are not allowed');
+    } else if (!this.partials.has(name.original)) {
+      this.report(loc, `unknown partial "${name.original}" (partials: ${[...this.partials].join(', ') || 'none'})`);
+    }
+  }
+}
+
+// ---- small helpers ----
+
+type CompileOptions = Parameters<typeof Handlebars.compile>[1] & object;
+
+function parseMeta(type: string, source: string): TemplateMeta {
+  let meta: unknown;
+  try {
+    meta = JSON.parse(source);
+  } catch (e) {
+    throw templateError(type, { file: 'meta.json', reason: `invalid JSON: ${(e as Error).message}` });
+  }
+  const m = meta as TemplateMeta;
+  const bad =
+    typeof meta !== 'object' || meta === null || Array.isArray(meta)
+      ? 'must be an object'
+      : m.required !== undefined &&
+          !(Array.isArray(m.required) && m.required.every((r) => typeof r === 'string' && r !== ''))
+        ? '"required" must be a list of dotted field paths'
+        : m.orientation !== undefined && m.orientation !== 'portrait' && m.orientation !== 'landscape'
+          ? '"orientation" must be "portrait" or "landscape"'
+          : undefined;
+  if (bad) throw templateError(type, { file: 'meta.json', reason: bad });
+  return m;
+}
+
+/** A required field is there when it is neither undefined, null nor an empty string (an empty list is a list). */
+function isPresent(data: object, path: string): boolean {
+  let value: unknown = data;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, key)) return false;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value !== undefined && value !== null && value !== '';
+}
+
+function findLine(source: string, needle: string): { line: number; column: number } | undefined {
+  const escaped = needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`(?<![\\w.])${escaped}(?![\\w])`).exec(source);
+  if (!m) return undefined;
+  const before = source.slice(0, m.index).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? listFiles(join(dir, d.name)) : [join(dir, d.name)]))
+    .sort();
+}

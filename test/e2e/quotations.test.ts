@@ -670,13 +670,11 @@ describe('quotations', () => {
     });
 
     it('renders the approved quotation to a signed PDF and a DOCX with the total in capital numerals', async () => {
-      const company = await as('admin')
-        .put('/api/company')
-        .send({
-          legalNameZh: '华东智能仪表有限公司',
-          creditCode: '91320506MA1NK4RB7H',
-          addressZh: '江苏省苏州市吴中区科技路88号',
-        });
+      const company = await as('admin').put('/api/company').send({
+        legalNameZh: '华东智能仪表有限公司',
+        creditCode: '91320506MA1NK4RB7H',
+        addressZh: '江苏省苏州市吴中区科技路88号',
+      });
       expect(company.status).toBe(200);
       const res = await as('sales').post(`/api/quotations/${approved.id}/render?formats=pdf,docx`);
       expect(res.status).toBe(201);

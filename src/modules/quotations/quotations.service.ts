@@ -378,6 +378,7 @@ export class QuotationsService implements OnModuleInit {
     return this.tx.run(async () => {
       await this.checkCustomer(dto.customerId);
       const lines = await this.buildLines(dto.lines, content.currency, new Set());
+      const sums = revisionTotals(lines);
       // The number is taken last, after every check, so the counter row stays locked as briefly as possible.
       const year = Number(todayIso().slice(0, 4));
       const number = `Q${year}-${String(await this.quotations.nextSequence(year)).padStart(4, '0')}`;
@@ -389,7 +390,7 @@ export class QuotationsService implements OnModuleInit {
         createdBy: actor.id,
         createdByName: actor.name,
       });
-      await this.quotations.createRevision(this.revisionData(quotation.id, 1, content, lines, actor), lines);
+      await this.quotations.createRevision(this.revisionData(quotation.id, 1, content, sums, actor), lines);
       const saved = await this.get(quotation.id);
       await this.audit.record({
         actor: auditActor(actor),
@@ -445,7 +446,10 @@ export class QuotationsService implements OnModuleInit {
 
       if (newRevision) {
         const revision = quotation.revision + 1;
-        await this.quotations.createRevision(this.revisionData(id, revision, content, lines, actor), lines);
+        await this.quotations.createRevision(
+          this.revisionData(id, revision, content, revisionTotals(lines), actor),
+          lines,
+        );
         quotation.revision = revision;
         quotation.status = 'draft';
       } else {
@@ -670,14 +674,14 @@ export class QuotationsService implements OnModuleInit {
     quotationId: string,
     revision: number,
     content: RevisionContent,
-    lines: LineData[],
+    sums: Totals,
     actor: QuotationActor,
   ): RevisionData {
     return {
       quotationId,
       revision,
       ...content,
-      ...revisionTotals(lines),
+      ...sums,
       approvedBy: null,
       approvedByName: null,
       approvedAt: null,

@@ -1,11 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, type StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ImportQuery } from '../../common/tabular/tabular.dto.js';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { sendExport } from '../files/file-download.js';
+import type { Upload } from '../files/files.service.js';
+import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
 import { CustomersService } from './customers.service.js';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
-import { CustomerQuery } from './dto/customer-query.dto.js';
+import { CustomerExportQuery, CustomerQuery } from './dto/customer-query.dto.js';
 
 // Production reads customers too: their names go on contact sheets and delivery notices.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -29,6 +34,39 @@ export class CustomersController {
   })
   list(@Query() query: CustomerQuery) {
     return this.customers.list(query);
+  }
+
+  // Before ':id', which would take "export" for an id.
+  @Get('export')
+  @Roles(ANY_ROLE)
+  @ApiOperation({
+    summary:
+      'The filtered list as CSV (UTF-8 with BOM) or XLSX, Chinese headers; one row per customer with its main and billing contact',
+  })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async export(
+    @Query() query: CustomerExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendExport(res, await this.customers.export(query, query.format));
+  }
+
+  // Backoffice only: a sheet names any sales owner, and sales users may only create customers they own.
+  @Post('import')
+  @Roles('backoffice')
+  @HttpCode(200)
+  @FileUpload()
+  @ApiOperation({
+    summary:
+      'Import customers (CSV in UTF-8 or GBK, or XLSX): every row valid -> all written; any bad row -> 422 and nothing written',
+    description: '销售负责人 is a user name; 联系人 and 开票联系人 columns become the main and the billing contact.',
+  })
+  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiUnprocessableEntityResponse({
+    description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
+  })
+  import(@CurrentUser() actor: AuthUser, @UploadedBytes() upload: Upload | undefined, @Query() query: ImportQuery) {
+    return this.customers.import(actor, upload, query.dryRun);
   }
 
   @Get(':id')

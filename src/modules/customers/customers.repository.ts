@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
@@ -5,7 +6,7 @@ import { CustomerContact } from './customer-contact.entity.js';
 import { Customer } from './customer.entity.js';
 import type { CustomerSort } from './dto/customer-query.dto.js';
 
-export interface CustomerFilter {
+export interface CustomerSearch {
   q?: string;
   salesOwnerId?: string;
   archived: boolean;
@@ -53,30 +54,43 @@ export class CustomersRepository extends BaseRepository {
    * One page, with sales owners and contacts. Text search is ILIKE over name, English name and tax id:
    * it works for Chinese and needs no extension (pg_trgm is not in the embedded PostgreSQL).
    */
-  async list(filter: CustomerFilter, page: number, pageSize: number): Promise<[Customer[], number]> {
-    const q = this.repo(Customer)
-      .createQueryBuilder('c')
-      .leftJoinAndSelect('c.salesOwner', 'o')
-      .where('c.archived = :archived', { archived: filter.archived });
-    if (filter.q)
-      q.andWhere('(c.name ILIKE :p OR c.name_en ILIKE :p OR c.tax_id ILIKE :p)', { p: likePattern(filter.q) });
-    if (filter.salesOwnerId) q.andWhere('c.sales_owner_id = :owner', { owner: filter.salesOwnerId });
-    const dir = filter.order === 'desc' ? 'DESC' : 'ASC';
-    const [items, total] = await q
-      .orderBy(SORT_COLUMNS[filter.sort], dir)
-      .addOrderBy('c.id', dir)
+  async list(search: CustomerSearch, page: number, pageSize: number): Promise<[Customer[], number]> {
+    const [items, total] = await this.query(search)
       .offset((page - 1) * pageSize)
       .limit(pageSize)
       .getManyAndCount();
-    // Contacts in a second query: paging over a one-to-many join would page contacts, not customers.
+    return [await this.withContacts(items), total];
+  }
+
+  /** Every match, in the same order as the list (an export). */
+  async all(search: CustomerSearch): Promise<Customer[]> {
+    return this.withContacts(await this.query(search).getMany());
+  }
+
+  private query(search: CustomerSearch) {
+    const q = this.repo(Customer)
+      .createQueryBuilder('c')
+      .leftJoinAndSelect('c.salesOwner', 'o')
+      .where('c.archived = :archived', { archived: search.archived });
+    if (search.q)
+      q.andWhere('(c.name ILIKE :p OR c.name_en ILIKE :p OR c.tax_id ILIKE :p)', { p: likePattern(search.q) });
+    if (search.salesOwnerId) q.andWhere('c.sales_owner_id = :owner', { owner: search.salesOwnerId });
+    const dir = search.order === 'desc' ? 'DESC' : 'ASC';
+    return q.orderBy(SORT_COLUMNS[search.sort], dir).addOrderBy('c.id', dir);
+  }
+
+  // Contacts in a second query: paging over a one-to-many join would page contacts, not customers.
+  private async withContacts(items: Customer[]): Promise<Customer[]> {
     const contacts = items.length
       ? await this.repo(CustomerContact).find({
           where: { customerId: In(items.map((c) => c.id)) },
           order: { position: 'ASC' },
         })
       : [];
-    for (const c of items) c.contacts = contacts.filter((ct) => ct.customerId === c.id);
-    return [items, total];
+    const byCustomer = new Map<string, CustomerContact[]>();
+    for (const ct of contacts) byCustomer.set(ct.customerId, [...(byCustomer.get(ct.customerId) ?? []), ct]);
+    for (const c of items) c.contacts = byCustomer.get(c.id) ?? [];
+    return items;
   }
 
   async create(data: CustomerData): Promise<Customer> {
@@ -93,5 +107,16 @@ export class CustomersRepository extends BaseRepository {
     await this.repo(CustomerContact).delete({ customerId });
     if (contacts.length)
       await this.repo(CustomerContact).insert(contacts.map((c, position) => ({ ...c, customerId, position })));
+  }
+
+  /** Customers with their contacts in a few statements (an import), not two round trips per customer. */
+  async insertMany(rows: { customer: CustomerData; contacts: ContactData[] }[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      // Ids made here, so that the contacts can name their customer without relying on RETURNING's order.
+      const chunk = rows.slice(i, i + 500).map((r) => ({ ...r, id: randomUUID() }));
+      await this.repo(Customer).insert(chunk.map((r) => ({ ...r.customer, id: r.id })));
+      const contacts = chunk.flatMap((r) => r.contacts.map((c, position) => ({ ...c, customerId: r.id, position })));
+      if (contacts.length) await this.repo(CustomerContact).insert(contacts);
+    }
   }
 }

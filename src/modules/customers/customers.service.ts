@@ -1,18 +1,24 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import type { Page } from '../../common/pagination.js';
+import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
+import { importTable } from '../../common/tabular/import-table.js';
+import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
 import { looksLikeUscc } from '../company/uscc.js';
+import { FileErrors, type Upload } from '../files/files.service.js';
 import { DemoDataRegistry } from '../setup/demo-data.registry.js';
 import { UsersService } from '../users/users.service.js';
 import type { CustomerContact } from './customer-contact.entity.js';
 import type { Customer } from './customer.entity.js';
 import { CustomersRepository, type ContactData, type CustomerData } from './customers.repository.js';
-import { DEMO_CUSTOMERS } from './demo-data.js';
+import { CUSTOMER_TABLE, customerRow } from './customers.table.js';
+import { DEMO_CUSTOMERS_CSV } from './demo-data.js';
 import type { ContactDto, CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
-import type { CustomerQuery } from './dto/customer-query.dto.js';
+import type { CustomerFilter, CustomerQuery } from './dto/customer-query.dto.js';
+import type { CustomerRowDto } from './dto/customer-row.dto.js';
 
 /** A signed-in user, or the system (demo data, imports), which is not bound by the sales-owner rule. */
 export type Actor = AuthUser | typeof SYSTEM_ACTOR;
@@ -92,6 +98,68 @@ function contactData(list: ContactDto[]): ContactData[] {
   }));
 }
 
+/** The stored fields of a new customer (API or sheet row). */
+function customerData(
+  dto: Omit<CreateCustomerDto, 'salesOwnerId' | 'contacts'>,
+  salesOwnerId: string | null,
+): CustomerData {
+  return {
+    name: dto.name,
+    nameEn: dto.nameEn ?? null,
+    taxId: normaliseTaxId(dto.taxId),
+    address: dto.address ?? null,
+    phone: dto.phone ?? null,
+    salesOwnerId,
+    notes: dto.notes ?? null,
+    archived: false,
+  };
+}
+
+/** The sheet's two groups of contact columns: the main contact first, then the billing contact. */
+const CONTACT_COLUMNS = [
+  { name: 'contactName', title: 'contactTitle', phone: 'contactPhone', email: 'contactEmail', billing: false },
+  {
+    name: 'billingContactName',
+    title: 'billingContactTitle',
+    phone: 'billingContactPhone',
+    email: 'billingContactEmail',
+    billing: true,
+  },
+] as const;
+
+function rowContacts(row: CustomerRowDto): ContactDto[] {
+  return CONTACT_COLUMNS.flatMap((g) => {
+    const name = row[g.name];
+    return name ? [{ name, title: row[g.title], phone: row[g.phone], email: row[g.email], billing: g.billing }] : [];
+  });
+}
+
+const headerOf = (key: keyof CustomerRowDto) => CUSTOMER_TABLE.columns.find((c) => c.key === key)?.header;
+
+/** What the DTO cannot see in one field: a sales owner who is no user; a contact's details without a name. */
+function rowProblems(row: CustomerRowDto, line: number, owners: Map<string, string>): RowError[] {
+  const problems: RowError[] = [];
+  if (row.salesOwner !== undefined && !owners.has(row.salesOwner)) {
+    problems.push({
+      row: line,
+      field: 'salesOwner',
+      column: headerOf('salesOwner'),
+      message: `No user is called "${row.salesOwner}"`,
+    });
+  }
+  for (const g of CONTACT_COLUMNS) {
+    if (row[g.name] === undefined && [row[g.title], row[g.phone], row[g.email]].some((v) => v !== undefined)) {
+      problems.push({
+        row: line,
+        field: g.name,
+        column: headerOf(g.name),
+        message: `${headerOf(g.name)} is empty, but the row has that contact's title, phone or email`,
+      });
+    }
+  }
+  return problems;
+}
+
 /**
  * Customers and their contacts. Everyone may read; admin and backoffice write any customer; a sales user
  * writes only the customers they own (NOT_YOUR_CUSTOMER), and cannot give one away.
@@ -125,6 +193,41 @@ export class CustomersService implements OnModuleInit {
     return { items: items.map(view), total, page, pageSize };
   }
 
+  /** The filtered list as a sheet that imports back as it is. Customers carry no prices: one file for everyone. */
+  async export(filter: CustomerFilter, format: ExportFormat): Promise<ExportedFile> {
+    const customers = await this.customers.all({ ...filter, q: filter.q?.trim() || undefined });
+    return exportTable(CUSTOMER_TABLE, customers.map(view).map(customerRow), format, { showPrices: true });
+  }
+
+  /**
+   * A CSV/XLSX of customers: every row valid -> all written in one transaction, audited once; else 422
+   * IMPORT_INVALID and nothing. Sales owners are given by user name.
+   */
+  async import(actor: Actor, upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
+    if (!upload) throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the sheet as the multipart field "file"');
+    // User names are unique: read them once for the whole sheet.
+    const owners = new Map((await this.users.list()).map((u) => [u.name, u.id]));
+    return importTable(CUSTOMER_TABLE, upload.bytes, {
+      dryRun,
+      check: (row, line) => rowProblems(row, line, owners),
+      write: (rows) =>
+        this.tx.run(async () => {
+          await this.customers.insertMany(
+            rows.map((row) => ({
+              customer: customerData(row, owners.get(row.salesOwner ?? '') ?? null),
+              contacts: contactData(rowContacts(row)),
+            })),
+          );
+          await this.audit.record({
+            actor,
+            action: 'customer.import',
+            entityType: 'customer',
+            details: { count: rows.length, file: upload.originalName },
+          });
+        }),
+    });
+  }
+
   async create(actor: Actor, dto: CreateCustomerDto): Promise<CustomerView> {
     return this.tx.run(async () => {
       // A sales user's new customer is theirs unless they say otherwise (and they may not).
@@ -134,17 +237,7 @@ export class CustomersService implements OnModuleInit {
         throw notYours('A sales user can only create customers they own', { salesOwnerId });
       await this.checkOwner(salesOwnerId);
       const contacts = contactData(dto.contacts ?? []);
-      const data: CustomerData = {
-        name: dto.name,
-        nameEn: dto.nameEn ?? null,
-        taxId: normaliseTaxId(dto.taxId),
-        address: dto.address ?? null,
-        phone: dto.phone ?? null,
-        salesOwnerId,
-        notes: dto.notes ?? null,
-        archived: false,
-      };
-      const created = await this.customers.create(data);
+      const created = await this.customers.create(customerData(dto, salesOwnerId));
       await this.customers.replaceContacts(created.id, contacts);
       const saved = view(await this.mustFind(created.id));
       await this.audit.record({
@@ -231,8 +324,10 @@ export class CustomersService implements OnModuleInit {
     return customer;
   }
 
+  /** Through the import, as a user's sheet would go. */
   private async loadDemo(): Promise<void> {
-    for (const dto of DEMO_CUSTOMERS) await this.create(SYSTEM_ACTOR, dto);
+    const csv = Buffer.from(DEMO_CUSTOMERS_CSV, 'utf8');
+    await this.import(SYSTEM_ACTOR, { originalName: 'customers.demo.csv', bytes: csv }, false);
   }
 }
 

@@ -1,20 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateTable } from '../../common/tabular/import-table.js';
+import { readTable } from '../../common/tabular/read-table.js';
 import { isUscc } from '../company/uscc.js';
-import { DEMO_CUSTOMERS } from './demo-data.js';
-import { CreateCustomerDto } from './dto/customer.dto.js';
+import { CUSTOMER_TABLE } from './customers.table.js';
+import { DEMO_CUSTOMERS, DEMO_CUSTOMERS_CSV } from './demo-data.js';
 
 describe('demo customers', () => {
-  it('pass the same validation as an API request, each with one billing contact', () => {
+  it('are a sheet the import takes without a single row error', async () => {
+    const { report } = await validateTable(CUSTOMER_TABLE, await readTable(Buffer.from(DEMO_CUSTOMERS_CSV, 'utf8')));
+    expect(report.errors).toEqual([]);
+    expect(report.rows).toBe(DEMO_CUSTOMERS.length);
+  });
+
+  it('each have a valid credit code, a billing contact with a mail address under .example, and a unique name', () => {
     expect(DEMO_CUSTOMERS.length).toBeGreaterThanOrEqual(8);
     for (const c of DEMO_CUSTOMERS) {
-      expect({
-        name: c.name,
-        errors: validateSync(plainToInstance(CreateCustomerDto, c), { whitelist: true, forbidNonWhitelisted: true }),
-      }).toEqual({ name: c.name, errors: [] });
-      expect(isUscc(c.taxId)).toBe(true);
-      expect(c.contacts?.filter((ct) => ct.billing)).toHaveLength(1);
+      expect({ name: c.name, uscc: isUscc(c.taxId) }).toEqual({ name: c.name, uscc: true });
+      expect(c.billingContactEmail).toMatch(/\.example$/);
     }
+    expect(new Set(DEMO_CUSTOMERS.map((c) => c.name)).size).toBe(DEMO_CUSTOMERS.length);
   });
 });

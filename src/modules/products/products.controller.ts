@@ -1,10 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, type StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ImportQuery } from '../../common/tabular/tabular.dto.js';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { sendExport } from '../files/file-download.js';
+import type { Upload } from '../files/files.service.js';
+import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
 import { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
-import { ProductQuery } from './dto/product-query.dto.js';
+import { ProductExportQuery, ProductQuery } from './dto/product-query.dto.js';
 import { ProductsService } from './products.service.js';
 
 const WRITERS = ['backoffice', 'manager'] as const;
@@ -34,6 +39,40 @@ export class ProductsController {
   })
   list(@CurrentUser() user: AuthUser, @Query() query: ProductQuery) {
     return this.products.listFor(user, query);
+  }
+
+  // Before ':id', which would take "export" for an id.
+  @Get('export')
+  @Roles(ANY_ROLE)
+  @ApiOperation({
+    summary: 'The filtered price list as CSV (UTF-8 with BOM) or XLSX, Chinese headers',
+    description: 'No 目录价/最低价 columns for production users; no 最低价 column for sales and engineering.',
+  })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async export(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ProductExportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return sendExport(res, await this.products.export(user, query, query.format));
+  }
+
+  @Post('import')
+  @Roles(...WRITERS)
+  @HttpCode(200)
+  @FileUpload()
+  @ApiOperation({
+    summary:
+      'Import a price list (CSV in UTF-8 or GBK, or XLSX): every row valid -> all written; any bad row -> 422 and nothing written',
+    description:
+      'Rows are checked as POST checks them, plus: floor price not above list price, product code not in the table or earlier in the sheet.',
+  })
+  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiUnprocessableEntityResponse({
+    description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
+  })
+  import(@CurrentUser() actor: AuthUser, @UploadedBytes() upload: Upload | undefined, @Query() query: ImportQuery) {
+    return this.products.import(actor, upload, query.dryRun);
   }
 
   @Get(':id')

@@ -4,7 +4,7 @@ import { BaseRepository } from '../../database/transaction.js';
 import type { ProductSort } from './dto/product-query.dto.js';
 import { Product } from './product.entity.js';
 
-export interface ProductFilter {
+export interface ProductSearch {
   q?: string;
   productLine?: string;
   active?: boolean;
@@ -44,26 +44,44 @@ export class ProductsRepository extends BaseRepository {
   }
 
   /** Text search is ILIKE (works for Chinese, needs no extension: pg_trgm is not in the embedded PostgreSQL). */
-  list(filter: ProductFilter, page: number, pageSize: number): Promise<[Product[], number]> {
-    const q = this.repo(Product).createQueryBuilder('p');
-    if (filter.q) {
-      q.andWhere('(p.code ILIKE :p OR p.name_zh ILIKE :p OR p.name_en ILIKE :p OR p.specification ILIKE :p)', {
-        p: likePattern(filter.q),
-      });
-    }
-    if (filter.productLine) q.andWhere('p.product_line = :line', { line: filter.productLine });
-    if (filter.active !== undefined) q.andWhere('p.active = :active', { active: filter.active });
-    const dir = filter.order === 'desc' ? 'DESC' : 'ASC';
-    return q
-      .orderBy(SORT_COLUMNS[filter.sort], dir)
-      .addOrderBy('p.id', dir)
+  list(search: ProductSearch, page: number, pageSize: number): Promise<[Product[], number]> {
+    return this.query(search)
       .offset((page - 1) * pageSize)
       .limit(pageSize)
       .getManyAndCount();
   }
 
+  /** Every match, in the same order as the list (an export). */
+  all(search: ProductSearch): Promise<Product[]> {
+    return this.query(search).getMany();
+  }
+
+  /** Every product code in the table (an import refuses codes that exist). */
+  async codes(): Promise<Set<string>> {
+    const rows = await this.repo(Product).find({ select: { code: true } });
+    return new Set(rows.map((r) => r.code));
+  }
+
+  private query(search: ProductSearch) {
+    const q = this.repo(Product).createQueryBuilder('p');
+    if (search.q) {
+      q.andWhere('(p.code ILIKE :p OR p.name_zh ILIKE :p OR p.name_en ILIKE :p OR p.specification ILIKE :p)', {
+        p: likePattern(search.q),
+      });
+    }
+    if (search.productLine) q.andWhere('p.product_line = :line', { line: search.productLine });
+    if (search.active !== undefined) q.andWhere('p.active = :active', { active: search.active });
+    const dir = search.order === 'desc' ? 'DESC' : 'ASC';
+    return q.orderBy(SORT_COLUMNS[search.sort], dir).addOrderBy('p.id', dir);
+  }
+
   create(data: ProductData): Promise<Product> {
     return this.repo(Product).save(this.repo(Product).create(data));
+  }
+
+  async insertMany(rows: ProductData[]): Promise<void> {
+    // insert() bypasses save()'s per-row round trips; the transformer still formats the prices.
+    for (let i = 0; i < rows.length; i += 500) await this.repo(Product).insert(rows.slice(i, i + 500));
   }
 
   save(product: Product): Promise<Product> {

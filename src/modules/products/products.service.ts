@@ -2,17 +2,22 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { compare, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
+import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
+import { importTable } from '../../common/tabular/import-table.js';
+import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { Role } from '../auth/roles.js';
-import { hidePricesFor } from '../auth/price-visibility.js';
+import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
+import { FileErrors, type Upload } from '../files/files.service.js';
 import { DemoDataRegistry } from '../setup/demo-data.registry.js';
-import { DEMO_PRODUCTS } from './demo-data.js';
+import { DEMO_PRODUCTS_CSV } from './demo-data.js';
 import type { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
-import type { ProductQuery } from './dto/product-query.dto.js';
+import type { ProductFilter, ProductQuery } from './dto/product-query.dto.js';
 import type { Product } from './product.entity.js';
 import { ProductsRepository, type ProductData } from './products.repository.js';
+import { PRODUCT_TABLE } from './products.table.js';
 
 export type Actor = AuditEvent['actor'];
 
@@ -85,6 +90,23 @@ function auditFields(p: ProductView) {
   return rest;
 }
 
+/** The stored fields of a new product (API or sheet row), defaults filled in. */
+const productData = (dto: CreateProductDto): ProductData => ({
+  code: dto.code,
+  nameZh: dto.nameZh,
+  nameEn: dto.nameEn ?? null,
+  specification: dto.specification ?? null,
+  unit: dto.unit,
+  listPrice: dto.listPrice,
+  floorPrice: dto.floorPrice,
+  taxRate: dto.taxRate ?? '13.00',
+  currency: dto.currency ?? 'CNY',
+  productLine: dto.productLine ?? null,
+  active: dto.active ?? true,
+});
+
+const headerOf = (key: keyof CreateProductDto) => PRODUCT_TABLE.columns.find((c) => c.key === key)?.header;
+
 function checkFloor(listPrice: Amount, floorPrice: Amount): void {
   if (compare(floorPrice, listPrice) > 0) {
     throw AppException.badRequest('FLOOR_ABOVE_LIST', 'The floor price cannot be above the list price', {
@@ -135,24 +157,75 @@ export class ProductsService implements OnModuleInit {
     return { items: items.map((p) => this.viewFor(user, view(p))), total, page, pageSize };
   }
 
+  /**
+   * The filtered price list as a sheet, with the columns this user may see: no price columns for
+   * production, no floor price for sales and engineering (as in viewFor, which also filters the rows).
+   */
+  async export(user: AuthUser, filter: ProductFilter, format: ExportFormat): Promise<ExportedFile> {
+    const products = await this.products.all({ ...filter, q: filter.q?.trim() || undefined });
+    const columns = PRODUCT_TABLE.columns.filter((c) => c.key !== 'floorPrice' || canSeeFloorPrice(user));
+    return exportTable(
+      { ...PRODUCT_TABLE, columns },
+      products.map((p) => this.viewFor(user, view(p))),
+      format,
+      { showPrices: canSeePrices(user) },
+    );
+  }
+
+  /**
+   * A CSV/XLSX price list: every row valid -> all written in one transaction, audited once; else 422
+   * IMPORT_INVALID and nothing. Beyond the DTO, each row is checked as create() checks it: the floor
+   * price not above the list price, and a code that is neither in the table nor earlier in the sheet.
+   */
+  async import(actor: Actor, upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
+    if (!upload) throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the sheet as the multipart field "file"');
+    const existing = await this.products.codes();
+    const seen = new Map<string, number>(); // code -> the sheet row that has it
+    return importTable(PRODUCT_TABLE, upload.bytes, {
+      dryRun,
+      check: (row, line) => {
+        const problems: RowError[] = [];
+        if (compare(row.floorPrice, row.listPrice) > 0) {
+          problems.push({
+            row: line,
+            field: 'floorPrice',
+            column: headerOf('floorPrice'),
+            message: `The floor price ${row.floorPrice} is above the list price ${row.listPrice}`,
+          });
+        }
+        const earlier = seen.get(row.code);
+        if (existing.has(row.code) || earlier !== undefined) {
+          problems.push({
+            row: line,
+            field: 'code',
+            column: headerOf('code'),
+            message: existing.has(row.code)
+              ? `A product with code "${row.code}" already exists`
+              : `Code "${row.code}" is already used in row ${earlier}`,
+          });
+        } else {
+          seen.set(row.code, line);
+        }
+        return problems;
+      },
+      write: (rows) =>
+        this.tx.run(async () => {
+          await this.products.insertMany(rows.map(productData));
+          await this.audit.record({
+            actor,
+            action: 'product.import',
+            entityType: 'product',
+            details: { count: rows.length, file: upload.originalName },
+          });
+        }),
+    });
+  }
+
   async create(actor: Actor, dto: CreateProductDto): Promise<ProductView> {
     checkFloor(dto.listPrice, dto.floorPrice);
     return this.tx.run(async () => {
       await this.checkCodeFree(dto.code);
-      const data: ProductData = {
-        code: dto.code,
-        nameZh: dto.nameZh,
-        nameEn: dto.nameEn ?? null,
-        specification: dto.specification ?? null,
-        unit: dto.unit,
-        listPrice: dto.listPrice,
-        floorPrice: dto.floorPrice,
-        taxRate: dto.taxRate ?? '13.00',
-        currency: dto.currency ?? 'CNY',
-        productLine: dto.productLine ?? null,
-        active: dto.active ?? true,
-      };
-      const saved = await this.get((await this.products.create(data)).id); // as stored: "8600" comes back "8600.00"
+      const saved = await this.get((await this.products.create(productData(dto))).id); // as stored: "8600" comes back "8600.00"
       await this.audit.record({
         actor,
         action: 'product.create',
@@ -213,7 +286,9 @@ export class ProductsService implements OnModuleInit {
     return product;
   }
 
+  /** Through the import, as a user's sheet would go. */
   private async loadDemo(): Promise<void> {
-    for (const dto of DEMO_PRODUCTS) await this.create(SYSTEM_ACTOR, dto);
+    const csv = Buffer.from(DEMO_PRODUCTS_CSV, 'utf8');
+    await this.import(SYSTEM_ACTOR, { originalName: 'products.demo.csv', bytes: csv }, false);
   }
 }

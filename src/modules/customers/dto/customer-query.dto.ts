@@ -1,7 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../../common/pagination.js';
+import { ExportQuery } from '../../../common/tabular/tabular.dto.js';
 
 export const CUSTOMER_SORTS = ['name', 'createdAt', 'updatedAt'] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
@@ -9,7 +10,8 @@ export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
 const bool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
-export class CustomerQuery extends PageQuery {
+/** Filters shared by the list and the export. */
+export class CustomerFilter {
   @ApiPropertyOptional({ description: 'Part of the name (Chinese or English) or tax id, any case' })
   @IsOptional()
   @IsString()
@@ -37,3 +39,7 @@ export class CustomerQuery extends PageQuery {
   @IsIn(['asc', 'desc'])
   order: 'asc' | 'desc' = 'asc';
 }
+
+export class CustomerQuery extends IntersectionType(CustomerFilter, PageQuery) {}
+
+export class CustomerExportQuery extends IntersectionType(CustomerFilter, ExportQuery) {}

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -14,29 +15,32 @@ import {
 } from 'class-validator';
 import { IsTaxId } from '../../company/uscc.js';
 
+/** A contact's field rules, shared by ContactDto and the contact columns of the customer sheet. */
+export const ContactRules = {
+  name: () => applyDecorators(IsString(), MinLength(1), MaxLength(100)),
+  title: () => applyDecorators(IsString(), MaxLength(100)),
+  phone: () => applyDecorators(IsString(), MaxLength(50)),
+  email: () => applyDecorators(IsEmail(), MaxLength(254)),
+};
+
 export class ContactDto {
   @ApiProperty({ example: '刘芳' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @ContactRules.name()
   name!: string;
 
   @ApiPropertyOptional({ example: '财务部 会计', nullable: true, description: 'Role or title' })
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @ContactRules.title()
   title?: string | null;
 
   @ApiPropertyOptional({ example: '0512-6655 3021', nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(50)
+  @ContactRules.phone()
   phone?: string | null;
 
   @ApiPropertyOptional({ example: 'liu.fang@qinglan-steel.example', nullable: true })
   @IsOptional()
-  @IsEmail()
-  @MaxLength(254)
+  @ContactRules.email()
   email?: string | null;
 
   @ApiPropertyOptional({

@@ -1,7 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../../common/pagination.js';
+import { ExportQuery } from '../../../common/tabular/tabular.dto.js';
 
 // No sorting by price: the order alone would tell production users (who see no prices) what they are.
 export const PRODUCT_SORTS = ['code', 'nameZh', 'createdAt', 'updatedAt'] as const;
@@ -10,7 +11,8 @@ export type ProductSort = (typeof PRODUCT_SORTS)[number];
 const bool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
-export class ProductQuery extends PageQuery {
+/** Filters shared by the list and the export. */
+export class ProductFilter {
   @ApiPropertyOptional({ description: 'Part of the code, name (Chinese or English) or specification, any case' })
   @IsOptional()
   @IsString()
@@ -39,3 +41,7 @@ export class ProductQuery extends PageQuery {
   @IsIn(['asc', 'desc'])
   order: 'asc' | 'desc' = 'asc';
 }
+
+export class ProductQuery extends IntersectionType(ProductFilter, PageQuery) {}
+
+export class ProductExportQuery extends IntersectionType(ProductFilter, ExportQuery) {}

@@ -1,14 +1,14 @@
+import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import type { Page } from '../../common/pagination.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
-import { importTable } from '../../common/tabular/import-table.js';
 import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
 import { looksLikeUscc } from '../company/uscc.js';
-import { FileErrors, type Upload } from '../files/files.service.js';
+import type { Upload } from '../files/files.service.js';
 import { DemoDataRegistry } from '../setup/demo-data.registry.js';
 import { UsersService } from '../users/users.service.js';
 import type { CustomerContact } from './customer-contact.entity.js';
@@ -171,6 +171,7 @@ export class CustomersService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly imports: ImportRunner,
     private readonly demo: DemoDataRegistry,
   ) {}
 
@@ -204,27 +205,21 @@ export class CustomersService implements OnModuleInit {
    * IMPORT_INVALID and nothing. Sales owners are given by user name.
    */
   async import(actor: Actor, upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
-    if (!upload) throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the sheet as the multipart field "file"');
     // User names are unique: read them once for the whole sheet.
     const owners = new Map((await this.users.list()).map((u) => [u.name, u.id]));
-    return importTable(CUSTOMER_TABLE, upload.bytes, {
+    return this.imports.run(CUSTOMER_TABLE, upload, {
+      actor,
       dryRun,
+      action: 'customer.import',
+      entityType: 'customer',
       check: (row, line) => rowProblems(row, line, owners),
-      write: (rows) =>
-        this.tx.run(async () => {
-          await this.customers.insertMany(
-            rows.map((row) => ({
-              customer: customerData(row, owners.get(row.salesOwner ?? '') ?? null),
-              contacts: contactData(rowContacts(row)),
-            })),
-          );
-          await this.audit.record({
-            actor,
-            action: 'customer.import',
-            entityType: 'customer',
-            details: { count: rows.length, file: upload.originalName },
-          });
-        }),
+      insert: (rows) =>
+        this.customers.insertMany(
+          rows.map((row) => ({
+            customer: customerData(row, owners.get(row.salesOwner ?? '') ?? null),
+            contacts: contactData(rowContacts(row)),
+          })),
+        ),
     });
   }
 

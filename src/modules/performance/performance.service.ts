@@ -1,3 +1,4 @@
+import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
@@ -5,13 +6,12 @@ import { round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { minusYears, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
-import { importTable } from '../../common/tabular/import-table.js';
 import type { ImportReport } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, type AuditEvent } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
-import { FileErrors, FilesService, type FileDownload, type FileView, type Upload } from '../files/files.service.js';
+import { FilesService, type FileDownload, type FileView, type Upload } from '../files/files.service.js';
 import type { CreatePerformanceRecordDto } from './dto/create-performance-record.dto.js';
 import type { PerformanceFilter, PerformanceListQuery } from './dto/performance-query.dto.js';
 import type { ProofKind } from './dto/proof-upload.dto.js';
@@ -79,6 +79,7 @@ export class PerformanceService {
     private readonly files: FilesService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly imports: ImportRunner,
   ) {}
 
   async create(actor: AuthUser, dto: CreatePerformanceRecordDto): Promise<PerformanceView> {
@@ -211,19 +212,12 @@ export class PerformanceService {
   }
 
   async import(actor: AuditEvent['actor'], upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
-    if (!upload) throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the sheet as the multipart field "file"');
-    return importTable(PERFORMANCE_TABLE, upload.bytes, {
+    return this.imports.run(PERFORMANCE_TABLE, upload, {
+      actor,
       dryRun,
-      write: (records) =>
-        this.tx.run(async () => {
-          await this.repo.insertMany(records.map(fieldsOf));
-          await this.audit.record({
-            actor,
-            action: 'performance.import',
-            entityType: PERFORMANCE_OWNER,
-            details: { count: records.length, file: upload.originalName },
-          });
-        }),
+      action: 'performance.import',
+      entityType: PERFORMANCE_OWNER,
+      insert: (records) => this.repo.insertMany(records.map(fieldsOf)),
     });
   }
 

@@ -1,16 +1,16 @@
+import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { compare, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
-import { importTable } from '../../common/tabular/import-table.js';
 import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { Role } from '../auth/roles.js';
 import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
-import { FileErrors, type Upload } from '../files/files.service.js';
+import type { Upload } from '../files/files.service.js';
 import { DemoDataRegistry } from '../setup/demo-data.registry.js';
 import { DEMO_PRODUCTS_CSV } from './demo-data.js';
 import type { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
@@ -123,6 +123,7 @@ export class ProductsService implements OnModuleInit {
     private readonly products: ProductsRepository,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly imports: ImportRunner,
     private readonly demo: DemoDataRegistry,
   ) {}
 
@@ -178,11 +179,13 @@ export class ProductsService implements OnModuleInit {
    * price not above the list price, and a code that is neither in the table nor earlier in the sheet.
    */
   async import(actor: Actor, upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
-    if (!upload) throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the sheet as the multipart field "file"');
     const existing = await this.products.codes();
     const seen = new Map<string, number>(); // code -> the sheet row that has it
-    return importTable(PRODUCT_TABLE, upload.bytes, {
+    return this.imports.run(PRODUCT_TABLE, upload, {
+      actor,
       dryRun,
+      action: 'product.import',
+      entityType: 'product',
       check: (row, line) => {
         const problems: RowError[] = [];
         if (compare(row.floorPrice, row.listPrice) > 0) {
@@ -208,16 +211,7 @@ export class ProductsService implements OnModuleInit {
         }
         return problems;
       },
-      write: (rows) =>
-        this.tx.run(async () => {
-          await this.products.insertMany(rows.map(productData));
-          await this.audit.record({
-            actor,
-            action: 'product.import',
-            entityType: 'product',
-            details: { count: rows.length, file: upload.originalName },
-          });
-        }),
+      insert: (rows) => this.products.insertMany(rows.map(productData)),
     });
   }
 

@@ -1,16 +1,16 @@
+import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import type { Page } from '../../common/pagination.js';
 import { daysBetween, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
-import { importTable } from '../../common/tabular/import-table.js';
 import type { ImportReport } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, type AuditEvent } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { canSeePrices } from '../auth/price-visibility.js';
-import { FileErrors, FilesService, type FileDownload, type FileView, type Upload } from '../files/files.service.js';
+import { FilesService, type FileDownload, type FileView, type Upload } from '../files/files.service.js';
 import type { CreateQualificationDto } from './dto/create-qualification.dto.js';
 import type { ExpiringQuery, QualificationFilter, QualificationListQuery } from './dto/qualification-query.dto.js';
 import type { UpdateQualificationDto } from './dto/update-qualification.dto.js';
@@ -81,6 +81,7 @@ export class QualificationsService {
     private readonly files: FilesService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly imports: ImportRunner,
   ) {}
 
   async create(actor: AuthUser, dto: CreateQualificationDto): Promise<QualificationView> {
@@ -210,19 +211,12 @@ export class QualificationsService {
 
   /** A CSV/XLSX of qualifications: all rows valid -> all written in one transaction, audited once; else 422 and nothing. */
   async import(actor: AuditEvent['actor'], upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
-    if (!upload) throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the sheet as the multipart field "file"');
-    return importTable(QUALIFICATION_TABLE, upload.bytes, {
+    return this.imports.run(QUALIFICATION_TABLE, upload, {
+      actor,
       dryRun,
-      write: (records) =>
-        this.tx.run(async () => {
-          await this.repo.insertMany(records.map(fieldsOf));
-          await this.audit.record({
-            actor,
-            action: 'qualification.import',
-            entityType: QUALIFICATION_OWNER,
-            details: { count: records.length, file: upload.originalName },
-          });
-        }),
+      action: 'qualification.import',
+      entityType: QUALIFICATION_OWNER,
+      insert: (records) => this.repo.insertMany(records.map(fieldsOf)),
     });
   }
 

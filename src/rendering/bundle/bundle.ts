@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import yazl from 'yazl';
 import { AppException } from '../../common/errors/app-exception.js';
+import { sha256Hex } from '../../infrastructure/storage/object-storage.js';
 import type { Signer } from '../signing/certificates.js';
 
 export const MANIFEST_NAME = 'manifest.json';
@@ -52,10 +52,6 @@ export async function buildBundle(input: { files: BundleFile[]; manifest: Bundle
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-export function sha256Hex(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Flat, unique names that unzip anywhere without surprises, and never the manifest's own. */

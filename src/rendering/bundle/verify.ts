@@ -4,7 +4,8 @@ import yauzl from 'yauzl';
 import { pemCertificates } from '../signing/certificates.js';
 import { readNode } from '../signing/der.js';
 import { openssl, OpensslError, withPrivateTempDir } from '../signing/openssl.js';
-import { MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, sha256Hex, type BundleManifest } from './bundle.js';
+import { sha256Hex } from '../../infrastructure/storage/object-storage.js';
+import { MANIFEST_NAME, MANIFEST_SIGNATURE_NAME, type BundleManifest } from './bundle.js';
 
 export interface BundleVerification {
   valid: boolean;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +82,9 @@ function poolProcesses(launched: BrowserPoolStats['launched']): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const [state, , pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (state === 'Z') continue;
-      const tagged = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').some((e) => tags.has(e));
+      const tagged = readFileSync(`/proc/${entry}/environ`, 'latin1')
+        .split('\0')
+        .some((e) => tags.has(e));
       if (tagged || groups.has(Number(pgid))) found.push(Number(entry));
     } catch {
       // exited while we looked
@@ -115,7 +117,11 @@ async function rasterize(file: string): Promise<Gray> {
 }
 
 /** Bounding box of the ink (pixels darker than mid-gray) between rows y0 and y1. */
-function inkBox(img: Gray, y0: number, y1: number): { x0: number; x1: number; y0: number; y1: number; ink: number } | undefined {
+function inkBox(
+  img: Gray,
+  y0: number,
+  y1: number,
+): { x0: number; x1: number; y0: number; y1: number; ink: number } | undefined {
   let box: { x0: number; x1: number; y0: number; y1: number; ink: number } | undefined;
   for (let y = y0; y < y1; y++) {
     for (let x = 0; x < img.width; x++) {
@@ -136,7 +142,8 @@ function inkBox(img: Gray, y0: number, y1: number): { x0: number; x1: number; y0
  * and blank text score ~0; different glyphs score high.
  */
 function glyphVariety(img: Gray, box: { x0: number; x1: number; y0: number; y1: number }, n: number): number {
-  const dark = (x: number, y: number) => x >= 0 && y >= 0 && x < img.width && y < img.height && img.px[y * img.width + x] < 128;
+  const dark = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < img.width && y < img.height && img.px[y * img.width + x] < 128;
   const cellW = (box.x1 - box.x0 + 1) / n;
   const cells = Array.from({ length: n }, (_, i) => {
     const x0 = Math.round(box.x0 + i * cellW);
@@ -156,7 +163,8 @@ function glyphVariety(img: Gray, box: { x0: number; x1: number; y0: number; y1: 
         for (let dy = -2; dy <= 2; dy++) {
           let diff = 0;
           for (let y = box.y0; y <= box.y1; y++) {
-            for (let x = 0; x < cells[a].w; x++) if (dark(cells[a].x0 + x, y) !== dark(cells[b].x0 + x + dx, y + dy)) diff++;
+            for (let x = 0; x < cells[a].w; x++)
+              if (dark(cells[a].x0 + x, y) !== dark(cells[b].x0 + x + dx, y + dy)) diff++;
           }
           best = Math.min(best, diff);
         }
@@ -201,7 +209,9 @@ describe('PdfRenderer with real Chromium', () => {
     const chars = squash(text);
     expect(chars).toContain('客户对账单');
     expect(chars).toContain(`期末应收余额合计（大写）：${CAPITAL_AMOUNT}（小写）¥123,456.78`);
-    expect(chars).toContain('请贵公司于收到本对账单后十日内核对确认，如有差异请及时与我司销售内勤联系。逾期未回复视为确认无误。');
+    expect(chars).toContain(
+      '请贵公司于收到本对账单后十日内核对确认，如有差异请及时与我司销售内勤联系。逾期未回复视为确认无误。',
+    );
     expect(chars).toContain('联系人：王喆');
     expect(chars).toContain('上海浦东·液压缸总成（第1批）');
     expect(chars).toContain('江苏恒力液压设备股份有限公司'); // header, printed with the fontconfig font
@@ -213,7 +223,11 @@ describe('PdfRenderer with real Chromium', () => {
       const fonts = await pdfFonts(file);
       expect(fonts.length).toBeGreaterThanOrEqual(2);
       for (const font of fonts) {
-        expect(font).toEqual({ name: expect.stringMatching(/^[A-Z]{6}\+NotoSansSC-(Regular|Bold)$/), type: 'CID TrueType', embedded: true });
+        expect(font).toEqual({
+          name: expect.stringMatching(/^[A-Z]{6}\+NotoSansSC-(Regular|Bold)$/),
+          type: 'CID TrueType',
+          embedded: true,
+        });
       }
     }
   });
@@ -238,7 +252,9 @@ describe('PdfRenderer with real Chromium', () => {
 
   it('draws the Chinese glyphs in the body and in the header (rasterised, not just extractable)', async () => {
     // Body: one line of 16 different characters at 28 pt, nothing else on the page.
-    const body = await rasterize(await saved(await renderer.render({ html: probe(CAPITAL_AMOUNT), headerHtml: EMPTY, footerHtml: EMPTY })));
+    const body = await rasterize(
+      await saved(await renderer.render({ html: probe(CAPITAL_AMOUNT), headerHtml: EMPTY, footerHtml: EMPTY })),
+    );
     const line = inkBox(body, 0, body.height)!;
     expect(line).toBeDefined();
     const glyphWidth = (28 / 72) * 50; // px at 50 dpi
@@ -247,13 +263,23 @@ describe('PdfRenderer with real Chromium', () => {
     expect(glyphVariety(body, line, 16)).toBeGreaterThan(VARIETY_MIN);
 
     // Header: printed by Chromium with the font fontconfig gives it, a different path from the body's web font.
-    const header = await rasterize(await saved(await renderer.render({ html: '<!doctype html><html><body></body></html>', headerHtml: headerProbe(CAPITAL_AMOUNT), footerHtml: EMPTY })));
+    const header = await rasterize(
+      await saved(
+        await renderer.render({
+          html: '<!doctype html><html><body></body></html>',
+          headerHtml: headerProbe(CAPITAL_AMOUNT),
+          footerHtml: EMPTY,
+        }),
+      ),
+    );
     const headerLine = inkBox(header, 0, Math.round((20 / 25.4) * 50))!; // inside the 20 mm top margin
     expect(headerLine).toBeDefined();
     expect(glyphVariety(header, headerLine, 16)).toBeGreaterThan(VARIETY_MIN);
 
     // Controls: the check must fail on a line of identical boxes and on text printed without any CJK font.
-    const boxes = await rasterize(await saved(await renderer.render({ html: probe('口'.repeat(16)), headerHtml: EMPTY, footerHtml: EMPTY })));
+    const boxes = await rasterize(
+      await saved(await renderer.render({ html: probe('口'.repeat(16)), headerHtml: EMPTY, footerHtml: EMPTY })),
+    );
     expect(glyphVariety(boxes, inkBox(boxes, 0, boxes.height)!, 16)).toBeLessThan(VARIETY_MIN);
     const tofu = await rasterize(await saved(await printWithoutCjkFont(probe(CAPITAL_AMOUNT))));
     const tofuLine = inkBox(tofu, 0, tofu.height);
@@ -264,7 +290,9 @@ describe('PdfRenderer with real Chromium', () => {
     const single = makeRenderer({ RENDER_CONCURRENCY: '1' });
     try {
       await single.renderer.render({ html: probe('甲方文档 DOC-A-7731'), headerHtml: EMPTY, footerHtml: EMPTY });
-      const second = await saved(await single.renderer.render({ html: probe('乙方文档'), headerHtml: EMPTY, footerHtml: EMPTY }));
+      const second = await saved(
+        await single.renderer.render({ html: probe('乙方文档'), headerHtml: EMPTY, footerHtml: EMPTY }),
+      );
       const text = await pdfText(second);
       expect(text).toContain('乙方文档');
       expect(text).not.toContain('DOC-A-7731');
@@ -342,7 +370,9 @@ describe('BrowserPool', () => {
   it('retries every render when Chromium is killed mid-batch, and leaves no process behind', async () => {
     const { pool, renderer } = makeRenderer({ RENDER_CONCURRENCY: '2' });
     try {
-      const batch = Array.from({ length: 6 }, () => renderer.render({ html: TEN_PAGES, headerHtml: HEADER, footerHtml: FOOTER }));
+      const batch = Array.from({ length: 6 }, () =>
+        renderer.render({ html: TEN_PAGES, headerHtml: HEADER, footerHtml: FOOTER }),
+      );
       expect(await eventually(() => pool.stats().active === 2 && pool.stats().browserPid !== null, 30_000)).toBe(true);
       await new Promise((r) => setTimeout(r, 300)); // mid-render
       const victim = pool.stats().browserPid!;
@@ -374,7 +404,9 @@ describe('BrowserPool', () => {
       // 20 000 rows took 32 s to print here: 60 000 never finish within the 5 s timeout.
       const rows = '<tr><td>很长的表格</td><td>0123456789</td><td>很长的表格</td></tr>'.repeat(60_000);
       const huge = `<!doctype html><html><body style="font-family: 'Tenderdesk Sans'"><table>${rows}</table></body></html>`;
-      const failure = await renderer.render({ html: huge, headerHtml: HEADER, footerHtml: FOOTER }).catch((err: unknown) => err);
+      const failure = await renderer
+        .render({ html: huge, headerHtml: HEADER, footerHtml: FOOTER })
+        .catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(AppException);
       expect(failure).toMatchObject({ status: 504, code: 'RENDER_TIMEOUT', details: { timeoutMs: 5000 } });
       expect(pool.stats()).toMatchObject({ timeouts: 2, retries: 1, failures: 1 });
@@ -399,14 +431,45 @@ describe('BrowserPool', () => {
       const results = await Promise.allSettled(
         Array.from({ length: 5 }, () => renderer.render({ html: ONE_PAGE, headerHtml: HEADER, footerHtml: FOOTER })),
       );
-      const busy = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as AppException);
+      const busy = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => (r as PromiseRejectedResult).reason as AppException);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2); // one printing, one waiting
       expect(busy).toHaveLength(3);
-      for (const err of busy) expect(err).toMatchObject({ status: 429, code: 'RENDER_BUSY', details: { queued: 1, limit: 1 } });
+      for (const err of busy)
+        expect(err).toMatchObject({ status: 429, code: 'RENDER_BUSY', details: { queued: 1, limit: 1 } });
     } finally {
       await pool.close();
     }
   }, 120_000);
+
+  it('replaces its browser after RENDER_RECYCLE_AFTER renders and closes the old one entirely', async () => {
+    const { pool, renderer } = makeRenderer({ RENDER_RECYCLE_AFTER: '2' });
+    try {
+      for (let i = 0; i < 5; i++) await renderer.render({ html: ONE_PAGE, headerHtml: HEADER, footerHtml: FOOTER });
+      const stats = pool.stats();
+      expect(stats).toMatchObject({ renders: 5, recycles: 2, launches: 3, crashes: 0 });
+      const retired = stats.launched.filter((l) => l.pid !== stats.browserPid);
+      expect(retired).toHaveLength(2);
+      expect(await eventually(() => poolProcesses(retired).length === 0)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
+  it('deletes the folders left by a process that died without closing its pool', async () => {
+    let deadPid = 4_000_000;
+    while (existsSync(`/proc/${deadPid}`)) deadPid++;
+    const stale = join(tmpdir(), `tenderdesk-chromium-${deadPid}-x1y2z3`);
+    await mkdir(join(stale, 'browser-1', 'profile'), { recursive: true });
+    const { pool } = makeRenderer();
+    try {
+      await pool.ping(); // the first launch cleans up
+      expect(existsSync(stale)).toBe(false);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 
   it('is provided by PdfModule and closed with the Nest application', async () => {
     @Module({ imports: [ConfigModule.forRoot(loadConfig({ STORAGE_DIR: workDir })), PdfModule] })

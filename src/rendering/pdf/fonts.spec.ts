@@ -6,7 +6,9 @@ const chars = (set: Set<number>) => new Set([...set].map((cp) => String.fromCode
 
 describe('documentCodepoints', () => {
   it('collects the characters of text, CSS content and character references, plus printable ASCII', () => {
-    const cps = chars(documentCodepoints('<style>td::after{content:"角"}</style><p>壹拾&#36144;&#x5143;&yen;&nbsp;𠀋</p>'));
+    const cps = chars(
+      documentCodepoints('<style>td::after{content:"角"}</style><p>壹拾&#36144;&#x5143;&yen;&nbsp;𠀋</p>'),
+    );
     for (const c of ['角', '壹', '拾', '贰', '元', '¥', '\u00a0', '𠀋', 'A', '~', ' ']) expect(cps.has(c)).toBe(true);
     expect(cps.has('\n')).toBe(false);
   });
@@ -32,7 +34,9 @@ describe('insertIntoHead', () => {
     expect(insertIntoHead('<!doctype html><html lang="zh"><head><title>t</title></head></html>', 'X')).toBe(
       '<!doctype html><html lang="zh"><head>X<title>t</title></head></html>',
     );
-    expect(insertIntoHead('<html><body><header>h</header></body></html>', 'X')).toBe('<html>X<body><header>h</header></body></html>');
+    expect(insertIntoHead('<html><body><header>h</header></body></html>', 'X')).toBe(
+      '<html>X<body><header>h</header></body></html>',
+    );
     expect(insertIntoHead('<p>p</p>', 'X')).toBe('X<p>p</p>');
   });
 });

@@ -11,7 +11,8 @@ import { Injectable } from '@nestjs/common';
  * came out as ~100 Type 3 fonts per PDF (FINDINGS).
  *
  * Cost is what shapes this file: Chromium spends time in proportion to the size of each font file a document
- * uses (measured per document: 10.5 MB font ~200 ms, 2.2 MB subset ~60 ms, 1.2 MB ~40 ms, 15 KB ~0). So:
+ * uses, system fonts included (the whole 10.5 MB font ~200 ms per document; against a 15 KB subset, a 1.2 MB
+ * one cost 40 ms more and a 2.2 MB one 85 ms more, docs/benchmarks.md). So:
  * - the body gets a per-document subset holding exactly the characters of that document, inlined as an
  *   `@font-face` data: URI named 'Tenderdesk Sans' (~60 KB a weight for a statement);
  * - header/footer templates cannot use web fonts, so fontconfig serves them 'Tenderdesk Sans' from a small
@@ -45,16 +46,41 @@ const HEADER_SEED = [
   0xffe5,
   ...[...'第页共'].map((c) => c.codePointAt(0)!),
 ];
-/** Beyond this many characters the header font stops growing (the fallback font covers the rest). */
-const HEADER_CHARS_MAX = 4000;
+/** Beyond this many characters (~0.5 MB, ~15 ms a document) the header font stops growing; the fallback covers the rest. */
+const HEADER_CHARS_MAX = 1500;
 /** Per-document subsets kept (~130 KB of CSS each): repeated documents skip subsetting. */
 const SUBSET_CACHE_SIZE = 64;
 
 const NAMED_ENTITIES: Record<string, number> = {
-  nbsp: 0xa0, yen: 0xa5, middot: 0xb7, times: 0xd7, divide: 0xf7, deg: 0xb0, plusmn: 0xb1, copy: 0xa9, reg: 0xae,
-  sect: 0xa7, para: 0xb6, ndash: 0x2013, mdash: 0x2014, lsquo: 0x2018, rsquo: 0x2019, ldquo: 0x201c,
-  rdquo: 0x201d, hellip: 0x2026, bull: 0x2022, permil: 0x2030, euro: 0x20ac, trade: 0x2122, larr: 0x2190,
-  rarr: 0x2192, le: 0x2264, ge: 0x2265, ne: 0x2260, radic: 0x221a, check: 0x2713,
+  nbsp: 0xa0,
+  yen: 0xa5,
+  middot: 0xb7,
+  times: 0xd7,
+  divide: 0xf7,
+  deg: 0xb0,
+  plusmn: 0xb1,
+  copy: 0xa9,
+  reg: 0xae,
+  sect: 0xa7,
+  para: 0xb6,
+  ndash: 0x2013,
+  mdash: 0x2014,
+  lsquo: 0x2018,
+  rsquo: 0x2019,
+  ldquo: 0x201c,
+  rdquo: 0x201d,
+  hellip: 0x2026,
+  bull: 0x2022,
+  permil: 0x2030,
+  euro: 0x20ac,
+  trade: 0x2122,
+  larr: 0x2190,
+  rarr: 0x2192,
+  le: 0x2264,
+  ge: 0x2265,
+  ne: 0x2260,
+  radic: 0x221a,
+  check: 0x2713,
 };
 
 /**

@@ -39,8 +39,10 @@ export function processTree(leader: number, envEntry: string): number[] {
     .filter((d) => /^\d+$/.test(d))
     .map((d) => readProc(Number(d)))
     .filter((p): p is ProcInfo => p !== undefined && p.state !== 'Z' && p.pid !== process.pid);
-  const found = new Set(procs.filter((p) => p.pgid === leader || p.pid === leader || hasEnv(p.pid, envEntry)).map((p) => p.pid));
-  for (let grew = true; grew; ) {
+  const found = new Set(
+    procs.filter((p) => p.pgid === leader || p.pid === leader || hasEnv(p.pid, envEntry)).map((p) => p.pid),
+  );
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of procs) {
       if (!found.has(p.pid) && found.has(p.ppid)) {

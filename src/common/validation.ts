@@ -62,3 +62,13 @@ export function IsAmount(opts: { min?: string } = {}): PropertyDecorator {
       },
     });
 }
+
+/** PATCH may clear optional fields with null, never required ones: 400 VALIDATION_FAILED naming them. */
+export function refuseNulls(dto: object, required: string[]): void {
+  const bad = required.filter((f) => (dto as Record<string, unknown>)[f] === null);
+  if (bad.length) {
+    throw AppException.badRequest(ErrorCode.VALIDATION_FAILED, `Required fields cannot be null: ${bad.join(', ')}`, {
+      fields: bad.map((field) => ({ field, messages: [`${field} cannot be null`] })),
+    });
+  }
+}

@@ -1,3 +1,4 @@
+import { likeContains } from '../../database/like.js';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
@@ -24,7 +25,6 @@ const SORT_COLUMNS: Record<CustomerSort, string> = {
 };
 
 /** A search term for LIKE: % and _ match themselves. */
-export const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
 
 @Injectable()
 export class CustomersRepository extends BaseRepository {
@@ -73,7 +73,7 @@ export class CustomersRepository extends BaseRepository {
       .leftJoinAndSelect('c.salesOwner', 'o')
       .where('c.archived = :archived', { archived: search.archived });
     if (search.q)
-      q.andWhere('(c.name ILIKE :p OR c.name_en ILIKE :p OR c.tax_id ILIKE :p)', { p: likePattern(search.q) });
+      q.andWhere('(c.name ILIKE :p OR c.name_en ILIKE :p OR c.tax_id ILIKE :p)', { p: likeContains(search.q) });
     if (search.salesOwnerId) q.andWhere('c.sales_owner_id = :owner', { owner: search.salesOwnerId });
     const dir = search.order === 'desc' ? 'DESC' : 'ASC';
     return q.orderBy(SORT_COLUMNS[search.sort], dir).addOrderBy('c.id', dir);

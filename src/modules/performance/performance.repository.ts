@@ -1,3 +1,4 @@
+import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
@@ -19,7 +20,6 @@ export interface PerformanceSearch {
 export type PerformanceFields = Omit<PerformanceRecord, 'id' | 'createdAt' | 'updatedAt'>;
 
 /** `%` and `_` typed by a user are literal characters, not wildcards. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const SORT_COLUMNS: Record<PerformanceSort, string> = {
   completedDate: 'r.completed_date',
@@ -96,7 +96,7 @@ export class PerformanceRepository extends BaseRepository {
       // ILIKE, not full-text search: it matches Chinese without a tokenizer or extension (PGlite has none).
       qb.andWhere(
         "(r.project_name ILIKE :like ESCAPE '\\' OR r.customer_name ILIKE :like ESCAPE '\\' OR r.scope ILIKE :like ESCAPE '\\' OR r.location ILIKE :like ESCAPE '\\')",
-        { like: likePattern(s.q) },
+        { like: likeContains(s.q) },
       );
     }
     if (s.industry) qb.andWhere('r.industry = :industry', { industry: s.industry });

@@ -1,3 +1,4 @@
+import { refuseNulls } from '../../common/validation.js';
 import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
@@ -302,12 +303,3 @@ export class PerformanceService {
   }
 }
 
-/** PATCH may clear optional fields with null, never required ones. */
-function refuseNulls(dto: object, required: string[]): void {
-  const bad = required.filter((f) => (dto as Record<string, unknown>)[f] === null);
-  if (bad.length) {
-    throw AppException.badRequest(ErrorCode.VALIDATION_FAILED, `Required fields cannot be null: ${bad.join(', ')}`, {
-      fields: bad.map((field) => ({ field, messages: [`${field} cannot be null`] })),
-    });
-  }
-}

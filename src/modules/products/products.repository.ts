@@ -1,3 +1,4 @@
+import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
@@ -22,7 +23,6 @@ const SORT_COLUMNS: Record<ProductSort, string> = {
 };
 
 /** A search term for LIKE: % and _ match themselves. */
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
 
 @Injectable()
 export class ProductsRepository extends BaseRepository {
@@ -66,7 +66,7 @@ export class ProductsRepository extends BaseRepository {
     const q = this.repo(Product).createQueryBuilder('p');
     if (search.q) {
       q.andWhere('(p.code ILIKE :p OR p.name_zh ILIKE :p OR p.name_en ILIKE :p OR p.specification ILIKE :p)', {
-        p: likePattern(search.q),
+        p: likeContains(search.q),
       });
     }
     if (search.productLine) q.andWhere('p.product_line = :line', { line: search.productLine });

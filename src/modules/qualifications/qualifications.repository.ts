@@ -1,3 +1,4 @@
+import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
@@ -15,7 +16,6 @@ export interface QualificationSearch {
 }
 
 /** `%` and `_` typed by a user are literal characters, not wildcards. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 @Injectable()
 export class QualificationsRepository extends BaseRepository {
@@ -80,7 +80,7 @@ export class QualificationsRepository extends BaseRepository {
     if (s.q) {
       qb.andWhere(
         "(q.name ILIKE :like ESCAPE '\\' OR q.number ILIKE :like ESCAPE '\\' OR q.issuer ILIKE :like ESCAPE '\\' OR q.grade ILIKE :like ESCAPE '\\' OR q.notes ILIKE :like ESCAPE '\\')",
-        { like: likePattern(s.q) },
+        { like: likeContains(s.q) },
       );
     }
     return qb;

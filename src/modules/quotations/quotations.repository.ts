@@ -1,3 +1,4 @@
+import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
@@ -36,7 +37,6 @@ const SORT_COLUMNS: Record<QuotationSort, string> = {
 };
 
 /** A search term for LIKE: % and _ match themselves. */
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, '\\$&')}%`;
 
 @Injectable()
 export class QuotationsRepository extends BaseRepository {
@@ -93,7 +93,7 @@ export class QuotationsRepository extends BaseRepository {
       .leftJoinAndSelect('q.customer', 'c');
     if (filter.q) {
       qb.andWhere('(q.number ILIKE :p OR r.project_name ILIKE :p OR c.name ILIKE :p OR c.name_en ILIKE :p)', {
-        p: likePattern(filter.q),
+        p: likeContains(filter.q),
       });
     }
     if (filter.customerId) qb.andWhere('q.customer_id = :customerId', { customerId: filter.customerId });

@@ -21,11 +21,7 @@ export class RenderingService {
     @Inject(SIGNER) private readonly signer: Signer,
   ) {}
 
-  /** Template errors (unknown template, missing required field, template bug) as 4xx, before any job is queued. */
-  validate(template: string, data: unknown, locale?: Locale): RenderedHtml {
-    return this.templates.render(template, data, { locale });
-  }
-
+  /** The HTML; throws template errors (unknown template, missing required field, template bug) as 4xx. */
   html(template: string, data: unknown, locale?: Locale): RenderedHtml {
     return this.templates.render(template, data, { locale });
   }

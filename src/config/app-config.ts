@@ -45,6 +45,10 @@ export class AppConfig {
   readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
   /** PKCS#12 to sign with (unset -> development certificate) and the optional RFC 3161 timestamp authority. */
   readonly signing: { p12Path: string | undefined; p12Password: string | undefined; tsaUrl: string | undefined };
+  /** PROJECT_NUMBER_PATTERN, e.g. `{YYYY}-{SEQ:3}` -> 2026-007. */
+  readonly projectNumberPattern: string;
+  /** Where each department's copy of a contact sheet is mailed (unset: not mailed, said so on the sheet's record). */
+  readonly departmentEmails: { finance: string | undefined; engineering: string | undefined; production: string | undefined };
 
   constructor(env: Env) {
     this.env = env.NODE_ENV;
@@ -98,6 +102,8 @@ export class AppConfig {
       p12Password: env.SIGNING_P12_PASSWORD,
       tsaUrl: env.TSA_URL,
     };
+    this.projectNumberPattern = env.PROJECT_NUMBER_PATTERN;
+    this.departmentEmails = { finance: env.FINANCE_EMAIL, engineering: env.ENGINEERING_EMAIL, production: env.PRODUCTION_EMAIL };
   }
 }
 

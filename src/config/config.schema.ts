@@ -78,6 +78,24 @@ export const envSchema = z
     SIGNING_P12_PASSWORD: opt(z.string()),
     // RFC 3161 timestamp authority; unset -> signatures carry no timestamp.
     TSA_URL: opt(httpUrl),
+
+    // Contracts: the project number given when the advance payment arrives ({YYYY} or {YY}, {SEQ:n} = the
+    // year's sequence padded to n digits, gap-free per year), and where each department's contact sheet is mailed.
+    PROJECT_NUMBER_PATTERN: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .max(40)
+        .regex(/^[A-Za-z0-9_\-/.{}:]+$/, { message: 'may hold letters, digits, - _ / . and the {YYYY} {YY} {SEQ:n} fields' })
+        .refine((v) => /\{SEQ:[1-9]\}/.test(v) && /\{YY(YY)?\}/.test(v), { message: 'must contain {SEQ:n} (n = 1..9) and {YYYY} or {YY}' })
+        .refine((v) => v.replace(/\{(YYYY|YY|SEQ:[1-9])\}/g, '').indexOf('{') === -1 && v.replace(/\{(YYYY|YY|SEQ:[1-9])\}/g, '').indexOf('}') === -1, {
+          message: 'knows only the fields {YYYY}, {YY} and {SEQ:n}',
+        })
+        .default('{YYYY}-{SEQ:3}'),
+    ),
+    FINANCE_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
+    ENGINEERING_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
+    PRODUCTION_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
   });
 
 /**

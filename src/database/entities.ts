@@ -14,6 +14,9 @@ import { StoredFile } from '../modules/files/stored-file.entity.js';
 import { Qualification } from '../modules/qualifications/qualification.entity.js';
 import { PerformanceRecord } from '../modules/performance/performance-record.entity.js';
 import { QUOTATION_ENTITIES } from '../modules/quotations/quotation.entities.js';
+import { Tender } from '../modules/tenders/tender.entity.js';
+import { Contract, ContractChangeRequest, ContractRevision } from '../modules/contracts/contract.entity.js';
+import { Payment } from '../modules/payments/payment.entity.js';
 
 /** Every entity, listed (no globs: they are fragile under ESM and in bundles). */
 export const ENTITIES = [
@@ -33,4 +36,9 @@ export const ENTITIES = [
   Qualification,
   PerformanceRecord,
   ...QUOTATION_ENTITIES,
+  Tender,
+  Contract,
+  ContractRevision,
+  ContractChangeRequest,
+  Payment,
 ];

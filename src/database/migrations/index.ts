@@ -5,6 +5,7 @@ import { Documents1795460558337 } from './1795460558337-Documents.js';
 import { Company1795461220726 } from './1795461220726-Company.js';
 import { Qualifications1795461350796 } from './1795461350796-Qualifications.js';
 import { Quotations1795462749672 } from './1795462749672-Quotations.js';
+import { TendersContractsPayments1795468970040 } from './1795468970040-TendersContractsPayments.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Company1795461220726,
   Qualifications1795461350796,
   Quotations1795462749672,
+  TendersContractsPayments1795468970040,
 ];

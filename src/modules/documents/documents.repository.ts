@@ -15,6 +15,10 @@ export class DocumentsRepository extends BaseRepository {
     return this.repo(DocumentRecord).findOneBy({ id });
   }
 
+  findForSubject(type: string, subjectType: string, subjectId: string): Promise<DocumentRecord | null> {
+    return this.repo(DocumentRecord).findOneBy({ type, subjectType, subjectId });
+  }
+
   /** The document of this type about this subject, locked so two renders number their versions in turn. */
   findForSubjectLocked(type: string, subjectType: string, subjectId: string): Promise<DocumentRecord | null> {
     return this.repo(DocumentRecord)

@@ -4,7 +4,7 @@ import { sha256Hex } from '../../infrastructure/storage/object-storage.js';
 import { ObjectStorage } from '../../infrastructure/storage/object-storage.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
-import { CONTENT_TYPES, type Locale } from '../../rendering/rendering.types.js';
+import { CONTENT_TYPES, type Locale, type RenderedFile } from '../../rendering/rendering.types.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { JobsService, type JobView } from '../jobs/jobs.service.js';
@@ -22,6 +22,24 @@ export interface GenerateRequest {
   sign: boolean;
   locale?: Locale;
   subject?: { type: string; id: string };
+}
+
+export interface StoreRequest {
+  /** The document type: a template name, or a composite such as `tender-package` or `contact-sheet-finance`. */
+  type: string;
+  subject?: { type: string; id: string };
+  title: string;
+  locale: Locale;
+  signed: boolean;
+  /** Every template that went into the files, with its version. */
+  templateVersions: Record<string, string>;
+  /** pdf and/or docx; file names are `<fileBaseName or type>-v<version>-<locale>.<extension>`. */
+  files: RenderedFile[];
+  /** Add a signed bundle (ZIP + manifest + .p7s) of the files. */
+  bundle: boolean;
+  fileBaseName?: string;
+  /** Merged into the audit entry's details. */
+  auditDetails?: Record<string, unknown>;
 }
 
 export interface FileView {
@@ -101,29 +119,48 @@ export class DocumentsService implements OnModuleInit {
       sign: request.sign,
       locale: request.locale,
     });
+    return this.store(actor, {
+      type: request.template,
+      subject: request.subject,
+      title: rendered.title,
+      locale: rendered.locale,
+      signed: request.sign,
+      templateVersions: rendered.templateVersions,
+      files: rendered.files,
+      bundle: formats.includes('bundle'),
+      auditDetails: { formats },
+    });
+  }
+
+  /**
+   * Stores files rendered elsewhere (a tender package assembled from many templates, a contact sheet's copies)
+   * as the next version of the document of `type` about `subject`: objects written, version recorded, audited, in
+   * one transaction; on failure the objects written are removed again, so nothing is half-written.
+   */
+  async store(actor: Pick<AuthUser, 'id' | 'name'>, input: StoreRequest): Promise<DocumentView> {
     const written: string[] = [];
     try {
       const documentId = await this.tx.run(async () => {
-        const doc = await this.documentFor(actor, request, rendered.title);
+        const doc = await this.documentFor(actor, input.type, input.subject, input.title);
         const version = doc.latestVersion + 1;
         const saved = await this.documents.createVersion({
           documentId: doc.id,
           version,
-          templateVersions: rendered.templateVersions,
-          locale: rendered.locale,
-          signed: request.sign,
+          templateVersions: input.templateVersions,
+          locale: input.locale,
+          signed: input.signed,
           createdBy: actor.id,
           createdByName: actor.name,
         });
-        const base = `${doc.type}-v${version}-${rendered.locale}`;
-        const files = rendered.files.map((f) => ({ format: f.format as DocumentFormat, name: `${base}.${f.extension}`, bytes: f.bytes, contentType: f.contentType }));
-        if (formats.includes('bundle')) {
+        const base = `${input.fileBaseName ?? doc.type}-v${version}-${input.locale}`;
+        const files = input.files.map((f) => ({ format: f.format as DocumentFormat, name: `${base}.${f.extension}`, bytes: f.bytes, contentType: f.contentType }));
+        if (input.bundle) {
           const bundle = await this.rendering.bundle(files, {
             documentId: doc.id,
             type: doc.type,
             subject: { type: doc.subjectType ?? 'none', id: doc.subjectId },
             version,
-            templateVersions: rendered.templateVersions,
+            templateVersions: input.templateVersions,
             createdAt: saved.createdAt.toISOString(),
             createdBy: actor.name,
           });
@@ -143,13 +180,13 @@ export class DocumentsService implements OnModuleInit {
             fileName: f.name,
           });
         }
-        await this.documents.setLatest(doc.id, version, rendered.title);
+        await this.documents.setLatest(doc.id, version, input.title);
         await this.audit.record({
           actor,
           action: 'document.generate',
           entityType: 'document',
           entityId: doc.id,
-          details: { type: doc.type, version, formats, signed: request.sign, subject: request.subject ?? null },
+          details: { type: doc.type, version, formats: files.map((f) => f.format), signed: input.signed, subject: input.subject ?? null, ...input.auditDetails },
         });
         return doc.id;
       });
@@ -159,6 +196,12 @@ export class DocumentsService implements OnModuleInit {
       await Promise.all(written.map((k) => this.storage.delete(k).catch(() => undefined)));
       throw err;
     }
+  }
+
+  /** The document of this type about this subject, if one was generated. */
+  async findFor(type: string, subject: { type: string; id: string }): Promise<DocumentView | null> {
+    const doc = await this.documents.findForSubject(type, subject.type, subject.id);
+    return doc ? this.get(doc.id) : null;
   }
 
   async get(id: string): Promise<DocumentView> {
@@ -199,15 +242,15 @@ export class DocumentsService implements OnModuleInit {
     return { valid: true, ...ids, reason: kind === 'pdf' && !known.version!.signed ? 'an unaltered copy of an unsigned document' : 'signature valid and file unaltered' };
   }
 
-  private async documentFor(actor: Pick<AuthUser, 'id'>, request: GenerateRequest, title: string): Promise<DocumentRecord> {
-    if (request.subject) {
-      const existing = await this.documents.findForSubjectLocked(request.template, request.subject.type, request.subject.id);
+  private async documentFor(actor: Pick<AuthUser, 'id'>, type: string, subject: StoreRequest['subject'], title: string): Promise<DocumentRecord> {
+    if (subject) {
+      const existing = await this.documents.findForSubjectLocked(type, subject.type, subject.id);
       if (existing) return existing;
     }
     const created = await this.documents.createDocument({
-      type: request.template,
-      subjectType: request.subject?.type ?? null,
-      subjectId: request.subject?.id ?? null,
+      type,
+      subjectType: subject?.type ?? null,
+      subjectId: subject?.id ?? null,
       title,
       createdBy: actor.id,
     });

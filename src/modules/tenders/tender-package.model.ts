@@ -100,8 +100,8 @@ export interface QualificationRow {
   /** The type's name in the package's language, e.g. 营业执照 / Business licence. */
   typeName: string;
   name: string;
-  number: string;
-  issuer: string;
+  number: string | null;
+  issuer: string | null;
   grade: string | null;
   validFrom: DateOnly;
   /** null: no end (长期). */

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module.js';
+import { ProductsModule } from '../products/products.module.js';
+import { QuotationsModule } from '../quotations/quotations.module.js';
+import { ContractEvents } from './contract-events.js';
+import { ContractsController } from './contracts.controller.js';
+import { ContractsRepository } from './contracts.repository.js';
+import { ContractsService } from './contracts.service.js';
+
+/**
+ * Contracts, their review and changes. Exports ContractsService (get, forContactList, setProjectNumber,
+ * lockForUpdate) and ContractEvents (listeners for new revisions) to the payments and contact-sheet modules.
+ */
+@Module({
+  imports: [CustomersModule, ProductsModule, QuotationsModule],
+  controllers: [ContractsController],
+  providers: [ContractsRepository, ContractsService, ContractEvents],
+  exports: [ContractsService, ContractEvents],
+})
+export class ContractsModule {}

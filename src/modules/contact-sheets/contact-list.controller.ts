@@ -1,0 +1,54 @@
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { contentDisposition } from '../files/file-naming.js';
+import { ContactListService } from './contact-list.service.js';
+import { ContactListQuery } from './dto/contact-sheet.dto.js';
+
+/**
+ * GET /api/contracts/contact-list. Its path is also matched by the contracts module's `GET /api/contracts/:id`:
+ * this module is registered before that one (src/app.module.ts), so Express reaches this route first.
+ */
+@ApiTags('contact-sheets')
+@Controller('api/contracts/contact-list')
+export class ContactListController {
+  constructor(private readonly list: ContactListService) {}
+
+  @Get()
+  @Roles(ANY_ROLE)
+  @ApiProduces(
+    'application/pdf',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  )
+  @ApiOkResponse({ description: 'The list as PDF, XLSX or DOCX' })
+  @ApiOperation({
+    summary:
+      'The contract contact list (合同联系清单) of the contracts signed from–to: finance (amount, received, outstanding) or production (no amount)',
+    description:
+      'audience=finance for finance, backoffice and manager (403 FINANCE_LIST_NOT_ALLOWED otherwise); audience=production for everyone. ' +
+      'Default audience: finance for those who may read it, else production. status: comma-separated contract statuses.',
+  })
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Query() q: ContactListQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.list.render(user, {
+      from: q.from,
+      to: q.to,
+      statuses: q.status,
+      audience: q.audience,
+      format: q.format,
+    });
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'private, no-store');
+    return new StreamableFile(file.body, {
+      type: file.contentType,
+      length: file.body.length,
+      disposition: contentDisposition(file.fileName),
+    });
+  }
+}

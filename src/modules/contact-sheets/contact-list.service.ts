@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { AppException } from '../../common/errors/app-exception.js';
+import { todayIso } from '../../common/tabular/date-only.js';
+import { RenderingService } from '../../rendering/rendering.service.js';
+import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CompanyService } from '../company/company.service.js';
+import type { ContractStatus } from '../contracts/contract.entity.js';
+import { ContractsService } from '../contracts/contracts.service.js';
+import { ContactSheetsRepository } from './contact-sheets.repository.js';
+import { contactListXlsx } from './views/contact-list-xlsx.js';
+import {
+  financeList,
+  productionList,
+  type ContactListData,
+  type ListAudience,
+  type ListFormat,
+  type ListHeader,
+} from './views/contact-list.view.js';
+import type { SheetCompany } from './views/contact-sheet.view.js';
+
+export interface ContactListRequest {
+  from?: string;
+  to?: string;
+  statuses?: ContractStatus[];
+  audience?: ListAudience;
+  format: ListFormat;
+}
+
+export interface ContactListFile {
+  body: Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The finance list (amounts, received, outstanding) is for these roles (admin too); the production list for everyone. */
+const FINANCE_LIST_ROLES = ['finance', 'backoffice', 'manager'] as const;
+
+export function mayReadFinanceList(user: Pick<AuthUser, 'roles'>): boolean {
+  return user.roles.includes('admin') || FINANCE_LIST_ROLES.some((r) => user.roles.includes(r));
+}
+
+/**
+ * The contract contact list (合同联系清单): the contracts signed in a period, for finance with amounts, received
+ * and outstanding, for production without any amount. Rendered on request (not stored): PDF and DOCX through the
+ * contact-list template, XLSX with exceljs.
+ */
+@Injectable()
+export class ContactListService {
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly sheets: ContactSheetsRepository,
+    private readonly rendering: RenderingService,
+    private readonly company: CompanyService,
+  ) {}
+
+  async render(user: AuthUser, req: ContactListRequest): Promise<ContactListFile> {
+    const data = await this.data(user, req);
+    const stem = `contact-list-${data.audience}-${req.from ?? 'all'}-${req.to ?? todayIso()}`;
+    if (req.format === 'xlsx')
+      return { body: await contactListXlsx(data), contentType: XLSX_TYPE, fileName: `${stem}.xlsx` };
+    const rendered = await this.rendering.render({
+      template: 'contact-list',
+      data,
+      formats: [req.format],
+      sign: false,
+      locale: 'zh-CN',
+    });
+    const file = rendered.files[0];
+    return { body: file.bytes, contentType: CONTENT_TYPES[req.format], fileName: `${stem}.${file.extension}` };
+  }
+
+  /** The list's data for this user: the production list is built from rows that have no amount field. */
+  async data(user: AuthUser, req: Omit<ContactListRequest, 'format'>): Promise<ContactListData> {
+    const audience = req.audience ?? (mayReadFinanceList(user) ? 'finance' : 'production');
+    if (audience === 'finance' && !mayReadFinanceList(user)) {
+      throw AppException.forbidden(
+        'FINANCE_LIST_NOT_ALLOWED',
+        'The finance contact list (with amounts) is for finance, back office and managers; ask for audience=production',
+        {
+          audience,
+        },
+      );
+    }
+    const contracts = await this.contracts.forContactList({ from: req.from, to: req.to, statuses: req.statuses });
+    const header: ListHeader = {
+      company: await this.companyHeader(),
+      generatedAt: new Date().toISOString(),
+      period: { from: req.from ?? null, to: req.to ?? null },
+      statuses: req.statuses ?? [],
+    };
+    if (audience === 'production') return productionList(contracts, header);
+    return financeList(contracts, await this.sheets.receivedByContract(contracts.map((c) => c.id)), header);
+  }
+
+  private async companyHeader(): Promise<SheetCompany | null> {
+    try {
+      const p = await this.company.get();
+      return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
+    } catch (err) {
+      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { CompanyModule } from '../company/company.module.js';
+import { ContractsModule } from '../contracts/contracts.module.js';
+import { ContactListController } from './contact-list.controller.js';
+import { ContactListService } from './contact-list.service.js';
+import { ContactSheetsController } from './contact-sheets.controller.js';
+import { ContactSheetsRepository } from './contact-sheets.repository.js';
+import { ContactSheetsService } from './contact-sheets.service.js';
+
+/**
+ * Contact sheets and the contact list. DocumentsService, RenderingService, JobsService, Mailer and AppConfig come
+ * from global modules. The contact list's controller is listed first: `GET /api/contracts/contact-list` must be
+ * registered before any `/api/contracts/:id` route.
+ */
+@Module({
+  imports: [ContractsModule, CompanyModule],
+  controllers: [ContactListController, ContactSheetsController],
+  providers: [ContactSheetsRepository, ContactSheetsService, ContactListService],
+  exports: [ContactSheetsService],
+})
+export class ContactSheetsModule {}

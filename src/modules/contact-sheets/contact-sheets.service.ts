@@ -1,0 +1,675 @@
+import { AsyncResource } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AppException } from '../../common/errors/app-exception.js';
+import { AppConfig } from '../../config/app-config.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { MailDeliveryError, Mailer } from '../../infrastructure/mail/mailer.js';
+import { RenderingService } from '../../rendering/rendering.service.js';
+import type { Locale } from '../../rendering/rendering.types.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { Role } from '../auth/roles.js';
+import { CompanyService } from '../company/company.service.js';
+import { ContractEvents, type ContractRevised } from '../contracts/contract-events.js';
+import type { ContractView } from '../contracts/contract.view.js';
+import { ContractsService } from '../contracts/contracts.service.js';
+import type { DocumentFormat } from '../documents/document-file.entity.js';
+import { DocumentsService, type FileView } from '../documents/documents.service.js';
+import { JobsService, type JobView } from '../jobs/jobs.service.js';
+import {
+  DEPARTMENTS,
+  type ContactSheet,
+  type ContactSheetMailing,
+  type ContactSheetSignoff,
+  type Department,
+  type MailingStatus,
+  type SheetCopy,
+  type SheetStage,
+  type SheetStatus,
+} from './contact-sheet.entity.js';
+import { ContactSheetsRepository } from './contact-sheets.repository.js';
+import { copyFor, departmentLabel, type SheetCompany, type SheetHeader } from './views/contact-sheet.view.js';
+
+export const SHEET_JOB = 'contact-sheet.sync';
+const TEMPLATE = 'contact-sheet';
+const LOCALE: Locale = 'zh-CN';
+
+type Actor = Pick<AuthUser, 'id' | 'name'>;
+
+/** Who may read each department's copy: production's copy has no price, so every role may. */
+const COPY_READERS: Record<Department, readonly Role[] | 'everyone'> = {
+  finance: ['finance', 'backoffice', 'manager', 'sales'],
+  engineering: ['engineering', 'backoffice', 'manager', 'sales'],
+  production: 'everyone',
+};
+
+export function canReadCopy(user: Pick<AuthUser, 'roles'>, department: Department): boolean {
+  const readers = COPY_READERS[department];
+  return readers === 'everyone' || user.roles.includes('admin') || readers.some((r) => user.roles.includes(r));
+}
+
+const COPY_LABEL: Record<Department, string> = { finance: '财务联', engineering: '技术联', production: '生产联' };
+const copyType = (d: Department) => `contact-sheet-${d}`;
+const subjectOf = (contractId: string) => ({ type: 'contract', id: contractId });
+
+export interface SignoffView {
+  department: Department;
+  signed: boolean;
+  userId: string | null;
+  name: string | null;
+  signedAt: Date | null;
+  comment: string | null;
+}
+
+export interface MailingView {
+  stage: SheetStage;
+  department: Department;
+  address: string | null;
+  status: MailingStatus;
+  documentVersion: number;
+  messageId: string | null;
+  attempts: number;
+  error: string | null;
+  updatedAt: Date;
+}
+
+export interface CopyView {
+  department: Department;
+  documentId: string | null;
+  /** The copy's newest document version (of any sheet version). */
+  latestVersion: number | null;
+  /** This sheet version's document versions: as issued, and re-rendered with the sign-offs once complete. */
+  issuedVersion: number | null;
+  completedVersion: number | null;
+  files: (FileView & { url: string })[];
+}
+
+export interface SheetVersionView {
+  version: number;
+  contractRevision: number;
+  projectNumber: string;
+  status: SheetStatus;
+  /** A newer version replaced this one (an approved contract change); it can no longer be signed. */
+  superseded: boolean;
+  issuedAt: Date;
+  issuedBy: { id: string | null; name: string };
+  completedAt: Date | null;
+  signoffs: SignoffView[];
+  mailings: MailingView[];
+  copies: CopyView[];
+  /** The last render-and-mail job of this version (GET /api/jobs/{id} for the one who started it or a manager). */
+  renderJobId: string | null;
+}
+
+export interface ContactSheetView extends SheetVersionView {
+  contractId: string;
+  contractNumber: string;
+  customer: { id: string; name: string };
+  versions: Omit<SheetVersionView, 'copies'>[];
+}
+
+export interface SignResult {
+  contactSheet: ContactSheetView;
+  department: Department;
+  complete: boolean;
+  /** The job re-rendering and mailing the completed copies (only when this sign-off completed the sheet). */
+  job: Pick<JobView, 'id' | 'status'> | null;
+}
+
+// A promise started from here runs outside any transaction context: work queued for after a commit must not
+// pick up the (by then finished) transaction of the code that queued it.
+const OUTSIDE_TRANSACTIONS = new AsyncResource('contact-sheets.after-commit');
+
+/**
+ * Contract contact sheets (合同联系单): issued with the project number, signed off by finance, engineering and
+ * production, re-issued as a new version for every approved contract change. Copies are rendered, stored and
+ * mailed by the `contact-sheet.sync` job, after the transaction that asked for them has committed.
+ */
+@Injectable()
+export class ContactSheetsService implements OnModuleInit {
+  private readonly logger = new Logger('ContactSheets');
+
+  constructor(
+    private readonly sheets: ContactSheetsRepository,
+    private readonly contracts: ContractsService,
+    private readonly events: ContractEvents,
+    private readonly documents: DocumentsService,
+    private readonly rendering: RenderingService,
+    private readonly jobs: JobsService,
+    private readonly mailer: Mailer,
+    private readonly config: AppConfig,
+    private readonly company: CompanyService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register<{ sheetId: string; actor: Actor }>(
+      SHEET_JOB,
+      ({ sheetId, actor }, ctx) => this.sync(sheetId, actor, ctx.progress),
+      {
+        retryLimit: 3,
+        concurrency: 2,
+        retryDelaySeconds: 5,
+      },
+    );
+    this.events.onRevised((event) => this.reissue(event));
+  }
+
+  // ---- issue, re-issue ----
+
+  /**
+   * Version 1 of the contract's sheet, in the caller's transaction (the advance payment that gave the project
+   * number). The copies are rendered by `enqueueSync` once that transaction has committed.
+   */
+  async open(actor: Actor, contract: ContractView): Promise<ContactSheet> {
+    if (!contract.projectNumber) throw new Error(`contract ${contract.id} has no project number: no contact sheet`);
+    const [latest] = await this.sheets.lockContract(contract.id);
+    if (latest) return latest;
+    const sheet = await this.sheets.create({
+      contractId: contract.id,
+      version: 1,
+      contractRevision: contract.revision,
+      projectNumber: contract.projectNumber,
+      status: 'open',
+      issuedAt: new Date(),
+      issuedBy: actor.id,
+      issuedByName: actor.name,
+      completedAt: null,
+      copies: {},
+      renderJobId: null,
+    });
+    await this.audit.record({
+      actor,
+      action: 'contact-sheet.issue',
+      entityType: 'contract',
+      entityId: contract.id,
+      details: {
+        sheetId: sheet.id,
+        version: 1,
+        contractRevision: contract.revision,
+        projectNumber: contract.projectNumber,
+      },
+    });
+    return sheet;
+  }
+
+  /** Queues the rendering and mailing of a sheet version's copies; call it after the sheet's transaction committed. */
+  async enqueueSync(actor: Actor, sheetId: string): Promise<JobView> {
+    const job = await this.jobs.enqueue(SHEET_JOB, { sheetId, actor: { id: actor.id, name: actor.name } }, actor);
+    await this.sheets.update(sheetId, { renderJobId: job.id });
+    return job;
+  }
+
+  /**
+   * A manager approved a contract change (inside that transaction): a contract with a contact sheet gets the next
+   * sheet version for the new revision, its sign-offs empty. Rendered and mailed once the change has committed.
+   */
+  private async reissue(event: ContractRevised): Promise<void> {
+    const [latest] = await this.sheets.lockContract(event.contractId);
+    if (!latest || latest.contractRevision >= event.revision) return;
+    const sheet = await this.sheets.create({
+      contractId: event.contractId,
+      version: latest.version + 1,
+      contractRevision: event.revision,
+      projectNumber: latest.projectNumber,
+      status: 'open',
+      issuedAt: new Date(),
+      issuedBy: event.actor.id,
+      issuedByName: event.actor.name,
+      completedAt: null,
+      copies: {},
+      renderJobId: null,
+    });
+    await this.audit.record({
+      actor: event.actor,
+      action: 'contact-sheet.reissue',
+      entityType: 'contract',
+      entityId: event.contractId,
+      details: {
+        sheetId: sheet.id,
+        version: sheet.version,
+        contractRevision: event.revision,
+        previousVersion: latest.version,
+      },
+    });
+    this.afterCommit(sheet.id, event.actor);
+  }
+
+  /** Queues the sync once the sheet version is committed (a rolled-back change leaves nothing to render). */
+  private afterCommit(sheetId: string, actor: Actor): void {
+    OUTSIDE_TRANSACTIONS.runInAsyncScope(() => {
+      void (async () => {
+        const deadline = Date.now() + 120_000;
+        for (let wait = 25; Date.now() < deadline; wait = Math.min(wait * 2, 2000)) {
+          await sleep(wait, undefined, { ref: false });
+          if (await this.sheets.committed(sheetId)) {
+            await this.enqueueSync(actor, sheetId);
+            return;
+          }
+        }
+        this.logger.warn(`contact sheet ${sheetId} was never committed (its change rolled back?): nothing to render`);
+      })().catch((err: unknown) =>
+        this.logger.error(`queueing the rendering of contact sheet ${sheetId} failed: ${String(err)}`),
+      );
+    });
+  }
+
+  /** Renders (again) what is missing of the current version and retries its mail: for a job lost to a restart. */
+  async resync(actor: AuthUser, contractId: string): Promise<{ job: JobView }> {
+    const sheet = await this.mustFindLatest(contractId);
+    return { job: await this.enqueueSync(actor, sheet.id) };
+  }
+
+  // ---- sign ----
+
+  async sign(
+    user: AuthUser,
+    contractId: string,
+    dto: { department?: Department; comment?: string },
+  ): Promise<SignResult> {
+    const department = signingDepartment(user, dto.department);
+    const { sheetId, complete } = await this.tx.run(async () => {
+      const [sheet] = await this.sheets.lockContract(contractId);
+      if (!sheet) throw notFound(contractId);
+      if (sheet.status === 'complete') {
+        throw AppException.conflict(
+          'CONTACT_SHEET_COMPLETE',
+          `Version ${sheet.version} of the contact sheet is already signed off by every department`,
+          {
+            version: sheet.version,
+            completedAt: sheet.completedAt,
+          },
+        );
+      }
+      const signed = await this.sheets.signoffs([sheet.id]);
+      const mine = signed.find((s) => s.department === department);
+      if (mine) {
+        throw AppException.conflict(
+          'ALREADY_SIGNED',
+          `${departmentLabel(department, 'en')} has already signed version ${sheet.version} of the contact sheet`,
+          {
+            department,
+            version: sheet.version,
+            name: mine.name,
+            signedAt: mine.signedAt,
+          },
+        );
+      }
+      if (stageVersion(sheet.copies[department], 'issued') === null) {
+        throw AppException.conflict(
+          'CONTACT_SHEET_NOT_ISSUED',
+          `The ${department} copy of version ${sheet.version} has not been rendered yet: sign once it is issued`,
+          {
+            department,
+            version: sheet.version,
+            renderJobId: sheet.renderJobId,
+          },
+        );
+      }
+      const signoff = await this.sheets.createSignoff({
+        sheetId: sheet.id,
+        department,
+        userId: user.id,
+        name: user.name,
+        signedAt: new Date(),
+        comment: dto.comment?.trim() || null,
+      });
+      await this.audit.record({
+        actor: user,
+        action: 'contact-sheet.sign',
+        entityType: 'contract',
+        entityId: contractId,
+        details: { sheetId: sheet.id, version: sheet.version, department, comment: signoff.comment },
+      });
+      const done = DEPARTMENTS.every((d) => d === department || signed.some((s) => s.department === d));
+      if (done) {
+        await this.sheets.update(sheet.id, { status: 'complete', completedAt: new Date() });
+        await this.audit.record({
+          actor: user,
+          action: 'contact-sheet.complete',
+          entityType: 'contract',
+          entityId: contractId,
+          details: { sheetId: sheet.id, version: sheet.version },
+        });
+      }
+      return { sheetId: sheet.id, complete: done };
+    });
+    const job = complete ? await this.enqueueSync(user, sheetId) : null;
+    return {
+      contactSheet: await this.view(user, contractId),
+      department,
+      complete,
+      job: job && { id: job.id, status: job.status },
+    };
+  }
+
+  // ---- read ----
+
+  async view(user: Pick<AuthUser, 'roles'>, contractId: string): Promise<ContactSheetView> {
+    const contract = await this.contracts.get(contractId);
+    const versions = await this.sheets.versions(contractId);
+    if (!versions.length) throw notFound(contractId);
+    const ids = versions.map((v) => v.id);
+    const [signoffs, mailings] = await Promise.all([this.sheets.signoffs(ids), this.sheets.mailings(ids)]);
+    const visible = DEPARTMENTS.filter((d) => canReadCopy(user, d));
+    const latest = versions[versions.length - 1];
+    const summaries = versions.map((v) => versionSummary(v, v !== latest, signoffs, mailings, visible));
+    const copies = await Promise.all(visible.map((d) => this.copyView(contractId, d, latest.copies[d])));
+    return {
+      contractId,
+      contractNumber: contract.number,
+      customer: contract.customer,
+      ...summaries[summaries.length - 1],
+      copies,
+      versions: summaries,
+    };
+  }
+
+  async versionList(user: Pick<AuthUser, 'roles'>, contractId: string): Promise<Omit<SheetVersionView, 'copies'>[]> {
+    return (await this.view(user, contractId)).versions;
+  }
+
+  /** A copy's file; `version` is the copy's document version (default: the newest). */
+  async file(
+    user: Pick<AuthUser, 'roles'>,
+    contractId: string,
+    department: Department,
+    format: Exclude<DocumentFormat, 'bundle'>,
+    version?: number,
+  ) {
+    if (!canReadCopy(user, department)) {
+      throw AppException.forbidden('COPY_NOT_ALLOWED', `Your roles may not read the ${department} copy`, {
+        department,
+      });
+    }
+    await this.mustFindLatest(contractId);
+    const doc = await this.documents.findFor(copyType(department), subjectOf(contractId));
+    if (!doc) {
+      throw AppException.notFound('CONTACT_SHEET_COPY_NOT_FOUND', `The ${department} copy has not been rendered yet`, {
+        contractId,
+        department,
+      });
+    }
+    return this.documents.file(doc.id, format, version);
+  }
+
+  private async copyView(contractId: string, department: Department, copy: SheetCopy | undefined): Promise<CopyView> {
+    const doc = await this.documents.findFor(copyType(department), subjectOf(contractId));
+    const latest = doc?.versions.find((v) => v.version === doc.latestVersion);
+    const base = `/api/contracts/${contractId}/contact-sheet/${department}/file`;
+    return {
+      department,
+      documentId: doc?.id ?? null,
+      latestVersion: doc?.latestVersion ?? null,
+      issuedVersion: copy?.issuedVersion ?? null,
+      completedVersion: copy?.completedVersion ?? null,
+      files: (latest?.files ?? [])
+        .filter((f) => f.format !== 'bundle')
+        .map((f) => ({ ...f, url: `${base}?format=${f.format}&version=${latest!.version}` })),
+    };
+  }
+
+  private async mustFindLatest(contractId: string): Promise<ContactSheet> {
+    const sheet = await this.sheets.latest(contractId);
+    if (!sheet) {
+      await this.contracts.get(contractId); // 404 for an unknown contract rather than for its sheet
+      throw notFound(contractId);
+    }
+    return sheet;
+  }
+
+  // ---- the job: render, store, mail ----
+
+  /**
+   * Brings a sheet version's copies up to date: the issued copies, and once complete the copies with the
+   * sign-offs; each stored as the next version of its document (under the contract's sheet lock, checked again
+   * there, so a retried or duplicate job stores nothing twice), then mails what is still unsent. Rendering runs
+   * outside any transaction: Chromium never holds a lock.
+   */
+  private async sync(
+    sheetId: string,
+    actor: Actor,
+    progress: (p: number) => Promise<void>,
+  ): Promise<Record<string, unknown>> {
+    const sheet = await this.sheets.findById(sheetId);
+    if (!sheet) throw new Error(`contact sheet ${sheetId} not found (not committed yet?)`);
+    const stages: SheetStage[] = sheet.status === 'complete' ? ['issued', 'completed'] : ['issued'];
+    const contract = await this.contracts.get(sheet.contractId, sheet.contractRevision);
+    const company = await this.companyForSheet();
+    const signoffs = await this.sheets.signoffs([sheet.id]);
+    let step = 0;
+    for (const stage of stages) {
+      const header: SheetHeader = {
+        projectNumber: sheet.projectNumber,
+        version: sheet.version,
+        contractRevision: sheet.contractRevision,
+        issuedAt: sheet.issuedAt.toISOString(),
+        completedAt: stage === 'completed' && sheet.completedAt ? sheet.completedAt.toISOString() : null,
+        signoffs:
+          stage === 'completed'
+            ? signoffs.map((s) => ({
+                department: s.department,
+                name: s.name,
+                signedAt: s.signedAt.toISOString(),
+                comment: s.comment,
+              }))
+            : [],
+      };
+      for (const department of DEPARTMENTS) {
+        await progress((++step / (stages.length * DEPARTMENTS.length + 1)) * 90);
+        const current = await this.sheets.findById(sheetId);
+        if (stageVersion(current?.copies[department], stage) !== null) continue;
+        const rendered = await this.rendering.render({
+          template: TEMPLATE,
+          data: copyFor(department, contract, header, company, LOCALE),
+          formats: ['pdf', 'docx'],
+          sign: true,
+          locale: LOCALE,
+        });
+        const outcome = await this.tx.run(async () => {
+          const locked = await this.sheets.lockContract(sheet.contractId);
+          const mine = locked.find((s) => s.id === sheetId)!;
+          if (locked[0].id !== sheetId) return 'superseded' as const;
+          const copy = mine.copies[department];
+          if (stageVersion(copy, stage) !== null) return 'done' as const;
+          const doc = await this.documents.store(actor, {
+            type: copyType(department),
+            subject: subjectOf(sheet.contractId),
+            title: `合同联系单 ${sheet.projectNumber}（${COPY_LABEL[department]}）`,
+            locale: rendered.locale,
+            signed: true,
+            templateVersions: rendered.templateVersions,
+            files: rendered.files,
+            bundle: false,
+            fileBaseName: `contact-sheet-${sheet.projectNumber.replace(/[^A-Za-z0-9_-]/g, '-')}-${department}`,
+            auditDetails: { sheetId, sheetVersion: sheet.version, stage, department },
+          });
+          const next: SheetCopy = {
+            documentId: doc.id,
+            issuedVersion: stage === 'issued' ? doc.latestVersion : (copy?.issuedVersion ?? null),
+            completedVersion: stage === 'completed' ? doc.latestVersion : (copy?.completedVersion ?? null),
+          };
+          await this.sheets.update(sheetId, { copies: { ...mine.copies, [department]: next } });
+          const address = this.config.departmentEmails[department] ?? null;
+          await this.sheets.addMailing({
+            sheetId,
+            sheetVersion: sheet.version,
+            stage,
+            department,
+            documentVersion: doc.latestVersion,
+            address,
+            status: address ? 'pending' : 'no_address',
+          });
+          return 'stored' as const;
+        });
+        if (outcome === 'superseded') return { sheetId, version: sheet.version, superseded: true };
+      }
+    }
+    const mail = await this.sendMail(sheet, contract);
+    const failed = mail.filter((m) => m.status === 'failed');
+    if (failed.length) {
+      // The job retries: stored copies are skipped, only the unsent mail is tried again.
+      throw new Error(
+        `mailing the contact sheet failed for ${failed.map((m) => `${m.department} (${m.error})`).join(', ')}`,
+      );
+    }
+    const final = await this.sheets.findById(sheetId);
+    return { sheetId, version: sheet.version, status: final?.status, copies: final?.copies, mail };
+  }
+
+  private async sendMail(sheet: ContactSheet, contract: ContractView) {
+    const results: {
+      stage: SheetStage;
+      department: Department;
+      status: 'sent' | 'failed' | 'refused';
+      error: string | null;
+    }[] = [];
+    for (const m of await this.sheets.mailings([sheet.id])) {
+      if (m.status !== 'pending' && m.status !== 'failed' && m.status !== 'sending') continue;
+      const claimed = await this.sheets.claimMailing(m.id);
+      if (!claimed) continue;
+      try {
+        const doc = await this.documents.findFor(copyType(m.department), subjectOf(sheet.contractId));
+        const { bytes } = await this.documents.file(doc!.id, 'pdf', m.documentVersion);
+        const sent = await this.mailer.send(this.message(sheet, contract, claimed, bytes));
+        await this.sheets.finishMailing(m.id, { status: 'sent', messageId: sent.messageId, error: null });
+        results.push({ stage: m.stage, department: m.department, status: 'sent', error: null });
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        const permanent = err instanceof AppException || (err instanceof MailDeliveryError && err.permanent);
+        await this.sheets.finishMailing(m.id, { status: 'failed', error: permanent ? `permanent: ${error}` : error });
+        this.logger.warn(
+          `mailing the ${m.department} copy of contact sheet ${sheet.id} to ${m.address} failed: ${error}`,
+        );
+        // A refusal for good is recorded and not retried; anything else fails the job so that it retries.
+        results.push({ stage: m.stage, department: m.department, status: permanent ? 'refused' : 'failed', error });
+      }
+    }
+    return results;
+  }
+
+  private message(sheet: ContactSheet, contract: ContractView, m: ContactSheetMailing, pdf: Buffer) {
+    const label = COPY_LABEL[m.department];
+    const what = m.stage === 'issued' ? '已出具，请会签' : '各部门已会签完毕';
+    return {
+      to: [m.address!],
+      subject: `合同联系单 ${sheet.projectNumber}（${label}）第${sheet.version}版 — ${what}`,
+      text:
+        `${departmentLabel(m.department, 'zh-CN')}：\n\n` +
+        `合同 ${contract.number}（${contract.customer.name}，项目号 ${sheet.projectNumber}）的合同联系单${label}第 ${sheet.version} 版${what}。\n` +
+        `附件为联系单 PDF（电子签名）。\n`,
+      attachments: [
+        {
+          filename: `合同联系单-${sheet.projectNumber}-${label}-v${m.documentVersion}.pdf`,
+          content: pdf,
+          contentType: 'application/pdf',
+        },
+      ],
+      // The same copy re-sent by a retried job carries the same Message-ID, so a mail client shows it once.
+      messageId: `<contact-sheet.${sheet.id}.${m.stage}.${m.department}@tenderdesk>`,
+      headers: {
+        'X-Tenderdesk-Document': `${copyType(m.department)}/${sheet.projectNumber}/v${sheet.version}/${m.stage}`,
+      },
+    };
+  }
+
+  private async companyForSheet(): Promise<SheetCompany | null> {
+    try {
+      const p = await this.company.get();
+      return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
+    } catch (err) {
+      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null; // an internal sheet prints without a letterhead
+      throw err;
+    }
+  }
+}
+
+function stageVersion(copy: SheetCopy | undefined, stage: SheetStage): number | null {
+  if (!copy) return null;
+  return stage === 'issued' ? copy.issuedVersion : copy.completedVersion;
+}
+
+function notFound(contractId: string): AppException {
+  return AppException.notFound(
+    'CONTACT_SHEET_NOT_FOUND',
+    'The contract has no contact sheet (it is issued with the advance payment)',
+    { contractId },
+  );
+}
+
+/**
+ * The department a user signs for: one of their own department roles (finance, engineering, production). A user
+ * with several must name it. `admin` is no department: an administrator signs only with a department role too.
+ */
+export function signingDepartment(user: Pick<AuthUser, 'roles'>, asked: Department | undefined): Department {
+  const mine = DEPARTMENTS.filter((d) => user.roles.includes(d));
+  if (asked) {
+    if (!mine.includes(asked)) {
+      throw AppException.forbidden('NOT_IN_DEPARTMENT', `Only a user with the ${asked} role signs for ${asked}`, {
+        department: asked,
+        roles: user.roles,
+      });
+    }
+    return asked;
+  }
+  if (mine.length === 1) return mine[0];
+  if (mine.length === 0) {
+    throw AppException.forbidden(
+      'NOT_IN_DEPARTMENT',
+      'Only finance, engineering or production users sign a contact sheet',
+      { roles: user.roles },
+    );
+  }
+  throw AppException.unprocessable(
+    'DEPARTMENT_REQUIRED',
+    `You belong to ${mine.join(', ')}: say which department you sign for`,
+    { departments: mine },
+  );
+}
+
+function versionSummary(
+  v: ContactSheet,
+  superseded: boolean,
+  signoffs: ContactSheetSignoff[],
+  mailings: ContactSheetMailing[],
+  visible: Department[],
+): Omit<SheetVersionView, 'copies'> {
+  const mine = signoffs.filter((s) => s.sheetId === v.id);
+  return {
+    version: v.version,
+    contractRevision: v.contractRevision,
+    projectNumber: v.projectNumber,
+    status: v.status,
+    superseded,
+    issuedAt: v.issuedAt,
+    issuedBy: { id: v.issuedBy, name: v.issuedByName },
+    completedAt: v.completedAt,
+    signoffs: DEPARTMENTS.map((d) => {
+      const s = mine.find((x) => x.department === d);
+      return {
+        department: d,
+        signed: !!s,
+        userId: s?.userId ?? null,
+        name: s?.name ?? null,
+        signedAt: s?.signedAt ?? null,
+        comment: s?.comment ?? null,
+      };
+    }),
+    mailings: mailings
+      .filter((m) => m.sheetId === v.id && visible.includes(m.department))
+      .map((m) => ({
+        stage: m.stage,
+        department: m.department,
+        address: m.address,
+        status: m.status,
+        documentVersion: m.documentVersion,
+        messageId: m.messageId,
+        attempts: m.attempts,
+        error: m.error,
+        updatedAt: m.updatedAt,
+      })),
+    renderJobId: v.renderJobId,
+  };
+}

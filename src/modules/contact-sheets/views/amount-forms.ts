@@ -1,0 +1,39 @@
+import { toChineseCapital } from '../../../common/chinese-numerals.js';
+import { isAmount, round2, type Amount } from '../../../common/money.js';
+
+/**
+ * The ways an amount can be written in free text: 123457.89, 123457.9 (a trailing zero dropped), 123457 (the
+ * integer part, also when there are cents), 123,457.89 and 123,457 (grouped), and 壹拾贰万叁仟肆佰伍拾柒元捌角玖分.
+ * Small integers (below 1000) are left out: "12" is a quantity or a day count far more often than a price.
+ */
+export function amountForms(amount: Amount): string[] {
+  if (!isAmount(amount)) return [];
+  const fixed = round2(amount).replace(/^-/, '');
+  const [int, frac] = fixed.split('.');
+  if (int.length < 4 && /^0*$/.test(frac)) return [];
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const trimmed = `${int}.${frac}`.replace(/\.?0+$/, '');
+  const forms = new Set([fixed, trimmed, `${grouped}.${frac}`, grouped, toChineseCapital(fixed)]);
+  if (int.length >= 4) forms.add(int);
+  return [...forms].filter((f) => f !== '' && f !== '0');
+}
+
+const REDACTED = '***';
+
+/**
+ * `text` with every written form of these amounts replaced by ***: free text (remarks, specifications) typed on
+ * a contract can repeat a price, and the production copy must not carry it.
+ */
+export function redactAmounts(text: string | null, amounts: Amount[]): string | null {
+  if (text === null) return null;
+  const forms = [...new Set(amounts.flatMap(amountForms))].sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const f of forms) {
+    const escaped = f.replace(/[.*+?^${}()|[\]\\,]/g, '\\$&');
+    const digits = /^\d/.test(f);
+    // A figure counts only as a number of its own (not digits inside a longer number or a phone number).
+    const re = digits ? new RegExp(`(?<![\\d.,])${escaped}(?![\\d]|[.,]\\d)`, 'g') : new RegExp(escaped, 'g');
+    out = out.replace(re, REDACTED);
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import type { ContractView } from '../../../contracts/contract.view.js';
+
+// Test support for the view specs (like src/rendering/docx/testing): not used by the service.
+
+/** A contract with distinctive amounts (no figure of it can turn up by coincidence), for the view specs. */
+export function contractFixture(overrides: Partial<ContractView> = {}): ContractView {
+  return {
+    id: '5f1c3a8e-0000-4000-8000-000000000001',
+    number: 'HT2026-0031',
+    customer: { id: '5f1c3a8e-0000-4000-8000-000000000002', name: '青澜钢铁集团有限公司' },
+    quotation: null,
+    projectName: '炼铁厂料位测量改造',
+    projectNumber: '2026-017',
+    signingDate: '2026-06-05',
+    currency: 'CNY',
+    status: 'active',
+    revision: 1,
+    currentRevision: 1,
+    lines: [
+      {
+        line: 1,
+        productId: null,
+        productCode: 'NDM-137',
+        name: '核子密度计',
+        specification: 'DN100–DN600，4-20mA/HART',
+        qty: '2',
+        unit: '套',
+        unitPrice: '123457.89',
+        discount: '0',
+        taxRate: '13',
+        net: '246915.78',
+        tax: '32099.05',
+        total: '279014.83',
+      },
+      {
+        line: 2,
+        productId: null,
+        productCode: null,
+        name: '现场安装调试',
+        specification: null,
+        qty: '1',
+        unit: '项',
+        unitPrice: '8765.43',
+        discount: '0',
+        taxRate: '6',
+        net: '8765.43',
+        tax: '525.93',
+        total: '9291.36',
+      },
+    ],
+    subtotal: '255681.21',
+    taxTotal: '32624.98',
+    total: '288306.19',
+    paymentTerms: [
+      { percent: '30', event: 'contract_signed', days: 7, label: null },
+      { percent: '60', event: 'before_delivery', days: null, label: null },
+      { percent: '10', event: 'after_acceptance', days: 365, label: '质保金' },
+    ],
+    deliveryDate: '2026-08-20',
+    configuration: [{ item: '源容器', options: '铅屏蔽，带快门锁' }],
+    specialRequirements: '放射源运输由供方办理准运手续。',
+    review: null,
+    approval: null,
+    revisions: [],
+    createdBy: { id: null, name: 'system' },
+    createdAt: new Date('2026-06-05T00:00:00Z'),
+    updatedAt: new Date('2026-06-05T00:00:00Z'),
+    ...overrides,
+  };
+}

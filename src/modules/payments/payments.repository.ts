@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { DateOnly } from '../../common/tabular/date-only.js';
+import { BaseRepository } from '../../database/transaction.js';
+import { Payment, type PaymentNature } from './payment.entity.js';
+
+export interface PaymentFilter {
+  customerId?: string;
+  contractId?: string;
+  nature?: PaymentNature;
+  from?: DateOnly;
+  to?: DateOnly;
+}
+
+export type PaymentData = Omit<Payment, 'id' | 'createdAt'>;
+
+@Injectable()
+export class PaymentsRepository extends BaseRepository {
+  constructor(dataSource: DataSource) {
+    super(dataSource);
+  }
+
+  /**
+   * The next project number sequence of the year. The upsert takes the counter row's lock (as SELECT … FOR
+   * UPDATE would) and holds it until the surrounding transaction ends: concurrent advance payments queue here,
+   * and one that rolls back takes its increment with it, so the numbers have no gaps.
+   */
+  async nextProjectSequence(year: number): Promise<number> {
+    const rows = (await this.manager.query(
+      `INSERT INTO project_number_counters (year, last) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last = project_number_counters.last + 1
+       RETURNING last`,
+      [year],
+    )) as { last: number }[];
+    return rows[0].last;
+  }
+
+  create(data: PaymentData): Promise<Payment> {
+    return this.repo(Payment).save(this.repo(Payment).create(data));
+  }
+
+  findById(id: string): Promise<Payment | null> {
+    return this.repo(Payment).findOneBy({ id });
+  }
+
+  /** The payment locked until the transaction ends: two reversals of one payment queue up. */
+  findByIdForUpdate(id: string): Promise<Payment | null> {
+    return this.repo(Payment).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findReversalOf(id: string): Promise<Payment | null> {
+    return this.repo(Payment).findOneBy({ reverses: id });
+  }
+
+  /** Newest first (payment date, then recording time). */
+  async list(filter: PaymentFilter, page: number, pageSize: number): Promise<[Payment[], number]> {
+    const q = this.repo(Payment).createQueryBuilder('p');
+    if (filter.customerId) q.andWhere('p.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.contractId) q.andWhere('p.contract_id = :contractId', { contractId: filter.contractId });
+    if (filter.nature) q.andWhere('p.nature = :nature', { nature: filter.nature });
+    if (filter.from) q.andWhere('p.date >= :from', { from: filter.from });
+    if (filter.to) q.andWhere('p.date <= :to', { to: filter.to });
+    return q
+      .orderBy('p.date', 'DESC')
+      .addOrderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .offset((page - 1) * pageSize)
+      .limit(pageSize)
+      .getManyAndCount();
+  }
+}

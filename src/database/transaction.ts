@@ -1,8 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from 'typeorm';
 
-const current = new AsyncLocalStorage<EntityManager>();
+interface Unit {
+  manager: EntityManager;
+  /** Run once the transaction has committed (never after a rollback). */
+  afterCommit: (() => Promise<void>)[];
+}
+
+const current = new AsyncLocalStorage<Unit>();
+const logger = new Logger('Transaction');
 
 /**
  * Runs a unit of work in one database transaction. Services call `tx.run(() => ...)` without importing
@@ -13,9 +20,26 @@ const current = new AsyncLocalStorage<EntityManager>();
 export class TransactionRunner {
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>): Promise<T> {
     if (current.getStore()) return work();
-    return this.dataSource.transaction((manager) => current.run(manager, work));
+    const unit: Omit<Unit, 'manager'> = { afterCommit: [] };
+    const result = await this.dataSource.transaction((manager) => current.run({ manager, ...unit }, work));
+    // Outside the transaction's context, so that their own writes commit by themselves.
+    for (const task of unit.afterCommit) {
+      await current.exit(task).catch((err: unknown) => logger.error(`after-commit task failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+    }
+    return result;
+  }
+
+  /**
+   * Work that must see the current transaction's rows committed, e.g. queueing a job about them: runs after the
+   * commit (not at all when it rolls back), or now when no transaction is open. Its failure is logged, not thrown:
+   * the transaction's work is done by then.
+   */
+  async afterCommit(task: () => Promise<void>): Promise<void> {
+    const unit = current.getStore();
+    if (unit) unit.afterCommit.push(task);
+    else await task();
   }
 }
 
@@ -24,7 +48,7 @@ export abstract class BaseRepository {
   constructor(protected readonly dataSource: DataSource) {}
 
   protected get manager(): EntityManager {
-    return current.getStore() ?? this.dataSource.manager;
+    return current.getStore()?.manager ?? this.dataSource.manager;
   }
 
   protected repo<E extends ObjectLiteral>(entity: EntityTarget<E>): Repository<E> {

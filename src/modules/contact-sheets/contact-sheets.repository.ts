@@ -63,14 +63,6 @@ export class ContactSheetsRepository extends BaseRepository {
     );
   }
 
-  /**
-   * Whether the sheet version is visible to other connections, i.e. its transaction has committed. Read
-   * through the data source itself, never through a transaction in progress.
-   */
-  async committed(id: string): Promise<boolean> {
-    return (await this.dataSource.manager.getRepository(ContactSheet).countBy({ id })) > 0;
-  }
-
   signoffs(sheetIds: string[]): Promise<ContactSheetSignoff[]> {
     if (!sheetIds.length) return Promise.resolve([]);
     return this.repo(ContactSheetSignoff).find({ where: { sheetId: In(sheetIds) }, order: { signedAt: 'ASC' } });

@@ -1,5 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -117,9 +115,6 @@ export interface SignResult {
   job: Pick<JobView, 'id' | 'status'> | null;
 }
 
-// A promise started from here runs outside any transaction context: work queued for after a commit must not
-// pick up the (by then finished) transaction of the code that queued it.
-const OUTSIDE_TRANSACTIONS = new AsyncResource('contact-sheets.after-commit');
 
 /**
  * Contract contact sheets (合同联系单): issued with the project number, signed off by finance, engineering and
@@ -234,25 +229,9 @@ export class ContactSheetsService implements OnModuleInit {
         previousVersion: latest.version,
       },
     });
-    this.afterCommit(sheet.id, event.actor);
-  }
-
-  /** Queues the sync once the sheet version is committed (a rolled-back change leaves nothing to render). */
-  private afterCommit(sheetId: string, actor: Actor): void {
-    OUTSIDE_TRANSACTIONS.runInAsyncScope(() => {
-      void (async () => {
-        const deadline = Date.now() + 120_000;
-        for (let wait = 25; Date.now() < deadline; wait = Math.min(wait * 2, 2000)) {
-          await sleep(wait, undefined, { ref: false });
-          if (await this.sheets.committed(sheetId)) {
-            await this.enqueueSync(actor, sheetId);
-            return;
-          }
-        }
-        this.logger.warn(`contact sheet ${sheetId} was never committed (its change rolled back?): nothing to render`);
-      })().catch((err: unknown) =>
-        this.logger.error(`queueing the rendering of contact sheet ${sheetId} failed: ${String(err)}`),
-      );
+    // Rendered once the change has committed (a rolled-back change leaves nothing to render).
+    await this.tx.afterCommit(async () => {
+      await this.enqueueSync(event.actor, sheet.id);
     });
   }
 

@@ -19,6 +19,11 @@ import { UsersModule } from './modules/users/users.module.js';
 import { QualificationsModule } from './modules/qualifications/qualifications.module.js';
 import { PerformanceModule } from './modules/performance/performance.module.js';
 import { QuotationsModule } from './modules/quotations/quotations.module.js';
+import { ContactSheetsModule } from './modules/contact-sheets/contact-sheets.module.js';
+import { PaymentsModule } from './modules/payments/payments.module.js';
+import { ContractsModule } from './modules/contracts/contracts.module.js';
+import { TendersModule } from './modules/tenders/tenders.module.js';
+import { TenderPackageModule } from './modules/tenders/package/tender-package.module.js';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -52,6 +57,12 @@ export class AppModule {
         QualificationsModule,
         PerformanceModule,
         QuotationsModule,
+        // Before ContractsModule: GET /api/contracts/contact-list must be registered ahead of GET /api/contracts/:id.
+        ContactSheetsModule,
+        PaymentsModule,
+        ContractsModule,
+        TendersModule,
+        TenderPackageModule,
         ...extra,
       ],
     };

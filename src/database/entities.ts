@@ -16,7 +16,11 @@ import { PerformanceRecord } from '../modules/performance/performance-record.ent
 import { QUOTATION_ENTITIES } from '../modules/quotations/quotation.entities.js';
 import { Tender } from '../modules/tenders/tender.entity.js';
 import { Contract, ContractChangeRequest, ContractRevision } from '../modules/contracts/contract.entity.js';
+import { ContractCounter } from '../modules/contracts/contract-counter.entity.js';
 import { Payment } from '../modules/payments/payment.entity.js';
+import { ProjectNumberCounter } from '../modules/payments/project-number-counter.entity.js';
+import { CONTACT_SHEET_ENTITIES } from '../modules/contact-sheets/contact-sheet.entity.js';
+import { TenderPackageVersion } from '../modules/tenders/package/tender-package-version.entity.js';
 
 /** Every entity, listed (no globs: they are fragile under ESM and in bundles). */
 export const ENTITIES = [
@@ -40,5 +44,9 @@ export const ENTITIES = [
   Contract,
   ContractRevision,
   ContractChangeRequest,
+  ContractCounter,
   Payment,
+  ProjectNumberCounter,
+  ...CONTACT_SHEET_ENTITIES,
+  TenderPackageVersion,
 ];

@@ -49,9 +49,13 @@ export class RenderingService {
 
   async renderPdf(html: RenderedHtml, sign: boolean): Promise<Buffer> {
     const pdf = await this.pdf.render({ html: html.html, headerHtml: html.headerHtml, footerHtml: html.footerHtml });
-    if (!sign) return pdf;
+    return sign ? this.signPdf(pdf, { title: html.title, locale: html.locale }) : pdf;
+  }
+
+  /** PAdES-signs a PDF with the configured signer: renderPdf's own, or one assembled elsewhere (a tender package). */
+  signPdf(pdf: Buffer, reason: { title: string; locale: Locale }): Promise<Buffer> {
     return signPdf(pdf, this.signer, {
-      reason: html.locale === 'en' ? `Issued: ${html.title}` : `出具：${html.title}`,
+      reason: reason.locale === 'en' ? `Issued: ${reason.title}` : `出具：${reason.title}`,
       name: this.signer.subject,
     });
   }

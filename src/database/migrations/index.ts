@@ -6,6 +6,9 @@ import { Company1795461220726 } from './1795461220726-Company.js';
 import { Qualifications1795461350796 } from './1795461350796-Qualifications.js';
 import { Quotations1795462749672 } from './1795462749672-Quotations.js';
 import { TendersContractsPayments1795468970040 } from './1795468970040-TendersContractsPayments.js';
+import { ContractCounters1795469357925 } from './1795469357925-ContractCounters.js';
+import { TenderPackages1795469483688 } from './1795469483688-TenderPackages.js';
+import { ContactSheets1795469938296 } from './1795469938296-ContactSheets.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +19,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Qualifications1795461350796,
   Quotations1795462749672,
   TendersContractsPayments1795468970040,
+  ContractCounters1795469357925,
+  TenderPackages1795469483688,
+  ContactSheets1795469938296,
 ];

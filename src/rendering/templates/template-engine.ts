@@ -50,6 +50,11 @@ interface TemplateMeta {
   title?: Partial<Record<Locale, string>>;
   required?: string[];
   orientation?: 'portrait' | 'landscape';
+  /**
+   * Who numbers the pages: the footer (page X of Y, the default) or the caller that assembles this template's
+   * renders into a larger PDF and stamps continuous numbers (the tender package's sections).
+   */
+  pageNumbers?: 'footer' | 'assembly';
   labels?: Partial<Record<Locale, Record<string, string>>>;
 }
 
@@ -133,6 +138,11 @@ export class TemplateEngine {
 
   version(type: string): string {
     return this.load(type).version;
+  }
+
+  /** `footer`: every page says page X of Y; `assembly`: the pages are numbered where they are assembled. */
+  pageNumbering(type: string): 'footer' | 'assembly' {
+    return this.load(type).meta.pageNumbers ?? 'footer';
   }
 
   render(type: string, data: unknown, opts: RenderOptions = {}): RenderedHtml {

@@ -1,0 +1,312 @@
+import { toChineseCapital } from '../../../common/chinese-numerals.js';
+import type { DateOnly } from '../../../common/tabular/date-only.js';
+import type { TocEntry } from '../../../rendering/assembly/assembler.js';
+import type { Locale } from '../../../rendering/rendering.types.js';
+import type { CompanyProfileWithSeals } from '../../company/company.service.js';
+import type { QualificationType } from '../../qualifications/qualification.entity.js';
+import { QUALIFICATION_TYPE_LABELS } from '../../qualifications/qualifications.table.js';
+import type { QualificationView } from '../../qualifications/qualifications.service.js';
+import { trimDecimal } from '../../quotations/quotation-amounts.js';
+import type { DeliveryTerms, PaymentEvent, PaymentShare } from '../../quotations/quotation-revision.entity.js';
+import type { QuotationView } from '../../quotations/quotations.service.js';
+import { TENDER_SECTIONS, type TenderSection } from '../tender.entity.js';
+import { TENDER_SECTION_TITLES, type QualificationRow, type TenderPackageModel } from '../tender-package.model.js';
+import type { TenderPackageInput, TenderView } from '../tender.view.js';
+import type { PackageSectionRange } from './tender-package-version.entity.js';
+
+/**
+ * The pure part of the tender package: the template's view model from the records, where the table of
+ * contents goes, which scans follow which section, and every section's page range in the assembled PDF.
+ */
+
+export type RenderedSection = Exclude<TenderSection, 'toc'>;
+
+/** The sections that carry appended scans, in the order of the records listed in them. */
+export const SCAN_SECTIONS = ['qualifications', 'performance', 'credit'] as const satisfies readonly RenderedSection[];
+
+export interface PackageLayout {
+  /** The sections rendered from `tender-package`, in package order. */
+  rendered: RenderedSection[];
+  /** The assembler's `toc.afterSection`: index into `rendered` of the section before the table of contents (-1: first); null: no table of contents. */
+  tocAfter: number | null;
+  /** Every section in package order, `toc` included where it goes. */
+  order: TenderSection[];
+}
+
+/** The tender's sections in its order (unknown and repeated keys dropped; the defaults when none are given). */
+export function packageLayout(sections: readonly string[] | null | undefined): PackageLayout {
+  const known = new Set<string>(TENDER_SECTIONS);
+  const seen = new Set<string>();
+  const order = (sections?.length ? sections : TENDER_SECTIONS).filter((s): s is TenderSection => {
+    if (!known.has(s) || seen.has(s)) return false;
+    seen.add(s);
+    return true;
+  });
+  const rendered = order.filter((s): s is RenderedSection => s !== 'toc');
+  const tocIndex = order.indexOf('toc');
+  // A package of nothing but a table of contents has nothing to list: no table of contents then.
+  const tocAfter = tocIndex === -1 || !rendered.length ? null : tocIndex - 1;
+  return { rendered, tocAfter, order: tocAfter === null ? rendered : order };
+}
+
+/**
+ * The range of every section (its appended scans included) from the assembler's outline, which lists the
+ * sections and the table of contents in page order with their first pages.
+ */
+export function sectionRanges(
+  layout: PackageLayout,
+  titles: Record<TenderSection, string>,
+  outline: readonly TocEntry[],
+  totalPages: number,
+): PackageSectionRange[] {
+  if (outline.length !== layout.order.length) {
+    throw new Error(`sectionRanges: the outline has ${outline.length} entries for ${layout.order.length} sections`);
+  }
+  return layout.order.map((key, i) => {
+    const entry = outline[i]!;
+    if (entry.title !== titles[key]) throw new Error(`sectionRanges: outline entry ${i} is "${entry.title}", expected "${titles[key]}" (${key})`);
+    const next = outline[i + 1];
+    return { key, title: entry.title, firstPage: entry.page, lastPage: next ? next.page - 1 : totalPages };
+  });
+}
+
+/** The pages (1-based, ascending, no repeats) of the requested sections; unknown keys are the caller's to refuse. */
+export function pagesOf(ranges: readonly PackageSectionRange[], keys: readonly TenderSection[]): number[] {
+  const pages = new Set<number>();
+  for (const range of ranges.filter((r) => keys.includes(r.key))) {
+    for (let p = range.firstPage; p <= range.lastPage; p++) pages.add(p);
+  }
+  return [...pages].sort((a, b) => a - b);
+}
+
+export interface BlockingCheck {
+  blocking: TenderPackageInput['blocking'];
+  missingTypes: QualificationType[];
+}
+
+/** Nothing blocks: every selected qualification is in force on the deadline and no required type is missing. */
+export const isClear = (check: BlockingCheck): boolean => !check.blocking.length && !check.missingTypes.length;
+
+export interface ModelContext {
+  input: TenderPackageInput;
+  quotation: QuotationView;
+  company: CompanyProfileWithSeals;
+  /** The generation day (printed on the bid letter and the authorisation). */
+  date: DateOnly;
+}
+
+/** The `tender-package` template's data: every section's data, `sections` = all rendered sections. */
+export function buildPackageModel({ input, quotation, company, date }: ModelContext): TenderPackageModel {
+  const { tender } = input;
+  const locale = tender.language;
+  const p = company.profile;
+  const layout = packageLayout(tender.requirements.sections);
+  return {
+    sections: layout.rendered,
+    titles: { ...TENDER_SECTION_TITLES[locale] },
+    tender: {
+      tenderNo: tender.tenderNo,
+      projectName: tender.projectName,
+      lot: tender.lot,
+      buyer: tender.buyer,
+      agency: tender.agency,
+      deadline: formatDeadline(tender.deadline),
+      deadlineDate: tender.deadlineDate,
+      bidValidityDays: tender.bidValidityDays,
+      currency: tender.currency,
+      bidBond:
+        tender.bidBond.status === 'not_required' && tender.bidBond.amount === null
+          ? null
+          : { amount: tender.bidBond.amount, form: tender.bidBond.form, bank: tender.bidBond.bank },
+    },
+    company: {
+      name: locale === 'en' ? (p.legalNameEn ?? p.legalNameZh) : p.legalNameZh,
+      nameEn: p.legalNameEn,
+      creditCode: p.creditCode,
+      address: (locale === 'en' ? p.addressEn : null) ?? p.addressZh,
+      postalCode: p.postalCode,
+      phone: p.phone,
+      fax: p.fax,
+      email: p.email,
+      legalRepresentative: p.legalRepresentative,
+      bankAccounts: p.bankAccounts.map((a) => ({ bankName: a.bankName, branch: a.branch, accountName: a.accountName, accountNumber: a.accountNumber })),
+    },
+    representative: representativeOf(tender, p.legalRepresentative),
+    date,
+    quotation: {
+      number: quotation.number,
+      revision: quotation.revision,
+      lines: quotation.lines.map((l) => ({
+        line: l.line,
+        productCode: l.productCode,
+        name: l.name,
+        specification: l.specification,
+        qty: trimDecimal(l.qty),
+        unit: l.unit,
+        unitPrice: l.unitPrice,
+        discount: trimDecimal(l.discount),
+        taxRate: trimDecimal(l.taxRate),
+        net: l.net,
+        tax: l.tax,
+        total: l.total,
+      })),
+      subtotal: quotation.subtotal,
+      taxTotal: quotation.taxTotal,
+      total: quotation.total,
+      totalInWords: toChineseCapital(quotation.total),
+      paymentTerms: quotation.paymentTerms.map((s) => paymentTermLine(s, locale)),
+      deliveryTerms: quotation.deliveryTerms ? deliveryTermsText(quotation.deliveryTerms, locale) : null,
+    },
+    deviations: tender.requirements.deviations.map((d, i) => ({
+      no: i + 1,
+      clause: d.clause,
+      requirement: d.requirement,
+      response: d.response,
+      deviation: d.deviation,
+      note: d.note,
+    })),
+    qualifications: input.qualifications.map((q, i) => qualificationRow(q, i, locale)),
+    performance: input.performance.map((r, i) => ({
+      no: i + 1,
+      projectName: r.projectName,
+      customerName: r.customerName,
+      industry: r.industry,
+      productLine: r.productLine,
+      amount: r.contractAmount,
+      currency: r.currency,
+      signedDate: r.signedDate,
+      completedDate: r.completedDate,
+      location: r.location,
+      scope: r.scope,
+      proofs: r.proofs.length,
+    })),
+    credit: input.credit.map((q, i) => qualificationRow(q, i, locale)),
+  };
+}
+
+/** The model for one section's PDF: the same data, `sections` = [that one]. */
+export const sectionModel = (model: TenderPackageModel, section: RenderedSection): TenderPackageModel => ({ ...model, sections: [section] });
+
+/** The appended files of a section, in list order: the selected qualifications' scans, each record's proofs, the credit certificates' scans. */
+export function scanFileIds(input: TenderPackageInput, section: RenderedSection): { id: string; name: string }[] {
+  switch (section) {
+    case 'qualifications':
+      return input.qualifications.flatMap((q) => q.scans.map((s) => ({ id: s.id, name: s.originalName })));
+    case 'performance':
+      return input.performance.flatMap((r) => r.proofs.map((s) => ({ id: s.id, name: s.originalName })));
+    case 'credit':
+      return input.credit.flatMap((q) => q.scans.map((s) => ({ id: s.id, name: s.originalName })));
+    default:
+      return [];
+  }
+}
+
+/** The package's title: in the PDF's metadata, the signature's reason, the document record. */
+export function packageTitle(tender: Pick<TenderView, 'tenderNo' | 'projectName' | 'lot' | 'language'>): string {
+  const lot = tender.lot ? ` ${tender.lot}` : '';
+  return tender.language === 'en'
+    ? `Bid ${tender.tenderNo} ${tender.projectName}${lot}`
+    : `投标文件 ${tender.tenderNo} ${tender.projectName}${lot}`;
+}
+
+/** An ASCII file base name (Content-Disposition, mail attachments): `tender-package-<tender number>`. */
+export function packageFileBase(tenderNo: string): string {
+  const slug = tenderNo
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return slug ? `tender-package-${slug}` : 'tender-package';
+}
+
+/** The deadline as the buyer writes it, in China time: "2026-12-15 09:30". */
+export function formatDeadline(deadline: Date): string {
+  const parts = Object.fromEntries(SHANGHAI.formatToParts(deadline).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "30% 合同签订后 7 天内" / "30% within 7 days after contract signing". */
+export function paymentTermLine(share: PaymentShare, locale: Locale): string {
+  const percent = `${trimDecimal(share.percent)}%`;
+  const event = share.event === 'other' && share.label ? share.label : PAYMENT_EVENT_LABELS[locale][share.event];
+  const note = share.event !== 'other' && share.label ? (locale === 'en' ? ` (${share.label})` : `（${share.label}）`) : '';
+  if (locale === 'en') return `${percent} ${share.days === null ? event : `within ${share.days} days ${event}`}${note}`;
+  return `${percent} ${event}${share.days === null ? '' : ` ${share.days} 天内`}${note}`;
+}
+
+/** "收到预付款后 30 天内交货；交货地点：…；贸易术语：DAP" */
+export function deliveryTermsText(terms: DeliveryTerms, locale: Locale): string | null {
+  const en = locale === 'en';
+  const parts: string[] = [];
+  if (terms.daysAfterAdvance !== null) {
+    parts.push(en ? `Delivery within ${terms.daysAfterAdvance} days of receiving the advance payment` : `收到预付款后 ${terms.daysAfterAdvance} 天内交货`);
+  }
+  if (terms.date) parts.push(en ? `Delivery by ${terms.date}` : `交货日期：${terms.date}`);
+  if (terms.place) parts.push(en ? `Place of delivery: ${terms.place}` : `交货地点：${terms.place}`);
+  if (terms.incoterm) parts.push(en ? `Incoterms 2020: ${terms.incoterm}` : `贸易术语：${terms.incoterm}`);
+  return parts.length ? parts.join(en ? '; ' : '；') : null;
+}
+
+function representativeOf(tender: TenderView, legalRepresentative: string | null): TenderPackageModel['representative'] {
+  if (tender.representative) return { ...tender.representative };
+  // 授权委托人 defaults to the salesman who owns the bid; without one, the legal representative signs himself.
+  const name = tender.salesOwner?.name ?? legalRepresentative ?? '';
+  return { name, title: null, idNumber: null, phone: null };
+}
+
+function qualificationRow(q: QualificationView, i: number, locale: Locale): QualificationRow {
+  return {
+    no: i + 1,
+    typeName: QUALIFICATION_TYPE_NAMES[locale][q.type],
+    name: q.name,
+    number: q.number,
+    issuer: q.issuer,
+    grade: q.grade,
+    validFrom: q.validFrom,
+    validTo: q.validTo,
+    scans: q.scans.length,
+  };
+}
+
+export const QUALIFICATION_TYPE_NAMES: Record<Locale, Record<QualificationType, string>> = {
+  'zh-CN': QUALIFICATION_TYPE_LABELS,
+  en: {
+    business_licence: 'Business licence',
+    iso9001: 'ISO 9001 quality management certificate',
+    iso14001: 'ISO 14001 environmental management certificate',
+    iso45001: 'ISO 45001 occupational health and safety certificate',
+    industry_permit: 'Industry permit',
+    product_certificate: 'Product certificate',
+    credit_rating: 'Credit rating',
+    other: 'Other',
+  },
+};
+
+const PAYMENT_EVENT_LABELS: Record<Locale, Record<PaymentEvent, string>> = {
+  'zh-CN': {
+    contract_signed: '合同签订后',
+    before_delivery: '发货前',
+    on_delivery: '货到后',
+    after_acceptance: '验收合格后',
+    warranty_end: '质保期满后',
+    other: '其他',
+  },
+  en: {
+    contract_signed: 'after contract signing',
+    before_delivery: 'before delivery',
+    on_delivery: 'after delivery',
+    after_acceptance: 'after acceptance',
+    warranty_end: 'after the warranty period',
+    other: 'other',
+  },
+};

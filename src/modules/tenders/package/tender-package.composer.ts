@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { PDFArray, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { assemblePdf, type AssemblySection, type SealPlacement, type TocEntry } from '../../../rendering/assembly/assembler.js';
+import { RenderingService } from '../../../rendering/rendering.service.js';
+import type { Locale } from '../../../rendering/rendering.types.js';
+import type { TenderPackageModel, TenderTocModel } from '../tender-package.model.js';
+import { sectionModel, sectionRanges, type PackageLayout, type RenderedSection } from './tender-package.builder.js';
+import { pngScanPage } from './scan-pages.js';
+import type { PackageSectionRange } from './tender-package-version.entity.js';
+
+export const PACKAGE_TEMPLATE = 'tender-package';
+export const TOC_TEMPLATE = 'tender-toc';
+
+const MM = 72 / 25.4;
+/**
+ * Where the company seal goes on the bid letter's last page (points from the bottom left of the A4 page): the
+ * spot of the signature block's seal placeholder. templates/tender-package/styles.css puts that block after a
+ * body of at least 220 mm, 88 mm in from the left, under base.css's 20 mm top and 15 mm left margins, and
+ * base.css draws the 40 mm seal 12 mm into the block and 4 mm above it. On a letter that fits one page (the
+ * usual case) that is exactly where the placeholder is; a longer letter ends its last page lower down.
+ */
+export const BID_LETTER_SEAL = {
+  x: (15 + 88 + 12) * MM,
+  y: (297 - (20 + 220 - 4) - 40) * MM,
+  width: 40 * MM,
+} as const;
+
+export interface Attachment {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface ComposeRequest {
+  model: TenderPackageModel;
+  layout: PackageLayout;
+  locale: Locale;
+  title: string;
+  /** Appended after their section, in order: PDFs as they are, images one per page. */
+  attachments: Partial<Record<RenderedSection, Attachment[]>>;
+  /** The company seal PNG, stamped on the bid letter; null: not stamped. */
+  seal: Buffer | null;
+  progress?: (percent: number) => Promise<void>;
+}
+
+export interface ComposedPackage {
+  /** Assembled and signed (PAdES) once, over the whole document. */
+  pdf: Buffer;
+  /** The editable sections (no scans, no table of contents: Word builds its own). */
+  docx: Buffer;
+  pages: number;
+  sections: PackageSectionRange[];
+  /** Pages rendered from the templates (sections and table of contents) and pages of appended scans. */
+  renderedPages: number;
+  attachmentPages: number;
+  templateVersions: Record<string, string>;
+}
+
+/** Sections are printed this many at a time: the browser pool's concurrency (more only waits in its queue). */
+const SECTION_CONCURRENCY = 2;
+
+/**
+ * Renders a tender package from its model: each section on its own (so its pages are known), the table of
+ * contents with the real page numbers, the scans appended, the seal on the bid letter, page numbers, one
+ * signature over the whole; and the DOCX of the editable sections. No records, no storage: the service and
+ * the benchmark (bench/tender-package) both call this.
+ */
+@Injectable()
+export class TenderPackageComposer {
+  constructor(private readonly rendering: RenderingService) {}
+
+  /** The template errors (unknown template, a required field missing) now, before any work is queued. */
+  check(model: TenderPackageModel, locale: Locale): void {
+    this.rendering.html(PACKAGE_TEMPLATE, model, locale);
+  }
+
+  async compose(req: ComposeRequest): Promise<ComposedPackage> {
+    const { model, layout, locale } = req;
+    const templateVersions: Record<string, string> = {};
+    // The DOCX is CPU in Node, the sections wait for Chromium: run them side by side.
+    const docxHtml = this.rendering.html(PACKAGE_TEMPLATE, { ...model, sections: layout.rendered }, locale);
+    templateVersions[PACKAGE_TEMPLATE] = docxHtml.version;
+    const docxPromise = this.rendering.renderDocx(docxHtml);
+    docxPromise.catch(() => undefined); // awaited below; not an unhandled rejection while the PDF is made
+
+    let done = 0;
+    const sectionPdfs = await mapLimit(layout.rendered, SECTION_CONCURRENCY, async (key) => {
+      const pdf = await this.rendering.renderPdf(this.rendering.html(PACKAGE_TEMPLATE, sectionModel(model, key), locale), false);
+      await req.progress?.(10 + (50 * ++done) / layout.rendered.length);
+      return pdf;
+    });
+
+    const sections: AssemblySection[] = await Promise.all(
+      layout.rendered.map(async (key, i) => ({
+        title: model.titles[key],
+        pdf: sectionPdfs[i]!,
+        attachments: await Promise.all((req.attachments[key] ?? []).map(asAppended)),
+      })),
+    );
+    const toc =
+      layout.tocAfter === null
+        ? undefined
+        : {
+            afterSection: layout.tocAfter,
+            title: model.titles.toc,
+            render: async (entries: TocEntry[]) => {
+              const data: TenderTocModel = {
+                tender: { tenderNo: model.tender.tenderNo, projectName: model.tender.projectName, lot: model.tender.lot },
+                entries,
+              };
+              const html = this.rendering.html(TOC_TEMPLATE, data, locale);
+              templateVersions[TOC_TEMPLATE] = html.version;
+              return this.rendering.renderPdf(html, false);
+            },
+          };
+    const bidLetter = layout.rendered.indexOf('bid_letter');
+    const placements: SealPlacement[] = bidLetter === -1 ? [] : [{ section: bidLetter, page: 'last', ...BID_LETTER_SEAL }];
+    const assembled = await assemblePdf({
+      sections,
+      toc,
+      pageNumbers: {},
+      seal: req.seal && placements.length ? { png: req.seal, placements } : undefined,
+      title: req.title,
+    });
+    await req.progress?.(80);
+
+    const ranges = sectionRanges(layout, model.titles, assembled.outline, assembled.pages);
+    const tocPages = ranges.filter((r) => r.key === 'toc').reduce((n, r) => n + r.lastPage - r.firstPage + 1, 0);
+    const ownPages = await Promise.all(sectionPdfs.map((pdf) => pageCount(pdf)));
+    const renderedPages = ownPages.reduce((a, b) => a + b, 0) + tocPages;
+
+    const pdf = await this.rendering.signPdf(assembled.pdf, { title: req.title, locale });
+    const docx = await docxPromise;
+    await req.progress?.(90);
+    return {
+      pdf,
+      docx,
+      pages: assembled.pages,
+      sections: ranges,
+      renderedPages,
+      attachmentPages: assembled.pages - renderedPages,
+      templateVersions,
+    };
+  }
+}
+
+/** PNG scans become one-page PDFs without re-encoding their pixels (scan-pages.ts); everything else goes as it is. */
+async function asAppended(attachment: Attachment): Promise<Attachment> {
+  const page = await pngScanPage(attachment.bytes);
+  return page ? { name: attachment.name, bytes: page } : attachment;
+}
+
+async function pageCount(pdf: Buffer): Promise<number> {
+  return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+}
+
+/** Like Promise.all over `items`, at most `limit` at a time, results in order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * A PDF of some pages of the package (1-based), for sending a part. The signature field is left out: the
+ * extract is not the signed file, and a copied widget would point at a signature over other bytes.
+ */
+export async function extractPages(pdf: Buffer, pages: readonly number[], title: string): Promise<Buffer> {
+  const src = await PDFDocument.load(pdf, { updateMetadata: false });
+  const indices = pages.map((p) => p - 1);
+  for (const i of indices) {
+    const page = src.getPage(i);
+    const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+    if (!annots) continue;
+    const keep = annots.asArray().filter((ref) => src.context.lookupMaybe(ref, PDFDict)?.get(PDFName.of('FT')) !== PDFName.of('Sig'));
+    if (keep.length === annots.size()) continue;
+    if (keep.length) page.node.set(PDFName.of('Annots'), src.context.obj(keep));
+    else page.node.delete(PDFName.of('Annots'));
+  }
+  const out = await PDFDocument.create();
+  for (const page of await out.copyPages(src, indices)) out.addPage(page);
+  out.setTitle(title);
+  out.setProducer('Tenderdesk');
+  out.setCreator('Tenderdesk');
+  return Buffer.from(await out.save());
+}

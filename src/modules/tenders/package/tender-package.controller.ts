@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { IdParam } from '../../../common/validation.js';
+import { Roles } from '../../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../../auth/auth-user.js';
+import { FileQuery, WaitQuery } from '../../documents/dto/document-query.dto.js';
+import { GeneratePackageDto } from './dto/generate-package.dto.js';
+import { SendPackageDto } from './dto/send-package.dto.js';
+import { TenderPackageService } from './tender-package.service.js';
+
+const WRITERS = ['backoffice', 'sales', 'manager'] as const;
+const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
+
+@ApiTags('tenders')
+@Controller('api/tenders')
+export class TenderPackageController {
+  constructor(private readonly packages: TenderPackageService) {}
+
+  @Post(':id/package')
+  @Roles(...WRITERS)
+  @ApiOperation({
+    summary: 'Generate the tender package (a job; `?wait=true` generates now)',
+    description:
+      'Refused with 422 QUALIFICATION_EXPIRED / QUALIFICATION_MISSING (details.blocking, details.missingTypes) unless a manager ' +
+      'sends override.reason (audit log only); 422 TENDER_QUOTATION_REQUIRED without a quotation. Each generation is a new version.',
+  })
+  @ApiAcceptedResponse({ description: 'the job: poll GET /api/jobs/{id}; its result holds documentId, version, pages, warnings' })
+  @ApiCreatedResponse({ description: 'with ?wait=true: the package with every version' })
+  async generate(
+    @CurrentUser() user: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: GeneratePackageDto,
+    @Query() q: WaitQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (q.wait) {
+      res.status(201);
+      return this.packages.generateNow(user, id, dto.override);
+    }
+    res.status(202);
+    return this.packages.enqueue(user, id, dto.override);
+  }
+
+  @Get(':id/package')
+  @Roles(...READERS)
+  @ApiOkResponse({ description: 'The package document: every version with its files, section page ranges, override and warnings' })
+  get(@IdParam() id: string) {
+    return this.packages.get(id);
+  }
+
+  @Get(':id/package/file')
+  @Roles(...READERS)
+  @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/zip')
+  @ApiOperation({ summary: 'Download a file of a version of the package (default: the latest signed PDF)' })
+  async file(@IdParam() id: string, @Query() q: FileQuery, @Res() res: Response): Promise<void> {
+    const { file, bytes } = await this.packages.file(id, q.format, q.version);
+    res.set({
+      'Content-Type': file.contentType,
+      'Content-Length': String(bytes.length),
+      'Content-Disposition': `attachment; filename="${file.fileName}"`,
+      ETag: `"${file.sha256}"`,
+      'Cache-Control': 'private, no-store',
+    });
+    res.end(bytes);
+  }
+
+  @Post(':id/package/send')
+  @Roles(...WRITERS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Mail the package or parts of it to the tender's sales owner",
+    description: "parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING",
+  })
+  send(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() dto: SendPackageDto) {
+    return this.packages.send(user, id, dto);
+  }
+}

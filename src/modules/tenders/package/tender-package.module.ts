@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { CompanyModule } from '../../company/company.module.js';
+import { FilesModule } from '../../files/files.module.js';
+import { QuotationsModule } from '../../quotations/quotations.module.js';
+import { TendersModule } from '../tenders.module.js';
+import { TenderPackageComposer } from './tender-package.composer.js';
+import { TenderPackageController } from './tender-package.controller.js';
+import { TenderPackageRepository } from './tender-package.repository.js';
+import { TenderPackageService } from './tender-package.service.js';
+
+/**
+ * The tender package (POST /api/tenders/{id}/package …). DocumentsService, RenderingService, JobsService,
+ * AuditService, ObjectStorage and Mailer come from global modules.
+ */
+@Module({
+  imports: [TendersModule, QuotationsModule, CompanyModule, FilesModule],
+  controllers: [TenderPackageController],
+  providers: [TenderPackageRepository, TenderPackageComposer, TenderPackageService],
+  exports: [TenderPackageService],
+})
+export class TenderPackageModule {}

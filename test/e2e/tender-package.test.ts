@@ -1,0 +1,578 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { SMTPServer } from 'smtp-server';
+import type { Response } from 'supertest';
+import { toChineseCapital } from '../../src/common/chinese-numerals.js';
+import { addDays, todayIso } from '../../src/common/tabular/date-only.js';
+import { ObjectStorage } from '../../src/infrastructure/storage/object-storage.js';
+import { png } from '../../src/rendering/docx/testing/png.js';
+import { pyDocxText, readDocxWithPython } from '../../src/rendering/docx/testing/python-docx.js';
+import { TENDER_SECTION_TITLES } from '../../src/modules/tenders/tender-package.model.js';
+import { TENDER_SECTIONS } from '../../src/modules/tenders/tender.entity.js';
+import { scanJpeg, sealPng } from '../fixtures/assembly/fixtures.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { squash, tool, withFiles } from '../support/tools.js';
+
+const EXPIRED_ISO45001 = 'ISO 45001:2018 职业健康安全管理体系认证证书';
+const EXPIRED_EX_CERT = '防爆合格证（本安型雷达物位计）';
+/** The manager's reason: audit log only, never in the package. */
+const REASON_TOKEN = 'E2E-OVERRIDE-7Q4K';
+const REASON = `${REASON_TOKEN} 两证换证审核已通过，新证书下周颁发`;
+const ZH = TENDER_SECTION_TITLES['zh-CN'];
+const EN = TENDER_SECTION_TITLES.en;
+
+interface Section {
+  key: string;
+  title: string;
+  firstPage: number;
+  lastPage: number;
+}
+interface Upload {
+  kind: 'pdf' | 'jpeg' | 'png';
+  /** PDF scans: each page says `<marker>-P<n>` (Helvetica, so pdftotext finds it). */
+  marker: string | null;
+  pages: number;
+}
+
+/** supertest hands binary bodies over as a Buffer only with a parser that collects them. */
+const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const parts: Buffer[] = [];
+  res.on('data', (c: Buffer) => parts.push(c));
+  res.on('end', () => cb(null, Buffer.concat(parts)));
+};
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function scanPdf(marker: string, pages: number): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 1; i <= pages; i++) doc.addPage([595.28, 841.89]).drawText(`${marker}-P${i}`, { x: 72, y: 700, size: 18, font });
+  return Buffer.from(await doc.save());
+}
+
+async function pdfPages(pdf: Buffer): Promise<number> {
+  return withFiles({ 'a.pdf': pdf }, async (dir) => Number(/^Pages:\s+(\d+)/m.exec((await tool('pdfinfo', [join(dir, 'a.pdf')])).out)![1]));
+}
+
+/** The text of every page (pdftotext ends each page with a form feed). */
+async function pageTexts(pdf: Buffer, layout = false): Promise<string[]> {
+  return withFiles({ 'a.pdf': pdf }, async (dir) => {
+    const { out } = await tool('pdftotext', ['-enc', 'UTF-8', ...(layout ? ['-layout'] : []), join(dir, 'a.pdf'), '-']);
+    return out.split('\f').slice(0, -1);
+  });
+}
+
+interface SmtpSink {
+  port: number;
+  messages: ParsedMail[];
+  raw: Buffer[];
+  stop(): Promise<void>;
+}
+
+/** A real SMTP server on loopback that keeps every message. */
+async function startSmtp(): Promise<SmtpSink> {
+  const messages: ParsedMail[] = [];
+  const raw: Buffer[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 200 * 1024 * 1024,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        raw.push(bytes);
+        simpleParser(bytes).then(
+          (m) => {
+            messages.push(m);
+            callback();
+          },
+          (err: Error) => callback(err),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, messages, raw, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * Tender packages on the demo data, the real PostgreSQL server, Chromium, an SMTP server on loopback, and
+ * checked with poppler, qpdf, python-docx and unzip.
+ */
+describe('tender package: generated, signed, checked, versioned and sent', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let backoffice: string;
+  let sales: { id: string; token: string; email: string };
+  let manager: { id: string; token: string; name: string };
+  let finance: string;
+  let quotation: { id: string; total: string };
+  let tenderId: string;
+  let proposedQualifications: { id: string; type: string; name: string }[];
+  let proposedRecords: string[];
+  const uploads = new Map<string, Upload[]>();
+  let pdf: Buffer;
+  let docx: Buffer;
+  let bundle: Buffer;
+  let sections: Section[];
+  let texts: string[];
+
+  const as = (token: string) => ({
+    get: (path: string) => t.http().get(path).auth(token, { type: 'bearer' }),
+    post: (path: string, body: object = {}) => t.http().post(path).auth(token, { type: 'bearer' }).send(body),
+    patch: (path: string, body: object) => t.http().patch(path).auth(token, { type: 'bearer' }).send(body),
+    put: (path: string, body: object) => t.http().put(path).auth(token, { type: 'bearer' }).send(body),
+    download: async (path: string) => {
+      const res = await t.http().get(path).auth(token, { type: 'bearer' }).buffer(true).parse(binary);
+      expect(res.status).toBe(200);
+      return res.body as Buffer;
+    },
+  });
+  const count = async (sql: string) => Number((await t.db.query<{ n: string }>(sql))[0]!.n);
+  /** Everything a generation writes: rows of the documents tables and ours, objects, package jobs. */
+  const written = async () => ({
+    documents: await count(`SELECT count(*) AS n FROM documents WHERE type = 'tender-package'`),
+    versions: await count(`SELECT count(*) AS n FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.type = 'tender-package'`),
+    files: await count(`SELECT count(*) AS n FROM document_files`),
+    packageVersions: await count(`SELECT count(*) AS n FROM tender_package_versions`),
+    objects: (await t.app.get(ObjectStorage).list('documents/')).length,
+    jobs: await count(`SELECT count(*) AS n FROM jobs WHERE name = 'tender.package'`),
+  });
+
+  async function createUser(roles: string[], name: string, email?: string) {
+    const res = await t.http().post('/api/users').auth(t.adminToken, { type: 'bearer' }).send({ name, roles, ...(email ? { email } : {}) });
+    expect(res.status).toBe(201);
+    return { id: res.body.id as string, token: res.body.token as string };
+  }
+
+  async function upload(path: string, bytes: Buffer, name: string, extra: Record<string, string> = {}) {
+    const req = t.http().post(path).auth(backoffice, { type: 'bearer' });
+    for (const [k, v] of Object.entries(extra)) void req.field(k, v);
+    const res = await req.attach('file', bytes, name);
+    expect(res.status).toBe(201);
+  }
+
+  /** Scans of every kind: PDFs of 1 to 3 pages, JPEG and PNG pictures; the first record gets two. */
+  async function uploadScans(owner: string, path: string, i: number, extra: Record<string, string> = {}): Promise<void> {
+    const list: Upload[] = [];
+    const kinds = i === 0 ? (['pdf', 'jpeg'] as const) : ([(['pdf', 'jpeg', 'png'] as const)[i % 3]!] as const);
+    for (const [n, kind] of kinds.entries()) {
+      if (kind === 'pdf') {
+        const marker = `SCAN-${owner.slice(0, 8).toUpperCase()}-${n}`;
+        const pages = 1 + (i % 3);
+        await upload(path, await scanPdf(marker, pages), `${marker}.pdf`, extra);
+        list.push({ kind, marker, pages });
+      } else {
+        // PNGs: an opaque grey scan (taken as it is) and an RGBA one (decoded by the assembler).
+        const image = kind === 'jpeg' ? scanJpeg() : i % 2 ? sealPng(300) : png(620, 877);
+        await upload(path, image, `scan-${i}.${kind === 'jpeg' ? 'jpg' : 'png'}`, extra);
+        list.push({ kind, marker: null, pages: 1 });
+      }
+    }
+    uploads.set(owner, list);
+  }
+
+  const waitForJob = async (id: string, token: string) => {
+    for (let i = 0; i < 480; i++) {
+      const job = (await as(token).get(`/api/jobs/${id}`)).body;
+      if (job.status === 'succeeded' || job.status === 'failed') return job;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`job ${id} did not finish`);
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await startTestApp('tender_package', { DEMO_DATA: 'true', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Tenderdesk <bids@tenderdesk.example>' });
+    backoffice = (await t.userWith(['backoffice'])).token;
+    finance = (await t.userWith(['finance'])).token;
+    sales = { ...(await createUser(['sales'], 'li.ming', 'liming@huadong-instruments.example')), email: 'liming@huadong-instruments.example' };
+    manager = { ...(await createUser(['manager'], 'wang.zhiyuan')), name: 'wang.zhiyuan' };
+    const q = (await as(t.adminToken).get('/api/quotations?status=sent')).body.items[0];
+    quotation = { id: q.id, total: (await as(t.adminToken).get(`/api/quotations/${q.id}`)).body.total };
+
+    const res = await as(backoffice).post('/api/tenders', {
+      tenderNo: 'QLGT-ZB-2026-0288',
+      projectName: '炼钢厂转炉煤气回收仪表改造',
+      lot: '第二标段',
+      buyer: '青澜钢铁集团有限公司',
+      agency: '江苏中诚招标代理有限公司',
+      deadline: `${addDays(todayIso(), 20)}T10:00:00`,
+      bidValidityDays: 90,
+      bidBond: { amount: '15000', form: 'bank_guarantee', bank: '中国银行苏州分行', status: 'to_pay' },
+      quotationId: quotation.id,
+      salesOwnerId: sales.id,
+      requirements: {
+        qualificationTypes: ['business_licence', 'iso9001', 'iso45001', 'industry_permit', 'product_certificate', 'credit_rating'],
+        performance: { industry: 'steel', minAmount: '500000', completedWithinYears: 3, minCount: 3 },
+        deviations: [
+          { clause: '第五章 3.2', requirement: '测量精度优于 ±1%', response: '±0.5%', deviation: 'positive' },
+          { clause: '第三章 6.1', requirement: '合同签订后 30 天内交货', response: '预付款到账后 45 天内交货', deviation: 'negative', note: '放射源审批' },
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    tenderId = res.body.id;
+
+    const c = (await as(backoffice).get(`/api/tenders/${tenderId}/candidates`)).body;
+    const all = (await as(t.adminToken).get('/api/qualifications?pageSize=200')).body.items as { id: string; type: string; name: string }[];
+    proposedQualifications = c.proposedQualificationIds.map((id: string) => all.find((q) => q.id === id)!);
+    proposedRecords = c.performance.proposedIds;
+    for (const [i, q] of proposedQualifications.entries()) await uploadScans(q.id, `/api/qualifications/${q.id}/scans`, i);
+    for (const [i, id] of proposedRecords.entries()) {
+      await uploadScans(id, `/api/performance/${id}/proofs`, i, { kind: 'acceptance_certificate' });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.stop();
+  });
+
+  it('reports the two expired demo qualifications as blocking among the candidates', async () => {
+    const c = (await as(sales.token).get(`/api/tenders/${tenderId}/candidates`)).body;
+    expect(c.blocking.map((b: { name: string }) => b.name).sort()).toEqual([EXPIRED_ISO45001, EXPIRED_EX_CERT].sort());
+    expect(proposedQualifications.map((q) => q.name)).toEqual(expect.arrayContaining([EXPIRED_ISO45001, EXPIRED_EX_CERT]));
+    expect(proposedRecords).toHaveLength(3);
+  });
+
+  it('refuses generation with QUALIFICATION_EXPIRED listing both, and writes nothing', async () => {
+    const before = await written();
+    for (const path of [`/api/tenders/${tenderId}/package`, `/api/tenders/${tenderId}/package?wait=true`]) {
+      const res = await as(backoffice).post(path);
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('QUALIFICATION_EXPIRED');
+      const blocking = res.body.error.details.blocking as { id: string; name: string; type: string; validTo: string }[];
+      expect(blocking.map((b) => b.name).sort()).toEqual([EXPIRED_ISO45001, EXPIRED_EX_CERT].sort());
+      for (const b of blocking) expect(b).toEqual({ id: expect.any(String), name: expect.any(String), type: expect.any(String), validTo: expect.any(String) });
+      expect(blocking.every((b) => b.validTo < addDays(todayIso(), 20))).toBe(true);
+    }
+    expect(await written()).toEqual(before);
+    expect(before).toMatchObject({ documents: 0, versions: 0, packageVersions: 0, jobs: 0 });
+    expect((await as(backoffice).get(`/api/tenders/${tenderId}/package`)).body.error.code).toBe('TENDER_PACKAGE_NOT_FOUND');
+  });
+
+  it('lets nobody but a manager override, and never without a reason', async () => {
+    const before = await written();
+    const bySales = await as(sales.token).post(`/api/tenders/${tenderId}/package`, { override: { reason: REASON } });
+    expect(bySales.status).toBe(403);
+    expect(bySales.body.error.code).toBe('OVERRIDE_REQUIRES_MANAGER');
+    const noReason = await as(manager.token).post(`/api/tenders/${tenderId}/package`, { override: { reason: '' } });
+    expect(noReason.status).toBe(400);
+    const blank = await as(manager.token).post(`/api/tenders/${tenderId}/package`, { override: { reason: '   ' } });
+    expect(blank.status).toBe(400);
+    expect(blank.body.error.code).toBe('OVERRIDE_REASON_REQUIRED');
+    expect((await as(finance).post(`/api/tenders/${tenderId}/package`)).status).toBe(403);
+    expect(await written()).toEqual(before);
+  });
+
+  it("generates the package as a job on a manager's override and records the reason in the audit log only", async () => {
+    const res = await as(manager.token).post(`/api/tenders/${tenderId}/package`, { override: { reason: REASON } });
+    expect(res.status).toBe(202);
+    const job = await waitForJob(res.body.id, manager.token);
+    expect(job).toMatchObject({ status: 'succeeded', progress: 100, result: { version: 1, warnings: [] } });
+    expect(JSON.stringify(job)).not.toContain(REASON_TOKEN);
+
+    const audit = await t.db.query<{ actor_name: string; details: { reason: string; blocking: { name: string }[]; version: number } }>(
+      `SELECT actor_name, details FROM audit_log WHERE action = 'tender.package.override' AND entity_id = $1`,
+      [tenderId],
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.actor_name).toBe(manager.name);
+    expect(audit[0]!.details.reason).toBe(REASON);
+    expect(audit[0]!.details.blocking.map((b) => b.name).sort()).toEqual([EXPIRED_ISO45001, EXPIRED_EX_CERT].sort());
+    expect(audit[0]!.details.version).toBe(1);
+    // Nowhere else in the database: the package's records and the other audit entries carry no reason.
+    const elsewhere = await count(
+      `SELECT count(*) AS n FROM audit_log WHERE action <> 'tender.package.override' AND details::text LIKE '%${REASON_TOKEN}%'`,
+    );
+    expect(elsewhere).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM tender_package_versions WHERE sections::text LIKE '%${REASON_TOKEN}%' OR warnings::text LIKE '%${REASON_TOKEN}%'`)).toBe(0);
+
+    const view = (await as(finance).get(`/api/tenders/${tenderId}/package`)).body;
+    expect(view).toMatchObject({ tenderId, type: 'tender-package', latestVersion: 1, subject: { type: 'tender', id: tenderId } });
+    expect(view.versions[0]).toMatchObject({ version: 1, signed: true, override: { by: { id: manager.id, name: manager.name } }, warnings: [] });
+    expect(view.versions[0].files.map((f: { format: string }) => f.format)).toEqual(['bundle', 'docx', 'pdf']);
+    expect(JSON.stringify(view)).not.toContain(REASON_TOKEN);
+    sections = view.versions[0].sections;
+    expect(sections.map((s) => s.key)).toEqual([...TENDER_SECTIONS]);
+    expect((await as(finance).get(`/api/tenders/${tenderId}`)).body.status).toBe('generated');
+
+    pdf = await as(finance).download(`/api/tenders/${tenderId}/package/file?format=pdf`);
+    docx = await as(finance).download(`/api/tenders/${tenderId}/package/file?format=docx&version=1`);
+    bundle = await as(finance).download(`/api/tenders/${tenderId}/package/file?format=bundle`);
+    const sums = Object.fromEntries(view.versions[0].files.map((f: { format: string; sha256: string }) => [f.format, f.sha256]));
+    expect(sha256(pdf)).toBe(sums.pdf);
+    expect(sha256(docx)).toBe(sums.docx);
+    texts = await pageTexts(pdf);
+  }, 180_000);
+
+  it('is one valid signature over the whole document and passes qpdf --check', async () => {
+    await withFiles({ 'p.pdf': pdf }, async (dir) => {
+      const sig = await tool('pdfsig', [join(dir, 'p.pdf')]);
+      expect(sig.out).toContain('Signature is Valid.');
+      expect(sig.out).toContain('Total document signed');
+      expect(sig.out.match(/Signature #\d+/g)).toHaveLength(1);
+      const check = await tool('qpdf', ['--check', join(dir, 'p.pdf')]);
+      expect(check.code).toBe(0);
+      expect(check.out).toContain('No syntax or stream encoding errors found');
+      const fonts = (await tool('pdffonts', [join(dir, 'p.pdf')])).out;
+      expect(fonts).not.toMatch(/Type 3/);
+    });
+  });
+
+  it('has a table of contents whose every entry is found on the page it names', async () => {
+    const toc = sections.find((s) => s.key === 'toc')!;
+    expect(toc.firstPage).toBe(2);
+    const layout = await pageTexts(pdf, true);
+    const tocText = layout.slice(toc.firstPage - 1, toc.lastPage).join('\n');
+    expect(tocText).toContain(ZH.toc);
+    for (const section of sections.filter((s) => s.key !== 'toc')) {
+      const line = new RegExp(`${escape(section.title)}\\s+(\\d+)\\s*$`, 'm').exec(tocText);
+      expect(line).not.toBeNull();
+      const page = Number(line![1]);
+      expect(page).toBe(section.firstPage);
+      expect(squash(texts[page - 1]!)).toContain(squash(section.title));
+    }
+    // And the bookmarks say the same.
+    const outline = await withFiles({ 'p.pdf': pdf }, async (dir) => (await tool('qpdf', ['--json', '--json-key=outlines', join(dir, 'p.pdf')])).out);
+    for (const s of sections) expect(outline).toContain(JSON.stringify(s.title).slice(1, -1));
+  });
+
+  it('prints the quotation total in capital numerals in the bid letter and the opening summary, and seals the bid letter', async () => {
+    const capital = toChineseCapital(quotation.total);
+    for (const key of ['bid_letter', 'opening_summary', 'itemised_quotation']) {
+      const s = sections.find((x) => x.key === key)!;
+      expect(squash(texts.slice(s.firstPage - 1, s.lastPage).join(''))).toContain(capital);
+    }
+    const letter = sections.find((s) => s.key === 'bid_letter')!;
+    const images = await withFiles({ 'p.pdf': pdf }, async (dir) =>
+      (await tool('pdfimages', ['-list', '-f', String(letter.lastPage), '-l', String(letter.lastPage), join(dir, 'p.pdf')])).out,
+    );
+    expect(images).toMatch(/\bsmask\b/); // the seal PNG's alpha channel
+  });
+
+  it('appends every scan after its section: pages = rendered pages + attachment pages', async () => {
+    const total = await pdfPages(pdf);
+    expect(texts).toHaveLength(total);
+    const scansOf = (ids: string[]) => ids.flatMap((id) => uploads.get(id) ?? []);
+    const qualIds = proposedQualifications.filter((q) => q.type !== 'credit_rating').map((q) => q.id);
+    const creditIds = proposedQualifications.filter((q) => q.type === 'credit_rating').map((q) => q.id);
+    const expected = {
+      qualifications: scansOf(qualIds),
+      performance: scansOf(proposedRecords),
+      credit: scansOf(creditIds),
+    };
+
+    const kindOf = (text: string) => (/SCAN-/.test(text) ? 'pdf-scan' : /^-\d+\/\d+-$/.test(squash(text)) ? 'image' : 'rendered');
+    const kinds = texts.map(kindOf);
+    const range = (key: string) => sections.find((s) => s.key === key)!;
+    let attachmentPages = 0;
+    for (const [key, list] of Object.entries(expected)) {
+      const s = range(key);
+      const pages = kinds.slice(s.firstPage - 1, s.lastPage);
+      const pdfPagesExpected = list.filter((u) => u.kind === 'pdf').reduce((n, u) => n + u.pages, 0);
+      const images = list.filter((u) => u.kind !== 'pdf').length;
+      expect(pages.filter((k) => k === 'pdf-scan')).toHaveLength(pdfPagesExpected);
+      expect(pages.filter((k) => k === 'image')).toHaveLength(images);
+      // The section's own pages come first, then its scans.
+      const own = pages.filter((k) => k === 'rendered').length;
+      expect(own).toBeGreaterThanOrEqual(1);
+      expect(pages.slice(0, own).every((k) => k === 'rendered')).toBe(true);
+      // Each PDF scan: all its pages, in order, inside this section.
+      for (const u of list.filter((x) => x.kind === 'pdf')) {
+        const at = texts.map((text, i) => (text.includes(`${u.marker}-P`) ? i + 1 : 0)).filter(Boolean);
+        expect(at).toHaveLength(u.pages);
+        expect(at[0]!).toBeGreaterThanOrEqual(s.firstPage);
+        expect(at.at(-1)!).toBeLessThanOrEqual(s.lastPage);
+        for (let n = 1; n <= u.pages; n++) expect(texts[at[n - 1]! - 1]).toContain(`${u.marker}-P${n}`);
+      }
+      attachmentPages += pdfPagesExpected + images;
+    }
+    // Every other section is rendered pages only; together they and the scans are the whole document.
+    const rendered = kinds.filter((k) => k === 'rendered').length;
+    expect(total).toBe(rendered + attachmentPages);
+    expect(attachmentPages).toBeGreaterThanOrEqual(proposedQualifications.length + proposedRecords.length);
+    // Continuous page numbers on every page, scans included.
+    texts.forEach((text, i) => expect(squash(text)).toContain(`-${i + 1}/${total}-`));
+  });
+
+  it('writes the editable sections into the DOCX: every title, the capital total, no scans', async () => {
+    const text = squash(pyDocxText(await readDocxWithPython(docx)));
+    for (const s of sections.filter((x) => x.key !== 'toc')) expect(text).toContain(squash(s.title));
+    expect(text).toContain(toChineseCapital(quotation.total));
+    expect(text).not.toContain('SCAN-');
+  });
+
+  it('prints the override reason nowhere: PDF, DOCX and every file of the bundle', async () => {
+    const reasonParts = [REASON_TOKEN, squash(REASON.slice(REASON_TOKEN.length))];
+    const pdfText = squash(texts.join(''));
+    const docxText = squash(pyDocxText(await readDocxWithPython(docx)));
+    for (const part of reasonParts) {
+      expect(pdfText).not.toContain(part);
+      expect(docxText).not.toContain(part);
+      expect(pdf.includes(Buffer.from(REASON_TOKEN))).toBe(false);
+    }
+    await withFiles({ 'b.zip': bundle }, async (dir) => {
+      const unzip = await tool('unzip', ['-q', join(dir, 'b.zip'), '-d', join(dir, 'out')]);
+      expect(unzip.code).toBe(0);
+      const names = await readdir(join(dir, 'out'));
+      expect(names.sort()).toEqual(expect.arrayContaining(['manifest.json', 'manifest.json.p7s']));
+      for (const name of names) {
+        const bytes = await readFile(join(dir, 'out', name));
+        if (name.endsWith('.pdf')) expect(sha256(bytes)).toBe(sha256(pdf));
+        else if (name.endsWith('.docx')) expect(sha256(bytes)).toBe(sha256(docx));
+        else for (const part of reasonParts) expect(bytes.toString('utf8')).not.toContain(part);
+      }
+    });
+  });
+
+  it('makes version 2 after a change and keeps version 1 downloadable as it was', async () => {
+    const patch = await as(backoffice).patch(`/api/tenders/${tenderId}`, {
+      requirements: {
+        deviations: [{ clause: '第五章 4.1', requirement: '防护等级不低于 IP65', response: 'E2E-V2-IP68 防护等级 IP68', deviation: 'positive' }],
+      },
+    });
+    expect(patch.status).toBe(200);
+    const res = await as(manager.token).post(`/api/tenders/${tenderId}/package?wait=true`, { override: { reason: REASON } });
+    expect(res.status).toBe(201);
+    expect(res.body.latestVersion).toBe(2);
+    expect(res.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const [v1, v2] = res.body.versions as { files: { format: string; sha256: string; fileName: string }[] }[];
+    const pdfOf = (v: typeof v1) => v!.files.find((f) => f.format === 'pdf')!;
+    expect(pdfOf(v1).fileName).toBe('tender-package-QLGT-ZB-2026-0288-v1-zh-CN.pdf');
+    expect(pdfOf(v2).fileName).toBe('tender-package-QLGT-ZB-2026-0288-v2-zh-CN.pdf');
+    expect(pdfOf(v2).sha256).not.toBe(pdfOf(v1).sha256);
+
+    const old = await as(sales.token).download(`/api/tenders/${tenderId}/package/file?format=pdf&version=1`);
+    expect(sha256(old)).toBe(pdfOf(v1).sha256);
+    expect(sha256(old)).toBe(sha256(pdf));
+    const latest = await as(sales.token).download(`/api/tenders/${tenderId}/package/file?format=pdf`);
+    expect(sha256(latest)).toBe(pdfOf(v2).sha256);
+    expect(squash((await pageTexts(latest)).join(''))).toContain('E2E-V2-IP68');
+    expect(squash(texts.join(''))).not.toContain('E2E-V2-IP68');
+    expect((await as(sales.token).get(`/api/tenders/${tenderId}/package/file?format=pdf&version=3`)).status).toBe(404);
+    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'tender.package.override' AND entity_id = '${tenderId}'`)).toBe(2);
+  }, 180_000);
+
+  it('sends parts to the sales owner by e-mail: unsigned extracts of their pages', async () => {
+    const res = await as(backoffice).post(`/api/tenders/${tenderId}/package/send`, { parts: ['bid_letter', 'qualifications'], version: 1 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ version: 1, to: sales.email });
+    expect(smtp.messages).toHaveLength(1);
+    const mail = smtp.messages[0]!;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]!.address : null).toBe(sales.email);
+    expect(mail.subject).toContain('QLGT-ZB-2026-0288');
+    expect(mail.text).toContain('未经签章');
+    expect(mail.attachments.map((a) => a.filename)).toEqual([
+      'tender-package-QLGT-ZB-2026-0288-v1-bid_letter.pdf',
+      'tender-package-QLGT-ZB-2026-0288-v1-qualifications.pdf',
+    ]);
+    for (const [i, key] of ['bid_letter', 'qualifications'].entries()) {
+      const s = sections.find((x) => x.key === key)!;
+      const part = mail.attachments[i]!.content;
+      expect(await pdfPages(part)).toBe(s.lastPage - s.firstPage + 1);
+      const partTexts = await pageTexts(part);
+      // The same pages as in the package, page numbers of the package included.
+      partTexts.forEach((text, n) => expect(squash(text)).toBe(squash(texts[s.firstPage - 1 + n]!)));
+      await withFiles({ 'x.pdf': part }, async (dir) => {
+        expect((await tool('qpdf', ['--check', join(dir, 'x.pdf')])).code).toBe(0);
+        expect((await tool('pdfsig', [join(dir, 'x.pdf')])).out).toContain('does not contain any signatures');
+      });
+    }
+    const audit = await t.db.query<{ details: { parts: string[]; to: string } }>(`SELECT details FROM audit_log WHERE action = 'tender.package.send'`);
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ parts: ['bid_letter', 'qualifications'], to: sales.email })]);
+  });
+
+  it('sends the whole signed package and its DOCX, byte for byte as stored', async () => {
+    const res = await as(sales.token).post(`/api/tenders/${tenderId}/package/send`, { parts: ['all'], formats: ['pdf', 'docx'] });
+    expect(res.status).toBe(200);
+    expect(res.body.version).toBe(2);
+    const mail = smtp.messages[1]!;
+    expect(mail.attachments.map((a) => a.filename)).toEqual([
+      'tender-package-QLGT-ZB-2026-0288-v2-zh-CN.pdf',
+      'tender-package-QLGT-ZB-2026-0288-v2-zh-CN.docx',
+    ]);
+    const view = (await as(sales.token).get(`/api/tenders/${tenderId}/package`)).body;
+    const sums = Object.fromEntries(view.versions[1].files.map((f: { format: string; sha256: string }) => [f.format, f.sha256]));
+    expect(sha256(mail.attachments[0]!.content)).toBe(sums.pdf);
+    expect(sha256(mail.attachments[1]!.content)).toBe(sums.docx);
+    expect(mail.text).not.toContain('未经签章');
+
+    const unknown = await as(sales.token).post(`/api/tenders/${tenderId}/package/send`, { parts: ['bogus'] });
+    expect(unknown.status).toBe(400);
+  });
+
+  it('refuses a tender without a quotation, and one whose required type nobody holds (QUALIFICATION_MISSING)', async () => {
+    const base = {
+      tenderNo: 'E2E-NOQ-1',
+      projectName: '无报价测试',
+      buyer: '青澜钢铁集团有限公司',
+      deadline: `${addDays(todayIso(), 20)}T10:00:00`,
+      requirements: { qualificationTypes: ['business_licence'], sections: ['cover', 'bid_letter'] },
+    };
+    const noQuotation = (await as(backoffice).post('/api/tenders', base)).body.id;
+    const res = await as(manager.token).post(`/api/tenders/${noQuotation}/package?wait=true`, { override: { reason: REASON } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('TENDER_QUOTATION_REQUIRED');
+
+    const missing = await as(backoffice).post('/api/tenders', {
+      ...base,
+      tenderNo: 'E2E-MISS-1',
+      quotationId: quotation.id,
+      requirements: { qualificationTypes: ['business_licence', 'iso45001'], sections: ['cover', 'bid_letter'] },
+    });
+    const c = (await as(backoffice).get(`/api/tenders/${missing.body.id}/candidates`)).body;
+    const valid = c.proposedQualificationIds.filter((id: string) => !c.blocking.some((b: { id: string }) => b.id === id));
+    expect((await as(backoffice).put(`/api/tenders/${missing.body.id}/selection`, { qualificationIds: valid })).status).toBe(200);
+    const refused = await as(backoffice).post(`/api/tenders/${missing.body.id}/package?wait=true`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'QUALIFICATION_MISSING', details: { blocking: [], missingTypes: ['iso45001'] } });
+  });
+
+  it('renders an en tender in English, without an override when nothing blocks', async () => {
+    const created = await as(backoffice).post('/api/tenders', {
+      tenderNo: 'QLGT-ZB-2026-0301-EN',
+      projectName: 'Sinter plant slurry density measurement',
+      buyer: 'Qinglan Iron & Steel Group',
+      deadline: `${addDays(todayIso(), 20)}T10:00:00`,
+      quotationId: quotation.id,
+      language: 'en',
+      requirements: {
+        qualificationTypes: ['business_licence', 'iso9001', 'credit_rating'],
+        sections: ['cover', 'toc', 'bid_letter', 'opening_summary', 'qualifications', 'credit'],
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const noOwner = await as(backoffice).post(`/api/tenders/${id}/package/send`, {});
+    expect(noOwner.status).toBe(422);
+    expect(noOwner.body.error.code).toBe('SALES_OWNER_EMAIL_MISSING');
+
+    const res = await as(backoffice).post(`/api/tenders/${id}/package?wait=true`);
+    expect(res.status).toBe(201);
+    const v = res.body.versions[0];
+    expect(v).toMatchObject({ version: 1, locale: 'en', override: null });
+    expect(v.sections.map((s: Section) => s.title)).toEqual([EN.cover, EN.toc, EN.bid_letter, EN.opening_summary, EN.qualifications, EN.credit]);
+    const enPdf = await as(backoffice).download(`/api/tenders/${id}/package/file`);
+    const enTexts = await pageTexts(enPdf);
+    for (const s of v.sections as Section[]) expect(squash(enTexts[s.firstPage - 1]!)).toContain(squash(s.title));
+    expect(squash(enTexts.join(''))).not.toContain(squash(ZH.bid_letter));
+    const layout = await pageTexts(enPdf, true);
+    const toc = (v.sections as Section[]).find((s) => s.key === 'toc')!;
+    expect(layout[toc.firstPage - 1]).toMatch(new RegExp(`${escape(EN.bid_letter)}\\s+${(v.sections as Section[])[2]!.firstPage}\\s*$`, 'm'));
+    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'tender.package.override' AND entity_id = '${id}'`)).toBe(0);
+  }, 120_000);
+});

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { logLevels } from './app.js';
 import { AppModule } from './app.module.js';
 import { startupConfig } from './config/startup.js';
+import { JobQueue } from './infrastructure/queue/job-queue.js';
 import { closeOnSignals } from './shutdown.js';
 
 // The worker: the same modules without HTTP, consuming jobs (renders, mail) from the queue engine.
@@ -16,5 +18,8 @@ if (config.database.kind !== 'postgres' || config.queue.driver !== 'pgboss') {
   process.exit(1);
 }
 const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, 'worker'), { logger: logLevels(config.logLevel) });
-closeOnSignals(app);
-new Logger('Tenderdesk').log('worker consuming jobs');
+// Stop taking jobs first: the browser pool closes in an earlier shutdown hook than the queue's.
+closeOnSignals(app, undefined, () => app.get(JobQueue).drain());
+new Logger('Tenderdesk').log(
+  `worker ${hostname()}:${process.pid} consuming jobs: ${config.render.concurrency} renders at once (RENDER_CONCURRENCY), leases of ${config.jobs.leaseSeconds} s`,
+);

@@ -38,6 +38,8 @@ export class AppConfig {
   readonly storage: { kind: 's3'; s3: S3Config } | { kind: 'filesystem'; root: string };
   readonly mail: { from: string } & ({ kind: 'smtp'; url: string } | { kind: 'outbox'; dir: string });
   readonly queue: { driver: 'pgboss' | 'inline'; apiRunsJobs: boolean };
+  /** JOB_QUEUE_LIMIT (waiting jobs per type), JOB_LEASE_SECONDS, MAIL_CONCURRENCY, JOB_CONCURRENCY. */
+  readonly jobs: { queueLimit: number; leaseSeconds: number; mailConcurrency: number; concurrency: number };
   readonly adminToken: string | undefined;
   readonly demoData: boolean;
   readonly chromiumPath: string;
@@ -87,6 +89,12 @@ export class AppConfig {
     this.queue = {
       driver: env.QUEUE_DRIVER ?? (env.DATABASE_URL ? 'pgboss' : 'inline'),
       apiRunsJobs: env.API_RUNS_JOBS,
+    };
+    this.jobs = {
+      queueLimit: env.JOB_QUEUE_LIMIT,
+      leaseSeconds: env.JOB_LEASE_SECONDS,
+      mailConcurrency: env.MAIL_CONCURRENCY,
+      concurrency: env.JOB_CONCURRENCY,
     };
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;

@@ -60,6 +60,15 @@ export const envSchema = z
     // Jobs: engine-backed (pg-boss) on PostgreSQL, in-process on the embedded database.
     QUEUE_DRIVER: opt(z.enum(['pgboss', 'inline'])),
     API_RUNS_JOBS: z.preprocess(emptyAsUndefined, bool.default(true)),
+    // Jobs of one type waiting (queued or retrying) before enqueueing more answers 429 QUEUE_FULL.
+    JOB_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(200)),
+    // A running job's lease: a job whose worker died (or that outran it) is retried, possibly elsewhere, once it
+    // ends. Expired leases are looked for every JOB_LEASE_SECONDS/10 seconds (1..30).
+    JOB_LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(2).max(86_399).default(300)),
+    // Jobs running at once per process: mail jobs together (MAIL_CONCURRENCY), other non-printing jobs per type
+    // (JOB_CONCURRENCY). Jobs that print share the browser pool's size, RENDER_CONCURRENCY.
+    MAIL_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+    JOB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
 
     // Auth: the first admin's token; when unset one is generated on first start and printed once.
     ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),

@@ -8,6 +8,7 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { InlineJobQueue } from '../../src/infrastructure/queue/inline.driver.js';
 import {
   JobQueue,
+  SlotGroup,
   type JobContext,
   type JobSnapshot,
   type JobState,
@@ -201,6 +202,65 @@ describe.each(drivers)('JobQueue contract: %s driver', (kind, create) => {
     for (const id of ids) await waitForState(queue, name, id, 'completed');
 
     expect(peak).toBe(3);
+  });
+
+  it('shares a SlotGroup between queues: never more handlers at once than its size, and both queues progress', async () => {
+    const slots = new SlotGroup(2);
+    let running = 0;
+    let peak = 0;
+    const done: string[] = [];
+    const handler = (queueName: string) => async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await sleep(200);
+      running -= 1;
+      done.push(queueName);
+    };
+    // Each queue alone would run 2 at once; together they share 2.
+    await queue.work('shared-a', { concurrency: 2, slots }, handler('a'));
+    await queue.work('shared-b', { concurrency: 2, slots }, handler('b'));
+
+    const sent = await Promise.all([
+      ...[1, 2, 3, 4].map((i) => queue.send('shared-a', { i }).then((id) => ['shared-a', id] as const)),
+      ...[1, 2, 3, 4].map((i) => queue.send('shared-b', { i }).then((id) => ['shared-b', id] as const)),
+    ]);
+    for (const [name, id] of sent) await waitForState(queue, name, id, 'completed');
+
+    expect(peak).toBe(2);
+    expect(done.filter((q) => q === 'a')).toHaveLength(4);
+    expect(done.filter((q) => q === 'b')).toHaveLength(4);
+    expect(slots.take(2)).toBe(2); // every slot was given back
+    slots.giveBack(2);
+  });
+
+  it('drains: the running handler finishes and is recorded, no job starts after, sending still works until stop', async () => {
+    const own = create(); // draining is for good: not the shared instance
+    await own.start();
+    try {
+      const name = 'drain';
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const started: number[] = [];
+      await own.work<{ i: number }>(name, { concurrency: 1 }, async (job) => {
+        started.push(job.data.i);
+        await gate;
+        return job.data.i;
+      });
+      const first = await own.send(name, { i: 1 });
+      await waitFor(async () => (started.length === 1 ? true : undefined), 'the first job to start');
+
+      const draining = own.drain();
+      const second = await own.send(name, { i: 2 });
+      release();
+      await draining;
+      expect(await own.getJob(name, first)).toMatchObject({ state: 'completed', output: 1 });
+      await sleep(1200); // longer than a poll
+      expect(started).toEqual([1]);
+      expect((await own.getJob(name, second))?.state).toBe('queued');
+      await expect(own.work(name + '-late', { concurrency: 1 }, async () => undefined)).rejects.toThrow(/draining/);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('de-duplicates by singletonKey while a job is queued or active, then frees the key', async () => {

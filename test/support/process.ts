@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const MAIN = resolve('dist/main.js');
+/** The job consumer: the same modules without HTTP (needs DATABASE_URL). */
+export const WORKER = resolve('dist/worker.js');
 
 /** The built entry point; `make test` builds it before Jest runs. */
 export function requireBuild(): void {
@@ -60,4 +62,30 @@ export async function waitForHttp(url: string, proc: Running, timeoutMs = 90_000
     }
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${proc.stdout()}\n${proc.stderr()}`);
+}
+
+/** Polls the process's output until it matches, or fails when the process dies or time runs out. */
+export async function waitForOutput(proc: Running, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(proc.stdout() + proc.stderr());
+    if (match) return match;
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+      throw new Error(`process exited before printing ${pattern}:\n${proc.stdout()}\n${proc.stderr()}`);
+    }
+    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${proc.stdout()}\n${proc.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts `node dist/worker.js` and waits until it consumes jobs. */
+export async function startWorker(env: Record<string, string>, timeoutMs = 30_000): Promise<Running> {
+  const worker = runNode(WORKER, env);
+  try {
+    await waitForOutput(worker, /consuming jobs/, timeoutMs);
+  } catch (error) {
+    if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    throw error;
+  }
+  return worker;
 }

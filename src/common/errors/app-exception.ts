@@ -30,4 +30,8 @@ export class AppException extends Error {
   static forbidden(code: string, message: string, details?: Record<string, unknown>): AppException {
     return new AppException(HttpStatus.FORBIDDEN, code, message, details);
   }
+  /** 429 with a `Retry-After` header of `retryAfterSeconds` (also in details, for clients that do not read headers). */
+  static tooManyRequests(code: string, message: string, retryAfterSeconds: number, details?: Record<string, unknown>): AppException {
+    return new AppException(HttpStatus.TOO_MANY_REQUESTS, code, message, { ...details, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });
+  }
 }

@@ -12,6 +12,7 @@ import {
   type JobState,
   type ResolvedSendOptions,
   type SendOptions,
+  type SlotGroup,
   type StopOptions,
   type WorkOptions,
 } from './job-queue.js';
@@ -40,6 +41,7 @@ interface Consumer {
   concurrency: number;
   handler: JobHandler<unknown>;
   active: number;
+  slots?: SlotGroup;
 }
 
 /**
@@ -63,6 +65,8 @@ export class InlineJobQueue extends JobQueue {
   private readonly singletons = new Map<string, string>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly attempts = new Map<Attempt, Promise<void>>();
+  /** Set by drain(): no job starts any more (sent ones wait in memory, and are lost with it). */
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly options: InlineQueueOptions = {}) {
     super();
@@ -81,12 +85,20 @@ export class InlineJobQueue extends JobQueue {
     this.state = 'stopping';
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.retryTimers.clear();
-    const timeoutMs = options.timeoutMs ?? this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    await this.drain(options);
+    this.state = 'stopped';
+  }
+
+  drain(options: StopOptions = {}): Promise<void> {
+    this.draining ??= this.settleAttempts(options.timeoutMs ?? this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
+    return this.draining;
+  }
+
+  private async settleAttempts(timeoutMs: number): Promise<void> {
     if (!(await settledWithin(this.attempts.values(), timeoutMs))) {
       this.logger.warn(`stopped with ${this.attempts.size} handler(s) still running; their results will be dropped`);
       for (const attempt of this.attempts.keys()) attempt.abandon();
     }
-    this.state = 'stopped';
   }
 
   async send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string> {
@@ -114,8 +126,11 @@ export class InlineJobQueue extends JobQueue {
   async work<T>(name: string, options: WorkOptions, handler: JobHandler<T>): Promise<void> {
     this.assertStarted();
     assertConcurrency(options.concurrency);
+    if (this.draining) throw new Error('InlineJobQueue is draining: it takes no more consumers');
     if (this.consumers.has(name)) throw new Error(`queue ${name} already has a consumer in this process`);
-    this.consumers.set(name, { concurrency: options.concurrency, handler: handler as JobHandler<unknown>, active: 0 });
+    this.consumers.set(name, { concurrency: options.concurrency, handler: handler as JobHandler<unknown>, active: 0, slots: options.slots });
+    // A job of another queue sharing the slots ended: this queue may start one now.
+    options.slots?.onRelease(() => this.pump(name));
     this.pump(name);
   }
 
@@ -151,8 +166,8 @@ export class InlineJobQueue extends JobQueue {
   private pump(name: string): void {
     const consumer = this.consumers.get(name);
     const queue = this.ready.get(name);
-    if (this.state !== 'started' || !consumer || !queue) return;
-    while (consumer.active < consumer.concurrency && queue.length > 0) {
+    if (this.state !== 'started' || this.draining || !consumer || !queue) return;
+    while (consumer.active < consumer.concurrency && queue.length > 0 && (consumer.slots?.take(1) ?? 1) === 1) {
       this.run(queue.shift()!, consumer);
     }
   }
@@ -185,6 +200,7 @@ export class InlineJobQueue extends JobQueue {
         case 'abandoned':
           break;
       }
+      consumer.slots?.release();
       this.pump(job.name);
     });
     this.attempts.set(attempt, recorded);

@@ -41,6 +41,51 @@ export type JobHandler<T> = (job: JobContext<T>) => Promise<unknown>;
 export interface WorkOptions {
   /** Handlers of this queue running at once in this process. */
   concurrency: number;
+  /**
+   * Slots shared with other queues' consumers in this process: a job is taken only when one is free.
+   * Every job that prints shares the browser pool's size this way, whatever its queue.
+   */
+  slots?: SlotGroup;
+}
+
+/**
+ * A per-process limit shared by several queues: the driver takes a slot before fetching a job and gives
+ * it back when the attempt ends, so a job is only taken (and its lease only starts) when it can run now.
+ */
+export class SlotGroup {
+  private used = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly size: number) {
+    assertConcurrency(size);
+  }
+
+  /** Takes up to `wanted` free slots; returns how many it took. */
+  take(wanted: number): number {
+    const taken = Math.max(0, Math.min(wanted, this.size - this.used));
+    this.used += taken;
+    return taken;
+  }
+
+  /** An attempt ended: gives its slot back and tells every consumer sharing the group that it may fetch again. */
+  release(): void {
+    this.giveBack(1);
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Slots taken but not used (the fetch found fewer jobs). Nobody is told: they were free before, and waking
+   * the others for them would only make every idle consumer fetch again at once, in a loop.
+   */
+  giveBack(count: number): void {
+    this.used = Math.max(0, this.used - count);
+  }
+
+  /** Called whenever slots are released; returns the unsubscribe function. */
+  onRelease(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 }
 
 export interface StopOptions {
@@ -75,6 +120,13 @@ export abstract class JobQueue {
    * running after that are abandoned: their results are dropped and the lease brings the job back.
    */
   abstract stop(options?: StopOptions): Promise<void>;
+
+  /**
+   * The first half of stop(): stops taking jobs and waits for running handlers as stop() does, but sending
+   * still works until stop(). For shutdown, ahead of the modules the handlers need (the browser pool): an
+   * API process keeps enqueueing while it finishes its requests. Calling it again returns the same promise.
+   */
+  abstract drain(options?: StopOptions): Promise<void>;
 
   /** Returns the engine job id (the existing job's id when singletonKey de-duplicated). */
   abstract send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string>;

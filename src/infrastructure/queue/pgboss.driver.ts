@@ -11,6 +11,7 @@ import {
   type JobSnapshot,
   type JobState,
   type SendOptions,
+  type SlotGroup,
   type StopOptions,
   type WorkOptions,
 } from './job-queue.js';
@@ -58,6 +59,8 @@ export class PgBossJobQueue extends JobQueue {
   /** createQueue() once per name and process; pg-boss 10 refuses jobs for unknown queues. */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly consumers = new Map<string, Consumer>();
+  /** Set by drain(): no consumer takes jobs any more. */
+  private draining: Promise<void> | undefined;
 
   constructor(config: AppConfig, tuning: PgBossTuning = {}) {
     super();
@@ -93,10 +96,21 @@ export class PgBossJobQueue extends JobQueue {
       return;
     }
     this.state = 'stopping';
+    await this.drain(options);
+    // graceful: false, because no pg-boss worker of ours can be busy (we never call boss.work()).
+    await this.boss.stop({ graceful: false, close: true });
+    this.state = 'stopped';
+  }
+
+  drain(options: StopOptions = {}): Promise<void> {
+    this.draining ??= this.stopConsumers(options.timeoutMs ?? this.stopTimeoutMs);
+    return this.draining;
+  }
+
+  private async stopConsumers(timeoutMs: number): Promise<void> {
     const consumers = [...this.consumers.values()];
     await Promise.all(consumers.map((c) => c.stopFetching()));
 
-    const timeoutMs = options.timeoutMs ?? this.stopTimeoutMs;
     const allFinished = await settledWithin(
       consumers.flatMap((c) => c.running()),
       timeoutMs,
@@ -107,9 +121,6 @@ export class PgBossJobQueue extends JobQueue {
       this.logger.warn(`stopped with ${count} handler(s) still running; their jobs return when the lease ends`);
       for (const consumer of consumers) consumer.abandon();
     }
-    // graceful: false, because no pg-boss worker of ours can be busy (we never call boss.work()).
-    await this.boss.stop({ graceful: false, close: true });
-    this.state = 'stopped';
   }
 
   async send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string> {
@@ -141,6 +152,7 @@ export class PgBossJobQueue extends JobQueue {
   async work<T>(name: string, options: WorkOptions, handler: JobHandler<T>): Promise<void> {
     this.assertStarted();
     assertConcurrency(options.concurrency);
+    if (this.draining) throw new Error('PgBossJobQueue is draining: it takes no more consumers');
     if (this.consumers.has(name)) throw new Error(`queue ${name} already has a consumer in this process`);
     await this.ensureQueue(name);
     const consumer = new Consumer(
@@ -150,6 +162,7 @@ export class PgBossJobQueue extends JobQueue {
       options.concurrency,
       handler as JobHandler<unknown>,
       this.pollingMs,
+      options.slots,
     );
     this.consumers.set(name, consumer);
     consumer.start();
@@ -252,6 +265,7 @@ class Consumer {
   private loop: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
   private wakePending = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly boss: PgBoss,
@@ -260,9 +274,12 @@ class Consumer {
     private readonly concurrency: number,
     private readonly handler: JobHandler<unknown>,
     private readonly pollingMs: number,
+    private readonly slots?: SlotGroup,
   ) {}
 
   start(): void {
+    // Another queue of the group finished a job: a shared slot may be free for this one.
+    this.unsubscribe = this.slots?.onRelease(() => this.wake());
     this.loop = this.run();
   }
 
@@ -274,6 +291,7 @@ class Consumer {
 
   async stopFetching(): Promise<void> {
     this.fetching = false;
+    this.unsubscribe?.();
     this.wake();
     await this.loop;
   }
@@ -289,14 +307,22 @@ class Consumer {
   private async run(): Promise<void> {
     while (this.fetching) {
       this.wakePending = false;
-      const free = this.concurrency - this.attempts.size;
+      const own = this.concurrency - this.attempts.size;
+      // Shared slots are taken before fetching (another queue may want them meanwhile); unused ones go back.
+      const free = this.slots ? this.slots.take(own) : own;
       if (free > 0) {
+        let started = 0;
         try {
           const jobs = await this.boss.fetch<unknown>(this.name, { batchSize: free, includeMetadata: true });
           // Jobs fetched while stop() began are active in the database now: run them, stop() waits.
-          for (const job of jobs) this.runJob(job);
+          for (const job of jobs) {
+            this.runJob(job);
+            started++;
+          }
         } catch (error) {
           this.logger.error(`fetch from ${this.name} failed: ${(error as Error).message}`);
+        } finally {
+          this.slots?.giveBack(free - started);
         }
       }
       await this.sleep();
@@ -330,7 +356,8 @@ class Consumer {
       .then((outcome) => this.record(job.id, outcome))
       .finally(() => {
         this.attempts.delete(attempt);
-        this.wake();
+        if (this.slots) this.slots.release();
+        else this.wake();
       });
     this.attempts.set(attempt, recorded);
   }

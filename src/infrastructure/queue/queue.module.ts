@@ -4,9 +4,26 @@ import { InlineJobQueue } from './inline.driver.js';
 import { JobQueue } from './job-queue.js';
 import { PgBossJobQueue } from './pgboss.driver.js';
 
+/**
+ * Running handlers get this long to finish at shutdown; then their jobs are left to the lease. Below the 30 s
+ * that closeOnSignals allows in all, so that the rest of the shutdown (browsers, database) still fits.
+ */
+const STOP_TIMEOUT_MS = 20_000;
+
+/**
+ * Expired leases are looked for every lease/10 seconds, between 1 and 30: a job whose worker died comes
+ * back within about 1.1 leases (plus its retry delay), a 5 s test lease within seconds.
+ */
+export function leaseCheckSeconds(leaseSeconds: number): number {
+  return Math.min(30, Math.max(1, Math.floor(leaseSeconds / 10)));
+}
+
 /** Builds the configured driver and starts it, so whoever injects JobQueue gets a running queue. */
 async function createJobQueue(config: AppConfig): Promise<JobQueue> {
-  const queue = config.queue.driver === 'pgboss' ? new PgBossJobQueue(config) : new InlineJobQueue();
+  const queue =
+    config.queue.driver === 'pgboss'
+      ? new PgBossJobQueue(config, { maintenanceIntervalSeconds: leaseCheckSeconds(config.jobs.leaseSeconds), stopTimeoutMs: STOP_TIMEOUT_MS })
+      : new InlineJobQueue({ stopTimeoutMs: STOP_TIMEOUT_MS });
   await queue.start();
   return queue;
 }

@@ -143,11 +143,8 @@ export class ContactSheetsService implements OnModuleInit {
     this.jobs.register<{ sheetId: string; actor: Actor }>(
       SHEET_JOB,
       ({ sheetId, actor }, ctx) => this.sync(sheetId, actor, ctx.progress),
-      {
-        retryLimit: 3,
-        concurrency: 2,
-        retryDelaySeconds: 5,
-      },
+      // Queued after a commit (payment, sign-off, change): never refused, or the sheet would never be sent.
+      { kind: 'render', bounded: false, retryLimit: 3, retryDelaySeconds: 5 },
     );
     this.events.onRevised((event) => this.reissue(event));
   }

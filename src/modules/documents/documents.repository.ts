@@ -33,7 +33,8 @@ export class DocumentsRepository extends BaseRepository {
     return this.repo(DocumentRecord).createQueryBuilder('d').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
   }
 
-  createDocument(data: Pick<DocumentRecord, 'type' | 'subjectType' | 'subjectId' | 'title' | 'createdBy'>): Promise<DocumentRecord> {
+  /** `id`: a caller-chosen id (a job's), else one is generated. */
+  createDocument(data: Pick<DocumentRecord, 'type' | 'subjectType' | 'subjectId' | 'title' | 'createdBy'> & { id?: string }): Promise<DocumentRecord> {
     return this.repo(DocumentRecord).save(this.repo(DocumentRecord).create({ ...data, latestVersion: 0 }));
   }
 

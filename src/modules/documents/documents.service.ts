@@ -40,6 +40,8 @@ export interface StoreRequest {
   fileBaseName?: string;
   /** Merged into the audit entry's details. */
   auditDetails?: Record<string, unknown>;
+  /** Storing as this job: an earlier attempt's version is returned instead of storing a second one. */
+  jobId?: string;
 }
 
 export interface FileView {
@@ -97,10 +99,10 @@ export class DocumentsService implements OnModuleInit {
       RENDER_JOB,
       async ({ request, actor }, ctx) => {
         await ctx.progress(10);
-        const doc = await this.generate(actor, request);
+        const doc = await this.generate(actor, request, ctx.jobId);
         return { documentId: doc.id, version: doc.latestVersion };
       },
-      { retryLimit: 2, concurrency: 2, retryDelaySeconds: 2 },
+      { kind: 'render', retryLimit: 2, retryDelaySeconds: 2 },
     );
   }
 
@@ -110,7 +112,8 @@ export class DocumentsService implements OnModuleInit {
     return this.jobs.enqueue(RENDER_JOB, { request, actor: { id: actor.id, name: actor.name } } as Record<string, unknown>, actor);
   }
 
-  async generate(actor: Pick<AuthUser, 'id' | 'name'>, request: GenerateRequest): Promise<DocumentView> {
+  /** `jobId`: rendering as that job, whose retries then store at most one version (see JobsService.lockEffect). */
+  async generate(actor: Pick<AuthUser, 'id' | 'name'>, request: GenerateRequest, jobId?: string): Promise<DocumentView> {
     const formats = [...new Set(request.formats)];
     const rendered = await this.rendering.render({
       template: request.template,
@@ -129,6 +132,7 @@ export class DocumentsService implements OnModuleInit {
       files: rendered.files,
       bundle: formats.includes('bundle'),
       auditDetails: { formats },
+      jobId,
     });
   }
 
@@ -141,7 +145,9 @@ export class DocumentsService implements OnModuleInit {
     const written: string[] = [];
     try {
       const documentId = await this.tx.run(async () => {
-        const doc = await this.documentFor(actor, input.type, input.subject, input.title);
+        const earlier = input.jobId ? await this.jobs.lockEffect(input.jobId) : null;
+        if (typeof earlier?.documentId === 'string') return earlier.documentId;
+        const doc = await this.documentFor(actor, input.type, input.subject, input.title, input.jobId);
         const version = doc.latestVersion + 1;
         const saved = await this.documents.createVersion({
           documentId: doc.id,
@@ -188,6 +194,7 @@ export class DocumentsService implements OnModuleInit {
           entityId: doc.id,
           details: { type: doc.type, version, formats: files.map((f) => f.format), signed: input.signed, subject: input.subject ?? null, ...input.auditDetails },
         });
+        if (input.jobId) await this.jobs.saveEffect(input.jobId, { documentId: doc.id, version });
         return doc.id;
       });
       return this.get(documentId);
@@ -242,12 +249,18 @@ export class DocumentsService implements OnModuleInit {
     return { valid: true, ...ids, reason: kind === 'pdf' && !known.version!.signed ? 'an unaltered copy of an unsigned document' : 'signature valid and file unaltered' };
   }
 
-  private async documentFor(actor: Pick<AuthUser, 'id'>, type: string, subject: StoreRequest['subject'], title: string): Promise<DocumentRecord> {
+  /**
+   * A new document stored by a job takes the job's id, so its object keys are the same in every attempt: an attempt
+   * that failed half-way while storage was down (and so could not remove what it had written) is overwritten by
+   * the retry instead of leaving stray objects.
+   */
+  private async documentFor(actor: Pick<AuthUser, 'id'>, type: string, subject: StoreRequest['subject'], title: string, jobId?: string): Promise<DocumentRecord> {
     if (subject) {
       const existing = await this.documents.findForSubjectLocked(type, subject.type, subject.id);
       if (existing) return existing;
     }
     const created = await this.documents.createDocument({
+      ...(jobId ? { id: jobId } : {}),
       type,
       subjectType: subject?.type ?? null,
       subjectId: subject?.id ?? null,

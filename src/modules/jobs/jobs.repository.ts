@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, MoreThan } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
 import { Job, type JobStatus } from './job.entity.js';
 
@@ -20,6 +20,34 @@ export class JobsRepository extends BaseRepository {
   async update(id: string, patch: Partial<Pick<Job, 'status' | 'progress' | 'attempts' | 'result' | 'error' | 'startedAt' | 'finishedAt'>>): Promise<void> {
     // jsonb columns make TypeORM's deep-partial type reject a plain object; the patch is a Job subset.
     await this.repo(Job).update({ id }, patch as Parameters<ReturnType<typeof this.repo<Job>>['update']>[1]);
+  }
+
+  /**
+   * Records what an attempt did, unless a later attempt of the job has started meanwhile (an attempt that
+   * outlived its lease keeps running: it must not overwrite its successor's status). True when written.
+   */
+  async updateAttempt(id: string, attempt: number, patch: Partial<Pick<Job, 'status' | 'progress' | 'result' | 'error' | 'finishedAt'>>): Promise<boolean> {
+    const res = await this.repo(Job).update({ id, attempts: attempt }, patch as Parameters<ReturnType<typeof this.repo<Job>>['update']>[1]);
+    return (res.affected ?? 0) > 0;
+  }
+
+  /** The job's row, locked until the current transaction ends (TypeORM refuses outside one). */
+  findByIdForUpdate(id: string): Promise<Job | null> {
+    return this.repo(Job).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Serialises enqueueing of one job type across processes until the current transaction ends. */
+  async lockQueue(name: string): Promise<void> {
+    await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext('tenderdesk.jobs.enqueue'), hashtext($1))`, [name]);
+  }
+
+  /** Jobs of this type not yet running: queued, or waiting for a retry. */
+  countWaiting(name: string): Promise<number> {
+    return this.repo(Job).count({ where: { name, status: In(['queued', 'retrying']) } });
+  }
+
+  countFinishedSince(name: string, since: Date): Promise<number> {
+    return this.repo(Job).count({ where: { name, finishedAt: MoreThan(since) } });
   }
 
   findByStatus(statuses: JobStatus[]): Promise<Job[]> {

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
-import { JobQueue } from '../../infrastructure/queue/job-queue.js';
+import { AppConfig } from '../../config/app-config.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { JobQueue, SlotGroup } from '../../infrastructure/queue/job-queue.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
 import type { Job } from './job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
@@ -11,16 +13,47 @@ export interface JobProgress {
   /** 0..100 */
   progress(percent: number): Promise<void>;
   attempt: number;
+  /** For handlers whose effect must happen once per job: see JobsService.lockEffect. */
+  jobId: string;
 }
 export type JobHandler<P> = (payload: P, ctx: JobProgress) => Promise<Record<string, unknown> | void>;
 
+/**
+ * What a job spends, which decides how many run at once in a process (the one rule, from config):
+ * - `render`: prints through Chromium. Every render job of every type shares RENDER_CONCURRENCY slots, the
+ *   browser pool's size, so a worker takes no job it cannot print now (its lease would run while it waited).
+ * - `mail`: sends mail; all mail jobs share MAIL_CONCURRENCY slots (SMTP connections).
+ * - `other`: neither; JOB_CONCURRENCY per job type.
+ */
+export type JobKind = 'render' | 'mail' | 'other';
+
+export interface RegisterOptions {
+  /** Default `render`: the safe guess for a job that does not say (it runs with the fewest at once). */
+  kind?: JobKind;
+  /** Retries after the first attempt (default 2). */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** The lease; default JOB_LEASE_SECONDS. Only for jobs known to take longer (a whole tender package). */
+  expireInSeconds?: number;
+  /**
+   * Default true: enqueueing while JOB_QUEUE_LIMIT jobs of this type wait is refused (429 QUEUE_FULL). False for
+   * work the service owes once something has committed (a contact sheet after a payment): refusing would lose it.
+   */
+  bounded?: boolean;
+}
+
 interface Registration {
   handler: JobHandler<Record<string, unknown>>;
+  kind: JobKind;
   retryLimit: number;
-  concurrency: number;
   expireInSeconds: number;
   retryDelaySeconds: number;
+  bounded: boolean;
 }
+
+/** Throughput is measured over this window for QUEUE_FULL's Retry-After. */
+const THROUGHPUT_WINDOW_SECONDS = 60;
+const MAX_RETRY_AFTER_SECONDS = 600;
 
 export interface JobView {
   id: string;
@@ -45,34 +78,61 @@ export interface JobView {
 export class JobsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<string, Registration>();
+  private readonly slots: Record<Exclude<JobKind, 'other'>, SlotGroup>;
 
   constructor(
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueue,
+    private readonly tx: TransactionRunner,
+    private readonly config: AppConfig,
     @Inject(RUN_JOBS) private readonly runJobs: boolean,
-  ) {}
+  ) {
+    this.slots = { render: new SlotGroup(config.render.concurrency), mail: new SlotGroup(config.jobs.mailConcurrency) };
+  }
 
-  register<P extends Record<string, unknown>>(
-    name: string,
-    handler: JobHandler<P>,
-    opts: { retryLimit?: number; concurrency?: number; expireInSeconds?: number; retryDelaySeconds?: number } = {},
-  ): void {
+  register<P extends Record<string, unknown>>(name: string, handler: JobHandler<P>, opts: RegisterOptions = {}): void {
     if (this.handlers.has(name)) throw new Error(`job handler "${name}" registered twice`);
     this.handlers.set(name, {
       handler: handler as JobHandler<Record<string, unknown>>,
+      kind: opts.kind ?? 'render',
       retryLimit: opts.retryLimit ?? 2,
-      concurrency: opts.concurrency ?? 1,
-      expireInSeconds: opts.expireInSeconds ?? 15 * 60,
+      expireInSeconds: opts.expireInSeconds ?? this.config.jobs.leaseSeconds,
       retryDelaySeconds: opts.retryDelaySeconds ?? 5,
+      bounded: opts.bounded ?? true,
     });
   }
 
+  /** Writes the job row and hands it to the engine; 429 QUEUE_FULL when JOB_QUEUE_LIMIT jobs of the type wait. */
   async enqueue(name: string, payload: Record<string, unknown>, actor: Pick<AuthUser, 'id'> | null): Promise<JobView> {
     const reg = this.handlers.get(name);
     if (!reg) throw new Error(`no job handler registered for "${name}"`);
-    const job = await this.jobs.create({ name, payload, maxAttempts: reg.retryLimit + 1, createdBy: actor?.id ?? null });
+    const job = await this.tx.run(async () => {
+      if (reg.bounded) {
+        // Count and insert under one lock, so that API instances enqueueing at once cannot pass the bound together.
+        await this.jobs.lockQueue(name);
+        const waiting = await this.jobs.countWaiting(name);
+        if (waiting >= this.config.jobs.queueLimit) throw await this.queueFull(name, waiting);
+      }
+      return this.jobs.create({ name, payload, maxAttempts: reg.retryLimit + 1, createdBy: actor?.id ?? null });
+    });
     await this.send(job, reg);
     return view(job);
+  }
+
+  /**
+   * For handlers whose effect must happen once per job, however often the job runs (a retry after a worker died
+   * between committing its effect and completing the job, or after an attempt outran its lease and kept going).
+   * Call it first inside the transaction that makes the effect: it locks the job's row until that transaction
+   * ends and returns what an earlier attempt recorded with `saveEffect` (then make nothing), or null.
+   */
+  async lockEffect(jobId: string): Promise<Record<string, unknown> | null> {
+    const job = await this.jobs.findByIdForUpdate(jobId);
+    return job?.result ?? null;
+  }
+
+  /** In the effect's transaction, after lockEffect: the job's result commits with the effect or not at all. */
+  async saveEffect(jobId: string, result: Record<string, unknown>): Promise<void> {
+    await this.jobs.update(jobId, { result });
   }
 
   /** The caller sees their own jobs; admin and manager see all. */
@@ -87,30 +147,70 @@ export class JobsService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.runJobs) return;
     for (const [name, reg] of this.handlers) {
-      await this.queue.work<{ jobId: string }>(name, { concurrency: reg.concurrency }, (ctx) => this.run(ctx.data.jobId, reg));
+      await this.queue.work<{ jobId: string }>(name, this.workOptions(reg.kind), (ctx) => this.run(ctx.data.jobId, reg));
     }
     if (this.queue.kind === 'inline') await this.resumeUnfinished();
+  }
+
+  private workOptions(kind: JobKind): { concurrency: number; slots?: SlotGroup } {
+    switch (kind) {
+      case 'render':
+      case 'mail':
+        return { concurrency: this.slots[kind].size, slots: this.slots[kind] };
+      case 'other':
+        return { concurrency: this.config.jobs.concurrency };
+    }
   }
 
   private async run(jobId: string, reg: Registration): Promise<unknown> {
     const job = await this.jobs.findById(jobId);
     if (!job || job.status === 'succeeded' || job.status === 'failed') return { skipped: true };
+    if (job.result) {
+      // An earlier attempt committed its effect (saveEffect) and died before completing the job: done.
+      await this.jobs.updateAttempt(jobId, job.attempts, { status: 'succeeded', progress: 100, error: null, finishedAt: new Date() });
+      this.logger.log(`job ${job.name} ${jobId}: attempt ${job.attempts} had committed its effect; completed without running again`);
+      return job.result;
+    }
     const attempt = job.attempts + 1;
     await this.jobs.update(jobId, { status: 'running', attempts: attempt, startedAt: job.startedAt ?? new Date(), error: null });
+    // The process id is in every log line: which worker ran which attempt.
+    this.logger.log(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} started`);
+    const started = performance.now();
     try {
       const result = await reg.handler(job.payload, {
         attempt,
-        progress: (percent) => this.jobs.update(jobId, { progress: Math.max(0, Math.min(100, Math.round(percent))) }),
+        jobId,
+        progress: async (percent) => {
+          await this.jobs.updateAttempt(jobId, attempt, { progress: Math.max(0, Math.min(100, Math.round(percent))) });
+        },
       });
-      await this.jobs.update(jobId, { status: 'succeeded', progress: 100, result: result ?? {}, finishedAt: new Date() });
+      const recorded = await this.jobs.updateAttempt(jobId, attempt, { status: 'succeeded', progress: 100, result: result ?? {}, finishedAt: new Date() });
+      this.logger.log(`job ${job.name} ${jobId} attempt ${attempt} succeeded in ${Math.round(performance.now() - started)} ms${recorded ? '' : ' (after a later attempt had started: not recorded)'}`);
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const last = attempt >= job.maxAttempts;
-      await this.jobs.update(jobId, { status: last ? 'failed' : 'retrying', error: message, ...(last ? { finishedAt: new Date() } : {}) });
+      await this.jobs.updateAttempt(jobId, attempt, { status: last ? 'failed' : 'retrying', error: message, ...(last ? { finishedAt: new Date() } : {}) });
       this.logger.warn(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} failed: ${message}`);
       throw err; // the engine schedules the retry
     }
+  }
+
+  /**
+   * 429 with the time the queue needs to fall back under its bound at the pace of the last minute (a minute when
+   * nothing finished in it: the workers may be down or busy with long jobs).
+   */
+  private async queueFull(name: string, waiting: number): Promise<AppException> {
+    const limit = this.config.jobs.queueLimit;
+    const finished = await this.jobs.countFinishedSince(name, new Date(Date.now() - THROUGHPUT_WINDOW_SECONDS * 1000));
+    const excess = waiting - limit + 1;
+    const seconds = finished > 0 ? (excess * THROUGHPUT_WINDOW_SECONDS) / finished : THROUGHPUT_WINDOW_SECONDS;
+    return AppException.tooManyRequests(
+      'QUEUE_FULL',
+      `${waiting} ${name} jobs are waiting, the limit is ${limit}; try again later`,
+      Math.min(MAX_RETRY_AFTER_SECONDS, seconds),
+      { job: name, waiting, limit },
+    );
   }
 
   /** The in-process engine forgets its queue on restart; the jobs table does not. */

@@ -46,6 +46,7 @@ export class CreateDocumentDto {
 
   @ApiPropertyOptional({ type: SubjectDto, description: 'The record the document is about: re-generating adds a version' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubjectDto)
   subject?: SubjectDto;

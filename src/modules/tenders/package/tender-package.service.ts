@@ -100,7 +100,7 @@ export class TenderPackageService implements OnModuleInit {
         return { documentId: view.id, version: view.latestVersion, pages: made?.pages ?? null, warnings };
       },
       // A refusal (expired since the request) fails the same way on every attempt: one retry is for Chromium.
-      { retryLimit: 1, concurrency: 1, retryDelaySeconds: 2, expireInSeconds: 30 * 60 },
+      { kind: 'render', retryLimit: 1, retryDelaySeconds: 2, expireInSeconds: 30 * 60 },
     );
   }
 
@@ -307,7 +307,10 @@ export class TenderPackageService implements OnModuleInit {
           bundle: true,
           fileBaseName: packageFileBase(tender.tenderNo),
           auditDetails: { tenderId, pages: composed.pages, overridden, warnings: warnings.map((w) => w.code) },
+          // A retried job whose earlier attempt committed gets that attempt's document back, not a second version.
+          jobId: ctx?.jobId,
         });
+        if (ctx && (await this.versions.find(tenderId, stored.latestVersion))) return this.view(tenderId, stored);
         await this.versions.create({
           tenderId,
           documentId: stored.id,

@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { toErrorResponse } from './common/errors/error-body.js';
+import { ErrorCode } from './common/errors/error-codes.js';
 import { createValidationPipe } from './common/validation.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -27,6 +28,7 @@ export async function createApp(config: AppConfig, extra: DynamicModule['imports
   // the request, so they are answered here in the same error shape.
   const parsers = [express.json({ limit: config.bodyLimit }), express.urlencoded({ extended: false, limit: config.bodyLimit })];
   for (const parser of parsers) app.use(withErrorShape(parser, logger));
+  app.use(refuseUnreadableBody);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
 
@@ -41,6 +43,25 @@ export async function createApp(config: AppConfig, extra: DynamicModule['imports
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A body no parser read (text/plain, XML, JSON without its content type) would reach the handlers as no body at
+ * all, and a PATCH or a state change would then succeed on nothing the client meant: 415 instead. Multipart bodies
+ * are read later, by the upload interceptors.
+ */
+function refuseUnreadableBody(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!WITH_BODY.has(req.method) || !hasBody || req.body !== undefined || req.is('multipart/form-data')) return next();
+  res.status(415).json({
+    error: {
+      code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      message: 'Send the body as application/json (or multipart/form-data for a file)',
+      details: { contentType: req.headers['content-type'] ?? null },
+    },
+  });
 }
 
 function withErrorShape(parser: RequestHandler, logger: Logger): RequestHandler {

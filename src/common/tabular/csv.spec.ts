@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeText, detectDelimiter, escapeFormula, parseCsv, unescapeFormula, writeCsv } from './csv.js';
+import {
+  decodeText,
+  detectDelimiter,
+  escapeFormula,
+  parseCsv,
+  unescapeFormula,
+  UnterminatedQuoteError,
+  writeCsv,
+} from './csv.js';
 
 describe('CSV', () => {
   it('reads UTF-8 with and without a BOM', () => {
@@ -30,6 +38,11 @@ describe('CSV', () => {
       ['', '', ''],
       ['last', 'x', 'y'],
     ]);
+  });
+
+  it('refuses a quoted cell that is never closed instead of swallowing the rest of the file', () => {
+    expect(() => parseCsv('a,b\n1,"open\n2,3\n')).toThrow(UnterminatedQuoteError);
+    expect(() => parseCsv('a,b\n1,"open\n2,3\n')).toThrow(/record 2/);
   });
 
   it('detects ; and tab separators from the header line', () => {

@@ -35,6 +35,13 @@ export function detectDelimiter(text: string): string {
   return Object.entries(counts).reduce((best, cur) => (cur[1] > best[1] ? cur : best), [',', 0])[0];
 }
 
+/** A quoted cell that never ends: the rest of the file would silently become one cell. */
+export class UnterminatedQuoteError extends Error {
+  constructor(readonly record: number) {
+    super(`A quoted cell opened in record ${record} is never closed`);
+  }
+}
+
 /** Records as arrays of cells. A record is one sheet row even when a quoted cell spans lines. */
 export function parseCsv(text: string, delimiter = detectDelimiter(text)): string[][] {
   const records: string[][] = [];
@@ -73,6 +80,7 @@ export function parseCsv(text: string, delimiter = detectDelimiter(text)): strin
     else cell += ch;
     i++;
   }
+  if (quoted) throw new UnterminatedQuoteError(records.length + 1);
   // The last line may or may not end with a line break.
   if (cell !== '' || record.length > 0) endRecord();
   return records;

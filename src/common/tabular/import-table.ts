@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppException } from '../errors/app-exception.js';
-import { flattenValidationErrors } from '../validation.js';
+import { flattenValidationErrors, unsafeInput } from '../validation.js';
 import { cellToValue } from './cells.js';
 import { readTable, type RawTable } from './read-table.js';
 import { normaliseHeader, type ColumnSpec, type ImportReport, type RowError, type TableSpec } from './table-spec.js';
@@ -88,9 +88,11 @@ export async function validateTable<D extends object>(
       if (value !== undefined) plain[column.key] = value;
     });
     const record = plainToInstance(spec.dto, plain);
-    const rowErrors: RowError[] = flattenValidationErrors(
-      await validate(record, { whitelist: true, forbidNonWhitelisted: true }),
-    ).map((f) => ({
+    // Cells with a NUL character, as in a request body: PostgreSQL would refuse them with a 500.
+    const rowErrors: RowError[] = [
+      ...unsafeInput(plain),
+      ...flattenValidationErrors(await validate(record, { whitelist: true, forbidNonWhitelisted: true })),
+    ].map((f) => ({
       row: row.line,
       field: f.field,
       column: headerOf(columns, table, f.field),

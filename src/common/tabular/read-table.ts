@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppException } from '../errors/app-exception.js';
 import { fromExcel, type CellValue } from './cells.js';
-import { decodeText, parseCsv } from './csv.js';
+import { decodeText, parseCsv, UnterminatedQuoteError } from './csv.js';
 
 export interface SheetRow {
   /** The row number the user sees: the sheet's row (XLSX) or the CSV record's position, header included. */
@@ -36,7 +36,7 @@ export async function readTable(bytes: Buffer): Promise<RawTable> {
     format = 'csv';
     const decoded = decodeText(bytes);
     encoding = decoded.encoding;
-    records = parseCsv(decoded.text).map((cells, i) => ({ line: i + 1, cells }));
+    records = readCsv(decoded.text);
   } else {
     throw new AppException(
       415,
@@ -51,7 +51,19 @@ export async function readTable(bytes: Buffer): Promise<RawTable> {
   const nonBlank = records.filter((r) => !isBlank(r.cells));
   const [header, ...rows] = nonBlank;
   if (!header) throw AppException.unprocessable('IMPORT_EMPTY', 'The file holds no header row and no data');
+  if (!rows.length) throw AppException.unprocessable('IMPORT_EMPTY', 'The file holds a header row but no data rows');
   return { format, encoding, header, rows };
+}
+
+function readCsv(text: string): SheetRow[] {
+  try {
+    return parseCsv(text).map((cells, i) => ({ line: i + 1, cells }));
+  } catch (err) {
+    if (!(err instanceof UnterminatedQuoteError)) throw err;
+    throw AppException.unprocessable('IMPORT_UNREADABLE', `The CSV file cannot be read: ${err.message}`, {
+      row: err.record,
+    });
+  }
 }
 
 async function readXlsx(bytes: Buffer): Promise<SheetRow[]> {

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -150,6 +151,7 @@ export class AddLineDto extends ChangeOperationDto {
   declare op: 'add';
 
   @ApiProperty({ type: QuotationLineDto, description: 'The new line (appended)' })
+  @IsObject()
   @ValidateNested()
   @Type(() => QuotationLineDto)
   line!: QuotationLineDto;
@@ -173,6 +175,7 @@ export class ReplaceLineDto extends ChangeOperationDto {
   line!: number;
 
   @ApiProperty({ type: QuotationLineDto, description: 'What the line becomes' })
+  @IsObject()
   @ValidateNested()
   @Type(() => QuotationLineDto)
   with!: QuotationLineDto;

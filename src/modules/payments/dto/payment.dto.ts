@@ -53,6 +53,7 @@ export class ReversePaymentDto {
   @ApiProperty({ description: 'Why the payment is reversed (kept as the reversal note and in the audit log)' })
   @IsString()
   @MinLength(2)
+  @Matches(/\S/, { message: 'reason must not be blank' })
   @MaxLength(2000)
   reason!: string;
 }

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -200,6 +201,7 @@ export class CreateQuotationDto {
 
   @ApiPropertyOptional({ type: DeliveryTermsDto, nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => DeliveryTermsDto)
   deliveryTerms?: DeliveryTermsDto | null;

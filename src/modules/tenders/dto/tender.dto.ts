@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -137,6 +138,7 @@ export class RequirementsDto {
 
   @ApiPropertyOptional({ type: PerformanceRequirementDto, nullable: true, description: 'null: no performance asked' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PerformanceRequirementDto)
   performance?: PerformanceRequirementDto | null;
@@ -236,6 +238,7 @@ export class CreateTenderDto {
 
   @ApiPropertyOptional({ type: BidBondDto, nullable: true, description: 'null or absent: no bid bond' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BidBondDto)
   bidBond?: BidBondDto | null;
@@ -262,12 +265,14 @@ export class CreateTenderDto {
 
   @ApiPropertyOptional({ type: RequirementsDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RequirementsDto)
   requirements?: RequirementsDto;
 
   @ApiPropertyOptional({ type: RepresentativeDto, nullable: true, description: '授权委托人' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RepresentativeDto)
   representative?: RepresentativeDto | null;
@@ -288,6 +293,7 @@ export class UpdateTenderDto extends PartialType(OmitType(CreateTenderDto, ['req
 }) {
   @ApiPropertyOptional({ type: RequirementsDto, description: 'Each given field replaces its own' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RequirementsDto)
   requirements?: RequirementsDto;

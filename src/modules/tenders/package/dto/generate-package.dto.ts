@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 export class PackageOverrideDto {
   @ApiProperty({ description: 'Why the package goes out although a required qualification is expired or missing (audit log only; never printed)' })
   @IsString()
-  @IsNotEmpty()
+  @Matches(/\S/, { message: 'reason must not be blank' })
   @MaxLength(1000)
   reason!: string;
 }
@@ -16,6 +16,7 @@ export class GeneratePackageDto {
     description: 'manager only: generate although QUALIFICATION_EXPIRED / QUALIFICATION_MISSING would refuse',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PackageOverrideDto)
   override?: PackageOverrideDto;

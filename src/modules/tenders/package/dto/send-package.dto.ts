@@ -1,6 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../documents/document-file.entity.js';
 import { TENDER_SECTIONS, type TenderSection } from '../../tender.entity.js';
 
@@ -36,8 +35,8 @@ export class SendPackageDto {
 
   @ApiPropertyOptional({ description: 'default: the latest' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(2147483647)
   version?: number;
 }

@@ -1,9 +1,9 @@
-import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Res, type StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { contentDisposition } from '../files/file-naming.js';
+import { sendExport } from '../files/file-download.js';
 import { ContactListService } from './contact-list.service.js';
 import { ContactListQuery } from './dto/contact-sheet.dto.js';
 
@@ -43,12 +43,6 @@ export class ContactListController {
       audience: q.audience,
       format: q.format,
     });
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'private, no-store');
-    return new StreamableFile(file.body, {
-      type: file.contentType,
-      length: file.body.length,
-      disposition: contentDisposition(file.fileName),
-    });
+    return sendExport(res, file);
   }
 }

@@ -17,7 +17,7 @@ import { ErrorCode } from '../../common/errors/error-codes.js';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { contentDisposition } from '../files/file-naming.js';
+import { sendBytes } from '../files/file-download.js';
 import { DEPARTMENTS, type Department } from './contact-sheet.entity.js';
 import { ContactSheetsService } from './contact-sheets.service.js';
 import { CopyFileQuery, SignContactSheetDto } from './dto/contact-sheet.dto.js';
@@ -109,13 +109,6 @@ export class ContactSheetsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const { file, bytes } = await this.sheets.file(user, id, department, q.format, q.version);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('ETag', `"${file.sha256}"`);
-    return new StreamableFile(bytes, {
-      type: file.contentType,
-      length: bytes.length,
-      disposition: contentDisposition(file.fileName),
-    });
+    return sendBytes(res, { bytes, contentType: file.contentType, fileName: file.fileName, sha256: file.sha256 });
   }
 }

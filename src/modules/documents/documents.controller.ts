@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -6,6 +6,7 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { IdParam } from '../../common/validation.js';
 import { Public, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { sendBytes } from '../files/file-download.js';
 import { DocumentsService } from './documents.service.js';
 import { CreateDocumentDto } from './dto/create-document.dto.js';
 import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
@@ -57,15 +58,8 @@ export class DocumentsController {
   @Roles(...READERS)
   @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/zip')
   @ApiOperation({ summary: 'Download a file of a version (default: the latest PDF)' })
-  async file(@IdParam() id: string, @Query() q: FileQuery, @Res() res: Response): Promise<void> {
+  async file(@IdParam() id: string, @Query() q: FileQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const { file, bytes } = await this.documents.file(id, q.format, q.version);
-    res.set({
-      'Content-Type': file.contentType,
-      'Content-Length': String(bytes.length),
-      'Content-Disposition': `attachment; filename="${file.fileName}"`,
-      ETag: `"${file.sha256}"`,
-      'Cache-Control': 'private, no-store',
-    });
-    res.end(bytes);
+    return sendBytes(res, { bytes, contentType: file.contentType, fileName: file.fileName, sha256: file.sha256 });
   }
 }

@@ -22,12 +22,17 @@ export function sendStoredFile(res: Response, download: FileDownload): Streamabl
   });
 }
 
-/** An export (CSV/XLSX) as the response of a route. */
-export function sendExport(res: Response, file: ExportedFile): StreamableFile {
-  commonHeaders(res);
-  return new StreamableFile(file.body, {
+/** Bytes held in memory (a stored document's file, an export) as the response of a route (`@Res({ passthrough: true })`). */
+export function sendBytes(res: Response, file: { bytes: Buffer; contentType: string; fileName: string; sha256?: string }): StreamableFile {
+  commonHeaders(res, file.sha256);
+  return new StreamableFile(file.bytes, {
     type: file.contentType,
-    length: file.body.length,
+    length: file.bytes.length,
     disposition: contentDisposition(file.fileName),
   });
+}
+
+/** An export (CSV/XLSX) as the response of a route. */
+export function sendExport(res: Response, file: ExportedFile): StreamableFile {
+  return sendBytes(res, { bytes: file.body, contentType: file.contentType, fileName: file.fileName });
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../../common/validation.js';
 import { Roles } from '../../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../../auth/auth-user.js';
 import { FileQuery, WaitQuery } from '../../documents/dto/document-query.dto.js';
+import { sendBytes } from '../../files/file-download.js';
 import { GeneratePackageDto } from './dto/generate-package.dto.js';
 import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
@@ -53,16 +54,9 @@ export class TenderPackageController {
   @Roles(...READERS)
   @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/zip')
   @ApiOperation({ summary: 'Download a file of a version of the package (default: the latest signed PDF)' })
-  async file(@IdParam() id: string, @Query() q: FileQuery, @Res() res: Response): Promise<void> {
+  async file(@IdParam() id: string, @Query() q: FileQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const { file, bytes } = await this.packages.file(id, q.format, q.version);
-    res.set({
-      'Content-Type': file.contentType,
-      'Content-Length': String(bytes.length),
-      'Content-Disposition': `attachment; filename="${file.fileName}"`,
-      ETag: `"${file.sha256}"`,
-      'Cache-Control': 'private, no-store',
-    });
-    res.end(bytes);
+    return sendBytes(res, { bytes, contentType: file.contentType, fileName: file.fileName, sha256: file.sha256 });
   }
 
   @Post(':id/package/send')

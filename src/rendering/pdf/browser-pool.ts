@@ -80,6 +80,8 @@ interface Instance {
   /** We are closing or killing it: a disconnect is expected, not a crash. */
   closing: boolean;
   dead: boolean;
+  /** Rejects when the browser disconnects: renders on it fail at once instead of waiting for their timeout. */
+  readonly gone: Promise<never>;
   disposed?: Promise<void>;
 }
 
@@ -245,8 +247,10 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     })();
     run.catch(() => undefined); // after a timeout nobody awaits it any more
     try {
+      // Raced against the browser's end: puppeteer calls pending when it dies do not all reject (newPage waits
+      // 30 s for a target that never comes), so a render on a killed browser would otherwise hang until its timeout.
       const result = await withTimeout(
-        run,
+        Promise.race([run, instance.gone]),
         this.settings.timeoutMs,
         () => new RenderTimeout(`no PDF after ${this.settings.timeoutMs} ms`),
       );
@@ -349,8 +353,12 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
       await browser.close().catch(() => undefined);
       throw new Error('Chromium started without a process id');
     }
+    let markGone!: (err: Error) => void;
+    const gone = new Promise<never>((_, reject) => (markGone = reject));
+    gone.catch(() => undefined); // nobody may be rendering when it ends
     const instance: Instance = {
       browser,
+      gone,
       pid,
       tag: `${TAG}=${tag}`,
       dir,
@@ -366,6 +374,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     if (this.launched.length > 50) this.launched.shift();
     browser.on('disconnected', () => {
       instance.dead = true;
+      markGone(new Error(`browser ${pid} disconnected`));
       if (!instance.closing) {
         this.counters.crashes++;
         this.logger.warn(

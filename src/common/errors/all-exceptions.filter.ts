@@ -17,12 +17,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    if (status === 429) res.set('Retry-After', String(retryAfterSeconds(body)));
+    if (status === 429 || status === 503) res.set('Retry-After', String(retryAfterSeconds(body)));
     res.status(status).json(body);
   }
 }
 
-/** A 429 says when to come back: the thrower's estimate (AppException.tooManyRequests), else a few seconds. */
+/** A 429 or 503 says when to come back: the thrower's estimate (AppException.tooManyRequests), else a few seconds. */
 function retryAfterSeconds(body: ErrorBody): number {
   const given = body.error.details?.retryAfterSeconds;
   return typeof given === 'number' && Number.isFinite(given) && given >= 1 ? Math.ceil(given) : DEFAULT_RETRY_AFTER_SECONDS;

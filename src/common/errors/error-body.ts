@@ -27,6 +27,14 @@ export function toErrorResponse(err: unknown, logger: LoggerService): { status: 
   }
   const conflict = uniqueViolation(err);
   if (conflict) return conflict;
+  if (isDatabaseUnavailable(err)) {
+    // An outage answers every request alike: one line each, not a stack trace per request.
+    logger.warn(`database unavailable: ${(err as Error).message}`, 'HTTP');
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { error: { code: ErrorCode.DATABASE_UNAVAILABLE, message: 'The database cannot be reached; try again shortly', details: { retryAfterSeconds: 5 } } },
+    };
+  }
   const errorId = randomUUID();
   logger.error(`errorId=${errorId} ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 'Unhandled');
   return {
@@ -69,4 +77,15 @@ function uniqueViolation(err: unknown): { status: number; body: ErrorBody } | nu
     status: HttpStatus.CONFLICT,
     body: { error: { code: ErrorCode.CONFLICT, message: 'A record with the same unique value already exists', details: { detail: driverError.detail } } },
   };
+}
+
+// Connection-level failures (the server is down, restarting or refusing connections), as pg and the pool report them.
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/;
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = String(e.driverError?.code ?? e.code ?? '');
+  return CONNECTION_CODES.has(code) || (typeof e.message === 'string' && CONNECTION_MESSAGES.test(e.message));
 }

@@ -144,7 +144,7 @@ export class ContactSheetsService implements OnModuleInit {
       SHEET_JOB,
       ({ sheetId, actor }, ctx) => this.sync(sheetId, actor, ctx.progress),
       // Queued after a commit (payment, sign-off, change): never refused, or the sheet would never be sent.
-      { kind: 'render', bounded: false, retryLimit: 3, retryDelaySeconds: 5 },
+      { kind: 'render', bounded: false, retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true },
     );
     this.events.onRevised((event) => this.reissue(event));
   }
@@ -505,7 +505,12 @@ export class ContactSheetsService implements OnModuleInit {
     for (const m of await this.sheets.mailings([sheet.id])) {
       if (m.status !== 'pending' && m.status !== 'failed' && m.status !== 'sending') continue;
       const claimed = await this.sheets.claimMailing(m.id);
-      if (!claimed) continue;
+      if (!claimed) {
+        // Held by another attempt (or one that died mid-send, until its claim goes stale): not sent yet, so this
+        // attempt must not report success; the job retries with backoff.
+        if (m.status === 'sending') results.push({ stage: m.stage, department: m.department, status: 'failed', error: 'being sent by another attempt' });
+        continue;
+      }
       try {
         const doc = await this.documents.findFor(copyType(m.department), subjectOf(sheet.contractId));
         const { bytes } = await this.documents.file(doc!.id, 'pdf', m.documentVersion);

@@ -33,6 +33,8 @@ export interface RegisterOptions {
   /** Retries after the first attempt (default 2). */
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /** Exponential backoff with jitter on top of retryDelaySeconds (for outages of other servers: SMTP, S3). */
+  retryBackoff?: boolean;
   /** The lease; default JOB_LEASE_SECONDS. Only for jobs known to take longer (a whole tender package). */
   expireInSeconds?: number;
   /**
@@ -48,6 +50,7 @@ interface Registration {
   retryLimit: number;
   expireInSeconds: number;
   retryDelaySeconds: number;
+  retryBackoff: boolean;
   bounded: boolean;
 }
 
@@ -98,6 +101,7 @@ export class JobsService implements OnApplicationBootstrap {
       retryLimit: opts.retryLimit ?? 2,
       expireInSeconds: opts.expireInSeconds ?? this.config.jobs.leaseSeconds,
       retryDelaySeconds: opts.retryDelaySeconds ?? 5,
+      retryBackoff: opts.retryBackoff ?? false,
       bounded: opts.bounded ?? true,
     });
   }
@@ -228,6 +232,7 @@ export class JobsService implements OnApplicationBootstrap {
       {
         retryLimit: Math.max(0, job.maxAttempts - job.attempts - 1),
         retryDelaySeconds: reg.retryDelaySeconds,
+        retryBackoff: reg.retryBackoff,
         expireInSeconds: reg.expireInSeconds,
         singletonKey: job.id,
       },

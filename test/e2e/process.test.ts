@@ -73,5 +73,5 @@ describe('node dist/main.js on the embedded default', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(await readdir(storage)).toEqual(expect.arrayContaining(['db']));
-  });
+  }, 180_000); // two cold starts of the embedded database: 30 s each when the machine is busy
 });

@@ -273,7 +273,8 @@ describe('tender package: generated, signed, checked, versioned and sent', () =>
     expect(noReason.status).toBe(400);
     const blank = await as(manager.token).post(`/api/tenders/${tenderId}/package`, { override: { reason: '   ' } });
     expect(blank.status).toBe(400);
-    expect(blank.body.error.code).toBe('OVERRIDE_REASON_REQUIRED');
+    expect(blank.body.error.code).toBe('VALIDATION_FAILED');
+    expect(blank.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['override.reason']);
     expect((await as(finance).post(`/api/tenders/${tenderId}/package`)).status).toBe(403);
     expect(await written()).toEqual(before);
   });

@@ -64,7 +64,11 @@ try {
   await db.query('VACUUM ANALYZE');
   await db.end();
   const health = await fetch(`${deployment.base}/health`).then((r) => r.json());
-  say(`/health: ${health.status} (${Object.entries(health.checks).map(([k, c]) => `${k} ${c.status} ${c.kind}`).join(', ')})`);
+  say(
+    `/health: ${health.status} (${Object.entries(health.checks)
+      .map(([k, c]) => `${k} ${c.status} ${c.kind}`)
+      .join(', ')})`,
+  );
 
   const PRODUCT_Q = '变送器';
   // /health last: each call is also a DevTools round trip to the API's Chromium, which then keeps working a while.
@@ -82,11 +86,15 @@ try {
     e.bytes = probe.bytes;
   }
   const products50 = await call(deployment, 'GET', endpoints.find((e) => e.path.startsWith('/api/products')).path);
-  say(`GET /api/products?q=${PRODUCT_Q}: ${products50.total} matches, ${products50.items.length} on the page; response sizes: ${endpoints.map((e) => `${e.path.split('?')[0].replace(doc.id, ':id')} ${fmtBytes(e.bytes)}`).join(', ')}`);
+  say(
+    `GET /api/products?q=${PRODUCT_Q}: ${products50.total} matches, ${products50.items.length} on the page; response sizes: ${endpoints.map((e) => `${e.path.split('?')[0].replace(doc.id, ':id')} ${fmtBytes(e.bytes)}`).join(', ')}`,
+  );
   // Chromium, launched in the API by the render above, keeps both cores busy in bursts for 20-30 s after its start
   // (measured: stalls of 1.2 s, then 0.24 s at +12 s and 0.1 s at +23 s, none after): let it settle first.
   await sleep(SETTLE_SECONDS * 1000);
-  say(`step: ${STEP_SECONDS} s per rate, open-loop, evenly spaced; the ladder stops after the first rate with p99 > ${P99_LIMIT_MS} ms, an error, or less than 90% of the rate answered, then tries the rate halfway back`);
+  say(
+    `step: ${STEP_SECONDS} s per rate, open-loop, evenly spaced; the ladder stops after the first rate with p99 > ${P99_LIMIT_MS} ms, an error, or less than 90% of the rate answered, then tries the rate halfway back`,
+  );
   say('');
 
   for (const e of endpoints) {
@@ -120,7 +128,9 @@ try {
   // The closed-loop ceilings last, back to back: the pool stays busy, so none of them meets the stall above.
   for (const e of endpoints) {
     e.ceiling = await closedLoop(e.path);
-    say(`${e.label}: closed loop (autocannon, 16 connections, 3 s): ${Math.round(e.ceiling.rps)} req/s, p50 ${e.ceiling.p50} ms, p99 ${e.ceiling.p99} ms, non-2xx/errors ${e.ceiling.non2xx}`);
+    say(
+      `${e.label}: closed loop (autocannon, 16 connections, 3 s): ${Math.round(e.ceiling.rps)} req/s, p50 ${e.ceiling.p50} ms, p99 ${e.ceiling.p99} ms, non-2xx/errors ${e.ceiling.non2xx}`,
+    );
   }
   say('');
 
@@ -129,19 +139,27 @@ try {
   const healthFloor = endpoints.find((e) => e.path === '/health');
   const at50 = (e) => e.steps[0].p50;
   say('summary (p50 at 50 req/s; highest rate with p99 ≤ 200 ms; closed-loop ceiling at 16 connections):');
-  say(row(['endpoint', 'p50 @50/s', 'vs users/me', 'vs /health', 'p99≤200 ms', 'vs users/me', 'ceiling', 'vs users/me'], 38));
+  say(
+    row(
+      ['endpoint', 'p50 @50/s', 'vs users/me', 'vs /health', 'p99≤200 ms', 'vs users/me', 'ceiling', 'vs users/me'],
+      38,
+    ),
+  );
   for (const e of endpoints) {
     say(
-      row([
-        e.label,
-        `${at50(e).toFixed(1)} ms`,
-        `${(at50(e) / at50(floor)).toFixed(2)}×`,
-        `${(at50(e) / at50(healthFloor)).toFixed(2)}×`,
-        `${e.best} req/s`,
-        `${(e.best / floor.best).toFixed(2)}×`,
-        `${Math.round(e.ceiling.rps)} req/s`,
-        `${(e.ceiling.rps / floor.ceiling.rps).toFixed(2)}×`,
-      ], 38),
+      row(
+        [
+          e.label,
+          `${at50(e).toFixed(1)} ms`,
+          `${(at50(e) / at50(floor)).toFixed(2)}×`,
+          `${(at50(e) / at50(healthFloor)).toFixed(2)}×`,
+          `${e.best} req/s`,
+          `${(e.best / floor.best).toFixed(2)}×`,
+          `${Math.round(e.ceiling.rps)} req/s`,
+          `${(e.ceiling.rps / floor.ceiling.rps).toFixed(2)}×`,
+        ],
+        38,
+      ),
     );
   }
   say('');
@@ -177,7 +195,9 @@ function send(path) {
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve({ status: err.message === 'timeout' ? 'timeout' : err.code ?? 'error', bytes: 0 }));
+    req.on('error', (err) =>
+      resolve({ status: err.message === 'timeout' ? 'timeout' : (err.code ?? 'error'), bytes: 0 }),
+    );
   });
 }
 
@@ -191,7 +211,7 @@ async function openLoop(path, rate, seconds) {
   const inFlight = new Set();
   const start = performance.now();
   let lastDone = start;
-  for (let sent = 0; sent < total; ) {
+  for (let sent = 0; sent < total;) {
     const now = performance.now();
     const due = Math.min(total, Math.floor((now - start) / interval) + 1);
     for (; sent < due; sent++) {
@@ -230,7 +250,12 @@ async function closedLoop(path) {
     duration: 3,
     headers: { authorization: `Bearer ${deployment.token}` },
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+  };
 }
 
 // ---- the records ----
@@ -244,7 +269,9 @@ async function importCsv(kind, csv) {
 function customerCsv(n) {
   const cities = ['苏州', '无锡', '常州', '南京', '宁波', '绍兴', '淄博', '潍坊', '唐山', '邯郸'];
   const kinds = ['化工', '钢铁', '水务', '电力', '石化', '制药', '食品', '造纸'];
-  const lines = ['客户名称,地址,电话,联系人,联系人职务,联系人电话,联系人邮箱,开票联系人,开票联系人电话,开票联系人邮箱,备注'];
+  const lines = [
+    '客户名称,地址,电话,联系人,联系人职务,联系人电话,联系人邮箱,开票联系人,开票联系人电话,开票联系人邮箱,备注',
+  ];
   for (let i = 1; i <= n; i++) {
     const city = cities[i % cities.length];
     const kind = kinds[i % kinds.length];
@@ -295,7 +322,9 @@ function printEndpoint(e) {
   say(row(['rate', 'achieved', 'p50', 'p99', 'max', 'errors', 'sender lag p99']));
   for (const s of e.steps) {
     const errors = s.errors ? `${s.errors} (${[...s.failures].map(([k, v]) => `${k}×${v}`).join(', ')})` : '0';
-    say(row([`${s.rate}/s`, `${s.achieved.toFixed(0)}/s`, ms(s.p50), ms(s.p99), ms(s.max), errors, ms(s.senderLagP99)]));
+    say(
+      row([`${s.rate}/s`, `${s.achieved.toFixed(0)}/s`, ms(s.p50), ms(s.p99), ms(s.max), errors, ms(s.senderLagP99)]),
+    );
   }
   say(`  highest rate with p99 ≤ ${P99_LIMIT_MS} ms: ${e.best ? `${e.best} req/s` : 'none'}`);
   say('');

@@ -21,7 +21,8 @@ export const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-export const machine = () => `${cpus().length} × ${cpus()[0].model.trim()}, ${mib(totalmem())} RAM, Node ${process.versions.node}`;
+export const machine = () =>
+  `${cpus().length} × ${cpus()[0].model.trim()}, ${mib(totalmem())} RAM, Node ${process.versions.node}`;
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function requireDist(...files) {
@@ -114,7 +115,12 @@ function freePort() {
  * last lines of its output kept for the error message when it dies early.
  */
 function spawnService(script, env) {
-  const child = spawn(process.execPath, [join(dist, script)], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(dist, script)], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const tail = [];
   const watchers = new Set();
   const keep = (chunk) => {
@@ -131,8 +137,12 @@ function spawnService(script, env) {
   child.waitForLine = (pattern, timeoutMs = 120_000) =>
     new Promise((resolve, reject) => {
       const watcher = { pattern, resolve: () => done(resolve) };
-      const timer = setTimeout(() => done(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${tail.join('\n')}`))), timeoutMs);
-      const onExit = () => done(() => reject(new Error(`exited with ${child.exitCode} before printing ${pattern}:\n${tail.join('\n')}`)));
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${tail.join('\n')}`))),
+        timeoutMs,
+      );
+      const onExit = () =>
+        done(() => reject(new Error(`exited with ${child.exitCode} before printing ${pattern}:\n${tail.join('\n')}`)));
       function done(settle) {
         clearTimeout(timer);
         watchers.delete(watcher);
@@ -166,7 +176,9 @@ export async function waitForApi(deployment, child, timeoutMs = 120_000) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${child.output()}`);
     try {
-      const res = await fetch(`${deployment.base}/api/users/me`, { headers: { authorization: `Bearer ${deployment.token}` } });
+      const res = await fetch(`${deployment.base}/api/users/me`, {
+        headers: { authorization: `Bearer ${deployment.token}` },
+      });
       if (res.ok) return;
     } catch {
       // not listening yet
@@ -213,7 +225,7 @@ export function treeMemory(pid) {
     }
   }
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [p, parent] of parents) {
       if (!tree.has(p) && tree.has(parent)) {

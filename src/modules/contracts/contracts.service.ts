@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
-import { compare, dec, round2 } from '../../common/money.js';
+import { dec, round2 } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { refuseNulls } from '../../common/validation.js';
@@ -11,7 +11,7 @@ import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
 import { CustomersService } from '../customers/customers.service.js';
 import { ProductsService } from '../products/products.service.js';
 import type { PaymentShareDto, QuotationLineDto } from '../quotations/dto/quotation.dto.js';
-import { fitsAmountColumn, lineAmounts, percentSum, totals, type Totals } from '../quotations/quotation-amounts.js';
+import { checkPaymentTerms, fitsAmountColumn, lineAmounts, totals, type Totals } from '../quotations/quotation-amounts.js';
 import type { PaymentShare } from '../quotations/quotation-revision.entity.js';
 import { QuotationsService, type QuotationView } from '../quotations/quotations.service.js';
 import { ContractEvents } from './contract-events.js';
@@ -844,21 +844,21 @@ function paymentShares(list: PaymentShareDto[]): PaymentShare[] {
   return list.map((s) => ({ percent: s.percent, event: s.event, days: s.days ?? null, label: s.label ?? null }));
 }
 
-/** The same rule as the quotations': the shares add up to exactly 100. */
-function checkPaymentTerms(terms: PaymentShare[]): void {
-  const sum = percentSum(terms);
-  if (compare(sum, '100') !== 0) {
-    throw AppException.badRequest('PAYMENT_TERMS_NOT_100', `The payment shares add up to ${sum} %, not 100 %`, { sum });
-  }
-}
-
 function configuration(items: ConfigurationItemDto[] | undefined): ConfigurationItem[] {
   return (items ?? []).map((c) => ({ item: c.item, options: c.options ?? null }));
 }
 
 /** A line priced like a quotation line (quotation-amounts.ts: half-up per line amount). */
 function priced(l: LineInput, line: number): ContractLine {
-  const a = lineAmounts(l);
+  return contractLine(line, l, lineAmounts(l));
+}
+
+/** A quotation line as the contract keeps it: the same figures, copied so the contract reads the same later. */
+function copyQuotedLine(l: QuotationView['lines'][number]): ContractLine {
+  return contractLine(l.line, l, l);
+}
+
+function contractLine(line: number, l: Omit<ContractLine, 'line' | 'net' | 'tax' | 'total'>, a: Pick<ContractLine, 'net' | 'tax' | 'total'>): ContractLine {
   return {
     line,
     productId: l.productId,
@@ -873,25 +873,6 @@ function priced(l: LineInput, line: number): ContractLine {
     net: a.net,
     tax: a.tax,
     total: a.total,
-  };
-}
-
-/** A quotation line as the contract keeps it: the same figures, copied so the contract reads the same later. */
-function copyQuotedLine(l: QuotationView['lines'][number]): ContractLine {
-  return {
-    line: l.line,
-    productId: l.productId,
-    productCode: l.productCode,
-    name: l.name,
-    specification: l.specification,
-    qty: l.qty,
-    unit: l.unit,
-    unitPrice: l.unitPrice,
-    discount: l.discount,
-    taxRate: l.taxRate,
-    net: l.net,
-    tax: l.tax,
-    total: l.total,
   };
 }
 

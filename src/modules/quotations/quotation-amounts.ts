@@ -1,4 +1,5 @@
 import type { Decimal } from 'decimal.js';
+import { AppException } from '../../common/errors/app-exception.js';
 import { compare, dec, MAX_AMOUNT, round2, sum, type Amount } from '../../common/money.js';
 
 /**
@@ -59,6 +60,14 @@ export function fitsAmountColumn(amount: Amount): boolean {
 /** Payment shares must add up to exactly 100 (as decimals: "33.33" + "33.33" + "33.34"). */
 export function percentSum(shares: { percent: string }[]): string {
   return shares.reduce((acc, s) => acc.plus(s.percent), dec(0)).toFixed();
+}
+
+/** 400 PAYMENT_TERMS_NOT_100 unless the shares add up to exactly 100 (quotations and contracts alike). */
+export function checkPaymentTerms(shares: { percent: string }[]): void {
+  const total = percentSum(shares);
+  if (compare(total, '100') !== 0) {
+    throw AppException.badRequest('PAYMENT_TERMS_NOT_100', `The payment shares add up to ${total} %, not 100 %`, { sum: total });
+  }
 }
 
 /** "13.00" -> "13", "12.50" -> "12.5", "3.000" -> "3": how quantities and percentages are shown. */

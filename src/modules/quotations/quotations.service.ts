@@ -30,7 +30,7 @@ import {
   effectiveUnitPrice,
   fitsAmountColumn,
   lineAmounts,
-  percentSum,
+  checkPaymentTerms,
   totals,
   type Totals,
 } from './quotation-amounts.js';
@@ -196,12 +196,7 @@ function checkContent(c: RevisionContent): void {
       validUntil: c.validUntil,
     });
   }
-  const sum = percentSum(c.paymentTerms);
-  if (compare(sum, '100') !== 0) {
-    throw AppException.badRequest('PAYMENT_TERMS_NOT_100', `The payment shares add up to ${sum} %, not 100 %`, {
-      sum,
-    });
-  }
+  checkPaymentTerms(c.paymentTerms);
 }
 
 /** The revision's totals from its priced lines; refused when the total outgrows numeric(18,2). */

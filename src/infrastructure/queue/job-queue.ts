@@ -55,30 +55,42 @@ export interface WorkOptions {
 export class SlotGroup {
   private used = 0;
   private readonly listeners = new Set<() => void>();
+  private readonly denied = new Set<() => void>();
 
   constructor(readonly size: number) {
     assertConcurrency(size);
   }
 
-  /** Takes up to `wanted` free slots; returns how many it took. */
-  take(wanted: number): number {
+  /** Takes up to `wanted` free slots; returns how many it took. Given none, `wakeWhenFree` is called once slots come back. */
+  take(wanted: number, wakeWhenFree?: () => void): number {
     const taken = Math.max(0, Math.min(wanted, this.size - this.used));
     this.used += taken;
+    // Only a consumer given nothing waits to be woken: one given some is fetching anyway (and two given half each
+    // would otherwise wake each other after every fetch, holding the slots for ever).
+    if (taken === 0 && wanted > 0 && wakeWhenFree) this.denied.add(wakeWhenFree);
     return taken;
   }
 
   /** An attempt ended: gives its slot back and tells every consumer sharing the group that it may fetch again. */
   release(): void {
-    this.giveBack(1);
+    this.used = Math.max(0, this.used - 1);
+    this.denied.clear(); // every consumer is told below
     for (const listener of this.listeners) listener();
   }
 
   /**
-   * Slots taken but not used (the fetch found fewer jobs). Nobody is told: they were free before, and waking
-   * the others for them would only make every idle consumer fetch again at once, in a loop.
+   * Slots taken but not used (the fetch found fewer jobs). Only the consumers turned away while these slots were
+   * held (take() gave them none) are told, once each: without that, a queue with work waited for
+   * its next poll while an empty queue's fetch held the slots. Consumers that were not turned away are not woken,
+   * so idle consumers do not wake each other in a loop.
    */
   giveBack(count: number): void {
     this.used = Math.max(0, this.used - count);
+    if (count > 0 && this.denied.size) {
+      const waiting = [...this.denied];
+      this.denied.clear();
+      for (const wake of waiting) wake();
+    }
   }
 
   /** Called whenever slots are released; returns the unsubscribe function. */

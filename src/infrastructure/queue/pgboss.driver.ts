@@ -266,6 +266,17 @@ class Consumer {
   private wakeUp: (() => void) | undefined;
   private wakePending = false;
   private unsubscribe: (() => void) | undefined;
+  /**
+   * Set when a slot was released (a job of the group ended) or given back to this consumer after it was turned away:
+   * the next fetch is part of that contest for the slots, and if it is turned away again it asks to be woken when
+   * slots come back. Fetches on the polling timer never ask, so idle consumers do not keep waking each other.
+   */
+  private contending = false;
+  /** One function per consumer, so that the slot group keeps it once however often this consumer is turned away. */
+  private readonly wakeOnFree = () => {
+    this.contending = true;
+    this.wake();
+  };
 
   constructor(
     private readonly boss: PgBoss,
@@ -279,7 +290,10 @@ class Consumer {
 
   start(): void {
     // Another queue of the group finished a job: a shared slot may be free for this one.
-    this.unsubscribe = this.slots?.onRelease(() => this.wake());
+    this.unsubscribe = this.slots?.onRelease(() => {
+      this.contending = true;
+      this.wake();
+    });
     this.loop = this.run();
   }
 
@@ -309,7 +323,9 @@ class Consumer {
       this.wakePending = false;
       const own = this.concurrency - this.attempts.size;
       // Shared slots are taken before fetching (another queue may want them meanwhile); unused ones go back.
-      const free = this.slots ? this.slots.take(own) : own;
+      const contending = this.contending;
+      this.contending = false;
+      const free = this.slots ? this.slots.take(own, contending ? this.wakeOnFree : undefined) : own;
       if (free > 0) {
         let started = 0;
         try {

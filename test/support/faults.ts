@@ -342,7 +342,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = await mkdtemp(join(tmpdir(), `${CLUSTER_PREFIX}${process.pid}-`));
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
-  const port = await freePort();
+  let port = await freePort();
   if (asRoot()) {
     const ids = (await run('id', ['-u', 'postgres'])).stdout.trim();
     const gid = (await run('id', ['-g', 'postgres'])).stdout.trim();
@@ -368,9 +368,12 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     '--no-instructions',
   ]);
   let running = false;
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const options = () =>
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   const cluster: PrivatePostgres = {
-    port,
+    get port() {
+      return port;
+    },
     dir,
     url: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}`,
     get running() {
@@ -393,7 +396,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       }
     },
     async start() {
-      await pgCommand('pg_ctl', ['-D', data, '-l', log, '-o', options, '-w', '-t', '30', 'start']);
+      await pgCommand('pg_ctl', ['-D', data, '-l', log, '-o', options(), '-w', '-t', '30', 'start']);
       running = true;
     },
     async stop(mode = 'fast') {
@@ -405,11 +408,19 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-  try {
-    await cluster.start();
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
+  // The free port can be taken by another process between freePort() and the server's bind (tests run in
+  // parallel): the first start tries again on another port. Later restarts keep theirs (the app's URL names it).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await cluster.start();
+      return cluster;
+    } catch (err) {
+      if (attempt < 5 && /Address already in use/.test((err as Error).message)) {
+        port = await freePort();
+        continue;
+      }
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
-  return cluster;
 }

@@ -20,6 +20,11 @@ export function dataSourceOptions(url: string, opts: { embedded: boolean; poolSi
     // The embedded database has a single session: one connection, so a transaction owns it (embedded-postgres.ts).
     extra: opts.embedded
       ? { max: 1 }
-      : { max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000, query_timeout: 60000, application_name: 'tenderdesk' },
+      : {
+          max: opts.poolSize ?? 10,
+          connectionTimeoutMillis: 5000,
+          query_timeout: 60000,
+          application_name: 'tenderdesk',
+        },
   };
 }

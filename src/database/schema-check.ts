@@ -28,7 +28,10 @@ if (server) {
   url.pathname = `/${scratchName}`;
   scratchUrl = url.toString();
 }
-const config = loadConfig({ ...process.env, ...(scratchUrl ? { DATABASE_URL: scratchUrl } : { STORAGE_DIR: scratchDir }) });
+const config = loadConfig({
+  ...process.env,
+  ...(scratchUrl ? { DATABASE_URL: scratchUrl } : { STORAGE_DIR: scratchDir }),
+});
 const db = await Database.open(config, { migrate: true });
 try {
   const sql = await db.dataSource.driver.createSchemaBuilder().log();
@@ -46,7 +49,10 @@ try {
     const ts = Date.now();
     const esc = (q: string) => q.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
     const up = sql.upQueries.map((q) => `    await q.query(\`${esc(q.query)}\`);`).join('\n');
-    const down = sql.downQueries.reverse().map((q) => `    await q.query(\`${esc(q.query)}\`);`).join('\n');
+    const down = sql.downQueries
+      .reverse()
+      .map((q) => `    await q.query(\`${esc(q.query)}\`);`)
+      .join('\n');
     const file = `src/database/migrations/${ts}-${generate}.ts`;
     await writeFile(
       file,

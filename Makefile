@@ -4,17 +4,23 @@ SHELL := /bin/bash
 export PUPPETEER_SKIP_DOWNLOAD := true
 export NODE_OPTIONS_JEST := --experimental-vm-modules
 
+# V8 flags of the processes that build tender packages (the API runs jobs on the embedded default): the old
+# generation grows 20% over what a collection left instead of V8's default (up to 4x), and the young generation
+# stays small, so a package's garbage (its DOCX alone makes ~150 MiB) is collected instead of kept; measured in
+# docs/benchmarks.md, "Tender package". Command-line only: Node refuses --heap-growing-percent in NODE_OPTIONS.
+NODE_MEMORY_FLAGS := --heap-growing-percent=20 --max-semi-space-size=4
+
 SOURCES := $(shell find src -name '*.ts' -not -name '*.spec.ts' 2>/dev/null) tsconfig.json tsconfig.build.json
 
 .PHONY: start worker test install system-deps build lint typecheck schema-check migrate test-only clean
 
 ## start: install what is missing, build, migrate and serve on PORT (default 3000)
 start: install build
-	node dist/main.js
+	node $(NODE_MEMORY_FLAGS) dist/main.js
 
 ## worker: consume jobs (needs DATABASE_URL: a PostgreSQL shared with the API)
 worker: install build
-	node dist/worker.js
+	node $(NODE_MEMORY_FLAGS) dist/worker.js
 
 ## test: install what is missing, then typecheck, lint, schema check and the whole Jest suite
 test: install build

@@ -1,18 +1,33 @@
 // Tender package benchmark: a ~200-page package with 50 appended scans, through the code the service runs
-// (buildPackageModel -> TenderPackageComposer: one Chromium render per section, the table of contents, pdf-lib
-// assembly with outline, page numbers and seal, PAdES signing, the DOCX), compiled to dist/. Not part of `npm test`.
+// (buildPackageModel -> TenderPackageComposer: Chromium renders of every section, a long table in parts of
+// ROWS_PER_RENDER rows joined into its section, the table of contents, pdf-lib assembly with outline, page numbers
+// and seal, PAdES signing, the DOCX), compiled to dist/. Not part of `npm test`. Settings: README.md beside this file.
 //   npm run build && npm run bench:tender-package        (BENCH_RUNS=n warm runs, default 3)
 import 'reflect-metadata';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { once as onceEvent } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+
+// The V8 flags the API and the worker start with (NODE_MEMORY_FLAGS in the Makefile, Dockerfile,
+// docker-compose.yml), unless BENCH_NODE_FLAGS says otherwise ("" for none). Node refuses them in NODE_OPTIONS,
+// so the bench starts itself again with them.
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--heap-growing-percent=20 --max-semi-space-size=4').split(' ').filter(Boolean);
+if (!process.env.BENCH_CHILD) {
+  const child = spawnSync(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_CHILD: '1' },
+  });
+  process.exit(child.status ?? 1);
+}
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
@@ -33,6 +48,9 @@ const { TENDER_SECTIONS } = await import(new URL('modules/tenders/tender.entity.
 Logger.overrideLogger(['error', 'warn']);
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// BENCH_SAVE=dir: the last package's PDF and DOCX are written there, to look at.
+// Rows of a long table per Chromium render: the composer's default unless set (to compare values).
+const ROWS_PER_RENDER = process.env.BENCH_ROWS_PER_RENDER ? Number(process.env.BENCH_ROWS_PER_RENDER) : undefined;
 const work = await mkdtemp(join(tmpdir(), 'td-bench-package-'));
 const mib = (b) => `${Math.round(b / 1048576)} MiB`;
 const pct = (part, whole) => `${Math.round((100 * part) / whole)}%`;
@@ -218,49 +236,129 @@ const composer = app.get(TenderPackageComposer);
 const pool = app.get(BrowserPool);
 
 /**
- * Memory of this process and of Chromium's process tree, sampled every 100 ms: the peak of the summed RSS
- * (counts pages the Chromium processes share once per process) and of the summed PSS (shares them out).
+ * Memory of this process and of Chromium's process tree, sampled every 100 ms from /proc/<pid>/smaps_rollup:
+ * the peak of the summed RSS (pages the processes share, such as Chromium's binary, counted once per process:
+ * an overstatement) and of the summed PSS (shared pages split among the processes mapping them, so it falls
+ * when other programs map the same files: another Chromium on the machine lowers ours). And, every 500 ms in
+ * a worker thread, the pages resident in any of the processes, each counted once (their physical page
+ * numbers from /proc/<pid>/pagemap, readable by root only): what the package really holds in RAM, whatever
+ * else runs.
  */
 function memorySampler() {
   const memOf = (pid) => {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      return { rss: Number(/^Rss:\s+(\d+)/m.exec(rollup)[1]) * 1024, pss: Number(/^Pss:\s+(\d+)/m.exec(rollup)[1]) * 1024 };
+      const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0) * 1024;
+      return { rss: kb('Rss'), pss: kb('Pss') };
     } catch {
       return { rss: 0, pss: 0 }; // exited meanwhile
     }
   };
-  const peak = { total: 0, node: 0, chromium: 0, pss: 0, chromiumProcesses: 0 };
+  const kindOf = (pid) => {
+    try {
+      return /--type=([a-z-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'latin1'))?.[1] ?? 'browser';
+    } catch {
+      return 'gone';
+    }
+  };
+  const list = (pids, values) =>
+    pids
+      .map((pid, i) => `${pid === process.pid ? 'node' : kindOf(pid)} ${mib(values[i])}`)
+      .filter((x) => !/ 0 MiB$/.test(x))
+      .join(', ');
+  const peak = { total: 0, node: 0, chromium: 0, pss: 0, chromiumProcesses: 0, resident: null };
+  const union = unionSampler();
   const sample = () => {
     const { browserPid, launched } = pool.stats();
     const tag = launched.find((l) => l.pid === browserPid)?.tag;
-    const pids = browserPid && tag ? processTree(browserPid, tag) : [];
-    const tree = pids.map(memOf);
-    const chromium = tree.reduce((n, m) => n + m.rss, 0);
-    const node = memOf(process.pid);
+    const pids = [process.pid, ...(browserPid && tag ? processTree(browserPid, tag) : [])];
+    union.watch(pids);
+    const mem = pids.map(memOf);
+    const node = mem[0];
+    const chromium = mem.slice(1).reduce((n, m) => n + m.rss, 0);
+    const pss = mem.reduce((n, m) => n + m.pss, 0);
     peak.node = Math.max(peak.node, node.rss);
     peak.chromium = Math.max(peak.chromium, chromium);
-    peak.total = Math.max(peak.total, node.rss + chromium);
-    const pss = node.pss + tree.reduce((n, m) => n + m.pss, 0);
-    if (pss > peak.pss) {
-      const kinds = pids.map((pid) => {
-        try {
-          return /--type=([a-z-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'latin1'))?.[1] ?? 'browser';
-        } catch {
-          return 'gone';
-        }
-      });
-      peak.breakdown = [`node ${mib(node.pss)}`, ...tree.map((m, i) => `${kinds[i]} ${mib(m.pss)}`).filter((x) => !/ 0 MiB$/.test(x))].join(', ');
+    if (node.rss + chromium > peak.total) {
+      peak.total = node.rss + chromium;
+      peak.rssBreakdown = list(pids, mem.map((m) => m.rss));
     }
-    peak.pss = Math.max(peak.pss, pss);
-    peak.chromiumProcesses = Math.max(peak.chromiumProcesses, tree.length);
+    if (pss > peak.pss) {
+      peak.pss = pss;
+      peak.pssBreakdown = list(pids, mem.map((m) => m.pss));
+    }
+    peak.chromiumProcesses = Math.max(peak.chromiumProcesses, pids.length - 1);
   };
   const timer = setInterval(sample, 100);
   return {
-    stop() {
+    async stop() {
       clearInterval(timer);
       sample();
+      peak.resident = await union.stop();
       return peak;
+    },
+  };
+}
+
+/** The resident-once figure of memorySampler, in a worker thread so that its page walks never delay the package. */
+function unionSampler() {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+const { closeSync, openSync, readFileSync, readSync } = require('node:fs');
+const buf = Buffer.alloc(8 << 16);
+const words = new Uint32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+function resident(pids) {
+  const frames = new Set();
+  for (const pid of pids) {
+    let maps, fd;
+    try {
+      maps = readFileSync('/proc/' + pid + '/maps', 'utf8');
+      fd = openSync('/proc/' + pid + '/pagemap', 'r');
+    } catch { continue; }
+    try {
+      for (const line of maps.split('\\n')) {
+        const m = /^([0-9a-f]+)-([0-9a-f]+) (\\S+)/.exec(line);
+        if (!m || m[3].startsWith('---')) continue; // reserved, never resident
+        const end = parseInt(m[2], 16) / 4096;
+        if (!Number.isSafeInteger(end)) continue; // [vsyscall]
+        for (let page = parseInt(m[1], 16) / 4096; page < end; ) {
+          const n = Math.min(end - page, 1 << 16);
+          const got = readSync(fd, buf, 0, n * 8, page * 8) / 8;
+          for (let i = 0; i < got; i++) {
+            const hi = words[2 * i + 1];
+            if (hi & 0x80000000) frames.add(words[2 * i] + (hi & 0x7fffff) * 4294967296); // present: bits 0-54 are the frame
+          }
+          if (got < n) break;
+          page += n;
+        }
+      }
+    } catch { /* exited meanwhile */ } finally { closeSync(fd); }
+  }
+  return frames.size;
+}
+let pids = [];
+let max = 0;
+let zero = true;
+parentPort.on('message', (m) => {
+  if (m.pids) pids = m.pids;
+  if (m.stop) parentPort.postMessage({ max, zero });
+});
+setInterval(() => {
+  const frames = resident(pids);
+  if (frames) zero = false;
+  max = Math.max(max, frames * 4096);
+}, 500);`,
+    { eval: true },
+  );
+  return {
+    watch(pids) {
+      worker.postMessage({ pids });
+    },
+    async stop() {
+      worker.postMessage({ stop: true });
+      const [{ max, zero }] = await onceEvent(worker, 'message');
+      await worker.terminate();
+      return zero ? null : max; // null: pagemap gave no frame numbers (not root)
     },
   };
 }
@@ -282,22 +380,29 @@ async function once(label) {
       credit: attachmentsOf(credit, 'scans'),
     },
     seal: company.seals.company.bytes,
+    rowsPerRender: ROWS_PER_RENDER,
     progress: async (p) => {
       marks.push([p, performance.now() - t0]);
     },
   });
   const wall = performance.now() - t0;
-  const peak = sampler.stop();
+  const peak = await sampler.stop();
   const at = (p) => marks.find(([q]) => q >= p)?.[1] ?? NaN;
   say(
     `${label}: ${s(wall)} wall; ${result.pages} pages (${result.renderedPages} rendered + ${result.attachmentPages} from 50 scans), ` +
       `PDF ${mib(result.pdf.length)}, DOCX ${Math.round(result.docx.length / 1024)} KB; ` +
-      `peak RSS ${mib(peak.total)} (node ${mib(peak.node)} + Chromium tree ${mib(peak.chromium)} in ${peak.chromiumProcesses} processes), peak PSS ${mib(peak.pss)}`,
+      `peak RSS ${mib(peak.total)} (node ${mib(peak.node)} + Chromium tree ${mib(peak.chromium)} in ${peak.chromiumProcesses} processes), ` +
+      `peak PSS ${mib(peak.pss)}, peak resident once ${peak.resident === null ? 'n/a (not root)' : mib(peak.resident)}; load average ${load()}`,
   );
   say(`  steps: sections rendered ${s(at(60))} (${pct(at(60), wall)}), TOC + assembly ${s(at(80) - at(60))} (${pct(at(80) - at(60), wall)}), signing ${s(at(90) - at(80))} (DOCX built alongside the PDF)`);
-  say(`  PSS at its peak: ${peak.breakdown}`);
+  say(`  RSS at its peak: ${peak.rssBreakdown}`);
+  say(`  PSS at its peak: ${peak.pssBreakdown}`);
   say(`  sections: ${result.sections.map((x) => `${x.key} ${x.lastPage - x.firstPage + 1}`).join(', ')}`);
   await withChecks(result.pdf);
+  if (process.env.BENCH_SAVE) {
+    await writeFile(join(process.env.BENCH_SAVE, 'tender-package.pdf'), result.pdf);
+    await writeFile(join(process.env.BENCH_SAVE, 'tender-package.docx'), result.docx);
+  }
   // Only figures are kept: holding every run's package would add to the next run's memory.
   return { wall, peak };
 }
@@ -308,9 +413,14 @@ const warm = results.slice(1).map((r) => r.wall).sort((a, b) => a - b);
 const median = warm[Math.floor(warm.length / 2)];
 const peakAll = Math.max(...results.map((r) => r.peak.total));
 const pssAll = Math.max(...results.map((r) => r.peak.pss));
+const residentAll = results.some((r) => r.peak.resident === null) ? null : Math.max(...results.map((r) => r.peak.resident));
 say('');
-say(`median of ${warm.length} warm runs: ${s(median)} (target < 20 s); cold: ${s(results[0].wall)}`);
-say(`peak over all runs, node + Chromium: RSS ${mib(peakAll)}, PSS ${mib(pssAll)} (target < 1 GiB); node's own high-water mark (VmHWM): ${mib(vmHwm())}`);
+say(`${warm.length ? `median of ${warm.length} warm runs: ${s(median)} (target < 20 s); ` : ''}cold: ${s(results[0].wall)}`);
+say(
+  `peak over all runs, node + Chromium: RSS ${mib(peakAll)}, PSS ${mib(pssAll)}, resident once ${residentAll === null ? 'n/a' : mib(residentAll)} (target < 1 GiB); ` +
+    `node's own high-water mark (VmHWM): ${mib(vmHwm())}`,
+);
+say(`rows per render: ${ROWS_PER_RENDER ?? 'default'}; node options: ${process.execArgv.join(' ') || 'none'}${process.env.NODE_OPTIONS ? ` NODE_OPTIONS=${process.env.NODE_OPTIONS}` : ''}`);
 say(`load average at the end: ${load()}`);
 await app.close();
 await rm(work, { recursive: true, force: true });

@@ -10,9 +10,12 @@ import type { Response } from 'supertest';
 import { toChineseCapital } from '../../src/common/chinese-numerals.js';
 import { addDays, todayIso } from '../../src/common/tabular/date-only.js';
 import { ObjectStorage } from '../../src/infrastructure/storage/object-storage.js';
+import { RenderingService } from '../../src/rendering/rendering.service.js';
 import { png } from '../../src/rendering/docx/testing/png.js';
 import { pyDocxText, readDocxWithPython } from '../../src/rendering/docx/testing/python-docx.js';
-import { TENDER_SECTION_TITLES } from '../../src/modules/tenders/tender-package.model.js';
+import { packageLayout } from '../../src/modules/tenders/package/tender-package.builder.js';
+import { TenderPackageComposer } from '../../src/modules/tenders/package/tender-package.composer.js';
+import { TENDER_SECTION_TITLES, type TenderPackageModel } from '../../src/modules/tenders/tender-package.model.js';
 import { TENDER_SECTIONS } from '../../src/modules/tenders/tender.entity.js';
 import { scanJpeg, sealPng } from '../fixtures/assembly/fixtures.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -575,5 +578,61 @@ describe('tender package: generated, signed, checked, versioned and sent', () =>
     const toc = (v.sections as Section[]).find((s) => s.key === 'toc')!;
     expect(layout[toc.firstPage - 1]).toMatch(new RegExp(`${escape(EN.bid_letter)}\\s+${(v.sections as Section[])[2]!.firstPage}\\s*$`, 'm'));
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'tender.package.override' AND entity_id = '${id}'`)).toBe(0);
+  }, 120_000);
+
+  it('prints a long table in several renders joined into its one section: header row on every page, every row once, totals and signature at its end', async () => {
+    // The composer the package job runs, with 2 rows per render (ROWS_PER_RENDER in production) on the template's
+    // sample: 5 quotation lines -> 3 renders, 3 deviations -> 2, 5 qualifications -> 3, 3 references -> 2.
+    const model = t.app.get(RenderingService).sample('tender-package') as TenderPackageModel;
+    const composed = await t.app.get(TenderPackageComposer).compose({
+      model,
+      layout: packageLayout([...TENDER_SECTIONS]),
+      locale: 'zh-CN',
+      title: 'E2E parts',
+      attachments: {},
+      seal: null,
+      rowsPerRender: 2,
+    });
+    expect(composed.sections.map((s) => s.key)).toEqual([...TENDER_SECTIONS]);
+    expect(composed.attachmentPages).toBe(0);
+    const partTexts = await pageTexts(composed.pdf);
+    const partLayout = await pageTexts(composed.pdf, true);
+    expect(partTexts).toHaveLength(composed.pages);
+    // One bookmark and one TOC line per section, on the page where its title is.
+    const toc = composed.sections.find((s) => s.key === 'toc')!;
+    for (const s of composed.sections.filter((x) => x.key !== 'toc')) {
+      const line = new RegExp(`${escape(s.title)}\\s+(\\d+)\\s*$`, 'm').exec(partLayout[toc.firstPage - 1]!);
+      expect([s.key, Number(line?.[1])]).toEqual([s.key, s.firstPage]);
+      expect(squash(partTexts[s.firstPage - 1]!)).toContain(squash(s.title));
+    }
+    const outline = await withFiles({ 'p.pdf': composed.pdf }, async (dir) => (await tool('qpdf', ['--json', '--json-key=outlines', join(dir, 'p.pdf')])).out);
+    for (const s of composed.sections) expect(outline.split(JSON.stringify(s.title).slice(1, -1)).length - 1).toBe(1);
+
+    const pagesOf = (key: string) => {
+      const s = composed.sections.find((x) => x.key === key)!;
+      return partTexts.slice(s.firstPage - 1, s.lastPage).map(squash);
+    };
+    const occurrences = (pages: string[], text: string) => pages.map((p) => p.split(squash(text)).length - 1);
+    const items = pagesOf('itemised_quotation');
+    expect(items.length).toBeGreaterThanOrEqual(3); // each render starts a page
+    for (const page of items) expect(page).toContain('产品编码'); // the header row
+    for (const line of model.quotation.lines) expect(occurrences(items, line.productCode!).reduce((a, b) => a + b)).toBe(1);
+    expect(occurrences(items, model.titles.itemised_quotation).reduce((a, b) => a + b)).toBe(1);
+    expect(items[0]).toContain(squash(model.titles.itemised_quotation));
+    expect(occurrences(items, model.quotation.totalInWords)).toEqual([...Array(items.length - 1).fill(0), 1]);
+    expect(occurrences(items, '投标人（盖章）')).toEqual([...Array(items.length - 1).fill(0), 1]);
+    for (const [key, texts] of [
+      ['deviation_table', model.deviations.map((d) => d.clause)],
+      // Dates print unbroken (nowrap); a certificate number may wrap inside its cell.
+      ['qualifications', model.qualifications.map((q) => q.validFrom)],
+      ['performance', model.performance.map((r) => r.signedDate)],
+    ] as const) {
+      const pages = pagesOf(key);
+      expect([key, pages.length >= 2]).toEqual([key, true]);
+      for (const text of texts) expect([key, text, occurrences(pages, text).reduce((a, b) => a + b)]).toEqual([key, text, 1]);
+      expect(occurrences(pages, '投标人（盖章）')).toEqual([...Array(pages.length - 1).fill(0), 1]);
+    }
+    // Continuous page numbers over the joined parts.
+    partTexts.forEach((text, i) => expect(squash(text)).toContain(`-${i + 1}/${composed.pages}-`));
   }, 120_000);
 });

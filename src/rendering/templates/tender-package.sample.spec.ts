@@ -65,6 +65,41 @@ describe('tender-package sample.json', () => {
   );
 });
 
+describe('tender-package parts of a long table', () => {
+  const engine = new TemplateEngine();
+  const s = engine.sample('tender-package') as TenderPackageModel;
+  const render = (section: TenderPackageModel['sections'][number], part?: { continued: boolean; more: boolean }) =>
+    engine.render('tender-package', { ...s, sections: [section], part }, { locale: 'zh-CN' }).html;
+  const signature = 'class="signature-block part-sign"';
+  const capital = s.quotation.totalInWords;
+
+  it('prints the title and the text before the table in the first part only, the totals and the signature in the last only', () => {
+    const whole = render('itemised_quotation');
+    const first = render('itemised_quotation', { continued: false, more: true });
+    const middle = render('itemised_quotation', { continued: true, more: true });
+    const last = render('itemised_quotation', { continued: true, more: false });
+    const title = `>${s.titles.itemised_quotation}</h1>`;
+    expect([whole, first, middle, last].map((h) => h.includes(title))).toEqual([true, true, false, false]);
+    expect([whole, first, middle, last].map((h) => h.includes(capital))).toEqual([true, false, false, true]);
+    expect([whole, first, middle, last].map((h) => h.includes('class="subtotal"'))).toEqual([true, false, false, true]);
+    expect([whole, first, middle, last].map((h) => h.includes(signature))).toEqual([true, false, false, true]);
+    // The header row in every part: Chromium repeats a <thead> on each page, and each part starts a page.
+    for (const h of [whole, first, middle, last]) expect(h).toMatch(/<table class="items">[\s\S]*<thead>/);
+  });
+
+  it.each(['deviation_table', 'qualifications', 'performance', 'credit'] as const)('splits %s the same way', (section) => {
+    const [first, middle, last] = [
+      { continued: false, more: true },
+      { continued: true, more: true },
+      { continued: true, more: false },
+    ].map((part) => render(section, part));
+    const title = `>${s.titles[section]}</h1>`;
+    expect([first, middle, last].map((h) => h.includes(title))).toEqual([true, false, false]);
+    expect([first, middle, last].map((h) => h.includes(signature))).toEqual([false, false, true]);
+    for (const h of [first, middle, last]) expect(h).toMatch(/<table class="grid[^"]*">[\s\S]*<thead>/);
+  });
+});
+
 describe('tender-toc sample.json', () => {
   const engine = new TemplateEngine();
   const s = engine.sample('tender-toc') as TenderTocModel;

@@ -18,6 +18,7 @@ import {
   paymentTermLine,
   scanFileIds,
   sectionModel,
+  sectionParts,
   sectionRanges,
 } from './tender-package.builder.js';
 
@@ -240,6 +241,37 @@ describe('buildPackageModel', () => {
     expect(model.tender.bidBond).toEqual({ amount: '20000.00', form: 'bank_transfer', bank: null });
     const none = tender({ bidBond: { amount: null, form: null, bank: null, status: 'not_required' } });
     expect(buildPackageModel({ input: input(none), quotation, company, date: '2026-11-23' }).tender.bidBond).toBeNull();
+  });
+});
+
+describe('sectionParts', () => {
+  const base = buildPackageModel({ input: input(), quotation, company, date: '2026-11-23' });
+  const lines = Array.from({ length: 5 }, (_, i) => ({ ...base.quotation.lines[0]!, line: i + 1 }));
+  const deviations = Array.from({ length: 3 }, (_, i) => ({ no: i + 1, clause: `5.${i + 1}`, requirement: 'r', response: 's', deviation: 'none' as const, note: null }));
+  const model = { ...base, quotation: { ...base.quotation, lines }, deviations };
+
+  it('slices a long table into renders of at most that many rows, numbers kept, the section whole around them', () => {
+    const parts = sectionParts(model, 'itemised_quotation', 2);
+    expect(parts.map((p) => p.quotation.lines.map((l) => l.line))).toEqual([[1, 2], [3, 4], [5]]);
+    expect(parts.map((p) => p.part)).toEqual([
+      { continued: false, more: true },
+      { continued: true, more: true },
+      { continued: true, more: false },
+    ]);
+    for (const p of parts) {
+      expect(p.sections).toEqual(['itemised_quotation']);
+      // The totals and the capital numerals stay the quotation's (the last part prints them).
+      expect(p.quotation.total).toBe(model.quotation.total);
+      expect(p.deviations).toBe(model.deviations);
+    }
+    expect(sectionParts(model, 'deviation_table', 2).map((p) => p.deviations.map((d) => d.no))).toEqual([[1, 2], [3]]);
+  });
+
+  it('keeps a table that fits in one render, and the sections without a table, as one whole render', () => {
+    expect(sectionParts(model, 'itemised_quotation', 5)).toEqual([sectionModel(model, 'itemised_quotation')]);
+    expect(sectionParts(model, 'bid_letter', 1)).toEqual([sectionModel(model, 'bid_letter')]);
+    expect(sectionParts(model, 'credit', 1)).toEqual([sectionModel(model, 'credit')]);
+    expect(() => sectionParts(model, 'deviation_table', 0)).toThrow(/rowsPerRender/);
   });
 });
 

@@ -187,6 +187,64 @@ export function buildPackageModel({ input, quotation, company, date }: ModelCont
 /** The model for one section's PDF: the same data, `sections` = [that one]. */
 export const sectionModel = (model: TenderPackageModel, section: RenderedSection): TenderPackageModel => ({ ...model, sections: [section] });
 
+/**
+ * Where a render sits in its section when a long table is printed in several renders (sectionParts). The
+ * template leaves out what belongs elsewhere: a `continued` part has no title nor the text before the table; a
+ * part with `more` after it has no totals, no text after the table and no signature block. The table's header
+ * row is in every part. Without `part` (the DOCX, the previews) a section is whole.
+ */
+export interface SectionPart {
+  continued: boolean;
+  more: boolean;
+}
+
+export type SectionPartModel = TenderPackageModel & { part?: SectionPart };
+
+/** The row list of each section with a long table; the other sections are always one render. */
+const SECTION_ROWS = {
+  itemised_quotation: {
+    rows: (m: TenderPackageModel) => m.quotation.lines,
+    with: (m: TenderPackageModel, lines: TenderPackageModel['quotation']['lines']) => ({ ...m, quotation: { ...m.quotation, lines } }),
+  },
+  deviation_table: {
+    rows: (m: TenderPackageModel) => m.deviations,
+    with: (m: TenderPackageModel, deviations: TenderPackageModel['deviations']) => ({ ...m, deviations }),
+  },
+  qualifications: {
+    rows: (m: TenderPackageModel) => m.qualifications,
+    with: (m: TenderPackageModel, qualifications: TenderPackageModel['qualifications']) => ({ ...m, qualifications }),
+  },
+  performance: {
+    rows: (m: TenderPackageModel) => m.performance,
+    with: (m: TenderPackageModel, performance: TenderPackageModel['performance']) => ({ ...m, performance }),
+  },
+  credit: {
+    rows: (m: TenderPackageModel) => m.credit,
+    with: (m: TenderPackageModel, credit: TenderPackageModel['credit']) => ({ ...m, credit }),
+  },
+} satisfies Partial<Record<RenderedSection, { rows(m: TenderPackageModel): unknown[]; with(m: TenderPackageModel, rows: never[]): TenderPackageModel }>>;
+
+/**
+ * The renders of one section, in order: one model, or, for a table longer than `rowsPerRender`, one model
+ * per slice of its rows (the rows keep their numbers). Chromium's renderer grows with the document it prints
+ * (430–520 MiB for a 38-page table, docs/benchmarks.md "Tender package"); slices keep each print small. Every
+ * slice starts a page: a part's last page may end short, as before a section's signature block.
+ */
+export function sectionParts(model: TenderPackageModel, section: RenderedSection, rowsPerRender: number): SectionPartModel[] {
+  if (!Number.isInteger(rowsPerRender) || rowsPerRender < 1) throw new Error(`sectionParts: rowsPerRender ${rowsPerRender} is not a positive integer`);
+  const whole = sectionModel(model, section);
+  if (!(section in SECTION_ROWS)) return [whole];
+  const table = SECTION_ROWS[section as keyof typeof SECTION_ROWS];
+  const rows = table.rows(model) as never[];
+  if (rows.length <= rowsPerRender) return [whole];
+  const parts: SectionPartModel[] = [];
+  for (let from = 0; from < rows.length; from += rowsPerRender) {
+    const slice = rows.slice(from, from + rowsPerRender);
+    parts.push({ ...table.with(whole, slice), part: { continued: from > 0, more: from + rowsPerRender < rows.length } });
+  }
+  return parts;
+}
+
 /** The appended files of a section, in list order: the selected qualifications' scans, each record's proofs, the credit certificates' scans. */
 export function scanFileIds(input: TenderPackageInput, section: RenderedSection): { id: string; name: string }[] {
   switch (section) {

@@ -4,7 +4,7 @@ import { assemblePdf, type AssemblySection, type SealPlacement, type TocEntry } 
 import { RenderingService } from '../../../rendering/rendering.service.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
 import type { TenderPackageModel, TenderTocModel } from '../tender-package.model.js';
-import { sectionModel, sectionRanges, type PackageLayout, type RenderedSection } from './tender-package.builder.js';
+import { sectionParts, sectionRanges, type PackageLayout, type RenderedSection } from './tender-package.builder.js';
 import { pngScanPage } from './scan-pages.js';
 import type { PackageSectionRange } from './tender-package-version.entity.js';
 
@@ -40,6 +40,8 @@ export interface ComposeRequest {
   /** The company seal PNG, stamped on the bid letter; null: not stamped. */
   seal: Buffer | null;
   progress?: (percent: number) => Promise<void>;
+  /** Rows of a long table printed per render (default ROWS_PER_RENDER); tests set fewer to see the parts joined. */
+  rowsPerRender?: number;
 }
 
 export interface ComposedPackage {
@@ -57,6 +59,13 @@ export interface ComposedPackage {
 
 /** Sections are printed this many at a time: the browser pool's concurrency (more only waits in its queue). */
 const SECTION_CONCURRENCY = 2;
+
+/**
+ * A long table (the itemised prices, the deviations, the lists) is printed this many rows per render and the
+ * parts joined into its section: Chromium's renderer memory follows the size of the document it prints
+ * (docs/benchmarks.md, "Tender package", where the value was chosen).
+ */
+export const ROWS_PER_RENDER = 150;
 
 /**
  * Renders a tender package from its model: each section on its own (so its pages are known), the table of
@@ -82,12 +91,20 @@ export class TenderPackageComposer {
     const docxPromise = this.rendering.renderDocx(docxHtml);
     docxPromise.catch(() => undefined); // awaited below; not an unhandled rejection while the PDF is made
 
+    // Every render of every section, in package order: a long table is several (sectionParts).
+    const renders = layout.rendered.flatMap((key, section) =>
+      sectionParts(model, key, req.rowsPerRender ?? ROWS_PER_RENDER).map((data) => ({ section, data })),
+    );
     let done = 0;
-    const sectionPdfs = await mapLimit(layout.rendered, SECTION_CONCURRENCY, async (key) => {
-      const pdf = await this.rendering.renderPdf(this.rendering.html(PACKAGE_TEMPLATE, sectionModel(model, key), locale), false);
-      await req.progress?.(10 + (50 * ++done) / layout.rendered.length);
+    const partPdfs = await mapLimit(renders, SECTION_CONCURRENCY, async ({ data }) => {
+      const pdf = await this.rendering.renderPdf(this.rendering.html(PACKAGE_TEMPLATE, data, locale), false);
+      await req.progress?.(10 + (50 * ++done) / renders.length);
       return pdf;
     });
+    const sectionPdfs = await Promise.all(
+      layout.rendered.map((_, section) => joinPdfs(partPdfs.filter((_pdf, i) => renders[i]!.section === section))),
+    );
+    partPdfs.length = 0; // the parts are in sectionPdfs now
 
     const sections: AssemblySection[] = await Promise.all(
       layout.rendered.map(async (key, i) => ({
@@ -147,6 +164,17 @@ export class TenderPackageComposer {
 async function asAppended(attachment: Attachment): Promise<Attachment> {
   const page = await pngScanPage(attachment.bytes);
   return page ? { name: attachment.name, bytes: page } : attachment;
+}
+
+/** The parts of one section as one PDF (a single part as it is). */
+async function joinPdfs(parts: Buffer[]): Promise<Buffer> {
+  if (parts.length === 1) return parts[0]!;
+  const out = await PDFDocument.create({ updateMetadata: false });
+  for (const part of parts) {
+    const doc = await PDFDocument.load(part, { updateMetadata: false });
+    for (const page of await out.copyPages(doc, doc.getPageIndices())) out.addPage(page);
+  }
+  return Buffer.from(await out.save());
 }
 
 async function pageCount(pdf: Buffer): Promise<number> {

@@ -26,7 +26,11 @@ export class TransactionRunner {
     const result = await this.dataSource.transaction((manager) => current.run({ manager, ...unit }, work));
     // Outside the transaction's context, so that their own writes commit by themselves.
     for (const task of unit.afterCommit) {
-      await current.exit(task).catch((err: unknown) => logger.error(`after-commit task failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+      await current
+        .exit(task)
+        .catch((err: unknown) =>
+          logger.error(`after-commit task failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+        );
     }
     return result;
   }
@@ -53,5 +57,21 @@ export abstract class BaseRepository {
 
   protected repo<E extends ObjectLiteral>(entity: EntityTarget<E>): Repository<E> {
     return this.manager.getRepository(entity);
+  }
+
+  /**
+   * The next number of the year from a `(year, last)` counter table. The upsert takes the counter row's lock (as
+   * SELECT … FOR UPDATE would) and holds it until the surrounding transaction ends: concurrent callers queue here,
+   * and one that rolls back takes its increment with it, so the numbers have no gaps. `table` is one of the
+   * entities' own counter tables, never input.
+   */
+  protected async nextYearSequence(table: string, year: number): Promise<number> {
+    const rows = (await this.manager.query(
+      `INSERT INTO ${table} (year, last) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last = ${table}.last + 1
+       RETURNING last`,
+      [year],
+    )) as { last: number }[];
+    return rows[0].last;
   }
 }

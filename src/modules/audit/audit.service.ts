@@ -8,7 +8,8 @@ import { AuditRepository, type AuditFilter } from './audit.repository.js';
 export const SYSTEM_ACTOR = { id: null, name: 'system' } as const;
 
 export interface AuditEvent {
-  actor: Pick<AuthUser, 'id' | 'name'> | typeof SYSTEM_ACTOR;
+  /** A user, the system, or someone without an account (a customer answering through a link): id null. */
+  actor: Pick<AuthUser, 'id' | 'name'> | { id: null; name: string };
   action: string;
   entityType: string;
   entityId?: string | null;

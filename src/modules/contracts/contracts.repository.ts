@@ -62,14 +62,8 @@ export class ContractsRepository extends BaseRepository {
    * The next automatic number of the year. The upsert takes the counter row's lock until the transaction ends:
    * concurrent creations queue here, and a creation that rolls back takes its increment with it (no gaps).
    */
-  async nextSequence(year: number): Promise<number> {
-    const rows = (await this.manager.query(
-      `INSERT INTO contract_counters (year, last) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last = contract_counters.last + 1
-       RETURNING last`,
-      [year],
-    )) as { last: number }[];
-    return rows[0].last;
+  nextSequence(year: number): Promise<number> {
+    return this.nextYearSequence('contract_counters', year);
   }
 
   /**

@@ -25,14 +25,8 @@ export class PaymentsRepository extends BaseRepository {
    * UPDATE would) and holds it until the surrounding transaction ends: concurrent advance payments queue here,
    * and one that rolls back takes its increment with it, so the numbers have no gaps.
    */
-  async nextProjectSequence(year: number): Promise<number> {
-    const rows = (await this.manager.query(
-      `INSERT INTO project_number_counters (year, last) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last = project_number_counters.last + 1
-       RETURNING last`,
-      [year],
-    )) as { last: number }[];
-    return rows[0].last;
+  nextProjectSequence(year: number): Promise<number> {
+    return this.nextYearSequence('project_number_counters', year);
   }
 
   create(data: PaymentData): Promise<Payment> {

@@ -49,14 +49,8 @@ export class QuotationsRepository extends BaseRepository {
    * holds it until the surrounding transaction ends: concurrent creations queue here, and a creation that
    * rolls back takes its increment with it, so the numbers have no gaps.
    */
-  async nextSequence(year: number): Promise<number> {
-    const rows = (await this.manager.query(
-      `INSERT INTO quotation_counters (year, last) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last = quotation_counters.last + 1
-       RETURNING last`,
-      [year],
-    )) as { last: number }[];
-    return rows[0].last;
+  nextSequence(year: number): Promise<number> {
+    return this.nextYearSequence('quotation_counters', year);
   }
 
   findById(id: string): Promise<Quotation | null> {

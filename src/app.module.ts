@@ -24,6 +24,12 @@ import { PaymentsModule } from './modules/payments/payments.module.js';
 import { ContractsModule } from './modules/contracts/contracts.module.js';
 import { TendersModule } from './modules/tenders/tenders.module.js';
 import { TenderPackageModule } from './modules/tenders/package/tender-package.module.js';
+import { OutboxModule } from './modules/outbox/outbox.module.js';
+import { ReceivablesModule } from './modules/receivables/receivables.module.js';
+import { InvoicesModule } from './modules/invoices/invoices.module.js';
+import { DeliveriesModule } from './modules/deliveries/deliveries.module.js';
+import { StatementsModule } from './modules/statements/statements.module.js';
+import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -63,6 +69,12 @@ export class AppModule {
         ContractsModule,
         TendersModule,
         TenderPackageModule,
+        OutboxModule,
+        ReceivablesModule,
+        InvoicesModule,
+        DeliveriesModule,
+        StatementsModule,
+        StatementRunsModule,
         ...extra,
       ],
     };

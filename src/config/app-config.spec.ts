@@ -23,7 +23,10 @@ describe('loadConfig', () => {
     });
     expect(c.database).toMatchObject({ kind: 'postgres', url: 'postgres://u@db:5432/td' });
     expect(c.queue.driver).toBe('pgboss');
-    expect(c.storage).toMatchObject({ kind: 's3', s3: { endPoint: 's3.example.com', port: 9443, useSSL: true, bucket: 'tenderdesk' } });
+    expect(c.storage).toMatchObject({
+      kind: 's3',
+      s3: { endPoint: 's3.example.com', port: 9443, useSSL: true, bucket: 'tenderdesk' },
+    });
     expect(c.mail).toMatchObject({ kind: 'smtp', url: 'smtp://mail:1025' });
     expect(c.port).toBe(8080);
   });
@@ -31,13 +34,29 @@ describe('loadConfig', () => {
   it('lists every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', S3_ENDPOINT: 'http://127.0.0.1:9000', SMTP_URL: 'mail.example.com', ADMIN_TOKEN: 'short', LOG_LEVEL: 'loud' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        S3_ENDPOINT: 'http://127.0.0.1:9000',
+        SMTP_URL: 'mail.example.com',
+        ADMIN_TOKEN: 'short',
+        LOG_LEVEL: 'loud',
+      });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const vars = (error as ConfigError).problems.map((p) => p.variable).sort();
-    expect(vars).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'S3_ACCESS_KEY', 'S3_BUCKET', 'S3_SECRET_KEY', 'SMTP_URL']);
+    expect(vars).toEqual([
+      'ADMIN_TOKEN',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'S3_ACCESS_KEY',
+      'S3_BUCKET',
+      'S3_SECRET_KEY',
+      'SMTP_URL',
+    ]);
     expect((error as Error).message).toContain('S3_BUCKET: is required when S3_ENDPOINT is set');
   });
 

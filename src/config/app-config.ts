@@ -14,9 +14,7 @@ export interface S3Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -32,14 +30,16 @@ export class AppConfig {
   readonly uploadLimitBytes: number;
   readonly publicUrl: string;
   readonly storageDir: string;
-  readonly database:
-    | { kind: 'postgres'; url: string; poolSize: number }
-    | { kind: 'embedded'; dataDir: string };
+  readonly database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
   readonly storage: { kind: 's3'; s3: S3Config } | { kind: 'filesystem'; root: string };
   readonly mail: { from: string } & ({ kind: 'smtp'; url: string } | { kind: 'outbox'; dir: string });
   readonly queue: { driver: 'pgboss' | 'inline'; apiRunsJobs: boolean };
   /** JOB_QUEUE_LIMIT (waiting jobs per type), JOB_LEASE_SECONDS, MAIL_CONCURRENCY, JOB_CONCURRENCY. */
   readonly jobs: { queueLimit: number; leaseSeconds: number; mailConcurrency: number; concurrency: number };
+  /** The mail outbox's retries: MAIL_RETRY_LIMIT, MAIL_RETRY_DELAY_SECONDS (exponential backoff from there). */
+  readonly outbox: { retryLimit: number; retryDelaySeconds: number };
+  /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run). */
+  readonly statements: { replyDays: number; runDay: number | undefined };
   readonly adminToken: string | undefined;
   readonly demoData: boolean;
   readonly chromiumPath: string;
@@ -50,7 +50,11 @@ export class AppConfig {
   /** PROJECT_NUMBER_PATTERN, e.g. `{YYYY}-{SEQ:3}` -> 2026-007. */
   readonly projectNumberPattern: string;
   /** Where each department's copy of a contact sheet is mailed (unset: not mailed, said so on the sheet's record). */
-  readonly departmentEmails: { finance: string | undefined; engineering: string | undefined; production: string | undefined };
+  readonly departmentEmails: {
+    finance: string | undefined;
+    engineering: string | undefined;
+    production: string | undefined;
+  };
 
   constructor(env: Env) {
     this.env = env.NODE_ENV;
@@ -96,6 +100,8 @@ export class AppConfig {
       mailConcurrency: env.MAIL_CONCURRENCY,
       concurrency: env.JOB_CONCURRENCY,
     };
+    this.outbox = { retryLimit: env.MAIL_RETRY_LIMIT, retryDelaySeconds: env.MAIL_RETRY_DELAY_SECONDS };
+    this.statements = { replyDays: env.STATEMENT_REPLY_DAYS, runDay: env.STATEMENT_RUN_DAY };
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;
     this.chromiumPath = env.CHROMIUM_PATH;
@@ -111,7 +117,11 @@ export class AppConfig {
       tsaUrl: env.TSA_URL,
     };
     this.projectNumberPattern = env.PROJECT_NUMBER_PATTERN;
-    this.departmentEmails = { finance: env.FINANCE_EMAIL, engineering: env.ENGINEERING_EMAIL, production: env.PRODUCTION_EMAIL };
+    this.departmentEmails = {
+      finance: env.FINANCE_EMAIL,
+      engineering: env.ENGINEERING_EMAIL,
+      production: env.PRODUCTION_EMAIL,
+    };
   }
 }
 
@@ -125,14 +135,18 @@ function byteCount(size: string): number {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(source);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), message: i.message }))),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), message: i.message }))),
     ...crossFieldProblems(source),
   ];
   if (problems.length || !parsed.success) {
     // One line per variable, however many of its rules it broke.
     const byVariable = new Map<string, string[]>();
     for (const p of problems) byVariable.set(p.variable, [...(byVariable.get(p.variable) ?? []), p.message]);
-    throw new ConfigError([...byVariable].map(([variable, messages]) => ({ variable, message: [...new Set(messages)].join('; ') })));
+    throw new ConfigError(
+      [...byVariable].map(([variable, messages]) => ({ variable, message: [...new Set(messages)].join('; ') })),
+    );
   }
   return new AppConfig(parsed.data);
 }

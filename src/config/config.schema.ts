@@ -23,89 +23,101 @@ const smtpUrl = z
   .url({ message: 'must be a URL such as smtp://user:pass@127.0.0.1:1025' })
   .refine((v) => /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' });
 
-const byteSize = z
-  .string()
-  .regex(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' });
+const byteSize = z.string().regex(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' });
 
-export const envSchema = z
-  .object({
-    NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
-    HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
-    PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
-    LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log')),
-    BODY_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('1mb')),
-    // Largest uploaded file (scans, proofs, seals, import sheets); multer holds it in memory, never on disk.
-    UPLOAD_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('20mb')),
-    PUBLIC_URL: opt(httpUrl),
+export const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log')),
+  BODY_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('1mb')),
+  // Largest uploaded file (scans, proofs, seals, import sheets); multer holds it in memory, never on disk.
+  UPLOAD_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('20mb')),
+  PUBLIC_URL: opt(httpUrl),
 
-    // Database: DATABASE_URL set -> PostgreSQL through pg; unset -> embedded PostgreSQL (PGlite) under STORAGE_DIR.
-    DATABASE_URL: opt(postgresUrl),
-    DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
-    STORAGE_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).default('storage')),
+  // Database: DATABASE_URL set -> PostgreSQL through pg; unset -> embedded PostgreSQL (PGlite) under STORAGE_DIR.
+  DATABASE_URL: opt(postgresUrl),
+  DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  STORAGE_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).default('storage')),
 
-    // Object storage: S3_ENDPOINT set -> S3 driver (minio client); unset -> filesystem under STORAGE_DIR/objects.
-    S3_ENDPOINT: opt(httpUrl),
-    S3_ACCESS_KEY: opt(z.string().min(1)),
-    S3_SECRET_KEY: opt(z.string().min(1)),
-    S3_BUCKET: opt(
-      z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' }),
-    ),
-    S3_REGION: z.preprocess(emptyAsUndefined, z.string().min(1).default('us-east-1')),
-    S3_PATH_STYLE: z.preprocess(emptyAsUndefined, bool.default(true)),
+  // Object storage: S3_ENDPOINT set -> S3 driver (minio client); unset -> filesystem under STORAGE_DIR/objects.
+  S3_ENDPOINT: opt(httpUrl),
+  S3_ACCESS_KEY: opt(z.string().min(1)),
+  S3_SECRET_KEY: opt(z.string().min(1)),
+  S3_BUCKET: opt(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name' })),
+  S3_REGION: z.preprocess(emptyAsUndefined, z.string().min(1).default('us-east-1')),
+  S3_PATH_STYLE: z.preprocess(emptyAsUndefined, bool.default(true)),
 
-    // Mail: SMTP_URL set -> SMTP through nodemailer; unset -> .eml files in STORAGE_DIR/outbox.
-    SMTP_URL: opt(smtpUrl),
-    MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).default('Tenderdesk <tenderdesk@localhost>')),
+  // Mail: SMTP_URL set -> SMTP through nodemailer; unset -> .eml files in STORAGE_DIR/outbox.
+  SMTP_URL: opt(smtpUrl),
+  MAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).default('Tenderdesk <tenderdesk@localhost>')),
 
-    // Jobs: engine-backed (pg-boss) on PostgreSQL, in-process on the embedded database.
-    QUEUE_DRIVER: opt(z.enum(['pgboss', 'inline'])),
-    API_RUNS_JOBS: z.preprocess(emptyAsUndefined, bool.default(true)),
-    // Jobs of one type waiting (queued or retrying) before enqueueing more answers 429 QUEUE_FULL.
-    JOB_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(200)),
-    // A running job's lease: a job whose worker died (or that outran it) is retried, possibly elsewhere, once it
-    // ends. Expired leases are looked for every JOB_LEASE_SECONDS/10 seconds (1..30).
-    JOB_LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(2).max(86_399).default(300)),
-    // Jobs running at once per process: mail jobs together (MAIL_CONCURRENCY), other non-printing jobs per type
-    // (JOB_CONCURRENCY). Jobs that print share the browser pool's size, RENDER_CONCURRENCY.
-    MAIL_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
-    JOB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+  // Jobs: engine-backed (pg-boss) on PostgreSQL, in-process on the embedded database.
+  QUEUE_DRIVER: opt(z.enum(['pgboss', 'inline'])),
+  API_RUNS_JOBS: z.preprocess(emptyAsUndefined, bool.default(true)),
+  // Jobs of one type waiting (queued or retrying) before enqueueing more answers 429 QUEUE_FULL.
+  JOB_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(200)),
+  // A running job's lease: a job whose worker died (or that outran it) is retried, possibly elsewhere, once it
+  // ends. Expired leases are looked for every JOB_LEASE_SECONDS/10 seconds (1..30).
+  JOB_LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(2).max(86_399).default(300)),
+  // Jobs running at once per process: mail jobs together (MAIL_CONCURRENCY), other non-printing jobs per type
+  // (JOB_CONCURRENCY). Jobs that print share the browser pool's size, RENDER_CONCURRENCY.
+  MAIL_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+  JOB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(4)),
+  // The mail outbox: attempts after the first and the first retry's delay (doubling, with jitter, after that).
+  MAIL_RETRY_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(50).default(12)),
+  MAIL_RETRY_DELAY_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(5)),
 
-    // Auth: the first admin's token; when unset one is generated on first start and printed once.
-    ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
+  // Customer statements: days the customer has to confirm or dispute (reply-by date, link expiry); the day of the
+  // month a statement run for the previous month starts by itself (unset: never, runs are started by hand).
+  STATEMENT_REPLY_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(15)),
+  STATEMENT_RUN_DAY: opt(z.coerce.number().int().min(1).max(28)),
 
-    DEMO_DATA: z.preprocess(emptyAsUndefined, bool.default(true)),
-    CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
-    // PDF browser pool: parallel renders (above 2 never helped on 2 cores), renders waiting before 429 RENDER_BUSY,
-    // per-render timeout, renders per browser before it is replaced.
-    RENDER_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(32).default(2)),
-    RENDER_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10000).default(50)),
-    RENDER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600000).default(30000)),
-    RENDER_RECYCLE_AFTER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(200)),
+  // Auth: the first admin's token; when unset one is generated on first start and printed once.
+  ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
 
-    // Signing: SIGNING_P12 set -> the company's PKCS#12; unset -> a self-signed development certificate under STORAGE_DIR/signing.
-    SIGNING_P12: opt(z.string().min(1)),
-    SIGNING_P12_PASSWORD: opt(z.string()),
-    // RFC 3161 timestamp authority; unset -> signatures carry no timestamp.
-    TSA_URL: opt(httpUrl),
+  DEMO_DATA: z.preprocess(emptyAsUndefined, bool.default(true)),
+  CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
+  // PDF browser pool: parallel renders (above 2 never helped on 2 cores), renders waiting before 429 RENDER_BUSY,
+  // per-render timeout, renders per browser before it is replaced.
+  RENDER_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(32).default(2)),
+  RENDER_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10000).default(50)),
+  RENDER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600000).default(30000)),
+  RENDER_RECYCLE_AFTER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(200)),
 
-    // Contracts: the project number given when the advance payment arrives ({YYYY} or {YY}, {SEQ:n} = the
-    // year's sequence padded to n digits, gap-free per year), and where each department's contact sheet is mailed.
-    PROJECT_NUMBER_PATTERN: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .max(40)
-        .regex(/^[A-Za-z0-9_\-/.{}:]+$/, { message: 'may hold letters, digits, - _ / . and the {YYYY} {YY} {SEQ:n} fields' })
-        .refine((v) => /\{SEQ:[1-9]\}/.test(v) && /\{YY(YY)?\}/.test(v), { message: 'must contain {SEQ:n} (n = 1..9) and {YYYY} or {YY}' })
-        .refine((v) => v.replace(/\{(YYYY|YY|SEQ:[1-9])\}/g, '').indexOf('{') === -1 && v.replace(/\{(YYYY|YY|SEQ:[1-9])\}/g, '').indexOf('}') === -1, {
+  // Signing: SIGNING_P12 set -> the company's PKCS#12; unset -> a self-signed development certificate under STORAGE_DIR/signing.
+  SIGNING_P12: opt(z.string().min(1)),
+  SIGNING_P12_PASSWORD: opt(z.string()),
+  // RFC 3161 timestamp authority; unset -> signatures carry no timestamp.
+  TSA_URL: opt(httpUrl),
+
+  // Contracts: the project number given when the advance payment arrives ({YYYY} or {YY}, {SEQ:n} = the
+  // year's sequence padded to n digits, gap-free per year), and where each department's contact sheet is mailed.
+  PROJECT_NUMBER_PATTERN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .max(40)
+      .regex(/^[A-Za-z0-9_\-/.{}:]+$/, {
+        message: 'may hold letters, digits, - _ / . and the {YYYY} {YY} {SEQ:n} fields',
+      })
+      .refine((v) => /\{SEQ:[1-9]\}/.test(v) && /\{YY(YY)?\}/.test(v), {
+        message: 'must contain {SEQ:n} (n = 1..9) and {YYYY} or {YY}',
+      })
+      .refine(
+        (v) =>
+          v.replace(/\{(YYYY|YY|SEQ:[1-9])\}/g, '').indexOf('{') === -1 &&
+          v.replace(/\{(YYYY|YY|SEQ:[1-9])\}/g, '').indexOf('}') === -1,
+        {
           message: 'knows only the fields {YYYY}, {YY} and {SEQ:n}',
-        })
-        .default('{YYYY}-{SEQ:3}'),
-    ),
-    FINANCE_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
-    ENGINEERING_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
-    PRODUCTION_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
-  });
+        },
+      )
+      .default('{YYYY}-{SEQ:3}'),
+  ),
+  FINANCE_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
+  ENGINEERING_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
+  PRODUCTION_EMAIL: opt(z.string().email({ message: 'must be an e-mail address' })),
+});
 
 /**
  * Rules between variables. Checked on the raw values, apart from the schema, so that they are reported

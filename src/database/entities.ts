@@ -21,6 +21,12 @@ import { Payment } from '../modules/payments/payment.entity.js';
 import { ProjectNumberCounter } from '../modules/payments/project-number-counter.entity.js';
 import { CONTACT_SHEET_ENTITIES } from '../modules/contact-sheets/contact-sheet.entity.js';
 import { TenderPackageVersion } from '../modules/tenders/package/tender-package-version.entity.js';
+import { OutboxMessage } from '../modules/outbox/outbox-message.entity.js';
+import { Invoice } from '../modules/invoices/invoice.entity.js';
+import { ContractMilestone } from '../modules/receivables/contract-milestone.entity.js';
+import { Delivery, DeliveryCounter } from '../modules/deliveries/delivery.entity.js';
+import { StatementCounter, StatementRecord } from '../modules/statements/statement.entity.js';
+import { StatementRun, StatementRunItem } from '../modules/statement-runs/statement-run.entity.js';
 
 /** Every entity, listed (no globs: they are fragile under ESM and in bundles). */
 export const ENTITIES = [
@@ -49,4 +55,13 @@ export const ENTITIES = [
   ProjectNumberCounter,
   ...CONTACT_SHEET_ENTITIES,
   TenderPackageVersion,
+  OutboxMessage,
+  Invoice,
+  ContractMilestone,
+  Delivery,
+  DeliveryCounter,
+  StatementRecord,
+  StatementCounter,
+  StatementRun,
+  StatementRunItem,
 ];

@@ -9,6 +9,7 @@ import { TendersContractsPayments1795468970040 } from './1795468970040-TendersCo
 import { ContractCounters1795469357925 } from './1795469357925-ContractCounters.js';
 import { TenderPackages1795469483688 } from './1795469483688-TenderPackages.js';
 import { ContactSheets1795469938296 } from './1795469938296-ContactSheets.js';
+import { Receivables1795480130870 } from './1795480130870-Receivables.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ContractCounters1795469357925,
   TenderPackages1795469483688,
   ContactSheets1795469938296,
+  Receivables1795480130870,
 ];

@@ -1,5 +1,14 @@
 import { sum } from '../../common/money.js';
-import { AGING_BUCKETS, agingBucket, buildStatement, contractSchedule, shareAmounts, type EventDates, type LedgerContract } from './ledger.js';
+import {
+  AGING_BUCKETS,
+  agingBucket,
+  buildStatement,
+  contractSchedule,
+  openShares,
+  shareAmounts,
+  type EventDates,
+  type LedgerContract,
+} from './ledger.js';
 
 const events = (signed: string, delivered: string | null = null, accepted: string | null = null): EventDates => ({
   contract_signed: signed,
@@ -17,7 +26,11 @@ const TERMS_361 = [
 
 describe('shareAmounts', () => {
   it('rounds each share half-up and gives the last one the remainder', () => {
-    expect(shareAmounts('100.00', [{ percent: '33.33' }, { percent: '33.33' }, { percent: '33.34' }])).toEqual(['33.33', '33.33', '33.34']);
+    expect(shareAmounts('100.00', [{ percent: '33.33' }, { percent: '33.33' }, { percent: '33.34' }])).toEqual([
+      '33.33',
+      '33.33',
+      '33.34',
+    ]);
     expect(shareAmounts('0.05', [{ percent: '50' }, { percent: '50' }])).toEqual(['0.03', '0.02']);
     expect(shareAmounts('1234567.89', TERMS_361)).toEqual(['370370.37', '740740.73', '123456.79']);
     expect(sum(shareAmounts('1234567.89', TERMS_361))).toBe('1234567.89');
@@ -26,10 +39,13 @@ describe('shareAmounts', () => {
 
 describe('contractSchedule', () => {
   it('dates each share from its event and applies payments in schedule order', () => {
-    const s = contractSchedule({ total: '100000.00', paymentTerms: TERMS_361, events: events('2026-01-10', '2026-03-01') }, [
-      { date: '2026-01-15', amount: '30000.00' },
-      { date: '2026-02-20', amount: '20000.00' },
-    ]);
+    const s = contractSchedule(
+      { total: '100000.00', paymentTerms: TERMS_361, events: events('2026-01-10', '2026-03-01') },
+      [
+        { date: '2026-01-15', amount: '30000.00' },
+        { date: '2026-02-20', amount: '20000.00' },
+      ],
+    );
     expect(s.shares.map((x) => [x.dueDate, x.amount, x.paid, x.outstanding])).toEqual([
       ['2026-01-17', '30000.00', '30000.00', '0.00'],
       ['2026-03-01', '60000.00', '20000.00', '40000.00'],
@@ -39,14 +55,20 @@ describe('contractSchedule', () => {
   });
 
   it('keeps an overpayment instead of dropping it', () => {
-    const s = contractSchedule({ total: '1000.00', paymentTerms: TERMS_361, events: events('2026-01-10') }, [{ date: '2026-01-11', amount: '1200.50' }]);
+    const s = contractSchedule({ total: '1000.00', paymentTerms: TERMS_361, events: events('2026-01-10') }, [
+      { date: '2026-01-11', amount: '1200.50' },
+    ]);
     expect(s.shares.every((x) => x.outstanding === '0.00')).toBe(true);
     expect(s.overpaid).toBe('200.50');
     expect(s.outstanding).toBe('0.00');
   });
 
   it('counts only payments up to the as-of day', () => {
-    const s = contractSchedule({ total: '1000.00', paymentTerms: TERMS_361, events: events('2026-01-10') }, [{ date: '2026-02-01', amount: '300.00' }], '2026-01-31');
+    const s = contractSchedule(
+      { total: '1000.00', paymentTerms: TERMS_361, events: events('2026-01-10') },
+      [{ date: '2026-02-01', amount: '300.00' }],
+      '2026-01-31',
+    );
     expect(s.paid).toBe('0.00');
   });
 });
@@ -76,9 +98,30 @@ describe('buildStatement', () => {
   //   2026-07-06 (after the period, not counted)
   //   invoices: A 100000.00 on 2026-03-20 (before), B 15000.00 on 2026-06-02 (within), C 9999.99 on 2026-07-06 (after)
   const contracts: LedgerContract[] = [
-    { id: 'a', number: 'HT-A', signingDate: '2025-12-01', total: '100000.00', paymentTerms: TERMS_361, events: events('2025-12-01', '2026-03-15') },
-    { id: 'b', number: 'HT-B', signingDate: '2026-04-10', total: '50000.00', paymentTerms: TERMS_361, events: events('2026-04-10') },
-    { id: 'c', number: 'HT-C', signingDate: '2026-07-05', total: '9999.99', paymentTerms: TERMS_361, events: events('2026-07-05') },
+    {
+      id: 'a',
+      number: 'HT-A',
+      signingDate: '2025-12-01',
+      total: '100000.00',
+      paymentTerms: TERMS_361,
+      events: events('2025-12-01', '2026-03-15'),
+    },
+    {
+      id: 'b',
+      number: 'HT-B',
+      signingDate: '2026-04-10',
+      total: '50000.00',
+      paymentTerms: TERMS_361,
+      events: events('2026-04-10'),
+    },
+    {
+      id: 'c',
+      number: 'HT-C',
+      signingDate: '2026-07-05',
+      total: '9999.99',
+      paymentTerms: TERMS_361,
+      events: events('2026-07-05'),
+    },
   ];
   const statement = buildStatement({
     from: '2026-04-01',
@@ -135,24 +178,121 @@ describe('buildStatement', () => {
       from: null,
       to: '2026-06-30',
       contracts: [
-        { id: 'x', number: 'HT-X', signingDate: '2026-01-01', total: '1000.00', paymentTerms: TERMS_361, events: events('2026-01-01', '2026-05-15') },
-        { id: 'y', number: 'HT-Y', signingDate: '2026-01-01', total: '200.00', paymentTerms: [{ percent: '100', event: 'contract_signed', days: 0, label: null }], events: events('2026-01-01') },
+        {
+          id: 'x',
+          number: 'HT-X',
+          signingDate: '2026-01-01',
+          total: '1000.00',
+          paymentTerms: TERMS_361,
+          events: events('2026-01-01', '2026-05-15'),
+        },
+        {
+          id: 'y',
+          number: 'HT-Y',
+          signingDate: '2026-01-01',
+          total: '200.00',
+          paymentTerms: [{ percent: '100', event: 'contract_signed', days: 0, label: null }],
+          events: events('2026-01-01'),
+        },
       ],
       invoices: [],
       payments: [{ id: 'q', date: '2026-06-01', amount: '500.00', contractId: 'y', reference: null }],
     });
     // X: 300 due 2026-01-08 (173 days late) -> over90; 600 due 2026-05-15 (46 days) -> 31-60; 100 no date -> notDue
     // Y: paid 500 of 200 -> 300 credit, applied to the most overdue first: X's 300 -> over90 0
-    expect(late.aging).toEqual({ notDue: '100.00', days1to30: '0.00', days31to60: '600.00', days61to90: '0.00', over90: '0.00', unappliedCredit: '0.00' });
+    expect(late.aging).toEqual({
+      notDue: '100.00',
+      days1to30: '0.00',
+      days31to60: '600.00',
+      days61to90: '0.00',
+      over90: '0.00',
+      unappliedCredit: '0.00',
+    });
     expect(late.closingBalance).toBe('700.00');
 
-    const credit = buildStatement({ from: null, to: '2026-06-30', contracts: [], invoices: [], payments: [{ id: 'z', date: '2026-06-01', amount: '88.80', contractId: null, reference: null }] });
+    const credit = buildStatement({
+      from: null,
+      to: '2026-06-30',
+      contracts: [],
+      invoices: [],
+      payments: [{ id: 'z', date: '2026-06-01', amount: '88.80', contractId: null, reference: null }],
+    });
     expect(credit.closingBalance).toBe('-88.80');
     expect(credit.aging.unappliedCredit).toBe('-88.80');
     expect(sum(AGING_BUCKETS.map((b) => credit.aging[b]))).toBe('-88.80');
   });
 
   it('refuses a period that ends before it starts', () => {
-    expect(() => buildStatement({ from: '2026-07-01', to: '2026-06-30', contracts: [], invoices: [], payments: [] })).toThrow(RangeError);
+    expect(() =>
+      buildStatement({ from: '2026-07-01', to: '2026-06-30', contracts: [], invoices: [], payments: [] }),
+    ).toThrow(RangeError);
   });
+});
+
+describe('openShares', () => {
+  const ledger = {
+    contracts: [
+      {
+        id: 'x',
+        number: 'HT-X',
+        signingDate: '2026-01-01',
+        total: '1000.00',
+        paymentTerms: TERMS_361,
+        events: events('2026-01-01', '2026-05-15'),
+      },
+      {
+        id: 'y',
+        number: 'HT-Y',
+        signingDate: '2026-01-01',
+        total: '200.00',
+        paymentTerms: [{ percent: '100', event: 'contract_signed' as const, days: 0, label: null }],
+        events: events('2026-01-01'),
+      },
+      {
+        id: 'z',
+        number: 'HT-Z',
+        signingDate: '2026-06-10',
+        total: '400.00',
+        paymentTerms: [],
+        events: events('2026-06-10'),
+      },
+    ],
+    invoices: [],
+    payments: [
+      { id: 'q', date: '2026-06-01', amount: '500.00', contractId: 'y', reference: null },
+      { id: 'r', date: '2026-06-02', amount: '50.00', contractId: null, reference: null },
+      { id: 's', date: '2026-07-02', amount: '999.00', contractId: null, reference: null },
+    ],
+  };
+
+  it('lists each open share with what credit left of it, most overdue first', () => {
+    // credit on 2026-06-30: Y overpaid 300 + 50 without a contract = 350 (the July payment is not counted)
+    // X share 1: 300 due 2026-01-08 -> credit pays it (50 left); X share 2: 600 due 2026-05-15 -> 550;
+    // Z (no shares): 400 owed at signing 2026-06-10 -> 20 days; X share 3: undated, last
+    const { shares, unappliedCredit } = openShares('2026-06-30', ledger.contracts, ledger.payments);
+    expect(shares.map((s) => [s.number, s.share, s.dueDate, s.unpaid, s.outstanding, s.daysOverdue, s.bucket])).toEqual(
+      [
+        ['HT-X', 1, '2026-01-08', '300.00', '0.00', 173, 'over90'],
+        ['HT-X', 2, '2026-05-15', '600.00', '550.00', 46, 'days31to60'],
+        ['HT-Z', null, '2026-06-10', '400.00', '400.00', 20, 'days1to30'],
+        ['HT-X', 3, null, '100.00', '100.00', 0, 'notDue'],
+      ],
+    );
+    expect(unappliedCredit).toBe('0.00');
+  });
+
+  it.each(['2026-05-31', '2026-06-30', '2026-07-31'])(
+    'buckets to exactly the aging of buildStatement on %s',
+    (asOf) => {
+      const statement = buildStatement({ from: null, to: asOf, ...ledger });
+      const { shares, unappliedCredit } = openShares(asOf, ledger.contracts, ledger.payments);
+      for (const bucket of AGING_BUCKETS.filter((b) => b !== 'unappliedCredit')) {
+        expect([bucket, sum(shares.filter((s) => s.bucket === bucket).map((s) => s.outstanding))]).toEqual([
+          bucket,
+          statement.aging[bucket],
+        ]);
+      }
+      expect(unappliedCredit).toBe(statement.aging.unappliedCredit);
+    },
+  );
 });

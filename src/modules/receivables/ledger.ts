@@ -175,14 +175,43 @@ export function buildStatement(input: {
   const entries: Entry[] = [
     ...input.contracts
       .filter((c) => within(c.signingDate))
-      .map((c) => ({ date: c.signingDate, kind: 'contract' as const, reference: c.number, contractNumber: c.number, debit: round2(c.total), credit: null, memo: null, order: c.number })),
+      .map((c) => ({
+        date: c.signingDate,
+        kind: 'contract' as const,
+        reference: c.number,
+        contractNumber: c.number,
+        debit: round2(c.total),
+        credit: null,
+        memo: null,
+        order: c.number,
+      })),
     ...input.invoices
       .filter((i) => within(i.date))
-      .map((i) => ({ date: i.date, kind: 'invoice' as const, reference: i.number, contractNumber: i.contractId ? (numberOf.get(i.contractId) ?? null) : null, debit: null, credit: null, memo: round2(i.amount), order: i.number })),
+      .map((i) => ({
+        date: i.date,
+        kind: 'invoice' as const,
+        reference: i.number,
+        contractNumber: i.contractId ? (numberOf.get(i.contractId) ?? null) : null,
+        debit: null,
+        credit: null,
+        memo: round2(i.amount),
+        order: i.number,
+      })),
     ...input.payments
       .filter((p) => within(p.date))
-      .map((p) => ({ date: p.date, kind: 'payment' as const, reference: p.reference, contractNumber: p.contractId ? (numberOf.get(p.contractId) ?? null) : null, debit: null, credit: round2(p.amount), memo: null, order: p.id })),
-  ].sort((a, b) => a.date.localeCompare(b.date) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.order.localeCompare(b.order));
+      .map((p) => ({
+        date: p.date,
+        kind: 'payment' as const,
+        reference: p.reference,
+        contractNumber: p.contractId ? (numberOf.get(p.contractId) ?? null) : null,
+        debit: null,
+        credit: round2(p.amount),
+        memo: null,
+        order: p.id,
+      })),
+  ].sort(
+    (a, b) => a.date.localeCompare(b.date) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.order.localeCompare(b.order),
+  );
 
   let balance = dec(openingBalance);
   const lines = entries.map(({ order: _order, ...e }) => {
@@ -223,35 +252,118 @@ function agingOn(
   contracts: LedgerContract[],
   payments: LedgerPayment[],
 ): { aging: Record<AgingBucket, Amount>; schedules: Statement['schedules'] } {
+  // The credit rule lives in openShares (the dunning list reads the same shares): the buckets are their sums.
+  const { shares, unappliedCredit } = openShares(asOf, contracts, payments);
+  const aging: Record<AgingBucket, Amount> = {
+    notDue: '0.00',
+    days1to30: '0.00',
+    days31to60: '0.00',
+    days61to90: '0.00',
+    over90: '0.00',
+    unappliedCredit,
+  };
+  for (const share of shares) aging[share.bucket] = round2(dec(aging[share.bucket]).plus(share.outstanding));
+  const counted = payments.filter((p) => p.date <= asOf);
+  const schedules = contracts
+    .filter((c) => c.signingDate <= asOf)
+    .map((c) => ({
+      contractId: c.id,
+      number: c.number,
+      schedule: contractSchedule(
+        c,
+        counted.filter((p) => p.contractId === c.id),
+      ),
+    }));
+  return { aging, schedules };
+}
+
+/** One share still owed on the as-of day, after credit was applied (see openShares). */
+export interface OpenShare {
+  contractId: string;
+  number: string;
+  /** 1-based position in the schedule; null for a contract without shares (its total is owed at signing) */
+  share: number | null;
+  event: PaymentEvent | null;
+  label: string | null;
+  dueDate: DateOnly | null;
+  amount: Amount;
+  /** What the contract's own payments left of the share. */
+  unpaid: Amount;
+  /** What is left after the customer's credit (overpayments, payments without a contract) was applied. */
+  outstanding: Amount;
+  /** Days past the due date on the as-of day (0 when not yet due or undated). */
+  daysOverdue: number;
+  bucket: Exclude<AgingBucket, 'unappliedCredit'>;
+}
+
+/**
+ * The shares behind the aging on `asOf`, one row each, with the same credit application as buildStatement's
+ * aging (most overdue first, undated last, schedule order on a tie): bucketing their `outstanding` gives its aging
+ * buckets, and `unappliedCredit` what no share could absorb. The dunning list is made from these rows. Shares paid
+ * in full before credit are left out; shares that credit paid off stay in with outstanding 0.00.
+ */
+export function openShares(
+  asOf: DateOnly,
+  contracts: LedgerContract[],
+  payments: LedgerPayment[],
+): { shares: OpenShare[]; unappliedCredit: Amount } {
   const counted = payments.filter((p) => p.date <= asOf);
   const signed = contracts.filter((c) => c.signingDate <= asOf);
   const signedIds = new Set(signed.map((c) => c.id));
-  const schedules = signed.map((c) => ({
-    contractId: c.id,
-    number: c.number,
-    schedule: contractSchedule(c, counted.filter((p) => p.contractId === c.id)),
-  }));
+  const schedules = signed.map((c) =>
+    contractSchedule(
+      c,
+      counted.filter((p) => p.contractId === c.id),
+    ),
+  );
   let credit = dec(
     sum([
-      ...schedules.map((s) => s.schedule.overpaid),
+      ...schedules.map((s) => s.overpaid),
       ...counted.filter((p) => p.contractId === null || !signedIds.has(p.contractId)).map((p) => p.amount),
     ]),
   );
-  // A schedule can be short of its total only when it has no shares; such a total is owed at once.
-  const open = schedules.flatMap((s, i) => {
-    const rows = s.schedule.shares.filter((sh) => compare(sh.outstanding, 0) > 0).map((sh) => ({ due: sh.dueDate, outstanding: dec(sh.outstanding) }));
-    if (!s.schedule.shares.length && compare(s.schedule.outstanding, 0) > 0) rows.push({ due: signed[i]!.signingDate, outstanding: dec(s.schedule.outstanding) });
+  type Row = Omit<OpenShare, 'outstanding' | 'daysOverdue' | 'bucket'>;
+  const open: Row[] = schedules.flatMap((s, i) => {
+    const c = signed[i]!;
+    const rows: Row[] = s.shares
+      .filter((sh) => compare(sh.outstanding, 0) > 0)
+      .map((sh) => ({
+        contractId: c.id,
+        number: c.number,
+        share: sh.share,
+        event: sh.event,
+        label: sh.label,
+        dueDate: sh.dueDate,
+        amount: sh.amount,
+        unpaid: sh.outstanding,
+      }));
+    if (!s.shares.length && compare(s.outstanding, 0) > 0)
+      rows.push({
+        contractId: c.id,
+        number: c.number,
+        share: null,
+        event: null,
+        label: null,
+        dueDate: c.signingDate,
+        amount: s.total,
+        unpaid: s.outstanding,
+      });
     return rows;
   });
-  // Most overdue first: the earliest due date; shares without a due date last.
-  open.sort((a, b) => (a.due === b.due ? 0 : a.due === null ? 1 : b.due === null ? -1 : a.due.localeCompare(b.due)));
-  const aging: Record<AgingBucket, Amount> = { notDue: '0.00', days1to30: '0.00', days31to60: '0.00', days61to90: '0.00', over90: '0.00', unappliedCredit: '0.00' };
-  for (const row of open) {
-    const applied = credit.greaterThan(row.outstanding) ? row.outstanding : credit.greaterThan(0) ? credit : dec(0);
+  open.sort((a, b) =>
+    a.dueDate === b.dueDate ? 0 : a.dueDate === null ? 1 : b.dueDate === null ? -1 : a.dueDate.localeCompare(b.dueDate),
+  );
+  const shares = open.map((row) => {
+    const unpaid = dec(row.unpaid);
+    const applied = credit.greaterThan(unpaid) ? unpaid : credit.greaterThan(0) ? credit : dec(0);
     credit = credit.minus(applied);
-    const bucket = agingBucket(row.due, asOf);
-    aging[bucket] = round2(dec(aging[bucket]).plus(row.outstanding.minus(applied)));
-  }
-  aging.unappliedCredit = round2(credit.negated());
-  return { aging, schedules };
+    const late = row.dueDate === null ? 0 : daysBetween(row.dueDate, asOf);
+    return {
+      ...row,
+      outstanding: round2(unpaid.minus(applied)),
+      daysOverdue: Math.max(0, late),
+      bucket: agingBucket(row.dueDate, asOf),
+    };
+  });
+  return { shares, unappliedCredit: round2(credit.negated()) };
 }

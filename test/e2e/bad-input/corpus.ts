@@ -35,6 +35,9 @@ export interface Fixtures {
     change: string;
     payment: string;
     tender: string;
+    invoice: string;
+    delivery: string;
+    statementToken: string;
   };
 }
 
@@ -1004,6 +1007,188 @@ export const CORPUS: CorpusEntry[] = [
     },
   },
 
+  // ---- receivables
+  {
+    route: 'POST /api/invoices',
+    body: {
+      base: (f) => ({
+        number: 'FP-CORPUS-1',
+        kind: 'special',
+        customerId: f.ids.customer,
+        contractId: f.ids.contractApproved,
+        date: today,
+        amount: '113.00',
+        tax: '13.00',
+        currency: 'CNY',
+        note: '备注',
+      }),
+      fields: {
+        number: code({ ...req, nonEmpty: true }),
+        kind: en(),
+        customerId: uuid({ ...req, ref: true }),
+        contractId: uuid({ ref: true }),
+        date: date(req),
+        amount: amount({ ...req, min: '0.01' }),
+        tax: amount({ ...req, codes: ['VALIDATION_FAILED'] }),
+        currency: code(),
+        note: text(2000),
+      },
+    },
+  },
+  {
+    route: 'POST /api/invoices/:id/reverse',
+    params: { id: uuidParam((f) => f.ids.invoice) },
+    body: {
+      base: () => ({ number: 'FP-CORPUS-RED', reason: '开票有误', date: today }),
+      fields: {
+        number: code({ ...req, nonEmpty: true }),
+        reason: text(2000, { required: true, nonEmpty: 'blank', also: [{ name: 'one character', value: 'x' }] }),
+        date: date(),
+      },
+    },
+  },
+  {
+    route: 'PUT /api/contracts/:id/milestones/:event',
+    params: {
+      id: uuidParam((f) => f.ids.contractApproved),
+      event: { kind: 'name', value: () => 'after_acceptance' },
+    },
+    body: { base: () => ({ date: today, note: '验收报告' }), fields: { date: date(req), note: text(500) } },
+  },
+
+  {
+    // A manager's override: the gate's outcome is not what is probed here, the fields are.
+    route: 'POST /api/deliveries',
+    as: 'manager',
+    body: {
+      base: (f) => deliveryBody(f),
+      fields: {
+        contractId: uuid({ ...req, ref: true }),
+        items: {
+          kind: 'array',
+          required: true,
+          also: [
+            { name: 'no items', value: [] },
+            {
+              name: 'a line twice',
+              value: [
+                { line: 1, qty: '1' },
+                { line: 1, qty: '1' },
+              ],
+            },
+            { name: 'a line the contract lacks', value: [{ line: 999, qty: '1' }], codes: ['DELIVERY_LINE_UNKNOWN'] },
+            { name: 'more than remains', value: [{ line: 1, qty: '999999' }], codes: ['DELIVERY_EXCEEDS_REMAINING'] },
+          ],
+        },
+        'items.0.line': int(1, 100000, req),
+        'items.0.qty': { kind: 'decimal', required: true },
+        shipDate: date(req),
+        estimatedArrival: date(),
+        consignee: text(100, { ...req, nonEmpty: 'blank' }),
+        address: text(300, { ...req, nonEmpty: 'blank' }),
+        contactPhone: text(50, { ...req, nonEmpty: 'blank' }),
+        customerEmail: { kind: 'email' },
+        carrier: text(100),
+        driverName: text(50),
+        driverPhone: text(50),
+        licencePlate: text(20),
+        remarks: text(2000),
+        override: { kind: 'object' },
+        'override.reason': text(1000, { required: true, nonEmpty: 'blank' }),
+      },
+    },
+  },
+  {
+    route: 'POST /api/deliveries/:id/ship',
+    params: { id: uuidParam((f) => f.ids.delivery) },
+    body: {
+      base: () => ({ carrier: '德邦物流', driverName: '张师傅', driverPhone: '13800000000', licencePlate: '苏E12345' }),
+      fields: {
+        shippedAt: { kind: 'datetime' },
+        carrier: text(100),
+        driverName: text(50),
+        driverPhone: text(50),
+        licencePlate: text(20),
+      },
+    },
+  },
+  {
+    route: 'POST /api/deliveries/:id/deliver',
+    params: { id: uuidParam((f) => f.ids.delivery) },
+    body: { base: () => ({ arrivedOn: today, note: '已签收' }), fields: { arrivedOn: date(req), note: text(200) } },
+  },
+  {
+    route: 'POST /api/deliveries/:id/cancel',
+    params: { id: uuidParam((f) => f.ids.delivery) },
+    body: {
+      base: () => ({ reason: '客户推迟' }),
+      fields: { reason: text(2000, { required: true, nonEmpty: 'blank' }) },
+    },
+  },
+
+  {
+    route: 'POST /api/customers/:id/statements',
+    params: { id: uuidParam((f) => f.ids.customer) },
+    body: {
+      base: () => ({ from: addDays(today, -30), to: today, locale: 'zh-CN', replyDays: 15 }),
+      fields: {
+        from: date(),
+        to: date(),
+        asOf: date(),
+        locale: en(),
+        replyDays: int(1, 365),
+        sendTo: { kind: 'email' },
+        sendToBilling: bool(),
+      },
+    },
+    extra: (): ExtraCase[] => [
+      { name: 'a period ending before it starts', json: { from: today, to: addDays(today, -1) }, codes: null },
+      { name: 'a period ending in the future', json: { from: today, to: addDays(today, 1) }, codes: null },
+      { name: 'from without to', json: { from: today } },
+      { name: 'asOf with a period', json: { from: today, to: today, asOf: today } },
+      { name: 'sendTo with sendToBilling', json: { sendTo: 'a@b.cn', sendToBilling: true } },
+    ],
+  },
+  {
+    // The customer's answer (no login): a form read by hand so that a refused one is shown again with what was typed;
+    // its field rules are in statement-answer.spec.ts and statement-confirmation.test.ts. A valid answer is final, so
+    // only refused bodies are sent here.
+    route: 'POST /statements/confirm/:token',
+    params: { token: { kind: 'name', value: (f) => f.ids.statementToken } },
+    noBody: 'a form body read by hand (no DTO); the cases below probe it',
+    extra: (): ExtraCase[] => [
+      { name: 'no action', json: { name: '钱会计' } },
+      { name: 'an unknown action', json: { action: 'delete', name: '钱会计' } },
+      { name: 'a dispute without a reason', json: { action: 'dispute', amount: '1.00', name: '钱会计' } },
+      {
+        name: 'a dispute with an amount that is not one',
+        json: { action: 'dispute', amount: '1e309', reason: 'x', name: 'a' },
+      },
+      { name: 'no name', json: { action: 'confirm' } },
+      { name: 'a NUL in the name', json: { action: 'confirm', name: 'a\u0000b' } },
+      { name: 'a name that is an object', json: { action: 'confirm', name: { $ne: '' } } },
+      { name: 'an unknown field', json: { action: 'confirm', name: 'a', admin: true } },
+      {
+        name: 'a made-up token',
+        path: '/statements/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        json: { action: 'confirm', name: 'a' },
+        codes: null,
+      },
+    ],
+  },
+
+  {
+    route: 'POST /api/statement-runs',
+    body: {
+      base: () => ({ from: addDays(today, -30), to: today, locale: 'zh-CN' }),
+      fields: { from: date(), to: date(req), locale: en() },
+    },
+    extra: (): ExtraCase[] => [
+      { name: 'a period ending before it starts', json: { from: today, to: addDays(today, -1) }, codes: null },
+      { name: 'a period ending in the future', json: { to: addDays(today, 1) }, codes: null },
+    ],
+  },
+
   // ---- tenders
   { route: 'POST /api/tenders', body: { base: tenderBody, fields: TENDER } },
   {
@@ -1122,6 +1307,12 @@ export const CORPUS: CorpusEntry[] = [
       },
       { name: 'an unknown template', path: '/api/templates/no-such-template/preview', json: {}, codes: null },
     ],
+  },
+  {
+    // No such message: a bad id is refused before any lookup, a good one is a 404, nothing is sent either way.
+    route: 'POST /api/outbox/:id/retry',
+    params: { id: uuidParam(() => '00000000-0000-4000-8000-00000000abcd') },
+    noBody: NOT_STATE,
   },
 ];
 
@@ -1310,5 +1501,47 @@ export async function buildFixtures(http: FixtureHttp): Promise<Fixtures> {
     )
   ).id!;
   f.ids.tender = (await must('tender', 201, http.json(admin, 'post', '/api/tenders', tenderBody(f) as object))).id!;
+  f.ids.invoice = (
+    await must(
+      'invoice',
+      201,
+      http.json(admin, 'post', '/api/invoices', {
+        number: 'FP-CORPUS-0',
+        customerId: f.ids.customer,
+        contractId: f.ids.contractApproved,
+        date: today,
+        amount: '113.00',
+        tax: '13.00',
+      }),
+    )
+  ).id!;
+  f.ids.delivery = (
+    await must('delivery', 201, http.json(f.tokens.manager, 'post', '/api/deliveries', deliveryBody(f) as object))
+  ).id!;
+  const statement = await must(
+    'statement',
+    201,
+    http.json(admin, 'post', `/api/customers/${f.ids.customer}/statements`, {}),
+  );
+  f.ids.statementToken = String(statement.confirmationUrl).split('/').pop()!;
   return f;
+}
+
+function deliveryBody(f: Fixtures): Json {
+  return {
+    contractId: f.ids.contractApproved,
+    items: [{ line: 1, qty: '1' }],
+    shipDate: today,
+    estimatedArrival: addDays(today, 3),
+    consignee: '王工',
+    address: '山东省滨州市无棣县鲁北工业园',
+    contactPhone: '0543-6451208',
+    customerEmail: 'wang@lubei.example.cn',
+    carrier: '德邦物流',
+    driverName: '张师傅',
+    driverPhone: '13800000000',
+    licencePlate: '苏E12345',
+    remarks: '轻放',
+    override: { reason: '总经理特批' },
+  };
 }

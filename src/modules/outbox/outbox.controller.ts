@@ -1,0 +1,41 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParam } from '../../common/validation.js';
+import { Roles } from '../auth/auth.decorators.js';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { OutboxQuery } from './dto/outbox-query.dto.js';
+import { OutboxService } from './outbox.service.js';
+
+// Statements and notices carry customers' amounts and addresses: the office, not production or engineering.
+const READERS = ['backoffice', 'finance', 'manager', 'sales'] as const;
+
+@ApiTags('outbox')
+@Controller('api/outbox')
+export class OutboxController {
+  constructor(private readonly outbox: OutboxService) {}
+
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Mail written by the service and its delivery status (queued, sending, sent, failed), newest first',
+  })
+  list(@Query() query: OutboxQuery) {
+    const { page, pageSize, ...filter } = query;
+    return this.outbox.list(filter, page, pageSize);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One message: recipients, attempts, last error, when it was sent' })
+  get(@IdParam() id: string) {
+    return this.outbox.get(id);
+  }
+
+  @Post(':id/retry')
+  @Roles('backoffice', 'finance', 'manager')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a failed message again (attempts start over); 409 OUTBOX_NOT_FAILED otherwise' })
+  retry(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
+    return this.outbox.retry(actor, id);
+  }
+}

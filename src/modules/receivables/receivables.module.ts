@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { DunningService } from './dunning.service.js';
+import { ContractScheduleController, ReceivablesController } from './receivables.controller.js';
+import { ReceivablesRepository } from './receivables.repository.js';
+import { ReceivablesService } from './receivables.service.js';
+
+/**
+ * The receivables ledger's read side (schedules, customer accounts, the dunning list) and contract milestones.
+ * Exports ReceivablesService to deliveries, statements and statement runs.
+ */
+@Module({
+  controllers: [ContractScheduleController, ReceivablesController],
+  providers: [ReceivablesRepository, ReceivablesService, DunningService],
+  exports: [ReceivablesService],
+})
+export class ReceivablesModule {}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ReceivablesModule } from '../receivables/receivables.module.js';
+import { StatementsModule } from '../statements/statements.module.js';
+import { StatementRunScheduler } from './statement-run.scheduler.js';
+import { StatementRunsController } from './statement-runs.controller.js';
+import { StatementRunsRepository } from './statement-runs.repository.js';
+import { StatementRunsService } from './statement-runs.service.js';
+
+/** Statement runs. JobsService, OutboxService, AuditService and AppConfig come from global modules. */
+@Module({
+  imports: [StatementsModule, ReceivablesModule],
+  controllers: [StatementRunsController],
+  providers: [StatementRunsRepository, StatementRunsService, StatementRunScheduler],
+  exports: [StatementRunsService],
+})
+export class StatementRunsModule {}

@@ -1,0 +1,104 @@
+import { isAmount, round2, type Amount } from '../../common/money.js';
+
+/**
+ * The customer's answer on the confirmation page, from the form (application/x-www-form-urlencoded) or as JSON.
+ * Checked here by hand rather than by the global DTO pipe: a refused form is shown again with its errors (HTML,
+ * 400), not answered with a JSON error body.
+ */
+export const ANSWER_ACTIONS = ['confirm', 'dispute'] as const;
+export type AnswerAction = (typeof ANSWER_ACTIONS)[number];
+
+export interface StatementAnswer {
+  action: AnswerAction;
+  /** dispute: the balance the customer says is right */
+  amount: Amount | null;
+  /** required for a dispute; an optional remark with a confirmation */
+  reason: string | null;
+  name: string;
+}
+
+export type AnswerProblem = 'required' | 'invalid' | 'tooLong' | 'unknown' | 'notText';
+export interface AnswerError {
+  field: string;
+  problem: AnswerProblem;
+}
+
+export const ANSWER_FIELDS = ['action', 'amount', 'reason', 'name'] as const;
+export const MAX_NAME = 100;
+export const MAX_REASON = 2000;
+const MAX_AMOUNT_INPUT = 40;
+
+/** "¥ 1,234.50", "1 234.5", "-700" -> "1234.50", "1234.50", "-700.00"; null when it is no amount. */
+export function parseAmountInput(raw: string): Amount | null {
+  const cleaned = raw
+    .trim()
+    .replace(/^(?:CNY|RMB|¥|￥)\s*/i, '')
+    .replace(/[\s,，]/g, '');
+  return isAmount(cleaned) ? round2(cleaned) : null;
+}
+
+/** The answer, or the list of what is wrong with it (field names as in the form). */
+export function parseAnswer(
+  body: unknown,
+): { answer: StatementAnswer; errors: [] } | { answer: null; errors: AnswerError[] } {
+  const errors: AnswerError[] = [];
+  const input: Record<string, string> = {};
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { answer: null, errors: [{ field: 'body', problem: 'invalid' }] };
+  }
+  for (const key of Object.keys(body)) {
+    const value = (body as Record<string, unknown>)[key];
+    if (!(ANSWER_FIELDS as readonly string[]).includes(key)) {
+      errors.push({ field: key, problem: 'unknown' });
+    } else if (typeof value !== 'string') {
+      errors.push({ field: key, problem: 'notText' });
+    } else if (value.includes('\u0000')) {
+      errors.push({ field: key, problem: 'invalid' });
+    } else {
+      input[key] = value;
+    }
+  }
+  const bad = (field: string) => errors.some((e) => e.field === field);
+
+  const action = input.action;
+  if (!bad('action')) {
+    if (action === undefined || action === '') errors.push({ field: 'action', problem: 'required' });
+    else if (!(ANSWER_ACTIONS as readonly string[]).includes(action))
+      errors.push({ field: 'action', problem: 'invalid' });
+  }
+
+  const name = (input.name ?? '').trim();
+  if (!bad('name')) {
+    if (!name) errors.push({ field: 'name', problem: 'required' });
+    else if (name.length > MAX_NAME) errors.push({ field: 'name', problem: 'tooLong' });
+  }
+
+  const reason = (input.reason ?? '').trim();
+  if (!bad('reason')) {
+    if (reason.length > MAX_REASON) errors.push({ field: 'reason', problem: 'tooLong' });
+    else if (action === 'dispute' && !reason) errors.push({ field: 'reason', problem: 'required' });
+  }
+
+  let amount: Amount | null = null;
+  if (action === 'dispute' && !bad('amount')) {
+    const raw = (input.amount ?? '').trim();
+    if (!raw) errors.push({ field: 'amount', problem: 'required' });
+    else if (raw.length > MAX_AMOUNT_INPUT) errors.push({ field: 'amount', problem: 'tooLong' });
+    else {
+      amount = parseAmountInput(raw);
+      if (amount === null) errors.push({ field: 'amount', problem: 'invalid' });
+    }
+  }
+
+  if (errors.length) return { answer: null, errors };
+  return {
+    answer: {
+      action: action as AnswerAction,
+      // A confirmation confirms the printed balance: an amount typed before switching to "confirm" is not kept.
+      amount: action === 'dispute' ? amount : null,
+      reason: reason || null,
+      name,
+    },
+    errors: [],
+  };
+}

@@ -1,0 +1,88 @@
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { contentDisposition } from '../files/file-naming.js';
+import { Public } from '../auth/auth.decorators.js';
+import { AnswerStatementDto } from './dto/statement.dto.js';
+import { StatementsService, type PublicPage } from './statements.service.js';
+
+/**
+ * Every answer of the confirmation site: nothing but the page itself may load (inline CSS, no script, no other
+ * origin), the link's token must not leak through a Referer, and no cache keeps a customer's figures.
+ */
+const PAGE_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+
+function sendPage(res: Response, page: PublicPage): void {
+  res.status(page.status).set(PAGE_HEADERS).type('html').send(page.html);
+}
+
+/**
+ * The customer's confirmation page (no login): the link in the statement's PDF and mail. Answered here as HTML,
+ * never through the API's JSON error filter, except for a POST that is not the page's form (JSON, or no body),
+ * which gets the API's error bodies.
+ */
+@ApiTags('statements')
+@Controller('statements/confirm')
+export class StatementConfirmationController {
+  constructor(private readonly statements: StatementsService) {}
+
+  @Get(':token')
+  @Public()
+  @ApiProduces('text/html')
+  @ApiOperation({
+    summary: "The customer's statement page with the confirm / dispute form (no login; the token is the link's)",
+    description: '404 page: not a valid link; 409: answered already (when and how, no figures); 410: expired.',
+  })
+  async page(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    sendPage(res, await this.statements.confirmationPage(token));
+  }
+
+  @Get(':token/pdf')
+  @Public()
+  @ApiProduces('application/pdf', 'text/html')
+  @ApiOperation({ summary: 'The signed PDF of the statement, while its link is open (else the same pages as above)' })
+  async pdf(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    const found = await this.statements.confirmationPdf(token);
+    if ('page' in found) return sendPage(res, found.page);
+    res
+      .status(200)
+      .set({
+        ...PAGE_HEADERS,
+        'Content-Type': found.file.contentType,
+        'Content-Length': String(found.bytes.length),
+        // Shown in the browser, saved under the statement's file name.
+        'Content-Disposition': contentDisposition(found.file.fileName, 'inline'),
+      })
+      .end(found.bytes);
+  }
+
+  @Post(':token')
+  @Public()
+  @ApiProduces('text/html', 'application/json')
+  @ApiBody({ type: AnswerStatementDto, description: 'application/x-www-form-urlencoded (the page’s form) or JSON' })
+  @ApiOperation({
+    summary: "Record the customer's answer: confirm the balance, or dispute it with the right amount and a reason",
+    description:
+      'From the form: the thank-you page (200), or the page again with the errors (400; nothing recorded). As JSON: ' +
+      '200 { number, responseStatus, response }, 400 VALIDATION_FAILED, 404 STATEMENT_LINK_INVALID, ' +
+      '409 STATEMENT_ALREADY_ANSWERED, 410 STATEMENT_LINK_EXPIRED. Recorded once, audited as `customer: <name>`.',
+  })
+  async answer(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // The page's form posts urlencoded and gets pages; anything else (JSON, no body) is a program: the API's errors.
+    const json = req.is('application/x-www-form-urlencoded') !== 'application/x-www-form-urlencoded';
+    const result = await this.statements.answer(
+      token,
+      (req.body as unknown) ?? {},
+      { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
+      json,
+    );
+    if ('page' in result) return sendPage(res, result.page);
+    res.status(200).set(PAGE_HEADERS).json(result.recorded);
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { BaseRepository } from '../../database/transaction.js';
+import { Contract } from '../contracts/contract.entity.js';
+import { Invoice } from '../invoices/invoice.entity.js';
+import { Payment } from '../payments/payment.entity.js';
+import type { LineSources } from './views/statement-document.js';
+import { StatementRecord, type StatementResponse, type StatementResponseStatus } from './statement.entity.js';
+
+export type StatementData = Omit<StatementRecord, 'createdAt' | 'updatedAt'>;
+
+export interface StatementFilter {
+  customerId?: string;
+  runId?: string;
+  responseStatus?: StatementResponseStatus;
+}
+
+@Injectable()
+export class StatementsRepository extends BaseRepository {
+  constructor(dataSource: DataSource) {
+    super(dataSource);
+  }
+
+  /**
+   * The next statement sequence of the year. The upsert holds the counter row's lock until the surrounding
+   * transaction ends; the service runs it in a transaction of its own (see StatementsService.issue).
+   */
+  nextSequence(year: number): Promise<number> {
+    return this.nextYearSequence('statement_counters', year);
+  }
+
+  async insert(data: StatementData): Promise<StatementRecord> {
+    // jsonb columns make TypeORM's deep-partial type reject the plain objects; `data` is a StatementRecord.
+    const repo = this.repo(StatementRecord);
+    return repo.save(repo.create(data as Parameters<typeof repo.create>[0]));
+  }
+
+  findById(id: string): Promise<StatementRecord | null> {
+    return this.repo(StatementRecord).findOneBy({ id });
+  }
+
+  findByTokenHash(tokenHash: string): Promise<StatementRecord | null> {
+    return this.repo(StatementRecord).findOneBy({ tokenHash });
+  }
+
+  /** Newest first. */
+  async list(filter: StatementFilter, page: number, pageSize: number): Promise<[StatementRecord[], number]> {
+    const q = this.repo(StatementRecord).createQueryBuilder('s');
+    if (filter.customerId) q.andWhere('s.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.runId) q.andWhere('s.run_id = :runId', { runId: filter.runId });
+    if (filter.responseStatus) q.andWhere('s.response_status = :status', { status: filter.responseStatus });
+    return q
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.number', 'DESC')
+      .offset((page - 1) * pageSize)
+      .limit(pageSize)
+      .getManyAndCount();
+  }
+
+  /**
+   * Records the customer's answer if the statement is still unanswered and its link has not expired, in one
+   * conditional update: of two answers sent at once, one is recorded and the other finds it answered.
+   */
+  async recordResponse(id: string, response: StatementResponse, now: Date): Promise<boolean> {
+    const result = await this.repo(StatementRecord)
+      .createQueryBuilder()
+      .update()
+      .set({ responseStatus: response.status, response: () => ':response::jsonb' })
+      .setParameter('response', JSON.stringify(response))
+      .where('id = :id', { id })
+      .andWhere("response_status = 'pending'")
+      .andWhere('token_expires_at >= :now', { now })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** What the statement's lines say besides the ledger's figures: project, payment nature and method, invoice kind. */
+  async lineSources(ids: { contracts: string[]; payments: string[]; invoices: string[] }): Promise<LineSources> {
+    // One after the other: a caller's transaction has one connection.
+    const contracts = ids.contracts.length
+      ? await this.repo(Contract).find({
+          where: { id: In(ids.contracts) },
+          select: { id: true, projectName: true, projectNumber: true },
+        })
+      : [];
+    const payments = ids.payments.length
+      ? await this.repo(Payment).find({
+          where: { id: In(ids.payments) },
+          select: { id: true, nature: true, method: true, reverses: true },
+        })
+      : [];
+    const invoices = ids.invoices.length
+      ? await this.repo(Invoice).find({ where: { id: In(ids.invoices) }, select: { id: true, kind: true } })
+      : [];
+    return {
+      contracts: new Map(contracts.map((c) => [c.id, { projectName: c.projectName, projectNumber: c.projectNumber }])),
+      payments: new Map(
+        payments.map((p) => [p.id, { nature: p.nature, method: p.method, reversal: p.reverses !== null }]),
+      ),
+      invoices: new Map(invoices.map((i) => [i.id, { kind: i.kind }])),
+    };
+  }
+}

@@ -1,0 +1,733 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppException } from '../../common/errors/app-exception.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
+import type { Amount } from '../../common/money.js';
+import type { Page } from '../../common/pagination.js';
+import { addDays, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
+import { AppConfig } from '../../config/app-config.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { toSendMailOptions } from '../../infrastructure/mail/mail-options.js';
+import { RenderingService } from '../../rendering/rendering.service.js';
+import type { Locale } from '../../rendering/rendering.types.js';
+import { formatDate, formatMoney } from '../../rendering/templates/helpers.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CompanyService, type CompanyProfileView } from '../company/company.service.js';
+import { CustomersService, type CustomerView } from '../customers/customers.service.js';
+import type { DocumentFile, DocumentFormat } from '../documents/document-file.entity.js';
+import { DocumentsService, type DocumentView } from '../documents/documents.service.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
+import { buildStatement } from '../receivables/ledger.js';
+import { ReceivablesService } from '../receivables/receivables.service.js';
+import { parseAnswer, type AnswerError, type StatementAnswer } from './statement-answer.js';
+import { confirmationUrl as urlFor, endOfDay, hashToken, isTokenShaped, newToken } from './statement-token.js';
+import type {
+  StatementFigures,
+  StatementRecord,
+  StatementResponse,
+  StatementResponseStatus,
+} from './statement.entity.js';
+import { StatementsRepository, type StatementFilter } from './statements.repository.js';
+import {
+  answeredPage,
+  expiredPage,
+  invalidLinkPage,
+  statementPage,
+  thanksPage,
+  type PageCompany,
+} from './views/confirmation-page.js';
+import {
+  issuedFigures,
+  issuedLines,
+  lineRecords,
+  templateData,
+  type IssuedFigures,
+  type StatementCompany,
+} from './views/statement-document.js';
+
+export type Actor = Pick<AuthUser, 'id' | 'name'>;
+
+export interface IssueStatementRequest {
+  /** null: an as-of statement (everything up to `to`). */
+  from: DateOnly | null;
+  to: DateOnly;
+  locale?: Locale;
+  /** Days the customer has to answer (reply-by date and token expiry); default STATEMENT_REPLY_DAYS. */
+  replyDays?: number;
+  /** Issued by a statement run. */
+  runId?: string | null;
+  /** The job issuing it: a retried job returns the statement it already issued instead of a second one. */
+  jobId?: string | null;
+  /**
+   * Mail it to this address through the outbox, in the same transaction as the record (the mail carries the
+   * confirmation link, whose token exists in clear only in the PDF and the mail). null/omitted: not mailed.
+   */
+  mailTo?: string | null;
+}
+
+export interface StatementView {
+  id: string;
+  number: string;
+  customer: { id: string; name: string };
+  period: { from: DateOnly | null; to: DateOnly };
+  issuedOn: DateOnly;
+  currency: string;
+  locale: Locale;
+  figures: StatementFigures;
+  closingBalance: Amount;
+  document: { id: string; version: number } | null;
+  runId: string | null;
+  replyBy: DateOnly;
+  tokenExpiresAt: Date;
+  response: { status: StatementResponseStatus; detail: StatementResponse | null };
+  /** The outbox messages about it (GET shows their status). */
+  mail: { id: string; to: string[]; status: string; attempts: number; lastError: string | null; sentAt: Date | null }[];
+  createdAt: Date;
+  createdBy: { id: string | null; name: string };
+}
+
+/** What POST /api/customers/{id}/statements asks for (the DTO, checked). */
+export interface IssueForCustomerRequest {
+  from?: DateOnly;
+  to?: DateOnly;
+  asOf?: DateOnly;
+  locale?: Locale;
+  replyDays?: number;
+  sendTo?: string;
+  sendToBilling?: boolean;
+}
+
+/** A page of the public confirmation site: its status and HTML. */
+export interface PublicPage {
+  status: 200 | 400 | 404 | 409 | 410;
+  html: string;
+}
+
+/** What the JSON form of the answer gets back. */
+export interface AnswerRecorded {
+  number: string;
+  responseStatus: 'confirmed' | 'disputed';
+  response: StatementResponse;
+}
+
+const TEMPLATE = 'customer-statement';
+const DOCUMENT_TYPE = 'customer-statement';
+const SUBJECT = 'statement';
+const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+type Lookup =
+  | { kind: 'invalid' }
+  | { kind: 'answered'; statement: StatementRecord }
+  | { kind: 'expired'; statement: StatementRecord }
+  | { kind: 'open'; statement: StatementRecord };
+
+/**
+ * Customer statements (对账单). SIGNATURES ARE SHARED: statement runs call `issue`.
+ */
+@Injectable()
+export class StatementsService {
+  constructor(
+    private readonly statements: StatementsRepository,
+    private readonly receivables: ReceivablesService,
+    private readonly customers: CustomersService,
+    private readonly company: CompanyService,
+    private readonly rendering: RenderingService,
+    private readonly documents: DocumentsService,
+    private readonly outbox: OutboxService,
+    private readonly jobs: JobsService,
+    private readonly audit: AuditService,
+    private readonly tx: TransactionRunner,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Computes the statement from the ledger, renders it (signed PDF + DOCX, the confirmation link printed on it),
+   * stores the document and the record. Returns the view and the confirmation URL (the only time the token is
+   * in clear; null when `jobId` finds the statement an earlier attempt of that job issued, which is returned). 404 CUSTOMER_NOT_FOUND; 422 on a period that ends before it starts or in the future.
+   * With `mailTo`, the outbox message is written with the record (see IssueStatementRequest.mailTo).
+   */
+  async issue(
+    actor: Actor,
+    customerId: string,
+    request: IssueStatementRequest,
+  ): Promise<{ statement: StatementView; confirmationUrl: string | null; outboxMessageId: string | null }> {
+    const customer = await this.customers.get(customerId);
+    const today = todayIso();
+    const { from, to } = request;
+    if ((from !== null && from > to) || to > today) {
+      throw AppException.unprocessable(
+        'STATEMENT_PERIOD_INVALID',
+        from !== null && from > to
+          ? `The period ends (${to}) before it starts (${from})`
+          : `The statement cannot end after today (${today}): ${to}`,
+        { from, to, today },
+      );
+    }
+    if (request.jobId) {
+      // Cheap check before any work: a retried job that already issued its statement renders nothing again.
+      // (Checked once more under the job's lock below, where it counts.)
+      const jobId = request.jobId;
+      const done = await this.tx.run(() => this.earlierEffect(jobId));
+      if (done) return done;
+    }
+    const locale = request.locale ?? DEFAULT_LOCALE;
+    const replyDays = request.replyDays ?? this.config.statements.replyDays;
+    if (request.mailTo) this.checkAddress(request.mailTo); // before anything is rendered or stored
+    const company = await this.statementCompany();
+
+    const ledger = await this.receivables.ledger(customerId, to);
+    const statement = buildStatement({
+      from,
+      to,
+      contracts: ledger.contracts,
+      invoices: ledger.invoices,
+      payments: ledger.payments,
+    });
+    const records = lineRecords(statement, ledger);
+    const kinds = statement.lines.map((l) => l.kind);
+    const sources = await this.statements.lineSources({
+      contracts: records.filter((_, i) => kinds[i] === 'contract'),
+      payments: records.filter((_, i) => kinds[i] === 'payment'),
+      invoices: records.filter((_, i) => kinds[i] === 'invoice'),
+    });
+    const figures = issuedFigures(statement, issuedLines(statement, ledger, sources, locale));
+
+    const id = randomUUID();
+    const replyBy = addDays(today, replyDays);
+    const token = newToken();
+    const url = urlFor(this.config.publicUrl, token);
+    // The number is taken in a short transaction of its own, so no counter lock is held while Chromium renders.
+    // The price: a render or store that fails after this leaves a gap in the year's DZ numbers (the entity's
+    // "gap-free" holds only for statements that were issued without such a failure).
+    const sequence = await this.tx.run(() => this.statements.nextSequence(Number(today.slice(0, 4))));
+    const number = `DZ${today.slice(0, 4)}-${String(sequence).padStart(5, '0')}`;
+
+    const rendered = await this.rendering.render({
+      template: TEMPLATE,
+      data: templateData({
+        number,
+        issuedOn: today,
+        from,
+        to,
+        currency: ledger.customer.currency,
+        company,
+        customer: {
+          name: customer.name,
+          taxId: customer.taxId,
+          address: customer.address,
+          contact: customer.billingContact
+            ? { name: customer.billingContact.name, email: customer.billingContact.email }
+            : null,
+        },
+        figures,
+        confirmation: { url, replyBy },
+      }),
+      formats: ['pdf', 'docx'],
+      sign: true,
+      locale,
+    });
+
+    const outcome = await this.tx.run(async () => {
+      if (request.jobId) {
+        const earlier = await this.earlierEffect(request.jobId);
+        if (earlier) return earlier;
+      }
+      const doc = await this.documents.store(actor, {
+        type: DOCUMENT_TYPE,
+        subject: { type: SUBJECT, id },
+        title: `${rendered.title} ${number}`,
+        locale: rendered.locale,
+        signed: true,
+        templateVersions: rendered.templateVersions,
+        files: rendered.files,
+        // A statement issued by hand also gets the signed bundle; a run's thousand do not (it was a third of a
+        // run's time per statement, docs/benchmarks.md) and can be issued again by hand when one is wanted.
+        bundle: !request.runId,
+        fileBaseName: `statement-${number}`,
+        auditDetails: { statementId: id, number, customerId },
+      });
+      await this.statements.insert({
+        id,
+        number,
+        customerId,
+        periodFrom: from,
+        periodTo: to,
+        issuedOn: today,
+        currency: ledger.customer.currency,
+        locale,
+        figures,
+        closingBalance: figures.closingBalance,
+        documentId: doc.id,
+        runId: request.runId ?? null,
+        tokenHash: hashToken(token),
+        tokenExpiresAt: endOfDay(replyBy),
+        replyBy,
+        responseStatus: 'pending',
+        response: null,
+        createdBy: actor.id,
+        createdByName: actor.name,
+      });
+      await this.audit.record({
+        actor,
+        action: 'statement.issue',
+        entityType: SUBJECT,
+        entityId: id,
+        details: {
+          number,
+          customerId,
+          from,
+          to,
+          closingBalance: figures.closingBalance,
+          documentId: doc.id,
+          runId: request.runId ?? null,
+          jobId: request.jobId ?? null,
+          mailTo: request.mailTo ?? null,
+        },
+      });
+      let outboxMessageId: string | null = null;
+      if (request.mailTo) {
+        const message = await this.outbox.queue(actor, {
+          key: `statement:${id}:${request.mailTo.toLowerCase()}`,
+          about: { type: SUBJECT, id },
+          audience: 'billing',
+          to: [request.mailTo],
+          ...mailText({
+            locale,
+            number,
+            customerName: customer.name,
+            from,
+            to,
+            closingBalance: figures.closingBalance,
+            currency: ledger.customer.currency,
+            replyBy,
+            url,
+            company,
+          }),
+          attachments: [
+            {
+              documentId: doc.id,
+              version: doc.latestVersion,
+              format: 'pdf',
+              fileName: `${rendered.title}-${number}.pdf`,
+            },
+          ],
+        });
+        outboxMessageId = message.id;
+      }
+      if (request.jobId) await this.jobs.saveEffect(request.jobId, { statementId: id, outboxMessageId });
+      return { statementId: id, outboxMessageId, fresh: true as const };
+    });
+    if (!('fresh' in outcome)) return outcome;
+    return {
+      statement: await this.get(outcome.statementId),
+      confirmationUrl: url,
+      outboxMessageId: outcome.outboxMessageId,
+    };
+  }
+
+  /**
+   * POST /api/customers/{id}/statements: a period (from + to) or an as-of date (asOf, default today), mailed to
+   * `sendTo` or to the customer's billing contact. Rendered synchronously: one statement is one small document.
+   */
+  async issueForCustomer(
+    user: AuthUser,
+    customerId: string,
+    dto: IssueForCustomerRequest,
+  ): Promise<{ statement: StatementView; confirmationUrl: string | null }> {
+    let mailTo: string | null = dto.sendTo ?? null;
+    if (dto.sendToBilling) {
+      const customer = await this.customers.get(customerId);
+      mailTo = billingEmail(customer);
+      if (!mailTo) {
+        throw AppException.unprocessable(
+          'NO_BILLING_EMAIL',
+          `${customer.name} has no billing contact with an e-mail address`,
+          { customerId, billingContact: customer.billingContact?.name ?? null },
+        );
+      }
+    }
+    const period =
+      dto.asOf !== undefined || (dto.from === undefined && dto.to === undefined)
+        ? { from: null, to: dto.asOf ?? todayIso() }
+        : { from: dto.from!, to: dto.to! };
+    const { statement, confirmationUrl } = await this.issue(user, customerId, {
+      ...period,
+      locale: dto.locale,
+      replyDays: dto.replyDays,
+      mailTo,
+    });
+    return { statement, confirmationUrl };
+  }
+
+  async list(filter: StatementFilter, page: number, pageSize: number): Promise<Page<StatementView>> {
+    const [rows, total] = await this.statements.list(filter, page, pageSize);
+    const customers = await this.customers.findByIds(rows.map((r) => r.customerId));
+    const mail = await this.outbox.forSubjects(
+      SUBJECT,
+      rows.map((r) => r.id),
+    );
+    const docs: (DocumentView | null)[] = [];
+    for (const r of rows) docs.push(r.documentId ? await this.documents.get(r.documentId) : null);
+    const names = new Map(customers.map((c) => [c.id, c.name]));
+    return {
+      items: rows.map((r, i) =>
+        view(r, names.get(r.customerId) ?? '', docs[i]?.latestVersion ?? null, mail.get(r.id) ?? []),
+      ),
+      total,
+      page,
+      pageSize,
+    };
+  }
+
+  async get(id: string): Promise<StatementView> {
+    const row = await this.mustFind(id);
+    // One after the other: inside a transaction (a job's replay) they share one connection.
+    const customer = await this.customers.findByIds([row.customerId]);
+    const mail = await this.outbox.forSubject(SUBJECT, id);
+    const doc = row.documentId ? await this.documents.get(row.documentId) : null;
+    return view(row, customer[0]?.name ?? '', doc?.latestVersion ?? null, mail);
+  }
+
+  async file(id: string, format: DocumentFormat): Promise<{ file: DocumentFile; bytes: Buffer }> {
+    const row = await this.mustFind(id);
+    if (!row.documentId) {
+      throw AppException.notFound('STATEMENT_DOCUMENT_NOT_FOUND', 'The statement has no stored document', { id });
+    }
+    return this.documents.file(row.documentId, format);
+  }
+
+  // ---- the confirmation page (no login) ----
+
+  /** GET /statements/confirm/{token}. */
+  async confirmationPage(token: string): Promise<PublicPage> {
+    const found = await this.lookup(token);
+    if (found.kind !== 'open') return this.closedPage(found);
+    return { status: 200, html: await this.statementHtml(token, found.statement, [], {}) };
+  }
+
+  /** The PDF behind the page's link, while the link is open (not answered, not expired). */
+  async confirmationPdf(token: string): Promise<{ page: PublicPage } | { file: DocumentFile; bytes: Buffer }> {
+    const found = await this.lookup(token);
+    if (found.kind !== 'open') return { page: await this.closedPage(found) };
+    if (!found.statement.documentId) return { page: { status: 404, html: invalidLinkPage() } };
+    return this.documents.file(found.statement.documentId, 'pdf');
+  }
+
+  /**
+   * POST /statements/confirm/{token}: records the answer once (confirmed or disputed), audited as the customer.
+   * A refused form gives the page again with its errors (400) and records nothing. With `json`, the same refusals
+   * are thrown as AppExceptions (the API's error body) and the answer comes back as data.
+   */
+  async answer(
+    token: string,
+    body: unknown,
+    client: { ip: string | null; userAgent: string | null },
+    json: boolean,
+  ): Promise<{ page: PublicPage } | { recorded: AnswerRecorded }> {
+    const found = await this.lookup(token);
+    if (found.kind !== 'open') {
+      if (json) throw closedError(found);
+      return { page: await this.closedPage(found) };
+    }
+    const parsed = parseAnswer(body);
+    if (!parsed.answer) {
+      if (json) {
+        throw AppException.badRequest(
+          ErrorCode.VALIDATION_FAILED,
+          `Invalid answer: ${parsed.errors.map((e) => e.field).join(', ')}`,
+          { fields: parsed.errors.map((e) => ({ field: e.field, messages: [`${e.field}: ${e.problem}`] })) },
+        );
+      }
+      const values = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+      const text = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+      return {
+        page: {
+          status: 400,
+          html: await this.statementHtml(token, found.statement, parsed.errors, {
+            action: text('action'),
+            amount: text('amount'),
+            reason: text('reason'),
+            name: text('name'),
+          }),
+        },
+      };
+    }
+    const statement = found.statement;
+    const answer: StatementAnswer = parsed.answer;
+    const response: StatementResponse = {
+      status: answer.action === 'confirm' ? 'confirmed' : 'disputed',
+      amount: answer.amount,
+      reason: answer.reason,
+      name: answer.name,
+      at: new Date().toISOString(),
+      ip: client.ip,
+      userAgent: client.userAgent ? client.userAgent.slice(0, 500) : null,
+    };
+    const recorded = await this.tx.run(async () => {
+      if (!(await this.statements.recordResponse(statement.id, response, new Date()))) return false;
+      await this.audit.record({
+        // The audit log keeps a null actor id for whoever is not a user; AuditEvent's type names only the system
+        // (see the report on issue #7).
+        actor: { id: null, name: `customer: ${answer.name}`.slice(0, 100) },
+        action: response.status === 'confirmed' ? 'statement.confirm' : 'statement.dispute',
+        entityType: SUBJECT,
+        entityId: statement.id,
+        details: {
+          number: statement.number,
+          customerId: statement.customerId,
+          closingBalance: statement.closingBalance,
+          amount: response.amount,
+          reason: response.reason,
+          name: response.name,
+          ip: response.ip,
+          userAgent: response.userAgent,
+        },
+      });
+      return true;
+    });
+    if (!recorded) {
+      // Answered (or expired) between the lookup and the update: say so, as a fresh request would be told.
+      const again = await this.lookup(token);
+      const closed: Exclude<Lookup, { kind: 'open' }> =
+        again.kind === 'open' ? { kind: 'expired', statement: again.statement } : again;
+      if (json) throw closedError(closed);
+      return { page: await this.closedPage(closed) };
+    }
+    if (json) return { recorded: { number: statement.number, responseStatus: response.status, response } };
+    const company = await this.pageCompany();
+    return {
+      page: {
+        status: 200,
+        html: thanksPage({
+          locale: statement.locale,
+          company: company ?? { name: '', nameEn: null, phone: null },
+          number: statement.number,
+          status: response.status,
+          amount: response.amount ?? statement.closingBalance,
+          currency: statement.currency,
+          name: response.name ?? '',
+          at: new Date(response.at),
+        }),
+      },
+    };
+  }
+
+  // ---- helpers ----
+
+  private async lookup(token: string): Promise<Lookup> {
+    // Found by the hash of what was presented (an indexed lookup): no secret is compared in our code.
+    if (!isTokenShaped(token)) return { kind: 'invalid' };
+    const statement = await this.statements.findByTokenHash(hashToken(token));
+    if (!statement) return { kind: 'invalid' };
+    if (statement.responseStatus !== 'pending') return { kind: 'answered', statement };
+    if (statement.tokenExpiresAt.getTime() < Date.now()) return { kind: 'expired', statement };
+    return { kind: 'open', statement };
+  }
+
+  private async closedPage(found: Exclude<Lookup, { kind: 'open' }>): Promise<PublicPage> {
+    switch (found.kind) {
+      case 'invalid':
+        return { status: 404, html: invalidLinkPage() };
+      case 'expired':
+        return { status: 410, html: expiredPage(found.statement.locale, await this.pageCompany()) };
+      case 'answered': {
+        const company = await this.pageCompany();
+        return {
+          status: 409,
+          html: answeredPage({
+            locale: found.statement.locale,
+            company: company ?? { name: '', nameEn: null, phone: null },
+            number: found.statement.number,
+            status: found.statement.responseStatus === 'disputed' ? 'disputed' : 'confirmed',
+            at: found.statement.response?.at ?? found.statement.updatedAt.toISOString(),
+          }),
+        };
+      }
+    }
+  }
+
+  private async statementHtml(
+    token: string,
+    statement: StatementRecord,
+    errors: AnswerError[],
+    values: { action?: string; amount?: string; reason?: string; name?: string },
+  ): Promise<string> {
+    const [customer] = await this.customers.findByIds([statement.customerId]);
+    const figures = statement.figures as IssuedFigures;
+    return statementPage({
+      locale: statement.locale,
+      company: (await this.pageCompany()) ?? { name: '', nameEn: null, phone: null },
+      customerName: customer?.name ?? '',
+      number: statement.number,
+      from: statement.periodFrom,
+      to: statement.periodTo,
+      issuedOn: statement.issuedOn,
+      replyBy: statement.replyBy,
+      currency: statement.currency,
+      openingBalance: figures.openingBalance,
+      closingBalance: figures.closingBalance,
+      totals: figures.totals,
+      lines: figures.lines ?? [],
+      aging: figures.aging,
+      path: `/statements/confirm/${token}`, // token-shaped (checked by lookup): nothing to escape
+      errors,
+      values,
+    });
+  }
+
+  /**
+   * The statement an earlier attempt of this job issued, if any; in a transaction, which holds the job's row
+   * locked until it ends (JobsService.lockEffect).
+   */
+  private async earlierEffect(
+    jobId: string,
+  ): Promise<{ statement: StatementView; confirmationUrl: null; outboxMessageId: string | null } | null> {
+    const effect = await this.jobs.lockEffect(jobId);
+    if (typeof effect?.statementId !== 'string') return null;
+    const statement = await this.get(effect.statementId);
+    return {
+      statement,
+      confirmationUrl: null,
+      outboxMessageId: typeof effect.outboxMessageId === 'string' ? effect.outboxMessageId : null,
+    };
+  }
+
+  /** 400 INVALID_EMAIL now, before a number is taken or anything rendered (the outbox would refuse it later). */
+  private checkAddress(address: string): void {
+    toSendMailOptions({ to: [address], subject: '', text: '' }, this.config.mail.from);
+  }
+
+  private async profile(): Promise<CompanyProfileView | null> {
+    try {
+      return await this.company.get();
+    } catch (err) {
+      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null;
+      throw err;
+    }
+  }
+
+  private async pageCompany(): Promise<PageCompany | null> {
+    const p = await this.profile();
+    return p ? { name: p.legalNameZh, nameEn: p.legalNameEn, phone: p.phone } : null;
+  }
+
+  /** The issuer printed on the statement; a statement needs one (422 COMPANY_PROFILE_NOT_SET). */
+  private async statementCompany(): Promise<StatementCompany> {
+    const p = await this.profile();
+    if (!p) {
+      throw AppException.unprocessable(
+        'COMPANY_PROFILE_NOT_SET',
+        'A statement names its issuer: set up the company profile first (PUT /api/company)',
+      );
+    }
+    const bank = p.bankAccounts[0];
+    return {
+      name: p.legalNameZh,
+      nameEn: p.legalNameEn,
+      address: p.addressZh,
+      phone: p.phone,
+      taxId: p.creditCode,
+      bank: bank ? { name: [bank.bankName, bank.branch].filter(Boolean).join(''), account: bank.accountNumber } : null,
+    };
+  }
+
+  private async mustFind(id: string): Promise<StatementRecord> {
+    const row = await this.statements.findById(id);
+    if (!row) throw AppException.notFound('STATEMENT_NOT_FOUND', 'No such statement', { id });
+    return row;
+  }
+}
+
+/** The billing contact's address: the contact marked billing, if it has an e-mail. */
+export function billingEmail(customer: Pick<CustomerView, 'contacts' | 'billingContact'>): string | null {
+  const contact = customer.billingContact ?? customer.contacts.find((c) => c.billing && c.email);
+  return contact?.email?.trim() || null;
+}
+
+function closedError(found: Exclude<Lookup, { kind: 'open' }>): AppException {
+  switch (found.kind) {
+    case 'invalid':
+      return AppException.notFound('STATEMENT_LINK_INVALID', 'This confirmation link is not valid');
+    case 'expired':
+      return new AppException(410, 'STATEMENT_LINK_EXPIRED', 'This confirmation link has expired');
+    case 'answered':
+      return AppException.conflict('STATEMENT_ALREADY_ANSWERED', 'This statement has been answered already', {
+        status: found.statement.responseStatus,
+        at: found.statement.response?.at ?? null,
+      });
+  }
+}
+
+function view(
+  r: StatementRecord,
+  customerName: string,
+  documentVersion: number | null,
+  mail: OutboxMessageView[],
+): StatementView {
+  return {
+    id: r.id,
+    number: r.number,
+    customer: { id: r.customerId, name: customerName },
+    period: { from: r.periodFrom, to: r.periodTo },
+    issuedOn: r.issuedOn,
+    currency: r.currency,
+    locale: r.locale,
+    figures: r.figures,
+    closingBalance: r.closingBalance,
+    document: r.documentId && documentVersion !== null ? { id: r.documentId, version: documentVersion } : null,
+    runId: r.runId,
+    replyBy: r.replyBy,
+    tokenExpiresAt: r.tokenExpiresAt,
+    response: { status: r.responseStatus, detail: r.response },
+    mail: mail.map((m) => ({
+      id: m.id,
+      to: m.to,
+      status: m.status,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      sentAt: m.sentAt,
+    })),
+    createdAt: r.createdAt,
+    createdBy: { id: r.createdBy, name: r.createdByName },
+  };
+}
+
+/** The statement mail, in the statement's language: the link, the reply-by date, the closing balance. */
+export function mailText(input: {
+  locale: Locale;
+  number: string;
+  customerName: string;
+  from: DateOnly | null;
+  to: DateOnly;
+  closingBalance: Amount;
+  currency: string;
+  replyBy: DateOnly;
+  url: string;
+  company: StatementCompany;
+}): { subject: string; text: string } {
+  const d = (x: DateOnly) => formatDate(x, input.locale);
+  const balance = formatMoney(input.closingBalance, input.currency);
+  const contact = [input.company.name, input.company.phone].filter(Boolean).join(' ');
+  if (input.locale === 'en') {
+    const period = input.from ? `for ${d(input.from)} to ${d(input.to)}` : `as of ${d(input.to)}`;
+    return {
+      subject: `Statement of account ${input.number} ${period} - please reply by ${d(input.replyBy)}`,
+      text:
+        `Dear customer,\n\n` +
+        `Attached is statement ${input.number} of ${input.customerName} ${period} (closing balance ${balance}).\n` +
+        `Please check it and confirm or dispute the balance by ${d(input.replyBy)} on this page:\n${input.url}\n\n` +
+        `Questions: ${contact}\n`,
+    };
+  }
+  const period = input.from ? `${d(input.from)}至${d(input.to)}` : `截至${d(input.to)}`;
+  return {
+    subject: `对账单 ${input.number}（${period}）— 请于${d(input.replyBy)}前确认`,
+    text:
+      `尊敬的客户：\n\n` +
+      `附件为${input.customerName}${period}的对账单 ${input.number}（期末余额 ${balance}）。\n` +
+      `请核对后于${d(input.replyBy)}前在以下页面确认余额或提出异议：\n${input.url}\n\n` +
+      `如有疑问，请联系：${contact}\n`,
+  };
+}

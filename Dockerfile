@@ -17,6 +17,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY templates ./templates
+# The back-office console's static files, served from the source tree at /app (src/modules/console).
+COPY src/modules/console/static ./src/modules/console/static
 USER node
 EXPOSE 3000
-CMD ["node", "dist/main.js"]
+# The V8 flags of the Makefile's NODE_MEMORY_FLAGS (memory of a tender package: docs/benchmarks.md).
+CMD ["node", "--heap-growing-percent=20", "--max-semi-space-size=4", "dist/main.js"]

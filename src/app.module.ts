@@ -30,6 +30,7 @@ import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { DeliveriesModule } from './modules/deliveries/deliveries.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
+import { ConsoleModule } from './modules/console/console.module.js';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -75,6 +76,7 @@ export class AppModule {
         DeliveriesModule,
         StatementsModule,
         StatementRunsModule,
+        ConsoleModule,
         ...extra,
       ],
     };

@@ -1,0 +1,319 @@
+// The console's shell: sign-in, the role-aware menu, the router (/app/<area>/...) and the language switch.
+// Each area is a page module (pages/<area>.js) loaded when first visited; adding an area is a line in AREAS,
+// a module exporting render(ctx), and its words in i18n/*.js.
+import { fill, h } from './lib/dom.js';
+import { api, ApiError, onUnauthorized, queryString, session } from './lib/api.js';
+import { currentLang, LANGS, loadLang, t, tEnum } from './lib/i18n.js';
+import { hasRole, me } from './lib/session.js';
+import { button, errorBox, revokeObjectUrls, setRouter, spinner } from './lib/ui.js';
+
+const BASE = '/app';
+const ANY = null;
+
+/**
+ * The areas, in menu order. `roles`: who may open it (as the API's @Roles on its list route; admin always);
+ * ANY = every signed-in user.
+ */
+export const AREAS = [
+  { key: 'dashboard', module: './pages/dashboard.js', roles: ANY, group: 'home' },
+  { key: 'customers', module: './pages/customers.js', roles: ANY, group: 'records' },
+  { key: 'qualifications', module: './pages/qualifications.js', roles: ANY, group: 'records' },
+  { key: 'performance', module: './pages/performance.js', roles: ANY, group: 'records' },
+  { key: 'products', module: './pages/products.js', roles: ANY, group: 'records' },
+  { key: 'quotations', module: './pages/quotations.js', roles: ANY, group: 'sales' },
+  {
+    key: 'tenders',
+    module: './pages/tenders.js',
+    roles: ['backoffice', 'sales', 'manager', 'finance'],
+    group: 'sales',
+  },
+  { key: 'contracts', module: './pages/contracts.js', roles: ANY, group: 'sales' },
+  // Every role reads delivery notices (they carry no price).
+  { key: 'deliveries', module: './pages/deliveries.js', roles: ANY, group: 'sales' },
+  {
+    key: 'payments',
+    module: './pages/payments.js',
+    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    group: 'finance',
+  },
+  {
+    key: 'invoices',
+    module: './pages/invoices.js',
+    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    group: 'finance',
+  },
+  {
+    key: 'receivables',
+    module: './pages/receivables.js',
+    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    group: 'finance',
+  },
+  {
+    key: 'statements',
+    module: './pages/statements.js',
+    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    group: 'finance',
+  },
+  {
+    key: 'statement-runs',
+    module: './pages/statement-runs.js',
+    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    group: 'finance',
+  },
+];
+
+const mayOpen = (area) => area.roles === ANY || hasRole(...area.roles);
+
+// ---- routing ----
+
+let seq = 0;
+let leaving = [];
+let shell = null;
+
+function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  void route();
+}
+setRouter({ navigate });
+
+function runLeave() {
+  for (const fn of leaving.splice(0)) {
+    try {
+      fn();
+    } catch (err) {
+      console.error(err);
+    }
+  }
+  revokeObjectUrls();
+}
+
+async function route() {
+  const mine = ++seq;
+  runLeave();
+  const path = location.pathname.replace(/\/+$/, '');
+  const segments = path.startsWith(BASE)
+    ? path.slice(BASE.length).split('/').filter(Boolean).map(decodeURIComponent)
+    : [];
+  if (segments[0] === 'signin' || !session.token())
+    return signIn(segments[0] === 'signin' ? null : location.pathname + location.search);
+  if (!me.user) {
+    try {
+      me.user = await api.get('/api/users/me');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) return fatal(err);
+      // A token from an earlier visit that no longer works.
+      session.clear();
+      return signIn(location.pathname + location.search, true);
+    }
+  }
+  if (mine !== seq) return;
+  const area = AREAS.find((a) => a.key === (segments[0] ?? 'dashboard'));
+  const host = layout(area?.key);
+  if (!area) return fill(host, h('div.page', h('h1', t('app.notFound')), h('p', location.pathname)));
+  if (!mayOpen(area))
+    return fill(host, h('div.page', h('h1', t(`nav.${area.key}`)), h('div.alert.alert-error', t('app.forbidden'))));
+  const el = h('div.page', spinner());
+  host.replaceChildren(el);
+  const ctx = {
+    el,
+    area: area.key,
+    params: segments.slice(1),
+    query: new URLSearchParams(location.search),
+    alive: () => mine === seq,
+    onLeave: (fn) => leaving.push(fn),
+    navigate,
+    reload: () => route(),
+    /** New query (a list's filters): a new history entry and a new render. */
+    setQuery: (q) => navigate(location.pathname + queryString(q)),
+    /** Changes some query values in place (a tab), without rendering again. */
+    replaceQuery: (q) => {
+      const p = new URLSearchParams(location.search);
+      for (const [k, v] of Object.entries(q)) v === undefined || v === null || v === '' ? p.delete(k) : p.set(k, v);
+      const s = p.toString();
+      history.replaceState(null, '', location.pathname + (s ? `?${s}` : ''));
+    },
+  };
+  document.title = `${t(`nav.${area.key}`)} · Tenderdesk`;
+  try {
+    const mod = await import(area.module);
+    if (mine !== seq) return;
+    await mod.render(ctx);
+  } catch (err) {
+    if (mine === seq) fill(el, errorBox(err));
+    if (!(err instanceof ApiError)) console.error(err);
+  }
+}
+
+function fatal(err) {
+  shell = null;
+  fill(document.getElementById('app'), h('div.page', errorBox(err), button(t('app.signOut'), signOut)));
+}
+
+// ---- the shell ----
+
+function langSwitch() {
+  return h(
+    'div.lang',
+    { role: 'group', 'aria-label': t('app.language') },
+    LANGS.map((l) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-link',
+          'aria-pressed': String(l === currentLang()),
+          dataset: { lang: l },
+          onClick: async () => {
+            await loadLang(l);
+            shell = null;
+            void route();
+          },
+        },
+        l === 'zh-CN' ? '中文' : 'EN',
+      ),
+    ),
+  );
+}
+
+function layout(active) {
+  if (!shell) {
+    const nav = h('nav.menu', { 'aria-label': t('app.menu') });
+    let group = null;
+    for (const a of AREAS.filter(mayOpen)) {
+      if (a.group !== group) {
+        group = a.group;
+        if (group !== 'home') nav.append(h('div.menu-group', t(`nav.group.${group}`)));
+      }
+      nav.append(
+        h(
+          'a',
+          { href: a.key === 'dashboard' ? BASE : `${BASE}/${a.key}`, dataset: { area: a.key } },
+          t(`nav.${a.key}`),
+        ),
+      );
+    }
+    const user = me.user;
+    const main = h('main', { id: 'main' });
+    shell = {
+      nav,
+      main,
+      el: h(
+        'div.shell',
+        h('aside.side', h('a.brand', { href: BASE }, h('span.logo', 'TD'), h('span', t('app.title'))), nav),
+        h(
+          'div.column',
+          h(
+            'header.top',
+            h(
+              'div.who',
+              h('strong', { 'data-user': user.name }, user.name),
+              h('span.roles', user.roles.map((r) => tEnum('role', r)).join(' · ')),
+            ),
+            langSwitch(),
+            button(t('app.signOut'), signOut, { kind: 'link', name: 'signout' }),
+          ),
+          main,
+        ),
+      ),
+    };
+    fill(document.getElementById('app'), shell.el);
+  }
+  for (const a of shell.nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.area === active);
+  return shell.main;
+}
+
+// ---- sign-in ----
+
+function signOut() {
+  session.clear();
+  me.user = null;
+  shell = null;
+  navigate(`${BASE}/signin`, { replace: true });
+}
+
+// A 401 while signed in (the token was revoked meanwhile): back to the sign-in, then to the same page.
+// Before sign-in completes, the caller handles the 401 itself.
+onUnauthorized(() => {
+  if (!me.user) return;
+  const next = location.pathname + location.search;
+  session.clear();
+  me.user = null;
+  shell = null;
+  history.replaceState(null, '', `${BASE}/signin${queryString({ next, expired: '1' })}`);
+  void route();
+});
+
+function signIn(next, expired = false) {
+  shell = null;
+  me.user = null;
+  const q = new URLSearchParams(location.search);
+  if (expired) q.set('expired', '1');
+  const target = next ?? q.get('next') ?? BASE;
+  document.title = `${t('signin.title')} · Tenderdesk`;
+  const token = h('input', {
+    type: 'password',
+    name: 'token',
+    id: 'token',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    placeholder: 'td_…',
+  });
+  const msg = h('div', { role: 'alert' }, q.get('expired') ? h('div.alert.alert-warn', t('signin.expired')) : null);
+  const form = h(
+    'form.signin',
+    {
+      onSubmit: async (e) => {
+        e.preventDefault();
+        const value = token.value.trim();
+        if (!value) return;
+        session.set(value);
+        try {
+          me.user = await api.get('/api/users/me');
+        } catch (err) {
+          session.clear();
+          me.user = null;
+          fill(
+            msg,
+            err instanceof ApiError && err.status === 401 ? h('div.alert.alert-error', t('signin.bad')) : errorBox(err),
+          );
+          return;
+        }
+        // Only a path of the console: never an address elsewhere.
+        navigate(target.startsWith(`${BASE}/`) && !target.startsWith(`${BASE}/signin`) ? target : BASE, {
+          replace: true,
+        });
+      },
+    },
+    h('div.brand-big', h('span.logo', 'TD'), h('span', t('app.title'))),
+    h('h1', t('signin.title')),
+    h('p.muted', t('signin.help')),
+    h('label', { for: 'token' }, t('signin.token')),
+    token,
+    msg,
+    h('button', { type: 'submit', class: 'btn btn-primary' }, t('signin.submit')),
+    langSwitch(),
+  );
+  fill(document.getElementById('app'), h('div.signin-page', form));
+  token.focus();
+}
+
+// ---- start ----
+
+document.addEventListener('click', (e) => {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.target.closest?.('a[href]');
+  if (!a || a.target || a.hasAttribute('download')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || !(url.pathname === BASE || url.pathname.startsWith(`${BASE}/`))) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search);
+});
+window.addEventListener('popstate', () => void route());
+// A file dropped beside a drop area must not replace the console with the file.
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => e.preventDefault());
+
+await loadLang();
+await route();

@@ -1,0 +1,293 @@
+// Quotations: list, form (lines, payment and delivery terms), detail with the life cycle, revisions, and the
+// rendered PDF previewed before the quotation is marked as sent.
+import { fill, h } from '../lib/dom.js';
+import { api } from '../lib/api.js';
+import { enumOptions, t } from '../lib/i18n.js';
+import * as fmt from '../lib/format.js';
+import { canSeePrices, hasRole } from '../lib/session.js';
+import {
+  INCOTERMS,
+  deliveryText,
+  linesEditor,
+  linesTable,
+  termsEditor,
+  termsTable,
+  totals,
+} from '../lib/commercial.js';
+import {
+  askText,
+  button,
+  clean,
+  download,
+  fieldList,
+  formView,
+  link,
+  linkButton,
+  listView,
+  lookup,
+  navigate,
+  pageHead,
+  preview,
+  section,
+  statusBadge,
+  toast,
+} from '../lib/ui.js';
+
+const STATUSES = ['draft', 'submitted', 'approved', 'sent', 'accepted', 'rejected', 'expired'];
+const WRITERS = ['backoffice', 'sales'];
+
+export async function render(ctx) {
+  const [id, sub] = ctx.params;
+  if (!id) return list(ctx);
+  if (id === 'new') return edit(ctx, null);
+  if (sub === 'edit') return edit(ctx, id);
+  return detail(ctx, id);
+}
+
+/** Customers for a lookup: name search, not archived. */
+export const customerLookup = async (q) =>
+  (await api.get('/api/customers', { q, pageSize: 50 })).items.map((c) => ({ value: c.id, label: c.name }));
+
+function list(ctx) {
+  const prices = canSeePrices();
+  return listView(ctx, {
+    title: t('nav.quotations'),
+    actions: [hasRole(...WRITERS) ? linkButton(t('quotation.new'), '/app/quotations/new', 'primary') : null],
+    filters: [
+      { name: 'q', label: t('common.search'), placeholder: t('quotation.searchHint'), wide: true },
+      { name: 'status', type: 'select', label: t('common.status'), options: enumOptions('quotationStatus', STATUSES) },
+    ],
+    load: (q) => api.get('/api/quotations', q),
+    columns: [
+      {
+        key: 'number',
+        label: t('quotation.number'),
+        render: (x) => link(`/app/quotations/${x.id}`, x.number),
+        className: 'nowrap',
+      },
+      { key: 'customer', label: t('common.customer'), render: (x) => x.customer.name },
+      { key: 'projectName', label: t('common.project') },
+      { key: 'revision', label: t('quotation.revision'), align: 'right', render: (x) => `R${x.revision}` },
+      { key: 'issueDate', label: t('quotation.issueDate'), className: 'nowrap' },
+      { key: 'validUntil', label: t('quotation.validUntil'), className: 'nowrap' },
+      {
+        key: 'total',
+        label: t('common.totalWithTax'),
+        align: 'right',
+        hidden: !prices,
+        render: (x) => fmt.money(x.total, x.currency),
+      },
+      { key: 'status', label: t('common.status'), render: (x) => statusBadge('quotationStatus', x.status) },
+    ],
+  });
+}
+
+async function detail(ctx, id) {
+  const n = ctx.query.get('revision');
+  const q = await api.get(n ? `/api/quotations/${id}/revisions/${n}` : `/api/quotations/${id}`);
+  if (!ctx.alive()) return;
+  const current = q.revision === q.currentRevision;
+  const act =
+    (path, body = {}) =>
+    async () => {
+      await api.post(`/api/quotations/${id}/${path}`, body);
+      toast(t('common.saved'));
+      ctx.reload();
+    };
+  const actions = [];
+  if (current) {
+    if (q.status === 'draft' && hasRole(...WRITERS))
+      actions.push(button(t('quotation.submit'), act('submit'), { kind: 'primary' }));
+    if (q.status === 'submitted' && hasRole('backoffice', 'manager')) {
+      const below = q.lines.some((l) => l.belowFloor);
+      actions.push(
+        button(
+          t('quotation.approve'),
+          async () => {
+            let reason;
+            if (below && hasRole('manager')) {
+              reason = await askText({
+                title: t('quotation.approve'),
+                label: t('quotation.belowFloorReason'),
+                required: true,
+              });
+              if (reason === null) return;
+            }
+            await act('approve', reason ? { reason } : {})();
+          },
+          { kind: 'primary' },
+        ),
+      );
+    }
+    if (q.status === 'approved' && hasRole(...WRITERS))
+      actions.push(button(t('quotation.markSent'), act('send'), { kind: 'primary' }));
+    if (q.status === 'sent' && hasRole(...WRITERS)) {
+      actions.push(button(t('quotation.accept'), act('accept'), { kind: 'primary' }));
+      actions.push(
+        button(
+          t('quotation.reject'),
+          async () => {
+            const reason = await askText({ title: t('quotation.reject'), label: t('quotation.rejectReason') });
+            if (reason !== null) await act('reject', reason ? { reason } : {})();
+          },
+          { kind: 'danger' },
+        ),
+      );
+    }
+    if (q.status !== 'accepted' && hasRole(...WRITERS))
+      actions.push(linkButton(t('quotation.revise'), `/app/quotations/${id}/edit`));
+    if (q.status === 'accepted' && hasRole('backoffice', 'sales', 'manager'))
+      actions.push(linkButton(t('contract.fromQuotation'), `/app/contracts/new?quotationId=${id}`));
+  }
+
+  const docArea = h('div');
+  const showDocument = (docId) => {
+    fill(
+      docArea,
+      h(
+        'div.toolbar',
+        button(t('common.downloadPdf'), () => download(`/api/documents/${docId}/file`, { format: 'pdf' })),
+        button(t('common.downloadDocx'), () => download(`/api/documents/${docId}/file`, { format: 'docx' })),
+      ),
+      preview(() => api.blob(`/api/documents/${docId}/file`, { format: 'pdf' }), { title: q.number }),
+    );
+  };
+  const mayRender = q.approval && hasRole('backoffice', 'sales', 'manager');
+  const documentPanel = mayRender
+    ? section(
+        t('quotation.document'),
+        h('p.muted', t('quotation.documentHelp')),
+        h(
+          'div.toolbar',
+          ['zh-CN', 'en'].map((locale) =>
+            button(
+              t('quotation.renderIn', { lang: locale === 'zh-CN' ? '中文' : 'English' }),
+              async () => {
+                const doc = await api.post(`/api/quotations/${id}/render`, {}, { formats: 'pdf,docx', locale });
+                ctx.replaceQuery({ doc: doc.id });
+                showDocument(doc.id);
+              },
+              { kind: locale === 'zh-CN' ? 'primary' : '' },
+            ),
+          ),
+        ),
+        docArea,
+      )
+    : null;
+  if (mayRender && ctx.query.get('doc')) showDocument(ctx.query.get('doc'));
+
+  fill(
+    ctx.el,
+    pageHead(`${q.number} · ${q.projectName}`, actions, [
+      statusBadge('quotationStatus', q.status),
+      link(`/app/customers/${q.customer.id}`, q.customer.name),
+      `R${q.revision}/${q.currentRevision}`,
+    ]),
+    current
+      ? null
+      : h(
+          'div.alert.alert-info',
+          t('quotation.oldRevision', { n: q.revision }),
+          ' ',
+          link(`/app/quotations/${id}`, t('quotation.toCurrent')),
+        ),
+    section(
+      t('common.details'),
+      fieldList([
+        [t('quotation.issueDate'), q.issueDate],
+        [t('quotation.validUntil'), q.validUntil],
+        [t('common.currency'), q.currency],
+        [t('quotation.delivery'), deliveryText(q.deliveryTerms)],
+        [t('quotation.createdBy'), `${q.createdBy.name} · ${fmt.dateTime(q.createdAt)}`],
+        q.approval
+          ? [
+              t('quotation.approval'),
+              `${q.approval.by.name} · ${fmt.dateTime(q.approval.at)}${q.approval.reason ? ` · ${q.approval.reason}` : ''}`,
+            ]
+          : null,
+        [t('common.notes'), q.notes],
+      ]),
+    ),
+    section(t('quotation.lines'), linesTable(q.lines, q.currency), totals(q)),
+    q.paymentTerms ? section(t('terms.title'), termsTable(q.paymentTerms)) : null,
+    documentPanel,
+    section(
+      t('quotation.revisions'),
+      h(
+        'div.toolbar',
+        q.revisions.map(
+          (r) =>
+            r.revision === q.revision
+              ? h('strong', `R${r.revision}`)
+              : link(`/app/quotations/${id}?revision=${r.revision}`, `R${r.revision}`),
+          ' ',
+        ),
+        h('span.muted', q.revisions.map((r) => `R${r.revision}: ${r.issueDate} ${r.createdBy.name}`).join(' · ')),
+      ),
+    ),
+  );
+}
+
+async function edit(ctx, id) {
+  const q = id
+    ? await api.get(`/api/quotations/${id}`)
+    : { currency: 'CNY', issueDate: fmt.today(), validUntil: fmt.today(30), lines: [] };
+  const lines = await linesEditor(q.lines);
+  const terms = termsEditor(q.paymentTerms ?? undefined);
+  if (!ctx.alive()) return;
+  const fields = [
+    id
+      ? null
+      : {
+          name: 'customerId',
+          label: t('common.customer'),
+          type: 'custom',
+          required: true,
+          render: () => {
+            const el = lookup({ load: customerLookup, value: ctx.query.get('customerId') ?? '' });
+            return { el, get: () => el.getValue() };
+          },
+        },
+    { name: 'projectName', label: t('common.project'), required: true, wide: !!id },
+    { name: 'issueDate', label: t('quotation.issueDate'), type: 'date' },
+    { name: 'validUntil', label: t('quotation.validUntil'), type: 'date', required: true },
+    { name: 'currency', label: t('common.currency') },
+    { type: 'heading', name: 'h-lines', label: t('quotation.lines') },
+    { name: 'lines', label: '', type: 'custom', wide: true, render: () => ({ el: lines.el, get: lines.get }) },
+    { type: 'heading', name: 'h-terms', label: t('terms.title') },
+    { name: 'paymentTerms', label: '', type: 'custom', wide: true, render: () => ({ el: terms.el, get: terms.get }) },
+    { type: 'heading', name: 'h-delivery', label: t('quotation.delivery') },
+    { name: 'deliveryTerms.daysAfterAdvance', label: t('terms.daysAfterAdvanceLabel'), type: 'int', min: 0 },
+    { name: 'deliveryTerms.date', label: t('terms.deliveryDate'), type: 'date' },
+    { name: 'deliveryTerms.place', label: t('terms.place') },
+    {
+      name: 'deliveryTerms.incoterm',
+      label: 'Incoterm',
+      type: 'select',
+      options: INCOTERMS.map((v) => ({ value: v, label: v })),
+    },
+    { name: 'notes', label: t('common.notes'), type: 'textarea', wide: true },
+  ];
+  const form = formView(fields, q, {
+    cancelHref: id ? `/app/quotations/${id}` : '/app/quotations',
+    onSubmit: async (v) => {
+      const delivery = clean(v.deliveryTerms ?? {});
+      const body = clean({ ...v, deliveryTerms: undefined });
+      body.deliveryTerms = Object.keys(delivery).length ? delivery : id ? null : undefined;
+      if (body.deliveryTerms === undefined) delete body.deliveryTerms;
+      if (id && !v.notes) body.notes = null;
+      const saved = id ? await api.patch(`/api/quotations/${id}`, body) : await api.post('/api/quotations', body);
+      toast(t('common.saved'));
+      navigate(`/app/quotations/${saved.id}`, { replace: true });
+    },
+  });
+  fill(
+    ctx.el,
+    pageHead(
+      id ? t('quotation.editTitle', { number: q.number }) : t('quotation.new'),
+      [],
+      id && q.status !== 'draft' ? t('quotation.newRevisionNote') : null,
+    ),
+    form,
+  );
+}

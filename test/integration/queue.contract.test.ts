@@ -344,6 +344,27 @@ describe.each(drivers)('JobQueue contract: %s driver', (kind, create) => {
 });
 
 describe('PgBossJobQueue across instances', () => {
+  it('creates its queues while other instances create theirs at the same moment (workers starting together)', async () => {
+    // Each queue attaches a partition to pgboss.job while inserting into pgboss.queue: two processes creating
+    // different queues at once can deadlock, and a worker whose start failed on that exited (seen in CI).
+    const names = Array.from({ length: 12 }, (_, i) => `together-${i}`);
+    const instances = Array.from({ length: 4 }, () => new PgBossJobQueue(pgbossConfig(), FAST));
+    await Promise.all(instances.map((q) => q.start()));
+    try {
+      const sent = await Promise.all(
+        instances.map((q, k) => Promise.all((k % 2 ? [...names].reverse() : names).map((n) => q.send(n, { k })))),
+      );
+      expect(new Set(sent.flat()).size).toBe(instances.length * names.length);
+      // Every job is in its queue, readable from any instance.
+      const order = instances.map((_, k) => (k % 2 ? [...names].reverse() : names));
+      for (const [k, ids] of sent.entries()) {
+        for (const [i, id] of ids.entries()) expect((await instances[0]!.getJob(order[k]![i]!, id))?.state).toBe('queued');
+      }
+    } finally {
+      await Promise.all(instances.map((q) => q.stop()));
+    }
+  });
+
   it('runs a job sent before a restart in the next instance', async () => {
     const name = 'restart';
     const a = new PgBossJobQueue(pgbossConfig(), FAST);

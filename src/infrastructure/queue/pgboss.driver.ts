@@ -206,14 +206,19 @@ export class PgBossJobQueue extends JobQueue {
     return created;
   }
 
+  /**
+   * pg-boss's create_queue() inserts the queue's row and attaches its partition to pgboss.job; two processes creating
+   * queues at once (workers starting together) deadlock on that, and PostgreSQL aborts one with 40P01 (a worker
+   * exited on it in CI; retrying alone did not end it under contention). The same call, made after an advisory lock
+   * that the statement's own transaction holds until it ends, creates queues one at a time across processes. The
+   * options are those of boss.createQueue(name, { policy: 'standard' }).
+   */
   private async createQueue(name: string): Promise<void> {
-    try {
-      await this.boss.createQueue(name, { name, policy: 'standard' });
-    } catch (error) {
-      // Two processes creating the same queue at once can race on its partition table.
-      if (await this.boss.getQueue(name)) return;
-      throw error;
-    }
+    await this.boss.getDb().executeSql(
+      `SELECT ${SCHEMA}.create_queue($1, $2::json)
+         FROM (SELECT pg_advisory_xact_lock(hashtext('tenderdesk.${SCHEMA}.create_queue'))) AS serialised`,
+      [name, { policy: 'standard' }],
+    );
   }
 
   /**

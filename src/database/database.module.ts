@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from './database.js';
 import { TransactionRunner } from './transaction.js';
+import { WorkLock } from './work-lock.js';
 
 /** Opens the database (real or embedded), migrates it, and closes it last on shutdown. */
 @Global()
@@ -17,8 +18,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         { provide: Database, inject: [AppConfig], useFactory: (config: AppConfig) => Database.open(config, opts) },
         { provide: DataSource, inject: [Database], useFactory: (db: Database) => db.dataSource },
         TransactionRunner,
+        WorkLock,
       ],
-      exports: [Database, DataSource, TransactionRunner],
+      exports: [Database, DataSource, TransactionRunner, WorkLock],
     };
   }
 

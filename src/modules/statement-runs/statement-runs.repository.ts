@@ -210,27 +210,6 @@ export class StatementRunsRepository extends BaseRepository {
   }
 
   /**
-   * Runs `work` while holding an advisory lock on the item, taken in a transaction of a connection of its own (the
-   * work's own queries use others): two jobs for one item (a plan queued them twice) run one after the other, and the
-   * second finds the first one's statement. The lock ends with that transaction, also when the process dies.
-   */
-  async withItemLock<T>(itemId: string, work: () => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      await runner.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`statement-run-item:${itemId}`]);
-      try {
-        return await work();
-      } finally {
-        await runner.rollbackTransaction().catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /**
    * Marks the run completed when no item is pending and no message of its items is queued or being sent. finishedAt:
    * when its last item or message changed (not when somebody looked). Returns whether this call completed it.
    */

@@ -4,6 +4,7 @@ import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
+import { WorkLock } from '../../database/work-lock.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -85,6 +86,7 @@ export class StatementRunsService implements OnModuleInit {
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly tx: TransactionRunner,
+    private readonly lock: WorkLock,
     private readonly config: AppConfig,
   ) {}
 
@@ -228,7 +230,8 @@ export class StatementRunsService implements OnModuleInit {
   private async renderItem({ runId, itemId, locale }: ItemPayload, ctx: JobProgress): Promise<Record<string, unknown>> {
     let outcome: Record<string, unknown>;
     try {
-      outcome = await this.runs.withItemLock(itemId, async (): Promise<Record<string, unknown>> => {
+      // Two jobs for one item (a plan queued them twice) run one after the other; the second finds the first's statement.
+      outcome = await this.lock.run(`statement-run-item:${itemId}`, async (): Promise<Record<string, unknown>> => {
         const [item, run] = await Promise.all([this.runs.findItem(itemId), this.runs.findRun(runId)]);
         if (!item || !run) return { skipped: 'no such item' };
         if (item.statementId || item.status !== 'pending')

@@ -162,6 +162,14 @@ async function main() {
       'the delivery notice',
     );
 
+    // The month's statement run over the customers with a balance (mail goes to STORAGE_DIR/outbox here).
+    const run = await call(tokens.finance, 'POST', '/api/statement-runs', { to: today() });
+    await waitUntil(
+      async () => (await call(tokens.finance, 'GET', `/api/statement-runs/${run.id}`)).status === 'completed',
+      'the statement run',
+      240_000,
+    );
+
     const expired = (await call(tokens.backoffice, 'GET', '/api/qualifications?status=expired')).items[0];
     const customer = quotation.customer;
 
@@ -271,6 +279,9 @@ async function main() {
       await (await p.$('.dropzone-wrap input[type=file]')).uploadFile(sheet);
       await p.waitForSelector('.import-errors table');
     });
+    const finance = await session(tokens.finance);
+    await shot(finance, '24-statement-run', `/app/statement-runs/${run.id}`, '.run-progress');
+    await shot(finance, '25-statements', '/app/statements', 'table.data tbody tr a');
     const production = await session(tokens.production);
     await shot(production, '22-contract-production', `/app/contracts/${contract.id}`, '.tab-panel table.data');
     await production.click('.lang button[data-lang="en"]');

@@ -1,6 +1,8 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppConfig } from '../../config/app-config.js';
+import { signDetachedCms, supportsKey } from './cms.js';
 import { openssl, OpensslError, withPrivateTempDir } from './openssl.js';
 import { addTimestamp } from './timestamp.js';
 
@@ -57,6 +59,10 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
   const subject = await subjectOf(material.certificatePem);
   const { keyPem, certificatePem, chainPem, isDevelopment } = material;
   const tsaUrl = source.tsaUrl;
+  const privateKey = createPrivateKey(keyPem);
+  const inProcess = supportsKey(privateKey);
+  const certificate = new X509Certificate(certificatePem).raw;
+  const chain = pemCertificates(chainPem).map((pem) => new X509Certificate(pem).raw);
   return {
     certificatePem,
     chainPem,
@@ -64,7 +70,10 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
     isDevelopment,
     tsaUrl,
     signCms: async (data) => {
-      const cms = await signDetached(data, keyPem, certificatePem, chainPem);
+      // In this process for RSA and EC keys; other kinds (e.g. SM2 from a Chinese CA) through the openssl CLI.
+      const cms = inProcess
+        ? signDetachedCms({ data, privateKey, certificate, chain })
+        : await signDetached(data, keyPem, certificatePem, chainPem);
       return tsaUrl ? addTimestamp(cms, tsaUrl) : cms;
     },
   };
@@ -152,8 +161,8 @@ async function developmentCertificate(storageDir: string, organisation: string):
   await mkdir(join(storageDir, 'signing'), { recursive: true, mode: 0o700 });
   // Generate in a sibling folder and rename it into place: if the API and a worker start together, one
   // rename wins and the other process reads the winner's pair (never a key from one and a cert from the other).
-  const staging = `${dir}.${process.pid}.${Date.now()}`;
-  await mkdir(staging, { mode: 0o700 });
+  // mkdtemp: a unique name (0700) also for two loads in one process in the same millisecond.
+  const staging = await mkdtemp(`${dir}.staging-`);
   try {
     const escape = (value: string) => value.replace(/[\\/+=]/g, (c) => `\\${c}`);
     await openssl([

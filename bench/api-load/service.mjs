@@ -115,7 +115,9 @@ function freePort() {
  * last lines of its output kept for the error message when it dies early.
  */
 function spawnService(script, env) {
-  const child = spawn(process.execPath, [join(dist, script)], {
+  // BENCH_NODE_ARGS: extra node flags for the service (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(dist, script)], {
     cwd: root,
     env,
     detached: true,
@@ -277,6 +279,43 @@ export function memorySampler(pids, ms = 200) {
       return peak;
     },
   };
+}
+
+/**
+ * CPU seconds used so far by a process and by its descendants, from /proc (clock ticks of 1/100 s): `own` is the
+ * process itself; `descendants` the live ones plus those that exited and were waited for (cutime/cstime). Take it
+ * before and after a timed window and subtract.
+ */
+export function cpuTimes(pid) {
+  const read = (p) => {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields after the name start at state (3): utime 14, stime 15, cutime 16, cstime 17 -> indexes 11..14 here
+    return { parent: Number(f[1]), own: (Number(f[11]) + Number(f[12])) / 100, reaped: (Number(f[13]) + Number(f[14])) / 100 };
+  };
+  const stats = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      stats.set(Number(entry), read(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, s] of stats) {
+      if (!tree.has(p) && tree.has(s.parent)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
+  }
+  const root = stats.get(pid) ?? { own: 0, reaped: 0 };
+  let descendants = root.reaped;
+  for (const p of tree) if (p !== pid) descendants += stats.get(p).own + stats.get(p).reaped;
+  return { own: root.own, descendants };
 }
 
 /** Percentile (0..100) of a list of numbers, nearest rank. */

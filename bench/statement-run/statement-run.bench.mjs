@@ -7,6 +7,7 @@
 // and every 20th customer a manual contract (approved) signed in the period. Timed: from POST /api/statement-runs to
 // the run's finishedAt (the last item or message that changed), read from the database. Memory: the API's process
 // tree (node + Chromium), sampled every 200 ms while the run goes.
+import { readdirSync, readFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 import {
   call,
@@ -14,6 +15,7 @@ import {
   load,
   machine,
   memorySampler,
+  cpuTimes,
   mib,
   percentile,
   requireDist,
@@ -63,6 +65,27 @@ const smtp = new SMTPServer({
 });
 await new Promise((resolve) => smtp.listen(0, '127.0.0.1', resolve));
 const smtpPort = smtp.server.address().port;
+
+/** CPU seconds of the PostgreSQL servers on this machine (postmasters and their backends, exited ones included). */
+function postgresCpu() {
+  const comm = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || comm(entry) !== 'postgres') continue;
+    const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    if (comm(parent) === 'postgres') continue; // a backend: counted in its postmaster's tree
+    const t = cpuTimes(Number(entry));
+    total += t.own + t.descendants;
+  }
+  return total;
+}
 
 const pad = (n) => String(n).padStart(4, '0');
 const nameOf = (n) => `基准对账客户${pad(n)}有限公司`;
@@ -160,7 +183,9 @@ try {
   );
 
   // ---- the run ----
-  const memory = memorySampler([api.pid], 200);
+  // Every second: reading smaps_rollup of the Chromium processes five times a second took a fifth of a core (kernel time).
+  const memory = memorySampler([api.pid], Number(process.env.BENCH_SAMPLE_MS ?? 1000));
+  const cpu0 = { api: cpuTimes(api.pid), bench: process.cpuUsage(), db: postgresCpu() };
   const t0 = Date.now();
   const run = await call(deployment, 'POST', '/api/statement-runs', { from, to });
   let view;
@@ -179,6 +204,13 @@ try {
   }
   const wallMs = Date.now() - t0;
   const peak = memory.stop();
+  const cpu1 = { api: cpuTimes(api.pid), bench: process.cpuUsage(), db: postgresCpu() };
+  const cpu = {
+    node: cpu1.api.own - cpu0.api.own,
+    chromium: cpu1.api.descendants - cpu0.api.descendants,
+    bench: (cpu1.bench.user + cpu1.bench.system - cpu0.bench.user - cpu0.bench.system) / 1e6,
+    db: cpu1.db - cpu0.db,
+  };
 
   // ---- figures, from the database ----
   const {
@@ -250,6 +282,12 @@ try {
   say(`  report                ${JSON.stringify(view.counts)}, progress ${view.progress} %`);
   say(
     `  peak memory           RSS ${mib(peak.rss)}, PSS ${mib(peak.pss)} (API process tree: node + Chromium; node alone RSS ${mib(peak.perProcess.get(api.pid).ownRss)})`,
+  );
+  const perStatement = (sec) => `${((sec * 1000) / Math.max(1, issued)).toFixed(0)} ms`;
+  say(
+    `  CPU during the run    API node ${cpu.node.toFixed(1)} s (${perStatement(cpu.node)}/statement), Chromium ${cpu.chromium.toFixed(1)} s ` +
+      `(${perStatement(cpu.chromium)}), PostgreSQL ${cpu.db.toFixed(1)} s (${perStatement(cpu.db)}), this bench with its SMTP server ` +
+      `${cpu.bench.toFixed(1)} s; ${((cpu.node + cpu.chromium + cpu.db + cpu.bench) / (wallMs / 1000)).toFixed(2)} of 2 cores busy`,
   );
   say(`  target                under 5 minutes: ${runMs < 300_000 ? 'met' : 'NOT met'}`);
   say(`  every statement mailed once: ${problems.length ? `NO: ${problems.join('; ')}` : 'yes'}`);

@@ -47,6 +47,12 @@ export class TransactionRunner {
   }
 }
 
+/** The rows of an UPDATE/DELETE ... RETURNING run through manager.query, which the pg driver gives as [rows, count]. */
+export function returnedRows<T>(result: unknown): T[] {
+  const r = result as [T[], number] | T[];
+  return Array.isArray(r[0]) ? (r[0] as T[]) : (r as T[]);
+}
+
 /** Repositories are the only TypeORM users; they read and write through the current transaction if any. */
 export abstract class BaseRepository {
   constructor(protected readonly dataSource: DataSource) {}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { JobsService } from '../../src/modules/jobs/jobs.service.js';
 import { StatementRunScheduler } from '../../src/modules/statement-runs/statement-run.scheduler.js';
 import { StatementRunsService } from '../../src/modules/statement-runs/statement-runs.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -395,6 +396,48 @@ describe('statement runs', () => {
       { trigger: 'monthly', n: 1 },
     ]);
   }, 120_000);
+
+  it('fails the item whose render job died with its process on the last attempt, and completes the run', async () => {
+    // A run as a worker killed mid-render on the job's last attempt leaves it: the item pending, its job `running`
+    // in the jobs table with no change since long before its lease ended (nobody is left to record anything).
+    const [stuckRun] = await t.db.query<{ id: string }>(
+      `INSERT INTO statement_runs (period_from, period_to, trigger, status, total, created_by_name)
+       VALUES ($1, $2, 'manual', 'running', 1, 'test') RETURNING id`,
+      [from, to],
+    );
+    const [item] = await t.db.query<{ id: string }>(
+      `INSERT INTO statement_run_items (run_id, customer_id, customer_name, status, email)
+       VALUES ($1, $2, $3, 'pending', $4) RETURNING id`,
+      [stuckRun!.id, ids.get(1), nameOf(1), emailOf(1)],
+    );
+    const job = (payload: object, since: string) =>
+      t.db.query<{ id: string }>(
+        `INSERT INTO jobs (name, status, attempts, max_attempts, payload, started_at, updated_at)
+         VALUES ('statement-run.item', 'running', 4, 4, $1, now() - $2::interval, now() - $2::interval) RETURNING id`,
+        [payload, since],
+      );
+    const [dead] = await job({ runId: stuckRun!.id, itemId: item!.id, locale: null }, '2 hours');
+    // A last attempt still within its lease is alive: left alone.
+    const [alive] = await job({ runId: stuckRun!.id, itemId: '00000000-0000-4000-8000-000000000000', locale: null }, '1 second');
+    expect((await run(stuckRun!.id)).counts).toMatchObject({ pending: 1 });
+
+    const marked = await t.app.get(JobsService).failAbandoned();
+    expect(marked).toContain(dead!.id);
+    expect(marked).not.toContain(alive!.id);
+    const [deadRow] = await t.db.query<{ status: string; error: string; finished_at: Date | null }>(
+      'SELECT status, error, finished_at FROM jobs WHERE id = $1',
+      [dead!.id],
+    );
+    expect(deadRow).toMatchObject({ status: 'failed', finished_at: expect.any(Date) });
+    expect(deadRow!.error).toMatch(/^the last attempt did not finish within its lease of \d+ s/);
+
+    // The report settles the item from its job and completes the run.
+    const view = await run(stuckRun!.id);
+    expect(view).toMatchObject({ status: 'completed', progress: 100 });
+    expect(view.counts).toEqual({ pending: 0, rendered: 0, sent: 0, failed: 1, skipped: 0 });
+    expect(view.items.items[0]!.reason).toBe(`RENDER_FAILED: ${deadRow!.error}`);
+    await t.db.query(`UPDATE jobs SET status = 'failed' WHERE id = $1`, [alive!.id]);
+  });
 });
 
 describe('the monthly statement run schedule (STATEMENT_RUN_DAY)', () => {

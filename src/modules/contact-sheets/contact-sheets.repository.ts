@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { Amount } from '../../common/money.js';
 import { round2 } from '../../common/money.js';
-import { BaseRepository } from '../../database/transaction.js';
+import { BaseRepository, returnedRows } from '../../database/transaction.js';
 import { Payment } from '../payments/payment.entity.js';
 import { ContactSheet, ContactSheetMailing, ContactSheetSignoff } from './contact-sheet.entity.js';
 
@@ -93,13 +93,14 @@ export class ContactSheetsRepository extends BaseRepository {
    * conditional update makes two jobs never send the same copy at once.
    */
   async claimMailing(id: string): Promise<ContactSheetMailing | null> {
-    const rows = (await this.manager.query(
-      `UPDATE contact_sheet_mailings SET status = 'sending', attempts = attempts + 1, updated_at = now()
+    const list = returnedRows<{ id: string }>(
+      await this.manager.query(
+        `UPDATE contact_sheet_mailings SET status = 'sending', attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND (status = 'pending' OR (status = 'failed' AND error NOT LIKE 'permanent:%') OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2)))
         RETURNING id`,
-      [id, STALE_SENDING_SECONDS],
-    )) as [{ id: string }[], number] | { id: string }[];
-    const list = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+        [id, STALE_SENDING_SECONDS],
+      ),
+    );
     if (!list.length) return null;
     return this.repo(ContactSheetMailing).findOneBy({ id });
   }

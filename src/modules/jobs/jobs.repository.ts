@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, MoreThan } from 'typeorm';
-import { BaseRepository } from '../../database/transaction.js';
+import { BaseRepository, returnedRows } from '../../database/transaction.js';
 import { Job, type JobStatus } from './job.entity.js';
 
 @Injectable()
@@ -17,7 +17,10 @@ export class JobsRepository extends BaseRepository {
     return this.repo(Job).findOneBy({ id });
   }
 
-  async update(id: string, patch: Partial<Pick<Job, 'status' | 'progress' | 'attempts' | 'result' | 'error' | 'startedAt' | 'finishedAt'>>): Promise<void> {
+  async update(
+    id: string,
+    patch: Partial<Pick<Job, 'status' | 'progress' | 'attempts' | 'result' | 'error' | 'startedAt' | 'finishedAt'>>,
+  ): Promise<void> {
     // jsonb columns make TypeORM's deep-partial type reject a plain object; the patch is a Job subset.
     await this.repo(Job).update({ id }, patch as Parameters<ReturnType<typeof this.repo<Job>>['update']>[1]);
   }
@@ -26,8 +29,15 @@ export class JobsRepository extends BaseRepository {
    * Records what an attempt did, unless a later attempt of the job has started meanwhile (an attempt that
    * outlived its lease keeps running: it must not overwrite its successor's status). True when written.
    */
-  async updateAttempt(id: string, attempt: number, patch: Partial<Pick<Job, 'status' | 'progress' | 'result' | 'error' | 'finishedAt'>>): Promise<boolean> {
-    const res = await this.repo(Job).update({ id, attempts: attempt }, patch as Parameters<ReturnType<typeof this.repo<Job>>['update']>[1]);
+  async updateAttempt(
+    id: string,
+    attempt: number,
+    patch: Partial<Pick<Job, 'status' | 'progress' | 'result' | 'error' | 'finishedAt'>>,
+  ): Promise<boolean> {
+    const res = await this.repo(Job).update(
+      { id, attempts: attempt },
+      patch as Parameters<ReturnType<typeof this.repo<Job>>['update']>[1],
+    );
     return (res.affected ?? 0) > 0;
   }
 
@@ -48,6 +58,20 @@ export class JobsRepository extends BaseRepository {
 
   countFinishedSince(name: string, since: Date): Promise<number> {
     return this.repo(Job).count({ where: { name, finishedAt: MoreThan(since) } });
+  }
+
+  /** Jobs of this type on their last attempt, `running` with no change for `seconds`: marked failed, ids returned. */
+  async failAbandoned(name: string, seconds: number, error: string): Promise<string[]> {
+    const rows = returnedRows<{ id: string }>(
+      await this.manager.query(
+        `UPDATE jobs SET status = 'failed', error = $3, finished_at = now(), updated_at = now()
+        WHERE name = $1 AND status = 'running' AND attempts >= max_attempts
+          AND updated_at < now() - make_interval(secs => $2)
+        RETURNING id`,
+        [name, seconds, error],
+      ),
+    );
+    return rows.map((r) => r.id);
   }
 
   findByStatus(statuses: JobStatus[]): Promise<Job[]> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
@@ -57,6 +57,10 @@ interface Registration {
 /** Throughput is measured over this window for QUEUE_FULL's Retry-After. */
 const THROUGHPUT_WINDOW_SECONDS = 60;
 const MAX_RETRY_AFTER_SECONDS = 600;
+/** How often a process that runs jobs looks for last attempts that died with their process (failAbandoned). */
+const ABANDONED_SWEEP_MS = 60_000;
+/** Past its lease, this long before a last attempt that nobody recorded is taken for dead. */
+const ABANDONED_GRACE_SECONDS = 30;
 
 export interface JobView {
   id: string;
@@ -78,10 +82,11 @@ export interface JobView {
  * leases; this service keeps status, progress and result in the jobs table for `GET /api/jobs/:id`.
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap {
+export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<string, Registration>();
   private readonly slots: Record<Exclude<JobKind, 'other'>, SlotGroup>;
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -154,6 +159,38 @@ export class JobsService implements OnApplicationBootstrap {
       await this.queue.work<{ jobId: string }>(name, this.workOptions(reg.kind), (ctx) => this.run(ctx.data.jobId, reg));
     }
     if (this.queue.kind === 'inline') await this.resumeUnfinished();
+    // pg-boss fails a job whose last attempt outran its lease, but the process that ran it is gone and cannot say so
+    // in the jobs table. (The in-process engine runs such a job again at the next start: resumeUnfinished.)
+    else {
+      this.sweeper = setInterval(() => {
+        this.failAbandoned().catch((err: unknown) => this.logger.error(`looking for abandoned jobs failed: ${String(err)}`));
+      }, ABANDONED_SWEEP_MS);
+      this.sweeper.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /**
+   * Marks `failed` the jobs whose last attempt is still `running` in the jobs table well past its lease: its process
+   * died (killed, out of memory, the machine lost) before it could record the outcome, and the engine gives no
+   * further attempt. Handlers' own records (e.g. a statement run's item) are settled by their modules from the job's
+   * status. Returns the ids marked.
+   */
+  async failAbandoned(): Promise<string[]> {
+    const marked: string[] = [];
+    for (const [name, reg] of this.handlers) {
+      const ids = await this.jobs.failAbandoned(
+        name,
+        reg.expireInSeconds + ABANDONED_GRACE_SECONDS,
+        `the last attempt did not finish within its lease of ${reg.expireInSeconds} s: the process running it stopped`,
+      );
+      for (const id of ids) this.logger.warn(`job ${name} ${id}: last attempt abandoned (its process stopped); marked failed`);
+      marked.push(...ids);
+    }
+    return marked;
   }
 
   private workOptions(kind: JobKind): { concurrency: number; slots?: SlotGroup } {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { BaseRepository } from '../../database/transaction.js';
+import { BaseRepository, returnedRows } from '../../database/transaction.js';
 import { OutboxMessage, type OutboxStatus } from './outbox-message.entity.js';
 
 export type OutboxData = Omit<OutboxMessage, 'id' | 'createdAt' | 'updatedAt'>;
@@ -57,14 +57,15 @@ export class OutboxRepository extends BaseRepository {
    * it is sent, failed, or held by a live attempt.
    */
   async claim(id: string, holdSeconds: number): Promise<OutboxMessage | null> {
-    const rows = (await this.manager.query(
-      `UPDATE outbox_messages
+    const returned = returnedRows<{ id: string }>(
+      await this.manager.query(
+        `UPDATE outbox_messages
           SET status = 'sending', attempts = attempts + 1, claimed_until = now() + make_interval(secs => $2), updated_at = now()
         WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND claimed_until < now()))
         RETURNING id`,
-      [id, holdSeconds],
-    )) as [{ id: string }[], number] | { id: string }[];
-    const returned = Array.isArray(rows[0]) ? (rows[0] as { id: string }[]) : (rows as { id: string }[]);
+        [id, holdSeconds],
+      ),
+    );
     return returned.length ? this.findById(id) : null;
   }
 

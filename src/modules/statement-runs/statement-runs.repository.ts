@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-import { BaseRepository } from '../../database/transaction.js';
+import { BaseRepository, returnedRows } from '../../database/transaction.js';
 import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
 import type { StatementResponseStatus } from '../statements/statement.entity.js';
 import { StatementRun, StatementRunItem, type RunItemStatus } from './statement-run.entity.js';
@@ -49,12 +49,6 @@ const EFFECTIVE_REASON = `CASE WHEN i.status = 'rendered' AND m.status = 'failed
 const ITEMS_FROM = `statement_run_items i
   LEFT JOIN outbox_messages m ON m.id = i.outbox_message_id
   LEFT JOIN statements s ON s.id = i.statement_id`;
-
-/** UPDATE ... RETURNING through manager.query gives [rows, count] with the pg driver. */
-function updatedRows<T>(result: unknown): T[] {
-  const r = result as [T[], number] | T[];
-  return Array.isArray(r[0]) ? (r[0] as T[]) : (r as T[]);
-}
 
 @Injectable()
 export class StatementRunsRepository extends BaseRepository {
@@ -192,7 +186,7 @@ export class StatementRunsRepository extends BaseRepository {
    * effect was saved without running it again), so nothing else would record it. Returns how many were linked.
    */
   async linkIssued(runId: string): Promise<number> {
-    const rows = updatedRows<{ id: string }>(
+    const rows = returnedRows<{ id: string }>(
       await this.manager.query(
         `UPDATE statement_run_items i
             SET status = 'rendered', reason = NULL, statement_id = s.id, updated_at = now(),
@@ -210,11 +204,35 @@ export class StatementRunsRepository extends BaseRepository {
   }
 
   /**
+   * Marks failed the pending items whose render job failed for good without saying so on the item: its last attempt
+   * died with its process (JobsService.failAbandoned marked the job). Without this the run would never complete.
+   * An item with a later job still waiting or running is left alone. Returns how many were marked.
+   */
+  async failItemsOfFailedJobs(runId: string, jobName: string): Promise<number> {
+    const rows = returnedRows<{ id: string }>(
+      await this.manager.query(
+        `UPDATE statement_run_items i
+            SET status = 'failed', updated_at = now(),
+                reason = 'RENDER_FAILED: ' || coalesce(j.error, 'the render job failed')
+           FROM jobs j
+          WHERE i.run_id = $1 AND i.status = 'pending' AND i.statement_id IS NULL
+            AND j.name = $2 AND j.status = 'failed' AND j.payload->>'itemId' = i.id::text
+            AND NOT EXISTS (SELECT 1 FROM jobs o
+                             WHERE o.name = $2 AND o.payload->>'itemId' = i.id::text
+                               AND o.status IN ('queued', 'running', 'retrying'))
+          RETURNING i.id`,
+        [runId, jobName],
+      ),
+    );
+    return rows.length;
+  }
+
+  /**
    * Marks the run completed when no item is pending and no message of its items is queued or being sent. finishedAt:
    * when its last item or message changed (not when somebody looked). Returns whether this call completed it.
    */
   async completeIfDone(runId: string): Promise<boolean> {
-    const rows = updatedRows<{ id: string }>(
+    const rows = returnedRows<{ id: string }>(
       await this.manager.query(
         `UPDATE statement_runs r
             SET status = 'completed',

@@ -306,8 +306,8 @@ export class StatementRunsService implements OnModuleInit {
   }
 
   /**
-   * Settles running runs first (links statements their jobs issued but did not record, completes a run that is done:
-   * stored once seen), then counts their items.
+   * Settles running runs first (links statements their jobs issued but did not record, fails items whose job died on
+   * its last attempt, completes a run that is done: stored once seen), then counts their items.
    */
   private async summaries(runs: StatementRun[]): Promise<StatementRunSummary[]> {
     const fresh: StatementRun[] = [];
@@ -317,6 +317,7 @@ export class StatementRunsService implements OnModuleInit {
         continue;
       }
       await this.runs.linkIssued(run.id);
+      await this.runs.failItemsOfFailedJobs(run.id, ITEM_JOB);
       fresh.push((await this.runs.completeIfDone(run.id)) ? ((await this.runs.findRun(run.id)) ?? run) : run);
     }
     const counts = await this.runs.counts(fresh.map((r) => r.id));

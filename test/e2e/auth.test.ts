@@ -79,6 +79,20 @@ describe('users, tokens, roles and the audit log', () => {
     expect((await t.http().get('/api/users/me').auth(extra.body.token, { type: 'bearer' })).status).toBe(401);
   });
 
+  it('lists active users by name and roles, without e-mail, to any signed-in user', async () => {
+    const sales = await t.userWith(['sales'], '赵销售');
+    const gone = await t.userWith(['sales'], '钱离职');
+    await t.http().patch(`/api/users/${gone.id}`).auth(t.adminToken, { type: 'bearer' }).send({ disabled: true });
+    const prod = await t.userWith(['production']);
+    const res = await t.http().get('/api/users/directory').auth(prod.token, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(res.body).toContainEqual({ id: sales.id, name: '赵销售', roles: ['sales'] });
+    expect(res.body.map((u: { id: string }) => u.id)).not.toContain(gone.id);
+    for (const u of res.body as Record<string, unknown>[]) expect(Object.keys(u).sort()).toEqual(['id', 'name', 'roles']);
+    // The full list stays the admin's.
+    expect((await t.http().get('/api/users').auth(prod.token, { type: 'bearer' })).status).toBe(403);
+  });
+
   it('declares who may call every route', () => {
     const routes = t.app.get(RouteAccessCatalog).routes();
     expect(routes.length).toBeGreaterThan(5);

@@ -28,6 +28,13 @@ export class UsersController {
     return this.users.list();
   }
 
+  @Get('directory')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'Active users by name with their roles (no e-mail): for choosing a sales owner' })
+  directory() {
+    return this.users.directory();
+  }
+
   @Get('me')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'Who the caller is' })

@@ -90,6 +90,14 @@ export class UsersService {
     return (await this.users.list()).map(view);
   }
 
+  /** Who can be picked as an owner: active users, by name; id, name and roles only (any signed-in user reads it). */
+  async directory(): Promise<Pick<UserView, 'id' | 'name' | 'roles'>[]> {
+    return (await this.users.list())
+      .filter((u) => !u.disabled)
+      .map((u) => ({ id: u.id, name: u.name, roles: u.roles }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  }
+
   async update(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
     return this.tx.run(async () => {
       const user = await this.mustFind(id);

@@ -1,5 +1,7 @@
 // Who is signed in, and what their roles let the console show. The API enforces all of it again.
 
+import { api } from './api.js';
+
 export const me = { user: null };
 
 /** admin passes every role check, as on the API (auth-user.ts hasRole). */
@@ -18,3 +20,14 @@ export const DEPARTMENTS = ['finance', 'engineering', 'production'];
 
 /** The departments the user signs contact sheets for: their department roles (admin alone signs for none). */
 export const myDepartments = () => DEPARTMENTS.filter((d) => (me.user?.roles ?? []).includes(d));
+
+/**
+ * The users who may own a record (a customer, a tender): every active user, from the directory any signed-in user
+ * reads; the current owner stays in the list even when disabled, and the signed-in user is marked.
+ */
+export async function ownerOptions(current, meLabel) {
+  const users = await api.get('/api/users/directory');
+  const opts = users.map((u) => ({ value: u.id, label: u.id === me.user?.id ? `${u.name} (${meLabel})` : u.name }));
+  if (current && !users.some((u) => u.id === current.id)) opts.unshift({ value: current.id, label: current.name });
+  return opts;
+}

@@ -3,7 +3,7 @@ import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, hasRole, me } from '../lib/session.js';
+import { canSeePrices, hasRole, me, ownerOptions } from '../lib/session.js';
 import {
   badge,
   button,
@@ -265,20 +265,9 @@ async function relatedRecords(customerId) {
   return out;
 }
 
-/** Who may own the customer: everyone for an admin (the user list is admin-only); otherwise the owner now, or me. */
-async function ownerOptions(current) {
-  if (hasRole('admin')) {
-    const users = await api.get('/api/users');
-    return users.filter((u) => !u.disabled).map((u) => ({ value: u.id, label: u.name }));
-  }
-  const opts = [{ value: me.user.id, label: `${me.user.name} (${t('common.me')})` }];
-  if (current && current.id !== me.user.id) opts.unshift({ value: current.id, label: current.name });
-  return opts;
-}
-
 async function edit(ctx, id) {
   const c = id ? await api.get(`/api/customers/${id}`) : { contacts: [] };
-  const owners = await ownerOptions(c.salesOwner);
+  const owners = await ownerOptions(c.salesOwner, t('common.me'));
   if (!ctx.alive()) return;
   const contacts = rowsEditor({
     columns: [

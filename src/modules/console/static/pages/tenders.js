@@ -5,7 +5,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole, me } from '../lib/session.js';
+import { hasRole, ownerOptions } from '../lib/session.js';
 import {
   askText,
   badge,
@@ -125,14 +125,6 @@ async function quotationLookup(q) {
     .map((x) => ({ value: x.id, label: `${x.number} · ${x.customer.name} · ${x.projectName}` }));
 }
 
-async function ownerOptions(current) {
-  if (hasRole('admin'))
-    return (await api.get('/api/users')).filter((u) => !u.disabled).map((u) => ({ value: u.id, label: u.name }));
-  const opts = [{ value: me.user.id, label: `${me.user.name} (${t('common.me')})` }];
-  if (current && current.id !== me.user.id) opts.unshift({ value: current.id, label: current.name });
-  return opts;
-}
-
 async function edit(ctx, id) {
   const x = id
     ? await api.get(`/api/tenders/${id}`)
@@ -143,7 +135,7 @@ async function edit(ctx, id) {
         bidBond: { status: 'not_required' },
         requirements: { qualificationTypes: [], performance: null },
       };
-  const owners = await ownerOptions(x.salesOwner);
+  const owners = await ownerOptions(x.salesOwner, t('common.me'));
   if (!ctx.alive()) return;
   const values = {
     ...x,

@@ -622,6 +622,34 @@ describe('delivery notices: payment gate, rendering, mail, shipping', () => {
       carrier: '德邦物流',
       shippedAt: expect.any(String),
     });
+    // The notice printed 孙师傅 (135 0000 0202): shipping with another driver renders a corrected version 2 and mails
+    // it to both addresses again; version 1 stays as it was.
+    const corrected = await until(
+      'the corrected notice',
+      async () =>
+        (await as('backoffice').get(`/api/deliveries/${first.id}`)).body as {
+          document: { latestVersion: number } | null;
+          mail: { status: string }[];
+        },
+      (v) => v.document?.latestVersion === 2 && v.mail.every((m) => m.status === 'sent'),
+      180_000,
+      250,
+    );
+    expect(corrected.mail).toHaveLength(2);
+    const v2 = await pdfOf('backoffice', first.id);
+    expect(squash(await pdfText(v2))).toContain(squash('李师傅'));
+    expect(squash(await pdfText(v2))).toContain(squash('135 0000 0505'));
+    const v1 = await as('backoffice').file(`/api/deliveries/${first.id}/file?format=pdf&version=1`);
+    expect(v1.status).toBe(200);
+    expect(squash(await pdfText(v1.body as Buffer))).toContain(squash('135 0000 0202'));
+    expect(squash(await pdfText(v1.body as Buffer))).not.toContain(squash('李师傅'));
+    for (const to of [PRODUCTION_EMAIL, CUSTOMER_EMAIL]) {
+      const mails = await noticeMails(to, first.number);
+      expect([to, mails.length]).toEqual([to, 2]);
+      const again = await parseMail(mails[1]!);
+      expect(again.subject).toContain('【更正 第2版】');
+      expect(again.attachments[0]!.content.equals(v2)).toBe(true);
+    }
     expect((await as('production').post(`/api/deliveries/${first.id}/ship`).send({})).status).toBe(409);
     expect((await as('backoffice').post(`/api/deliveries/${first.id}/cancel`).send({ reason: '晚了' })).status).toBe(
       409,

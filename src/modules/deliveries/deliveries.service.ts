@@ -46,7 +46,13 @@ export type MailAudience = (typeof MAIL_AUDIENCES)[number];
 type Actor = Pick<AuthUser, 'id' | 'name'>;
 
 const subjectOf = (id: string) => ({ type: 'delivery', id });
-const mailKey = (id: string, audience: MailAudience) => `delivery:${id}:${audience}`;
+/** Version 1's messages keep the key they always had; a corrected notice (version n > 1) gets its own. */
+const mailKey = (id: string, audience: MailAudience, version = 1) =>
+  version > 1 ? `delivery:${id}:${audience}:v${version}` : `delivery:${id}:${audience}`;
+/** The transport details printed on the notice, which /ship may change. */
+const TRANSPORT = ['carrier', 'driverName', 'driverPhone', 'licencePlate'] as const;
+const sameTransport = (a: Pick<Delivery, (typeof TRANSPORT)[number]>, b: Pick<Delivery, (typeof TRANSPORT)[number]>) =>
+  TRANSPORT.every((k) => a[k] === b[k]);
 
 /**
  * The payment gate as a reader sees it: the unpaid shares' amounts and the approval's reason are for the roles
@@ -188,9 +194,10 @@ export class DeliveriesService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<{ deliveryId: string; actor: Actor }>(
+    this.jobs.register<{ deliveryId: string; actor: Actor; reissue?: boolean }>(
       DELIVERY_JOB,
-      ({ deliveryId, actor }, ctx) => this.renderAndMail(deliveryId, actor, ctx.jobId, ctx.progress),
+      ({ deliveryId, actor, reissue }, ctx) =>
+        this.renderAndMail(deliveryId, actor, ctx.jobId, ctx.progress, reissue === true),
       // Queued after the notice committed: never refused for a full queue, or the notice would never go out.
       { kind: 'render', bounded: false, retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true },
     );
@@ -359,8 +366,12 @@ export class DeliveriesService implements OnModuleInit {
     return this.view(actor, id);
   }
 
-  private async enqueueRender(actor: Actor, deliveryId: string): Promise<void> {
-    const job = await this.jobs.enqueue(DELIVERY_JOB, { deliveryId, actor: { id: actor.id, name: actor.name } }, actor);
+  private async enqueueRender(actor: Actor, deliveryId: string, reissue = false): Promise<void> {
+    const job = await this.jobs.enqueue(
+      DELIVERY_JOB,
+      { deliveryId, actor: { id: actor.id, name: actor.name }, ...(reissue ? { reissue: true } : {}) },
+      actor,
+    );
     await this.deliveries.update(deliveryId, { renderJobId: job.id });
   }
 
@@ -388,10 +399,15 @@ export class DeliveriesService implements OnModuleInit {
       const d = await this.mustLock(id);
       const to = this.mustTransition(d, 'ship');
       const transport: DeliveryPatch = {};
-      for (const k of ['carrier', 'driverName', 'driverPhone', 'licencePlate'] as const) {
+      for (const k of TRANSPORT) {
         if (input[k] !== undefined) transport[k] = blankToNull(input[k]);
       }
       await this.deliveries.update(id, { status: to, shippedAt, ...transport });
+      // The notice already printed other transport details: a corrected version is rendered and mailed again. (Not yet
+      // printed: its render job reads the new details, and renders again if they change while it prints.)
+      if (d.documentId && !sameTransport(d, { ...d, ...transport })) {
+        await this.tx.afterCommit(() => this.enqueueRender(actor, id, true));
+      }
       await this.audit.record({
         actor,
         action: 'delivery.ship',
@@ -537,7 +553,11 @@ export class DeliveriesService implements OnModuleInit {
   }
 
   private mailView(d: Delivery, audience: MailAudience, messages: OutboxMessageView[]): DeliveryMailView {
-    const m = messages.find((x) => x.key === mailKey(d.id, audience));
+    // The messages of the latest version (a corrected notice is mailed again under its own key).
+    const base = mailKey(d.id, audience);
+    const versionOf = (key: string) =>
+      key === base ? 1 : key.startsWith(`${base}:v`) ? Number(key.slice(base.length + 2)) : 0;
+    const m = messages.filter((x) => versionOf(x.key) > 0).sort((a, b) => versionOf(b.key) - versionOf(a.key))[0];
     if (m) {
       return {
         audience,
@@ -666,26 +686,33 @@ export class DeliveriesService implements OnModuleInit {
     actor: Actor,
     jobId: string,
     progress: (p: number) => Promise<void>,
+    reissue: boolean,
   ): Promise<Record<string, unknown>> {
     const d = await this.deliveries.findById(deliveryId);
     if (!d) throw new Error(`delivery ${deliveryId} not found (not committed yet?)`);
     if (d.status === 'cancelled' && !d.documentId) return { deliveryId, cancelled: true };
     const contract = await this.contracts.get(d.contractId);
     const company = await this.companyForNotice();
-    const rendered = d.documentId
-      ? null
-      : await this.rendering.render({
-          template: TEMPLATE,
-          data: noticeData(d, contract, contract.customer, company),
-          formats: ['pdf', 'docx'],
-          sign: true,
-          locale: LOCALE,
-        });
+    // A reissue (transport details changed by /ship) prints a new version; the first job prints version 1 once.
+    const rendered =
+      d.documentId && !reissue
+        ? null
+        : await this.rendering.render({
+            template: TEMPLATE,
+            data: noticeData(d, contract, contract.customer, company),
+            formats: ['pdf', 'docx'],
+            sign: true,
+            locale: LOCALE,
+          });
     await progress(80);
     const outcome = await this.tx.run(async () => {
       const locked = await this.mustLock(deliveryId);
+      if (rendered && !sameTransport(d, locked)) {
+        // /ship changed what the notice prints while it was being printed: the retry prints the new details.
+        throw new Error(`delivery ${deliveryId}: its transport details changed while the notice was rendered`);
+      }
       let doc: DocumentView;
-      if (locked.documentId) {
+      if (locked.documentId && !reissue) {
         doc = await this.documents.get(locked.documentId);
       } else {
         if (!rendered) throw new Error(`delivery ${deliveryId}: its document went missing`);
@@ -711,9 +738,9 @@ export class DeliveriesService implements OnModuleInit {
           queued[audience] = 'no_address';
           continue;
         }
-        const message = this.message(locked, contract, company, audience);
+        const message = this.message(locked, contract, company, audience, doc.latestVersion);
         const m = await this.outbox.queue(actor, {
-          key: mailKey(deliveryId, audience),
+          key: mailKey(deliveryId, audience, doc.latestVersion),
           about: subjectOf(deliveryId),
           audience,
           to: [to],
@@ -735,7 +762,10 @@ export class DeliveriesService implements OnModuleInit {
     contract: ContractView,
     company: NoticeCompany | null,
     audience: MailAudience,
+    version = 1,
   ): { subject: string; text: string } {
+    // A corrected notice says so first: same number, new transport details.
+    const corrected = version > 1 ? `【更正 第${version}版】` : '';
     const items = d.items
       .map(
         (i, n) =>
@@ -759,14 +789,14 @@ export class DeliveriesService implements OnModuleInit {
     switch (audience) {
       case 'production':
         return {
-          subject: `发货通知 ${d.number}：合同 ${contract.number}（${contract.customer.name}），${d.shipDate} 发货`,
+          subject: `发货通知 ${d.number}${corrected}：合同 ${contract.number}（${contract.customer.name}），${d.shipDate} 发货`,
           text:
             `生产调度：\n\n合同 ${contract.number}（${contract.customer.name}，${contract.projectName}）的货物定于 ` +
             `${d.shipDate} 发货${eta}，请安排出库。\n${approval}\n${body}`,
         };
       case 'customer':
         return {
-          subject: `发货通知 ${d.number}${company ? `（${company.name}）` : ''}`,
+          subject: `发货通知 ${d.number}${corrected}${company ? `（${company.name}）` : ''}`,
           text:
             `尊敬的${contract.customer.name}：\n\n贵司合同 ${contract.number}（${contract.projectName}）项下的货物定于 ` +
             `${d.shipDate} 发运${eta}，请做好接收准备，到货后请在发货通知单上签收。\n\n${body}` +

@@ -348,7 +348,16 @@ describe('console: the back office in a browser', () => {
     );
     await finance.page.type('#f-amount', '256209.30');
     await finance.page.click('form.form button[type=submit]');
-    await finance.page.waitForSelector('.alert-ok a[href*="tab=sheet"]');
+    // The answer, good or bad: a failure then says what the page showed (it timed out once in CI with no clue).
+    await waitFor(
+      finance.page,
+      `document.querySelector('.alert-ok a[href*="tab=sheet"], .alert-error, .toast-error') !== null`,
+      60_000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}; the page shows: ${await js<string>(finance.page, `document.body.innerText`)}`);
+    });
+    const answer = await js<string>(finance.page, `document.querySelector('main')?.innerText ?? ''`);
+    expect([await finance.page.$('.alert-ok a[href*="tab=sheet"]'), answer]).toEqual([expect.anything(), answer]);
     const projectNumber =
       ((await api(tokens.finance!, 'GET', `/api/contracts/${ids.contract}`)).projectNumber as string) ?? '';
     expect(projectNumber).not.toBe('');

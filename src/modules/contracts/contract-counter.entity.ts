@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { YearCounter } from '../../database/year-counter.js';
 
 /**
  * The last automatic contract number (HT{YYYY}-{SEQ}) given out for a year. Taken with a row lock in the
@@ -6,10 +7,4 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * number back.
  */
 @Entity('contract_counters')
-export class ContractCounter {
-  @PrimaryColumn({ type: 'integer' })
-  year!: number;
-
-  @Column({ type: 'integer' })
-  last!: number;
-}
+export class ContractCounter extends YearCounter {}

@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { YearCounter } from '../../database/year-counter.js';
 import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 
@@ -141,10 +134,4 @@ export class Delivery {
 
 /** The per-year sequence behind delivery numbers (a row locked by an upsert: gap-free under concurrency). */
 @Entity('delivery_counters')
-export class DeliveryCounter {
-  @PrimaryColumn({ type: 'integer' })
-  year!: number;
-
-  @Column({ type: 'integer' })
-  last!: number;
-}
+export class DeliveryCounter extends YearCounter {}

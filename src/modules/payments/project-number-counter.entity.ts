@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Entity } from 'typeorm';
+import { YearCounter } from '../../database/year-counter.js';
 
 /**
  * The last project number sequence given out in a year. Taken with a row lock (an upsert) in the transaction
@@ -6,10 +7,4 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * number back, and concurrent advance payments queue on the row.
  */
 @Entity('project_number_counters')
-export class ProjectNumberCounter {
-  @PrimaryColumn({ type: 'integer' })
-  year!: number;
-
-  @Column({ type: 'integer' })
-  last!: number;
-}
+export class ProjectNumberCounter extends YearCounter {}

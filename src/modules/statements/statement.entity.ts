@@ -1,12 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { YearCounter } from '../../database/year-counter.js';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import type { Locale } from '../../rendering/rendering.types.js';
@@ -117,10 +110,4 @@ export class StatementRecord {
 }
 
 @Entity('statement_counters')
-export class StatementCounter {
-  @PrimaryColumn({ type: 'integer' })
-  year!: number;
-
-  @Column({ type: 'integer' })
-  last!: number;
-}
+export class StatementCounter extends YearCounter {}

@@ -88,6 +88,7 @@ describe('deployment as the image runs it: unprivileged, read-only app, certific
   let api: Running;
   let workers: Running[];
   let appSnapshot: string[];
+  let staleBrowserDir: string | undefined;
 
   beforeAll(async () => {
     requireBuild();
@@ -152,6 +153,11 @@ describe('deployment as the image runs it: unprivileged, read-only app, certific
     certificatePem = await readFile(join(certDir, 'cert.pem'), 'utf8');
     const p12Base64 = (await readFile(join(certDir, 'company.p12'))).toString('base64');
 
+    // A browser folder left in /tmp by a dead root process: nobody can neither read nor delete it and must render anyway.
+    const deadPid = spawnSync('true').pid;
+    staleBrowserDir = await mkdtemp(join(tmpdir(), `tenderdesk-chromium-${deadPid}-`));
+    await mkdir(join(staleBrowserDir, 'profile'));
+
     db = await createTestDatabase('deployment');
     s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: await ownedDir(root, 's3') });
     const { port: s3Port } = await s3.run();
@@ -207,6 +213,7 @@ describe('deployment as the image runs it: unprivileged, read-only app, certific
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await Promise.all(processes.map((p) => p.exited));
     await s3?.close();
+    if (staleBrowserDir) await rm(staleBrowserDir, { recursive: true, force: true });
     await db?.drop();
     if (root) {
       spawnSync('chmod', ['-R', 'u+w', root]);
@@ -229,6 +236,11 @@ describe('deployment as the image runs it: unprivileged, read-only app, certific
     for (let i = 0; i < 600 && job.status !== 'succeeded' && job.status !== 'failed'; i++) {
       await new Promise((r) => setTimeout(r, 200));
       job = (await (await fetch(`${base}/api/jobs/${id}`, { headers: auth() })).json()) as typeof job;
+    }
+    if (job.status !== 'succeeded') {
+      throw new Error(
+        `job ${id} ${JSON.stringify(job)}; workers:\n${workers.map((w) => w.stdout() + w.stderr()).join('\n---\n')}`,
+      );
     }
     expect(job).toMatchObject({ status: 'succeeded', result: { documentId: expect.any(String) } });
     const worker = workers.findIndex((w) => w.stdout().includes(id));

@@ -60,6 +60,29 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('S3_BUCKET: is required when S3_ENDPOINT is set');
   });
 
+  it('takes the PKCS#12 from SIGNING_P12_BASE64 (line breaks ignored) and refuses it beside SIGNING_P12 or malformed', () => {
+    const bytes = Buffer.from([0x30, 0x82, 0x01, 0x02, 0xff, 0x00, 0x7f]);
+    const b64 = bytes.toString('base64');
+    const c = loadConfig({ SIGNING_P12_BASE64: `${b64.slice(0, 4)}\n${b64.slice(4)}\n`, SIGNING_P12_PASSWORD: 'pw' });
+    expect(c.signing.p12Data).toEqual(bytes);
+    expect(c.signing.p12Path).toBeUndefined();
+    expect(c.signing.p12Password).toBe('pw');
+
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ SIGNING_P12: '/run/secrets/a.p12', SIGNING_P12_BASE64: b64 })).toEqual([
+      { variable: 'SIGNING_P12_BASE64', message: 'cannot be set together with SIGNING_P12: choose one' },
+    ]);
+    expect(problems({ SIGNING_P12_BASE64: 'not base64!' }).map((p) => p.variable)).toEqual(['SIGNING_P12_BASE64']);
+    expect(problems({ SIGNING_P12_PASSWORD: 'pw' }).map((p) => p.variable)).toEqual(['SIGNING_P12_PASSWORD']);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.kind).toBe('embedded');
   });

@@ -46,7 +46,13 @@ export class AppConfig {
   /** PDF browser pool (RENDER_*). */
   readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
   /** PKCS#12 to sign with (unset -> development certificate) and the optional RFC 3161 timestamp authority. */
-  readonly signing: { p12Path: string | undefined; p12Password: string | undefined; tsaUrl: string | undefined };
+  readonly signing: {
+    p12Path: string | undefined;
+    /** SIGNING_P12_BASE64, decoded: the PKCS#12 itself, given in the environment instead of as a file. */
+    p12Data: Buffer | undefined;
+    p12Password: string | undefined;
+    tsaUrl: string | undefined;
+  };
   /** PROJECT_NUMBER_PATTERN, e.g. `{YYYY}-{SEQ:3}` -> 2026-007. */
   readonly projectNumberPattern: string;
   /** Where each department's copy of a contact sheet is mailed (unset: not mailed, said so on the sheet's record). */
@@ -113,6 +119,7 @@ export class AppConfig {
     };
     this.signing = {
       p12Path: env.SIGNING_P12 === undefined ? undefined : resolve(env.SIGNING_P12),
+      p12Data: env.SIGNING_P12_BASE64 === undefined ? undefined : Buffer.from(env.SIGNING_P12_BASE64, 'base64'),
       p12Password: env.SIGNING_P12_PASSWORD,
       tsaUrl: env.TSA_URL,
     };

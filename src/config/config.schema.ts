@@ -85,8 +85,18 @@ export const envSchema = z.object({
   RENDER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600000).default(30000)),
   RENDER_RECYCLE_AFTER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(200)),
 
-  // Signing: SIGNING_P12 set -> the company's PKCS#12; unset -> a self-signed development certificate under STORAGE_DIR/signing.
+  // Signing: SIGNING_P12 (a file, e.g. a container secret) or SIGNING_P12_BASE64 (the file's bytes in base64, e.g.
+  // from a secret store into the environment) -> the company's PKCS#12; neither -> a self-signed development
+  // certificate under STORAGE_DIR/signing. Every process of a deployment must be given the same one.
   SIGNING_P12: opt(z.string().min(1)),
+  SIGNING_P12_BASE64: opt(
+    z
+      .string()
+      .transform((v) => v.replace(/\s+/g, ''))
+      .refine((v) => v.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0, {
+        message: 'must be a PKCS#12 file in base64 (e.g. the output of `base64 -w0 company.p12`)',
+      }),
+  ),
   SIGNING_P12_PASSWORD: opt(z.string()),
   // RFC 3161 timestamp authority; unset -> signatures carry no timestamp.
   TSA_URL: opt(httpUrl),
@@ -131,8 +141,11 @@ export function crossFieldProblems(env: Record<string, string | undefined>): { v
       if (!set(key)) problems.push({ variable: key, message: 'is required when S3_ENDPOINT is set' });
     }
   }
-  if (set('SIGNING_P12_PASSWORD') && !set('SIGNING_P12')) {
-    problems.push({ variable: 'SIGNING_P12_PASSWORD', message: 'is only used with SIGNING_P12' });
+  if (set('SIGNING_P12_PASSWORD') && !set('SIGNING_P12') && !set('SIGNING_P12_BASE64')) {
+    problems.push({ variable: 'SIGNING_P12_PASSWORD', message: 'is only used with SIGNING_P12 or SIGNING_P12_BASE64' });
+  }
+  if (set('SIGNING_P12') && set('SIGNING_P12_BASE64')) {
+    problems.push({ variable: 'SIGNING_P12_BASE64', message: 'cannot be set together with SIGNING_P12: choose one' });
   }
   if (env.QUEUE_DRIVER === 'pgboss' && !set('DATABASE_URL')) {
     problems.push({ variable: 'QUEUE_DRIVER', message: 'pgboss needs DATABASE_URL (a PostgreSQL server)' });

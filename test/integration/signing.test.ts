@@ -181,6 +181,20 @@ describe('PKCS#12 loading', () => {
     expect(await verifyPdfSignature(signed, await readFile(caCert, 'utf8'))).toMatchObject({ valid: false });
   });
 
+  it('loads the same PKCS#12 from its bytes (SIGNING_P12_BASE64) as from the file', async () => {
+    const made = await makeP12('inline');
+    const bytes = await readFile(made.p12);
+    const fromFile = await loadSigner({ p12Path: made.p12, p12Password: 's3cret 口令', storageDir: dir });
+    const fromBytes = await loadSigner({ p12Data: bytes, p12Password: 's3cret 口令', storageDir: join(dir, 'unused') });
+    expect(fromBytes.isDevelopment).toBe(false);
+    expect(fromBytes.certificatePem).toBe(fromFile.certificatePem);
+    const signed = await signPdf(await sectionPdf('INLINE', 1), fromBytes);
+    expect(await verifyPdfSignature(signed, getCertificatePem(fromFile))).toMatchObject({ valid: true });
+    await expect(loadSigner({ p12Data: bytes, p12Password: 'nope', storageDir: dir })).rejects.toThrow(
+      /SIGNING_P12_BASE64 could not be read: wrong SIGNING_P12_PASSWORD/,
+    );
+  });
+
   it('refuses a wrong password with a message naming the setting', async () => {
     const made = await makeP12('wrongpass');
     await expect(loadSigner({ p12Path: made.p12, p12Password: 'nope', storageDir: dir })).rejects.toThrow(/SIGNING_P12_PASSWORD/);

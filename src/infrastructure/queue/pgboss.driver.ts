@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import pg from 'pg';
+import { PgBoss, type JobWithMetadata, type SendOptions as PgBossSendOptions } from 'pg-boss';
 import type { AppConfig } from '../../config/app-config.js';
 import { settledWithin, startAttempt, type Attempt, type AttemptOutcome } from './attempt.js';
 import {
@@ -30,7 +31,7 @@ export interface PgBossTuning {
 const SCHEMA = 'pgboss';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const STATES: Record<PgBoss.JobWithMetadata['state'], JobState> = {
+const STATES: Record<JobWithMetadata['state'], JobState> = {
   created: 'queued',
   retry: 'retry',
   active: 'active',
@@ -39,20 +40,27 @@ const STATES: Record<PgBoss.JobWithMetadata['state'], JobState> = {
   cancelled: 'cancelled',
 };
 
+/** Where start() moves a pg-boss 10 schema (version 24) before pg-boss 12 installs its own; see migrateFromV10. */
+const V10_SCHEMA = `${SCHEMA}_v10`;
+/** One lock for creating queues and for moving the jobs of a pg-boss 10 schema (both call create_queue()). */
+const QUEUE_LOCK = `hashtext('tenderdesk.${SCHEMA}.create_queue')`;
+
 /**
- * pg-boss 10 on the configured PostgreSQL, schema `pgboss`. Jobs are rows, so they survive restarts;
- * a job whose process died is failed by pg-boss's maintenance once its lease (expire_in) is over,
+ * pg-boss 12 on the configured PostgreSQL, schema `pgboss`. Jobs are rows, so they survive restarts;
+ * a job whose process died is failed by pg-boss's maintenance once its lease (expire_seconds) is over,
  * and then retried like any failed attempt.
  *
- * Consumers are our own fetch loop rather than pg-boss's work(): 10.4's work() handles a batch as
- * one unit (completes or fails all its jobs together), has no per-process concurrency, and its
- * stop() fails running jobs instead of leaving them to the lease.
+ * Consumers are our own fetch loop rather than pg-boss's work(): the job queue's contract has per-process
+ * concurrency shared between queues (SlotGroup) and a stop() that leaves running jobs to their lease.
+ * complete() and fail() name the attempt ({ id, retryCount }), so a late result of an attempt whose lease
+ * expired changes nothing once another process runs the retry.
  */
 export class PgBossJobQueue extends JobQueue {
   readonly kind = 'pgboss' as const;
 
   private readonly logger = new Logger('PgBossJobQueue');
   private readonly boss: PgBoss;
+  private readonly databaseUrl: string;
   private readonly pollingMs: number;
   private readonly stopTimeoutMs: number;
   private state: 'idle' | 'started' | 'stopping' | 'stopped' = 'idle';
@@ -67,6 +75,7 @@ export class PgBossJobQueue extends JobQueue {
     if (config.database.kind !== 'postgres') {
       throw new Error('the pgboss queue driver needs DATABASE_URL (a PostgreSQL server)');
     }
+    this.databaseUrl = config.database.url;
     this.pollingMs = (tuning.pollingIntervalSeconds ?? 1) * 1000;
     this.stopTimeoutMs = tuning.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     this.boss = new PgBoss({
@@ -77,15 +86,20 @@ export class PgBossJobQueue extends JobQueue {
       // No cron schedules here: this spares a polling worker and a clock-skew timer.
       schedule: false,
       supervise: true,
-      maintenanceIntervalSeconds: tuning.maintenanceIntervalSeconds ?? 30,
+      // pg-boss 12 expires leases in its monitor pass, which runs as often as the longer of these two (60 s each
+      // by default); its maintenanceIntervalSeconds only deletes old jobs now.
+      superviseIntervalSeconds: tuning.maintenanceIntervalSeconds ?? 30,
+      monitorIntervalSeconds: tuning.maintenanceIntervalSeconds ?? 30,
     });
     // Without a listener an 'error' event would throw and end the process.
-    this.boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`, error.stack));
+    this.boss.on('error', (error: Error) => this.logger.error(`pg-boss: ${error.message}`, error.stack));
   }
 
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`PgBossJobQueue cannot start: it is ${this.state}`);
+    await this.moveAsideV10Schema();
     await this.boss.start();
+    await this.migrateFromV10();
     await this.ensureSingletonIndex();
     this.state = 'started';
   }
@@ -127,7 +141,7 @@ export class PgBossJobQueue extends JobQueue {
     this.assertStarted();
     const resolved = resolveSendOptions(options);
     await this.ensureQueue(name);
-    const jobOptions: PgBoss.SendOptions = {
+    const jobOptions: PgBossSendOptions = {
       retryLimit: resolved.retryLimit,
       retryDelay: resolved.retryDelaySeconds,
       retryBackoff: resolved.retryBackoff,
@@ -172,8 +186,12 @@ export class PgBossJobQueue extends JobQueue {
     this.assertStarted();
     // The id column is a uuid: anything else cannot exist, and would make PostgreSQL raise.
     if (!UUID.test(id)) return null;
-    // includeArchive: pg-boss moves finished jobs to its archive table after 12 hours.
-    const job = await this.boss.getJobById<unknown>(name, id, { includeArchive: true });
+    // Finished jobs stay in pgboss.job until their deletion time (7 days by default): pg-boss 12 has no archive.
+    const [job] = await this.boss.findJobs<unknown>(name, { id }).catch((error: unknown) => {
+      // A queue nobody created yet holds no job.
+      if ((error as { code?: unknown }).code === 'PGBOSS_QUEUE_NOT_FOUND') return [];
+      throw error;
+    });
     if (!job) return null;
     const state = STATES[job.state];
     const output = job.output as Record<string, unknown> | null;
@@ -215,17 +233,18 @@ export class PgBossJobQueue extends JobQueue {
    */
   private async createQueue(name: string): Promise<void> {
     await this.boss.getDb().executeSql(
-      `SELECT ${SCHEMA}.create_queue($1, $2::json)
-         FROM (SELECT pg_advisory_xact_lock(hashtext('tenderdesk.${SCHEMA}.create_queue'))) AS serialised`,
+      `SELECT ${SCHEMA}.create_queue($1, $2::jsonb)
+         FROM (SELECT pg_advisory_xact_lock(${QUEUE_LOCK})) AS serialised`,
       [name, { policy: 'standard' }],
     );
   }
 
   /**
-   * pg-boss 10.4's policies do not give "one queued-or-active job per key" (standard ignores the
-   * key; short allows one queued beside an active one; singleton one active beside queued ones;
-   * stately one per state). A partial unique index on the parent job table does, for every queue
-   * partition, present and future; pg-boss's INSERT ... ON CONFLICT DO NOTHING then creates nothing.
+   * pg-boss's policies do not give "one queued-or-active job per key, any number of jobs without a key"
+   * (standard ignores the key; short allows one queued beside an active one; singleton one active beside
+   * queued ones; stately one per state; exclusive treats every job without a key as the same key ''). A
+   * partial unique index on the parent job table does, for every queue partition, present and future;
+   * pg-boss's INSERT ... ON CONFLICT DO NOTHING then creates nothing.
    */
   private async ensureSingletonIndex(): Promise<void> {
     await this.boss.getDb().executeSql(
@@ -238,6 +257,92 @@ export class PgBossJobQueue extends JobQueue {
       END
       $$`,
       [],
+    );
+  }
+
+  /**
+   * pg-boss 12 cannot migrate a pg-boss 10 schema (version 24; its chain starts at 11's version 25). Before
+   * pg-boss starts, a schema `pgboss` at a version below 25 is renamed to `pgboss_v10`, so pg-boss installs a
+   * fresh one; migrateFromV10 then moves the jobs over. Under the queue lock, so that of several processes
+   * starting together exactly one renames (the others find the new schema, or none yet and wait on pg-boss's
+   * own install lock).
+   */
+  private async moveAsideV10Schema(): Promise<void> {
+    // Its own connection: pg-boss's pool opens in start().
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'tenderdesk-queue' });
+    await client.connect();
+    let moved = false;
+    try {
+      await client.query(
+        `DO $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${QUEUE_LOCK});
+        -- Nested: the version table is only read when it exists.
+        IF to_regclass('${SCHEMA}.version') IS NOT NULL AND to_regnamespace('${V10_SCHEMA}') IS NULL THEN
+          IF (SELECT max(version) FROM ${SCHEMA}.version) < 25 THEN
+            ALTER SCHEMA ${SCHEMA} RENAME TO ${V10_SCHEMA};
+          END IF;
+        END IF;
+      END
+      $$`,
+      );
+      const { rows } = await client.query<{ moved: boolean }>(
+        `SELECT to_regnamespace('${V10_SCHEMA}') IS NOT NULL AS moved`,
+      );
+      moved = rows[0]?.moved === true;
+    } finally {
+      await client.end();
+    }
+    if (moved) {
+      this.logger.log(
+        `pg-boss 10 schema found: renamed to ${V10_SCHEMA}; its jobs move to pg-boss 12's schema at start`,
+      );
+    }
+  }
+
+  /**
+   * Moves every job of a pg-boss 10 schema (queued, retrying, active, finished and archived) into pg-boss 12's
+   * tables, keeping ids, data, retry counts and results, so that GET /api/jobs/:id still answers for them and
+   * queued work runs. Jobs that were active (their process stopped for the upgrade) are retried at once. Then `pgboss_v10` is dropped, in the same transaction: all or nothing.
+   */
+  private async migrateFromV10(): Promise<void> {
+    const columns = `id, name, priority, data, state, retry_limit, retry_count, retry_delay, retry_backoff, start_after,
+      started_on, singleton_key, expire_in, created_on, completed_on, keep_until, output`;
+    await this.boss.getDb().executeSql(
+      `DO $$
+      DECLARE
+        queue_name text;
+        moved int;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${QUEUE_LOCK});
+        IF to_regnamespace('${V10_SCHEMA}') IS NULL THEN
+          RETURN;
+        END IF;
+        CREATE TEMP TABLE tenderdesk_v10_jobs ON COMMIT DROP AS
+          SELECT ${columns} FROM ${V10_SCHEMA}.job
+          UNION ALL
+          SELECT ${columns} FROM ${V10_SCHEMA}.archive a
+           WHERE NOT EXISTS (SELECT 1 FROM ${V10_SCHEMA}.job j WHERE j.name = a.name AND j.id = a.id);
+        FOR queue_name IN SELECT DISTINCT name FROM tenderdesk_v10_jobs LOOP
+          PERFORM ${SCHEMA}.create_queue(queue_name, '{"policy":"standard"}'::jsonb);
+        END LOOP;
+        INSERT INTO ${SCHEMA}.job (id, name, priority, data, state, retry_limit, retry_count, retry_delay, retry_backoff,
+                                   start_after, started_on, singleton_key, expire_seconds, created_on, completed_on,
+                                   keep_until, output, policy)
+        SELECT id, name, priority, data,
+               CASE WHEN state::text = 'active' THEN 'retry' ELSE state::text END::${SCHEMA}.job_state,
+               retry_limit, retry_count, retry_delay, retry_backoff,
+               CASE WHEN state::text = 'active' THEN now() ELSE start_after END,
+               started_on,
+               singleton_key, GREATEST(1, EXTRACT(epoch FROM expire_in)::int), created_on, completed_on,
+               GREATEST(keep_until, now() + interval '1 day'), output, 'standard'
+          FROM tenderdesk_v10_jobs
+        ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS moved = ROW_COUNT;
+        RAISE NOTICE 'tenderdesk: % job(s) moved from ${V10_SCHEMA}', moved;
+        DROP SCHEMA ${V10_SCHEMA} CASCADE;
+      END
+      $$`,
     );
   }
 
@@ -362,10 +467,9 @@ class Consumer {
     });
   }
 
-  private runJob(job: PgBoss.JobWithMetadata<unknown>): void {
-    // Give up a little before the database's deadline, so that our fail() lands while the job is
-    // still ours: pg-boss matches complete/fail by id only, and once maintenance has expired the
-    // lease another process may already be running the retry.
+  private runJob(job: JobWithMetadata<unknown>): void {
+    // Give up a little before the database's deadline, so that our fail() lands while the attempt is
+    // still ours (once maintenance has expired the lease, pg-boss ignores this attempt's result).
     const seconds = Number(job.expireInSeconds); // EXTRACT(epoch ...) arrives as a numeric string
     const ms = seconds * 1000 - Math.min(1000, seconds * 100);
     const attempt = startAttempt(
@@ -374,7 +478,7 @@ class Consumer {
       { ms, seconds },
     );
     const recorded = attempt.outcome
-      .then((outcome) => this.record(job.id, outcome))
+      .then((outcome) => this.record({ id: job.id, retryCount: job.retryCount }, outcome))
       .finally(() => {
         this.attempts.delete(attempt);
         if (this.slots) this.slots.release();
@@ -383,15 +487,16 @@ class Consumer {
     this.attempts.set(attempt, recorded);
   }
 
-  private async record(id: string, outcome: AttemptOutcome): Promise<void> {
+  private async record(attempt: { id: string; retryCount: number }, outcome: AttemptOutcome): Promise<void> {
+    const id = attempt.id;
     try {
       switch (outcome.kind) {
         case 'completed':
           // Wrapped, because pg-boss would wrap non-objects itself ({ value }) but not objects.
-          await this.boss.complete(this.name, id, { value: outcome.output });
+          await this.boss.complete(this.name, attempt, { value: outcome.output });
           break;
         case 'failed':
-          await this.boss.fail(this.name, id, { message: outcome.error });
+          await this.boss.fail(this.name, attempt, { message: outcome.error });
           break;
         case 'abandoned':
           break;

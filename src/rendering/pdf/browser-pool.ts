@@ -430,7 +430,9 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
 async function makeRuntimeDir(): Promise<string> {
   for (const entry of await readdir(tmpdir())) {
     const owner = /^tenderdesk-chromium-(\d+)-/.exec(entry)?.[1];
-    if (owner && !isAlive(Number(owner))) await rm(join(tmpdir(), entry), { recursive: true, force: true });
+    // Another user's leftover (a shared /tmp, services under several accounts) cannot be deleted by this one: skip it.
+    if (owner && !isAlive(Number(owner)))
+      await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => undefined);
   }
   return mkdtemp(join(tmpdir(), `tenderdesk-chromium-${process.pid}-`));
 }

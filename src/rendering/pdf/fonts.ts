@@ -31,8 +31,8 @@ const FONT_FILES: Record<Weight, string> = {
   400: require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
   700: require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'),
 };
-// The HarfBuzz build subset-font ships (resolved through subset-font, so it is always the version it uses).
-const HARFBUZZ_WASM = createRequire(require.resolve('subset-font')).resolve('harfbuzzjs/dist/harfbuzz-subset.wasm');
+// HarfBuzz's subsetter build (harfbuzzjs, pinned in package.json: the wasm exports subsetFonts() calls).
+const HARFBUZZ_WASM = require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm');
 
 /** Printable ASCII: always in a subset (numbers, codes and Latin in templates cost almost nothing). */
 const ASCII = range(0x20, 0x7e);

@@ -30,8 +30,10 @@ export interface Signer {
 }
 
 export interface SignerSource {
-  /** A PKCS#12 file with the key and certificate chain (SIGNING_P12). Unset -> development certificate. */
+  /** A PKCS#12 file with the key and certificate chain (SIGNING_P12). Unset, like p12Data -> development certificate. */
   p12Path?: string;
+  /** The PKCS#12 itself (SIGNING_P12_BASE64, decoded), instead of a file. */
+  p12Data?: Buffer;
   p12Password?: string;
   /** The development certificate lives under `<storageDir>/signing/development`. */
   storageDir: string;
@@ -44,6 +46,7 @@ export interface SignerSource {
 export function signerSourceFromConfig(config: AppConfig, organisation?: string): SignerSource {
   return {
     p12Path: config.signing.p12Path,
+    p12Data: config.signing.p12Data,
     p12Password: config.signing.p12Password,
     tsaUrl: config.signing.tsaUrl,
     storageDir: config.storageDir,
@@ -53,9 +56,18 @@ export function signerSourceFromConfig(config: AppConfig, organisation?: string)
 
 /** Loads the configured PKCS#12, or the development certificate (generated on first use). */
 export async function loadSigner(source: SignerSource): Promise<Signer> {
-  const material = source.p12Path
-    ? { ...(await readPkcs12(source.p12Path, source.p12Password ?? '')), isDevelopment: false }
-    : { ...(await developmentCertificate(source.storageDir, source.organisation ?? 'Tenderdesk')), chainPem: '', isDevelopment: true };
+  const p12 = source.p12Data
+    ? { bytes: source.p12Data, origin: 'SIGNING_P12_BASE64' }
+    : source.p12Path
+      ? { bytes: await readFile(source.p12Path), origin: `SIGNING_P12 (${source.p12Path})` }
+      : undefined;
+  const material = p12
+    ? { ...(await readPkcs12(p12.bytes, p12.origin, source.p12Password ?? '')), isDevelopment: false }
+    : {
+        ...(await developmentCertificate(source.storageDir, source.organisation ?? 'Tenderdesk')),
+        chainPem: '',
+        isDevelopment: true,
+      };
   const subject = await subjectOf(material.certificatePem);
   const { keyPem, certificatePem, chainPem, isDevelopment } = material;
   const tsaUrl = source.tsaUrl;
@@ -99,10 +111,20 @@ async function signDetached(data: Buffer, keyPem: string, certificatePem: string
     if (chainPem) await writeFile(chain, chainPem);
     return openssl(
       [
-        'cms', '-sign', '-binary', '-md', 'sha256', '-outform', 'DER',
+        'cms',
+        '-sign',
+        '-binary',
+        '-md',
+        'sha256',
+        '-outform',
+        'DER',
         // smimeCapabilities mean nothing in a PDF; -cades adds signing-certificate-v2 (PAdES baseline).
-        '-nosmimecap', '-cades',
-        '-signer', cert, '-inkey', key,
+        '-nosmimecap',
+        '-cades',
+        '-signer',
+        cert,
+        '-inkey',
+        key,
         ...(chainPem ? ['-certfile', chain] : []),
       ],
       { input: data },
@@ -110,9 +132,12 @@ async function signDetached(data: Buffer, keyPem: string, certificatePem: string
   });
 }
 
-async function readPkcs12(path: string, password: string): Promise<{ keyPem: string; certificatePem: string; chainPem: string }> {
+async function readPkcs12(
+  p12: Buffer,
+  origin: string,
+  password: string,
+): Promise<{ keyPem: string; certificatePem: string; chainPem: string }> {
   // Read once, then let openssl parse from stdin: one read of the file, the password only in the environment.
-  const p12 = await readFile(path);
   let legacy = false;
   const run = (selection: string[]) =>
     openssl(['pkcs12', '-passin', 'env:TD_P12_PASSWORD', '-nodes', ...selection, ...(legacy ? ['-legacy'] : [])], {
@@ -130,13 +155,15 @@ async function readPkcs12(path: string, password: string): Promise<{ keyPem: str
         if (retried !== undefined) return retried;
       }
       const detail = error instanceof OpensslError ? error.stderr.trim().split('\n')[0] : String(error);
-      throw new Error(`SIGNING_P12 (${path}) could not be read: wrong SIGNING_P12_PASSWORD or not a PKCS#12 file (${detail})`);
+      throw new Error(`${origin} could not be read: wrong SIGNING_P12_PASSWORD or not a PKCS#12 file (${detail})`);
     }
   };
   const keyText = await extract(['-nocerts']);
-  const keyPem = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(keyText)?.[0];
+  const keyPem = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(
+    keyText,
+  )?.[0];
   const [certificatePem] = pemCertificates(await extract(['-nokeys', '-clcerts']));
-  if (!keyPem || !certificatePem) throw new Error(`SIGNING_P12 (${path}) holds no private key with its certificate`);
+  if (!keyPem || !certificatePem) throw new Error(`${origin} holds no private key with its certificate`);
   const chainPem = pemCertificates(await extract(['-nokeys', '-cacerts'])).join('');
   return { keyPem: keyPem + '\n', certificatePem, chainPem };
 }
@@ -147,7 +174,10 @@ async function readPkcs12(path: string, password: string): Promise<{ keyPem: str
  * keyUsage digitalSignature+nonRepudiation with extendedKeyUsage emailProtection is what both pdfsig (NSS,
  * "email signer" usage) and `openssl cms -verify -CAfile cert.pem` (S/MIME signing purpose) accept.
  */
-async function developmentCertificate(storageDir: string, organisation: string): Promise<{ keyPem: string; certificatePem: string }> {
+async function developmentCertificate(
+  storageDir: string,
+  organisation: string,
+): Promise<{ keyPem: string; certificatePem: string }> {
   const dir = join(storageDir, 'signing', 'development');
   const read = async () => ({
     keyPem: await readFile(join(dir, 'key.pem'), 'utf8'),
@@ -166,15 +196,29 @@ async function developmentCertificate(storageDir: string, organisation: string):
   try {
     const escape = (value: string) => value.replace(/[\\/+=]/g, (c) => `\\${c}`);
     await openssl([
-      'req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-days', '3650', '-utf8',
-      '-keyout', join(staging, 'key.pem'),
-      '-out', join(staging, 'certificate.pem'),
-      '-subj', `/CN=Tenderdesk DEVELOPMENT certificate - not for production/O=${escape(organisation)}`,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:3072',
+      '-nodes',
+      '-days',
+      '3650',
+      '-utf8',
+      '-keyout',
+      join(staging, 'key.pem'),
+      '-out',
+      join(staging, 'certificate.pem'),
+      '-subj',
+      `/CN=Tenderdesk DEVELOPMENT certificate - not for production/O=${escape(organisation)}`,
       // An empty config: only the extensions below, not the distribution's v3_ca defaults.
-      '-config', await writeMinimalConfig(staging),
-      '-addext', 'basicConstraints=critical,CA:FALSE',
-      '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation',
-      '-addext', 'extendedKeyUsage=emailProtection',
+      '-config',
+      await writeMinimalConfig(staging),
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+      '-addext',
+      'keyUsage=critical,digitalSignature,nonRepudiation',
+      '-addext',
+      'extendedKeyUsage=emailProtection',
     ]);
     await chmod(join(staging, 'key.pem'), 0o600);
     await rm(join(staging, 'openssl.cnf'));
@@ -200,5 +244,8 @@ async function subjectOf(certificatePem: string): Promise<string> {
   const out = await openssl(['x509', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus_space'], {
     input: Buffer.from(certificatePem),
   });
-  return out.toString('utf8').trim().replace(/^subject=\s*/, '');
+  return out
+    .toString('utf8')
+    .trim()
+    .replace(/^subject=\s*/, '');
 }

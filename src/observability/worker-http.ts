@@ -25,8 +25,7 @@ export async function serveWorkerHttp(app: INestApplicationContext, host: string
         return json(res, 200, { status: 'up' });
       case '/health':
       case '/health/ready': {
-        const report = await health.check();
-        const admin = await caller.isAdmin(req.headers.authorization);
+        const [report, admin] = await Promise.all([health.check(), caller.isAdmin(req.headers.authorization)]);
         const body = admin ? report : path === '/health' ? { status: report.status } : HealthService.summary(report);
         return json(res, report.status === 'up' ? 200 : 503, body);
       }

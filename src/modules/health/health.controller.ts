@@ -30,9 +30,9 @@ export class HealthController {
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<HealthReport | { status: string }> {
-    const report = await this.health.check();
+    const [report, admin] = await Promise.all([this.health.check(), this.caller.isAdmin(authorization)]);
     res.status(report.status === 'up' ? 200 : 503);
-    return (await this.caller.isAdmin(authorization)) ? report : { status: report.status };
+    return admin ? report : { status: report.status };
   }
 
   @Get('live')
@@ -56,8 +56,8 @@ export class HealthController {
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<HealthReport | ReadinessSummary> {
-    const report = await this.health.check();
+    const [report, admin] = await Promise.all([this.health.check(), this.caller.isAdmin(authorization)]);
     res.status(report.status === 'up' ? 200 : 503);
-    return (await this.caller.isAdmin(authorization)) ? report : HealthService.summary(report);
+    return admin ? report : HealthService.summary(report);
   }
 }

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../config/app-config.js';
 import { withLogFields } from './log-context.js';
-import { createRootLogger, pinoLevel, secretScrubber } from './logging.js';
+import { createRootLogger, nestLogger, pinoLevel, secretScrubber } from './logging.js';
 
 const ADMIN = 'a-fixed-admin-token-for-this-test-0123456789';
 const METRICS = 'the-metrics-scrape-token-0123456789';
@@ -79,5 +79,14 @@ describe('createRootLogger', () => {
       'debug',
       'trace',
     ]);
+  });
+
+  it("gives each application's Nest logger its own root (two applications in one process do not share one)", () => {
+    const first = capture();
+    const second = capture();
+    nestLogger(first.logger).log('to the first', 'One');
+    nestLogger(second.logger).warn('to the second', 'Two');
+    expect(first.lines).toEqual([expect.objectContaining({ level: 'info', context: 'One', msg: 'to the first' })]);
+    expect(second.lines).toEqual([expect.objectContaining({ level: 'warn', context: 'Two', msg: 'to the second' })]);
   });
 });

@@ -96,9 +96,24 @@ export function createRootLogger(config: AppConfig, options: RootLoggerOptions):
   );
 }
 
+/**
+ * nestjs-pino's PinoLogger bound to this application's root logger. (Its own falls back to a module-wide singleton, the
+ * first application's: tests build several applications, with different settings, in one process.) Request and job
+ * fields come from log-context through the root's mixin, not from nestjs-pino's middleware.
+ */
+class RootPinoLogger extends PinoLogger {
+  constructor(private readonly root: Logger) {
+    super({ pinoHttp: { logger: root } });
+  }
+
+  override get logger(): Logger {
+    return this.root;
+  }
+}
+
 /** Nest's LoggerService on the root logger (nestjs-pino): `new Logger('Jobs').log(...)` becomes a JSON line. */
 export function nestLogger(root: Logger): LoggerService {
-  return new NestPinoLogger(new PinoLogger({ pinoHttp: { logger: root } }), {});
+  return new NestPinoLogger(new RootPinoLogger(root), {});
 }
 
 function scrubDeep(value: unknown, scrub: (text: string) => string, depth: number): unknown {

@@ -31,6 +31,7 @@ import { DeliveriesModule } from './modules/deliveries/deliveries.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
 import { ConsoleModule } from './modules/console/console.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -46,6 +47,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ObservabilityModule,
         DatabaseModule.forRoot({ migrate: role === 'api' }),
         StorageModule,
         MailModule,

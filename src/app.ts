@@ -1,4 +1,4 @@
-import { Logger, type DynamicModule, type LogLevel } from '@nestjs/common';
+import { Logger, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,21 +9,21 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { toErrorResponse } from './common/errors/error-body.js';
 import { ErrorCode } from './common/errors/error-codes.js';
 import { createValidationPipe } from './common/validation.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-export function logLevels(level: AppConfig['logLevel']): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
-}
+import { httpObservability } from './observability/http-observability.js';
+import { createRootLogger, nestLogger } from './observability/logging.js';
+import { Metrics } from './observability/metrics.js';
 
 /** Builds the HTTP application (not yet listening). Tests call this too, with their own config. */
 export async function createApp(config: AppConfig, extra: DynamicModule['imports'] = []): Promise<NestExpressApplication> {
+  const root = createRootLogger(config, { role: 'api' });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, 'api', extra), {
     bodyParser: false,
-    logger: logLevels(config.logLevel),
+    logger: nestLogger(root),
   });
   const logger = new Logger('HTTP');
   app.disable('x-powered-by');
+  // First: request id, access log line and latency histogram for every request, those the parsers refuse included.
+  app.use(httpObservability(root, app.get(Metrics)));
   // Body parsers with the configured limit; their errors (bad JSON, too large) happen before Nest routes
   // the request, so they are answered here in the same error shape.
   const parsers = [express.json({ limit: config.bodyLimit }), express.urlencoded({ extended: false, limit: config.bodyLimit })];

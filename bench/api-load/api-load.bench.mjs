@@ -63,7 +63,10 @@ try {
   const db = await deployment.db();
   await db.query('VACUUM ANALYZE');
   await db.end();
-  const health = await fetch(`${deployment.base}/health`).then((r) => r.json());
+  // The details are for an admin (anyone else gets up or down); the bench's token is the admin's.
+  const health = await fetch(`${deployment.base}/health`, {
+    headers: { authorization: `Bearer ${deployment.token}` },
+  }).then((r) => r.json());
   say(
     `/health: ${health.status} (${Object.entries(health.checks)
       .map(([k, c]) => `${k} ${c.status} ${c.kind}`)

@@ -31,6 +31,24 @@ describe('loadConfig', () => {
     expect(c.port).toBe(8080);
   });
 
+  it('reads METRICS_TOKEN and WORKER_HTTP_PORT (default: no token, no worker port) and refuses bad values', () => {
+    expect(loadConfig({}).observability).toEqual({ metricsToken: undefined, workerHttpPort: 0 });
+    expect(loadConfig({ METRICS_TOKEN: 'a-scrape-token-of-24-chars', WORKER_HTTP_PORT: '9464' }).observability).toEqual(
+      {
+        metricsToken: 'a-scrape-token-of-24-chars',
+        workerHttpPort: 9464,
+      },
+    );
+    const err = (() => {
+      try {
+        loadConfig({ METRICS_TOKEN: 'short', WORKER_HTTP_PORT: '70000' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err?.problems.map((p) => p.variable).sort()).toEqual(['METRICS_TOKEN', 'WORKER_HTTP_PORT']);
+  });
+
   it('lists every bad variable at once', () => {
     let error: unknown;
     try {

@@ -25,6 +25,8 @@ export class AppConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** METRICS_TOKEN (bearer for /metrics; unset: admins only) and WORKER_HTTP_PORT (0: the worker serves no HTTP). */
+  readonly observability: { metricsToken: string | undefined; workerHttpPort: number };
   readonly bodyLimit: string;
   /** UPLOAD_LIMIT in bytes. */
   readonly uploadLimitBytes: number;
@@ -67,6 +69,7 @@ export class AppConfig {
     this.host = env.HOST;
     this.port = env.PORT;
     this.logLevel = env.LOG_LEVEL;
+    this.observability = { metricsToken: env.METRICS_TOKEN, workerHttpPort: env.WORKER_HTTP_PORT };
     this.bodyLimit = env.BODY_LIMIT;
     this.uploadLimitBytes = byteCount(env.UPLOAD_LIMIT);
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

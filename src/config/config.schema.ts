@@ -29,7 +29,13 @@ export const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  // JSON log lines on stdout (pino): error, warn, log (= info), debug, verbose (= trace).
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log')),
+  // Prometheus /metrics (API and worker port): a scraper sends `Authorization: Bearer <METRICS_TOKEN>`; an admin's
+  // API token works too. Unset: only admins' tokens.
+  METRICS_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
+  // The worker's small HTTP port (/health/live, /health/ready, /metrics) on HOST; 0 = none.
+  WORKER_HTTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(0)),
   BODY_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('1mb')),
   // Largest uploaded file (scans, proofs, seals, import sheets); multer holds it in memory, never on disk.
   UPLOAD_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('20mb')),

@@ -12,14 +12,27 @@ describe('HTTP basics on the real PostgreSQL server', () => {
     await t?.close();
   });
 
-  it('reports health of database, storage and browser', async () => {
-    const res = await t.http().get('/health');
-    expect(res.body.checks.database).toMatchObject({ status: 'ok', kind: 'postgres' });
-    expect(res.body.checks.storage).toMatchObject({ status: 'ok', kind: 'filesystem' });
+  it('reports health of database, storage, browser and queue to an admin, up or down to anyone else', async () => {
+    const res = await t.http().get('/health').auth(t.adminToken, { type: 'bearer' });
+    expect(res.body.checks.database).toMatchObject({ status: 'up', kind: 'postgres' });
+    expect(res.body.checks.storage).toMatchObject({ status: 'up', kind: 'filesystem' });
+    expect(res.body.checks.queue).toMatchObject({ status: 'up', kind: 'pgboss' });
     expect(res.body.checks.browser.kind).toBe('/usr/bin/chromium');
     // The browser check depends on the machine: the status code follows the report.
-    expect(res.status).toBe(res.body.status === 'ok' ? 200 : 503);
+    expect(res.status).toBe(res.body.status === 'up' ? 200 : 503);
     expect(res.body.status).toBe(res.body.checks.browser.status);
+
+    const anonymous = await t.http().get('/health');
+    expect(anonymous.body).toEqual({ status: res.body.status });
+    const { token } = await t.userWith(['finance']);
+    expect((await t.http().get('/health').auth(token, { type: 'bearer' })).body).toEqual({ status: res.body.status });
+    // A token nobody has is nobody: the same short answer, not a 401.
+    const unknown = await t.http().get('/health/ready').auth('td_unknown', { type: 'bearer' });
+    expect(unknown.body).toEqual({
+      status: res.body.status,
+      checks: { database: 'up', storage: 'up', browser: res.body.checks.browser.status, queue: 'up' },
+    });
+    expect((await t.http().get('/health/live')).body).toEqual({ status: 'up' });
   });
 
   it('serves Swagger UI at /docs and the OpenAPI JSON at /docs-json', async () => {

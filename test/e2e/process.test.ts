@@ -37,13 +37,16 @@ describe('node dist/main.js on the embedded default', () => {
     const first = runNode(MAIN, { STORAGE_DIR: storage, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'log' });
     started.push(first);
     await waitForHttp(`${base}/health`, first);
-    const printed = /\n\s+(td_[A-Za-z0-9_-]{43})\n/.exec(first.stdout())?.[1];
+    // On stderr, outside the JSON log lines of stdout.
+    const printed = /\n\s+(td_[A-Za-z0-9_-]{43})\n/.exec(first.stderr())?.[1];
     expect(printed).toBeDefined();
-    const health = await fetch(`${base}/health`);
+    expect(first.stdout()).not.toContain(printed);
+    const health = await fetch(`${base}/health`, { headers: { authorization: `Bearer ${printed}` } });
     const report = (await health.json()) as { status: string; checks: Record<string, { status: string; kind: string }> };
-    expect(report.checks.database).toMatchObject({ status: 'ok', kind: 'embedded' });
-    expect(report.checks.storage).toMatchObject({ status: 'ok', kind: 'filesystem' });
-    expect(health.status).toBe(report.status === 'ok' ? 200 : 503);
+    expect(report.checks.database).toMatchObject({ status: 'up', kind: 'embedded' });
+    expect(report.checks.storage).toMatchObject({ status: 'up', kind: 'filesystem' });
+    expect(report.checks.queue).toMatchObject({ status: 'up', kind: 'inline' });
+    expect(health.status).toBe(report.status === 'up' ? 200 : 503);
     expect((await fetch(`${base}/docs-json`)).status).toBe(200);
     expect((await fetch(`${base}/docs/`)).status).toBe(200);
 
@@ -64,7 +67,7 @@ describe('node dist/main.js on the embedded default', () => {
     const second = runNode(MAIN, { STORAGE_DIR: storage, PORT: String(port2), HOST: '127.0.0.1', ADMIN_TOKEN: adminToken });
     started.push(second);
     await waitForHttp(`http://127.0.0.1:${port2}/health`, second);
-    expect(second.stdout()).not.toMatch(/td_[A-Za-z0-9_-]{43}/);
+    expect(second.stdout() + second.stderr()).not.toMatch(/td_[A-Za-z0-9_-]{43}/);
     const get = (token: string) => fetch(`http://127.0.0.1:${port2}/api/users`, { headers: { authorization: `Bearer ${token}` } });
     const viaEnv = await get(adminToken);
     expect(viaEnv.status).toBe(200);

@@ -84,9 +84,9 @@ describe('fault: S3 unavailable during a render', () => {
 
     await s3.stop();
     const outageStarted = Date.now();
-    const health = await t.http().get('/health');
+    const health = await t.http().get('/health').auth(t.adminToken, auth());
     expect(health.status).toBe(503);
-    expect(health.body.checks.storage).toMatchObject({ status: 'error', kind: 's3' });
+    expect(health.body.checks.storage).toMatchObject({ status: 'down', kind: 's3' });
 
     const posted = await t
       .http()
@@ -148,7 +148,9 @@ describe('fault: S3 unavailable during a render', () => {
         sha256: f.sha256,
       });
     }
-    expect((await t.http().get('/health')).body.checks.storage).toMatchObject({ status: 'ok' });
+    expect((await t.http().get('/health').auth(t.adminToken, auth())).body.checks.storage).toMatchObject({
+      status: 'up',
+    });
     expect(outage).toBeLessThan(30_000);
   }, 60_000);
 

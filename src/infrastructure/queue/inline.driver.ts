@@ -89,6 +89,13 @@ export class InlineJobQueue extends JobQueue {
     this.state = 'stopped';
   }
 
+  ping(): Promise<void> {
+    if (this.state !== 'started' || this.draining) {
+      return Promise.reject(new Error(`the in-process queue is ${this.draining ? 'draining' : this.state}`));
+    }
+    return Promise.resolve();
+  }
+
   drain(options: StopOptions = {}): Promise<void> {
     this.draining ??= this.settleAttempts(options.timeoutMs ?? this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
     return this.draining;

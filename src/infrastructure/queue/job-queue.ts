@@ -146,6 +146,9 @@ export abstract class JobQueue {
   /** Registers this process as a consumer of `name`; a thrown error is a failed attempt. */
   abstract work<T>(name: string, options: WorkOptions, handler: JobHandler<T>): Promise<void>;
 
+  /** For readiness: resolves when jobs can be sent and taken now (started, not draining; pg-boss: its pool answers). */
+  abstract ping(): Promise<void>;
+
   /** null when no job of that queue has that id (including ids that are not UUIDs). */
   abstract getJob(name: string, id: string): Promise<JobSnapshot | null>;
 }

@@ -116,6 +116,12 @@ export class PgBossJobQueue extends JobQueue {
     this.state = 'stopped';
   }
 
+  async ping(): Promise<void> {
+    if (this.state !== 'started' || this.draining)
+      throw new Error(`the pg-boss queue is ${this.draining ? 'draining' : this.state}`);
+    await this.boss.getDb().executeSql('SELECT 1', []);
+  }
+
   drain(options: StopOptions = {}): Promise<void> {
     this.draining ??= this.stopConsumers(options.timeoutMs ?? this.stopTimeoutMs);
     return this.draining;

@@ -52,6 +52,20 @@ export class JobsRepository extends BaseRepository {
   }
 
   /** Jobs of this type not yet running: queued, or waiting for a retry. */
+  /** Unfinished jobs (queued, running, retrying) counted by type and status, for the metrics. */
+  async countUnfinishedByNameAndStatus(): Promise<{ name: string; status: string; count: number }[]> {
+    const rows = await this.repo(Job)
+      .createQueryBuilder('j')
+      .select('j.name', 'name')
+      .addSelect('j.status', 'status')
+      .addSelect('count(*)', 'count')
+      .where('j.status IN (:...statuses)', { statuses: ['queued', 'running', 'retrying'] })
+      .groupBy('j.name')
+      .addGroupBy('j.status')
+      .getRawMany<{ name: string; status: string; count: string }>();
+    return rows.map((r) => ({ name: r.name, status: r.status, count: Number(r.count) }));
+  }
+
   countWaiting(name: string): Promise<number> {
     return this.repo(Job).count({ where: { name, status: In(['queued', 'retrying']) } });
   }

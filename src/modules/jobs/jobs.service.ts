@@ -3,6 +3,8 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { JobQueue, SlotGroup } from '../../infrastructure/queue/job-queue.js';
+import { withLogFields } from '../../observability/log-context.js';
+import { Metrics } from '../../observability/metrics.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
 import type { Job } from './job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
@@ -94,8 +96,20 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
     @Inject(RUN_JOBS) private readonly runJobs: boolean,
+    private readonly metrics: Metrics,
   ) {
     this.slots = { render: new SlotGroup(config.render.concurrency), mail: new SlotGroup(config.jobs.mailConcurrency) };
+    // From the jobs table, the same in every process: what waits and runs across all of them.
+    metrics.gauge(
+      'tenderdesk_jobs',
+      'Jobs now in the jobs table by type and status (queued, running, retrying)',
+      ['type', 'status'],
+      async () =>
+        (await this.jobs.countUnfinishedByNameAndStatus()).map((r) => ({
+          labels: { type: r.name, status: r.status },
+          value: r.count,
+        })),
+    );
   }
 
   register<P extends Record<string, unknown>>(name: string, handler: JobHandler<P>, opts: RegisterOptions = {}): void {
@@ -156,7 +170,10 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationBootstrap(): Promise<void> {
     if (!this.runJobs) return;
     for (const [name, reg] of this.handlers) {
-      await this.queue.work<{ jobId: string }>(name, this.workOptions(reg.kind), (ctx) => this.run(ctx.data.jobId, reg));
+      // Every log line of the attempt, the handler's and the modules' it calls, carries the job's id and type.
+      await this.queue.work<{ jobId: string }>(name, this.workOptions(reg.kind), (ctx) =>
+        withLogFields({ jobId: ctx.data.jobId, jobType: name }, () => this.run(ctx.data.jobId, reg)),
+      );
     }
     if (this.queue.kind === 'inline') await this.resumeUnfinished();
     // pg-boss fails a job whose last attempt outran its lease, but the process that ran it is gone and cannot say so
@@ -213,6 +230,10 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       return job.result;
     }
     const attempt = job.attempts + 1;
+    if (!job.startedAt) {
+      this.metrics.jobQueueWait.observe({ type: job.name }, Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
+    }
+    this.metrics.jobs.inc({ type: job.name, state: 'started' });
     await this.jobs.update(jobId, { status: 'running', attempts: attempt, startedAt: job.startedAt ?? new Date(), error: null });
     // The process id is in every log line: which worker ran which attempt.
     this.logger.log(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} started`);
@@ -226,12 +247,16 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         },
       });
       const recorded = await this.jobs.updateAttempt(jobId, attempt, { status: 'succeeded', progress: 100, result: result ?? {}, finishedAt: new Date() });
+      this.metrics.jobs.inc({ type: job.name, state: 'succeeded' });
+      this.metrics.jobDuration.observe({ type: job.name, outcome: 'succeeded' }, (performance.now() - started) / 1000);
       this.logger.log(`job ${job.name} ${jobId} attempt ${attempt} succeeded in ${Math.round(performance.now() - started)} ms${recorded ? '' : ' (after a later attempt had started: not recorded)'}`);
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const last = attempt >= job.maxAttempts;
       await this.jobs.updateAttempt(jobId, attempt, { status: last ? 'failed' : 'retrying', error: message, ...(last ? { finishedAt: new Date() } : {}) });
+      this.metrics.jobs.inc({ type: job.name, state: last ? 'failed' : 'retrying' });
+      this.metrics.jobDuration.observe({ type: job.name, outcome: 'failed' }, (performance.now() - started) / 1000);
       this.logger.warn(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} failed: ${message}`);
       throw err; // the engine schedules the retry
     }

@@ -25,6 +25,17 @@ export class OutboxRepository extends BaseRepository {
     return { message, created };
   }
 
+  /** Messages by status (queued, sending, sent, failed), for the metrics. */
+  async countByStatus(): Promise<{ status: OutboxStatus; count: number }[]> {
+    const rows = await this.repo(OutboxMessage)
+      .createQueryBuilder('m')
+      .select('m.status', 'status')
+      .addSelect('count(*)', 'count')
+      .groupBy('m.status')
+      .getRawMany<{ status: OutboxStatus; count: string }>();
+    return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+  }
+
   findById(id: string): Promise<OutboxMessage | null> {
     return this.repo(OutboxMessage).findOneBy({ id });
   }

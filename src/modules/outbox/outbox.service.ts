@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { MailDeliveryError, Mailer } from '../../infrastructure/mail/mailer.js';
 import { toSendMailOptions } from '../../infrastructure/mail/mail-options.js';
+import { Metrics } from '../../observability/metrics.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DocumentsService } from '../documents/documents.service.js';
@@ -73,7 +74,16 @@ export class OutboxService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-  ) {}
+    metrics: Metrics,
+  ) {
+    // Backlog (queued, sending) and failures (failed: refused for good or out of attempts) across all processes.
+    metrics.gauge(
+      'tenderdesk_outbox_messages',
+      'Outbox messages by status (queued, sending, sent, failed)',
+      ['status'],
+      async () => (await this.messages.countByStatus()).map((r) => ({ labels: { status: r.status }, value: r.count })),
+    );
+  }
 
   onModuleInit(): void {
     this.jobs.register<{ messageId: string }>(OUTBOX_JOB, ({ messageId }, ctx) => this.send(messageId, ctx.attempt), {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository, returnedRows } from '../../database/transaction.js';
 import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
@@ -250,6 +250,14 @@ export class StatementRunsRepository extends BaseRepository {
       ),
     );
     return rows.length > 0;
+  }
+
+  /** Runs not finished (queued or running): id, status and total, for the metrics. */
+  async unfinished(): Promise<Pick<StatementRun, 'id' | 'status' | 'total'>[]> {
+    return this.repo(StatementRun).find({
+      select: { id: true, status: true, total: true },
+      where: { status: In(['queued', 'running']) },
+    });
   }
 
   /** Per run: items by the report's status, and rendered items whose mail is still on its way. */

@@ -5,6 +5,7 @@ import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { WorkLock } from '../../database/work-lock.js';
+import { Metrics } from '../../observability/metrics.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -88,7 +89,34 @@ export class StatementRunsService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly lock: WorkLock,
     private readonly config: AppConfig,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.gauge(
+      'tenderdesk_statement_run_progress_percent',
+      'Statement runs not finished (queued, running): percent done, as GET /api/statement-runs/{id} reports it',
+      ['run'],
+      async () => (await this.unfinishedProgress()).map((r) => ({ labels: { run: r.id }, value: r.progress })),
+    );
+    metrics.gauge(
+      'tenderdesk_statement_run_items',
+      'Items of the statement runs not finished, by status (pending, rendered, sent, failed, skipped)',
+      ['run', 'status'],
+      async () =>
+        (await this.unfinishedProgress()).flatMap((r) =>
+          Object.entries(r.counts).map(([status, value]) => ({ labels: { run: r.id, status }, value })),
+        ),
+    );
+  }
+
+  /** The runs not finished yet with their item counts and progress (metrics). */
+  private async unfinishedProgress(): Promise<{ id: string; progress: number; counts: ItemCounts }[]> {
+    const runs = await this.runs.unfinished();
+    const counts = await this.runs.counts(runs.map((r) => r.id));
+    return runs.map((run) => {
+      const c = counts.get(run.id)!;
+      return { id: run.id, counts: c.counts, progress: progressOf(run.status, run.total, c.counts, c.mailInFlight) };
+    });
+  }
 
   onModuleInit(): void {
     // Both are owed once the run has committed: never refused for a full queue.

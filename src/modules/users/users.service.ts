@@ -166,12 +166,13 @@ export class UsersService {
         if (!existing) await this.issue(admin.id, 'ADMIN_TOKEN', fixed);
       } else if (empty) {
         const token = await this.issue(admin.id, 'first start');
-        // Printed once, on purpose to stdout: it is not stored anywhere in clear.
-        process.stdout.write(
+        // Printed once, on purpose: it is not stored anywhere in clear. On stderr, as plain text: stdout carries only
+        // the JSON log lines shipped to log aggregators, and none of them may hold a token.
+        process.stderr.write(
           `\n  First start: the admin's API token (shown once, keep it):\n\n    ${token}\n\n` +
             `  Try: curl -H "Authorization: Bearer ${token}" ${this.config.publicUrl}/api/users/me\n\n`,
         );
-        this.logger.log('created the first admin user and printed its token');
+        this.logger.log('created the first admin user; its token was printed once on stderr (it is in no log line)');
       }
       return empty;
     });

@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpStatus, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import {
+  HttpStatus,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { AppException } from '../../common/errors/app-exception.js';
 import { AppConfig } from '../../config/app-config.js';
+import { Metrics } from '../../observability/metrics.js';
 import { PdfFonts } from './fonts.js';
 import { allGone, processTree } from './process-tree.js';
 
@@ -119,8 +127,44 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly fonts: PdfFonts,
+    // Absent in tests and benches that build a pool by hand.
+    @Optional() private readonly metrics?: Metrics,
   ) {
     this.settings = config.render;
+    metrics?.gauge(
+      'tenderdesk_browser_pool',
+      'Browser pool now: size (RENDER_CONCURRENCY), busy, queued renders, browsers running',
+      ['state'],
+      () => {
+        const s = this.stats();
+        return [
+          { labels: { state: 'size' }, value: s.concurrency },
+          { labels: { state: 'busy' }, value: s.active },
+          { labels: { state: 'queued' }, value: s.queued },
+          { labels: { state: 'browsers' }, value: [...this.instances].filter((i) => !i.dead).length },
+        ];
+      },
+    );
+    metrics?.gauge(
+      'tenderdesk_browser_pool_events_total',
+      'Browser pool events since the start: renders, failures, retries, timeouts, launches, crashes, recycles, blocked requests',
+      ['event'],
+      () => {
+        const s = this.stats();
+        const events = {
+          renders: s.renders,
+          failures: s.failures,
+          retries: s.retries,
+          timeouts: s.timeouts,
+          launches: s.launches,
+          crashes: s.crashes,
+          recycles: s.recycles,
+          blocked_requests: s.blockedRequests,
+        };
+        return Object.entries(events).map(([event, value]) => ({ labels: { event }, value }));
+      },
+      true,
+    );
   }
 
   /**
@@ -130,12 +174,17 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
    * after a timeout or a crash.
    */
   async run<T>(work: (page: Page) => Promise<T>): Promise<T> {
+    const queued = performance.now();
     await this.acquireSlot();
+    const started = performance.now();
+    this.metrics?.renderQueueWait.observe((started - queued) / 1000);
+    let outcome = 'failed';
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           const result = await this.attempt(work);
           this.counters.renders++;
+          outcome = 'ok';
           return result;
         } catch (err) {
           if (err instanceof AppException) throw err;
@@ -165,6 +214,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
       }
     } finally {
       this.releaseSlot();
+      this.metrics?.renderDuration.observe({ outcome }, (performance.now() - started) / 1000);
     }
   }
 

@@ -3,7 +3,13 @@ import { buildBundle, type BundleFile, type BundleManifestInput } from './bundle
 import { verifyBundle, verifyPdfSignature } from './bundle/verify.js';
 import { htmlToDocx } from './docx/html-to-docx.js';
 import { PdfRenderer } from './pdf/pdf-renderer.js';
-import { CONTENT_TYPES, type Locale, type RenderRequest, type RenderResult, type RenderedFile } from './rendering.types.js';
+import {
+  CONTENT_TYPES,
+  type Locale,
+  type RenderRequest,
+  type RenderResult,
+  type RenderedFile,
+} from './rendering.types.js';
 import { getCertificatePem, type Signer } from './signing/certificates.js';
 import { signPdf } from './signing/pdf-signer.js';
 import { SIGNER } from './signing/signer.provider.js';
@@ -35,7 +41,8 @@ export class RenderingService {
   }
 
   async render(req: RenderRequest): Promise<RenderResult> {
-    const html = this.templates.render(req.template, req.data, { locale: req.locale });
+    const rendered = this.templates.render(req.template, req.data, { locale: req.locale });
+    const html = req.footerNote ? withFooterNote(rendered, req.footerNote) : rendered;
     const files: RenderedFile[] = [];
     // DOCX is pure CPU in Node; the PDF waits for Chromium: run them side by side.
     const [pdf, docx] = await Promise.all([
@@ -60,8 +67,15 @@ export class RenderingService {
     });
   }
 
-  renderDocx(html: RenderedHtml): Promise<Buffer> {
-    return htmlToDocx({ html: html.html, headerText: html.headerText, footer: 'page-x-of-y', locale: html.locale, title: html.title });
+  renderDocx(html: RenderedHtml & { footerNote?: string }): Promise<Buffer> {
+    return htmlToDocx({
+      html: html.html,
+      headerText: html.headerText,
+      footer: 'page-x-of-y',
+      footerNote: html.footerNote,
+      locale: html.locale,
+      title: html.title,
+    });
   }
 
   bundle(files: BundleFile[], manifest: BundleManifestInput): Promise<Buffer> {
@@ -69,11 +83,17 @@ export class RenderingService {
   }
 
   verifyPdf(pdf: Buffer): Promise<{ valid: boolean; reason: string }> {
-    return verifyPdfSignature(pdf, this.certificatePem()).then((r) => ({ valid: r.valid, reason: r.reason ?? 'signature valid' }));
+    return verifyPdfSignature(pdf, this.certificatePem()).then((r) => ({
+      valid: r.valid,
+      reason: r.reason ?? 'signature valid',
+    }));
   }
 
   verifyBundle(zip: Buffer): Promise<{ valid: boolean; reason: string }> {
-    return verifyBundle(zip, this.certificatePem()).then((r) => ({ valid: r.valid, reason: r.reason ?? 'manifest signature and every file valid' }));
+    return verifyBundle(zip, this.certificatePem()).then((r) => ({
+      valid: r.valid,
+      reason: r.reason ?? 'manifest signature and every file valid',
+    }));
   }
 
   certificatePem(): string {
@@ -83,4 +103,12 @@ export class RenderingService {
   signerInfo(): { subject: string; isDevelopment: boolean } {
     return { subject: this.signer.subject, isDevelopment: this.signer.isDevelopment };
   }
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Chromium's footer template gets the note as a line of its own under the template's footer (inline styles only). */
+function withFooterNote(html: RenderedHtml, note: string): RenderedHtml & { footerNote: string } {
+  const line = `<div style="box-sizing:border-box;width:100%;padding:0 15mm;font-family:'Tenderdesk Sans';font-size:7pt;color:#b00020;text-align:center;">${escapeHtml(note)}</div>`;
+  return { ...html, footerHtml: `<div style="width:100%;">${html.footerHtml}${line}</div>`, footerNote: note };
 }

@@ -10,6 +10,8 @@ export interface RenderRequest {
   formats: Exclude<DocumentFormat, 'bundle'>[];
   sign: boolean;
   locale?: Locale;
+  /** A line added under the footer of every page, PDF and DOCX (the ad-hoc notice). */
+  footerNote?: string;
 }
 
 export interface RenderedFile {

@@ -201,7 +201,9 @@ describe('company profile and seals', () => {
       }),
     ]);
 
-    const back = await as(production)
+    // Seal images are for the roles that issue documents (issue #14): sales may, production may not.
+    expect((await as(production).get('/api/company/seals/company')).status).toBe(403);
+    const back = await as(sales)
       .get('/api/company/seals/company')
       .buffer(true)
       .parse((res, done) => {

@@ -30,6 +30,8 @@ describe('mail outbox', () => {
     pdf.addPage();
     const stored = await t.app.get(DocumentsService).store(system, {
       type: 'outbox-test',
+      subject: { type: 'contract', id: 'outbox-test' },
+      record: { type: 'outbox-test', number: 'T-1' },
       title: 'Outbox test',
       locale: 'zh-CN',
       signed: false,

@@ -15,6 +15,7 @@ import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { DOCUMENT_ISSUERS } from '../auth/roles.js';
 import { SEAL_KINDS, type SealKind } from './company-seal.entity.js';
 import { CompanyService } from './company.service.js';
 import { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
@@ -88,9 +89,12 @@ export class CompanyController {
   }
 
   @Get('seals/:kind')
-  @Roles(ANY_ROLE)
+  @Roles(...DOCUMENT_ISSUERS)
   @ApiProduces('image/png')
-  @ApiOperation({ summary: 'The seal image' })
+  @ApiOperation({
+    summary: 'The seal image',
+    description: 'Only for the roles that issue documents (backoffice, sales, finance, manager)',
+  })
   async seal(@SealKindParam() kind: SealKind, @Res() res: Response): Promise<void> {
     const seal = await this.company.seal(kind);
     res.set({

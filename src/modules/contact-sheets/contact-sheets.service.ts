@@ -49,7 +49,7 @@ export function canReadCopy(user: Pick<AuthUser, 'roles'>, department: Departmen
 
 const COPY_LABEL: Record<Department, string> = { finance: '财务联', engineering: '技术联', production: '生产联' };
 const copyType = (d: Department) => `contact-sheet-${d}`;
-const subjectOf = (contractId: string) => ({ type: 'contract', id: contractId });
+const subjectOf = (contractId: string) => ({ type: 'contract' as const, id: contractId });
 
 export interface SignoffView {
   department: Department;
@@ -115,7 +115,6 @@ export interface SignResult {
   job: Pick<JobView, 'id' | 'status'> | null;
 }
 
-
 /**
  * Contract contact sheets (合同联系单): issued with the project number, signed off by finance, engineering and
  * production, re-issued as a new version for every approved contract change. Copies are rendered, stored and
@@ -140,6 +139,9 @@ export class ContactSheetsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // /api/documents serves a copy by its document id under the same rule as the copy routes below.
+    for (const department of DEPARTMENTS)
+      this.documents.restrictReaders(copyType(department), (u) => canReadCopy(u, department));
     this.jobs.register<{ sheetId: string; actor: Actor }>(
       SHEET_JOB,
       ({ sheetId, actor }, ctx) => this.sync(sheetId, actor, ctx.progress),
@@ -453,6 +455,7 @@ export class ContactSheetsService implements OnModuleInit {
           const doc = await this.documents.store(actor, {
             type: copyType(department),
             subject: subjectOf(sheet.contractId),
+            record: { type: 'contact-sheet', number: sheet.projectNumber },
             title: `合同联系单 ${sheet.projectNumber}（${COPY_LABEL[department]}）`,
             locale: rendered.locale,
             signed: true,
@@ -508,7 +511,13 @@ export class ContactSheetsService implements OnModuleInit {
       if (!claimed) {
         // Held by another attempt (or one that died mid-send, until its claim goes stale): not sent yet, so this
         // attempt must not report success; the job retries with backoff.
-        if (m.status === 'sending') results.push({ stage: m.stage, department: m.department, status: 'failed', error: 'being sent by another attempt' });
+        if (m.status === 'sending')
+          results.push({
+            stage: m.stage,
+            department: m.department,
+            status: 'failed',
+            error: 'being sent by another attempt',
+          });
         continue;
       }
       try {

@@ -45,7 +45,7 @@ export type MailAudience = (typeof MAIL_AUDIENCES)[number];
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;
 
-const subjectOf = (id: string) => ({ type: 'delivery', id });
+const subjectOf = (id: string) => ({ type: 'delivery' as const, id });
 /** Version 1's messages keep the key they always had; a corrected notice (version n > 1) gets its own. */
 const mailKey = (id: string, audience: MailAudience, version = 1) =>
   version > 1 ? `delivery:${id}:${audience}:v${version}` : `delivery:${id}:${audience}`;
@@ -719,6 +719,7 @@ export class DeliveriesService implements OnModuleInit {
         doc = await this.documents.store(actor, {
           type: DOCUMENT_TYPE,
           subject: subjectOf(deliveryId),
+          record: { type: 'delivery-notice', number: d.number },
           title: `发货通知单 ${d.number}`,
           locale: rendered.locale,
           signed: true,

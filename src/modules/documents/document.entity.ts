@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { DocumentOrigin } from './document-origin.js';
 import { DocumentVersion } from './document-version.entity.js';
 
 /**
@@ -24,6 +25,17 @@ export class DocumentRecord {
 
   @Column({ type: 'varchar', length: 300 })
   title!: string;
+
+  /** `workflow`: issued by a record's workflow (only it adds versions); `ad-hoc`: rendered through POST /api/documents. */
+  @Column({ type: 'varchar', length: 16, default: 'ad-hoc' })
+  origin!: DocumentOrigin;
+
+  /** A workflow document's record, as /verify names it (`statement`, `contact-sheet`…) and its number; null for ad-hoc. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  recordType!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  recordNumber!: string | null;
 
   @Column({ type: 'integer', default: 0 })
   latestVersion!: number;

@@ -1,6 +1,25 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { IdParam } from '../../common/validation.js';
@@ -14,6 +33,8 @@ import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
 // Documents carry prices: production users get their copies through the workflows that make price-free ones.
 const READERS = ['backoffice', 'sales', 'finance', 'engineering', 'manager'] as const;
 const VERIFY_LIMIT = 100 * 1024 * 1024;
+const READ_RULE =
+  "A workflow's document follows its workflow's rule (a contact sheet's finance copy: finance, backoffice, manager, sales; a statement: not engineering…); 403 DOCUMENT_NOT_ALLOWED otherwise.";
 
 @ApiTags('documents')
 @Controller('api/documents')
@@ -22,11 +43,27 @@ export class DocumentsController {
 
   @Post()
   @Roles('backoffice', 'sales', 'finance', 'manager')
-  @ApiOperation({ summary: 'Render any template with your data into a stored document (a job; `?wait=true` renders now)' })
+  @ApiOperation({
+    summary: 'Render any template with your data into a stored ad-hoc document (a job; `?wait=true` renders now)',
+    description:
+      'Ad-hoc only: the PDF says so in its footer and /verify answers origin "ad-hoc". A workflow subject type (statement, quotation, delivery, contract, tender) is refused with 422 SUBJECT_RESERVED: their documents are issued by their workflows.',
+  })
   @ApiAcceptedResponse({ description: 'the job: poll GET /api/jobs/{id}; its result holds documentId' })
   @ApiCreatedResponse({ description: 'with ?wait=true: the document' })
-  async create(@CurrentUser() user: AuthUser, @Body() dto: CreateDocumentDto, @Query() q: WaitQuery, @Res({ passthrough: true }) res: Response) {
-    const request = { template: dto.template, data: dto.data, formats: dto.formats, sign: dto.sign, locale: dto.locale, subject: dto.subject };
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateDocumentDto,
+    @Query() q: WaitQuery,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const request = {
+      template: dto.template,
+      data: dto.data,
+      formats: dto.formats,
+      sign: dto.sign,
+      locale: dto.locale,
+      subject: dto.subject,
+    };
     if (q.wait) {
       res.status(201);
       return this.documents.generate(user, request);
@@ -40,7 +77,9 @@ export class DocumentsController {
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VERIFY_LIMIT, files: 1 } }))
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiBody({
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+  })
   @ApiOperation({ summary: 'Is this PDF or bundle one of ours, unaltered? { valid, documentId, version, reason }' })
   verify(@UploadedFile() file: Express.Multer.File | undefined) {
     if (!file) throw AppException.badRequest('FILE_REQUIRED', 'Send the PDF or bundle as multipart field "file"');
@@ -49,17 +88,26 @@ export class DocumentsController {
 
   @Get(':id')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Metadata of a document and all its versions' })
-  get(@IdParam() id: string) {
-    return this.documents.get(id);
+  @ApiOperation({ summary: 'Metadata of a document and all its versions', description: READ_RULE })
+  get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
+    return this.documents.getFor(user, id);
   }
 
   @Get(':id/file')
   @Roles(...READERS)
-  @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/zip')
-  @ApiOperation({ summary: 'Download a file of a version (default: the latest PDF)' })
-  async file(@IdParam() id: string, @Query() q: FileQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
-    const { file, bytes } = await this.documents.file(id, q.format, q.version);
+  @ApiProduces(
+    'application/pdf',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/zip',
+  )
+  @ApiOperation({ summary: 'Download a file of a version (default: the latest PDF)', description: READ_RULE })
+  async file(
+    @CurrentUser() user: AuthUser,
+    @IdParam() id: string,
+    @Query() q: FileQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const { file, bytes } = await this.documents.fileFor(user, id, q.format, q.version);
     return sendBytes(res, { bytes, contentType: file.contentType, fileName: file.fileName, sha256: file.sha256 });
   }
 }

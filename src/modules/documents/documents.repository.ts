@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
 import { DocumentFile, type DocumentFormat } from './document-file.entity.js';
+import type { DocumentOrigin } from './document-origin.js';
 import { DocumentVersion } from './document-version.entity.js';
 import { DocumentRecord } from './document.entity.js';
 
@@ -15,31 +16,56 @@ export class DocumentsRepository extends BaseRepository {
     return this.repo(DocumentRecord).findOneBy({ id });
   }
 
-  findForSubject(type: string, subjectType: string, subjectId: string): Promise<DocumentRecord | null> {
-    return this.repo(DocumentRecord).findOneBy({ type, subjectType, subjectId });
+  /** Only documents of this origin: a workflow never finds an ad-hoc document about its record, and the reverse. */
+  findForSubject(
+    origin: DocumentOrigin,
+    type: string,
+    subjectType: string,
+    subjectId: string,
+  ): Promise<DocumentRecord | null> {
+    return this.repo(DocumentRecord).findOneBy({ origin, type, subjectType, subjectId });
   }
 
-  /** The document of this type about this subject, locked so two renders number their versions in turn. */
-  findForSubjectLocked(type: string, subjectType: string, subjectId: string): Promise<DocumentRecord | null> {
+  /** The document of this origin and type about this subject, locked so two renders number their versions in turn. */
+  findForSubjectLocked(
+    origin: DocumentOrigin,
+    type: string,
+    subjectType: string,
+    subjectId: string,
+  ): Promise<DocumentRecord | null> {
     return this.repo(DocumentRecord)
       .createQueryBuilder('d')
       .setLock('pessimistic_write')
-      .where('d.type = :type AND d.subject_type = :subjectType AND d.subject_id = :subjectId', { type, subjectType, subjectId })
+      .where('d.origin = :origin AND d.type = :type AND d.subject_type = :subjectType AND d.subject_id = :subjectId', {
+        origin,
+        type,
+        subjectType,
+        subjectId,
+      })
       .getOne();
   }
 
   /** Locks the row: the next version number is taken under this lock. */
   lockById(id: string): Promise<DocumentRecord | null> {
-    return this.repo(DocumentRecord).createQueryBuilder('d').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
+    return this.repo(DocumentRecord)
+      .createQueryBuilder('d')
+      .setLock('pessimistic_write')
+      .where('d.id = :id', { id })
+      .getOne();
   }
 
   /** `id`: a caller-chosen id (a job's), else one is generated. */
-  createDocument(data: Pick<DocumentRecord, 'type' | 'subjectType' | 'subjectId' | 'title' | 'createdBy'> & { id?: string }): Promise<DocumentRecord> {
+  createDocument(
+    data: Pick<
+      DocumentRecord,
+      'type' | 'subjectType' | 'subjectId' | 'title' | 'createdBy' | 'origin' | 'recordType' | 'recordNumber'
+    > & { id?: string },
+  ): Promise<DocumentRecord> {
     return this.repo(DocumentRecord).save(this.repo(DocumentRecord).create({ ...data, latestVersion: 0 }));
   }
 
-  async setLatest(id: string, version: number, title: string): Promise<void> {
-    await this.repo(DocumentRecord).update({ id }, { latestVersion: version, title });
+  async setLatest(id: string, version: number, title: string, recordNumber: string | null): Promise<void> {
+    await this.repo(DocumentRecord).update({ id }, { latestVersion: version, title, recordNumber });
   }
 
   createVersion(data: Omit<DocumentVersion, 'id' | 'createdAt' | 'document' | 'files'>): Promise<DocumentVersion> {
@@ -51,7 +77,11 @@ export class DocumentsRepository extends BaseRepository {
   }
 
   versions(documentId: string): Promise<DocumentVersion[]> {
-    return this.repo(DocumentVersion).find({ where: { documentId }, relations: { files: true }, order: { version: 'ASC' } });
+    return this.repo(DocumentVersion).find({
+      where: { documentId },
+      relations: { files: true },
+      order: { version: 'ASC' },
+    });
   }
 
   version(documentId: string, version: number): Promise<DocumentVersion | null> {
@@ -62,12 +92,16 @@ export class DocumentsRepository extends BaseRepository {
     return this.repo(DocumentFile)
       .createQueryBuilder('f')
       .innerJoin('f.version', 'v')
-      .where('v.document_id = :documentId AND v.version = :version AND f.format = :format', { documentId, version, format })
+      .where('v.document_id = :documentId AND v.version = :version AND f.format = :format', {
+        documentId,
+        version,
+        format,
+      })
       .getOne();
   }
 
   /** Which stored file has exactly these bytes (by hash), with its version. */
   findFileBySha256(sha256: string): Promise<DocumentFile | null> {
-    return this.repo(DocumentFile).findOne({ where: { sha256 }, relations: { version: true } });
+    return this.repo(DocumentFile).findOne({ where: { sha256 }, relations: { version: { document: true } } });
   }
 }

@@ -7,14 +7,24 @@ import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES, type Locale, type RenderedFile } from '../../rendering/rendering.types.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import type { Role } from '../auth/roles.js';
 import { JobsService, type JobView } from '../jobs/jobs.service.js';
 import type { DocumentFile, DocumentFormat } from './document-file.entity.js';
+import {
+  AD_HOC_NOTICE,
+  isWorkflowSubject,
+  WORKFLOW_SUBJECTS,
+  type DocumentOrigin,
+  type DocumentRecordRef,
+  type WorkflowSubject,
+} from './document-origin.js';
 import type { DocumentVersion } from './document-version.entity.js';
 import type { DocumentRecord } from './document.entity.js';
 import { DocumentsRepository } from './documents.repository.js';
 
 export const RENDER_JOB = 'document.render';
 
+/** An ad-hoc document (POST /api/documents): any template, the caller's data; never about a workflow's record. */
 export interface GenerateRequest {
   template: string;
   data: unknown;
@@ -24,10 +34,36 @@ export interface GenerateRequest {
   subject?: { type: string; id: string };
 }
 
+/** A workflow's document rendered from one template and stored as the next version of its record's document. */
+export interface IssueRequest {
+  template: string;
+  data: unknown;
+  formats: DocumentFormat[];
+  sign: boolean;
+  locale?: Locale;
+  subject: { type: WorkflowSubject; id: string };
+  record: DocumentRecordRef;
+}
+
+/** Who may read a type of workflow document through /api/documents (its workflow's own rule). */
+export type ReaderRule = (user: Pick<AuthUser, 'roles'>) => boolean;
+
+/** A rule: any of these roles (admin always passes). */
+export const anyOf =
+  (roles: readonly Role[]): ReaderRule =>
+  (user) =>
+    roles.some((r) => user.roles.includes(r));
+
+/** Ad-hoc documents, and workflow documents whose workflow declared no rule of its own. */
+export const DOCUMENT_READERS: readonly Role[] = ['backoffice', 'sales', 'finance', 'engineering', 'manager'];
+
 export interface StoreRequest {
   /** The document type: a template name, or a composite such as `tender-package` or `contact-sheet-finance`. */
   type: string;
-  subject?: { type: string; id: string };
+  /** The workflow's record: only a workflow stores through here, and only it adds versions to this document. */
+  subject: { type: WorkflowSubject; id: string };
+  /** The record as /verify names it. */
+  record: DocumentRecordRef;
   title: string;
   locale: Locale;
   signed: boolean;
@@ -64,6 +100,8 @@ export interface DocumentView {
   id: string;
   type: string;
   title: string;
+  origin: DocumentOrigin;
+  record: DocumentRecordRef | null;
   subject: { type: string; id: string } | null;
   latestVersion: number;
   createdAt: Date;
@@ -75,7 +113,16 @@ export interface VerifyResult {
   version: number | null;
   format: DocumentFormat | null;
   reason: string;
+  /** Of a file we stored: issued by a workflow (its record named) or rendered ad hoc; null for a file we did not store. */
+  origin: DocumentOrigin | null;
+  record: DocumentRecordRef | null;
 }
+
+type StoreInput = Omit<StoreRequest, 'subject' | 'record'> & {
+  origin: DocumentOrigin;
+  subject?: { type: string; id: string };
+  record: DocumentRecordRef | null;
+};
 
 /**
  * Stored documents: render through the pipeline, store every file (object storage, hashed), record a new
@@ -84,6 +131,7 @@ export interface VerifyResult {
 @Injectable()
 export class DocumentsService implements OnModuleInit {
   private readonly logger = new Logger('Documents');
+  private readonly readers = new Map<string, ReaderRule>();
 
   constructor(
     private readonly documents: DocumentsRepository,
@@ -106,14 +154,36 @@ export class DocumentsService implements OnModuleInit {
     );
   }
 
-  /** Checks what can be checked before queueing (template exists, data fits it), so a job does not fail later. */
-  async enqueue(actor: AuthUser, request: GenerateRequest): Promise<JobView> {
-    this.rendering.html(request.template, request.data, request.locale); // template errors as 4xx now, not in the job
-    return this.jobs.enqueue(RENDER_JOB, { request, actor: { id: actor.id, name: actor.name } } as Record<string, unknown>, actor);
+  /**
+   * A workflow says who may read its documents of `type` through /api/documents (the same rule as its own file
+   * routes, e.g. a contact sheet's finance copy); without one, DOCUMENT_READERS.
+   */
+  restrictReaders(type: string, rule: ReaderRule): void {
+    this.readers.set(type, rule);
   }
 
-  /** `jobId`: rendering as that job, whose retries then store at most one version (see JobsService.lockEffect). */
-  async generate(actor: Pick<AuthUser, 'id' | 'name'>, request: GenerateRequest, jobId?: string): Promise<DocumentView> {
+  /** Checks what can be checked before queueing (template exists, data fits it, subject free), so a job does not fail later. */
+  async enqueue(actor: AuthUser, request: GenerateRequest): Promise<JobView> {
+    refuseReservedSubject(request.subject);
+    this.rendering.html(request.template, request.data, request.locale); // template errors as 4xx now, not in the job
+    return this.jobs.enqueue(
+      RENDER_JOB,
+      { request, actor: { id: actor.id, name: actor.name } } as Record<string, unknown>,
+      actor,
+    );
+  }
+
+  /**
+   * An ad-hoc document: rendered with the ad-hoc notice in its footer and stored as `ad-hoc`; a workflow's subject
+   * type is refused (422 SUBJECT_RESERVED) before anything is rendered or written.
+   * `jobId`: rendering as that job, whose retries then store at most one version (see JobsService.lockEffect).
+   */
+  async generate(
+    actor: Pick<AuthUser, 'id' | 'name'>,
+    request: GenerateRequest,
+    jobId?: string,
+  ): Promise<DocumentView> {
+    refuseReservedSubject(request.subject);
     const formats = [...new Set(request.formats)];
     const rendered = await this.rendering.render({
       template: request.template,
@@ -121,10 +191,13 @@ export class DocumentsService implements OnModuleInit {
       formats: formats.filter((f): f is 'pdf' | 'docx' => f !== 'bundle'),
       sign: request.sign,
       locale: request.locale,
+      footerNote: AD_HOC_NOTICE,
     });
-    return this.store(actor, {
+    return this.save(actor, {
+      origin: 'ad-hoc',
       type: request.template,
       subject: request.subject,
+      record: null,
       title: rendered.title,
       locale: rendered.locale,
       signed: request.sign,
@@ -136,18 +209,47 @@ export class DocumentsService implements OnModuleInit {
     });
   }
 
+  /** A workflow's document from one template (a quotation): rendered, then stored as its record's next version. */
+  async issue(actor: Pick<AuthUser, 'id' | 'name'>, request: IssueRequest): Promise<DocumentView> {
+    const formats = [...new Set(request.formats)];
+    const rendered = await this.rendering.render({
+      template: request.template,
+      data: request.data,
+      formats: formats.filter((f): f is 'pdf' | 'docx' => f !== 'bundle'),
+      sign: request.sign,
+      locale: request.locale,
+    });
+    return this.store(actor, {
+      type: request.template,
+      subject: request.subject,
+      record: request.record,
+      title: rendered.title,
+      locale: rendered.locale,
+      signed: request.sign,
+      templateVersions: rendered.templateVersions,
+      files: rendered.files,
+      bundle: formats.includes('bundle'),
+      auditDetails: { formats },
+    });
+  }
+
   /**
-   * Stores files rendered elsewhere (a tender package assembled from many templates, a contact sheet's copies)
-   * as the next version of the document of `type` about `subject`: objects written, version recorded, audited, in
+   * A workflow stores files rendered elsewhere (a tender package assembled from many templates, a contact sheet's
+   * copies) as the next version of its record's document of `type`: objects written, version recorded, audited, in
    * one transaction; on failure the objects written are removed again, so nothing is half-written.
    */
   async store(actor: Pick<AuthUser, 'id' | 'name'>, input: StoreRequest): Promise<DocumentView> {
+    if (!isWorkflowSubject(input.subject.type)) throw new Error(`not a workflow subject type: ${input.subject.type}`);
+    return this.save(actor, { ...input, origin: 'workflow' });
+  }
+
+  private async save(actor: Pick<AuthUser, 'id' | 'name'>, input: StoreInput): Promise<DocumentView> {
     const written: string[] = [];
     try {
       const documentId = await this.tx.run(async () => {
         const earlier = input.jobId ? await this.jobs.lockEffect(input.jobId) : null;
         if (typeof earlier?.documentId === 'string') return earlier.documentId;
-        const doc = await this.documentFor(actor, input.type, input.subject, input.title, input.jobId);
+        const doc = await this.documentFor(actor, input);
         const version = doc.latestVersion + 1;
         const saved = await this.documents.createVersion({
           documentId: doc.id,
@@ -159,7 +261,12 @@ export class DocumentsService implements OnModuleInit {
           createdByName: actor.name,
         });
         const base = `${input.fileBaseName ?? doc.type}-v${version}-${input.locale}`;
-        const files = input.files.map((f) => ({ format: f.format as DocumentFormat, name: `${base}.${f.extension}`, bytes: f.bytes, contentType: f.contentType }));
+        const files = input.files.map((f) => ({
+          format: f.format as DocumentFormat,
+          name: `${base}.${f.extension}`,
+          bytes: f.bytes,
+          contentType: f.contentType,
+        }));
         if (input.bundle) {
           const bundle = await this.rendering.bundle(files, {
             documentId: doc.id,
@@ -186,13 +293,22 @@ export class DocumentsService implements OnModuleInit {
             fileName: f.name,
           });
         }
-        await this.documents.setLatest(doc.id, version, input.title);
+        await this.documents.setLatest(doc.id, version, input.title, input.record?.number ?? null);
         await this.audit.record({
           actor,
           action: 'document.generate',
           entityType: 'document',
           entityId: doc.id,
-          details: { type: doc.type, version, formats: files.map((f) => f.format), signed: input.signed, subject: input.subject ?? null, ...input.auditDetails },
+          details: {
+            type: doc.type,
+            version,
+            formats: files.map((f) => f.format),
+            signed: input.signed,
+            subject: input.subject ?? null,
+            origin: input.origin,
+            record: input.record,
+            ...input.auditDetails,
+          },
         });
         if (input.jobId) await this.jobs.saveEffect(input.jobId, { documentId: doc.id, version });
         return doc.id;
@@ -205,10 +321,27 @@ export class DocumentsService implements OnModuleInit {
     }
   }
 
-  /** The document of this type about this subject, if one was generated. */
-  async findFor(type: string, subject: { type: string; id: string }): Promise<DocumentView | null> {
-    const doc = await this.documents.findForSubject(type, subject.type, subject.id);
+  /** The workflow document of this type about this record, if one was issued. */
+  async findFor(type: string, subject: { type: WorkflowSubject; id: string }): Promise<DocumentView | null> {
+    const doc = await this.documents.findForSubject('workflow', type, subject.type, subject.id);
     return doc ? this.get(doc.id) : null;
+  }
+
+  /** GET /api/documents/{id} for this user: 403 DOCUMENT_NOT_ALLOWED when the document's workflow keeps it from them. */
+  async getFor(user: Pick<AuthUser, 'roles'>, id: string): Promise<DocumentView> {
+    await this.mayRead(user, id);
+    return this.get(id);
+  }
+
+  /** GET /api/documents/{id}/file for this user, under the same rule as getFor. */
+  async fileFor(
+    user: Pick<AuthUser, 'roles'>,
+    id: string,
+    format: DocumentFormat,
+    version?: number,
+  ): Promise<{ file: DocumentFile; bytes: Buffer }> {
+    await this.mayRead(user, id);
+    return this.file(id, format, version);
   }
 
   async get(id: string): Promise<DocumentView> {
@@ -224,15 +357,33 @@ export class DocumentsService implements OnModuleInit {
     const v = version ?? doc.latestVersion;
     const file = await this.documents.file(id, v, format);
     if (!file) {
-      throw AppException.notFound('DOCUMENT_FILE_NOT_FOUND', `Version ${v} of this document has no ${format} file`, { id, version: v, format });
+      throw AppException.notFound('DOCUMENT_FILE_NOT_FOUND', `Version ${v} of this document has no ${format} file`, {
+        id,
+        version: v,
+        format,
+      });
     }
     return { file, bytes: await this.storage.getBuffer(file.storageKey) };
   }
 
   /** Valid only when the bytes are exactly a file we stored and its signature (PDF) or manifest (bundle) checks out. */
   async verify(bytes: Buffer): Promise<VerifyResult> {
-    const kind = bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? 'pdf' : bytes.subarray(0, 2).toString('latin1') === 'PK' ? 'bundle' : null;
-    if (!kind) return { valid: false, documentId: null, version: null, format: null, reason: 'not a PDF or a bundle (ZIP)' };
+    const kind =
+      bytes.subarray(0, 5).toString('latin1') === '%PDF-'
+        ? 'pdf'
+        : bytes.subarray(0, 2).toString('latin1') === 'PK'
+          ? 'bundle'
+          : null;
+    const none = { origin: null, record: null };
+    if (!kind)
+      return {
+        valid: false,
+        documentId: null,
+        version: null,
+        format: null,
+        reason: 'not a PDF or a bundle (ZIP)',
+        ...none,
+      };
     const known = await this.documents.findFileBySha256(sha256Hex(bytes));
     const check = kind === 'pdf' ? await this.rendering.verifyPdf(bytes) : await this.rendering.verifyBundle(bytes);
     if (!known) {
@@ -241,12 +392,44 @@ export class DocumentsService implements OnModuleInit {
         documentId: null,
         version: null,
         format: kind,
-        reason: check.valid ? 'signed by our certificate, but not a file this service stored (altered or from another installation)' : `not one of ours: ${check.reason}`,
+        reason: check.valid
+          ? 'signed by our certificate, but not a file this service stored (altered or from another installation)'
+          : `not one of ours: ${check.reason}`,
+        ...none,
       };
     }
-    const ids = { documentId: known.version!.documentId, version: known.version!.version, format: known.format };
+    const doc = known.version!.document!;
+    const ids = {
+      documentId: known.version!.documentId,
+      version: known.version!.version,
+      format: known.format,
+      origin: doc.origin,
+      record: recordOf(doc),
+    };
     if (!check.valid) return { valid: false, ...ids, reason: check.reason };
-    return { valid: true, ...ids, reason: kind === 'pdf' && !known.version!.signed ? 'an unaltered copy of an unsigned document' : 'signature valid and file unaltered' };
+    const intact =
+      kind === 'pdf' && !known.version!.signed
+        ? 'an unaltered copy of an unsigned document'
+        : 'signature valid and file unaltered';
+    const what =
+      doc.origin === 'workflow'
+        ? `issued by the ${doc.recordType} workflow (${doc.recordNumber})`
+        : 'an ad-hoc document, not issued by a workflow';
+    return { valid: true, ...ids, reason: `${intact}; ${what}` };
+  }
+
+  private async mayRead(user: Pick<AuthUser, 'roles'>, id: string): Promise<void> {
+    const doc = await this.documents.findById(id);
+    if (!doc) throw AppException.notFound('DOCUMENT_NOT_FOUND', 'No such document', { id });
+    const rule = doc.origin === 'workflow' ? this.readers.get(doc.type) : undefined;
+    const allowed =
+      user.roles.includes('admin') || (rule ? rule(user) : DOCUMENT_READERS.some((r) => user.roles.includes(r)));
+    if (!allowed) {
+      throw AppException.forbidden('DOCUMENT_NOT_ALLOWED', `Your roles may not read this ${doc.type} document`, {
+        id,
+        type: doc.type,
+      });
+    }
   }
 
   /**
@@ -254,21 +437,39 @@ export class DocumentsService implements OnModuleInit {
    * that failed half-way while storage was down (and so could not remove what it had written) is overwritten by
    * the retry instead of leaving stray objects.
    */
-  private async documentFor(actor: Pick<AuthUser, 'id'>, type: string, subject: StoreRequest['subject'], title: string, jobId?: string): Promise<DocumentRecord> {
+  private async documentFor(actor: Pick<AuthUser, 'id'>, input: StoreInput): Promise<DocumentRecord> {
+    const { type, subject, origin } = input;
     if (subject) {
-      const existing = await this.documents.findForSubjectLocked(type, subject.type, subject.id);
+      const existing = await this.documents.findForSubjectLocked(origin, type, subject.type, subject.id);
       if (existing) return existing;
     }
     const created = await this.documents.createDocument({
-      ...(jobId ? { id: jobId } : {}),
+      ...(input.jobId ? { id: input.jobId } : {}),
       type,
       subjectType: subject?.type ?? null,
       subjectId: subject?.id ?? null,
-      title,
+      title: input.title,
       createdBy: actor.id,
+      origin,
+      recordType: input.record?.type ?? null,
+      recordNumber: input.record?.number ?? null,
     });
     return (await this.documents.lockById(created.id))!;
   }
+}
+
+function refuseReservedSubject(subject: GenerateRequest['subject']): void {
+  if (subject && isWorkflowSubject(subject.type)) {
+    throw AppException.unprocessable(
+      'SUBJECT_RESERVED',
+      `Documents about a ${subject.type} are issued by its workflow only; POST /api/documents makes ad-hoc documents (leave out subject or use another type)`,
+      { subjectType: subject.type, reserved: WORKFLOW_SUBJECTS },
+    );
+  }
+}
+
+function recordOf(doc: DocumentRecord): DocumentRecordRef | null {
+  return doc.origin === 'workflow' && doc.recordType ? { type: doc.recordType, number: doc.recordNumber ?? '' } : null;
 }
 
 function view(doc: DocumentRecord, versions: DocumentVersion[]): DocumentView {
@@ -276,6 +477,8 @@ function view(doc: DocumentRecord, versions: DocumentVersion[]): DocumentView {
     id: doc.id,
     type: doc.type,
     title: doc.title,
+    origin: doc.origin,
+    record: recordOf(doc),
     subject: doc.subjectType && doc.subjectId ? { type: doc.subjectType, id: doc.subjectId } : null,
     latestVersion: doc.latestVersion,
     createdAt: doc.createdAt,
@@ -287,7 +490,13 @@ function view(doc: DocumentRecord, versions: DocumentVersion[]): DocumentView {
       createdAt: v.createdAt,
       createdBy: { id: v.createdBy, name: v.createdByName },
       files: (v.files ?? [])
-        .map((f) => ({ format: f.format, fileName: f.fileName, contentType: f.contentType, size: Number(f.size), sha256: f.sha256 }))
+        .map((f) => ({
+          format: f.format,
+          fileName: f.fileName,
+          contentType: f.contentType,
+          size: Number(f.size),
+          sha256: f.sha256,
+        }))
         .sort((a, b) => a.format.localeCompare(b.format)),
     })),
   };

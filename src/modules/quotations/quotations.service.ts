@@ -543,13 +543,14 @@ export class QuotationsService implements OnModuleInit {
       );
     }
     const [company, customer] = await Promise.all([this.companyProfile(), this.customers.get(quotation.customer.id)]);
-    return this.documents.generate(actor, {
+    return this.documents.issue(actor, {
       template: 'quotation',
       data: quotationDocument(quotation, company, customer, locale ?? 'zh-CN'),
       formats,
       sign: true,
       locale,
       subject: { type: 'quotation', id },
+      record: { type: 'quotation', number: quotation.number },
     });
   }
 

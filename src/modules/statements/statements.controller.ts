@@ -9,7 +9,7 @@ import { IssueStatementDto, StatementFileQuery, StatementQuery } from './dto/sta
 import { StatementsService } from './statements.service.js';
 
 // Statements are amounts: production never reads them.
-const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
+export const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
 
 @ApiTags('statements')
 @Controller('api')

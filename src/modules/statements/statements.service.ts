@@ -113,8 +113,8 @@ export interface AnswerRecorded {
 }
 
 const TEMPLATE = 'customer-statement';
-const DOCUMENT_TYPE = 'customer-statement';
-const SUBJECT = 'statement';
+export const DOCUMENT_TYPE = 'customer-statement';
+const SUBJECT = 'statement' as const;
 const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 type Lookup =
@@ -237,6 +237,7 @@ export class StatementsService {
       const doc = await this.documents.store(actor, {
         type: DOCUMENT_TYPE,
         subject: { type: SUBJECT, id },
+        record: { type: 'statement', number },
         title: `${rendered.title} ${number}`,
         locale: rendered.locale,
         signed: true,

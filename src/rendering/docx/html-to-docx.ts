@@ -53,6 +53,8 @@ export interface DocxInput {
   headerText?: string;
   /** "第 X 页 / 共 Y 页" (zh-CN) or "Page X of Y" (en) at the bottom of every page, as PAGE/NUMPAGES fields. */
   footer?: 'page-x-of-y';
+  /** A line of its own under the page numbers (the ad-hoc notice). */
+  footerNote?: string;
   locale: Locale;
   title: string;
   orientation?: 'portrait' | 'landscape';
@@ -131,7 +133,7 @@ export async function htmlToDocx(input: DocxInput): Promise<Buffer> {
           },
         },
         headers: input.headerText ? { default: pageHeader(input.headerText) } : undefined,
-        footers: input.footer === 'page-x-of-y' ? { default: pageFooter(input.locale) } : undefined,
+        footers: input.footer === 'page-x-of-y' ? { default: pageFooter(input.locale, input.footerNote) } : undefined,
         children,
       },
     ],
@@ -167,7 +169,7 @@ function pageHeader(text: string): Header {
   });
 }
 
-function pageFooter(locale: Locale): Footer {
+function pageFooter(locale: Locale, note?: string): Footer {
   const parts =
     locale === 'en'
       ? ['Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES]
@@ -178,6 +180,14 @@ function pageFooter(locale: Locale): Footer {
         alignment: AlignmentType.CENTER,
         children: [new TextRun({ children: parts, font: FONT, size: 16, color: '555555' })],
       }),
+      ...(note
+        ? [
+            new Paragraph({
+              alignment: AlignmentType.CENTER,
+              children: [new TextRun({ text: note, font: FONT, size: 14, color: 'B00020' })],
+            }),
+          ]
+        : []),
     ],
   });
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../../common/validation.js';
 import { Roles } from '../../auth/auth.decorators.js';
@@ -11,7 +18,7 @@ import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
 
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
-const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
+export const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
 
 @ApiTags('tenders')
 @Controller('api/tenders')
@@ -26,7 +33,9 @@ export class TenderPackageController {
       'Refused with 422 QUALIFICATION_EXPIRED / QUALIFICATION_MISSING (details.blocking, details.missingTypes) unless a manager ' +
       'sends override.reason (audit log only); 422 TENDER_QUOTATION_REQUIRED without a quotation. Each generation is a new version.',
   })
-  @ApiAcceptedResponse({ description: 'the job: poll GET /api/jobs/{id}; its result holds documentId, version, pages, warnings' })
+  @ApiAcceptedResponse({
+    description: 'the job: poll GET /api/jobs/{id}; its result holds documentId, version, pages, warnings',
+  })
   @ApiCreatedResponse({ description: 'with ?wait=true: the package with every version' })
   async generate(
     @CurrentUser() user: AuthUser,
@@ -45,16 +54,26 @@ export class TenderPackageController {
 
   @Get(':id/package')
   @Roles(...READERS)
-  @ApiOkResponse({ description: 'The package document: every version with its files, section page ranges, override and warnings' })
+  @ApiOkResponse({
+    description: 'The package document: every version with its files, section page ranges, override and warnings',
+  })
   get(@IdParam() id: string) {
     return this.packages.get(id);
   }
 
   @Get(':id/package/file')
   @Roles(...READERS)
-  @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/zip')
+  @ApiProduces(
+    'application/pdf',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/zip',
+  )
   @ApiOperation({ summary: 'Download a file of a version of the package (default: the latest signed PDF)' })
-  async file(@IdParam() id: string, @Query() q: FileQuery, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async file(
+    @IdParam() id: string,
+    @Query() q: FileQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
     const { file, bytes } = await this.packages.file(id, q.format, q.version);
     return sendBytes(res, { bytes, contentType: file.contentType, fileName: file.fileName, sha256: file.sha256 });
   }
@@ -64,7 +83,8 @@ export class TenderPackageController {
   @HttpCode(200)
   @ApiOperation({
     summary: "Mail the package or parts of it to the tender's sales owner",
-    description: "parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING",
+    description:
+      "parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING",
   })
   send(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() dto: SendPackageDto) {
     return this.packages.send(user, id, dto);

@@ -1,12 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../../company/company.module.js';
+import { anyOf, DocumentsService } from '../../documents/documents.service.js';
 import { FilesModule } from '../../files/files.module.js';
 import { QuotationsModule } from '../../quotations/quotations.module.js';
 import { TendersModule } from '../tenders.module.js';
 import { TenderPackageComposer } from './tender-package.composer.js';
-import { TenderPackageController } from './tender-package.controller.js';
+import { READERS, TenderPackageController } from './tender-package.controller.js';
 import { TenderPackageRepository } from './tender-package.repository.js';
-import { TenderPackageService } from './tender-package.service.js';
+import { PACKAGE_TYPE, TenderPackageService } from './tender-package.service.js';
 
 /**
  * The tender package (POST /api/tenders/{id}/package …). DocumentsService, RenderingService, JobsService,
@@ -18,4 +19,11 @@ import { TenderPackageService } from './tender-package.service.js';
   providers: [TenderPackageRepository, TenderPackageComposer, TenderPackageService],
   exports: [TenderPackageService],
 })
-export class TenderPackageModule {}
+export class TenderPackageModule implements OnModuleInit {
+  constructor(private readonly documents: DocumentsService) {}
+
+  /** /api/documents serves a package's files to the roles that read them here (engineering does not). */
+  onModuleInit(): void {
+    this.documents.restrictReaders(PACKAGE_TYPE, anyOf(READERS));
+  }
+}

@@ -107,7 +107,11 @@ export class TenderPackageService implements OnModuleInit {
   /** POST /package: every check now (422/403 before anything is queued), then the job. */
   async enqueue(actor: AuthUser, tenderId: string, override?: PackageOverride): Promise<JobView> {
     await this.prepare(actor, tenderId, override ?? null);
-    const payload: PackageJobPayload = { tenderId, actor: actorOf(actor), override: override ? { reason: override.reason.trim() } : null };
+    const payload: PackageJobPayload = {
+      tenderId,
+      actor: actorOf(actor),
+      override: override ? { reason: override.reason.trim() } : null,
+    };
     return this.jobs.enqueue(PACKAGE_JOB, payload, actor);
   }
 
@@ -133,38 +137,60 @@ export class TenderPackageService implements OnModuleInit {
    * (appended scans included) extracted into a PDF of its own, an unsigned copy (the mail says so); docx and
    * bundle are the whole package's.
    */
-  async send(actor: AuthUser, tenderId: string, req: { parts?: SendPart[]; formats?: DocumentFormat[]; version?: number }): Promise<SendResult> {
+  async send(
+    actor: AuthUser,
+    tenderId: string,
+    req: { parts?: SendPart[]; formats?: DocumentFormat[]; version?: number },
+  ): Promise<SendResult> {
     const tender = await this.tenders.get(tenderId);
     const to = tender.salesOwner?.email;
     if (!to) {
-      throw AppException.unprocessable('SALES_OWNER_EMAIL_MISSING', 'The tender has no sales owner with an e-mail address to send the package to', {
-        tenderId,
-        salesOwner: tender.salesOwner ? { id: tender.salesOwner.id, name: tender.salesOwner.name } : null,
-      });
+      throw AppException.unprocessable(
+        'SALES_OWNER_EMAIL_MISSING',
+        'The tender has no sales owner with an e-mail address to send the package to',
+        {
+          tenderId,
+          salesOwner: tender.salesOwner ? { id: tender.salesOwner.id, name: tender.salesOwner.name } : null,
+        },
+      );
     }
     const doc = await this.documents.findFor(PACKAGE_TYPE, { type: 'tender', id: tenderId });
     if (!doc) throw notGenerated(tenderId);
     const version = req.version ?? doc.latestVersion;
     const record = await this.versions.find(tenderId, version);
     if (!record) {
-      throw AppException.notFound('DOCUMENT_FILE_NOT_FOUND', `The tender package has no version ${version}`, { tenderId, version });
+      throw AppException.notFound('DOCUMENT_FILE_NOT_FOUND', `The tender package has no version ${version}`, {
+        tenderId,
+        version,
+      });
     }
     const parts = [...new Set(req.parts ?? ['all'])];
     const formats = [...new Set(req.formats ?? ['pdf'])];
     const sectionParts = parts.filter((p): p is TenderSection => p !== 'all');
     const unknown = sectionParts.filter((p) => !record.sections.some((s) => s.key === p));
     if (unknown.length) {
-      throw AppException.unprocessable('TENDER_PACKAGE_PART_UNKNOWN', `Version ${version} of the package has no section ${unknown.join(', ')}`, {
-        unknown,
-        sections: record.sections.map((s) => s.key),
-      });
+      throw AppException.unprocessable(
+        'TENDER_PACKAGE_PART_UNKNOWN',
+        `Version ${version} of the package has no section ${unknown.join(', ')}`,
+        {
+          unknown,
+          sections: record.sections.map((s) => s.key),
+        },
+      );
     }
 
     const en = tender.language === 'en';
-    const attachments: (MailAttachment & { part: SendResult['attachments'][number]['part']; pages: string | null })[] = [];
+    const attachments: (MailAttachment & { part: SendResult['attachments'][number]['part']; pages: string | null })[] =
+      [];
     const whole = async (format: DocumentFormat) => {
       const { file, bytes } = await this.documents.file(doc.id, format, version);
-      attachments.push({ filename: file.fileName, content: bytes, contentType: file.contentType, part: format, pages: null });
+      attachments.push({
+        filename: file.fileName,
+        content: bytes,
+        contentType: file.contentType,
+        part: format,
+        pages: null,
+      });
       return bytes;
     };
     let signedPdf: Buffer | undefined;
@@ -176,7 +202,11 @@ export class TenderPackageService implements OnModuleInit {
       const base = packageFileBase(tender.tenderNo);
       for (const key of sectionParts) {
         const range = record.sections.find((s) => s.key === key)!;
-        const extract = await extractPages(signedPdf, pagesOf(record.sections, [key]), `${range.title} (${tender.tenderNo} v${version})`);
+        const extract = await extractPages(
+          signedPdf,
+          pagesOf(record.sections, [key]),
+          `${range.title} (${tender.tenderNo} v${version})`,
+        );
         attachments.push({
           filename: `${base}-v${version}-${key}.pdf`,
           content: extract,
@@ -187,13 +217,24 @@ export class TenderPackageService implements OnModuleInit {
       }
     }
     if (!attachments.length) {
-      throw AppException.unprocessable('TENDER_PACKAGE_NOTHING_TO_SEND', "Nothing to send: ask for parts, or for 'all' with a format", { parts, formats });
+      throw AppException.unprocessable(
+        'TENDER_PACKAGE_NOTHING_TO_SEND',
+        "Nothing to send: ask for parts, or for 'all' with a format",
+        { parts, formats },
+      );
     }
 
     const lines = attachments.map((a) => {
-      if (a.part === 'pdf') return en ? `- ${a.filename}: the signed package (${record.pages} pages)` : `- ${a.filename}：签章版投标文件全文（共 ${record.pages} 页）`;
-      if (a.part === 'docx') return en ? `- ${a.filename}: the editable sections (DOCX)` : `- ${a.filename}：可编辑部分（DOCX）`;
-      if (a.part === 'bundle') return en ? `- ${a.filename}: the signed bundle (files, manifest, signature)` : `- ${a.filename}：签名文件包（文件、清单及签名）`;
+      if (a.part === 'pdf')
+        return en
+          ? `- ${a.filename}: the signed package (${record.pages} pages)`
+          : `- ${a.filename}：签章版投标文件全文（共 ${record.pages} 页）`;
+      if (a.part === 'docx')
+        return en ? `- ${a.filename}: the editable sections (DOCX)` : `- ${a.filename}：可编辑部分（DOCX）`;
+      if (a.part === 'bundle')
+        return en
+          ? `- ${a.filename}: the signed bundle (files, manifest, signature)`
+          : `- ${a.filename}：签名文件包（文件、清单及签名）`;
       const title = record.sections.find((s) => s.key === a.part)!.title;
       return en ? `- ${a.filename}: ${title}, pages ${a.pages}` : `- ${a.filename}：${title}，第 ${a.pages} 页`;
     });
@@ -205,29 +246,54 @@ export class TenderPackageService implements OnModuleInit {
     const text = en
       ? `Hello ${tender.salesOwner!.name},\n\nattached is the tender package for ${tender.tenderNo} ${tender.projectName}${tender.lot ? ` (${tender.lot})` : ''}, version ${version}:\n${lines.join('\n')}\n${extracts}\nSent by ${actor.name} through Tenderdesk.\n`
       : `${tender.salesOwner!.name}，您好：\n\n附件为 ${tender.tenderNo} ${tender.projectName}${tender.lot ? `（${tender.lot}）` : ''} 的投标文件（第 ${version} 版）：\n${lines.join('\n')}\n${extracts}\n由 ${actor.name} 通过 Tenderdesk 发送。\n`;
-    const subject = en ? `Tender package ${tender.tenderNo} ${tender.projectName} (v${version})` : `投标文件 ${tender.tenderNo} ${tender.projectName}（第 ${version} 版）`;
+    const subject = en
+      ? `Tender package ${tender.tenderNo} ${tender.projectName} (v${version})`
+      : `投标文件 ${tender.tenderNo} ${tender.projectName}（第 ${version} 版）`;
 
     let sent;
     try {
-      sent = await this.mailer.send({ to: [to], subject, text, attachments: attachments.map(({ filename, content, contentType }) => ({ filename, content, contentType })) });
+      sent = await this.mailer.send({
+        to: [to],
+        subject,
+        text,
+        attachments: attachments.map(({ filename, content, contentType }) => ({ filename, content, contentType })),
+      });
     } catch (err) {
       if (!(err instanceof MailDeliveryError)) throw err;
-      throw new AppException(HttpStatus.BAD_GATEWAY, 'MAIL_DELIVERY_FAILED', `The mail server did not take the message: ${err.message}`, {
-        permanent: err.permanent,
-      });
+      throw new AppException(
+        HttpStatus.BAD_GATEWAY,
+        'MAIL_DELIVERY_FAILED',
+        `The mail server did not take the message: ${err.message}`,
+        {
+          permanent: err.permanent,
+        },
+      );
     }
     const result: SendResult = {
       version,
       to,
       messageId: sent.messageId,
-      attachments: attachments.map((a) => ({ fileName: a.filename, size: a.content.length, part: a.part, pages: a.pages })),
+      attachments: attachments.map((a) => ({
+        fileName: a.filename,
+        size: a.content.length,
+        part: a.part,
+        pages: a.pages,
+      })),
     };
     await this.audit.record({
       actor,
       action: 'tender.package.send',
       entityType: 'tender',
       entityId: tenderId,
-      details: { documentId: doc.id, version, parts, formats, to, messageId: sent.messageId, attachments: result.attachments.map((a) => a.fileName) },
+      details: {
+        documentId: doc.id,
+        version,
+        parts,
+        formats,
+        to,
+        messageId: sent.messageId,
+        attachments: result.attachments.map((a) => a.fileName),
+      },
     });
     return result;
   }
@@ -240,23 +306,36 @@ export class TenderPackageService implements OnModuleInit {
    */
   private async prepare(actor: Actor, tenderId: string, override: PackageOverride | null) {
     if (override && !hasRole(actor, 'manager')) {
-      throw AppException.forbidden('OVERRIDE_REQUIRES_MANAGER', 'Only a manager may generate a package over an expired or missing qualification', {
-        tenderId,
-      });
+      throw AppException.forbidden(
+        'OVERRIDE_REQUIRES_MANAGER',
+        'Only a manager may generate a package over an expired or missing qualification',
+        {
+          tenderId,
+        },
+      );
     }
     if (override && !override.reason.trim()) {
-      throw AppException.badRequest('OVERRIDE_REASON_REQUIRED', 'An override needs a reason', { field: 'override.reason' });
+      throw AppException.badRequest('OVERRIDE_REASON_REQUIRED', 'An override needs a reason', {
+        field: 'override.reason',
+      });
     }
     const input = await this.tenders.packageInput(tenderId);
     const tender = input.tender;
     if (!tender.quotation) {
-      throw AppException.unprocessable('TENDER_QUOTATION_REQUIRED', 'The tender has no quotation: its prices make the bid letter and the price schedules', {
-        tenderId,
-      });
+      throw AppException.unprocessable(
+        'TENDER_QUOTATION_REQUIRED',
+        'The tender has no quotation: its prices make the bid letter and the price schedules',
+        {
+          tenderId,
+        },
+      );
     }
     const check: BlockingCheck = { blocking: input.blocking, missingTypes: input.missingTypes };
     if (!isClear(check) && !override) throw blocked(tenderId, check);
-    const [quotation, company] = await Promise.all([this.quotations.get(tender.quotation.id), this.company.getProfileWithSeals()]);
+    const [quotation, company] = await Promise.all([
+      this.quotations.get(tender.quotation.id),
+      this.company.getProfileWithSeals(),
+    ]);
     const model = buildPackageModel({ input, quotation, company, date: todayIso() });
     this.composer.check(model, tender.language); // a template error is a 4xx now, not a failed job
     return { input, company, model, check, overridden: !isClear(check) };
@@ -275,7 +354,10 @@ export class TenderPackageService implements OnModuleInit {
     const warnings: PackageWarning[] = [];
     const seal = company.seals.company?.bytes ?? null;
     if (!seal && layout.rendered.includes('bid_letter')) {
-      warnings.push({ code: 'NO_COMPANY_SEAL', message: 'No company seal image is on file (PUT /api/company/seals/company): the bid letter is not stamped' });
+      warnings.push({
+        code: 'NO_COMPANY_SEAL',
+        message: 'No company seal image is on file (PUT /api/company/seals/company): the bid letter is not stamped',
+      });
     }
     const attachments = await this.attachments(input, layout.rendered);
     const title = packageTitle(tender);
@@ -296,6 +378,7 @@ export class TenderPackageService implements OnModuleInit {
         stored = await this.documents.store(actor, {
           type: PACKAGE_TYPE,
           subject: { type: 'tender', id: tenderId },
+          record: { type: 'tender-package', number: tender.tenderNo },
           title,
           locale: tender.language,
           signed: true,
@@ -352,12 +435,16 @@ export class TenderPackageService implements OnModuleInit {
   }
 
   /** The scans in package order, read from storage: after `qualifications`, `performance` and `credit`. */
-  private async attachments(input: TenderPackageInput, rendered: readonly TenderSection[]): Promise<Partial<Record<TenderSection, Attachment[]>>> {
+  private async attachments(
+    input: TenderPackageInput,
+    rendered: readonly TenderSection[],
+  ): Promise<Partial<Record<TenderSection, Attachment[]>>> {
     const out: Partial<Record<TenderSection, Attachment[]>> = {};
     for (const section of SCAN_SECTIONS) {
       if (!rendered.includes(section)) continue;
       const list: Attachment[] = [];
-      for (const { id, name } of scanFileIds(input, section)) list.push({ name, bytes: (await this.files.read(id)).bytes });
+      for (const { id, name } of scanFileIds(input, section))
+        list.push({ name, bytes: (await this.files.read(id)).bytes });
       out[section] = list;
     }
     return out;
@@ -383,7 +470,9 @@ function versionView(v: VersionView, record: TenderPackageVersion | undefined): 
     ...v,
     pages: record?.pages ?? null,
     sections: record?.sections ?? [],
-    override: record?.overrideAt ? { by: { id: record.overrideBy, name: record.overrideByName ?? '' }, at: record.overrideAt } : null,
+    override: record?.overrideAt
+      ? { by: { id: record.overrideBy, name: record.overrideByName ?? '' }, at: record.overrideAt }
+      : null,
     warnings: record?.warnings ?? [],
   };
 }
@@ -391,15 +480,27 @@ function versionView(v: VersionView, record: TenderPackageVersion | undefined): 
 const actorOf = (user: AuthUser): Actor => ({ id: user.id, name: user.name, roles: [...user.roles] });
 
 const notGenerated = (tenderId: string) =>
-  AppException.notFound('TENDER_PACKAGE_NOT_FOUND', 'No package has been generated for this tender yet (POST /api/tenders/{id}/package)', { tenderId });
+  AppException.notFound(
+    'TENDER_PACKAGE_NOT_FOUND',
+    'No package has been generated for this tender yet (POST /api/tenders/{id}/package)',
+    { tenderId },
+  );
 
 /** 422: expired qualifications first (QUALIFICATION_EXPIRED), else the missing types (QUALIFICATION_MISSING). */
 function blocked(tenderId: string, check: BlockingCheck): AppException {
-  const details = { tenderId, blocking: check.blocking, missingTypes: check.missingTypes, override: 'a manager may generate anyway with override.reason' };
+  const details = {
+    tenderId,
+    blocking: check.blocking,
+    missingTypes: check.missingTypes,
+    override: 'a manager may generate anyway with override.reason',
+  };
   if (check.blocking.length) {
     const names = check.blocking.map((q) => `${q.name} (${q.validTo ?? '—'})`).join(', ');
     return AppException.unprocessable('QUALIFICATION_EXPIRED', `Expired on the deadline: ${names}`, details);
   }
-  return AppException.unprocessable('QUALIFICATION_MISSING', `No qualification in force on the deadline for: ${check.missingTypes.join(', ')}`, details);
+  return AppException.unprocessable(
+    'QUALIFICATION_MISSING',
+    `No qualification in force on the deadline for: ${check.missingTypes.join(', ')}`,
+    details,
+  );
 }
-

@@ -24,8 +24,7 @@ export type OwnedType =
   | 'statement'
   | 'document'
   | 'job'
-  | 'contact-sheet'
-  | 'statement-run';
+  | 'outbox-message';
 
 export interface OwnedParam {
   type: OwnedType;

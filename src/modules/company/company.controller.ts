@@ -19,6 +19,7 @@ import { SEAL_KINDS, type SealKind } from './company-seal.entity.js';
 import { CompanyService } from './company.service.js';
 import { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
 import { SealUploadInterceptor } from './seal-upload.interceptor.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 const WRITERS = ['backoffice'] as const;
 
@@ -67,6 +68,7 @@ export class CompanyController {
   }
 
   @Put('seals/:kind')
+  @SharedRecords()
   @Roles(...WRITERS)
   @UseInterceptors(SealUploadInterceptor)
   @ApiConsumes('multipart/form-data')
@@ -88,6 +90,7 @@ export class CompanyController {
   }
 
   @Get('seals/:kind')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiProduces('image/png')
   @ApiOperation({ summary: 'The seal image' })

@@ -5,6 +5,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { OutboxQuery } from './dto/outbox-query.dto.js';
 import { OutboxService } from './outbox.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Statements and notices carry customers' amounts and addresses: the office, not production or engineering.
 const READERS = ['backoffice', 'finance', 'manager', 'sales'] as const;
@@ -25,6 +26,7 @@ export class OutboxController {
   }
 
   @Get(':id')
+  @OwnedRecord('outbox-message')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One message: recipients, attempts, last error, when it was sent' })
   get(@IdParam() id: string) {
@@ -32,6 +34,7 @@ export class OutboxController {
   }
 
   @Post(':id/retry')
+  @OwnedRecord('outbox-message')
   @Roles('backoffice', 'finance', 'manager')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a failed message again (attempts start over); 409 OUTBOX_NOT_FAILED otherwise' })

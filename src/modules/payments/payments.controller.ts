@@ -5,6 +5,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { CreatePaymentDto, PaymentQuery, ReversePaymentDto } from './dto/payment.dto.js';
 import { PaymentsService } from './payments.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Payments are amounts: production never reads them.
 const WRITERS = ['finance', 'backoffice', 'manager'] as const;
@@ -37,6 +38,7 @@ export class PaymentsController {
   }
 
   @Get(':id')
+  @OwnedRecord('payment')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One payment' })
   get(@IdParam() id: string) {
@@ -44,6 +46,7 @@ export class PaymentsController {
   }
 
   @Post(':id/reverse')
+  @OwnedRecord('payment')
   @Roles(...WRITERS)
   @HttpCode(201)
   @ApiOperation({

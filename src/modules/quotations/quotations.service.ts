@@ -780,7 +780,7 @@ export class QuotationsService implements OnModuleInit {
   /** Two quotations of the demo company: one sent, one with a below-floor line approved by the general manager. */
   private async loadDemo(): Promise<void> {
     const [customers, products] = await Promise.all([
-      this.customers.list(Object.assign(new CustomerQuery(), { pageSize: 200 })),
+      this.customers.list(SYSTEM_ACTOR, Object.assign(new CustomerQuery(), { pageSize: 200 })),
       this.products.listFor(DEMO_READER, Object.assign(new ProductQuery(), { pageSize: 200 })),
     ]);
     const customerId = (name: string) => customers.items.find((c) => c.name === name)?.id;

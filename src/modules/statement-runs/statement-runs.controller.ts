@@ -6,6 +6,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { StartStatementRunDto, StatementRunQuery } from './dto/statement-run.dto.js';
 import { StatementRunsService } from './statement-runs.service.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 // Runs mail customers their balances: finance and the office start them; sales may follow them. Never production.
 const STARTERS = ['finance', 'backoffice', 'manager'] as const;
@@ -40,6 +41,7 @@ export class StatementRunsController {
   }
 
   @Get(':id')
+  @SharedRecords()
   @Roles(...READERS)
   @ApiOperation({
     summary:

@@ -7,6 +7,7 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { sendBytes } from '../files/file-download.js';
 import { IssueStatementDto, StatementFileQuery, StatementQuery } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Statements are amounts: production never reads them.
 const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
@@ -17,6 +18,7 @@ export class StatementsController {
   constructor(private readonly statements: StatementsService) {}
 
   @Post('customers/:id/statements')
+  @OwnedRecord('customer')
   @Roles(...READERS)
   @ApiOperation({
     summary:
@@ -46,6 +48,7 @@ export class StatementsController {
   }
 
   @Get('statements/:id')
+  @OwnedRecord('statement')
   @Roles(...READERS)
   @ApiOperation({
     summary: "A statement: figures and lines as issued, document, the customer's response, and the status of its mail",
@@ -55,6 +58,7 @@ export class StatementsController {
   }
 
   @Get('statements/:id/file')
+  @OwnedRecord('statement')
   @Roles(...READERS)
   @ApiProduces(
     'application/pdf',

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { ReceivablesModule } from '../receivables/receivables.module.js';
@@ -6,6 +6,7 @@ import { StatementConfirmationController } from './statement-confirmation.contro
 import { StatementsController } from './statements.controller.js';
 import { StatementsRepository } from './statements.repository.js';
 import { StatementsService } from './statements.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /**
  * Customer statements and their confirmation page. DocumentsService, RenderingService, OutboxService, JobsService,
@@ -17,4 +18,17 @@ import { StatementsService } from './statements.service.js';
   providers: [StatementsRepository, StatementsService],
   exports: [StatementsService],
 })
-export class StatementsModule {}
+export class StatementsModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: StatementsRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register('statement', 'STATEMENT_NOT_FOUND', async (id) => {
+      const s = await this.repo.findById(id);
+      return s && this.ownership.ownerOf('customer', s.customerId);
+    });
+  }
+}

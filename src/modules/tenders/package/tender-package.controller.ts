@@ -9,6 +9,7 @@ import { sendBytes } from '../../files/file-download.js';
 import { GeneratePackageDto } from './dto/generate-package.dto.js';
 import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
+import { OwnedRecord } from '../../auth/ownership.js';
 
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
 const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
@@ -19,6 +20,7 @@ export class TenderPackageController {
   constructor(private readonly packages: TenderPackageService) {}
 
   @Post(':id/package')
+  @OwnedRecord('tender')
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Generate the tender package (a job; `?wait=true` generates now)',
@@ -44,6 +46,7 @@ export class TenderPackageController {
   }
 
   @Get(':id/package')
+  @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOkResponse({ description: 'The package document: every version with its files, section page ranges, override and warnings' })
   get(@IdParam() id: string) {
@@ -51,6 +54,7 @@ export class TenderPackageController {
   }
 
   @Get(':id/package/file')
+  @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/zip')
   @ApiOperation({ summary: 'Download a file of a version of the package (default: the latest signed PDF)' })
@@ -60,6 +64,7 @@ export class TenderPackageController {
   }
 
   @Post(':id/package/send')
+  @OwnedRecord('tender')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({

@@ -1,18 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ObjectStorage } from '../../src/infrastructure/storage/object-storage.js';
 import { RouteAccessCatalog } from '../../src/modules/auth/route-access.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { todayIso } from '../../src/common/tabular/date-only.js';
 import {
   CALLERS,
   checksum,
+  customerBody,
+  deliveryBody,
+  quotationBody,
+  tenderBody,
   noRecord,
   seedMatrixWorld,
   type Caller,
   type MatrixWorld,
   type OwnedWorld,
   type SharedWorld,
+  type Body,
 } from '../support/matrix-world.js';
 
 /**
@@ -138,6 +145,118 @@ const SHARED_PARAMS: [string, Record<string, (s: SharedWorld, own: OwnedWorld) =
   ['/api/statement-runs/', { id: (s) => s.statementRun }],
   ['/api/company/seals/', { kind: () => 'company' }],
   ['/api/templates/', { type: () => 'quotation' }],
+];
+
+/**
+ * Records named in a body or a query rather than in the path: the sales user S1 names one of their own (let through)
+ * and one of S2's (403 NOT_YOUR_RECORD, nothing changed). Lists filtered by another owner's record answer either
+ * 403 NOT_YOUR_RECORD or a list holding none of them.
+ */
+interface Reference {
+  name: string;
+  method: 'get' | 'post' | 'patch';
+  url: (w: OwnedWorld, own: OwnedWorld) => string;
+  body?: (w: OwnedWorld, fx: Fixtures, n: number) => Body;
+  /** A filter: refusing is not required, holding none of another owner's records is. */
+  filter?: true;
+}
+
+let refN = 10;
+const QUOTATION_SAMPLE = JSON.parse(readFileSync('templates/quotation/sample.json', 'utf8')) as Body;
+const REFERENCES: Reference[] = [
+  {
+    name: 'a quotation for a customer',
+    method: 'post',
+    url: () => '/api/quotations',
+    body: (w, fx) => quotationBody(w.customer, fx.world.shared.product),
+  },
+  {
+    name: 'a contract from a quotation',
+    method: 'post',
+    url: () => '/api/contracts',
+    body: (w) => ({ quotationId: w.spareQuotation, signingDate: todayIso() }),
+  },
+  {
+    name: 'a contract by hand for a customer',
+    method: 'post',
+    url: () => '/api/contracts',
+    body: (w, fx) => {
+      const { customerId, projectName, currency, lines, paymentTerms } = quotationBody(
+        w.customer,
+        fx.world.shared.product,
+      );
+      return { customerId, projectName, currency, lines, paymentTerms, signingDate: todayIso() };
+    },
+  },
+  {
+    name: 'a tender on a quotation',
+    method: 'post',
+    url: () => '/api/tenders',
+    body: (w, fx, n) => tenderBody(w.sentQuotation, fx.world.own.salesUser, n),
+  },
+  {
+    name: 'a tender for a sales owner',
+    method: 'post',
+    url: () => '/api/tenders',
+    body: (w, _fx, n) => tenderBody(null, w.salesUser, n),
+  },
+  {
+    name: "moving one's tender to a sales owner",
+    method: 'patch',
+    url: (_w, own) => `/api/tenders/${own.tender}`,
+    body: (w) => ({ salesOwnerId: w.salesUser }),
+  },
+  {
+    name: 'a customer for a sales owner',
+    method: 'post',
+    url: () => '/api/customers',
+    body: (w, _fx, n) => customerBody(w.salesUser, n),
+  },
+  {
+    name: "moving one's customer to a sales owner",
+    method: 'patch',
+    url: (_w, own) => `/api/customers/${own.customer}`,
+    body: (w) => ({ salesOwnerId: w.salesUser }),
+  },
+  {
+    name: 'a delivery notice on a contract',
+    method: 'post',
+    url: () => '/api/deliveries',
+    body: (w) => deliveryBody(w.contract, false, 2),
+  },
+  {
+    name: 'a document about a quotation',
+    method: 'post',
+    url: () => '/api/documents',
+    body: (w) => ({ template: 'quotation', data: QUOTATION_SAMPLE, subject: { type: 'quotation', id: w.quotation } }),
+  },
+  {
+    name: 'what remains to deliver of a contract',
+    method: 'get',
+    url: (w) => `/api/deliveries/remaining?contractId=${w.contract}`,
+  },
+  ...(
+    [
+      ['/api/customers?salesOwnerId=', 'salesUser'],
+      ['/api/customers/export?salesOwnerId=', 'salesUser'],
+      ['/api/tenders?salesOwnerId=', 'salesUser'],
+      ['/api/quotations?customerId=', 'customer'],
+      ['/api/contracts?customerId=', 'customer'],
+      ['/api/payments?customerId=', 'customer'],
+      ['/api/invoices?customerId=', 'customer'],
+      ['/api/invoices?contractId=', 'contract'],
+      ['/api/deliveries?contractId=', 'contract'],
+      ['/api/statements?customerId=', 'customer'],
+      ['/api/outbox?subjectId=', 'statement'],
+      ['/api/receivables/overdue?customerId=', 'customer'],
+      ['/api/receivables/overdue?salesOwnerId=', 'salesUser'],
+    ] as const
+  ).map(([prefix, field]): Reference => ({
+    name: `the list ${prefix}…`,
+    method: 'get',
+    url: (w) => `${prefix}${w[field]}`,
+    filter: true,
+  })),
 ];
 
 /** The controllers the OpenAPI document leaves out on purpose (@ApiExcludeController). */
@@ -331,6 +450,41 @@ describe('authorization matrix: every route × every role × own / other / no re
     expect(failures).toEqual([]);
     expect(after).toEqual(before);
   }, 600_000);
+
+  it("refuses another owner's record named in a body or a query (403 NOT_YOUR_RECORD, nothing changed) and lets one's own through", async () => {
+    const { world } = fx;
+    const token = world.tokens.sales!;
+    const ids = Object.entries(world.other).filter(([k]) => k !== 'statementToken');
+    const call = (ref: Reference, w: OwnedWorld) => {
+      const req = t.http()[ref.method](ref.url(w, world.own)).auth(token, { type: 'bearer' });
+      return ref.body ? req.send(ref.body(w, fx, ++refN)) : req;
+    };
+    const failures: string[] = [];
+    const before = await checksum(t);
+    for (const ref of REFERENCES) {
+      const res = await call(ref, world.other);
+      const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+      const refusedRight = res.status === 403 && code === 'NOT_YOUR_RECORD';
+      if (ref.filter) {
+        const leaked = res.status === 200 ? ids.filter(([, id]) => res.text.includes(id)).map(([k]) => k) : [];
+        if (leaked.length) failures.push(`${ref.name} (S2's): lists another owner's ${leaked.join(', ')}`);
+        else if (!refusedRight && res.status !== 200)
+          failures.push(`${ref.name} (S2's): got ${res.status} ${code ?? ''}`);
+      } else if (!refusedRight)
+        failures.push(`${ref.name} (S2's): expected 403 NOT_YOUR_RECORD got ${res.status} ${code ?? ''}`);
+    }
+    const after = await checksum(t);
+    for (const ref of REFERENCES) {
+      const res = await call(ref, world.own);
+      const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+      if (res.status === 401 || (res.status === 403 && AUTHZ_CODES.includes(code ?? '')) || res.status >= 500)
+        failures.push(`${ref.name} (S1's own): expected to be let through got ${res.status} ${code ?? ''}`);
+    }
+    if (failures.length)
+      console.log(`records named in a body or query: ${failures.length} wrong\n${failures.join('\n')}`);
+    expect(failures).toEqual([]);
+    expect(after).toEqual(before);
+  }, 300_000);
 
   it("lets the rest through: own records, the shared catalogue, roles that see everything; a sales user's lists hold none of another owner's records", async () => {
     const allowed = cells.filter((c) => c.expect.kind === 'allowed');

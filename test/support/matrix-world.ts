@@ -29,7 +29,12 @@ export type Caller = (typeof CALLERS)[number];
 export interface OwnedWorld {
   salesUser: string;
   customer: string;
+  /** Accepted, with a contract made from it. */
   quotation: string;
+  /** Sent (the tender's). */
+  sentQuotation: string;
+  /** Accepted, no contract made from it yet. */
+  spareQuotation: string;
   tender: string;
   contract: string;
   change: string;
@@ -67,7 +72,7 @@ export interface MatrixWorld {
   shared: SharedWorld;
 }
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 
 const today = todayIso();
 
@@ -151,6 +156,7 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
     };
     const sent = await quotation(['submit', 'approve', 'send']);
     const accepted = await quotation(['submit', 'approve', 'send', 'accept']);
+    const spareQuotation = await quotation(['submit', 'approve', 'send', 'accept']);
     const contract = (
       await must('contract', 201, call(admin, 'post', '/api/contracts', { quotationId: accepted, signingDate: today }))
     ).id;
@@ -211,6 +217,8 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
       salesUser,
       customer,
       quotation: accepted,
+      sentQuotation: sent,
+      spareQuotation,
       tender,
       contract,
       change,
@@ -257,9 +265,9 @@ export const noRecord = (): string => randomUUID();
 
 // ---------------------------------------------------------------- bodies (valid, minimal; see bad-input/corpus.ts)
 
-const customerBody = (salesOwnerId: string, n: number): Body => ({
+export const customerBody = (salesOwnerId: string, n: number): Body => ({
   name: `矩阵测试客户${n}有限公司`,
-  taxId: uscc(`91320500MA1W8K7C${n}`),
+  taxId: uscc(`91320500MA1W8K7${String(n).padStart(2, '0')}`),
   address: '江苏省苏州市',
   salesOwnerId,
   contacts: [{ name: '刘芳', title: '财务', email: `billing${n}@example.com`, billing: true }],
@@ -317,7 +325,7 @@ const companyBody = (): Body => ({
   ],
 });
 
-const quotationBody = (customerId: string, productId: string): Body => ({
+export const quotationBody = (customerId: string, productId: string): Body => ({
   customerId,
   projectName: '矩阵报价项目',
   currency: 'CNY',
@@ -330,8 +338,8 @@ const quotationBody = (customerId: string, productId: string): Body => ({
   paymentTerms: [{ percent: '100', event: 'other', days: 30, label: '验收后' }],
 });
 
-const tenderBody = (quotationId: string, salesOwnerId: string, n: number): Body => ({
-  tenderNo: `ZB-MATRIX-00${n}`,
+export const tenderBody = (quotationId: string | null, salesOwnerId: string, n: number): Body => ({
+  tenderNo: `ZB-MATRIX-${n}`,
   projectName: '矩阵招标项目',
   buyer: '青澜钢铁集团有限公司',
   deadline: `${addDays(today, 20)}T10:00:00+08:00`,
@@ -343,16 +351,16 @@ const tenderBody = (quotationId: string, salesOwnerId: string, n: number): Body 
   requirements: { qualificationTypes: ['iso9001'], sections: ['cover', 'toc', 'bid_letter'] },
 });
 
-const deliveryBody = (contractId: string): Body => ({
+export const deliveryBody = (contractId: string, override = true, line = 1): Body => ({
   contractId,
-  items: [{ line: 1, qty: '1' }],
+  items: [{ line, qty: '1' }],
   shipDate: today,
   estimatedArrival: addDays(today, 3),
   consignee: '王工',
   address: '山东省滨州市无棣县鲁北工业园',
   contactPhone: '0543-6451208',
   customerEmail: 'wang@example.com',
-  override: { reason: '总经理特批' },
+  ...(override ? { override: { reason: '总经理特批' } } : {}),
 });
 
 /**

@@ -111,6 +111,16 @@ const SPECIAL: Record<
   },
 };
 
+/**
+ * Routes whose service narrows further what the ownership policy lets through (the rule the route documents):
+ * given the caller's roles and whether the record's sales owner is the caller, the refusal, or null.
+ */
+const NARROWER: Record<string, (roles: string[], owner: boolean) => Expectation | null> = {
+  // "your own; managers see all": a job's status is its creator's (the world's jobs are their sales owners').
+  'GET /api/jobs/:id': (roles, owner) =>
+    owner || roles.some((r) => r === 'admin' || r === 'manager') ? null : refused(404, 'JOB_NOT_FOUND'),
+};
+
 /** Which record of a world an owned path param names. */
 const OWNED_IDS: Record<string, (w: OwnedWorld) => string> = {
   customer: (w) => w.customer,
@@ -247,7 +257,7 @@ const REFERENCES: Reference[] = [
       ['/api/invoices?contractId=', 'contract'],
       ['/api/deliveries?contractId=', 'contract'],
       ['/api/statements?customerId=', 'customer'],
-      ['/api/outbox?subjectId=', 'statement'],
+      ['/api/outbox?subjectType=statement&subjectId=', 'statement'],
       ['/api/receivables/overdue?customerId=', 'customer'],
       ['/api/receivables/overdue?salesOwnerId=', 'salesUser'],
     ] as const
@@ -337,7 +347,7 @@ function cellsOf(route: Route, fx: Fixtures): Cell[] | string {
       // neither world is the mixed sales+engineering user's.
       const owner = c === 'own' ? world.own.salesUser : c === 'other' ? world.other.salesUser : null;
       if (owner && bound(roles) && owner !== world.ids[caller]) return NOT_YOURS;
-      return ALLOWED;
+      return NARROWER[key]?.(roles, owner === world.ids[caller]) ?? ALLOWED;
     };
   }
   return CALLERS.flatMap((caller) =>
@@ -345,9 +355,11 @@ function cellsOf(route: Route, fx: Fixtures): Cell[] | string {
   );
 }
 
+const errorCode = (res: Response) => (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+
 /** What is wrong with an answer, or null. */
 function judge(cell: Cell, res: Response): string | null {
-  const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+  const code = errorCode(res);
   const got = `${res.status}${code ? ` ${code}` : ''}`;
   const e = cell.expect;
   if (e.kind === 'refused') {
@@ -373,6 +385,8 @@ describe('authorization matrix: every route × every role × own / other / no re
   let fx: Fixtures;
   let routes: Route[];
   const cells: Cell[] = [];
+  /** The 404 code each route answers for a record that does not exist (learnt from the `none` cells). */
+  const notFoundCodes = new Map<string, string>();
 
   beforeAll(async () => {
     t = await startTestApp('authzmatrix', { API_RUNS_JOBS: 'false' });
@@ -441,8 +455,11 @@ describe('authorization matrix: every route × every role × own / other / no re
     const before = await checksum(t);
     const failures: string[] = [];
     await pool(refused, 8, async (cell) => {
-      const wrong = judge(cell, await send(cell));
+      const res = await send(cell);
+      const wrong = judge(cell, res);
       if (wrong) failures.push(`${describeCell(cell)}: ${wrong}`);
+      const code = errorCode(res);
+      if (cell.c === 'none' && res.status === 404 && code) notFoundCodes.set(keyOf(cell.route), code);
     });
     const after = await checksum(t);
     failures.sort();
@@ -463,7 +480,7 @@ describe('authorization matrix: every route × every role × own / other / no re
     const before = await checksum(t);
     for (const ref of REFERENCES) {
       const res = await call(ref, world.other);
-      const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+      const code = errorCode(res);
       const refusedRight = res.status === 403 && code === 'NOT_YOUR_RECORD';
       if (ref.filter) {
         const leaked = res.status === 200 ? ids.filter(([, id]) => res.text.includes(id)).map(([k]) => k) : [];
@@ -476,7 +493,7 @@ describe('authorization matrix: every route × every role × own / other / no re
     const after = await checksum(t);
     for (const ref of REFERENCES) {
       const res = await call(ref, world.own);
-      const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+      const code = errorCode(res);
       if (res.status === 401 || (res.status === 403 && AUTHZ_CODES.includes(code ?? '')) || res.status >= 500)
         failures.push(`${ref.name} (S1's own): expected to be let through got ${res.status} ${code ?? ''}`);
     }
@@ -500,6 +517,11 @@ describe('authorization matrix: every route × every role × own / other / no re
       const res = await send(cell);
       const wrong = judge(cell, res);
       if (wrong) failures.push(`${describeCell(cell)}: ${wrong}`);
+      // A record that exists, answered with the route's "no such record": it was not found for this caller. (Reads
+      // only: they all run before the first write, which may archive or delete the record.)
+      const notFound = notFoundCodes.get(keyOf(cell.route));
+      if (cell.route.method === 'GET' && res.status === 404 && notFound && errorCode(res) === notFound)
+        failures.push(`${describeCell(cell)}: an existing record answered 404 ${notFound}`);
       if (cell.c === '-' && cell.route.method === 'GET' && bound(world.roles[cell.caller]) && res.status === 200) {
         const text = res.text ?? '';
         const leaked = notTheirs(cell.caller)

@@ -25,12 +25,34 @@ interface Registration {
 @Injectable()
 export class OwnershipService {
   private readonly resolvers = new Map<OwnedType, Registration>();
+  private ownedCustomers: ((salesOwnerId: string) => Promise<string[]>) | null = null;
 
   constructor(private readonly config: AppConfig) {}
 
   register(type: OwnedType, notFoundCode: string, resolve: OwnerResolver, label: string = type): void {
     if (this.resolvers.has(type)) throw new Error(`An owner resolver for ${type} is registered twice`);
     this.resolvers.set(type, { resolve, notFoundCode, label });
+  }
+
+  /** How to find the ids of the customers a sales user owns (registered by the customers module). */
+  registerCustomerScope(lister: (salesOwnerId: string) => Promise<string[]>): void {
+    this.ownedCustomers = lister;
+  }
+
+  /**
+   * For lists of records owned through their customer: the ids of the customers a bound user owns (their lists show
+   * records of these only), else undefined (every customer). A customerId asked for outside them: 403 NOT_YOUR_RECORD.
+   */
+  async customerScope(
+    user: Pick<AuthUser, 'id' | 'roles'> | object,
+    askedCustomerId?: string,
+  ): Promise<string[] | undefined> {
+    if (!this.bound(user)) return undefined;
+    if (!this.ownedCustomers) throw new Error('No customer scope registered');
+    const ids = await this.ownedCustomers(user.id);
+    if (askedCustomerId !== undefined && !ids.includes(askedCustomerId))
+      throw notYourRecord('This customer belongs to another sales owner', { customerId: askedCustomerId });
+    return ids;
   }
 
   registered(type: string): type is OwnedType {
@@ -79,6 +101,22 @@ export class OwnershipService {
       id,
       ...(field ? { field } : {}),
     });
+  }
+
+  /**
+   * A record named in a request's body (a quotation's customerId, a tender's quotationId...): 403 NOT_YOUR_RECORD when
+   * a bound user may not reach it. A missing record is left to the service's own check (usually 422).
+   */
+  async checkReference(
+    user: Pick<AuthUser, 'id' | 'roles'> | object,
+    type: OwnedType,
+    id: string,
+    field: string,
+  ): Promise<void> {
+    if (!this.bound(user)) return;
+    const reg = this.registration(type);
+    const owner = await reg.resolve(id);
+    if (owner) this.assert(user, owner, `${field} is a ${reg.label} of another sales owner`, { field, [field]: id });
   }
 
   /** 403 NOT_YOUR_RECORD unless the user may reach a record with this owner. */

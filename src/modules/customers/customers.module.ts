@@ -24,5 +24,6 @@ export class CustomersModule implements OnModuleInit {
       const c = await this.repo.findById(id);
       return c && { salesOwnerId: c.salesOwnerId };
     });
+    this.ownership.registerCustomerScope((salesOwnerId) => this.repo.idsOwnedBy(salesOwnerId));
   }
 }

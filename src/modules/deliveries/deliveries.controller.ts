@@ -48,8 +48,8 @@ export class DeliveriesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Delivery notices, newest ship date first; filters contractId, customerId, status' })
-  list(@Query() query: DeliveryQuery) {
-    return this.deliveries.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: DeliveryQuery) {
+    return this.deliveries.list(user, query);
   }
 
   // Before `:id`: "remaining" is no id.
@@ -60,8 +60,8 @@ export class DeliveriesController {
       'What remains to deliver of a contract: per line of its current revision, ordered, issued, shipped, delivered, remaining',
     description: 'issued counts every notice not cancelled; delivered the confirmed arrivals. 404 CONTRACT_NOT_FOUND.',
   })
-  remaining(@Query() query: RemainingQuery) {
-    return this.deliveries.remaining(query.contractId);
+  remaining(@CurrentUser() user: AuthUser, @Query() query: RemainingQuery) {
+    return this.deliveries.remaining(user, query.contractId);
   }
 
   @Get(':id')

@@ -32,8 +32,8 @@ export class InvoicesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Invoices, newest first; filters customerId, contractId, from/to (invoice date)' })
-  list(@Query() query: InvoiceQuery) {
-    return this.invoices.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: InvoiceQuery) {
+    return this.invoices.list(user, query);
   }
 
   @Get(':id')

@@ -20,9 +20,9 @@ export class OutboxController {
   @ApiOperation({
     summary: 'Mail written by the service and its delivery status (queued, sending, sent, failed), newest first',
   })
-  list(@Query() query: OutboxQuery) {
+  list(@CurrentUser() user: AuthUser, @Query() query: OutboxQuery) {
     const { page, pageSize, ...filter } = query;
-    return this.outbox.list(filter, page, pageSize);
+    return this.outbox.listFor(user, filter, page, pageSize);
   }
 
   @Get(':id')

@@ -12,6 +12,8 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { OutboxAttachment, OutboxMessage, OutboxStatus } from './outbox-message.entity.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { OwnershipService } from '../auth/ownership.service.js';
+import { notYourRecord } from '../auth/ownership.js';
 
 export const OUTBOX_JOB = 'outbox.send';
 
@@ -73,6 +75,7 @@ export class OutboxService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly ownership: OwnershipService,
   ) {}
 
   onModuleInit(): void {
@@ -129,6 +132,28 @@ export class OutboxService implements OnModuleInit {
     const bySubject = new Map<string, OutboxMessageView[]>(ids.map((id) => [id, []]));
     for (const m of await this.messages.forSubjects(type, ids)) bySubject.get(m.subjectId)?.push(view(m));
     return bySubject;
+  }
+
+  /**
+   * A sales user (bound to their own records, auth/ownership.ts) lists the mail of one record of theirs at a time
+   * (subjectType + subjectId): messages carry no owner of their own.
+   */
+  async listFor(
+    user: Pick<AuthUser, 'id' | 'roles'>,
+    filter: { subjectType?: string; subjectId?: string; status?: OutboxStatus },
+    page: number,
+    pageSize: number,
+  ): Promise<Page<OutboxMessageView>> {
+    if (this.ownership.bound(user)) {
+      const { subjectType, subjectId } = filter;
+      if (!subjectType || !subjectId || !this.ownership.registered(subjectType)) {
+        throw notYourRecord('A sales user lists the mail of one of their own records: give subjectType and subjectId', {
+          subjectType: subjectType ?? null,
+        });
+      }
+      await this.ownership.check(user, subjectType, subjectId);
+    }
+    return this.list(filter, page, pageSize);
   }
 
   async list(

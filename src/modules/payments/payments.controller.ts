@@ -33,8 +33,8 @@ export class PaymentsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Payments, newest first; filters customerId, contractId, nature, from/to (payment date)' })
-  list(@Query() query: PaymentQuery) {
-    return this.payments.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: PaymentQuery) {
+    return this.payments.list(user, query);
   }
 
   @Get(':id')

@@ -86,7 +86,7 @@ export class ReceivablesController {
     description:
       'A share is overdue when its due date is before asOf and it is still owed after the same credit application as the ' +
       'aging. Filters customerId, salesOwnerId, minDays (default 1). A sales user sees only the customers they own ' +
-      '(403 OVERDUE_OTHER_SALES_OWNER for another owner).',
+      '(403 NOT_YOUR_RECORD for another owner).',
   })
   async overdue(
     @CurrentUser() user: AuthUser,

@@ -51,7 +51,7 @@ export class StatementRunsController {
       'An item is sent when its outbox message is; failed when its render failed or its message failed for good. ' +
       'The run is completed once no item is pending and no message is queued or being sent. 404 STATEMENT_RUN_NOT_FOUND.',
   })
-  get(@IdParam() id: string, @Query() query: StatementRunQuery) {
-    return this.runs.get(id, query);
+  get(@CurrentUser() user: AuthUser, @IdParam() id: string, @Query() query: StatementRunQuery) {
+    return this.runs.get(id, query, user);
   }
 }

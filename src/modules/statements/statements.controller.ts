@@ -39,8 +39,9 @@ export class StatementsController {
   @ApiOperation({
     summary: 'Statements, newest first; filters customerId, runId, responseStatus (pending | confirmed | disputed)',
   })
-  list(@Query() q: StatementQuery) {
-    return this.statements.list(
+  list(@CurrentUser() user: AuthUser, @Query() q: StatementQuery) {
+    return this.statements.listFor(
+      user,
       { customerId: q.customerId, runId: q.runId, responseStatus: q.responseStatus },
       q.page,
       q.pageSize,

@@ -119,6 +119,9 @@ const NARROWER: Record<string, (roles: string[], owner: boolean) => Expectation 
   // "your own; managers see all": a job's status is its creator's (the world's jobs are their sales owners').
   'GET /api/jobs/:id': (roles, owner) =>
     owner || roles.some((r) => r === 'admin' || r === 'manager') ? null : refused(404, 'JOB_NOT_FOUND'),
+  // Messages have no owner of their own: a bound sales user lists the mail of one of their records at a time
+  // (subjectType + subjectId, checked in REFERENCES), never the whole outbox.
+  'GET /api/outbox': (roles) => (bound(roles) ? NOT_YOURS : null),
 };
 
 /** Which record of a world an owned path param names. */
@@ -503,7 +506,7 @@ describe('authorization matrix: every route × every role × own / other / no re
     expect(after).toEqual(before);
   }, 300_000);
 
-  it("lets the rest through: own records, the shared catalogue, roles that see everything; a sales user's lists hold none of another owner's records", async () => {
+  it("lets the rest through: own records, the shared catalogue, roles that see everything; what a sales user reads holds none of another owner's records", async () => {
     const allowed = cells.filter((c) => c.expect.kind === 'allowed');
     expect(allowed.length).toBeGreaterThan(0);
     const { world } = fx;
@@ -522,13 +525,13 @@ describe('authorization matrix: every route × every role × own / other / no re
       const notFound = notFoundCodes.get(keyOf(cell.route));
       if (cell.route.method === 'GET' && res.status === 404 && notFound && errorCode(res) === notFound)
         failures.push(`${describeCell(cell)}: an existing record answered 404 ${notFound}`);
-      if (cell.c === '-' && cell.route.method === 'GET' && bound(world.roles[cell.caller]) && res.status === 200) {
+      if (cell.route.method === 'GET' && bound(world.roles[cell.caller]) && res.status === 200) {
         const text = res.text ?? '';
         const leaked = notTheirs(cell.caller)
           .filter(([, id]) => text.includes(id))
           .map(([k]) => k);
         if (leaked.length)
-          failures.push(`${describeCell(cell)}: lists another owner's ${[...new Set(leaked)].join(', ')}`);
+          failures.push(`${describeCell(cell)}: shows another owner's ${[...new Set(leaked)].join(', ')}`);
       }
     };
     // Reads side by side; writes (which may change the state later cells see) one at a time.

@@ -172,6 +172,11 @@ interface Reference {
   body?: (w: OwnedWorld, fx: Fixtures, n: number) => Body;
   /** A filter: refusing is not required, holding none of another owner's records is. */
   filter?: true;
+  /**
+   * A known gap of the policy, with who is closing it: the case is not refused yet. It runs after the "nothing
+   * changed" check, and the test fails once it is refused, so that the note goes when the gap closes.
+   */
+  gap?: string;
 }
 
 let refN = 10;
@@ -481,19 +486,22 @@ describe('authorization matrix: every route × every role × own / other / no re
     };
     const failures: string[] = [];
     const before = await checksum(t);
-    for (const ref of REFERENCES) {
+    const refusedRight = (res: Response) => res.status === 403 && errorCode(res) === 'NOT_YOUR_RECORD';
+    for (const ref of REFERENCES.filter((r) => !r.gap)) {
       const res = await call(ref, world.other);
       const code = errorCode(res);
-      const refusedRight = res.status === 403 && code === 'NOT_YOUR_RECORD';
       if (ref.filter) {
         const leaked = res.status === 200 ? ids.filter(([, id]) => res.text.includes(id)).map(([k]) => k) : [];
         if (leaked.length) failures.push(`${ref.name} (S2's): lists another owner's ${leaked.join(', ')}`);
-        else if (!refusedRight && res.status !== 200)
+        else if (!refusedRight(res) && res.status !== 200)
           failures.push(`${ref.name} (S2's): got ${res.status} ${code ?? ''}`);
-      } else if (!refusedRight)
+      } else if (!refusedRight(res))
         failures.push(`${ref.name} (S2's): expected 403 NOT_YOUR_RECORD got ${res.status} ${code ?? ''}`);
     }
     const after = await checksum(t);
+    for (const ref of REFERENCES.filter((r) => r.gap))
+      if (refusedRight(await call(ref, world.other)))
+        failures.push(`${ref.name} (S2's): now refused, the gap is closed: remove its note (${ref.gap})`);
     for (const ref of REFERENCES) {
       const res = await call(ref, world.own);
       const code = errorCode(res);

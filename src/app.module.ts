@@ -7,6 +7,7 @@ import { QueueModule } from './infrastructure/queue/queue.module.js';
 import { StorageModule } from './infrastructure/storage/storage.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { OwnershipModule } from './modules/auth/ownership.module.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
 import { RenderingModule } from './rendering/rendering.module.js';
 import { CompanyModule } from './modules/company/company.module.js';
@@ -53,6 +54,7 @@ export class AppModule {
         MailModule,
         QueueModule,
         AuditModule,
+        OwnershipModule,
         JobsModule.forRoot(runJobs),
         RenderingModule,
         DocumentsModule,

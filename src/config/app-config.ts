@@ -44,6 +44,8 @@ export class AppConfig {
   readonly statements: { replyDays: number; runDay: number | undefined };
   readonly adminToken: string | undefined;
   readonly demoData: boolean;
+  /** SALES_SEE_ALL_RECORDS: sales users are not bound to their own customers' and tenders' records. */
+  readonly salesSeeAllRecords: boolean;
   readonly chromiumPath: string;
   /** PDF browser pool (RENDER_*). */
   readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
@@ -113,6 +115,7 @@ export class AppConfig {
     this.statements = { replyDays: env.STATEMENT_REPLY_DAYS, runDay: env.STATEMENT_RUN_DAY };
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;
+    this.salesSeeAllRecords = env.SALES_SEE_ALL_RECORDS;
     this.chromiumPath = env.CHROMIUM_PATH;
     this.render = {
       concurrency: env.RENDER_CONCURRENCY,

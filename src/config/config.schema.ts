@@ -83,6 +83,9 @@ export const envSchema = z.object({
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
 
   DEMO_DATA: z.preprocess(emptyAsUndefined, bool.default(true)),
+  // Ownership (#14): false -> a sales user reaches only the customers and tenders they own and what hangs from them;
+  // true -> sales see every record their role allows, as the other roles do.
+  SALES_SEE_ALL_RECORDS: z.preprocess(emptyAsUndefined, bool.default(false)),
   CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
   // PDF browser pool: parallel renders (above 2 never helped on 2 cores), renders waiting before 429 RENDER_BUSY,
   // per-render timeout, renders per browser before it is replaced.

@@ -117,7 +117,8 @@ describe('contracts', () => {
     ids.manager = manager.id;
     const customer = await as('backoffice')
       .post('/api/customers')
-      .send({ name: '青澜钢铁集团有限公司', contacts: [{ name: '赵志强', phone: '139 1234 5601', billing: true }] });
+      // The sales user owns it: a sales user reaches only their own customers' records (auth/ownership.ts).
+      .send({ name: '青澜钢铁集团有限公司', salesOwnerId: ids.sales, contacts: [{ name: '赵志强', phone: '139 1234 5601', billing: true }] });
     expect(customer.status).toBe(201);
     customerId = customer.body.id;
     for (const p of [

@@ -127,16 +127,21 @@ describe('customers', () => {
       .post('/api/customers')
       .send({ name: '别人的客户', salesOwnerId: salesA.id });
     expect(forOther.status).toBe(403);
-    expect(forOther.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+    expect(forOther.body.error.code).toBe('NOT_YOUR_RECORD');
 
     const before = await snapshot();
-    const haisheng = (await as(salesB.token).get('/api/customers?q=海晟')).body.items[0];
+    // Another owner's customer is not in a sales user's list, nor readable or writable by id.
+    expect((await as(salesB.token).get('/api/customers?q=海晟')).body.items).toEqual([]);
+    const haisheng = (await as(backoffice).get('/api/customers?q=海晟')).body.items[0];
+    const notMineRead = await as(salesB.token).get(`/api/customers/${haisheng.id}`);
+    expect(notMineRead.status).toBe(403);
+    expect(notMineRead.body.error.code).toBe('NOT_YOUR_RECORD');
     const notMine = await as(salesB.token).patch(`/api/customers/${haisheng.id}`).send({ phone: '110' });
     expect(notMine.status).toBe(403);
-    expect(notMine.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+    expect(notMine.body.error.code).toBe('NOT_YOUR_RECORD');
     const giveAway = await as(salesB.token).patch(`/api/customers/${mine.body.id}`).send({ salesOwnerId: salesA.id });
     expect(giveAway.status).toBe(403);
-    expect(giveAway.body.error.code).toBe('NOT_YOUR_CUSTOMER');
+    expect(giveAway.body.error.code).toBe('NOT_YOUR_RECORD');
     expect((await as(salesB.token).delete(`/api/customers/${mine.body.id}`)).status).toBe(403);
     expect(await snapshot()).toEqual(before);
 

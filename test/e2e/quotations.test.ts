@@ -106,17 +106,21 @@ describe('quotations', () => {
 
   beforeAll(async () => {
     t = await startTestApp('quotations');
+    let salesId = '';
     for (const role of ['backoffice', 'sales', 'finance', 'production', 'engineering']) {
-      tokens[role] = (await t.userWith([role])).token;
+      const u = await t.userWith([role]);
+      tokens[role] = u.token;
+      if (role === 'sales') salesId = u.id;
     }
     const manager = await t.userWith(['manager'], '王总');
     tokens.manager = manager.token;
     managerId = manager.id;
 
+    // The sales user owns both: a sales user reaches only their own customers' records (auth/ownership.ts).
     const customer = async (name: string) => {
       const res = await as('backoffice')
         .post('/api/customers')
-        .send({ name, contacts: [{ name: '赵志强', phone: '139 1234 5601', billing: true }] });
+        .send({ name, salesOwnerId: salesId, contacts: [{ name: '赵志强', phone: '139 1234 5601', billing: true }] });
       expect(res.status).toBe(201);
       return res.body.id as string;
     };

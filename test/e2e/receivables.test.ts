@@ -458,7 +458,7 @@ describe('receivables', () => {
     expect(theirs.body.customers.map((c: { customer: { id: string } }) => c.customer.id)).toEqual([otherCustomerId]);
     const peek = await as('sales1').get(`/api/receivables/overdue?asOf=${AS_OF}&salesOwnerId=${ids.sales2}`);
     expect(peek.status).toBe(403);
-    expect(peek.body.error.code).toBe('OVERDUE_OTHER_SALES_OWNER');
+    expect(peek.body.error.code).toBe('NOT_YOUR_RECORD');
     // Another customer's id gives nothing, not their data.
     expect(
       (await as('sales1').get(`/api/receivables/overdue?asOf=${AS_OF}&customerId=${otherCustomerId}`)).body.customers,

@@ -25,6 +25,7 @@ describe('tenders: requirements, matching and selection', () => {
   let t: TestApp;
   let backoffice: string;
   let sales: string;
+  let salesId: string;
   let finance: string;
   let production: string;
   let engineering: string;
@@ -56,6 +57,8 @@ describe('tenders: requirements, matching and selection', () => {
     bidValidityDays: 30,
     bidBond: { amount: '15000', form: 'bank_guarantee', bank: '中国银行苏州分行', status: 'to_pay' },
     quotationId,
+    // The tenders this test works on are the sales user's (a sales user reaches only their own: auth/ownership.ts).
+    salesOwnerId: salesId,
     requirements: {
       qualificationTypes: [
         'business_licence',
@@ -77,7 +80,12 @@ describe('tenders: requirements, matching and selection', () => {
     [backoffice, sales, finance, production, engineering] = await Promise.all(
       ['backoffice', 'sales', 'finance', 'production', 'engineering'].map(async (r) => (await t.userWith([r])).token),
     );
-    quotationId = (await as(t.adminToken).get('/api/quotations?status=sent')).body.items[0].id;
+    const quotation = (await as(t.adminToken).get('/api/quotations?status=sent')).body.items[0];
+    quotationId = quotation.id;
+    // The sales user owns the quotation's customer, so the quotation and the tenders bidding with it are theirs.
+    salesId = (await as(sales).get('/api/users/me')).body.id;
+    const owned = await as(backoffice).patch(`/api/customers/${quotation.customer.id}`, { salesOwnerId: salesId });
+    expect(owned.status).toBe(200);
     qualifications = (await as(t.adminToken).get('/api/qualifications?pageSize=200')).body.items;
     records = (await as(t.adminToken).get('/api/performance?pageSize=200')).body.items;
   });
@@ -343,7 +351,7 @@ describe('tenders: requirements, matching and selection', () => {
 
   it('lists tenders by deadline with search and filters', async () => {
     const owner = await t.userWith(['sales'], '赵磊');
-    const later = await as(sales).post(
+    const later = await as(backoffice).post(
       '/api/tenders',
       body({
         tenderNo: 'HS-2026-077',
@@ -379,7 +387,7 @@ describe('tenders: requirements, matching and selection', () => {
     expect(page.items).toHaveLength(1);
     expect((await as(finance).get('/api/tenders?status=open')).status).toBe(400);
     // In English, warnings are in English.
-    const c = (await as(sales).get(`/api/tenders/${later.body.id}/candidates`)).body;
+    const c = (await as(owner.token).get(`/api/tenders/${later.body.id}/candidates`)).body;
     expect(c.warnings.length).toBeGreaterThan(0);
     expect(c.warnings[0].message).toMatch(/expires on .* before the bid validity ends/);
   });

@@ -7,6 +7,8 @@ export const ErrorCode = {
   INVALID_ID: 'INVALID_ID',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  /** A sales user reaching a record of a customer or tender they do not own (see auth/ownership.ts). */
+  NOT_YOUR_RECORD: 'NOT_YOUR_RECORD',
   NOT_FOUND: 'NOT_FOUND',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   CONFLICT: 'CONFLICT',

@@ -3,12 +3,17 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
+import { OWNER_KEY, type OwnerRule } from './ownership.js';
 
 export interface RouteAccess {
   method: string;
   path: string;
   handler: string;
   access: 'public' | string[] | null;
+  /** The path param's record: owner-bound (@OwnedRecord), the shared catalogue (@SharedRecords), or undeclared (null). */
+  owner: OwnerRule | null;
+  /** The path's params, in order (`:id` -> 'id'). */
+  params: string[];
 }
 
 /** Every HTTP route with who may call it; `access: null` means undeclared. */
@@ -35,11 +40,14 @@ export class RouteAccessCatalog implements OnApplicationBootstrap {
         const targets = [fn, type];
         const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets);
         const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets);
+        const fullPath = `/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
         out.push({
           method,
-          path: `/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/'),
+          path: fullPath,
           handler: `${type.name}.${name}`,
           access: isPublic ? 'public' : (roles ?? null),
+          owner: this.reflector.getAllAndOverride<OwnerRule | undefined>(OWNER_KEY, targets) ?? null,
+          params: [...fullPath.matchAll(/:(\w+)/g)].map((m) => m[1]),
         });
       }
     }
@@ -51,7 +59,8 @@ export class RouteAccessCatalog implements OnApplicationBootstrap {
     const undeclared = this.routes().filter((r) => r.access === null);
     if (undeclared.length) {
       throw new Error(
-        'Routes without @Roles(...) or @Public(): ' + undeclared.map((r) => `${r.method} ${r.path} (${r.handler})`).join(', '),
+        'Routes without @Roles(...) or @Public(): ' +
+          undeclared.map((r) => `${r.method} ${r.path} (${r.handler})`).join(', '),
       );
     }
   }

@@ -20,6 +20,7 @@ import { SEAL_KINDS, type SealKind } from './company-seal.entity.js';
 import { CompanyService } from './company.service.js';
 import { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
 import { SealUploadInterceptor } from './seal-upload.interceptor.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 const WRITERS = ['backoffice'] as const;
 
@@ -68,6 +69,7 @@ export class CompanyController {
   }
 
   @Put('seals/:kind')
+  @SharedRecords()
   @Roles(...WRITERS)
   @UseInterceptors(SealUploadInterceptor)
   @ApiConsumes('multipart/form-data')
@@ -89,6 +91,7 @@ export class CompanyController {
   }
 
   @Get('seals/:kind')
+  @SharedRecords()
   @Roles(...DOCUMENT_ISSUERS)
   @ApiProduces('image/png')
   @ApiOperation({

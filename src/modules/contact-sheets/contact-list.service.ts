@@ -18,6 +18,7 @@ import {
   type ListHeader,
 } from './views/contact-list.view.js';
 import type { SheetCompany } from './views/contact-sheet.view.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 export interface ContactListRequest {
   from?: string;
@@ -54,6 +55,7 @@ export class ContactListService {
     private readonly sheets: ContactSheetsRepository,
     private readonly rendering: RenderingService,
     private readonly company: CompanyService,
+    private readonly ownership: OwnershipService,
   ) {}
 
   async render(user: AuthUser, req: ContactListRequest): Promise<ContactListFile> {
@@ -84,7 +86,14 @@ export class ContactListService {
         },
       );
     }
-    const contracts = await this.contracts.forContactList({ from: req.from, to: req.to, statuses: req.statuses });
+    // A sales user's list holds only the contracts of customers they own (auth/ownership.ts).
+    const customerIds = await this.ownership.customerScope(user);
+    const contracts = await this.contracts.forContactList({
+      from: req.from,
+      to: req.to,
+      statuses: req.statuses,
+      customerIds,
+    });
     const header: ListHeader = {
       company: await this.companyHeader(),
       generatedAt: new Date().toISOString(),

@@ -21,6 +21,7 @@ import { sendBytes } from '../files/file-download.js';
 import { DEPARTMENTS, type Department } from './contact-sheet.entity.js';
 import { ContactSheetsService } from './contact-sheets.service.js';
 import { CopyFileQuery, SignContactSheetDto } from './dto/contact-sheet.dto.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 const DepartmentParam = () =>
   Param(
@@ -47,6 +48,7 @@ export class ContactSheetsController {
   constructor(private readonly sheets: ContactSheetsService) {}
 
   @Get(':id/contact-sheet')
+  @OwnedRecord('contract')
   @Roles(ANY_ROLE)
   @ApiOperation({
     summary:
@@ -58,6 +60,7 @@ export class ContactSheetsController {
   }
 
   @Get(':id/contact-sheet/versions')
+  @OwnedRecord('contract')
   @Roles(ANY_ROLE)
   @ApiOperation({
     summary:
@@ -68,6 +71,7 @@ export class ContactSheetsController {
   }
 
   @Post(':id/contact-sheet/sign')
+  @OwnedRecord('contract')
   @Roles('finance', 'engineering', 'production')
   @HttpCode(200)
   @ApiOperation({
@@ -82,6 +86,7 @@ export class ContactSheetsController {
   }
 
   @Post(':id/contact-sheet/render')
+  @OwnedRecord('contract')
   @Roles('backoffice', 'manager')
   @HttpCode(202)
   @ApiOperation({
@@ -93,6 +98,7 @@ export class ContactSheetsController {
   }
 
   @Get(':id/contact-sheet/:department/file')
+  @OwnedRecord('contract')
   @Roles(ANY_ROLE)
   @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
   @ApiOkResponse({ description: 'The copy (signed PDF or DOCX)' })

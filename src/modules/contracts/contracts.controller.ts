@@ -12,6 +12,7 @@ import {
   RequiredReasonDto,
   UpdateContractDto,
 } from './dto/contract.dto.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // The back office keeps the contracts, sales bring them in; the manager may do either.
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
@@ -52,6 +53,7 @@ export class ContractsController {
   }
 
   @Get(':id')
+  @OwnedRecord('contract')
   @Roles(ANY_ROLE)
   @ApiOperation({
     summary: 'A contract at its current revision (or ?revision=n), with the list of its revisions',
@@ -62,6 +64,7 @@ export class ContractsController {
   }
 
   @Patch(':id')
+  @OwnedRecord('contract')
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Change a draft (or review_failed) contract in place; it becomes a draft again and must be reviewed again',
@@ -72,6 +75,7 @@ export class ContractsController {
   }
 
   @Post(':id/review')
+  @OwnedRecord('contract')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({
@@ -85,6 +89,7 @@ export class ContractsController {
   }
 
   @Post(':id/approve')
+  @OwnedRecord('contract')
   @Roles('manager')
   @HttpCode(200)
   @ApiOperation({
@@ -96,6 +101,7 @@ export class ContractsController {
   }
 
   @Post(':id/cancel')
+  @OwnedRecord('contract')
   @Roles('backoffice', 'manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with { reason }: any status but completed (or cancelled)' })
@@ -104,6 +110,7 @@ export class ContractsController {
   }
 
   @Post(':id/complete')
+  @OwnedRecord('contract')
   @Roles('backoffice', 'manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'active → completed' })
@@ -112,6 +119,7 @@ export class ContractsController {
   }
 
   @Post(':id/changes')
+  @OwnedRecord('contract')
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Ask for a change of an approved or active contract (lines added, removed, replaced); a manager decides',
@@ -123,6 +131,7 @@ export class ContractsController {
   }
 
   @Get(':id/changes')
+  @OwnedRecord('contract')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The change requests of a contract, oldest first', description: PRICES_NOTE })
   changes(@CurrentUser() user: AuthUser, @IdParam() id: string) {
@@ -130,6 +139,7 @@ export class ContractsController {
   }
 
   @Post(':id/changes/:changeId/approve')
+  @OwnedRecord('contract')
   @Roles('manager')
   @HttpCode(200)
   @ApiOperation({
@@ -146,6 +156,7 @@ export class ContractsController {
   }
 
   @Post(':id/changes/:changeId/reject')
+  @OwnedRecord('contract')
   @Roles('manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a pending change with { reason }' })

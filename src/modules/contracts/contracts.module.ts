@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { QuotationsModule } from '../quotations/quotations.module.js';
@@ -6,6 +6,7 @@ import { ContractEvents } from './contract-events.js';
 import { ContractsController } from './contracts.controller.js';
 import { ContractsRepository } from './contracts.repository.js';
 import { ContractsService } from './contracts.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /**
  * Contracts, their review and changes. Exports ContractsService (get, forContactList, setProjectNumber,
@@ -17,4 +18,17 @@ import { ContractsService } from './contracts.service.js';
   providers: [ContractsRepository, ContractsService, ContractEvents],
   exports: [ContractsService, ContractEvents],
 })
-export class ContractsModule {}
+export class ContractsModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: ContractsRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register('contract', 'CONTRACT_NOT_FOUND', async (id) => {
+      const row = await this.repo.findById(id);
+      return row && this.ownership.ownerOf('customer', row.contract.customerId);
+    });
+  }
+}

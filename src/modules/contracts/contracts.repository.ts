@@ -4,6 +4,7 @@ import type { DateOnly } from '../../common/tabular/date-only.js';
 import { likeContains } from '../../database/like.js';
 import { BaseRepository } from '../../database/transaction.js';
 import { Contract, ContractChangeRequest, ContractRevision, type ContractStatus } from './contract.entity.js';
+import { inOwnCustomers } from '../../database/own-customers.js';
 
 export type ContractData = Omit<Contract, 'id' | 'createdAt' | 'updatedAt'>;
 export type RevisionData = Omit<ContractRevision, 'id' | 'createdAt'>;
@@ -38,6 +39,8 @@ const SORT_COLUMNS: Record<ContractSort, string> = {
 export interface ContractFilter {
   q?: string;
   customerId?: string;
+  /** Only these customers' contracts (a sales user's own customers; see auth/ownership.ts). */
+  customerIds?: string[];
   status?: ContractStatus;
   signedFrom?: DateOnly;
   signedTo?: DateOnly;
@@ -50,6 +53,8 @@ export interface ContactListFilter {
   from?: DateOnly;
   to?: DateOnly;
   statuses?: ContractStatus[];
+  /** Only these customers' contracts (a sales user's own customers; see auth/ownership.ts). */
+  customerIds?: string[];
 }
 
 @Injectable()
@@ -137,6 +142,7 @@ export class ContractsRepository extends BaseRepository {
       );
     }
     if (filter.customerId) qb.andWhere('c.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.customerIds) qb.andWhere(...inOwnCustomers('c.customer_id', filter.customerIds));
     if (filter.status) qb.andWhere('c.status = :status', { status: filter.status });
     if (filter.signedFrom) qb.andWhere('c.signing_date >= :signedFrom', { signedFrom: filter.signedFrom });
     if (filter.signedTo) qb.andWhere('c.signing_date <= :signedTo', { signedTo: filter.signedTo });
@@ -159,6 +165,7 @@ export class ContractsRepository extends BaseRepository {
     if (filter.from) qb.andWhere('c.signing_date >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('c.signing_date <= :to', { to: filter.to });
     if (filter.statuses) qb.andWhere('c.status IN (:...statuses)', { statuses: [...filter.statuses, ''] });
+    if (filter.customerIds) qb.andWhere(...inOwnCustomers('c.customer_id', filter.customerIds));
     return this.rows(qb.orderBy('c.signing_date', 'ASC').addOrderBy('c.number', 'ASC'));
   }
 

@@ -36,6 +36,7 @@ import type {
   CreateContractDto,
   UpdateContractDto,
 } from './dto/contract.dto.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;
 type Shown<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
@@ -111,6 +112,7 @@ export class ContractsService {
     private readonly events: ContractEvents,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly ownership: OwnershipService,
   ) {}
 
   // ---- the API other modules use ----
@@ -132,7 +134,12 @@ export class ContractsService {
   }
 
   /** Contracts signed from `from` to `to` (inclusive), by signing date then number, at their current revision. */
-  async forContactList(filter: { from?: DateOnly; to?: DateOnly; statuses?: ContractStatus[] }): Promise<ContractView[]> {
+  async forContactList(filter: {
+    from?: DateOnly;
+    to?: DateOnly;
+    statuses?: ContractStatus[];
+    customerIds?: string[];
+  }): Promise<ContractView[]> {
     const rows = await this.contracts.contactList(filter);
     const revisions = await this.contracts.revisionsOf(rows.map((r) => r.contract.id));
     return rows.map((row) => {
@@ -210,8 +217,10 @@ export class ContractsService {
 
   async listFor(user: AuthUser, query: ContractQuery): Promise<Page<ContractListItemFor>> {
     const { page, pageSize, ...filter } = query;
+    // A sales user lists only the contracts of customers they own (auth/ownership.ts).
+    const customerIds = await this.ownership.customerScope(user, filter.customerId);
     const [rows, total] = await this.contracts.list(
-      { ...filter, q: filter.q?.trim() || undefined, projectNumber: filter.projectNumber?.trim() || undefined },
+      { ...filter, customerIds, q: filter.q?.trim() || undefined, projectNumber: filter.projectNumber?.trim() || undefined },
       page,
       pageSize,
     );
@@ -285,6 +294,7 @@ export class ContractsService {
         currency = dto.currency ?? 'CNY';
         await this.checkCustomer(customerId);
       }
+      await this.ownership.checkReference(actor, 'customer', customerId, source ? 'quotationId' : 'customerId');
       const lines = dto.lines ? await this.priceInputs(dto.lines, currency) : source!.lines.map(copyQuotedLine);
       const sums = revisionTotals(lines);
       const number = await this.takeNumber(dto.number, dto.signingDate);

@@ -11,6 +11,7 @@ import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
 import { CustomersService } from './customers.service.js';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
 import { CustomerExportQuery, CustomerQuery } from './dto/customer-query.dto.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Production reads customers too: their names go on contact sheets and delivery notices.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -32,8 +33,8 @@ export class CustomersController {
   @ApiOperation({
     summary: 'Customers: search by name or tax id (q), filter by sales owner, archived; sorted and paginated',
   })
-  list(@Query() query: CustomerQuery) {
-    return this.customers.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: CustomerQuery) {
+    return this.customers.list(user, query);
   }
 
   // Before ':id', which would take "export" for an id.
@@ -45,10 +46,11 @@ export class CustomersController {
   })
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async export(
+    @CurrentUser() user: AuthUser,
     @Query() query: CustomerExportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return sendExport(res, await this.customers.export(query, query.format));
+    return sendExport(res, await this.customers.export(user, query, query.format));
   }
 
   // Backoffice only: a sheet names any sales owner, and sales users may only create customers they own.
@@ -70,12 +72,14 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @OwnedRecord('customer')
   @Roles(ANY_ROLE)
   get(@IdParam() id: string) {
     return this.customers.get(id);
   }
 
   @Patch(':id')
+  @OwnedRecord('customer')
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Change a customer (a sales user: only their own); contacts, when given, replaces the list',
@@ -85,6 +89,7 @@ export class CustomersController {
   }
 
   @Delete(':id')
+  @OwnedRecord('customer')
   @Roles('backoffice')
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive a customer (records that refer to it keep it); PATCH archived: false restores it' })

@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { FilesModule } from '../files/files.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CustomersController } from './customers.controller.js';
 import { CustomersRepository } from './customers.repository.js';
 import { CustomersService } from './customers.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 @Module({
   imports: [UsersModule, FilesModule],
@@ -11,4 +12,18 @@ import { CustomersService } from './customers.service.js';
   providers: [CustomersRepository, CustomersService],
   exports: [CustomersService],
 })
-export class CustomersModule {}
+export class CustomersModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: CustomersRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register('customer', 'CUSTOMER_NOT_FOUND', async (id) => {
+      const c = await this.repo.findById(id);
+      return c && { salesOwnerId: c.salesOwnerId };
+    });
+    this.ownership.registerCustomerScope((salesOwnerId) => this.repo.idsOwnedBy(salesOwnerId));
+  }
+}

@@ -41,6 +41,12 @@ export class CustomersRepository extends BaseRepository {
     });
   }
 
+  /** The ids of the customers a sales user owns, archived ones included (the ownership policy's list scope). */
+  async idsOwnedBy(salesOwnerId: string): Promise<string[]> {
+    const rows = await this.repo(Customer).find({ select: { id: true }, where: { salesOwnerId } });
+    return rows.map((c) => c.id);
+  }
+
   findByIds(ids: string[]): Promise<Customer[]> {
     if (!ids.length) return Promise.resolve([]);
     return this.repo(Customer).find({

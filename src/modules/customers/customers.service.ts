@@ -19,6 +19,7 @@ import { DEMO_CUSTOMERS_CSV } from './demo-data.js';
 import type { ContactDto, CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
 import type { CustomerFilter, CustomerQuery } from './dto/customer-query.dto.js';
 import type { CustomerRowDto } from './dto/customer-row.dto.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /** A signed-in user, or the system (demo data, imports), which is not bound by the sales-owner rule. */
 export type Actor = AuthUser | typeof SYSTEM_ACTOR;
@@ -162,7 +163,7 @@ function rowProblems(row: CustomerRowDto, line: number, owners: Map<string, stri
 
 /**
  * Customers and their contacts. Everyone may read; admin and backoffice write any customer; a sales user
- * writes only the customers they own (NOT_YOUR_CUSTOMER), and cannot give one away.
+ * reads and writes only the customers they own (NOT_YOUR_RECORD, auth/ownership.ts), and cannot give one away.
  */
 @Injectable()
 export class CustomersService implements OnModuleInit {
@@ -173,6 +174,7 @@ export class CustomersService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly imports: ImportRunner,
     private readonly demo: DemoDataRegistry,
+    private readonly ownership: OwnershipService,
   ) {}
 
   onModuleInit(): void {
@@ -188,15 +190,22 @@ export class CustomersService implements OnModuleInit {
     return (await this.customers.findByIds([...new Set(ids)])).map(view);
   }
 
-  async list(query: CustomerQuery): Promise<Page<CustomerView>> {
+  /** A sales user (bound to their own records) lists only the customers they own. */
+  async list(user: Actor, query: CustomerQuery): Promise<Page<CustomerView>> {
     const { page, pageSize, ...filter } = query;
-    const [items, total] = await this.customers.list({ ...filter, q: filter.q?.trim() || undefined }, page, pageSize);
+    const salesOwnerId = this.ownership.listOwner(user, filter.salesOwnerId);
+    const [items, total] = await this.customers.list(
+      { ...filter, salesOwnerId, q: filter.q?.trim() || undefined },
+      page,
+      pageSize,
+    );
     return { items: items.map(view), total, page, pageSize };
   }
 
   /** The filtered list as a sheet that imports back as it is. Customers carry no prices: one file for everyone. */
-  async export(filter: CustomerFilter, format: ExportFormat): Promise<ExportedFile> {
-    const customers = await this.customers.all({ ...filter, q: filter.q?.trim() || undefined });
+  async export(user: Actor, filter: CustomerFilter, format: ExportFormat): Promise<ExportedFile> {
+    const salesOwnerId = this.ownership.listOwner(user, filter.salesOwnerId);
+    const customers = await this.customers.all({ ...filter, salesOwnerId, q: filter.q?.trim() || undefined });
     return exportTable(CUSTOMER_TABLE, customers.map(view).map(customerRow), format, { showPrices: true });
   }
 
@@ -227,9 +236,8 @@ export class CustomersService implements OnModuleInit {
     return this.tx.run(async () => {
       // A sales user's new customer is theirs unless they say otherwise (and they may not).
       const salesOwnerId =
-        dto.salesOwnerId !== undefined ? dto.salesOwnerId : boundToOwnCustomers(actor) ? actor.id : null;
-      if (boundToOwnCustomers(actor) && salesOwnerId !== actor.id)
-        throw notYours('A sales user can only create customers they own', { salesOwnerId });
+        dto.salesOwnerId !== undefined ? dto.salesOwnerId : (this.ownership.ownerFilter(actor) ?? null);
+      this.ownership.assertOwnerIsSelf(actor, salesOwnerId, 'customer');
       await this.checkOwner(salesOwnerId);
       const contacts = contactData(dto.contacts ?? []);
       const created = await this.customers.create(customerData(dto, salesOwnerId));
@@ -250,10 +258,10 @@ export class CustomersService implements OnModuleInit {
   async update(actor: Actor, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
     return this.tx.run(async () => {
       const customer = await this.mustFind(id);
+      // The ownership guard let only the owner of this customer through when they are bound (see auth/ownership.ts).
+      this.ownership.assert(actor, customer, 'This customer belongs to another sales owner', { id });
+      this.ownership.assertOwnerIsSelf(actor, dto.salesOwnerId, 'customer');
       if (boundToOwnCustomers(actor)) {
-        if (customer.salesOwnerId !== actor.id) throw notYours('This customer belongs to another sales owner', { id });
-        if (dto.salesOwnerId !== undefined && dto.salesOwnerId !== actor.id)
-          throw notYours('A sales user cannot hand a customer to another owner', { id });
         if (dto.archived !== undefined)
           throw AppException.forbidden('FORBIDDEN', 'Only admin and backoffice archive or restore customers', { id });
       }
@@ -326,13 +334,9 @@ export class CustomersService implements OnModuleInit {
   }
 }
 
-/** A user writing as sales (not admin or backoffice): bound to the customers they own. */
+/** A user writing as sales (not admin or backoffice): may not archive or restore. */
 function boundToOwnCustomers(actor: Actor): actor is AuthUser {
   return 'roles' in actor && !hasRole(actor, 'backoffice');
-}
-
-function notYours(message: string, details: Record<string, unknown>): AppException {
-  return AppException.forbidden('NOT_YOUR_CUSTOMER', message, details);
 }
 
 /** A USCC is kept in capitals, as printed on licences; other tax numbers as given. */

@@ -15,6 +15,7 @@ import {
   RemainingQuery,
   ShipDeliveryDto,
 } from './dto/delivery.dto.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Issued and cancelled by the office; production ships the goods and confirms their arrival too.
 const ISSUERS = ['backoffice', 'sales', 'manager'] as const;
@@ -47,8 +48,8 @@ export class DeliveriesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Delivery notices, newest ship date first; filters contractId, customerId, status' })
-  list(@Query() query: DeliveryQuery) {
-    return this.deliveries.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: DeliveryQuery) {
+    return this.deliveries.list(user, query);
   }
 
   // Before `:id`: "remaining" is no id.
@@ -59,11 +60,12 @@ export class DeliveriesController {
       'What remains to deliver of a contract: per line of its current revision, ordered, issued, shipped, delivered, remaining',
     description: 'issued counts every notice not cancelled; delivered the confirmed arrivals. 404 CONTRACT_NOT_FOUND.',
   })
-  remaining(@Query() query: RemainingQuery) {
-    return this.deliveries.remaining(query.contractId);
+  remaining(@CurrentUser() user: AuthUser, @Query() query: RemainingQuery) {
+    return this.deliveries.remaining(user, query.contractId);
   }
 
   @Get(':id')
+  @OwnedRecord('delivery')
   @Roles(...READERS)
   @ApiOperation({
     summary:
@@ -76,6 +78,7 @@ export class DeliveriesController {
   }
 
   @Get(':id/file')
+  @OwnedRecord('delivery')
   @Roles(...READERS)
   @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
   @ApiOkResponse({ description: 'The notice (signed PDF or DOCX)' })
@@ -93,6 +96,7 @@ export class DeliveriesController {
   }
 
   @Post(':id/ship')
+  @OwnedRecord('delivery')
   @Roles(...MOVERS)
   @HttpCode(200)
   @ApiOperation({
@@ -105,6 +109,7 @@ export class DeliveriesController {
   }
 
   @Post(':id/deliver')
+  @OwnedRecord('delivery')
   @Roles(...MOVERS)
   @HttpCode(200)
   @ApiOperation({
@@ -117,6 +122,7 @@ export class DeliveriesController {
   }
 
   @Post(':id/cancel')
+  @OwnedRecord('delivery')
   @Roles(...ISSUERS)
   @HttpCode(200)
   @ApiOperation({

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { ContractsModule } from '../contracts/contracts.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
@@ -6,6 +6,7 @@ import { ReceivablesModule } from '../receivables/receivables.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveriesService } from './deliveries.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /**
  * Delivery notices. DocumentsService, OutboxService, RenderingService, JobsService and AppConfig come from global
@@ -17,4 +18,17 @@ import { DeliveriesService } from './deliveries.service.js';
   providers: [DeliveriesRepository, DeliveriesService],
   exports: [DeliveriesService],
 })
-export class DeliveriesModule {}
+export class DeliveriesModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: DeliveriesRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register('delivery', 'DELIVERY_NOT_FOUND', async (id) => {
+      const d = await this.repo.findById(id);
+      return d && this.ownership.ownerOf('customer', d.customerId);
+    });
+  }
+}

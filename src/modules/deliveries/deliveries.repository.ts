@@ -3,6 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
 import { Contract } from '../contracts/contract.entity.js';
 import { Delivery, type DeliveryStatus } from './delivery.entity.js';
+import { inOwnCustomers } from '../../database/own-customers.js';
 
 export type DeliveryData = Omit<Delivery, 'id' | 'createdAt' | 'updatedAt'>;
 export type DeliveryPatch = Partial<
@@ -24,6 +25,8 @@ export type DeliveryPatch = Partial<
 export interface DeliveryFilter {
   contractId?: string;
   customerId?: string;
+  /** Only these customers' notices (a sales user's own customers; see auth/ownership.ts). */
+  customerIds?: string[];
   status?: DeliveryStatus;
 }
 
@@ -69,6 +72,7 @@ export class DeliveriesRepository extends BaseRepository {
     const q = this.repo(Delivery).createQueryBuilder('d');
     if (filter.contractId) q.andWhere('d.contract_id = :contractId', { contractId: filter.contractId });
     if (filter.customerId) q.andWhere('d.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.customerIds) q.andWhere(...inOwnCustomers('d.customer_id', filter.customerIds));
     if (filter.status) q.andWhere('d.status = :status', { status: filter.status });
     return q
       .orderBy('d.ship_date', 'DESC')

@@ -35,6 +35,7 @@ import {
   type LineProgress,
 } from './delivery-rules.js';
 import { noticeData, type NoticeCompany } from './views/delivery-notice.view.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 export const DELIVERY_JOB = 'delivery.render';
 const TEMPLATE = 'delivery-notice';
@@ -191,6 +192,7 @@ export class DeliveriesService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly ownership: OwnershipService,
   ) {}
 
   onModuleInit(): void {
@@ -218,6 +220,7 @@ export class DeliveriesService implements OnModuleInit {
         { roles: actor.roles },
       );
     }
+    await this.ownership.checkReference(actor, 'contract', input.contractId, 'contractId');
     const id = await this.tx.run(async () => {
       // Issues on one contract queue here: the quantities read below cannot be taken by another notice meanwhile.
       const locked = await this.contracts.lockForUpdate(input.contractId);
@@ -592,15 +595,20 @@ export class DeliveriesService implements OnModuleInit {
     }
   }
 
-  async list(query: {
-    contractId?: string;
-    customerId?: string;
-    status?: DeliveryStatus;
-    page: number;
-    pageSize: number;
-  }): Promise<Page<DeliveryListItem>> {
+  /** A sales user lists only the notices of customers they own (auth/ownership.ts). */
+  async list(
+    user: AuthUser,
+    query: {
+      contractId?: string;
+      customerId?: string;
+      status?: DeliveryStatus;
+      page: number;
+      pageSize: number;
+    },
+  ): Promise<Page<DeliveryListItem>> {
     const { page, pageSize, ...filter } = query;
-    const [rows, total] = await this.deliveries.list(filter, page, pageSize);
+    const customerIds = await this.ownership.customerScope(user, filter.customerId);
+    const [rows, total] = await this.deliveries.list({ ...filter, customerIds }, page, pageSize);
     const [contracts, customers] = await Promise.all([
       this.deliveries.contractNumbers(rows.map((r) => r.contractId)),
       this.customers.findByIds(rows.map((r) => r.customerId)),
@@ -634,7 +642,8 @@ export class DeliveriesService implements OnModuleInit {
   }
 
   /** Per line of the contract's current revision: ordered, issued, shipped, delivered, remaining. 404 CONTRACT_NOT_FOUND. */
-  async remaining(contractId: string): Promise<RemainingView> {
+  async remaining(user: AuthUser, contractId: string): Promise<RemainingView> {
+    await this.ownership.checkReference(user, 'contract', contractId, 'contractId');
     const contract = await this.contracts.get(contractId);
     const lines = lineProgress(contract.lines, await this.deliveries.forContract(contractId));
     return {

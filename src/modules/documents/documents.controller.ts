@@ -29,6 +29,7 @@ import { sendBytes } from '../files/file-download.js';
 import { DocumentsService } from './documents.service.js';
 import { CreateDocumentDto } from './dto/create-document.dto.js';
 import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Documents carry prices: production users get their copies through the workflows that make price-free ones.
 const READERS = ['backoffice', 'sales', 'finance', 'engineering', 'manager'] as const;
@@ -87,6 +88,7 @@ export class DocumentsController {
   }
 
   @Get(':id')
+  @OwnedRecord('document')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Metadata of a document and all its versions', description: READ_RULE })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
@@ -94,6 +96,7 @@ export class DocumentsController {
   }
 
   @Get(':id/file')
+  @OwnedRecord('document')
   @Roles(...READERS)
   @ApiProduces(
     'application/pdf',

@@ -5,6 +5,7 @@ import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
 import { ANY_ROLE, Public, Roles } from '../auth/auth.decorators.js';
 import { PreviewQuery } from './dto/document-query.dto.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 @ApiTags('documents')
 @Controller('api')
@@ -19,6 +20,7 @@ export class TemplatesController {
   }
 
   @Post('templates/:type/preview')
+  @SharedRecords()
   @HttpCode(200)
   @Roles('backoffice', 'sales', 'finance', 'manager')
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true }, description: "The template's data; none: its sample.json" })

@@ -5,6 +5,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { CreateInvoiceDto, InvoiceQuery, ReverseInvoiceDto } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Invoices are amounts: production never reads them.
 const WRITERS = ['finance', 'backoffice', 'manager'] as const;
@@ -31,11 +32,12 @@ export class InvoicesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Invoices, newest first; filters customerId, contractId, from/to (invoice date)' })
-  list(@Query() query: InvoiceQuery) {
-    return this.invoices.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: InvoiceQuery) {
+    return this.invoices.list(user, query);
   }
 
   @Get(':id')
+  @OwnedRecord('invoice')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One invoice (reversedBy: the red-letter invoice cancelling it)' })
   get(@IdParam() id: string) {
@@ -43,6 +45,7 @@ export class InvoicesController {
   }
 
   @Post(':id/reverse')
+  @OwnedRecord('invoice')
   @Roles(...WRITERS)
   @HttpCode(201)
   @ApiOperation({

@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { ContractsModule } from '../contracts/contracts.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesRepository } from './invoices.repository.js';
 import { InvoicesService } from './invoices.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 @Module({
   imports: [ContractsModule, CustomersModule],
@@ -11,4 +12,17 @@ import { InvoicesService } from './invoices.service.js';
   providers: [InvoicesRepository, InvoicesService],
   exports: [InvoicesService],
 })
-export class InvoicesModule {}
+export class InvoicesModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: InvoicesRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register('invoice', 'INVOICE_NOT_FOUND', async (id) => {
+      const i = await this.repo.findById(id);
+      return i && this.ownership.ownerOf('customer', i.customerId);
+    });
+  }
+}

@@ -4,9 +4,12 @@ import { round2, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
 import { Invoice } from './invoice.entity.js';
+import { inOwnCustomers } from '../../database/own-customers.js';
 
 export interface InvoiceFilter {
   customerId?: string;
+  /** Only these customers' invoices (a sales user's own customers; see auth/ownership.ts). */
+  customerIds?: string[];
   contractId?: string;
   from?: DateOnly;
   to?: DateOnly;
@@ -81,6 +84,7 @@ export class InvoicesRepository extends BaseRepository {
   async list(filter: InvoiceFilter, page: number, pageSize: number): Promise<[Invoice[], number]> {
     const q = this.repo(Invoice).createQueryBuilder('i');
     if (filter.customerId) q.andWhere('i.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.customerIds) q.andWhere(...inOwnCustomers('i.customer_id', filter.customerIds));
     if (filter.contractId) q.andWhere('i.contract_id = :contractId', { contractId: filter.contractId });
     if (filter.from) q.andWhere('i.date >= :from', { from: filter.from });
     if (filter.to) q.andWhere('i.date <= :to', { to: filter.to });

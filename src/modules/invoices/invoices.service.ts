@@ -13,6 +13,7 @@ import { CustomersService } from '../customers/customers.service.js';
 import type { CreateInvoiceDto, InvoiceQuery } from './dto/invoice.dto.js';
 import type { Invoice, InvoiceKind } from './invoice.entity.js';
 import { InvoicesRepository } from './invoices.repository.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /** Contracts that can be invoiced: those in the receivables ledger (not a draft, a failed review or a cancelled one). */
 const INVOICEABLE: readonly ContractStatus[] = ['approved', 'active', 'completed'];
@@ -52,6 +53,7 @@ export class InvoicesService {
     private readonly customers: CustomersService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly ownership: OwnershipService,
   ) {}
 
   async create(actor: AuthUser, dto: CreateInvoiceDto): Promise<InvoiceView> {
@@ -211,9 +213,11 @@ export class InvoicesService {
     return views!;
   }
 
-  async list(query: InvoiceQuery): Promise<Page<InvoiceView>> {
+  /** A sales user lists only the invoices of customers they own (auth/ownership.ts). */
+  async list(user: AuthUser, query: InvoiceQuery): Promise<Page<InvoiceView>> {
     const { page, pageSize, ...filter } = query;
-    const [items, total] = await this.invoices.list(filter, page, pageSize);
+    const customerIds = await this.ownership.customerScope(user, filter.customerId);
+    const [items, total] = await this.invoices.list({ ...filter, customerIds }, page, pageSize);
     return { items: await this.views(items), total, page, pageSize };
   }
 

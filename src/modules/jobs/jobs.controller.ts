@@ -4,6 +4,7 @@ import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { JobsService } from './jobs.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 @ApiTags('jobs')
 @Controller('api/jobs')
@@ -11,6 +12,7 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Get(':id')
+  @OwnedRecord('job')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'Status, progress and result of a job (your own; managers see all)' })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {

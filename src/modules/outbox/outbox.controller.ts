@@ -5,6 +5,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { OutboxQuery } from './dto/outbox-query.dto.js';
 import { OutboxService } from './outbox.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Statements and notices carry customers' amounts and addresses: the office, not production or engineering.
 const READERS = ['backoffice', 'finance', 'manager', 'sales'] as const;
@@ -19,12 +20,13 @@ export class OutboxController {
   @ApiOperation({
     summary: 'Mail written by the service and its delivery status (queued, sending, sent, failed), newest first',
   })
-  list(@Query() query: OutboxQuery) {
+  list(@CurrentUser() user: AuthUser, @Query() query: OutboxQuery) {
     const { page, pageSize, ...filter } = query;
-    return this.outbox.list(filter, page, pageSize);
+    return this.outbox.listFor(user, filter, page, pageSize);
   }
 
   @Get(':id')
+  @OwnedRecord('outbox-message')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One message: recipients, attempts, last error, when it was sent' })
   get(@IdParam() id: string) {
@@ -32,6 +34,7 @@ export class OutboxController {
   }
 
   @Post(':id/retry')
+  @OwnedRecord('outbox-message')
   @Roles('backoffice', 'finance', 'manager')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a failed message again (attempts start over); 409 OUTBOX_NOT_FAILED otherwise' })

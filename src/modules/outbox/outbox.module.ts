@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { OwnershipService } from '../auth/ownership.service.js';
 import { OutboxController } from './outbox.controller.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxService } from './outbox.service.js';
@@ -10,4 +11,24 @@ import { OutboxService } from './outbox.service.js';
   providers: [OutboxRepository, OutboxService],
   exports: [OutboxService],
 })
-export class OutboxModule {}
+export class OutboxModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: OutboxRepository,
+  ) {}
+
+  /** A message is its subject's (a statement's, a delivery's...), for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register(
+      'outbox-message',
+      'OUTBOX_MESSAGE_NOT_FOUND',
+      async (id) => {
+        const m = await this.repo.findById(id);
+        if (!m) return null;
+        if (!this.ownership.registered(m.subjectType)) return { salesOwnerId: null };
+        return (await this.ownership.ownerOf(m.subjectType, m.subjectId)) ?? { salesOwnerId: null };
+      },
+      'outbox message',
+    );
+  }
+}

@@ -13,6 +13,8 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { OutboxAttachment, OutboxMessage, OutboxStatus } from './outbox-message.entity.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { OwnershipService } from '../auth/ownership.service.js';
+import { notYourRecord } from '../auth/ownership.js';
 
 export const OUTBOX_JOB = 'outbox.send';
 
@@ -74,6 +76,7 @@ export class OutboxService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly ownership: OwnershipService,
     metrics: Metrics,
   ) {
     // Backlog (queued, sending) and failures (failed: refused for good or out of attempts) across all processes.
@@ -139,6 +142,28 @@ export class OutboxService implements OnModuleInit {
     const bySubject = new Map<string, OutboxMessageView[]>(ids.map((id) => [id, []]));
     for (const m of await this.messages.forSubjects(type, ids)) bySubject.get(m.subjectId)?.push(view(m));
     return bySubject;
+  }
+
+  /**
+   * A sales user (bound to their own records, auth/ownership.ts) lists the mail of one record of theirs at a time
+   * (subjectType + subjectId): messages carry no owner of their own.
+   */
+  async listFor(
+    user: Pick<AuthUser, 'id' | 'roles'>,
+    filter: { subjectType?: string; subjectId?: string; status?: OutboxStatus },
+    page: number,
+    pageSize: number,
+  ): Promise<Page<OutboxMessageView>> {
+    if (this.ownership.bound(user)) {
+      const { subjectType, subjectId } = filter;
+      if (!subjectType || !subjectId || !this.ownership.registered(subjectType)) {
+        throw notYourRecord('A sales user lists the mail of one of their own records: give subjectType and subjectId', {
+          subjectType: subjectType ?? null,
+        });
+      }
+      await this.ownership.check(user, subjectType, subjectId);
+    }
+    return this.list(filter, page, pageSize);
   }
 
   async list(

@@ -5,6 +5,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { CreatePaymentDto, PaymentQuery, ReversePaymentDto } from './dto/payment.dto.js';
 import { PaymentsService } from './payments.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Payments are amounts: production never reads them.
 const WRITERS = ['finance', 'backoffice', 'manager'] as const;
@@ -32,11 +33,12 @@ export class PaymentsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Payments, newest first; filters customerId, contractId, nature, from/to (payment date)' })
-  list(@Query() query: PaymentQuery) {
-    return this.payments.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: PaymentQuery) {
+    return this.payments.list(user, query);
   }
 
   @Get(':id')
+  @OwnedRecord('payment')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One payment' })
   get(@IdParam() id: string) {
@@ -44,6 +46,7 @@ export class PaymentsController {
   }
 
   @Post(':id/reverse')
+  @OwnedRecord('payment')
   @Roles(...WRITERS)
   @HttpCode(201)
   @ApiOperation({

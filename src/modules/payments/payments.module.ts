@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { ContactSheetsModule } from '../contact-sheets/contact-sheets.module.js';
 import { ContractsModule } from '../contracts/contracts.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { PaymentsController } from './payments.controller.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentsService } from './payments.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 @Module({
   // ContactSheetsModule first: its contact-list route must be registered before the contracts module's /:id route.
@@ -13,4 +14,17 @@ import { PaymentsService } from './payments.service.js';
   providers: [PaymentsRepository, PaymentsService],
   exports: [PaymentsService],
 })
-export class PaymentsModule {}
+export class PaymentsModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: PaymentsRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register('payment', 'PAYMENT_NOT_FOUND', async (id) => {
+      const p = await this.repo.findById(id);
+      return p && this.ownership.ownerOf('customer', p.customerId);
+    });
+  }
+}

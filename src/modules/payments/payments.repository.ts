@@ -3,9 +3,12 @@ import { DataSource } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
 import { Payment, type PaymentNature } from './payment.entity.js';
+import { inOwnCustomers } from '../../database/own-customers.js';
 
 export interface PaymentFilter {
   customerId?: string;
+  /** Only these customers' payments (a sales user's own customers; see auth/ownership.ts). */
+  customerIds?: string[];
   contractId?: string;
   nature?: PaymentNature;
   from?: DateOnly;
@@ -50,6 +53,7 @@ export class PaymentsRepository extends BaseRepository {
   async list(filter: PaymentFilter, page: number, pageSize: number): Promise<[Payment[], number]> {
     const q = this.repo(Payment).createQueryBuilder('p');
     if (filter.customerId) q.andWhere('p.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.customerIds) q.andWhere(...inOwnCustomers('p.customer_id', filter.customerIds));
     if (filter.contractId) q.andWhere('p.contract_id = :contractId', { contractId: filter.contractId });
     if (filter.nature) q.andWhere('p.nature = :nature', { nature: filter.nature });
     if (filter.from) q.andWhere('p.date >= :from', { from: filter.from });

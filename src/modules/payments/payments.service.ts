@@ -17,6 +17,7 @@ import type { CreatePaymentDto, PaymentQuery } from './dto/payment.dto.js';
 import type { Payment, PaymentMethod, PaymentNature } from './payment.entity.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { formatProjectNumber, yearOf } from './project-number.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /** A contract takes payments once approved (and while active or completed); a draft, a failed review or a cancelled one does not. */
 const PAYABLE: readonly ContractStatus[] = ['approved', 'active', 'completed'];
@@ -64,6 +65,7 @@ export class PaymentsService {
     private readonly config: AppConfig,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly ownership: OwnershipService,
   ) {}
 
   async create(actor: AuthUser, dto: CreatePaymentDto): Promise<PaymentRecorded> {
@@ -226,9 +228,11 @@ export class PaymentsService {
     return view(payment, customer ?? { id: payment.customerId, name: '' }, contract);
   }
 
-  async list(query: PaymentQuery): Promise<Page<PaymentView>> {
+  /** A sales user lists only the payments of customers they own (auth/ownership.ts). */
+  async list(user: AuthUser, query: PaymentQuery): Promise<Page<PaymentView>> {
     const { page, pageSize, ...filter } = query;
-    const [items, total] = await this.payments.list(filter, page, pageSize);
+    const customerIds = await this.ownership.customerScope(user, filter.customerId);
+    const [items, total] = await this.payments.list({ ...filter, customerIds }, page, pageSize);
     const customers = new Map((await this.customers.findByIds(items.map((p) => p.customerId))).map((c) => [c.id, c]));
     return {
       items: items.map((p) => view(p, customers.get(p.customerId) ?? { id: p.customerId, name: '' }, null)),

@@ -20,6 +20,7 @@ import { PerformanceExportQuery, PerformanceListQuery } from './dto/performance-
 import { PROOF_KINDS, ProofUploadDto } from './dto/proof-upload.dto.js';
 import { UpdatePerformanceRecordDto } from './dto/update-performance-record.dto.js';
 import { PerformanceService } from './performance.service.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 const WRITE = ['admin', 'backoffice'] as const;
 
@@ -79,18 +80,21 @@ export class PerformanceController {
   }
 
   @Get(':id')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.performance.get(user, id);
   }
 
   @Patch(':id')
+  @SharedRecords()
   @Roles(...WRITE)
   update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdatePerformanceRecordDto) {
     return this.performance.update(actor, id, dto);
   }
 
   @Delete(':id')
+  @SharedRecords()
   @Roles(...WRITE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a performance record and its proofs' })
@@ -99,6 +103,7 @@ export class PerformanceController {
   }
 
   @Post(':id/proofs')
+  @SharedRecords()
   @Roles(...WRITE)
   @FileUpload({ kind: { type: 'string', enum: PROOF_KINDS } })
   @ApiOperation({
@@ -115,6 +120,7 @@ export class PerformanceController {
   }
 
   @Get(':id/proofs')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiOperation({
     summary: "A record's proofs; production users see acceptance certificates only (the others may show the price)",
@@ -124,6 +130,7 @@ export class PerformanceController {
   }
 
   @Get(':id/proofs/:fileId')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   async downloadProof(
     @CurrentUser() user: AuthUser,
@@ -135,6 +142,7 @@ export class PerformanceController {
   }
 
   @Delete(':id/proofs/:fileId')
+  @SharedRecords()
   @Roles(...WRITE)
   @HttpCode(200)
   removeProof(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('fileId') fileId: string) {

@@ -11,6 +11,7 @@ import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
 import { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
 import { ProductExportQuery, ProductQuery } from './dto/product-query.dto.js';
 import { ProductsService } from './products.service.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 const WRITERS = ['backoffice', 'manager'] as const;
 const PRICES_NOTE =
@@ -76,6 +77,7 @@ export class ProductsController {
   }
 
   @Get(':id')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'A product', description: PRICES_NOTE })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
@@ -83,6 +85,7 @@ export class ProductsController {
   }
 
   @Patch(':id')
+  @SharedRecords()
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Change a product',
@@ -93,6 +96,7 @@ export class ProductsController {
   }
 
   @Delete(':id')
+  @SharedRecords()
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({

@@ -19,6 +19,7 @@ import { CreateQualificationDto } from './dto/create-qualification.dto.js';
 import { ExpiringQuery, QualificationExportQuery, QualificationListQuery } from './dto/qualification-query.dto.js';
 import { UpdateQualificationDto } from './dto/update-qualification.dto.js';
 import { QualificationsService } from './qualifications.service.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 // Keeping the records is the back office's job; everyone may read them (they carry no prices).
 const WRITE = ['admin', 'backoffice'] as const;
@@ -83,18 +84,21 @@ export class QualificationsController {
   }
 
   @Get(':id')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   get(@IdParam() id: string) {
     return this.qualifications.get(id);
   }
 
   @Patch(':id')
+  @SharedRecords()
   @Roles(...WRITE)
   update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateQualificationDto) {
     return this.qualifications.update(actor, id, dto);
   }
 
   @Delete(':id')
+  @SharedRecords()
   @Roles(...WRITE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a qualification and its scans' })
@@ -103,6 +107,7 @@ export class QualificationsController {
   }
 
   @Post(':id/scans')
+  @SharedRecords()
   @Roles(...WRITE)
   @FileUpload()
   @ApiOperation({
@@ -113,12 +118,14 @@ export class QualificationsController {
   }
 
   @Get(':id/scans')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   scans(@IdParam() id: string) {
     return this.qualifications.scans(id);
   }
 
   @Get(':id/scans/:fileId')
+  @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'Download a scan (its own content type; the original file name in Content-Disposition)' })
   async downloadScan(
@@ -130,6 +137,7 @@ export class QualificationsController {
   }
 
   @Delete(':id/scans/:fileId')
+  @SharedRecords()
   @Roles(...WRITE)
   @HttpCode(200)
   removeScan(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('fileId') fileId: string) {

@@ -8,6 +8,7 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { QuotationQuery, RenderQuery } from './dto/quotation-query.dto.js';
 import { CreateQuotationDto, ReasonDto, UpdateQuotationDto } from './dto/quotation.dto.js';
 import { QuotationsService } from './quotations.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Sales ask for quotations and the back office writes them; both submit, send and record the answer.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -54,6 +55,7 @@ export class QuotationsController {
   }
 
   @Get(':id')
+  @OwnedRecord('quotation')
   @Roles(ANY_ROLE)
   @ApiOperation({
     summary: 'A quotation at its current revision, with the list of its revisions',
@@ -64,6 +66,7 @@ export class QuotationsController {
   }
 
   @Get(':id/revisions/:n')
+  @OwnedRecord('quotation')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'A quotation as it was at revision n', description: PRICES_NOTE })
   revision(@CurrentUser() user: AuthUser, @IdParam() id: string, @RevisionParam() n: number) {
@@ -71,6 +74,7 @@ export class QuotationsController {
   }
 
   @Patch(':id')
+  @OwnedRecord('quotation')
   @Roles(...WRITERS)
   @ApiOperation({
     summary:
@@ -82,6 +86,7 @@ export class QuotationsController {
   }
 
   @Post(':id/submit')
+  @OwnedRecord('quotation')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'draft → submitted (for approval); 409 INVALID_TRANSITION otherwise' })
@@ -90,6 +95,7 @@ export class QuotationsController {
   }
 
   @Post(':id/approve')
+  @OwnedRecord('quotation')
   @Roles('backoffice', 'manager')
   @HttpCode(200)
   @ApiOperation({
@@ -102,6 +108,7 @@ export class QuotationsController {
   }
 
   @Post(':id/send')
+  @OwnedRecord('quotation')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'approved → sent (to the customer)' })
@@ -110,6 +117,7 @@ export class QuotationsController {
   }
 
   @Post(':id/accept')
+  @OwnedRecord('quotation')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'sent → accepted (the customer agreed; the quotation is final)' })
@@ -118,6 +126,7 @@ export class QuotationsController {
   }
 
   @Post(':id/reject')
+  @OwnedRecord('quotation')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'sent → rejected (the customer declined; { reason } is kept in the audit log)' })
@@ -126,6 +135,7 @@ export class QuotationsController {
   }
 
   @Post(':id/render')
+  @OwnedRecord('quotation')
   @Roles('backoffice', 'sales', 'manager')
   @ApiOperation({
     summary: 'Render the approved current revision (template quotation, signed PDF and/or DOCX) as a stored document',

@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { QuotationsController } from './quotations.controller.js';
 import { QuotationsRepository } from './quotations.repository.js';
 import { QuotationsService } from './quotations.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /** DocumentsService (rendering) comes from the global DocumentsModule. */
 @Module({
@@ -13,4 +14,17 @@ import { QuotationsService } from './quotations.service.js';
   providers: [QuotationsRepository, QuotationsService],
   exports: [QuotationsService],
 })
-export class QuotationsModule {}
+export class QuotationsModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: QuotationsRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    this.ownership.register('quotation', 'QUOTATION_NOT_FOUND', async (id) => {
+      const q = await this.repo.findById(id);
+      return q && this.ownership.ownerOf('customer', q.customerId);
+    });
+  }
+}

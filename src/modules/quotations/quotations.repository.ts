@@ -8,10 +8,13 @@ import { QuotationLine } from './quotation-line.entity.js';
 import { QuotationRevision } from './quotation-revision.entity.js';
 import { CLOSED_STATUSES, type QuotationStatus } from './quotation-status.js';
 import { Quotation } from './quotation.entity.js';
+import { inOwnCustomers } from '../../database/own-customers.js';
 
 export interface QuotationFilter {
   q?: string;
   customerId?: string;
+  /** Only these customers' quotations (a sales user's own customers; see auth/ownership.ts). */
+  customerIds?: string[];
   status?: QuotationStatus;
   sort: QuotationSort;
   order: 'asc' | 'desc';
@@ -91,6 +94,7 @@ export class QuotationsRepository extends BaseRepository {
       });
     }
     if (filter.customerId) qb.andWhere('q.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.customerIds) qb.andWhere(...inOwnCustomers('q.customer_id', filter.customerIds));
     const closed = [...CLOSED_STATUSES];
     if (filter.status === 'expired') {
       qb.andWhere('q.status NOT IN (:...closed) AND r.valid_until < :today', { closed, today: filter.today });

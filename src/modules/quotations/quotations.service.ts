@@ -47,6 +47,7 @@ import {
 } from './quotation-status.js';
 import type { Quotation } from './quotation.entity.js';
 import { QuotationsRepository, type LineData, type RevisionData } from './quotations.repository.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /**
  * Who acts on a quotation: a signed-in user, or the demo data loader acting as a named person (its audit
@@ -272,6 +273,7 @@ export class QuotationsService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly demo: DemoDataRegistry,
+    private readonly ownership: OwnershipService,
   ) {}
 
   onModuleInit(): void {
@@ -327,8 +329,10 @@ export class QuotationsService implements OnModuleInit {
   async listFor(user: AuthUser, query: QuotationQuery): Promise<Page<QuotationListItemFor>> {
     const { page, pageSize, ...filter } = query;
     const today = todayIso();
+    // A sales user lists only the quotations of customers they own (auth/ownership.ts).
+    const customerIds = await this.ownership.customerScope(user, filter.customerId);
     const [rows, total] = await this.quotations.list(
-      { ...filter, q: filter.q?.trim() || undefined, today },
+      { ...filter, customerIds, q: filter.q?.trim() || undefined, today },
       page,
       pageSize,
     );
@@ -371,7 +375,16 @@ export class QuotationsService implements OnModuleInit {
     };
     checkContent(content);
     return this.tx.run(async () => {
-      await this.checkCustomer(dto.customerId);
+      const customer = await this.checkCustomer(dto.customerId);
+      this.ownership.assert(
+        actor,
+        { salesOwnerId: customer.salesOwner?.id ?? null },
+        'customerId is a customer of another sales owner',
+        {
+          field: 'customerId',
+          customerId: dto.customerId,
+        },
+      );
       const lines = await this.buildLines(dto.lines, content.currency, new Set());
       const sums = revisionTotals(lines);
       // The number is taken last, after every check, so the counter row stays locked as briefly as possible.
@@ -781,7 +794,7 @@ export class QuotationsService implements OnModuleInit {
   /** Two quotations of the demo company: one sent, one with a below-floor line approved by the general manager. */
   private async loadDemo(): Promise<void> {
     const [customers, products] = await Promise.all([
-      this.customers.list(Object.assign(new CustomerQuery(), { pageSize: 200 })),
+      this.customers.list(SYSTEM_ACTOR, Object.assign(new CustomerQuery(), { pageSize: 200 })),
       this.products.listFor(DEMO_READER, Object.assign(new ProductQuery(), { pageSize: 200 })),
     ]);
     const customerId = (name: string) => customers.items.find((c) => c.name === name)?.id;

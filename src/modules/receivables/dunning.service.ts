@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { AppException } from '../../common/errors/app-exception.js';
 import { compare, sum, type Amount } from '../../common/money.js';
 import { exportTable, type ExportedFile } from '../../common/tabular/export-table.js';
 import { defineTable } from '../../common/tabular/table-spec.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
-import { hasRole, type AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth/auth-user.js';
 import type { PaymentEvent } from '../quotations/quotation-revision.entity.js';
 import { openShares, type AgingBucket, type OpenShare } from './ledger.js';
 import { ReceivablesRepository, type ContractRow, type CustomerRow } from './receivables.repository.js';
 import { ledgerContracts } from './receivables.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 export type OverdueBucket = Exclude<AgingBucket, 'notDue' | 'unappliedCredit'>;
 export const OVERDUE_BUCKETS: readonly OverdueBucket[] = ['days1to30', 'days31to60', 'days61to90', 'over90'];
@@ -57,9 +57,6 @@ export interface OverdueQueryInput {
   salesOwnerId?: string;
   minDays?: number;
 }
-
-/** Roles that see every customer's arrears; a sales user (only) sees the customers they own. */
-const SEE_ALL = ['finance', 'backoffice', 'manager'] as const;
 
 const EVENT_ZH: Record<PaymentEvent, string> = {
   contract_signed: '合同签订',
@@ -118,22 +115,16 @@ const OVERDUE_SHEET = defineTable<OverdueSheetRow>({
  */
 @Injectable()
 export class DunningService {
-  constructor(private readonly repo: ReceivablesRepository) {}
+  constructor(
+    private readonly repo: ReceivablesRepository,
+    private readonly ownership: OwnershipService,
+  ) {}
 
   async overdue(user: AuthUser, query: OverdueQueryInput): Promise<OverdueList> {
     const asOf = query.asOf ?? todayIso();
     const minDays = query.minDays ?? 1;
-    let salesOwnerId = query.salesOwnerId ?? null;
-    if (!hasRole(user, ...SEE_ALL)) {
-      if (salesOwnerId && salesOwnerId !== user.id) {
-        throw AppException.forbidden(
-          'OVERDUE_OTHER_SALES_OWNER',
-          'A sales user sees the overdue list of their own customers only',
-          { salesOwnerId },
-        );
-      }
-      salesOwnerId = user.id;
-    }
+    // A sales user sees the overdue list of their own customers only (auth/ownership.ts).
+    const salesOwnerId = this.ownership.listOwner(user, query.salesOwnerId) ?? null;
     const ids = await this.repo.customersWithReceivables(asOf, {
       customerId: query.customerId,
       salesOwnerId: salesOwnerId ?? undefined,

@@ -8,6 +8,7 @@ import { sendExport } from '../files/file-download.js';
 import { DunningService, type OverdueList } from './dunning.service.js';
 import { AsOfQuery, MilestoneDto, OverdueQuery } from './dto/receivables.dto.js';
 import { ReceivablesService } from './receivables.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Receivables are amounts: production never reads them.
 const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
@@ -20,6 +21,7 @@ export class ContractScheduleController {
   constructor(private readonly receivables: ReceivablesService) {}
 
   @Get(':id/schedule')
+  @OwnedRecord('contract')
   @Roles(...READERS)
   @ApiOperation({
     summary: "A contract's payment schedule on asOf (default today): each share's due date, paid and outstanding",
@@ -33,6 +35,7 @@ export class ContractScheduleController {
   }
 
   @Put(':id/milestones/:event')
+  @OwnedRecord('contract')
   @Roles(...MILESTONE_WRITERS)
   @ApiOperation({
     summary:
@@ -60,6 +63,7 @@ export class ReceivablesController {
   ) {}
 
   @Get('customers/:id')
+  @OwnedRecord('customer')
   @Roles(...READERS)
   @ApiOperation({
     summary: "A customer's account on asOf (default today): closing balance, aging, each contract's schedule, credit",
@@ -82,7 +86,7 @@ export class ReceivablesController {
     description:
       'A share is overdue when its due date is before asOf and it is still owed after the same credit application as the ' +
       'aging. Filters customerId, salesOwnerId, minDays (default 1). A sales user sees only the customers they own ' +
-      '(403 OVERDUE_OTHER_SALES_OWNER for another owner).',
+      '(403 NOT_YOUR_RECORD for another owner).',
   })
   async overdue(
     @CurrentUser() user: AuthUser,

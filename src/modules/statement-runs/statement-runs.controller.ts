@@ -6,6 +6,7 @@ import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { StartStatementRunDto, StatementRunQuery } from './dto/statement-run.dto.js';
 import { StatementRunsService } from './statement-runs.service.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 // Runs mail customers their balances: finance and the office start them; sales may follow them. Never production.
 const STARTERS = ['finance', 'backoffice', 'manager'] as const;
@@ -40,6 +41,7 @@ export class StatementRunsController {
   }
 
   @Get(':id')
+  @SharedRecords()
   @Roles(...READERS)
   @ApiOperation({
     summary:
@@ -49,7 +51,7 @@ export class StatementRunsController {
       'An item is sent when its outbox message is; failed when its render failed or its message failed for good. ' +
       'The run is completed once no item is pending and no message is queued or being sent. 404 STATEMENT_RUN_NOT_FOUND.',
   })
-  get(@IdParam() id: string, @Query() query: StatementRunQuery) {
-    return this.runs.get(id, query);
+  get(@CurrentUser() user: AuthUser, @IdParam() id: string, @Query() query: StatementRunQuery) {
+    return this.runs.get(id, query, user);
   }
 }

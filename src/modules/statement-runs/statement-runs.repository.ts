@@ -282,14 +282,20 @@ export class StatementRunsRepository extends BaseRepository {
     return result;
   }
 
-  /** A page of the run's items in customer-name order, optionally of one (report) status. */
+  /**
+   * A page of the run's items in customer-name order, optionally of one (report) status and of some customers only
+   * (a sales user's own; see auth/ownership.ts).
+   */
   async items(
     runId: string,
     status: RunItemStatus | undefined,
     limit: number,
     offset: number,
+    customerIds?: string[],
   ): Promise<[ItemRow[], number]> {
-    const where = `i.run_id = $1 AND ($2::text IS NULL OR ${EFFECTIVE_STATUS} = $2::text)`;
+    const where =
+      `i.run_id = $1 AND ($2::text IS NULL OR ${EFFECTIVE_STATUS} = $2::text)` +
+      ' AND ($3::uuid[] IS NULL OR i.customer_id = ANY($3::uuid[]))';
     const rows = (await this.manager.query(
       `SELECT i.id, i.customer_id AS "customerId", i.customer_name AS "customerName",
               ${EFFECTIVE_STATUS} AS status, ${EFFECTIVE_REASON} AS reason, i.email,
@@ -299,8 +305,8 @@ export class StatementRunsRepository extends BaseRepository {
          FROM ${ITEMS_FROM}
         WHERE ${where}
         ORDER BY i.customer_name, i.id
-        LIMIT $3 OFFSET $4`,
-      [runId, status ?? null, limit, offset],
+        LIMIT $4 OFFSET $5`,
+      [runId, status ?? null, customerIds ?? null, limit, offset],
     )) as (Omit<ItemRow, 'mail'> & {
       mailId: string | null;
       mailStatus: OutboxStatus | null;
@@ -311,6 +317,7 @@ export class StatementRunsRepository extends BaseRepository {
     const [{ n }] = (await this.manager.query(`SELECT count(*)::int AS n FROM ${ITEMS_FROM} WHERE ${where}`, [
       runId,
       status ?? null,
+      customerIds ?? null,
     ])) as { n: number }[];
     const items = rows.map(({ mailId, mailStatus, mailAttempts, mailLastError, mailSentAt, ...item }) => ({
       ...item,

@@ -16,6 +16,7 @@ import type { RunItemStatus, RunStatus, RunTrigger, StatementRun } from './state
 import { monthlyRunDue } from './statement-run.schedule.js';
 import { progressOf, type ItemCounts } from './statement-run.view.js';
 import { StatementRunsRepository, type ItemData, type ItemRow } from './statement-runs.repository.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 export const PLAN_JOB = 'statement-run.plan';
 export const ITEM_JOB = 'statement-run.item';
@@ -89,6 +90,7 @@ export class StatementRunsService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly lock: WorkLock,
     private readonly config: AppConfig,
+    private readonly ownership: OwnershipService,
     metrics: Metrics,
   ) {
     metrics.gauge(
@@ -307,11 +309,13 @@ export class StatementRunsService implements OnModuleInit {
 
   // ---- read ----
 
+  /** A sales user sees the run's items of the customers they own only (auth/ownership.ts). */
   async get(
     id: string,
     query: { itemsPage?: number; itemsPageSize?: number; status?: RunItemStatus } = {},
+    user?: Pick<AuthUser, 'id' | 'roles'>,
   ): Promise<StatementRunView> {
-    return this.view(id, query);
+    return this.view(id, query, user ? await this.ownership.customerScope(user) : undefined);
   }
 
   async list(page: number, pageSize: number): Promise<Page<StatementRunSummary>> {
@@ -323,13 +327,14 @@ export class StatementRunsService implements OnModuleInit {
   private async view(
     id: string,
     query: { itemsPage?: number; itemsPageSize?: number; status?: RunItemStatus } = {},
+    customerIds?: string[],
   ): Promise<StatementRunView> {
     const run = await this.runs.findRun(id);
     if (!run) throw AppException.notFound('STATEMENT_RUN_NOT_FOUND', `No statement run ${id}`, { id });
     const [summary] = await this.summaries([run]);
     const page = query.itemsPage ?? 1;
     const pageSize = query.itemsPageSize ?? 100;
-    const [items, total] = await this.runs.items(id, query.status, pageSize, (page - 1) * pageSize);
+    const [items, total] = await this.runs.items(id, query.status, pageSize, (page - 1) * pageSize, customerIds);
     return { ...summary, items: { items, total, page, pageSize } };
   }
 

@@ -7,6 +7,7 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { sendBytes } from '../files/file-download.js';
 import { IssueStatementDto, StatementFileQuery, StatementQuery } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // Statements are amounts: production never reads them.
 export const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
@@ -17,6 +18,7 @@ export class StatementsController {
   constructor(private readonly statements: StatementsService) {}
 
   @Post('customers/:id/statements')
+  @OwnedRecord('customer')
   @Roles(...READERS)
   @ApiOperation({
     summary:
@@ -37,8 +39,9 @@ export class StatementsController {
   @ApiOperation({
     summary: 'Statements, newest first; filters customerId, runId, responseStatus (pending | confirmed | disputed)',
   })
-  list(@Query() q: StatementQuery) {
-    return this.statements.list(
+  list(@CurrentUser() user: AuthUser, @Query() q: StatementQuery) {
+    return this.statements.listFor(
+      user,
       { customerId: q.customerId, runId: q.runId, responseStatus: q.responseStatus },
       q.page,
       q.pageSize,
@@ -46,6 +49,7 @@ export class StatementsController {
   }
 
   @Get('statements/:id')
+  @OwnedRecord('statement')
   @Roles(...READERS)
   @ApiOperation({
     summary: "A statement: figures and lines as issued, document, the customer's response, and the status of its mail",
@@ -55,6 +59,7 @@ export class StatementsController {
   }
 
   @Get('statements/:id/file')
+  @OwnedRecord('statement')
   @Roles(...READERS)
   @ApiProduces(
     'application/pdf',

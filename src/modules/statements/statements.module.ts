@@ -7,6 +7,7 @@ import { StatementConfirmationController } from './statement-confirmation.contro
 import { READERS, StatementsController } from './statements.controller.js';
 import { StatementsRepository } from './statements.repository.js';
 import { DOCUMENT_TYPE, StatementsService } from './statements.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /**
  * Customer statements and their confirmation page. DocumentsService, RenderingService, OutboxService, JobsService,
@@ -19,10 +20,19 @@ import { DOCUMENT_TYPE, StatementsService } from './statements.service.js';
   exports: [StatementsService],
 })
 export class StatementsModule implements OnModuleInit {
-  constructor(private readonly documents: DocumentsService) {}
+  constructor(
+    private readonly documents: DocumentsService,
+    private readonly ownership: OwnershipService,
+    private readonly repo: StatementsRepository,
+  ) {}
 
-  /** /api/documents serves a statement's files to the roles that read them here (engineering does not). */
   onModuleInit(): void {
+    // /api/documents serves a statement's files to the roles that read them here (engineering does not).
     this.documents.restrictReaders(DOCUMENT_TYPE, anyOf(READERS));
+    // Whose each of this module's records is, for the ownership policy (auth/ownership.ts).
+    this.ownership.register('statement', 'STATEMENT_NOT_FOUND', async (id) => {
+      const s = await this.repo.findById(id);
+      return s && this.ownership.ownerOf('customer', s.customerId);
+    });
   }
 }

@@ -6,11 +6,14 @@ import { Invoice } from '../invoices/invoice.entity.js';
 import { Payment } from '../payments/payment.entity.js';
 import type { LineSources } from './views/statement-document.js';
 import { StatementRecord, type StatementResponse, type StatementResponseStatus } from './statement.entity.js';
+import { inOwnCustomers } from '../../database/own-customers.js';
 
 export type StatementData = Omit<StatementRecord, 'createdAt' | 'updatedAt'>;
 
 export interface StatementFilter {
   customerId?: string;
+  /** Only these customers' statements (a sales user's own customers; see auth/ownership.ts). */
+  customerIds?: string[];
   runId?: string;
   responseStatus?: StatementResponseStatus;
 }
@@ -47,6 +50,7 @@ export class StatementsRepository extends BaseRepository {
   async list(filter: StatementFilter, page: number, pageSize: number): Promise<[StatementRecord[], number]> {
     const q = this.repo(StatementRecord).createQueryBuilder('s');
     if (filter.customerId) q.andWhere('s.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.customerIds) q.andWhere(...inOwnCustomers('s.customer_id', filter.customerIds));
     if (filter.runId) q.andWhere('s.run_id = :runId', { runId: filter.runId });
     if (filter.responseStatus) q.andWhere('s.response_status = :status', { status: filter.responseStatus });
     return q

@@ -46,6 +46,7 @@ import {
   type IssuedFigures,
   type StatementCompany,
 } from './views/statement-document.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 export type Actor = Pick<AuthUser, 'id' | 'name'>;
 
@@ -140,6 +141,7 @@ export class StatementsService {
     private readonly audit: AuditService,
     private readonly tx: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly ownership: OwnershipService,
   ) {}
 
   /**
@@ -360,6 +362,12 @@ export class StatementsService {
       mailTo,
     });
     return { statement, confirmationUrl };
+  }
+
+  /** A sales user lists only the statements of customers they own (auth/ownership.ts). */
+  async listFor(user: AuthUser, filter: StatementFilter, page: number, pageSize: number): Promise<Page<StatementView>> {
+    const customerIds = await this.ownership.customerScope(user, filter.customerId);
+    return this.list({ ...filter, customerIds }, page, pageSize);
   }
 
   async list(filter: StatementFilter, page: number, pageSize: number): Promise<Page<StatementView>> {

@@ -6,6 +6,7 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { TenderQuery } from './dto/tender-query.dto.js';
 import { CreateTenderDto, SelectionDto, TenderStatusDto, UpdateTenderDto } from './dto/tender.dto.js';
 import { TendersService } from './tenders.service.js';
+import { OwnedRecord } from '../auth/ownership.js';
 
 // A tender carries the bid's prices: production and engineering have no access at all (admin passes everything).
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
@@ -35,11 +36,12 @@ export class TendersController {
     summary:
       'Tenders: search (q: tender number, project, buyer), filter by status, owner and deadline days; by deadline',
   })
-  list(@Query() query: TenderQuery) {
-    return this.tenders.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: TenderQuery) {
+    return this.tenders.list(user, query);
   }
 
   @Get(':id')
+  @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOperation({ summary: 'A tender with its requirements and selection; 404 TENDER_NOT_FOUND' })
   get(@IdParam() id: string) {
@@ -47,6 +49,7 @@ export class TendersController {
   }
 
   @Patch(':id')
+  @OwnedRecord('tender')
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Change a tender; bidBond and requirements merge field by field',
@@ -59,6 +62,7 @@ export class TendersController {
   }
 
   @Get(':id/candidates')
+  @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOperation({
     summary: 'Qualifications and performance records against the requirements, on the deadline day',
@@ -71,6 +75,7 @@ export class TendersController {
   }
 
   @Put(':id/selection')
+  @OwnedRecord('tender')
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Pick qualifications / performance records by hand (ids in package order), or null to accept the proposal',
@@ -83,6 +88,7 @@ export class TendersController {
   }
 
   @Post(':id/status')
+  @OwnedRecord('tender')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({

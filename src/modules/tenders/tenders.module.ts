@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { PerformanceModule } from '../performance/performance.module.js';
 import { QualificationsModule } from '../qualifications/qualifications.module.js';
 import { QuotationsModule } from '../quotations/quotations.module.js';
@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module.js';
 import { TendersController } from './tenders.controller.js';
 import { TendersRepository } from './tenders.repository.js';
 import { TendersService } from './tenders.service.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /** Audit, transactions and the demo registry come from global modules. */
 @Module({
@@ -14,4 +15,18 @@ import { TendersService } from './tenders.service.js';
   providers: [TendersRepository, TendersService],
   exports: [TendersService],
 })
-export class TendersModule {}
+export class TendersModule implements OnModuleInit {
+  constructor(
+    private readonly ownership: OwnershipService,
+    private readonly repo: TendersRepository,
+  ) {}
+
+  /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
+  onModuleInit(): void {
+    // A tender has its own sales owner (the bid's salesman), not its customer's.
+    this.ownership.register('tender', 'TENDER_NOT_FOUND', async (id) => {
+      const t = await this.repo.findById(id);
+      return t && { salesOwnerId: t.salesOwnerId };
+    });
+  }
+}

@@ -53,6 +53,7 @@ import {
 } from './tender.entity.js';
 import type { QualificationCandidate, TenderCandidates, TenderPackageInput, TenderView } from './tender.view.js';
 import { TendersRepository, type TenderFields, type TenderLabels } from './tenders.repository.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 /** Who writes: a signed-in user, or the system (the demo data loader). */
 export type TenderActor = AuditEvent['actor'];
@@ -202,6 +203,7 @@ export class TendersService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly demo: DemoDataRegistry,
+    private readonly ownership: OwnershipService,
   ) {}
 
   onModuleInit(): void {
@@ -216,12 +218,14 @@ export class TendersService implements OnModuleInit {
     return this.view(t, await this.labelsFor([t]));
   }
 
-  async list(query: TenderQuery): Promise<Page<TenderView>> {
+  /** A sales user (bound to their own records) lists only the tenders they own. */
+  async list(user: TenderActor, query: TenderQuery): Promise<Page<TenderView>> {
+    const salesOwnerId = this.ownership.listOwner(user, query.salesOwnerId);
     const [rows, total] = await this.tenders.page(
       {
         q: query.q?.trim() || undefined,
         status: query.status,
-        salesOwnerId: query.salesOwnerId,
+        salesOwnerId,
         deadlineFrom: query.deadlineFrom ? startOfDay(query.deadlineFrom) : undefined,
         deadlineBefore: query.deadlineTo ? startOfDay(addDays(query.deadlineTo, 1)) : undefined,
         order: query.order === 'desc' ? 'DESC' : 'ASC',
@@ -258,9 +262,12 @@ export class TendersService implements OnModuleInit {
 
   async create(actor: TenderActor, dto: CreateTenderDto): Promise<TenderView> {
     const requirements = requirementsOf(dto.requirements, defaultRequirements());
+    // A sales user's new tender is theirs unless they say otherwise (and they may not).
+    const salesOwnerId = dto.salesOwnerId ?? this.ownership.ownerFilter(actor) ?? null;
+    this.ownership.assertOwnerIsSelf(actor, salesOwnerId, 'tender');
     return this.tx.run(async () => {
-      const quotation = dto.quotationId ? await this.checkQuotation(dto.quotationId) : null;
-      if (dto.salesOwnerId) await this.checkOwner(dto.salesOwnerId);
+      const quotation = dto.quotationId ? await this.checkQuotation(dto.quotationId, actor) : null;
+      if (salesOwnerId) await this.checkOwner(salesOwnerId);
       const currency = dto.currency ?? quotation?.currency ?? 'CNY';
       if (quotation) this.checkCurrency(quotation, currency);
       const t = await this.tenders.create({
@@ -274,7 +281,7 @@ export class TendersService implements OnModuleInit {
         ...bondOf(dto.bidBond, NO_BOND),
         currency,
         quotationId: dto.quotationId ?? null,
-        salesOwnerId: dto.salesOwnerId ?? null,
+        salesOwnerId,
         language: dto.language ?? 'zh-CN',
         requirements,
         selection: { qualificationIds: null, performanceIds: null },
@@ -332,8 +339,9 @@ export class TendersService implements OnModuleInit {
         }
       }
       const before = fieldsOf(t);
+      if (dto.salesOwnerId !== t.salesOwnerId) this.ownership.assertOwnerIsSelf(actor, dto.salesOwnerId, 'tender');
       const quotation =
-        dto.quotationId && dto.quotationId !== t.quotationId ? await this.checkQuotation(dto.quotationId) : null;
+        dto.quotationId && dto.quotationId !== t.quotationId ? await this.checkQuotation(dto.quotationId, actor) : null;
       if (dto.salesOwnerId && dto.salesOwnerId !== t.salesOwnerId) await this.checkOwner(dto.salesOwnerId);
 
       if (dto.tenderNo !== undefined) t.tenderNo = dto.tenderNo.trim();
@@ -580,8 +588,11 @@ export class TendersService implements OnModuleInit {
     };
   }
 
-  /** The quotation to bid with: it must exist (422 QUOTATION_NOT_FOUND) and not be rejected (422 QUOTATION_REJECTED). */
-  private async checkQuotation(quotationId: string): Promise<QuotationView> {
+  /**
+   * The quotation to bid with: it must exist (422 QUOTATION_NOT_FOUND), be one the actor may reach (403 NOT_YOUR_RECORD)
+   * and not be rejected (422 QUOTATION_REJECTED).
+   */
+  private async checkQuotation(quotationId: string, actor: TenderActor): Promise<QuotationView> {
     let quotation: QuotationView;
     try {
       quotation = await this.quotations.get(quotationId);
@@ -594,6 +605,12 @@ export class TendersService implements OnModuleInit {
       }
       throw err;
     }
+    const owner = await this.ownership.ownerOf('quotation', quotationId);
+    if (owner)
+      this.ownership.assert(actor, owner, "quotationId is a quotation of another owner's customer", {
+        field: 'quotationId',
+        quotationId,
+      });
     if (quotation.status === 'rejected') {
       throw AppException.unprocessable(
         'QUOTATION_REJECTED',

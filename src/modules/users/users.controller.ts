@@ -7,6 +7,7 @@ import { CreateTokenDto } from './dto/create-token.dto.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UsersService } from './users.service.js';
+import { SharedRecords } from '../auth/ownership.js';
 
 @ApiTags('users')
 @Controller('api/users')
@@ -43,12 +44,14 @@ export class UsersController {
   }
 
   @Get(':id')
+  @SharedRecords()
   @Roles('admin')
   get(@IdParam() id: string) {
     return this.users.get(id);
   }
 
   @Patch(':id')
+  @SharedRecords()
   @Roles('admin')
   @ApiOperation({ summary: 'Change roles, email, or disable a user' })
   update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateUserDto) {
@@ -56,6 +59,7 @@ export class UsersController {
   }
 
   @Get(':id/tokens')
+  @SharedRecords()
   @Roles('admin')
   @ApiOperation({ summary: "A user's tokens (prefixes only)" })
   tokens(@IdParam() id: string) {
@@ -63,6 +67,7 @@ export class UsersController {
   }
 
   @Post(':id/tokens')
+  @SharedRecords()
   @Roles('admin')
   @ApiOperation({ summary: 'Issue another token for a user; shown this once' })
   createToken(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: CreateTokenDto) {
@@ -70,6 +75,7 @@ export class UsersController {
   }
 
   @Delete(':id/tokens/:tokenId')
+  @SharedRecords()
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a token' })

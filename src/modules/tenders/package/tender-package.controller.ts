@@ -16,6 +16,7 @@ import { sendBytes } from '../../files/file-download.js';
 import { GeneratePackageDto } from './dto/generate-package.dto.js';
 import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
+import { OwnedRecord } from '../../auth/ownership.js';
 
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
 export const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
@@ -26,6 +27,7 @@ export class TenderPackageController {
   constructor(private readonly packages: TenderPackageService) {}
 
   @Post(':id/package')
+  @OwnedRecord('tender')
   @Roles(...WRITERS)
   @ApiOperation({
     summary: 'Generate the tender package (a job; `?wait=true` generates now)',
@@ -53,6 +55,7 @@ export class TenderPackageController {
   }
 
   @Get(':id/package')
+  @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOkResponse({
     description: 'The package document: every version with its files, section page ranges, override and warnings',
@@ -62,6 +65,7 @@ export class TenderPackageController {
   }
 
   @Get(':id/package/file')
+  @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiProduces(
     'application/pdf',
@@ -79,6 +83,7 @@ export class TenderPackageController {
   }
 
   @Post(':id/package/send')
+  @OwnedRecord('tender')
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({

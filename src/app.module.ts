@@ -31,6 +31,7 @@ import { DeliveriesModule } from './modules/deliveries/deliveries.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
 import { ConsoleModule } from './modules/console/console.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -57,6 +58,7 @@ export class AppModule {
         SetupModule.forRoot(role === 'api'),
         UsersModule,
         AuthModule,
+        RateLimitModule,
         HealthModule,
         CompanyModule,
         CustomersModule,

@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { toErrorResponse } from './common/errors/error-body.js';
 import { ErrorCode } from './common/errors/error-codes.js';
 import { createValidationPipe } from './common/validation.js';
+import { securityHeaders } from './common/http/security-headers.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -24,6 +25,9 @@ export async function createApp(config: AppConfig, extra: DynamicModule['imports
   });
   const logger = new Logger('HTTP');
   app.disable('x-powered-by');
+  // The client's address (req.ip) for rate limits and records: the socket's, or X-Forwarded-For's behind TRUST_PROXY.
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders(config.publicUrl));
   // Body parsers with the configured limit; their errors (bad JSON, too large) happen before Nest routes
   // the request, so they are answered here in the same error shape.
   const parsers = [express.json({ limit: config.bodyLimit }), express.urlencoded({ extended: false, limit: config.bodyLimit })];

@@ -10,6 +10,7 @@ import { sendBytes } from '../files/file-download.js';
 import { DocumentsService } from './documents.service.js';
 import { CreateDocumentDto } from './dto/create-document.dto.js';
 import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Documents carry prices: production users get their copies through the workflows that make price-free ones.
 const READERS = ['backoffice', 'sales', 'finance', 'engineering', 'manager'] as const;
@@ -22,6 +23,7 @@ export class DocumentsController {
 
   @Post()
   @Roles('backoffice', 'sales', 'finance', 'manager')
+  @RateLimit('render')
   @ApiOperation({ summary: 'Render any template with your data into a stored document (a job; `?wait=true` renders now)' })
   @ApiAcceptedResponse({ description: 'the job: poll GET /api/jobs/{id}; its result holds documentId' })
   @ApiCreatedResponse({ description: 'with ?wait=true: the document' })
@@ -37,6 +39,7 @@ export class DocumentsController {
 
   @Post('verify')
   @Public()
+  @RateLimit('verify', { anonymous: 'verify-anonymous' })
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VERIFY_LIMIT, files: 1 } }))
   @ApiConsumes('multipart/form-data')

@@ -20,6 +20,7 @@ import { PerformanceExportQuery, PerformanceListQuery } from './dto/performance-
 import { PROOF_KINDS, ProofUploadDto } from './dto/proof-upload.dto.js';
 import { UpdatePerformanceRecordDto } from './dto/update-performance-record.dto.js';
 import { PerformanceService } from './performance.service.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 const WRITE = ['admin', 'backoffice'] as const;
 
@@ -64,6 +65,7 @@ export class PerformanceController {
 
   @Post('import')
   @Roles(...WRITE)
+  @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({

@@ -11,6 +11,7 @@ import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
 import { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
 import { ProductExportQuery, ProductQuery } from './dto/product-query.dto.js';
 import { ProductsService } from './products.service.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 const WRITERS = ['backoffice', 'manager'] as const;
 const PRICES_NOTE =
@@ -59,6 +60,7 @@ export class ProductsController {
 
   @Post('import')
   @Roles(...WRITERS)
+  @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({

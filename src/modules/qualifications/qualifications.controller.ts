@@ -19,6 +19,7 @@ import { CreateQualificationDto } from './dto/create-qualification.dto.js';
 import { ExpiringQuery, QualificationExportQuery, QualificationListQuery } from './dto/qualification-query.dto.js';
 import { UpdateQualificationDto } from './dto/update-qualification.dto.js';
 import { QualificationsService } from './qualifications.service.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Keeping the records is the back office's job; everyone may read them (they carry no prices).
 const WRITE = ['admin', 'backoffice'] as const;
@@ -68,6 +69,7 @@ export class QualificationsController {
 
   @Post('import')
   @Roles(...WRITE)
+  @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { contentDisposition } from '../files/file-naming.js';
 import { Public } from '../auth/auth.decorators.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { AnswerStatementDto } from './dto/statement.dto.js';
 import { StatementsService, type PublicPage } from './statements.service.js';
 
@@ -11,7 +12,8 @@ import { StatementsService, type PublicPage } from './statements.service.js';
  * origin), the link's token must not leak through a Referer, and no cache keeps a customer's figures.
  */
 const PAGE_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
@@ -28,6 +30,7 @@ function sendPage(res: Response, page: PublicPage): void {
  * which gets the API's error bodies.
  */
 @ApiTags('statements')
+@RateLimit('confirmation')
 @Controller('statements/confirm')
 export class StatementConfirmationController {
   constructor(private readonly statements: StatementsService) {}

@@ -7,6 +7,7 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { sendBytes } from '../files/file-download.js';
 import { IssueStatementDto, StatementFileQuery, StatementQuery } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Statements are amounts: production never reads them.
 const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
@@ -18,6 +19,7 @@ export class StatementsController {
 
   @Post('customers/:id/statements')
   @Roles(...READERS)
+  @RateLimit('render')
   @ApiOperation({
     summary:
       'Issue a customer statement (对账单) for a period (from + to) or as of a date (asOf, default today): rendered, signed, stored; optionally mailed',

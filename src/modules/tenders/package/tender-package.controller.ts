@@ -9,6 +9,7 @@ import { sendBytes } from '../../files/file-download.js';
 import { GeneratePackageDto } from './dto/generate-package.dto.js';
 import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
+import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator.js';
 
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
 const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
@@ -20,6 +21,7 @@ export class TenderPackageController {
 
   @Post(':id/package')
   @Roles(...WRITERS)
+  @RateLimit('render')
   @ApiOperation({
     summary: 'Generate the tender package (a job; `?wait=true` generates now)',
     description:

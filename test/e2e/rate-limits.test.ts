@@ -17,6 +17,7 @@ describe('rate limits', () => {
 
   beforeAll(async () => {
     t = await startTestApp('rate_limits', {
+      RATE_LIMITS: 'true',
       TRUST_PROXY: 'loopback',
       RATE_LIMIT_VERIFY_ANONYMOUS: '3/1h',
       RATE_LIMIT_VERIFY: '5/1h',

@@ -72,9 +72,13 @@ export class StatementConfirmationController {
   @ApiOperation({
     summary: "Record the customer's answer: confirm the balance, or dispute it with the right amount and a reason",
     description:
-      'From the form: the thank-you page (200), or the page again with the errors (400; nothing recorded). As JSON: ' +
-      '200 { number, responseStatus, response }, 400 VALIDATION_FAILED, 404 STATEMENT_LINK_INVALID, ' +
-      '409 STATEMENT_ALREADY_ANSWERED, 410 STATEMENT_LINK_EXPIRED. Recorded once, audited as `customer: <name>`.',
+      'Needs `code`, the confirmation code sent only in the statement mail (not printed on the statement); each ' +
+      'answer with a code uses one of STATEMENT_CODE_ATTEMPTS. From the form: the thank-you page (200), the page ' +
+      'again with the errors (400, also for a wrong code; nothing recorded), or 403 when no attempt is left. As JSON: ' +
+      '200 { number, responseStatus, response }, 400 VALIDATION_FAILED, 403 STATEMENT_CODE_INVALID (details.attemptsLeft) / ' +
+      'STATEMENT_CODE_LOCKED / STATEMENT_CODE_NOT_SENT (not mailed), 404 STATEMENT_LINK_INVALID, ' +
+      '409 STATEMENT_ALREADY_ANSWERED, 410 STATEMENT_LINK_EXPIRED. Recorded once with the client address (TRUST_PROXY) ' +
+      'and user agent, audited as `customer: <name>`.',
   })
   async answer(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     // The page's form posts urlencoded and gets pages; anything else (JSON, no body) is a program: the API's errors.

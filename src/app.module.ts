@@ -33,6 +33,7 @@ import { StatementsModule } from './modules/statements/statements.module.js';
 import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
 import { ConsoleModule } from './modules/console/console.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 
 export type ProcessRole = 'api' | 'worker';
 
@@ -61,6 +62,7 @@ export class AppModule {
         SetupModule.forRoot(role === 'api'),
         UsersModule,
         AuthModule,
+        RateLimitModule,
         HealthModule,
         CompanyModule,
         CustomersModule,

@@ -12,6 +12,7 @@ import { createValidationPipe } from './common/validation.js';
 import { httpObservability } from './observability/http-observability.js';
 import { createRootLogger, nestLogger } from './observability/logging.js';
 import { Metrics } from './observability/metrics.js';
+import { securityHeaders } from './common/http/security-headers.js';
 
 /** Builds the HTTP application (not yet listening). Tests call this too, with their own config. */
 export async function createApp(config: AppConfig, extra: DynamicModule['imports'] = []): Promise<NestExpressApplication> {
@@ -24,6 +25,9 @@ export async function createApp(config: AppConfig, extra: DynamicModule['imports
   app.disable('x-powered-by');
   // First: request id, access log line and latency histogram for every request, those the parsers refuse included.
   app.use(httpObservability(root, app.get(Metrics)));
+  // The client's address (req.ip) for rate limits and records: the socket's, or X-Forwarded-For's behind TRUST_PROXY.
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders(config.publicUrl));
   // Body parsers with the configured limit; their errors (bad JSON, too large) happen before Nest routes
   // the request, so they are answered here in the same error shape.
   const parsers = [express.json({ limit: config.bodyLimit }), express.urlencoded({ extended: false, limit: config.bodyLimit })];

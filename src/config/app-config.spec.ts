@@ -104,4 +104,35 @@ describe('loadConfig', () => {
   it('treats an empty value as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.kind).toBe('embedded');
   });
+
+  it('reads rate limits as requests per window, off, or all off; TRUST_PROXY as Express takes it', () => {
+    const d = loadConfig({});
+    expect(d.rateLimits.enabled).toBe(true);
+    expect(d.rateLimits.policies['verify-anonymous']).toEqual({ points: 20, seconds: 3600 });
+    expect(d.trustProxy).toBe(false);
+    expect(d.verify).toEqual({
+      limitBytes: 20 * 1024 * 1024,
+      bundleContentBytes: 200 * 1024 * 1024,
+      bundleEntries: 1000,
+    });
+    const c = loadConfig({
+      RATE_LIMIT_RENDER: '10/30s',
+      RATE_LIMIT_IMPORT: 'off',
+      RATE_LIMITS: 'false',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      VERIFY_LIMIT: '5mb',
+    });
+    expect(c.rateLimits).toMatchObject({
+      enabled: false,
+      policies: { render: { points: 10, seconds: 30 }, import: null },
+    });
+    expect(c.trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(c.verify.limitBytes).toBe(5 * 1024 * 1024);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadConfig({ RATE_LIMIT_VERIFY: '10 per hour' })).toThrow(
+      /RATE_LIMIT_VERIFY: must be requests per window/,
+    );
+    expect(() => loadConfig({ TRUST_PROXY: 'x;y' })).toThrow(/TRUST_PROXY: must be true, false/);
+  });
 });

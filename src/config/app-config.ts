@@ -31,6 +31,12 @@ export class AppConfig {
   /** UPLOAD_LIMIT in bytes. */
   readonly uploadLimitBytes: number;
   readonly publicUrl: string;
+  /** TRUST_PROXY, as Express's `trust proxy` setting. */
+  readonly trustProxy: boolean | number | string[];
+  /** VERIFY_LIMIT, VERIFY_BUNDLE_CONTENT_LIMIT (bytes) and VERIFY_BUNDLE_ENTRIES. */
+  readonly verify: { limitBytes: number; bundleContentBytes: number; bundleEntries: number };
+  /** RATE_LIMITS (on/off) and each policy's limit (null: off). */
+  readonly rateLimits: { enabled: boolean; policies: Record<RateLimitPolicy, RateLimitSetting | null> };
   readonly storageDir: string;
   readonly database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string };
   readonly storage: { kind: 's3'; s3: S3Config } | { kind: 'filesystem'; root: string };
@@ -41,7 +47,7 @@ export class AppConfig {
   /** The mail outbox's retries: MAIL_RETRY_LIMIT, MAIL_RETRY_DELAY_SECONDS (exponential backoff from there). */
   readonly outbox: { retryLimit: number; retryDelaySeconds: number };
   /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run). */
-  readonly statements: { replyDays: number; runDay: number | undefined };
+  readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number };
   readonly adminToken: string | undefined;
   readonly demoData: boolean;
   /** SALES_SEE_ALL_RECORDS: sales users are not bound to their own customers' and tenders' records. */
@@ -75,6 +81,23 @@ export class AppConfig {
     this.bodyLimit = env.BODY_LIMIT;
     this.uploadLimitBytes = byteCount(env.UPLOAD_LIMIT);
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    this.trustProxy = env.TRUST_PROXY;
+    this.verify = {
+      limitBytes: byteCount(env.VERIFY_LIMIT),
+      bundleContentBytes: byteCount(env.VERIFY_BUNDLE_CONTENT_LIMIT),
+      bundleEntries: env.VERIFY_BUNDLE_ENTRIES,
+    };
+    this.rateLimits = {
+      enabled: env.RATE_LIMITS,
+      policies: {
+        'sign-in': rateLimitSetting(env.RATE_LIMIT_SIGN_IN),
+        verify: rateLimitSetting(env.RATE_LIMIT_VERIFY),
+        'verify-anonymous': rateLimitSetting(env.RATE_LIMIT_VERIFY_ANONYMOUS),
+        confirmation: rateLimitSetting(env.RATE_LIMIT_CONFIRMATION),
+        render: rateLimitSetting(env.RATE_LIMIT_RENDER),
+        import: rateLimitSetting(env.RATE_LIMIT_IMPORT),
+      },
+    };
     this.storageDir = resolve(env.STORAGE_DIR);
     this.database = env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
@@ -112,7 +135,11 @@ export class AppConfig {
       concurrency: env.JOB_CONCURRENCY,
     };
     this.outbox = { retryLimit: env.MAIL_RETRY_LIMIT, retryDelaySeconds: env.MAIL_RETRY_DELAY_SECONDS };
-    this.statements = { replyDays: env.STATEMENT_REPLY_DAYS, runDay: env.STATEMENT_RUN_DAY };
+    this.statements = {
+      replyDays: env.STATEMENT_REPLY_DAYS,
+      runDay: env.STATEMENT_RUN_DAY,
+      codeAttempts: env.STATEMENT_CODE_ATTEMPTS,
+    };
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;
     this.salesSeeAllRecords = env.SALES_SEE_ALL_RECORDS;
@@ -136,6 +163,30 @@ export class AppConfig {
       production: env.PRODUCTION_EMAIL,
     };
   }
+}
+
+/** The rate-limit policies a route can name (@RateLimit); each has its RATE_LIMIT_* setting. */
+export const RATE_LIMIT_POLICIES = [
+  'sign-in',
+  'verify',
+  'verify-anonymous',
+  'confirmation',
+  'render',
+  'import',
+] as const;
+export type RateLimitPolicy = (typeof RATE_LIMIT_POLICIES)[number];
+
+/** `points` requests per `seconds`. */
+export interface RateLimitSetting {
+  points: number;
+  seconds: number;
+}
+
+/** '30/1h' -> { points: 30, seconds: 3600 }; 'off' -> null (the schema has checked the shape). */
+function rateLimitSetting(value: string): RateLimitSetting | null {
+  if (value === 'off') return null;
+  const [, points, n, unit] = /^(\d+)\/(\d+)([smh])$/.exec(value)!;
+  return { points: Number(points), seconds: Number(n) * { s: 1, m: 60, h: 3600 }[unit as 's' | 'm' | 'h'] };
 }
 
 /** '20mb' -> bytes (the schema has checked the shape). */

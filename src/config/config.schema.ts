@@ -25,6 +25,31 @@ const smtpUrl = z
 
 const byteSize = z.string().regex(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 512kb or 1mb' });
 
+// A rate limit: requests per window, `<points>/<window>` with the window in s, m or h (e.g. 30/1h), or `off`.
+const rateLimit = z.string().regex(/^(off|[1-9]\d{0,6}\/[1-9]\d{0,5}[smh])$/, {
+  message: 'must be requests per window such as 30/1h, 120/1m or 10/30s, or off',
+});
+
+// Express's `trust proxy`: false (default: the socket's address is the client's), true, a hop count, or a
+// comma-separated list of proxy addresses/subnets (or loopback, linklocal, uniquelocal).
+const trustProxy = z
+  .string()
+  .regex(/^(true|false|\d{1,2}|[0-9A-Za-z.:/,\s]+)$/, {
+    message: 'must be true, false, a number of proxies, or proxy addresses/subnets such as loopback, 10.0.0.0/8',
+  })
+  .transform((v): boolean | number | string[] =>
+    v === 'true'
+      ? true
+      : v === 'false'
+        ? false
+        : /^\d+$/.test(v)
+          ? Number(v)
+          : v
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
+  );
+
 export const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
@@ -40,6 +65,25 @@ export const envSchema = z.object({
   // Largest uploaded file (scans, proofs, seals, import sheets); multer holds it in memory, never on disk.
   UPLOAD_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('20mb')),
   PUBLIC_URL: opt(httpUrl),
+  // The client's address behind a reverse proxy (X-Forwarded-For): see trustProxy above. Used for rate limits
+  // and recorded with a customer's answer.
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxy.default(false)),
+
+  // POST /api/documents/verify: largest upload (written to a temp file, never held whole in memory); a bundle's
+  // decompressed content and entry count are bounded too. One check at a time per process, more get 429.
+  VERIFY_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('20mb')),
+  VERIFY_BUNDLE_CONTENT_LIMIT: z.preprocess(emptyAsUndefined, byteSize.default('200mb')),
+  VERIFY_BUNDLE_ENTRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(2).max(100_000).default(1000)),
+
+  // Rate limits (429 TOO_MANY_REQUESTS with Retry-After), per account when signed in, per client address when
+  // not; shared between API processes through PostgreSQL (in memory on the embedded database, one process).
+  RATE_LIMITS: z.preprocess(emptyAsUndefined, bool.default(true)),
+  RATE_LIMIT_SIGN_IN: z.preprocess(emptyAsUndefined, rateLimit.default('10/15m')),
+  RATE_LIMIT_VERIFY: z.preprocess(emptyAsUndefined, rateLimit.default('120/1m')),
+  RATE_LIMIT_VERIFY_ANONYMOUS: z.preprocess(emptyAsUndefined, rateLimit.default('20/1h')),
+  RATE_LIMIT_CONFIRMATION: z.preprocess(emptyAsUndefined, rateLimit.default('60/10m')),
+  RATE_LIMIT_RENDER: z.preprocess(emptyAsUndefined, rateLimit.default('300/1m')),
+  RATE_LIMIT_IMPORT: z.preprocess(emptyAsUndefined, rateLimit.default('60/1m')),
 
   // Database: DATABASE_URL set -> PostgreSQL through pg; unset -> embedded PostgreSQL (PGlite) under STORAGE_DIR.
   DATABASE_URL: opt(postgresUrl),
@@ -78,6 +122,8 @@ export const envSchema = z.object({
   // month a statement run for the previous month starts by itself (unset: never, runs are started by hand).
   STATEMENT_REPLY_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(15)),
   STATEMENT_RUN_DAY: opt(z.coerce.number().int().min(1).max(28)),
+  // Wrong confirmation codes (the code in the statement mail) a statement accepts before it refuses every code.
+  STATEMENT_CODE_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(5)),
 
   // Auth: the first admin's token; when unset one is generated on first start and printed once.
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),

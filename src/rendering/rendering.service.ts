@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { buildBundle, type BundleFile, type BundleManifestInput } from './bundle/bundle.js';
 import { verifyBundle, verifyPdfSignature } from './bundle/verify.js';
 import { htmlToDocx } from './docx/html-to-docx.js';
@@ -25,6 +26,7 @@ export class RenderingService {
     private readonly templates: TemplateEngine,
     private readonly pdf: PdfRenderer,
     @Inject(SIGNER) private readonly signer: Signer,
+    private readonly config: AppConfig,
   ) {}
 
   /** The HTML; throws template errors (unknown template, missing required field, template bug) as 4xx. */
@@ -90,10 +92,8 @@ export class RenderingService {
   }
 
   verifyBundle(zip: Buffer): Promise<{ valid: boolean; reason: string }> {
-    return verifyBundle(zip, this.certificatePem()).then((r) => ({
-      valid: r.valid,
-      reason: r.reason ?? 'manifest signature and every file valid',
-    }));
+    const limits = { contentBytes: this.config.verify.bundleContentBytes, entries: this.config.verify.bundleEntries };
+    return verifyBundle(zip, this.certificatePem(), limits).then((r) => ({ valid: r.valid, reason: r.reason ?? 'manifest signature and every file valid' }));
   }
 
   certificatePem(): string {

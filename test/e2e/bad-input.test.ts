@@ -63,7 +63,11 @@ describe('bad-input corpus: hostile input to every write route is refused and ch
 
   beforeAll(async () => {
     await loadFiles();
-    t = await startTestApp('badinput', { UPLOAD_LIMIT: `${UPLOAD_LIMIT / 1024}kb`, API_RUNS_JOBS: 'false' });
+    t = await startTestApp('badinput', {
+      UPLOAD_LIMIT: `${UPLOAD_LIMIT / 1024}kb`,
+      VERIFY_LIMIT: `${UPLOAD_LIMIT / 1024}kb`,
+      API_RUNS_JOBS: 'false',
+    });
     fx = await buildFixtures({
       adminToken: t.adminToken,
       user: (roles, name) => t.userWith(roles, name),

@@ -19,7 +19,8 @@ const PROFILE = {
   phone: '0512-6688 1200',
 };
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
 };
@@ -40,15 +41,37 @@ describe('the statement confirmation page in a real browser', () => {
     post: (path: string) => t.http().post(path).auth(tokens[role]!, { type: 'bearer' }),
     put: (path: string) => t.http().put(path).auth(tokens[role]!, { type: 'bearer' }),
   });
+  /** Issued and mailed to the billing contact (unless `sendToBilling: false`): the code comes only in that mail. */
   const issue = async (customerId: string, body: Record<string, unknown>) => {
-    const res = await as('finance').post(`/api/customers/${customerId}/statements`).send(body);
+    const res = await as('finance')
+      .post(`/api/customers/${customerId}/statements`)
+      .send({ sendToBilling: true, ...body });
     expect(res.status).toBe(201);
+    const id = res.body.statement.id as string;
     return {
-      id: res.body.statement.id as string,
+      id,
       number: res.body.statement.number as string,
       url: res.body.confirmationUrl as string,
+      code: body.sendToBilling === false ? null : await mailedCode(id),
+      issued: JSON.stringify(res.body),
     };
   };
+  /** The confirmation code as the statement mail carries it (the outbox message, as written for sending). */
+  const mailedCode = async (statementId: string): Promise<string> => {
+    const [mail] = await t.db.query<{ text: string }>(
+      "SELECT text FROM outbox_messages WHERE subject_type = 'statement' AND subject_id = $1",
+      [statementId],
+    );
+    const code = /(?:确认码：|confirmation code: )(\d{4} \d{4})/.exec(mail!.text)?.[1];
+    expect(code).toBeDefined();
+    return code!;
+  };
+  const postJson = (url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const open = async (url: string): Promise<HTTPResponse> => {
     const res = await page.goto(url, { waitUntil: 'load' });
     if (!res) throw new Error(`no response for ${url}`);
@@ -74,7 +97,11 @@ describe('the statement confirmation page in a real browser', () => {
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
-    t = await startTestApp('stmtconfirm', { PUBLIC_URL: origin });
+    t = await startTestApp('stmtconfirm', {
+      PUBLIC_URL: origin,
+      TRUST_PROXY: 'loopback',
+      STATEMENT_CODE_ATTEMPTS: '3',
+    });
     await t.app.listen(port, '127.0.0.1');
     for (const role of ['backoffice', 'finance', 'manager']) tokens[role] = (await t.userWith([role])).token;
     expect((await as('backoffice').put('/api/company').send(PROFILE)).status).toBe(200);
@@ -164,10 +191,19 @@ describe('the statement confirmation page in a real browser', () => {
     const pdf = await fetch(href);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(squash(await pdfText(Buffer.from(await pdf.arrayBuffer())))).toContain(squash(s.url));
+    const printed = squash(await pdfText(Buffer.from(await pdf.arrayBuffer())));
+    expect(printed).toContain(squash(s.url));
+    // What answers for the customer is not on the statement, nor in what the API gave the office.
+    const digits = s.code!.replace(' ', '');
+    expect(printed).not.toContain(digits);
+    expect(printed).not.toContain(squash(s.code!));
+    expect(s.issued).not.toContain(digits);
+    expect(JSON.stringify((await as('finance').get(`/api/statements/${s.id}`)).body)).not.toContain(digits);
+    expect(shown).not.toContain(digits);
 
     await page.click('#action-confirm');
     await page.type('#name', '钱会计');
+    await page.type('#code', s.code!);
     const thanks = await submit();
     expect(thanks.status()).toBe(200);
     expect(thanks.headers()).toMatchObject(PAGE_HEADERS);
@@ -226,6 +262,7 @@ describe('the statement confirmation page in a real browser', () => {
     await page.click('#action-dispute');
     await page.type('#amount', '¥ 46,800.00');
     await page.type('#name', 'Qian Kuaiji');
+    await page.type('#code', s.code!);
     const refused = await submit();
     expect(refused.status()).toBe(400);
     expect(await page.$eval('#errors', (el) => el.textContent)).toContain('Reason is required');
@@ -236,6 +273,17 @@ describe('the statement confirmation page in a real browser', () => {
     expect(await t.db.query("SELECT id FROM audit_log WHERE action = 'statement.dispute'")).toEqual([]);
 
     await page.type('#reason', 'The advance of 6,200.00 paid on 2026-06-28 is missing.');
+    // The code is never filled in again; a wrong one is refused like any other mistake, and nothing is recorded.
+    expect(await page.$eval('#code', (el) => (el as unknown as { value: string }).value)).toBe('');
+    const wrongCode = s.code === '0000 0000' ? '1111 1111' : '0000 0000';
+    await page.type('#code', wrongCode);
+    const wrong = await submit();
+    expect(wrong.status()).toBe(400);
+    expect(await page.$eval('#errors', (el) => el.textContent)).toContain(
+      'Confirmation code does not match the code in the statement e-mail',
+    );
+    expect(await statementRow(s.id)).toEqual({ response_status: 'pending', response: null });
+    await page.type('#code', s.code!);
     const done = await submit();
     expect(done.status()).toBe(200);
     expect(await text()).toContain(
@@ -281,7 +329,7 @@ describe('the statement confirmation page in a real browser', () => {
     const posted = await fetch(s.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ action: 'confirm', name: '孙经理' }).toString(),
+      body: new URLSearchParams({ action: 'confirm', name: '孙经理', code: s.code! }).toString(),
     });
     expect(posted.status).toBe(410);
     expect(await statementRow(s.id)).toEqual({ response_status: 'pending', response: null });
@@ -296,6 +344,80 @@ describe('the statement confirmation page in a real browser', () => {
       expect(shown).toContain('This statement confirmation link is not valid');
       expect(shown).not.toMatch(/¥|青澜|华东|DZ\d{4}/);
     }
+  }, 60_000);
+
+  it('refuses an answer from whoever holds only the statement (its printed link): the mailed code is needed', async () => {
+    const s = await issue(customerB, { asOf: '2026-06-30' });
+    // Without a code: refused as incomplete.
+    const none = await postJson(s.url, { action: 'confirm', name: '冒充者' });
+    expect(none.status).toBe(400);
+    expect(
+      ((await none.json()) as { error: { details: { fields: { field: string }[] } } }).error.details.fields,
+    ).toEqual([expect.objectContaining({ field: 'code' })]);
+    // Guessing: each wrong code uses one of the statement's 3 attempts; then even the right code is refused.
+    const wrong = s.code === '0000 0000' ? '1111 1111' : '0000 0000';
+    const lefts = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await postJson(s.url, { action: 'confirm', name: '冒充者', code: wrong });
+      expect(res.status).toBe(403);
+      const body = (await res.json()) as { error: { code: string; details: { attemptsLeft: number } } };
+      expect(body.error.code).toBe('STATEMENT_CODE_INVALID');
+      lefts.push(body.error.details.attemptsLeft);
+    }
+    expect(lefts).toEqual([2, 1, 0]);
+    const locked = await postJson(s.url, { action: 'confirm', name: '冒充者', code: s.code! });
+    expect(locked.status).toBe(403);
+    expect(((await locked.json()) as { error: { code: string } }).error.code).toBe('STATEMENT_CODE_LOCKED');
+    expect(await statementRow(s.id)).toEqual({ response_status: 'pending', response: null });
+    expect(
+      await t.db.query(
+        "SELECT id FROM audit_log WHERE action IN ('statement.confirm', 'statement.dispute') AND entity_id = $1",
+        [s.id],
+      ),
+    ).toEqual([]);
+    // The page still shows the statement, with whom to call instead of the form; the office sees the attempts.
+    expect((await open(s.url)).status()).toBe(200);
+    expect(await text()).toContain('确认码错误次数过多');
+    expect(await page.$('form')).toBeNull();
+    expect((await as('finance').get(`/api/statements/${s.id}`)).body.confirmationCode).toEqual({
+      sent: true,
+      attempts: 3,
+      attemptsAllowed: 3,
+    });
+  }, 60_000);
+
+  it('records the real client address behind a trusted proxy and the user agent with the answer', async () => {
+    const s = await issue(customerB, { asOf: '2026-06-30' });
+    const res = await postJson(
+      s.url,
+      { action: 'confirm', name: '孙经理', code: s.code! },
+      { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'Mozilla/5.0 (Test) Outlook' },
+    );
+    expect(res.status).toBe(200);
+    const row = await statementRow(s.id);
+    expect(row.response).toMatchObject({
+      status: 'confirmed',
+      ip: '203.0.113.9',
+      userAgent: 'Mozilla/5.0 (Test) Outlook',
+    });
+    const [audit] = await t.db.query<{ details: Record<string, unknown> }>(
+      "SELECT details FROM audit_log WHERE action = 'statement.confirm' AND entity_id = $1",
+      [s.id],
+    );
+    expect(audit!.details).toMatchObject({ ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (Test) Outlook' });
+    expect(JSON.stringify(audit!.details)).not.toContain(s.code!.replace(' ', ''));
+  }, 60_000);
+
+  it('cannot be answered online when the statement was not mailed (no code exists)', async () => {
+    const s = await issue(customerB, { asOf: '2026-06-30', sendToBilling: false });
+    expect((await as('finance').get(`/api/statements/${s.id}`)).body.confirmationCode).toMatchObject({ sent: false });
+    expect((await open(s.url)).status()).toBe(200);
+    expect(await text()).toContain('此对账单未通过邮件发送确认码，无法在线答复');
+    expect(await page.$('form')).toBeNull();
+    const res = await postJson(s.url, { action: 'confirm', name: '孙经理', code: '1234 5678' });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('STATEMENT_CODE_NOT_SENT');
+    expect(await statementRow(s.id)).toEqual({ response_status: 'pending', response: null });
   }, 60_000);
 
   it('made no request outside the service', () => {

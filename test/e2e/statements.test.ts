@@ -311,6 +311,8 @@ describe('customer statements', () => {
 
   let statementA: { id: string; number: string; figures: { lines: Line[] } & Record<string, unknown> };
   let urlA: string;
+  /** The confirmation code of statement A, as its mail carries it (digits only). */
+  let codeA: string;
 
   it('issues a period statement whose figures are the ones computed by hand, and mails it to the billing contact', async () => {
     const c1 = contracts.C1!;
@@ -425,6 +427,13 @@ describe('customer statements', () => {
     );
     expect(row!.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(row!.json).not.toContain(token);
+    // The confirmation code is in the mail only: the record keeps a hash keyed by the token.
+    const code = /确认码：(\d{4} \d{4})/.exec(parsed.text ?? '')?.[1];
+    expect(code).toBeDefined();
+    codeA = code!.replace(' ', '');
+    expect(row!.json).not.toContain(codeA);
+    expect(row!.json).toContain(createHash('sha256').update(`${token}\n${codeA}`).digest('hex'));
+    expect(JSON.stringify(res.body)).not.toContain(codeA);
     expect(parsed.text).toContain(row!.reply_by.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, '$1年$2月$3日'));
     const view = await until(
       'the mail status',
@@ -475,6 +484,7 @@ describe('customer statements', () => {
     expect(toChineseCapital('48000.00')).toBe('肆万捌仟元整');
     expect(text).toContain(statementA.number);
     expect(text).toContain(squash(urlA));
+    expect(text).not.toContain(codeA); // what answers for the customer is not printed
     expect(text).toContain('预收款/未核销');
     expect(text).toContain('二号烧结机料位测量');
     const sig = await withFiles({ 's.pdf': pdf }, (dir) => tool('pdfsig', [join(dir, 's.pdf')]));
@@ -482,6 +492,7 @@ describe('customer statements', () => {
 
     const docx = (await as('finance').file(`/api/statements/${statementA.id}/file?format=docx`)).body as Buffer;
     const docText = squash(pyDocxText(await readDocxWithPython(docx)));
+    expect(docText).not.toContain(codeA);
     for (const l of statementA.figures.lines) {
       expect(docText).toContain(squash(l.description));
       expect(docText).toContain(squash(yuan(l.balance)));

@@ -137,6 +137,28 @@ describe('verifyBundle refuses', () => {
     expect(await verifyBundle(forged, stranger.certificatePem)).toMatchObject({ valid: true });
   });
 
+  it('a ZIP bomb: stops at the entry that would inflate past the limit, before inflating it', async () => {
+    const bomb = await rezip((m) => m.set('zeros.bin', Buffer.alloc(8 * 1024 * 1024)));
+    expect(bomb.length).toBeLessThan(200 * 1024); // 8 MB of zeros deflate to a few KB
+    const verdict = await verifyBundle(bomb, signer.certificatePem, { contentBytes: 4 * 1024 * 1024, entries: 100 });
+    expect(verdict).toMatchObject({ valid: false, reason: expect.stringMatching(/not a readable ZIP bundle: more than 4194304 bytes once uncompressed/) });
+    // Under a limit it fits, it is read (and refused only for not being in the manifest).
+    expect(await verifyBundle(bomb, signer.certificatePem, { contentBytes: 64 * 1024 * 1024, entries: 100 })).toMatchObject({
+      valid: false,
+      reason: 'files not in the manifest: zeros.bin',
+    });
+  });
+
+  it('too many entries, refused before any is read', async () => {
+    const crowd = await rezip((m) => {
+      for (let i = 0; i < 50; i++) m.set(`f${i}.txt`, Buffer.from('x'));
+    });
+    expect(await verifyBundle(crowd, signer.certificatePem, { contentBytes: 64 * 1024 * 1024, entries: 20 })).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/entries, more than the 20 a bundle may have/),
+    });
+  });
+
   it('something that is not a ZIP', async () => {
     const verdict = await verifyBundle(Buffer.from('%PDF-1.7 not a zip'), signer.certificatePem);
     expect(verdict.valid).toBe(false);

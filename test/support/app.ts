@@ -32,6 +32,9 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: 'error',
     DEMO_DATA: 'false',
+    // Tests send bursts no person does (a corpus of bad inputs, dozens of imports a second): rate limits are off
+    // unless a test turns them on (RATE_LIMITS: 'true', as test/e2e/rate-limits.test.ts does).
+    RATE_LIMITS: 'false',
     ...env,
   });
   const app = await createApp(config, extra);

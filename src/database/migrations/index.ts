@@ -11,6 +11,8 @@ import { TenderPackages1795469483688 } from './1795469483688-TenderPackages.js';
 import { ContactSheets1795469938296 } from './1795469938296-ContactSheets.js';
 import { Receivables1795480130870 } from './1795480130870-Receivables.js';
 import { DocumentProvenance1796634752054 } from './1796634752054-DocumentProvenance.js';
+import { RateLimits1795500000000 } from './1795500000000-RateLimits.js';
+import { StatementConfirmationCode1796636950160 } from './1796636950160-StatementConfirmationCode.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -25,5 +27,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TenderPackages1795469483688,
   ContactSheets1795469938296,
   Receivables1795480130870,
+  RateLimits1795500000000,
   DocumentProvenance1796634752054,
+  StatementConfirmationCode1796636950160,
 ];

@@ -18,11 +18,16 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const roles = this.reflector.getAllAndOverride<(Role | typeof ANY_ROLE)[] | undefined>(ROLES_KEY, targets);
-
     const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      // A public route serves anyone; a valid token still says who calls (rate limits count per account then).
+      // A token that does not authenticate leaves the caller anonymous rather than refusing a public route.
+      if (match) req.user = (await this.users.authenticate(match[1])) ?? undefined;
+      return true;
+    }
+    const roles = this.reflector.getAllAndOverride<(Role | typeof ANY_ROLE)[] | undefined>(ROLES_KEY, targets);
+
     if (!match) {
       throw new AppException(401, ErrorCode.UNAUTHENTICATED, 'Send an API token as "Authorization: Bearer <token>"');
     }

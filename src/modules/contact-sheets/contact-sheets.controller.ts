@@ -22,6 +22,7 @@ import { DEPARTMENTS, type Department } from './contact-sheet.entity.js';
 import { ContactSheetsService } from './contact-sheets.service.js';
 import { CopyFileQuery, SignContactSheetDto } from './dto/contact-sheet.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 const DepartmentParam = () =>
   Param(
@@ -88,6 +89,7 @@ export class ContactSheetsController {
   @Post(':id/contact-sheet/render')
   @OwnedRecord('contract')
   @Roles('backoffice', 'manager')
+  @RateLimit('render')
   @HttpCode(202)
   @ApiOperation({
     summary: "Queue the rendering of the current version's missing copies and retry its unsent mail (after a lost job)",

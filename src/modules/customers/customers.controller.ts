@@ -12,6 +12,7 @@ import { CustomersService } from './customers.service.js';
 import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
 import { CustomerExportQuery, CustomerQuery } from './dto/customer-query.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Production reads customers too: their names go on contact sheets and delivery notices.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -56,6 +57,7 @@ export class CustomersController {
   // Backoffice only: a sheet names any sales owner, and sales users may only create customers they own.
   @Post('import')
   @Roles('backoffice')
+  @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({

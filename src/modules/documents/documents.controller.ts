@@ -1,25 +1,6 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Post,
-  Query,
-  Res,
-  StreamableFile,
-  UploadedFile,
-  UseInterceptors,
-} from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import {
-  ApiAcceptedResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { IdParam } from '../../common/validation.js';
@@ -30,10 +11,11 @@ import { DocumentsService } from './documents.service.js';
 import { CreateDocumentDto } from './dto/create-document.dto.js';
 import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { VerifyUploadInterceptor } from './verify-upload.interceptor.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Documents carry prices: production users get their copies through the workflows that make price-free ones.
 const READERS = ['backoffice', 'sales', 'finance', 'engineering', 'manager'] as const;
-const VERIFY_LIMIT = 100 * 1024 * 1024;
 const READ_RULE =
   "A workflow's document follows its workflow's rule (a contact sheet's finance copy: finance, backoffice, manager, sales; a statement: not engineering…); 403 DOCUMENT_NOT_ALLOWED otherwise.";
 
@@ -44,6 +26,7 @@ export class DocumentsController {
 
   @Post()
   @Roles('backoffice', 'sales', 'finance', 'manager')
+  @RateLimit('render')
   @ApiOperation({
     summary: 'Render any template with your data into a stored ad-hoc document (a job; `?wait=true` renders now)',
     description:
@@ -75,16 +58,21 @@ export class DocumentsController {
 
   @Post('verify')
   @Public()
+  @RateLimit('verify', { anonymous: 'verify-anonymous' })
   @HttpCode(200)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: VERIFY_LIMIT, files: 1 } }))
+  @UseInterceptors(VerifyUploadInterceptor)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({
-    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiOperation({
+    summary: 'Is this PDF or bundle one of ours, unaltered? { valid, documentId, version, reason }',
+    description:
+      'Anyone may ask (anonymous callers under a low rate limit, RATE_LIMIT_VERIFY_ANONYMOUS). At most VERIFY_LIMIT ' +
+      '(413 FILE_TOO_LARGE); one check at a time per process (429 VERIFY_BUSY, Retry-After).',
   })
-  @ApiOperation({ summary: 'Is this PDF or bundle one of ours, unaltered? { valid, documentId, version, reason }' })
-  verify(@UploadedFile() file: Express.Multer.File | undefined) {
+  async verify(@UploadedFile() file: Express.Multer.File | undefined) {
     if (!file) throw AppException.badRequest('FILE_REQUIRED', 'Send the PDF or bundle as multipart field "file"');
-    return this.documents.verify(file.buffer);
+    // Written to a temporary file by the interceptor; read back at most VERIFY_LIMIT bytes, one check at a time.
+    return this.documents.verify(await readFile(file.path));
   }
 
   @Get(':id')

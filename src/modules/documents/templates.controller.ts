@@ -6,6 +6,7 @@ import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
 import { ANY_ROLE, Public, Roles } from '../auth/auth.decorators.js';
 import { PreviewQuery } from './dto/document-query.dto.js';
 import { SharedRecords } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 @ApiTags('documents')
 @Controller('api')
@@ -23,6 +24,7 @@ export class TemplatesController {
   @SharedRecords()
   @HttpCode(200)
   @Roles('backoffice', 'sales', 'finance', 'manager')
+  @RateLimit('render')
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true }, description: "The template's data; none: its sample.json" })
   @ApiProduces('application/pdf', 'text/html', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
   @ApiOperation({ summary: 'Render sample.json (or the posted data) without storing anything' })

@@ -21,6 +21,7 @@ import { PROOF_KINDS, ProofUploadDto } from './dto/proof-upload.dto.js';
 import { UpdatePerformanceRecordDto } from './dto/update-performance-record.dto.js';
 import { PerformanceService } from './performance.service.js';
 import { SharedRecords } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 const WRITE = ['admin', 'backoffice'] as const;
 
@@ -65,6 +66,7 @@ export class PerformanceController {
 
   @Post('import')
   @Roles(...WRITE)
+  @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({

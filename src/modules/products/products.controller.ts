@@ -12,6 +12,7 @@ import { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
 import { ProductExportQuery, ProductQuery } from './dto/product-query.dto.js';
 import { ProductsService } from './products.service.js';
 import { SharedRecords } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 const WRITERS = ['backoffice', 'manager'] as const;
 const PRICES_NOTE =
@@ -60,6 +61,7 @@ export class ProductsController {
 
   @Post('import')
   @Roles(...WRITERS)
+  @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({

@@ -20,6 +20,7 @@ import { ExpiringQuery, QualificationExportQuery, QualificationListQuery } from 
 import { UpdateQualificationDto } from './dto/update-qualification.dto.js';
 import { QualificationsService } from './qualifications.service.js';
 import { SharedRecords } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Keeping the records is the back office's job; everyone may read them (they carry no prices).
 const WRITE = ['admin', 'backoffice'] as const;
@@ -69,6 +70,7 @@ export class QualificationsController {
 
   @Post('import')
   @Roles(...WRITE)
+  @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({

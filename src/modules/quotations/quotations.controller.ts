@@ -9,6 +9,7 @@ import { QuotationQuery, RenderQuery } from './dto/quotation-query.dto.js';
 import { CreateQuotationDto, ReasonDto, UpdateQuotationDto } from './dto/quotation.dto.js';
 import { QuotationsService } from './quotations.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Sales ask for quotations and the back office writes them; both submit, send and record the answer.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -137,6 +138,7 @@ export class QuotationsController {
   @Post(':id/render')
   @OwnedRecord('quotation')
   @Roles('backoffice', 'sales', 'manager')
+  @RateLimit('render')
   @ApiOperation({
     summary: 'Render the approved current revision (template quotation, signed PDF and/or DOCX) as a stored document',
     description: '409 QUOTATION_NOT_APPROVED, 409 COMPANY_PROFILE_NOT_SET',

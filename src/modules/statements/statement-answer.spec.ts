@@ -3,43 +3,58 @@ import { parseAmountInput, parseAnswer } from './statement-answer.js';
 
 describe('the customer answer', () => {
   it('takes a confirmation with a name, and keeps no amount with it', () => {
-    expect(parseAnswer({ action: 'confirm', name: ' 王丽 ', amount: '123' })).toEqual({
-      answer: { action: 'confirm', amount: null, reason: null, name: '王丽' },
+    expect(parseAnswer({ action: 'confirm', name: ' 王丽 ', amount: '123', code: '0123 4567' })).toEqual({
+      answer: { action: 'confirm', amount: null, reason: null, name: '王丽', code: '01234567' },
       errors: [],
     });
   });
 
   it('takes a dispute with the right amount as people type it, and a reason', () => {
     expect(
-      parseAnswer({ action: 'dispute', amount: '¥ 46,800.5', reason: ' 10月预付款未计入 ', name: '王丽' }),
+      parseAnswer({
+        action: 'dispute',
+        amount: '¥ 46,800.5',
+        reason: ' 10月预付款未计入 ',
+        name: '王丽',
+        code: '01234567',
+      }),
     ).toEqual({
-      answer: { action: 'dispute', amount: '46800.50', reason: '10月预付款未计入', name: '王丽' },
+      answer: { action: 'dispute', amount: '46800.50', reason: '10月预付款未计入', name: '王丽', code: '01234567' },
       errors: [],
     });
   });
 
-  it('needs an amount and a reason for a dispute, and a name always', () => {
+  it('needs an amount and a reason for a dispute, and a name and the mailed code always', () => {
     expect(parseAnswer({ action: 'dispute', amount: ' ', reason: '', name: '' }).errors).toEqual([
       { field: 'name', problem: 'required' },
       { field: 'reason', problem: 'required' },
       { field: 'amount', problem: 'required' },
+      { field: 'code', problem: 'required' },
+    ]);
+    expect(parseAnswer({ action: 'confirm', name: 'x', code: '1234' }).errors).toEqual([
+      { field: 'code', problem: 'invalid' },
+    ]);
+    expect(parseAnswer({ action: 'confirm', name: 'x', code: '1'.repeat(30) }).errors).toEqual([
+      { field: 'code', problem: 'invalid' },
     ]);
   });
 
   it('refuses what the form cannot send: unknown fields, non-text values, NUL, a bad action or amount', () => {
-    expect(parseAnswer({ action: 'approve', name: 'x', extra: '1' }).errors).toEqual([
+    expect(parseAnswer({ action: 'approve', name: 'x', extra: '1', code: '01234567' }).errors).toEqual([
       { field: 'extra', problem: 'unknown' },
       { field: 'action', problem: 'invalid' },
     ]);
-    expect(parseAnswer({ action: 'dispute', amount: 12, reason: 'r', name: 'x\u0000' }).errors).toEqual([
+    expect(
+      parseAnswer({ action: 'dispute', amount: 12, reason: 'r', name: 'x\u0000', code: '01234567' }).errors,
+    ).toEqual([
       { field: 'amount', problem: 'notText' },
       { field: 'name', problem: 'invalid' },
     ]);
-    expect(parseAnswer({ action: 'dispute', amount: '1.234', reason: 'r', name: 'x' }).errors).toEqual([
-      { field: 'amount', problem: 'invalid' },
-    ]);
+    expect(
+      parseAnswer({ action: 'dispute', amount: '1.234', reason: 'r', name: 'x', code: '01234567' }).errors,
+    ).toEqual([{ field: 'amount', problem: 'invalid' }]);
     expect(parseAnswer([]).errors).toEqual([{ field: 'body', problem: 'invalid' }]);
-    expect(parseAnswer({ action: 'confirm', name: 'x'.repeat(101) }).errors).toEqual([
+    expect(parseAnswer({ action: 'confirm', name: 'x'.repeat(101), code: '01234567' }).errors).toEqual([
       { field: 'name', problem: 'tooLong' },
     ]);
   });

@@ -1,4 +1,5 @@
 import { isAmount, round2, type Amount } from '../../common/money.js';
+import { normalizeCode } from './statement-code.js';
 
 /**
  * The customer's answer on the confirmation page, from the form (application/x-www-form-urlencoded) or as JSON.
@@ -15,18 +16,22 @@ export interface StatementAnswer {
   /** required for a dispute; an optional remark with a confirmation */
   reason: string | null;
   name: string;
+  /** the confirmation code from the statement mail (digits only) */
+  code: string;
 }
 
-export type AnswerProblem = 'required' | 'invalid' | 'tooLong' | 'unknown' | 'notText';
+/** `wrong`: a well-formed confirmation code that is not the statement's (checked by the service). */
+export type AnswerProblem = 'required' | 'invalid' | 'tooLong' | 'unknown' | 'notText' | 'wrong';
 export interface AnswerError {
   field: string;
   problem: AnswerProblem;
 }
 
-export const ANSWER_FIELDS = ['action', 'amount', 'reason', 'name'] as const;
+export const ANSWER_FIELDS = ['action', 'amount', 'reason', 'name', 'code'] as const;
 export const MAX_NAME = 100;
 export const MAX_REASON = 2000;
 const MAX_AMOUNT_INPUT = 40;
+const MAX_CODE_INPUT = 20;
 
 /** "¥ 1,234.50", "1 234.5", "-700" -> "1234.50", "1234.50", "-700.00"; null when it is no amount. */
 export function parseAmountInput(raw: string): Amount | null {
@@ -90,6 +95,14 @@ export function parseAnswer(
     }
   }
 
+  let code: string | null = null;
+  if (!bad('code')) {
+    const raw = input.code ?? '';
+    if (!raw.trim()) errors.push({ field: 'code', problem: 'required' });
+    else if (raw.length > MAX_CODE_INPUT || (code = normalizeCode(raw)) === null)
+      errors.push({ field: 'code', problem: 'invalid' });
+  }
+
   if (errors.length) return { answer: null, errors };
   return {
     answer: {
@@ -98,6 +111,7 @@ export function parseAnswer(
       amount: action === 'dispute' ? amount : null,
       reason: reason || null,
       name,
+      code: code!,
     },
     errors: [],
   };

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { contentDisposition } from '../files/file-naming.js';
 import { Public } from '../auth/auth.decorators.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { AnswerStatementDto } from './dto/statement.dto.js';
 import { StatementsService, type PublicPage } from './statements.service.js';
 
@@ -11,7 +12,8 @@ import { StatementsService, type PublicPage } from './statements.service.js';
  * origin), the link's token must not leak through a Referer, and no cache keeps a customer's figures.
  */
 const PAGE_HEADERS = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
@@ -28,6 +30,7 @@ function sendPage(res: Response, page: PublicPage): void {
  * which gets the API's error bodies.
  */
 @ApiTags('statements')
+@RateLimit('confirmation')
 @Controller('statements/confirm')
 export class StatementConfirmationController {
   constructor(private readonly statements: StatementsService) {}
@@ -69,9 +72,13 @@ export class StatementConfirmationController {
   @ApiOperation({
     summary: "Record the customer's answer: confirm the balance, or dispute it with the right amount and a reason",
     description:
-      'From the form: the thank-you page (200), or the page again with the errors (400; nothing recorded). As JSON: ' +
-      '200 { number, responseStatus, response }, 400 VALIDATION_FAILED, 404 STATEMENT_LINK_INVALID, ' +
-      '409 STATEMENT_ALREADY_ANSWERED, 410 STATEMENT_LINK_EXPIRED. Recorded once, audited as `customer: <name>`.',
+      'Needs `code`, the confirmation code sent only in the statement mail (not printed on the statement); each ' +
+      'answer with a code uses one of STATEMENT_CODE_ATTEMPTS. From the form: the thank-you page (200), the page ' +
+      'again with the errors (400, also for a wrong code; nothing recorded), or 403 when no attempt is left. As JSON: ' +
+      '200 { number, responseStatus, response }, 400 VALIDATION_FAILED, 403 STATEMENT_CODE_INVALID (details.attemptsLeft) / ' +
+      'STATEMENT_CODE_LOCKED / STATEMENT_CODE_NOT_SENT (not mailed), 404 STATEMENT_LINK_INVALID, ' +
+      '409 STATEMENT_ALREADY_ANSWERED, 410 STATEMENT_LINK_EXPIRED. Recorded once with the client address (TRUST_PROXY) ' +
+      'and user agent, audited as `customer: <name>`.',
   })
   async answer(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     // The page's form posts urlencoded and gets pages; anything else (JSON, no body) is a program: the API's errors.

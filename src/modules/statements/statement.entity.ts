@@ -87,6 +87,17 @@ export class StatementRecord {
   @Column({ type: 'timestamptz' })
   tokenExpiresAt!: Date;
 
+  /**
+   * The confirmation code mailed with the statement, as hashCode(token, code) (statement-code.ts); null when the
+   * statement was not mailed (it cannot be answered online then).
+   */
+  @Column({ type: 'char', length: 64, nullable: true })
+  codeHash!: string | null;
+
+  /** Answers sent with a code so far (each counted before it is compared); STATEMENT_CODE_ATTEMPTS at most. */
+  @Column({ type: 'integer', default: 0 })
+  codeAttempts!: number;
+
   @Column({ type: 'date' })
   replyBy!: DateOnly;
 

@@ -8,6 +8,7 @@ import { sendBytes } from '../files/file-download.js';
 import { IssueStatementDto, StatementFileQuery, StatementQuery } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 
 // Statements are amounts: production never reads them.
 export const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
@@ -20,6 +21,7 @@ export class StatementsController {
   @Post('customers/:id/statements')
   @OwnedRecord('customer')
   @Roles(...READERS)
+  @RateLimit('render')
   @ApiOperation({
     summary:
       'Issue a customer statement (对账单) for a period (from + to) or as of a date (asOf, default today): rendered, signed, stored; optionally mailed',

@@ -78,6 +78,22 @@ export class StatementsRepository extends BaseRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Counts one answer with a code against the statement's attempts, before the code is compared, in one conditional
+   * update: answers sent at once cannot together try more codes than `max`. False when none are left (or answered).
+   */
+  async takeCodeAttempt(id: string, max: number): Promise<boolean> {
+    const result = await this.repo(StatementRecord)
+      .createQueryBuilder()
+      .update()
+      .set({ codeAttempts: () => 'code_attempts + 1' })
+      .where('id = :id', { id })
+      .andWhere('code_attempts < :max', { max })
+      .andWhere("response_status = 'pending'")
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   /** What the statement's lines say besides the ledger's figures: project, payment nature and method, invoice kind. */
   async lineSources(ids: { contracts: string[]; payments: string[]; invoices: string[] }): Promise<LineSources> {
     // One after the other: a caller's transaction has one connection.

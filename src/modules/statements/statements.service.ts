@@ -22,6 +22,7 @@ import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.
 import { buildStatement } from '../receivables/ledger.js';
 import { ReceivablesService } from '../receivables/receivables.service.js';
 import { parseAnswer, type AnswerError, type StatementAnswer } from './statement-answer.js';
+import { codeMatches, formatCode, hashCode, newCode } from './statement-code.js';
 import { confirmationUrl as urlFor, endOfDay, hashToken, isTokenShaped, newToken } from './statement-token.js';
 import type {
   StatementFigures,
@@ -34,6 +35,7 @@ import {
   answeredPage,
   expiredPage,
   invalidLinkPage,
+  lockedPage,
   statementPage,
   thanksPage,
   type PageCompany,
@@ -63,7 +65,8 @@ export interface IssueStatementRequest {
   jobId?: string | null;
   /**
    * Mail it to this address through the outbox, in the same transaction as the record (the mail carries the
-   * confirmation link, whose token exists in clear only in the PDF and the mail). null/omitted: not mailed.
+   * confirmation link, whose token exists in clear only in the PDF and the mail, and the confirmation code, which
+   * exists in clear only in the mail). null/omitted: not mailed, and so not answerable online (no code).
    */
   mailTo?: string | null;
 }
@@ -82,6 +85,8 @@ export interface StatementView {
   runId: string | null;
   replyBy: DateOnly;
   tokenExpiresAt: Date;
+  /** Whether a confirmation code was mailed (the code itself is never shown), and answers tried with one. */
+  confirmationCode: { sent: boolean; attempts: number; attemptsAllowed: number };
   response: { status: StatementResponseStatus; detail: StatementResponse | null };
   /** The outbox messages about it (GET shows their status). */
   mail: { id: string; to: string[]; status: string; attempts: number; lastError: string | null; sentAt: Date | null }[];
@@ -102,7 +107,7 @@ export interface IssueForCustomerRequest {
 
 /** A page of the public confirmation site: its status and HTML. */
 export interface PublicPage {
-  status: 200 | 400 | 404 | 409 | 410;
+  status: 200 | 400 | 403 | 404 | 409 | 410;
   html: string;
 }
 
@@ -200,6 +205,8 @@ export class StatementsService {
     const replyBy = addDays(today, replyDays);
     const token = newToken();
     const url = urlFor(this.config.publicUrl, token);
+    // The code answers for the customer: only the mail carries it (never the PDF/DOCX, the API or the audit log).
+    const code = request.mailTo ? newCode() : null;
     // The number is taken in a short transaction of its own, so no counter lock is held while Chromium renders.
     // The price: a render or store that fails after this leaves a gap in the year's DZ numbers (the entity's
     // "gap-free" holds only for statements that were issued without such a failure).
@@ -266,6 +273,8 @@ export class StatementsService {
         runId: request.runId ?? null,
         tokenHash: hashToken(token),
         tokenExpiresAt: endOfDay(replyBy),
+        codeHash: code ? hashCode(token, code) : null,
+        codeAttempts: 0,
         replyBy,
         responseStatus: 'pending',
         response: null,
@@ -306,6 +315,7 @@ export class StatementsService {
             currency: ledger.customer.currency,
             replyBy,
             url,
+            code: code!,
             company,
           }),
           attachments: [
@@ -382,7 +392,7 @@ export class StatementsService {
     const names = new Map(customers.map((c) => [c.id, c.name]));
     return {
       items: rows.map((r, i) =>
-        view(r, names.get(r.customerId) ?? '', docs[i]?.latestVersion ?? null, mail.get(r.id) ?? []),
+        view(r, names.get(r.customerId) ?? '', docs[i]?.latestVersion ?? null, mail.get(r.id) ?? [], this.codeAttempts),
       ),
       total,
       page,
@@ -396,7 +406,7 @@ export class StatementsService {
     const customer = await this.customers.findByIds([row.customerId]);
     const mail = await this.outbox.forSubject(SUBJECT, id);
     const doc = row.documentId ? await this.documents.get(row.documentId) : null;
-    return view(row, customer[0]?.name ?? '', doc?.latestVersion ?? null, mail);
+    return view(row, customer[0]?.name ?? '', doc?.latestVersion ?? null, mail, this.codeAttempts);
   }
 
   async file(id: string, format: DocumentFormat): Promise<{ file: DocumentFile; bytes: Buffer }> {
@@ -465,6 +475,21 @@ export class StatementsService {
     }
     const statement = found.statement;
     const answer: StatementAnswer = parsed.answer;
+    const refusal = await this.checkCode(token, statement, answer.code);
+    if (refusal) {
+      if (json) throw refusal.error;
+      if (refusal.kind === 'wrong') {
+        const values = {
+          action: answer.action,
+          amount: rawText(body, 'amount'),
+          reason: rawText(body, 'reason'),
+          name: rawText(body, 'name'),
+        };
+        const html = await this.statementHtml(token, statement, [{ field: 'code', problem: 'wrong' }], values);
+        return { page: { status: 400, html } };
+      }
+      return { page: { status: 403, html: lockedPage(statement.locale, await this.pageCompany()) } };
+    }
     const response: StatementResponse = {
       status: answer.action === 'confirm' ? 'confirmed' : 'disputed',
       amount: answer.amount,
@@ -525,6 +550,49 @@ export class StatementsService {
 
   // ---- helpers ----
 
+  private get codeAttempts(): number {
+    return this.config.statements.codeAttempts;
+  }
+
+  /**
+   * The answer's confirmation code against the statement's. Each answer with a code takes one of the statement's
+   * attempts before it is compared (so parallel guesses cannot exceed them); null when the code is right.
+   */
+  private async checkCode(
+    token: string,
+    statement: StatementRecord,
+    code: string,
+  ): Promise<{ kind: 'wrong' | 'closed'; error: AppException } | null> {
+    if (!statement.codeHash) {
+      return {
+        kind: 'closed',
+        error: AppException.forbidden(
+          'STATEMENT_CODE_NOT_SENT',
+          'This statement was not mailed with a confirmation code and cannot be answered online',
+        ),
+      };
+    }
+    if (!(await this.statements.takeCodeAttempt(statement.id, this.codeAttempts))) {
+      return {
+        kind: 'closed',
+        error: AppException.forbidden(
+          'STATEMENT_CODE_LOCKED',
+          'Too many wrong confirmation codes: this statement can no longer be answered online',
+          { attemptsAllowed: this.codeAttempts },
+        ),
+      };
+    }
+    if (codeMatches(token, code, statement.codeHash)) return null;
+    return {
+      kind: 'wrong',
+      error: AppException.forbidden(
+        'STATEMENT_CODE_INVALID',
+        'The confirmation code does not match the one in the statement e-mail',
+        { attemptsLeft: Math.max(0, this.codeAttempts - (statement.codeAttempts + 1)) },
+      ),
+    };
+  }
+
   private async lookup(token: string): Promise<Lookup> {
     // Found by the hash of what was presented (an indexed lookup): no secret is compared in our code.
     if (!isTokenShaped(token)) return { kind: 'invalid' };
@@ -565,6 +633,8 @@ export class StatementsService {
   ): Promise<string> {
     const [customer] = await this.customers.findByIds([statement.customerId]);
     const figures = statement.figures as IssuedFigures;
+    // Attempts used, counting the wrong code this page answers (taken after `statement` was read).
+    const used = statement.codeAttempts + (errors.some((e) => e.problem === 'wrong') ? 1 : 0);
     return statementPage({
       locale: statement.locale,
       company: (await this.pageCompany()) ?? { name: '', nameEn: null, phone: null },
@@ -583,6 +653,7 @@ export class StatementsService {
       path: `/statements/confirm/${token}`, // token-shaped (checked by lookup): nothing to escape
       errors,
       values,
+      answerable: !statement.codeHash ? 'notMailed' : used >= this.codeAttempts ? 'locked' : 'open',
     });
   }
 
@@ -649,6 +720,12 @@ export class StatementsService {
   }
 }
 
+/** A field of the posted form as typed (shown again with the errors). */
+function rawText(body: unknown, key: string): string | undefined {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The billing contact's address: the contact marked billing, if it has an e-mail. */
 export function billingEmail(customer: Pick<CustomerView, 'contacts' | 'billingContact'>): string | null {
   const contact = customer.billingContact ?? customer.contacts.find((c) => c.billing && c.email);
@@ -674,6 +751,7 @@ function view(
   customerName: string,
   documentVersion: number | null,
   mail: OutboxMessageView[],
+  attemptsAllowed: number,
 ): StatementView {
   return {
     id: r.id,
@@ -689,6 +767,7 @@ function view(
     runId: r.runId,
     replyBy: r.replyBy,
     tokenExpiresAt: r.tokenExpiresAt,
+    confirmationCode: { sent: r.codeHash !== null, attempts: r.codeAttempts, attemptsAllowed },
     response: { status: r.responseStatus, detail: r.response },
     mail: mail.map((m) => ({
       id: m.id,
@@ -714,6 +793,8 @@ export function mailText(input: {
   currency: string;
   replyBy: DateOnly;
   url: string;
+  /** the confirmation code (only the mail carries it) */
+  code: string;
   company: StatementCompany;
 }): { subject: string; text: string } {
   const d = (x: DateOnly) => formatDate(x, input.locale);
@@ -726,7 +807,9 @@ export function mailText(input: {
       text:
         `Dear customer,\n\n` +
         `Attached is statement ${input.number} of ${input.customerName} ${period} (closing balance ${balance}).\n` +
-        `Please check it and confirm or dispute the balance by ${d(input.replyBy)} on this page:\n${input.url}\n\n` +
+        `Please check it and confirm or dispute the balance by ${d(input.replyBy)} on this page:\n${input.url}\n` +
+        `with this confirmation code: ${formatCode(input.code)}\n` +
+        `(The code is only in this e-mail, not on the statement: please do not forward it.)\n\n` +
         `Questions: ${contact}\n`,
     };
   }
@@ -736,7 +819,9 @@ export function mailText(input: {
     text:
       `尊敬的客户：\n\n` +
       `附件为${input.customerName}${period}的对账单 ${input.number}（期末余额 ${balance}）。\n` +
-      `请核对后于${d(input.replyBy)}前在以下页面确认余额或提出异议：\n${input.url}\n\n` +
+      `请核对后于${d(input.replyBy)}前在以下页面确认余额或提出异议：\n${input.url}\n` +
+      `确认码：${formatCode(input.code)}\n` +
+      `（确认码仅在本邮件中提供，对账单上不印，请勿转发。）\n\n` +
       `如有疑问，请联系：${contact}\n`,
   };
 }

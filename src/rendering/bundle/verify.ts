@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
@@ -23,22 +24,40 @@ export interface PdfSignatureVerification {
   contentSha256?: string;
 }
 
-/** Largest total of uncompressed bytes read from a bundle: a ZIP bomb stops here. */
-const MAX_BUNDLE_CONTENT_BYTES = 512 * 1024 * 1024;
+/**
+ * What reading a bundle may cost, whoever sent it: its entries' total uncompressed size (as declared, and yauzl
+ * checks every entry against its declaration while inflating) and their number. A ZIP bomb stops at the first
+ * entry past the limit, before it is inflated. Only manifest.json and its signature are kept in memory (at most
+ * MAX_MANIFEST_BYTES each); every other entry is hashed as it streams.
+ */
+export interface BundleLimits {
+  contentBytes: number;
+  entries: number;
+}
+
+export const DEFAULT_BUNDLE_LIMITS: BundleLimits = { contentBytes: 200 * 1024 * 1024, entries: 1000 };
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** An entry as read: its size and SHA-256, and its bytes for the manifest and its signature. */
+interface ZipEntry {
+  size: number;
+  sha256: string;
+  bytes?: Buffer;
+}
 
 /**
  * A bundle is valid when manifest.json.p7s is a valid signature of manifest.json by a certificate in
  * `trustPem` (ours), and the files are exactly those the manifest lists, with its sizes and SHA-256.
  */
-export async function verifyBundle(zip: Buffer, trustPem: string): Promise<BundleVerification> {
-  let entries: Map<string, Buffer>;
+export async function verifyBundle(zip: Buffer, trustPem: string, limits: BundleLimits = DEFAULT_BUNDLE_LIMITS): Promise<BundleVerification> {
+  let entries: Map<string, ZipEntry>;
   try {
-    entries = await readZip(zip);
+    entries = await readZip(zip, limits);
   } catch (error) {
     return { valid: false, reason: `not a readable ZIP bundle: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const manifestBytes = entries.get(MANIFEST_NAME);
-  const signature = entries.get(MANIFEST_SIGNATURE_NAME);
+  const manifestBytes = entries.get(MANIFEST_NAME)?.bytes;
+  const signature = entries.get(MANIFEST_SIGNATURE_NAME)?.bytes;
   if (!manifestBytes || !signature) return { valid: false, reason: `the bundle has no ${manifestBytes ? MANIFEST_SIGNATURE_NAME : MANIFEST_NAME}` };
 
   let manifest: BundleManifest;
@@ -55,9 +74,9 @@ export async function verifyBundle(zip: Buffer, trustPem: string): Promise<Bundl
   const listed = new Set<string>();
   for (const file of manifest.files) {
     listed.add(file.name);
-    const bytes = entries.get(file.name);
-    if (!bytes) return { valid: false, reason: `${file.name} is listed in the manifest but missing`, manifest };
-    if (bytes.length !== file.size || sha256Hex(bytes) !== file.sha256) {
+    const entry = entries.get(file.name);
+    if (!entry) return { valid: false, reason: `${file.name} is listed in the manifest but missing`, manifest };
+    if (entry.size !== file.size || entry.sha256 !== file.sha256) {
       return { valid: false, reason: `${file.name} differs from the manifest (size or SHA-256)`, manifest };
     }
   }
@@ -135,18 +154,31 @@ function pemBody(pem: string): string {
   return pem.replace(/-----[^-]+-----|\s/g, '');
 }
 
-async function readZip(zip: Buffer): Promise<Map<string, Buffer>> {
+async function readZip(zip: Buffer, limits: BundleLimits): Promise<Map<string, ZipEntry>> {
   const zipfile = await yauzl.fromBufferPromise(zip, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true });
-  const entries = new Map<string, Buffer>();
+  if (zipfile.entryCount > limits.entries) {
+    zipfile.close();
+    throw new Error(`${zipfile.entryCount} entries, more than the ${limits.entries} a bundle may have`);
+  }
+  const entries = new Map<string, ZipEntry>();
   let total = 0;
   try {
     for await (const entry of zipfile.eachEntry()) {
       if (entries.has(entry.fileName)) throw new Error(`${entry.fileName} appears twice`);
       total += entry.uncompressedSize;
-      if (total > MAX_BUNDLE_CONTENT_BYTES) throw new Error('too large once uncompressed');
+      if (total > limits.contentBytes) throw new Error(`more than ${limits.contentBytes} bytes once uncompressed`);
+      const keep = entry.fileName === MANIFEST_NAME || entry.fileName === MANIFEST_SIGNATURE_NAME;
+      if (keep && entry.uncompressedSize > MAX_MANIFEST_BYTES) throw new Error(`${entry.fileName} is too large`);
+      const hash = createHash('sha256');
       const chunks: Buffer[] = [];
-      for await (const chunk of await zipfile.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
-      entries.set(entry.fileName, Buffer.concat(chunks));
+      let size = 0;
+      for await (const chunk of await zipfile.openReadStreamPromise(entry)) {
+        const bytes = chunk as Buffer;
+        size += bytes.length;
+        hash.update(bytes);
+        if (keep) chunks.push(bytes);
+      }
+      entries.set(entry.fileName, { size, sha256: hash.digest('hex'), ...(keep ? { bytes: Buffer.concat(chunks) } : {}) });
     }
   } finally {
     zipfile.close();

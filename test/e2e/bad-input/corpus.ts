@@ -1168,6 +1168,8 @@ export const CORPUS: CorpusEntry[] = [
       { name: 'a NUL in the name', json: { action: 'confirm', name: 'a\u0000b' } },
       { name: 'a name that is an object', json: { action: 'confirm', name: { $ne: '' } } },
       { name: 'an unknown field', json: { action: 'confirm', name: 'a', admin: true } },
+      { name: 'a confirmation code that is not 8 digits', json: { action: 'confirm', name: 'a', code: '12 34' } },
+      { name: 'a confirmation code that is an object', json: { action: 'confirm', name: 'a', code: { $gt: '' } } },
       {
         name: 'a made-up token',
         path: '/statements/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
@@ -1285,9 +1287,8 @@ export const CORPUS: CorpusEntry[] = [
     route: 'POST /api/documents/verify',
     multipart: {
       file: () => ({ bytes: pdf, name: 'document.pdf', contentType: 'application/pdf' }),
-      maxBytes: {
-        untested: 'its own 100 MB limit (a signed bundle can be large), not UPLOAD_LIMIT: too much to send in a test',
-      },
+      // VERIFY_LIMIT, which the test sets to UPLOAD_LIMIT's value.
+      maxBytes: UPLOAD_LIMIT,
       wrongTypeCodes: [],
       names: 'in-route',
     },

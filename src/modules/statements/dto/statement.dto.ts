@@ -140,4 +140,10 @@ export class AnswerStatementDto {
 
   @ApiProperty({ maxLength: MAX_NAME, description: 'The name of the person answering' })
   name!: string;
+
+  @ApiProperty({
+    example: '0123 4567',
+    description: 'The 8-digit confirmation code from the statement mail (spaces and dashes are ignored)',
+  })
+  code!: string;
 }

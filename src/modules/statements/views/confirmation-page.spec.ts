@@ -3,6 +3,7 @@ import {
   answeredPage,
   expiredPage,
   invalidLinkPage,
+  lockedPage,
   statementPage,
   type StatementPageModel,
 } from './confirmation-page.js';
@@ -44,6 +45,7 @@ const model: StatementPageModel = {
   path: '/statements/confirm/tok',
   errors: [{ field: 'reason', problem: 'required' }],
   values: { action: 'dispute', amount: '"><b>', name: '王丽' },
+  answerable: 'open',
 };
 
 describe('the confirmation pages', () => {
@@ -61,6 +63,28 @@ describe('the confirmation pages', () => {
     expect(html).toContain('异议原因：必填');
     expect(html).toContain('value="&quot;&gt;&lt;b&gt;"');
     expect(html).toMatch(/value="dispute" id="action-dispute" checked/);
+    // The code field, never filled in again.
+    expect(html).toContain('确认码 <span class="en">（见对账单邮件；对账单上不印确认码）</span>');
+    expect(html).toMatch(
+      /<input type="text" name="code" id="code" inputmode="numeric" autocomplete="one-time-code" maxlength="20">/,
+    );
+  });
+
+  it('say when a statement cannot be answered online (no code mailed, or too many wrong codes), without the form', () => {
+    const notMailed = statementPage({ ...model, errors: [], answerable: 'notMailed' });
+    expect(notMailed).toContain(
+      '此对账单未通过邮件发送确认码，无法在线答复。请联系 华东智能仪表有限公司，电话 0512-6688 1200。',
+    );
+    expect(notMailed).toContain('-¥700.00'); // the statement is still shown
+    expect(notMailed).not.toContain('<form');
+    const locked = statementPage({ ...model, locale: 'en', errors: [], answerable: 'locked' });
+    expect(locked).toContain('Too many wrong confirmation codes');
+    expect(locked).not.toContain('<form');
+    const wrong = statementPage({ ...model, locale: 'en', errors: [{ field: 'code', problem: 'wrong' }] });
+    expect(wrong).toContain('Confirmation code does not match the code in the statement e-mail');
+    const lockedNotice = lockedPage('zh-CN', model.company);
+    expect(lockedNotice).toContain('确认码错误次数过多');
+    expect(lockedNotice).not.toMatch(/¥|700|青澜/);
   });
 
   it('load nothing from elsewhere: no script, no external URL', () => {

@@ -39,8 +39,13 @@ export interface StatementPageModel {
   /** the page's own path: the form posts here, the PDF is below it */
   path: string;
   errors: AnswerError[];
-  /** what the customer typed, shown again with the errors */
+  /** what the customer typed, shown again with the errors (never the code) */
   values: { action?: string; amount?: string; reason?: string; name?: string };
+  /**
+   * open: the form; notMailed: the statement was not mailed with a confirmation code, so it cannot be answered
+   * here; locked: too many wrong codes.
+   */
+  answerable: 'open' | 'notMailed' | 'locked';
 }
 
 const LABELS = {
@@ -87,6 +92,11 @@ const LABELS = {
     reason: '异议原因',
     remark: '（确认时可选填备注）',
     name: '答复人姓名',
+    code: '确认码',
+    codeHint: '（见对账单邮件；对账单上不印确认码）',
+    notMailed: '此对账单未通过邮件发送确认码，无法在线答复。请联系 {company}{phone}。',
+    locked: '确认码错误次数过多，此对账单已无法在线答复。请联系 {company}{phone}。',
+    lockedTitle: '无法在线答复',
     submit: '提交答复',
     fixErrors: '请更正以下问题后再提交：',
     thanksTitle: '感谢您的答复',
@@ -144,6 +154,13 @@ const LABELS = {
     reason: 'Reason for the dispute',
     remark: '(optional remark when confirming)',
     name: 'Your name',
+    code: 'Confirmation code',
+    codeHint: '(in the statement e-mail; it is not printed on the statement)',
+    notMailed:
+      'This statement was not sent with a confirmation code by e-mail, so it cannot be answered here. Please contact {company}{phone}.',
+    locked:
+      'Too many wrong confirmation codes: this statement can no longer be answered here. Please contact {company}{phone}.',
+    lockedTitle: 'Cannot be answered online',
     submit: 'Send the answer',
     fixErrors: 'Please correct the following and send again:',
     thanksTitle: 'Thank you for your answer',
@@ -169,6 +186,7 @@ const PROBLEMS: Record<Locale, Record<AnswerProblem, string>> = {
     tooLong: '内容过长',
     unknown: '不是表单中的字段',
     notText: '应为文本',
+    wrong: '与对账单邮件中的确认码不符',
   },
   en: {
     required: 'is required',
@@ -176,15 +194,24 @@ const PROBLEMS: Record<Locale, Record<AnswerProblem, string>> = {
     tooLong: 'is too long',
     unknown: 'is not a field of the form',
     notText: 'must be text',
+    wrong: 'does not match the code in the statement e-mail',
   },
 };
 const FIELD_NAMES: Record<Locale, Record<string, string>> = {
-  'zh-CN': { action: '确认或异议', amount: '正确的余额', reason: '异议原因', name: '答复人姓名', body: '表单' },
+  'zh-CN': {
+    action: '确认或异议',
+    amount: '正确的余额',
+    reason: '异议原因',
+    name: '答复人姓名',
+    code: '确认码',
+    body: '表单',
+  },
   en: {
     action: 'Confirm or dispute',
     amount: 'The right balance',
     reason: 'Reason',
     name: 'Your name',
+    code: 'Confirmation code',
     body: 'The form',
   },
 };
@@ -285,6 +312,9 @@ const STATEMENT = `
 {{#if errors.length}}
 <div class="errors" id="errors" role="alert"><p>{{L.fixErrors}}</p><ul>{{#each errors}}<li>{{this}}</li>{{/each}}</ul></div>
 {{/if}}
+{{#if closedText}}
+<p class="notice" id="not-answerable">{{closedText}}</p>
+{{else}}
 <form method="post" action="{{path}}">
   <fieldset>
     <label><input type="radio" name="action" value="confirm" id="action-confirm"{{#if (eq values.action "confirm")}} checked{{/if}}> {{L.confirm}} ({{money closingBalance currency}})</label>
@@ -293,8 +323,10 @@ const STATEMENT = `
     <label>{{L.reason}} <span class="en">{{L.remark}}</span><br><textarea name="reason" id="reason" rows="4" maxlength="${MAX_REASON}">{{values.reason}}</textarea></label>
   </fieldset>
   <label>{{L.name}}<br><input type="text" name="name" id="name" maxlength="${MAX_NAME}" value="{{values.name}}"></label>
+  <label>{{L.code}} <span class="en">{{L.codeHint}}</span><br><input type="text" name="code" id="code" inputmode="numeric" autocomplete="one-time-code" maxlength="20"></label>
   <p><button type="submit" id="submit">{{L.submit}}</button></p>
 </form>
+{{/if}}
 `;
 
 const NOTICE = `
@@ -333,6 +365,13 @@ export function statementPage(model: StatementPageModel): string {
       // Summed here, as the printed statement does: aging that did not add up would show.
       agingTotal: sum(Object.values(model.aging)),
       errors: model.errors.map((e) => problemText(e, model.locale)),
+      closedText:
+        model.answerable === 'open'
+          ? null
+          : fill(model.answerable === 'locked' ? L.locked : L.notMailed, {
+              company: companyName(model.locale, model.company),
+              phone: phoneOf(model.locale, model.company),
+            }),
     },
     // `day` depends on the page's language, so it is given per render.
     { helpers: { day: (d: DateOnly) => formatDate(d, model.locale) } },
@@ -401,14 +440,23 @@ export function answeredPage(input: {
   return noticePage(input.locale, L.answeredTitle, [{ text }], input.company);
 }
 
+/** Too many wrong codes (answered as 403 to a POST): whom to contact, nothing of the statement. */
+export function lockedPage(locale: Locale, company: PageCompany | null): string {
+  return contactPage(locale, company, LABELS[locale].lockedTitle, LABELS[locale].locked);
+}
+
 /** Expired: whom to contact (the company's name and phone from its profile), nothing of the statement. */
 export function expiredPage(locale: Locale, company: PageCompany | null): string {
-  const L = LABELS[locale];
-  const text = fill(L.expiredText, {
+  return contactPage(locale, company, LABELS[locale].expiredTitle, LABELS[locale].expiredText);
+}
+
+/** A notice whose text names whom to contact: {company} and {phone} from the profile. */
+function contactPage(locale: Locale, company: PageCompany | null, heading: string, template: string): string {
+  const text = fill(template, {
     company: company ? companyName(locale, company) : locale === 'en' ? 'us' : '我方',
     phone: company ? phoneOf(locale, company) : '',
   });
-  return noticePage(locale, L.expiredTitle, [{ text }], company);
+  return noticePage(locale, heading, [{ text }], company);
 }
 
 /** No statement has this token: nothing is known, so nothing is shown but the fact. */

@@ -17,6 +17,7 @@ import { GeneratePackageDto } from './dto/generate-package.dto.js';
 import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
 import { OwnedRecord } from '../../auth/ownership.js';
+import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator.js';
 
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
 export const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
@@ -29,6 +30,7 @@ export class TenderPackageController {
   @Post(':id/package')
   @OwnedRecord('tender')
   @Roles(...WRITERS)
+  @RateLimit('render')
   @ApiOperation({
     summary: 'Generate the tender package (a job; `?wait=true` generates now)',
     description:

@@ -96,5 +96,10 @@ migrate: build
 audit: runtime
 	bash scripts/audit.sh
 
+## audit-verify: recompute the audit log's hash chain; prints OK and the head, or the first broken entry (exit 1)
+.PHONY: audit-verify
+audit-verify: build
+	node dist/modules/audit/audit-verify.js
+
 clean:
 	rm -rf dist node_modules/.installed-node*

@@ -135,4 +135,49 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ TRUST_PROXY: 'x;y' })).toThrow(/TRUST_PROXY: must be true, false/);
   });
+
+  it('refuses production on the development certificate, demo data and no PUBLIC_URL, listing all three', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'DEMO_DATA',
+      'PUBLIC_URL',
+      'SIGNING_P12',
+    ]);
+    expect((error as Error).message).toContain('development certificate');
+  });
+
+  it('accepts production with a certificate, DEMO_DATA=false and PUBLIC_URL; other environments need none of them', () => {
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      SIGNING_P12: '/etc/tenderdesk/company.p12',
+      DEMO_DATA: 'false',
+      PUBLIC_URL: 'https://tenderdesk.example.com',
+    });
+    expect(c.env).toBe('production');
+    expect(c.demoData).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).demoData).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).signing.p12Path).toBeUndefined();
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SIGNING_P12: '/x.p12', DEMO_DATA: 'true', PUBLIC_URL: 'https://a.example' }),
+    ).toThrow(/DEMO_DATA: must be false in production/);
+  });
+
+  it('requires TSA_CA_FILE with TSA_URL', () => {
+    expect(() => loadConfig({ TSA_URL: 'http://127.0.0.1:9/' })).toThrow(/TSA_CA_FILE: is required with TSA_URL/);
+    expect(loadConfig({ TSA_URL: 'http://127.0.0.1:9/', TSA_CA_FILE: '/etc/tsa-ca.pem' }).signing.tsaCaFile).toBe(
+      '/etc/tsa-ca.pem',
+    );
+  });
+
+  it('bounds images and imports by default (10000 px a side, 40 MP, 64 MB inflated, 500000 cells)', () => {
+    const c = loadConfig({});
+    expect(c.images).toEqual({ maxSide: 10_000, maxPixels: 40_000_000 });
+    expect(c.imports).toEqual({ maxUncompressedBytes: 64 * 1024 * 1024, maxCells: 500_000 });
+  });
 });

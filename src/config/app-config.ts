@@ -55,14 +55,19 @@ export class AppConfig {
   readonly chromiumPath: string;
   /** PDF browser pool (RENDER_*). */
   readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
-  /** PKCS#12 to sign with (unset -> development certificate) and the optional RFC 3161 timestamp authority. */
+  /** PKCS#12 to sign with (unset -> development certificate) the optional RFC 3161 timestamp authority and its CA. */
   readonly signing: {
     p12Path: string | undefined;
     /** SIGNING_P12_BASE64, decoded: the PKCS#12 itself, given in the environment instead of as a file. */
     p12Data: Buffer | undefined;
     p12Password: string | undefined;
     tsaUrl: string | undefined;
+    tsaCaFile: string | undefined;
   };
+  /** Input bombs: IMAGE_MAX_SIDE, IMAGE_MAX_MEGAPIXELS (pixels = megapixels * 1e6). */
+  readonly images: { maxSide: number; maxPixels: number };
+  /** Input bombs: IMPORT_MAX_UNCOMPRESSED (bytes), IMPORT_MAX_CELLS. */
+  readonly imports: { maxUncompressedBytes: number; maxCells: number };
   /** PROJECT_NUMBER_PATTERN, e.g. `{YYYY}-{SEQ:3}` -> 2026-007. */
   readonly projectNumberPattern: string;
   /** Where each department's copy of a contact sheet is mailed (unset: not mailed, said so on the sheet's record). */
@@ -155,7 +160,10 @@ export class AppConfig {
       p12Data: env.SIGNING_P12_BASE64 === undefined ? undefined : Buffer.from(env.SIGNING_P12_BASE64, 'base64'),
       p12Password: env.SIGNING_P12_PASSWORD,
       tsaUrl: env.TSA_URL,
+      tsaCaFile: env.TSA_CA_FILE === undefined ? undefined : resolve(env.TSA_CA_FILE),
     };
+    this.images = { maxSide: env.IMAGE_MAX_SIDE, maxPixels: Math.round(env.IMAGE_MAX_MEGAPIXELS * 1_000_000) };
+    this.imports = { maxUncompressedBytes: byteCount(env.IMPORT_MAX_UNCOMPRESSED), maxCells: env.IMPORT_MAX_CELLS };
     this.projectNumberPattern = env.PROJECT_NUMBER_PATTERN;
     this.departmentEmails = {
       finance: env.FINANCE_EMAIL,

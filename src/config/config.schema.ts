@@ -153,8 +153,18 @@ export const envSchema = z.object({
       }),
   ),
   SIGNING_P12_PASSWORD: opt(z.string()),
-  // RFC 3161 timestamp authority; unset -> signatures carry no timestamp.
+  // RFC 3161 timestamp authority; unset -> signatures carry no timestamp. A reply is accepted only when its
+  // token is signed by a certificate chaining to TSA_CA_FILE (PEM) and carries our digest and nonce.
   TSA_URL: opt(httpUrl),
+  TSA_CA_FILE: opt(z.string().min(1)),
+
+  // Input bombs: images (seals, scans, proofs) whose header claims more than IMAGE_MAX_SIDE pixels on a side or
+  // IMAGE_MAX_MEGAPIXELS in all are refused before anything decodes them; XLSX imports whose zip would inflate to
+  // more than IMPORT_MAX_UNCOMPRESSED or whose sheets hold more than IMPORT_MAX_CELLS cells before ExcelJS parses.
+  IMAGE_MAX_SIDE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(16).max(100_000).default(10_000)),
+  IMAGE_MAX_MEGAPIXELS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.01).max(1000).default(40)),
+  IMPORT_MAX_UNCOMPRESSED: z.preprocess(emptyAsUndefined, byteSize.default('64mb')),
+  IMPORT_MAX_CELLS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000_000).default(500_000)),
 
   // Contracts: the project number given when the advance payment arrives ({YYYY} or {YY}, {SEQ:n} = the
   // year's sequence padded to n digits, gap-free per year), and where each department's contact sheet is mailed.
@@ -204,6 +214,43 @@ export function crossFieldProblems(env: Record<string, string | undefined>): { v
   }
   if (env.QUEUE_DRIVER === 'pgboss' && !set('DATABASE_URL')) {
     problems.push({ variable: 'QUEUE_DRIVER', message: 'pgboss needs DATABASE_URL (a PostgreSQL server)' });
+  }
+  if (set('TSA_URL') && !set('TSA_CA_FILE')) {
+    problems.push({
+      variable: 'TSA_CA_FILE',
+      message: "is required with TSA_URL: the TSA's replies are verified against it",
+    });
+  }
+  return [...problems, ...productionProblems(env)];
+}
+
+/**
+ * Production guards: a production service must not sign with the development certificate, load the demo company
+ * into an empty database, or write links to http://localhost into mails. Every reason is listed at once.
+ */
+export function productionProblems(env: Record<string, string | undefined>): { variable: string; message: string }[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const set = (k: string) => env[k] !== undefined && env[k] !== '';
+  const problems: { variable: string; message: string }[] = [];
+  if (!set('SIGNING_P12') && !set('SIGNING_P12_BASE64')) {
+    problems.push({
+      variable: 'SIGNING_P12',
+      message:
+        'or SIGNING_P12_BASE64 is required in production: without one, documents are signed with the self-signed development certificate',
+    });
+  }
+  if (!['false', '0', 'no'].includes(env.DEMO_DATA ?? '')) {
+    problems.push({
+      variable: 'DEMO_DATA',
+      message:
+        'must be false in production: otherwise the demo company, customers and quotations fill an empty database',
+    });
+  }
+  if (!set('PUBLIC_URL')) {
+    problems.push({
+      variable: 'PUBLIC_URL',
+      message: 'is required in production: links in mails (statement confirmation) would point to http://localhost',
+    });
   }
   return problems;
 }

@@ -260,7 +260,7 @@ describe('RFC 3161 timestamps', () => {
   });
 
   it('adds a timestamp token over the signature value; pdfsig still reports the signature valid', async () => {
-    const signer = await loadSigner({ storageDir: join(dir, 'storage-tsa'), tsaUrl });
+    const signer = await loadSigner({ storageDir: join(dir, 'storage-tsa'), tsaUrl, tsaCaFile: tsaCert });
     const signed = await signPdf(await sectionPdf('STAMPED', 1), signer);
     expect(hits).toBe(1);
     expect(await pdfsig(signed)).toContain('Signature is Valid.');
@@ -289,7 +289,7 @@ describe('RFC 3161 timestamps', () => {
   });
 
   it('fails with TIMESTAMP_FAILED, not an unstamped signature, when the TSA does not answer', async () => {
-    const signer = await loadSigner({ storageDir: join(dir, 'storage-tsa'), tsaUrl: 'http://127.0.0.1:9/' });
+    const signer = await loadSigner({ storageDir: join(dir, 'storage-tsa'), tsaUrl: 'http://127.0.0.1:9/', tsaCaFile: tsaCert });
     await expect(signPdf(await sectionPdf('NOTSA', 1), signer)).rejects.toMatchObject({ code: 'TIMESTAMP_FAILED' });
   });
 });

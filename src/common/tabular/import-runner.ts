@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, type AuditEvent } from '../../modules/audit/audit.service.js';
 import { FileErrors, type Upload } from '../../modules/files/files.service.js';
@@ -23,6 +24,7 @@ export class ImportRunner {
   constructor(
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   run<D extends object>(spec: TableSpec<D>, upload: Upload | undefined, opts: RecordImport<D>): Promise<ImportReport> {
@@ -30,6 +32,7 @@ export class ImportRunner {
     return importTable(spec, upload.bytes, {
       dryRun: opts.dryRun,
       check: opts.check,
+      limits: this.config.imports,
       write: (records) =>
         this.tx.run(async () => {
           await opts.insert(records);

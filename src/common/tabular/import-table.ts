@@ -4,6 +4,7 @@ import { AppException } from '../errors/app-exception.js';
 import { flattenValidationErrors, unsafeInput } from '../validation.js';
 import { cellToValue } from './cells.js';
 import { readTable, type RawTable } from './read-table.js';
+import type { TableLimits } from './xlsx-bounds.js';
 import { normaliseHeader, type ColumnSpec, type ImportReport, type RowError, type TableSpec } from './table-spec.js';
 
 /** More rows than this is refused: one request, one transaction, held in memory. Split bigger sheets. */
@@ -19,6 +20,8 @@ export interface ImportOptions<D extends object> {
    * caller runs it in one transaction and audits it once, so a failure writes nothing.
    */
   write: (records: D[]) => Promise<void>;
+  /** Input-bomb bounds of an XLSX (IMPORT_MAX_UNCOMPRESSED, IMPORT_MAX_CELLS). */
+  limits?: TableLimits;
 }
 
 export interface ValidatedTable<D extends object> {
@@ -36,7 +39,7 @@ export async function importTable<D extends object>(
   bytes: Buffer,
   opts: ImportOptions<D>,
 ): Promise<ImportReport> {
-  const { report, records } = await validateTable(spec, await readTable(bytes), opts.check);
+  const { report, records } = await validateTable(spec, await readTable(bytes, opts.limits), opts.check);
   if (report.errors.length) {
     const bad = new Set(report.errors.map((e) => e.row)).size;
     throw AppException.unprocessable(

@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { AppException } from '../errors/app-exception.js';
 import { fromExcel, type CellValue } from './cells.js';
 import { decodeText, parseCsv, UnterminatedQuoteError } from './csv.js';
+import { checkXlsxBounds, DEFAULT_TABLE_LIMITS, type TableLimits } from './xlsx-bounds.js';
 
 export interface SheetRow {
   /** The row number the user sees: the sheet's row (XLSX) or the CSV record's position, header included. */
@@ -24,13 +25,14 @@ const isBlank = (cells: CellValue[]) => cells.every((c) => c === null || (typeof
  * decodeText knows. The first non-blank row is the header; blank rows are skipped but keep their numbers,
  * so a reported row is the row the user finds in Excel.
  */
-export async function readTable(bytes: Buffer): Promise<RawTable> {
+export async function readTable(bytes: Buffer, limits: TableLimits = DEFAULT_TABLE_LIMITS): Promise<RawTable> {
   const detected = await fileTypeFromBuffer(bytes);
   let format: RawTable['format'];
   let encoding: string | undefined;
   let records: SheetRow[];
   if (detected?.ext === 'xlsx') {
     format = 'xlsx';
+    await checkXlsxBounds(bytes, limits);
     records = await readXlsx(bytes);
   } else if (!detected) {
     format = 'csv';

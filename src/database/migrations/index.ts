@@ -13,6 +13,7 @@ import { Receivables1795480130870 } from './1795480130870-Receivables.js';
 import { DocumentProvenance1796634752054 } from './1796634752054-DocumentProvenance.js';
 import { RateLimits1795500000000 } from './1795500000000-RateLimits.js';
 import { StatementConfirmationCode1796636950160 } from './1796636950160-StatementConfirmationCode.js';
+import { AuditChain1796636156251 } from './1796636156251-AuditChain.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RateLimits1795500000000,
   DocumentProvenance1796634752054,
   StatementConfirmationCode1796636950160,
+  AuditChain1796636156251,
 ];

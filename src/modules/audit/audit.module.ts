@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditChainCheck } from './audit-chain.check.js';
 import { AuditController } from './audit.controller.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
@@ -7,7 +8,7 @@ import { AuditService } from './audit.service.js';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditRepository, AuditService],
+  providers: [AuditRepository, AuditService, AuditChainCheck],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../../common/pagination.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import { verifyChain, type ChainReport } from './audit-chain.js';
 import type { AuditEntry } from './audit-entry.entity.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 
@@ -38,5 +39,21 @@ export class AuditService {
   async list(filter: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEntry>> {
     const [items, total] = await this.audit.list(filter, page, pageSize);
     return { items, total, page, pageSize };
+  }
+
+  /** Recomputes the hash chain and reports the first broken link (see audit-chain.ts). */
+  async verifyChain(): Promise<ChainReport> {
+    // The head first: entries appended while the walk runs lie beyond it and are not held against the chain.
+    const head = await this.audit.chainHead();
+    const limit = head ? BigInt(head.seq) : 0n;
+    const audit = this.audit;
+    async function* upToHead() {
+      for await (const batch of audit.chainBatches()) {
+        const within = batch.filter((r) => BigInt(r.chainSeq) <= limit);
+        if (within.length) yield within;
+        if (within.length < batch.length) return;
+      }
+    }
+    return verifyChain(upToHead(), head);
   }
 }

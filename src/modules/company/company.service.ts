@@ -1,8 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { ObjectStorage, sha256Hex } from '../../infrastructure/storage/object-storage.js';
 import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/audit.service.js';
+import { checkImageDimensions } from '../files/image-limits.js';
 import { DemoDataRegistry } from '../setup/demo-data.registry.js';
 import type { BankAccount, CompanyProfile } from './company-profile.entity.js';
 import { SEAL_KINDS, type CompanySeal, type SealKind } from './company-seal.entity.js';
@@ -128,6 +130,7 @@ export class CompanyService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly storage: ObjectStorage,
     private readonly demo: DemoDataRegistry,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -210,6 +213,8 @@ export class CompanyService implements OnModuleInit {
         { reason },
       );
     }
+    // Drawn on every signed document: a header claiming 100000 x 100000 pixels is refused before anything decodes it.
+    checkImageDimensions(bytes, this.config.images);
     const sha256 = sha256Hex(bytes);
     const key = `company/seals/${kind}-${sha256}.png`;
     const previous = await this.company.findSeal(kind);

@@ -7,6 +7,8 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { ObjectStorage } from '../../infrastructure/storage/object-storage.js';
 import type { AuditEvent } from '../audit/audit.service.js';
 import { detectKind, FILE_KINDS, type FileKind } from './file-kinds.js';
+import { checkImageDimensions, ImageErrors } from './image-limits.js';
+import { decryptPdf, pdfEncryption } from './pdf-encryption.js';
 import { sanitizeFileName } from './file-naming.js';
 import { FilesRepository, type FileOwner } from './files.repository.js';
 import type { StoredFile } from './stored-file.entity.js';
@@ -16,6 +18,9 @@ export const FileErrors = {
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',
   FILE_NOT_FOUND: 'FILE_NOT_FOUND',
+  /** A PDF that needs a password to open: it could not be assembled into a package or printed. */
+  PDF_ENCRYPTED: 'PDF_ENCRYPTED',
+  ...ImageErrors,
 } as const;
 
 /** An upload as the controller received it (multer memory storage). */
@@ -121,9 +126,10 @@ export class FilesService {
         },
       );
     }
+    const bytes = await this.defused(upload, detection.kind);
     const now = new Date();
     const key = `files/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${randomUUID()}.${detection.ext}`;
-    const stored = await this.storage.put(key, upload.bytes, { contentType: detection.mime });
+    const stored = await this.storage.put(key, bytes, { contentType: detection.mime });
     try {
       return await this.tx.run(async () => {
         const row = await this.files.insert({
@@ -147,6 +153,28 @@ export class FilesService {
       await this.deleteObject(key);
       throw err;
     }
+  }
+
+  /**
+   * Input bombs, refused at upload rather than on bid day: images whose header claims too many pixels
+   * (IMAGE_TOO_LARGE), PDFs that need a password (PDF_ENCRYPTED). A PDF encrypted for permissions only opens
+   * without a password: the decrypted copy is what is stored (its size and SHA-256 are the stored file's).
+   */
+  private async defused(upload: Upload, kind: FileKind): Promise<Buffer> {
+    if (kind === 'png' || kind === 'jpeg') {
+      checkImageDimensions(upload.bytes, this.config.images);
+      return upload.bytes;
+    }
+    const encryption = await pdfEncryption(upload.bytes);
+    if (encryption === 'password') {
+      throw AppException.unprocessable(
+        FileErrors.PDF_ENCRYPTED,
+        'The PDF is protected by a password: it cannot be printed or put into a tender package. Upload a copy without a password (e.g. print it to PDF, or scan it again).',
+      );
+    }
+    if (encryption === 'none') return upload.bytes;
+    this.logger.log(`${upload.originalName}: permission-only encrypted PDF, storing a decrypted copy`);
+    return decryptPdf(upload.bytes);
   }
 
   /** The files of these owners, by owner id (every id present, possibly with an empty list). */

@@ -41,6 +41,8 @@ export interface SignerSource {
   organisation?: string;
   /** RFC 3161 timestamp authority (TSA_URL). */
   tsaUrl?: string;
+  /** The CA its replies are verified against (TSA_CA_FILE, PEM); required with tsaUrl. */
+  tsaCaFile?: string;
 }
 
 export function signerSourceFromConfig(config: AppConfig, organisation?: string): SignerSource {
@@ -49,6 +51,7 @@ export function signerSourceFromConfig(config: AppConfig, organisation?: string)
     p12Data: config.signing.p12Data,
     p12Password: config.signing.p12Password,
     tsaUrl: config.signing.tsaUrl,
+    tsaCaFile: config.signing.tsaCaFile,
     storageDir: config.storageDir,
     organisation,
   };
@@ -69,8 +72,12 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
         isDevelopment: true,
       };
   const subject = await subjectOf(material.certificatePem);
-  const { keyPem, certificatePem, chainPem, isDevelopment } = material;
+  const { keyPem, certificatePem, chainPem } = material;
+  // A PKCS#12 exported from the development certificate is still the development certificate.
+  const isDevelopment = material.isDevelopment || isDevelopmentSubject(subject);
   const tsaUrl = source.tsaUrl;
+  if (tsaUrl && !source.tsaCaFile) throw new Error('TSA_URL needs TSA_CA_FILE: timestamp replies are verified against it');
+  const tsa = tsaUrl ? { url: tsaUrl, caFile: source.tsaCaFile! } : undefined;
   const privateKey = createPrivateKey(keyPem);
   const inProcess = supportsKey(privateKey);
   const certificate = new X509Certificate(certificatePem).raw;
@@ -86,9 +93,16 @@ export async function loadSigner(source: SignerSource): Promise<Signer> {
       const cms = inProcess
         ? signDetachedCms({ data, privateKey, certificate, chain })
         : await signDetached(data, keyPem, certificatePem, chainPem);
-      return tsaUrl ? addTimestamp(cms, tsaUrl) : cms;
+      return tsa ? addTimestamp(cms, tsa) : cms;
     },
   };
+}
+
+const DEVELOPMENT_CN = 'Tenderdesk DEVELOPMENT certificate - not for production';
+
+/** How the development certificate is recognised, also inside a PKCS#12: its CN (see developmentCertificate). */
+export function isDevelopmentSubject(subject: string): boolean {
+  return subject.includes(`CN=${DEVELOPMENT_CN}`);
 }
 
 /** What `GET /api/signing/certificate` serves: the signer's certificate followed by its chain. */
@@ -209,7 +223,7 @@ async function developmentCertificate(
       '-out',
       join(staging, 'certificate.pem'),
       '-subj',
-      `/CN=Tenderdesk DEVELOPMENT certificate - not for production/O=${escape(organisation)}`,
+      `/CN=${DEVELOPMENT_CN}/O=${escape(organisation)}`,
       // An empty config: only the extensions below, not the distribution's v3_ca defaults.
       '-config',
       await writeMinimalConfig(staging),

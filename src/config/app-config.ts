@@ -42,6 +42,8 @@ export class AppConfig {
   readonly statements: { replyDays: number; runDay: number | undefined };
   readonly adminToken: string | undefined;
   readonly demoData: boolean;
+  /** REQUIRE_IF_MATCH: writes of versioned records without If-Match get 428 IF_MATCH_REQUIRED (default: allowed). */
+  readonly requireIfMatch: boolean;
   readonly chromiumPath: string;
   /** PDF browser pool (RENDER_*). */
   readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
@@ -104,6 +106,7 @@ export class AppConfig {
     this.statements = { replyDays: env.STATEMENT_REPLY_DAYS, runDay: env.STATEMENT_RUN_DAY };
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;
+    this.requireIfMatch = env.REQUIRE_IF_MATCH;
     this.chromiumPath = env.CHROMIUM_PATH;
     this.render = {
       concurrency: env.RENDER_CONCURRENCY,

@@ -77,6 +77,8 @@ export const envSchema = z.object({
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
 
   DEMO_DATA: z.preprocess(emptyAsUndefined, bool.default(true)),
+  // Versioned records (customers, products, tenders…): true makes their writes refuse a request without If-Match.
+  REQUIRE_IF_MATCH: z.preprocess(emptyAsUndefined, bool.default(false)),
   CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
   // PDF browser pool: parallel renders (above 2 never helped on 2 cores), renders waiting before 429 RENDER_BUSY,
   // per-render timeout, renders per browser before it is replaced.

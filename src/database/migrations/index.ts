@@ -10,6 +10,7 @@ import { ContractCounters1795469357925 } from './1795469357925-ContractCounters.
 import { TenderPackages1795469483688 } from './1795469483688-TenderPackages.js';
 import { ContactSheets1795469938296 } from './1795469938296-ContactSheets.js';
 import { Receivables1795480130870 } from './1795480130870-Receivables.js';
+import { RecordVersions1796635254492 } from './1796635254492-RecordVersions.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TenderPackages1795469483688,
   ContactSheets1795469938296,
   Receivables1795480130870,
+  RecordVersions1796635254492,
 ];

@@ -5,7 +5,7 @@ import { likeContains } from '../../database/like.js';
 import { BaseRepository } from '../../database/transaction.js';
 import { Contract, ContractChangeRequest, ContractRevision, type ContractStatus } from './contract.entity.js';
 
-export type ContractData = Omit<Contract, 'id' | 'createdAt' | 'updatedAt'>;
+export type ContractData = Omit<Contract, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 export type RevisionData = Omit<ContractRevision, 'id' | 'createdAt'>;
 export type ChangeData = Omit<ContractChangeRequest, 'id' | 'requestedAt'>;
 export type RevisionSummary = Pick<
@@ -56,6 +56,11 @@ export interface ContactListFilter {
 export class ContractsRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
+  }
+
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(Contract, id);
   }
 
   /**

@@ -20,6 +20,8 @@ import { PerformanceExportQuery, PerformanceListQuery } from './dto/performance-
 import { PROOF_KINDS, ProofUploadDto } from './dto/proof-upload.dto.js';
 import { UpdatePerformanceRecordDto } from './dto/update-performance-record.dto.js';
 import { PerformanceService } from './performance.service.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 const WRITE = ['admin', 'backoffice'] as const;
 
@@ -80,22 +82,30 @@ export class PerformanceController {
 
   @Get(':id')
   @Roles(ANY_ROLE)
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.performance.get(user, id);
   }
 
   @Patch(':id')
   @Roles(...WRITE)
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdatePerformanceRecordDto) {
-    return this.performance.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdatePerformanceRecordDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.performance.update(actor, id, dto, ifMatch);
   }
 
   @Delete(':id')
   @Roles(...WRITE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a performance record and its proofs' })
-  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.performance.remove(actor, id);
+  @VersionedWrite()
+  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.performance.remove(actor, id, ifMatch);
   }
 
   @Post(':id/proofs')

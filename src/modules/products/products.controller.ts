@@ -11,6 +11,8 @@ import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
 import { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
 import { ProductExportQuery, ProductQuery } from './dto/product-query.dto.js';
 import { ProductsService } from './products.service.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 const WRITERS = ['backoffice', 'manager'] as const;
 const PRICES_NOTE =
@@ -78,6 +80,7 @@ export class ProductsController {
   @Get(':id')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'A product', description: PRICES_NOTE })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.products.getFor(user, id);
   }
@@ -88,8 +91,14 @@ export class ProductsController {
     summary: 'Change a product',
     description: '409 PRODUCT_CODE_EXISTS; 400 FLOOR_ABOVE_LIST (checked on the prices after the change)',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateProductDto) {
-    return this.products.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateProductDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.products.update(actor, id, dto, ifMatch);
   }
 
   @Delete(':id')
@@ -98,7 +107,8 @@ export class ProductsController {
   @ApiOperation({
     summary: 'Deactivate a product (quotations keep referring to it); PATCH active: true brings it back',
   })
-  deactivate(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.products.deactivate(actor, id);
+  @VersionedWrite()
+  deactivate(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.products.deactivate(actor, id, ifMatch);
   }
 }

@@ -19,6 +19,8 @@ import { CreateQualificationDto } from './dto/create-qualification.dto.js';
 import { ExpiringQuery, QualificationExportQuery, QualificationListQuery } from './dto/qualification-query.dto.js';
 import { UpdateQualificationDto } from './dto/update-qualification.dto.js';
 import { QualificationsService } from './qualifications.service.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 // Keeping the records is the back office's job; everyone may read them (they carry no prices).
 const WRITE = ['admin', 'backoffice'] as const;
@@ -84,22 +86,30 @@ export class QualificationsController {
 
   @Get(':id')
   @Roles(ANY_ROLE)
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.qualifications.get(id);
   }
 
   @Patch(':id')
   @Roles(...WRITE)
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateQualificationDto) {
-    return this.qualifications.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateQualificationDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.qualifications.update(actor, id, dto, ifMatch);
   }
 
   @Delete(':id')
   @Roles(...WRITE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a qualification and its scans' })
-  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.qualifications.remove(actor, id);
+  @VersionedWrite()
+  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.qualifications.remove(actor, id, ifMatch);
   }
 
   @Post(':id/scans')

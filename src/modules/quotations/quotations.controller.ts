@@ -8,6 +8,8 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { QuotationQuery, RenderQuery } from './dto/quotation-query.dto.js';
 import { CreateQuotationDto, ReasonDto, UpdateQuotationDto } from './dto/quotation.dto.js';
 import { QuotationsService } from './quotations.service.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 // Sales ask for quotations and the back office writes them; both submit, send and record the answer.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -59,6 +61,7 @@ export class QuotationsController {
     summary: 'A quotation at its current revision, with the list of its revisions',
     description: PRICES_NOTE,
   })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.quotations.getFor(user, id);
   }
@@ -77,8 +80,14 @@ export class QuotationsController {
       'Change a quotation: a draft in place; a submitted, approved, sent or rejected one becomes revision N+1 (a draft)',
     description: 'lines and paymentTerms, when given, replace the lists. 409 QUOTATION_LOCKED once accepted.',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateQuotationDto) {
-    return this.quotations.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateQuotationDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.quotations.update(actor, id, dto, ifMatch);
   }
 
   @Post(':id/submit')

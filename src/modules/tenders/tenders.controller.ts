@@ -6,6 +6,8 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { TenderQuery } from './dto/tender-query.dto.js';
 import { CreateTenderDto, SelectionDto, TenderStatusDto, UpdateTenderDto } from './dto/tender.dto.js';
 import { TendersService } from './tenders.service.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 // A tender carries the bid's prices: production and engineering have no access at all (admin passes everything).
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
@@ -42,6 +44,7 @@ export class TendersController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'A tender with its requirements and selection; 404 TENDER_NOT_FOUND' })
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.tenders.get(id);
   }
@@ -54,8 +57,14 @@ export class TendersController {
       'Once submitted, won, lost or cancelled only bidBond.status and notes change (409 TENDER_LOCKED). ' +
       'Same validation codes as create.',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateTenderDto) {
-    return this.tenders.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateTenderDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.tenders.update(actor, id, dto, ifMatch);
   }
 
   @Get(':id/candidates')

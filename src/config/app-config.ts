@@ -52,6 +52,8 @@ export class AppConfig {
   readonly demoData: boolean;
   /** SALES_SEE_ALL_RECORDS: sales users are not bound to their own customers' and tenders' records. */
   readonly salesSeeAllRecords: boolean;
+  /** REQUIRE_IF_MATCH: writes of versioned records without If-Match get 428 IF_MATCH_REQUIRED (default: allowed). */
+  readonly requireIfMatch: boolean;
   readonly chromiumPath: string;
   /** PDF browser pool (RENDER_*). */
   readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
@@ -148,6 +150,7 @@ export class AppConfig {
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;
     this.salesSeeAllRecords = env.SALES_SEE_ALL_RECORDS;
+    this.requireIfMatch = env.REQUIRE_IF_MATCH;
     this.chromiumPath = env.CHROMIUM_PATH;
     this.render = {
       concurrency: env.RENDER_CONCURRENCY,

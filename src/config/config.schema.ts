@@ -132,6 +132,8 @@ export const envSchema = z.object({
   // Ownership (#14): false -> a sales user reaches only the customers and tenders they own and what hangs from them;
   // true -> sales see every record their role allows, as the other roles do.
   SALES_SEE_ALL_RECORDS: z.preprocess(emptyAsUndefined, bool.default(false)),
+  // Versioned records (customers, products, tenders…): true makes their writes refuse a request without If-Match.
+  REQUIRE_IF_MATCH: z.preprocess(emptyAsUndefined, bool.default(false)),
   CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
   // PDF browser pool: parallel renders (above 2 never helped on 2 cores), renders waiting before 429 RENDER_BUSY,
   // per-render timeout, renders per browser before it is replaced.

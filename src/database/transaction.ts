@@ -66,6 +66,20 @@ export abstract class BaseRepository {
   }
 
   /**
+   * The version of a versioned record (@VersionColumn `version`), its row locked until the transaction ends, or null
+   * when there is no such record: the read half of checkVersion's compare-and-write (src/common/versioning).
+   */
+  protected async lockedVersion<E extends ObjectLiteral>(entity: EntityTarget<E>, id: string): Promise<number | null> {
+    const row = await this.repo(entity)
+      .createQueryBuilder('r')
+      .select('r.version', 'version')
+      .where('r.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getRawOne<{ version: number }>();
+    return row ? Number(row.version) : null;
+  }
+
+  /**
    * The next number of the year from a `(year, last)` counter table. The upsert takes the counter row's lock (as
    * SELECT … FOR UPDATE would) and holds it until the surrounding transaction ends: concurrent callers queue here,
    * and one that rolls back takes its increment with it, so the numbers have no gaps. `table` is one of the

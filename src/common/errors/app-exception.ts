@@ -24,6 +24,9 @@ export class AppException extends Error {
   static conflict(code: string, message: string, details?: Record<string, unknown>): AppException {
     return new AppException(HttpStatus.CONFLICT, code, message, details);
   }
+  static preconditionFailed(code: string, message: string, details?: Record<string, unknown>): AppException {
+    return new AppException(HttpStatus.PRECONDITION_FAILED, code, message, details);
+  }
   static unprocessable(code: string, message: string, details?: Record<string, unknown>): AppException {
     return new AppException(HttpStatus.UNPROCESSABLE_ENTITY, code, message, details);
   }

@@ -12,6 +12,12 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** If-Match names a version of the record that is no longer the current one (412). */
+  STALE_RECORD: 'STALE_RECORD',
+  /** If-Match is not an ETag this service gives (400). */
+  INVALID_IF_MATCH: 'INVALID_IF_MATCH',
+  /** REQUIRE_IF_MATCH is on and a versioned write came without If-Match (428). */
+  IF_MATCH_REQUIRED: 'IF_MATCH_REQUIRED',
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',

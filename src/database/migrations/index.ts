@@ -14,6 +14,7 @@ import { DocumentProvenance1796634752054 } from './1796634752054-DocumentProvena
 import { RateLimits1795500000000 } from './1795500000000-RateLimits.js';
 import { StatementConfirmationCode1796636950160 } from './1796636950160-StatementConfirmationCode.js';
 import { AuditChain1796636156251 } from './1796636156251-AuditChain.js';
+import { RecordVersions1796635254492 } from './1796635254492-RecordVersions.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   DocumentProvenance1796634752054,
   StatementConfirmationCode1796636950160,
   AuditChain1796636156251,
+  RecordVersions1796635254492,
 ];

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 /** A bank account printed on documents; the first one in the list is the one documents use by default. */
 export interface BankAccount {
@@ -62,4 +62,11 @@ export class CompanyProfile {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * Goes up by one with every change saved (never written from a loaded copy: update: false); GET gives it as the
+   * ETag, and a write with a stale If-Match is refused (src/common/versioning).
+   */
+  @VersionColumn({ update: false, default: 1 })
+  version!: number;
 }

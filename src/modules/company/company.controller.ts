@@ -21,6 +21,8 @@ import { CompanyService } from './company.service.js';
 import { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
 import { SealUploadInterceptor } from './seal-upload.interceptor.js';
 import { SharedRecords } from '../auth/ownership.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 const WRITERS = ['backoffice'] as const;
 
@@ -48,6 +50,7 @@ export class CompanyController {
   @Get()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The company profile (one per installation), with which seal images are on file' })
+  @VersionedRead()
   get() {
     return this.company.get();
   }
@@ -57,15 +60,17 @@ export class CompanyController {
   @ApiOperation({
     summary: 'Create the company profile, or replace all its fields (optional fields left out are cleared)',
   })
-  put(@CurrentUser() actor: AuthUser, @Body() dto: CompanyProfileDto) {
-    return this.company.put(actor, dto);
+  @VersionedWrite()
+  put(@CurrentUser() actor: AuthUser, @Body() dto: CompanyProfileDto, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.company.put(actor, dto, ifMatch);
   }
 
   @Patch()
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Change some fields of the company profile; bankAccounts, when given, replaces the list' })
-  patch(@CurrentUser() actor: AuthUser, @Body() dto: UpdateCompanyProfileDto) {
-    return this.company.patch(actor, dto);
+  @VersionedWrite()
+  patch(@CurrentUser() actor: AuthUser, @Body() dto: UpdateCompanyProfileDto, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.company.patch(actor, dto, ifMatch);
   }
 
   @Put('seals/:kind')

@@ -14,7 +14,15 @@ export class CompanyRepository extends BaseRepository {
     return this.repo(CompanyProfile).findOneBy({ singleton: true });
   }
 
-  createProfile(data: Omit<CompanyProfile, 'id' | 'singleton' | 'createdAt' | 'updatedAt'>): Promise<CompanyProfile> {
+  /** The profile's version, its row locked for the rest of the transaction (checkVersion); null: no profile yet. */
+  async lockProfileVersion(): Promise<number | null> {
+    const profile = await this.findProfile();
+    return profile ? this.lockedVersion(CompanyProfile, profile.id) : null;
+  }
+
+  createProfile(
+    data: Omit<CompanyProfile, 'id' | 'singleton' | 'createdAt' | 'updatedAt' | 'version'>,
+  ): Promise<CompanyProfile> {
     return this.repo(CompanyProfile).save(this.repo(CompanyProfile).create({ ...data, singleton: true }));
   }
 

@@ -12,6 +12,7 @@ import { CompanyRepository } from './company.repository.js';
 import { DEMO_COMPANY, demoSealPng } from './demo-data.js';
 import type { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
 import { inspectPng } from './png.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 export type Actor = AuditEvent['actor'];
 
@@ -51,6 +52,8 @@ export interface CompanyProfileView {
   seals: Record<SealKind, SealView | null>;
   createdAt: Date;
   updatedAt: Date;
+  /** Goes up with every change; GET gives it as the ETag, writes take it as If-Match. */
+  version: number;
 }
 
 /** What the rendering pipeline needs to put the seller on a document: the profile and the seal images. */
@@ -91,7 +94,7 @@ function fields(p: ProfileFields): ProfileFields {
 function profileView(p: CompanyProfile, seals: CompanySeal[]): CompanyProfileView {
   const byKind = Object.fromEntries(SEAL_KINDS.map((k) => [k, null])) as Record<SealKind, SealView | null>;
   for (const s of seals) byKind[s.kind] = sealView(s);
-  return { id: p.id, ...fields(p), seals: byKind, createdAt: p.createdAt, updatedAt: p.updatedAt };
+  return { id: p.id, ...fields(p), seals: byKind, createdAt: p.createdAt, updatedAt: p.updatedAt, version: p.version };
 }
 
 /** Every optional field the DTO left out becomes null (PUT replaces the whole profile). */
@@ -143,8 +146,9 @@ export class CompanyService implements OnModuleInit {
   }
 
   /** Creates the profile, or replaces every field of the existing one. */
-  async put(actor: Actor, dto: CompanyProfileDto): Promise<CompanyProfileView> {
+  async put(actor: Actor, dto: CompanyProfileDto, ifMatch?: ExpectedVersion): Promise<CompanyProfileView> {
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.company.lockProfileVersion(), { type: 'company profile', id: 'company' });
       const existing = await this.company.findProfile();
       const next = fromDto(dto);
       let saved: CompanyProfile;
@@ -173,8 +177,9 @@ export class CompanyService implements OnModuleInit {
   }
 
   /** Changes the fields given; `bankAccounts`, when given, replaces the whole list. */
-  async patch(actor: Actor, dto: UpdateCompanyProfileDto): Promise<CompanyProfileView> {
+  async patch(actor: Actor, dto: UpdateCompanyProfileDto, ifMatch?: ExpectedVersion): Promise<CompanyProfileView> {
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.company.lockProfileVersion(), { type: 'company profile', id: 'company' });
       const profile = await this.mustFindProfile();
       const before = fields(profile);
       for (const f of PROFILE_FIELDS) {

@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import type { PaymentShare } from '../quotations/quotation-revision.entity.js';
@@ -130,6 +139,13 @@ export class Contract {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * Goes up by one with every change saved (never written from a loaded copy: update: false); GET gives it as the
+   * ETag, and a write with a stale If-Match is refused (src/common/versioning).
+   */
+  @VersionColumn({ update: false, default: 1 })
+  version!: number;
 }
 
 /** What the contract says at one revision. Revision 1 is the signed contract; each approved change adds one. */

@@ -34,6 +34,8 @@ export interface ContractView {
   createdBy: { id: string | null; name: string };
   createdAt: Date;
   updatedAt: Date;
+  /** The contract's version (every change raises it): the ETag of GET, If-Match of PATCH. */
+  version: number;
 }
 
 /** Fields a production user never receives (absent, not zero), on the contract and on each line. */

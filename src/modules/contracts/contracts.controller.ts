@@ -13,6 +13,8 @@ import {
   UpdateContractDto,
 } from './dto/contract.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 // The back office keeps the contracts, sales bring them in; the manager may do either.
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
@@ -59,6 +61,7 @@ export class ContractsController {
     summary: 'A contract at its current revision (or ?revision=n), with the list of its revisions',
     description: PRICES_NOTE,
   })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string, @Query() query: ContractRevisionQuery) {
     return this.contracts.getFor(user, id, query.revision);
   }
@@ -70,8 +73,14 @@ export class ContractsController {
     summary: 'Change a draft (or review_failed) contract in place; it becomes a draft again and must be reviewed again',
     description: '409 CONTRACT_LOCKED once approved: changes then go through change requests.',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateContractDto) {
-    return this.contracts.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateContractDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.contracts.update(actor, id, dto, ifMatch);
   }
 
   @Post(':id/review')

@@ -6,7 +6,7 @@ import { BaseRepository } from '../../database/transaction.js';
 import { Contract, ContractChangeRequest, ContractRevision, type ContractStatus } from './contract.entity.js';
 import { inOwnCustomers } from '../../database/own-customers.js';
 
-export type ContractData = Omit<Contract, 'id' | 'createdAt' | 'updatedAt'>;
+export type ContractData = Omit<Contract, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 export type RevisionData = Omit<ContractRevision, 'id' | 'createdAt'>;
 export type ChangeData = Omit<ContractChangeRequest, 'id' | 'requestedAt'>;
 export type RevisionSummary = Pick<
@@ -61,6 +61,11 @@ export interface ContactListFilter {
 export class ContractsRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
+  }
+
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(Contract, id);
   }
 
   /**

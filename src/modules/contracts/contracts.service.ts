@@ -37,6 +37,7 @@ import type {
   UpdateContractDto,
 } from './dto/contract.dto.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;
 type Shown<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
@@ -350,11 +351,17 @@ export class ContractsService {
    * Changes a draft (or a contract whose review failed) in place: back to draft, the review cleared (run it again).
    * After approval the contract changes only through change requests: 409 CONTRACT_LOCKED.
    */
-  async update(actor: AuthUser, id: string, dto: UpdateContractDto): Promise<ContractViewFor> {
+  async update(
+    actor: AuthUser,
+    id: string,
+    dto: UpdateContractDto,
+    ifMatch?: ExpectedVersion,
+  ): Promise<ContractViewFor> {
     refuseNulls(dto, ['number', 'projectName', 'signingDate', 'lines', 'paymentTerms', 'configuration']);
     const terms = dto.paymentTerms ? paymentShares(dto.paymentTerms) : null;
     if (terms) checkPaymentTerms(terms);
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.contracts.lockVersion(id), { type: 'contract', id });
       const contract = await this.lock(id);
       const step = contractTransition(contract.status, 'edit');
       if (!step.ok) {
@@ -1015,6 +1022,7 @@ function toView(row: ContractRow, shown: ContractRevision, revisions: RevisionSu
     createdBy: { id: c.createdBy, name: c.createdByName },
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    version: c.version,
   };
 }
 

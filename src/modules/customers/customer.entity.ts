@@ -8,6 +8,7 @@ import {
   OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  VersionColumn,
 } from 'typeorm';
 import type { User } from '../users/user.entity.js';
 import { CustomerContact } from './customer-contact.entity.js';
@@ -56,6 +57,13 @@ export class Customer {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * Goes up by one with every change saved (never written from a loaded copy: update: false); GET gives it as the
+   * ETag, and a write with a stale If-Match is refused (src/common/versioning).
+   */
+  @VersionColumn({ update: false, default: 1 })
+  version!: number;
 
   @OneToMany(() => CustomerContact, (c) => c.customer)
   contacts?: CustomerContact[];

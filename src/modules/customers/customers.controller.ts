@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEnti
 import type { Response } from 'express';
 import { ImportQuery } from '../../common/tabular/tabular.dto.js';
 import { IdParam } from '../../common/validation.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { sendExport } from '../files/file-download.js';
@@ -76,6 +78,7 @@ export class CustomersController {
   @Get(':id')
   @OwnedRecord('customer')
   @Roles(ANY_ROLE)
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.customers.get(id);
   }
@@ -86,8 +89,14 @@ export class CustomersController {
   @ApiOperation({
     summary: 'Change a customer (a sales user: only their own); contacts, when given, replaces the list',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateCustomerDto) {
-    return this.customers.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateCustomerDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.customers.update(actor, id, dto, ifMatch);
   }
 
   @Delete(':id')
@@ -95,7 +104,8 @@ export class CustomersController {
   @Roles('backoffice')
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive a customer (records that refer to it keep it); PATCH archived: false restores it' })
-  archive(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.customers.archive(actor, id);
+  @VersionedWrite()
+  archive(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.customers.archive(actor, id, ifMatch);
   }
 }

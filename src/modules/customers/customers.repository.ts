@@ -15,7 +15,7 @@ export interface CustomerSearch {
   order: 'asc' | 'desc';
 }
 
-export type CustomerData = Omit<Customer, 'id' | 'createdAt' | 'updatedAt' | 'salesOwner' | 'contacts'>;
+export type CustomerData = Omit<Customer, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'salesOwner' | 'contacts'>;
 export type ContactData = Omit<CustomerContact, 'id' | 'customerId' | 'customer' | 'position'>;
 
 const SORT_COLUMNS: Record<CustomerSort, string> = {
@@ -30,6 +30,11 @@ const SORT_COLUMNS: Record<CustomerSort, string> = {
 export class CustomersRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
+  }
+
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(Customer, id);
   }
 
   /** The customer with its sales owner and contacts (in their order). */

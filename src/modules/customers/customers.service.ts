@@ -4,6 +4,7 @@ import { AppException } from '../../common/errors/app-exception.js';
 import type { Page } from '../../common/pagination.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
 import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
@@ -48,6 +49,8 @@ export interface CustomerView {
   billingContact: ContactView | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Goes up with every change; GET gives it as the ETag, writes take it as If-Match. */
+  version: number;
 }
 
 const contactView = (c: CustomerContact): ContactView => ({
@@ -75,12 +78,13 @@ function view(c: Customer): CustomerView {
     billingContact: contacts.find((ct) => ct.billing) ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
+    version: c.version,
   };
 }
 
 /** What the audit log keeps of a customer: its fields, contacts by name. */
 function auditFields(c: CustomerView) {
-  const { createdAt: _c, updatedAt: _u, salesOwner, contacts, billingContact: _b, ...rest } = c;
+  const { createdAt: _c, updatedAt: _u, version: _v, salesOwner, contacts, billingContact: _b, ...rest } = c;
   return { ...rest, salesOwnerId: salesOwner?.id ?? null, contacts: contacts.map(({ id: _id, ...ct }) => ct) };
 }
 
@@ -255,8 +259,9 @@ export class CustomersService implements OnModuleInit {
   }
 
   /** Changes the fields given; `contacts`, when given, replaces the whole list. */
-  async update(actor: Actor, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
+  async update(actor: Actor, id: string, dto: UpdateCustomerDto, ifMatch?: ExpectedVersion): Promise<CustomerView> {
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.customers.lockVersion(id), { type: 'customer', id });
       const customer = await this.mustFind(id);
       // The ownership guard let only the owner of this customer through when they are bound (see auth/ownership.ts).
       this.ownership.assert(actor, customer, 'This customer belongs to another sales owner', { id });
@@ -277,6 +282,7 @@ export class CustomersService implements OnModuleInit {
       if (dto.salesOwnerId !== undefined) customer.salesOwnerId = dto.salesOwnerId;
       if (dto.notes !== undefined) customer.notes = dto.notes;
       if (dto.archived !== undefined) customer.archived = dto.archived;
+      if (contacts) customer.updatedAt = new Date(); // the customer changed (and its version) even when only its contacts did
       await this.customers.save(customer);
       if (contacts) await this.customers.replaceContacts(id, contacts);
       const after = view(await this.mustFind(id));
@@ -292,8 +298,9 @@ export class CustomersService implements OnModuleInit {
   }
 
   /** DELETE archives (see Customer.archived); archiving an archived customer changes nothing. */
-  async archive(actor: Actor, id: string): Promise<CustomerView> {
+  async archive(actor: Actor, id: string, ifMatch?: ExpectedVersion): Promise<CustomerView> {
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.customers.lockVersion(id), { type: 'customer', id });
       const customer = await this.mustFind(id);
       if (customer.archived) return view(customer);
       customer.archived = true;

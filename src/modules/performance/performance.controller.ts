@@ -22,6 +22,8 @@ import { UpdatePerformanceRecordDto } from './dto/update-performance-record.dto.
 import { PerformanceService } from './performance.service.js';
 import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 const WRITE = ['admin', 'backoffice'] as const;
 
@@ -84,6 +86,7 @@ export class PerformanceController {
   @Get(':id')
   @SharedRecords()
   @Roles(ANY_ROLE)
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.performance.get(user, id);
   }
@@ -91,8 +94,14 @@ export class PerformanceController {
   @Patch(':id')
   @SharedRecords()
   @Roles(...WRITE)
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdatePerformanceRecordDto) {
-    return this.performance.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdatePerformanceRecordDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.performance.update(actor, id, dto, ifMatch);
   }
 
   @Delete(':id')
@@ -100,8 +109,9 @@ export class PerformanceController {
   @Roles(...WRITE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a performance record and its proofs' })
-  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.performance.remove(actor, id);
+  @VersionedWrite()
+  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.performance.remove(actor, id, ifMatch);
   }
 
   @Post(':id/proofs')

@@ -17,7 +17,7 @@ export interface PerformanceSearch {
   completedTo?: string;
 }
 
-export type PerformanceFields = Omit<PerformanceRecord, 'id' | 'createdAt' | 'updatedAt'>;
+export type PerformanceFields = Omit<PerformanceRecord, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 /** `%` and `_` typed by a user are literal characters, not wildcards. */
 
@@ -32,6 +32,11 @@ const SORT_COLUMNS: Record<PerformanceSort, string> = {
 export class PerformanceRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
+  }
+
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(PerformanceRecord, id);
   }
 
   findById(id: string): Promise<PerformanceRecord | null> {

@@ -20,6 +20,7 @@ import type { UpdatePerformanceRecordDto } from './dto/update-performance-record
 import type { PerformanceRecord } from './performance-record.entity.js';
 import { PERFORMANCE_TABLE } from './performance.table.js';
 import { PerformanceRepository, type PerformanceFields, type PerformanceSearch } from './performance.repository.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 export const PERFORMANCE_OWNER = 'performance_record';
 const PROOF = 'proof';
@@ -47,6 +48,8 @@ export interface PerformanceView {
   proofs: FileView[];
   createdAt: Date;
   updatedAt: Date;
+  /** Goes up with every change; GET gives it as the ETag, writes take it as If-Match. */
+  version: number;
 }
 
 /** What a tender asks of references: "similar projects in the last 3 years above ¥1,000,000". */
@@ -113,8 +116,14 @@ export class PerformanceService {
     return this.forUser(user, (await this.views([await this.mustFind(id)]))[0]);
   }
 
-  async update(actor: AuthUser, id: string, dto: UpdatePerformanceRecordDto): Promise<PerformanceView> {
+  async update(
+    actor: AuthUser,
+    id: string,
+    dto: UpdatePerformanceRecordDto,
+    ifMatch?: ExpectedVersion,
+  ): Promise<PerformanceView> {
     const saved = await this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.repo.lockVersion(id), { type: 'performance record', id });
       const r = await this.mustFind(id);
       const before = fieldsOf(r);
       refuseNulls(dto, ['projectName', 'customerName', 'industry', 'contractAmount', 'currency', 'signedDate']);
@@ -142,8 +151,9 @@ export class PerformanceService {
     return (await this.views([saved]))[0];
   }
 
-  async remove(actor: AuthUser, id: string): Promise<{ id: string; deleted: true }> {
+  async remove(actor: AuthUser, id: string, ifMatch?: ExpectedVersion): Promise<{ id: string; deleted: true }> {
     const removedFiles = await this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.repo.lockVersion(id), { type: 'performance record', id });
       const r = await this.mustFind(id);
       const files = await this.files.deleteRecords({ ownerType: PERFORMANCE_OWNER, ownerId: id });
       await this.repo.delete(id);
@@ -293,6 +303,7 @@ export class PerformanceService {
       proofs: proofs.get(r.id) ?? [],
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
+      version: r.version,
     }));
   }
 

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
 
 /** A price-list item. Prices are decimal strings (numeric(18,2)); see common/money.ts. */
@@ -52,4 +60,11 @@ export class Product {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * Goes up by one with every change saved (never written from a loaded copy: update: false); GET gives it as the
+   * ETag, and a write with a stale If-Match is refused (src/common/versioning).
+   */
+  @VersionColumn({ update: false, default: 1 })
+  version!: number;
 }

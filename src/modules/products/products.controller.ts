@@ -13,6 +13,8 @@ import { ProductExportQuery, ProductQuery } from './dto/product-query.dto.js';
 import { ProductsService } from './products.service.js';
 import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 const WRITERS = ['backoffice', 'manager'] as const;
 const PRICES_NOTE =
@@ -82,6 +84,7 @@ export class ProductsController {
   @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'A product', description: PRICES_NOTE })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.products.getFor(user, id);
   }
@@ -93,8 +96,14 @@ export class ProductsController {
     summary: 'Change a product',
     description: '409 PRODUCT_CODE_EXISTS; 400 FLOOR_ABOVE_LIST (checked on the prices after the change)',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateProductDto) {
-    return this.products.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateProductDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.products.update(actor, id, dto, ifMatch);
   }
 
   @Delete(':id')
@@ -104,7 +113,8 @@ export class ProductsController {
   @ApiOperation({
     summary: 'Deactivate a product (quotations keep referring to it); PATCH active: true brings it back',
   })
-  deactivate(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.products.deactivate(actor, id);
+  @VersionedWrite()
+  deactivate(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.products.deactivate(actor, id, ifMatch);
   }
 }

@@ -13,7 +13,7 @@ export interface ProductSearch {
   order: 'asc' | 'desc';
 }
 
-export type ProductData = Omit<Product, 'id' | 'createdAt' | 'updatedAt'>;
+export type ProductData = Omit<Product, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 const SORT_COLUMNS: Record<ProductSort, string> = {
   code: 'p.code',
@@ -28,6 +28,11 @@ const SORT_COLUMNS: Record<ProductSort, string> = {
 export class ProductsRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
+  }
+
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(Product, id);
   }
 
   findById(id: string): Promise<Product | null> {

@@ -18,6 +18,7 @@ import type { ProductFilter, ProductQuery } from './dto/product-query.dto.js';
 import type { Product } from './product.entity.js';
 import { ProductsRepository, type ProductData } from './products.repository.js';
 import { PRODUCT_TABLE } from './products.table.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 export type Actor = AuditEvent['actor'];
 
@@ -36,6 +37,8 @@ export interface ProductView {
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
+  /** Goes up with every change; GET gives it as the ETag, writes take it as If-Match. */
+  version: number;
 }
 
 /** What a caller may see: without floorPrice for sales, engineering…; without any price for production. */
@@ -83,10 +86,11 @@ const view = (p: Product): ProductView => ({
   active: p.active,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
+  version: p.version,
 });
 
 function auditFields(p: ProductView) {
-  const { createdAt: _c, updatedAt: _u, ...rest } = p;
+  const { createdAt: _c, updatedAt: _u, version: _v, ...rest } = p;
   return rest;
 }
 
@@ -231,8 +235,9 @@ export class ProductsService implements OnModuleInit {
     });
   }
 
-  async update(actor: Actor, id: string, dto: UpdateProductDto): Promise<ProductView> {
+  async update(actor: Actor, id: string, dto: UpdateProductDto, ifMatch?: ExpectedVersion): Promise<ProductView> {
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.products.lockVersion(id), { type: 'product', id });
       const product = await this.mustFind(id);
       const before = view(product);
       if (dto.code !== undefined && dto.code !== product.code) await this.checkCodeFree(dto.code);
@@ -252,8 +257,9 @@ export class ProductsService implements OnModuleInit {
   }
 
   /** DELETE deactivates: quotations keep referring to the product. */
-  async deactivate(actor: Actor, id: string): Promise<ProductView> {
+  async deactivate(actor: Actor, id: string, ifMatch?: ExpectedVersion): Promise<ProductView> {
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.products.lockVersion(id), { type: 'product', id });
       const product = await this.mustFind(id);
       if (!product.active) return view(product);
       product.active = false;

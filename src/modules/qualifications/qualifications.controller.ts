@@ -21,6 +21,8 @@ import { UpdateQualificationDto } from './dto/update-qualification.dto.js';
 import { QualificationsService } from './qualifications.service.js';
 import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 // Keeping the records is the back office's job; everyone may read them (they carry no prices).
 const WRITE = ['admin', 'backoffice'] as const;
@@ -88,6 +90,7 @@ export class QualificationsController {
   @Get(':id')
   @SharedRecords()
   @Roles(ANY_ROLE)
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.qualifications.get(id);
   }
@@ -95,8 +98,14 @@ export class QualificationsController {
   @Patch(':id')
   @SharedRecords()
   @Roles(...WRITE)
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateQualificationDto) {
-    return this.qualifications.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateQualificationDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.qualifications.update(actor, id, dto, ifMatch);
   }
 
   @Delete(':id')
@@ -104,8 +113,9 @@ export class QualificationsController {
   @Roles(...WRITE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a qualification and its scans' })
-  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.qualifications.remove(actor, id);
+  @VersionedWrite()
+  remove(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
+    return this.qualifications.remove(actor, id, ifMatch);
   }
 
   @Post(':id/scans')

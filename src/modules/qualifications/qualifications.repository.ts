@@ -23,16 +23,21 @@ export class QualificationsRepository extends BaseRepository {
     super(dataSource);
   }
 
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(Qualification, id);
+  }
+
   findById(id: string): Promise<Qualification | null> {
     return this.repo(Qualification).findOneBy({ id });
   }
 
-  create(data: Omit<Qualification, 'id' | 'createdAt' | 'updatedAt'>): Promise<Qualification> {
+  create(data: Omit<Qualification, 'id' | 'createdAt' | 'updatedAt' | 'version'>): Promise<Qualification> {
     return this.repo(Qualification).save(this.repo(Qualification).create(data));
   }
 
   /** Many rows in few statements (imports); chunks keep each INSERT's parameter count small. */
-  async insertMany(rows: Omit<Qualification, 'id' | 'createdAt' | 'updatedAt'>[]): Promise<void> {
+  async insertMany(rows: Omit<Qualification, 'id' | 'createdAt' | 'updatedAt' | 'version'>[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 500) await this.repo(Qualification).insert(rows.slice(i, i + 500));
   }
 

@@ -24,6 +24,7 @@ import {
 import type { Qualification, QualificationType } from './qualification.entity.js';
 import { QUALIFICATION_TABLE } from './qualifications.table.js';
 import { QualificationsRepository, type QualificationSearch } from './qualifications.repository.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 export const QUALIFICATION_OWNER = 'qualification';
 const SCAN = 'scan';
@@ -46,6 +47,8 @@ export interface QualificationView {
   scans: FileView[];
   createdAt: Date;
   updatedAt: Date;
+  /** Goes up with every change; GET gives it as the ETag, writes take it as If-Match. */
+  version: number;
 }
 
 /** Per requested type, for a tender deadline: the ones in force that day and the ones that are not. */
@@ -59,7 +62,7 @@ export interface QualificationCheck {
   notYetValid: QualificationView[];
 }
 
-type Fields = Omit<Qualification, 'id' | 'createdAt' | 'updatedAt'>;
+type Fields = Omit<Qualification, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 /** The stored fields, from a DTO (create, import) or a record (audit snapshots). */
 const fieldsOf = (dto: CreateQualificationDto | Qualification): Fields => ({
@@ -122,8 +125,14 @@ export class QualificationsService {
     return this.view(await this.mustFind(id), todayIso(), DEFAULT_EXPIRING_DAYS);
   }
 
-  async update(actor: AuthUser, id: string, dto: UpdateQualificationDto): Promise<QualificationView> {
+  async update(
+    actor: AuthUser,
+    id: string,
+    dto: UpdateQualificationDto,
+    ifMatch?: ExpectedVersion,
+  ): Promise<QualificationView> {
     const saved = await this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.repo.lockVersion(id), { type: 'qualification', id });
       const q = await this.mustFind(id);
       const before = fieldsOf(q);
       refuseNulls(dto, ['type', 'name', 'validFrom']);
@@ -149,8 +158,9 @@ export class QualificationsService {
   }
 
   /** Deletes the qualification and its scans (rows in the transaction, objects after it). */
-  async remove(actor: AuthUser, id: string): Promise<{ id: string; deleted: true }> {
+  async remove(actor: AuthUser, id: string, ifMatch?: ExpectedVersion): Promise<{ id: string; deleted: true }> {
     const removedFiles = await this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.repo.lockVersion(id), { type: 'qualification', id });
       const q = await this.mustFind(id);
       const files = await this.files.deleteRecords({ ownerType: QUALIFICATION_OWNER, ownerId: id });
       await this.repo.delete(id);
@@ -296,6 +306,7 @@ export class QualificationsService {
       scans: scans.get(q.id) ?? [],
       createdAt: q.createdAt,
       updatedAt: q.updatedAt,
+      version: q.version,
     }));
   }
 

@@ -7,6 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  VersionColumn,
 } from 'typeorm';
 import type { Customer } from '../customers/customer.entity.js';
 import type { StoredStatus } from './quotation-status.js';
@@ -52,4 +53,11 @@ export class Quotation {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * Goes up by one with every change saved (never written from a loaded copy: update: false); GET gives it as the
+   * ETag, and a write with a stale If-Match is refused (src/common/versioning).
+   */
+  @VersionColumn({ update: false, default: 1 })
+  version!: number;
 }

@@ -10,6 +10,8 @@ import { CreateQuotationDto, ReasonDto, UpdateQuotationDto } from './dto/quotati
 import { QuotationsService } from './quotations.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 // Sales ask for quotations and the back office writes them; both submit, send and record the answer.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -62,6 +64,7 @@ export class QuotationsController {
     summary: 'A quotation at its current revision, with the list of its revisions',
     description: PRICES_NOTE,
   })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.quotations.getFor(user, id);
   }
@@ -82,8 +85,14 @@ export class QuotationsController {
       'Change a quotation: a draft in place; a submitted, approved, sent or rejected one becomes revision N+1 (a draft)',
     description: 'lines and paymentTerms, when given, replace the lists. 409 QUOTATION_LOCKED once accepted.',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateQuotationDto) {
-    return this.quotations.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateQuotationDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.quotations.update(actor, id, dto, ifMatch);
   }
 
   @Post(':id/submit')

@@ -22,7 +22,7 @@ export interface QuotationFilter {
   today: DateOnly;
 }
 
-export type QuotationData = Omit<Quotation, 'id' | 'createdAt' | 'updatedAt' | 'customer'>;
+export type QuotationData = Omit<Quotation, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'customer'>;
 export type RevisionData = Omit<QuotationRevision, 'id' | 'createdAt' | 'updatedAt' | 'quotation' | 'lines'>;
 export type LineData = Omit<QuotationLine, 'id' | 'revisionId' | 'revision' | 'product' | 'position'>;
 
@@ -45,6 +45,11 @@ const SORT_COLUMNS: Record<QuotationSort, string> = {
 export class QuotationsRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
+  }
+
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(Quotation, id);
   }
 
   /**

@@ -48,6 +48,7 @@ import {
 import type { Quotation } from './quotation.entity.js';
 import { QuotationsRepository, type LineData, type RevisionData } from './quotations.repository.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 /**
  * Who acts on a quotation: a signed-in user, or the demo data loader acting as a named person (its audit
@@ -121,6 +122,8 @@ export interface QuotationView {
   createdBy: { id: string | null; name: string };
   createdAt: Date;
   updatedAt: Date;
+  /** The quotation's version (any change, a new revision included, raises it): the ETag of GET, If-Match of PATCH. */
+  version: number;
 }
 
 export interface QuotationListItem {
@@ -416,8 +419,14 @@ export class QuotationsService implements OnModuleInit {
    * rejected, or expired after one of these) the change becomes revision N+1, a draft again, and the old
    * revision stays as it was. An accepted quotation is final (409 QUOTATION_LOCKED).
    */
-  async update(actor: QuotationActor, id: string, dto: UpdateQuotationDto): Promise<QuotationViewFor> {
+  async update(
+    actor: QuotationActor,
+    id: string,
+    dto: UpdateQuotationDto,
+    ifMatch?: ExpectedVersion,
+  ): Promise<QuotationViewFor> {
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.quotations.lockVersion(id), { type: 'quotation', id });
       const quotation = await this.lock(id);
       const current = await this.mustFindRevision(quotation, quotation.revision);
       const mode = editMode(quotation.status);
@@ -743,6 +752,7 @@ export class QuotationsService implements OnModuleInit {
       createdBy: { id: q.createdBy, name: q.createdByName },
       createdAt: q.createdAt,
       updatedAt: q.updatedAt,
+      version: q.version,
     };
   }
 

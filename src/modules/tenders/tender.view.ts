@@ -38,6 +38,8 @@ export interface TenderView {
   notes: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Goes up with every change; GET gives it as the ETag, writes take it as If-Match. */
+  version: number;
 }
 
 /** A qualification as a candidate: `blocking` when expired on the deadline, `warning` when it expires before the bid validity ends. */

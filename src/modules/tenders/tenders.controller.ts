@@ -7,6 +7,8 @@ import { TenderQuery } from './dto/tender-query.dto.js';
 import { CreateTenderDto, SelectionDto, TenderStatusDto, UpdateTenderDto } from './dto/tender.dto.js';
 import { TendersService } from './tenders.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import type { ExpectedVersion } from '../../common/versioning/record-version.js';
+import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 
 // A tender carries the bid's prices: production and engineering have no access at all (admin passes everything).
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
@@ -44,6 +46,7 @@ export class TendersController {
   @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOperation({ summary: 'A tender with its requirements and selection; 404 TENDER_NOT_FOUND' })
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.tenders.get(id);
   }
@@ -57,8 +60,14 @@ export class TendersController {
       'Once submitted, won, lost or cancelled only bidBond.status and notes change (409 TENDER_LOCKED). ' +
       'Same validation codes as create.',
   })
-  update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateTenderDto) {
-    return this.tenders.update(actor, id, dto);
+  @VersionedWrite()
+  update(
+    @CurrentUser() actor: AuthUser,
+    @IdParam() id: string,
+    @Body() dto: UpdateTenderDto,
+    @IfMatch() ifMatch: ExpectedVersion,
+  ) {
+    return this.tenders.update(actor, id, dto, ifMatch);
   }
 
   @Get(':id/candidates')

@@ -6,7 +6,7 @@ import { Quotation } from '../quotations/quotation.entity.js';
 import { User } from '../users/user.entity.js';
 import { Tender, type TenderStatus } from './tender.entity.js';
 
-export type TenderFields = Omit<Tender, 'id' | 'createdAt' | 'updatedAt'>;
+export type TenderFields = Omit<Tender, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 export interface TenderSearch {
   q?: string;
@@ -28,6 +28,11 @@ export interface TenderLabels {
 export class TendersRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
+  }
+
+  /** The record's version, its row locked for the rest of the transaction (checkVersion); null: no such record. */
+  lockVersion(id: string): Promise<number | null> {
+    return this.lockedVersion(Tender, id);
   }
 
   findById(id: string): Promise<Tender | null> {

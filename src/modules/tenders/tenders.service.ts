@@ -54,6 +54,7 @@ import {
 import type { QualificationCandidate, TenderCandidates, TenderPackageInput, TenderView } from './tender.view.js';
 import { TendersRepository, type TenderFields, type TenderLabels } from './tenders.repository.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 /** Who writes: a signed-in user, or the system (the demo data loader). */
 export type TenderActor = AuditEvent['actor'];
@@ -306,7 +307,7 @@ export class TendersService implements OnModuleInit {
    * cancelled only bidBond.status and notes may change (409 TENDER_LOCKED otherwise). The selection stays as it is
    * even when the requirements change: candidates then show what no longer fits (e.g. a type now missing).
    */
-  async update(actor: TenderActor, id: string, dto: UpdateTenderDto): Promise<TenderView> {
+  async update(actor: TenderActor, id: string, dto: UpdateTenderDto, ifMatch?: ExpectedVersion): Promise<TenderView> {
     const required = ['tenderNo', 'projectName', 'buyer', 'deadline', 'bidValidityDays', 'currency', 'language'];
     const nulls = [...required, 'requirements'].filter((f) => (dto as Record<string, unknown>)[f] === null);
     if (nulls.length) {
@@ -319,6 +320,7 @@ export class TendersService implements OnModuleInit {
       );
     }
     return this.tx.run(async () => {
+      await checkVersion(ifMatch, () => this.tenders.lockVersion(id), { type: 'tender', id });
       const t = await this.lock(id);
       if (isLocked(t.status)) {
         const fields = Object.entries(dto).flatMap(([key, value]) => {
@@ -585,6 +587,7 @@ export class TendersService implements OnModuleInit {
       notes: t.notes,
       createdAt: t.createdAt,
       updatedAt: t.updatedAt,
+      version: t.version,
     };
   }
 

@@ -78,6 +78,7 @@ function tender(overrides: Partial<TenderView> = {}): TenderView {
     notes: null,
     createdAt: new Date(),
     updatedAt: new Date(),
+    version: 1,
     ...overrides,
   };
 }

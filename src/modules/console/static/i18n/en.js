@@ -37,6 +37,7 @@ export default {
   'common.saved': 'Saved',
   'common.deleted': 'Deleted',
   'common.cancel': 'Cancel',
+  'common.reload': 'Reload',
   'common.ok': 'OK',
   'common.confirm': 'Please confirm',
   'common.edit': 'Edit',
@@ -596,6 +597,7 @@ export default {
   'enum.jobStatus.failed': 'failed',
 
   'error.NETWORK_ERROR': 'The service cannot be reached; check the network and try again.',
+  'error.STALE_RECORD': 'Changed by someone else — reload',
   'error.FORBIDDEN': 'Your roles do not allow this.',
   'error.VALIDATION_FAILED': 'Please check the marked fields.',
   'error.QUALIFICATION_EXPIRED': 'A qualification has expired on the deadline: the package was not generated.',

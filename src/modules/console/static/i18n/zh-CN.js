@@ -36,6 +36,7 @@ export default {
   'common.saved': '已保存',
   'common.deleted': '已删除',
   'common.cancel': '取消',
+  'common.reload': '重新加载',
   'common.ok': '确定',
   'common.confirm': '请确认',
   'common.edit': '编辑',
@@ -585,6 +586,7 @@ export default {
   'enum.jobStatus.failed': '失败',
 
   'error.NETWORK_ERROR': '无法连接服务，请检查网络后重试。',
+  'error.STALE_RECORD': '此记录已被他人修改，请重新加载',
   'error.FORBIDDEN': '您的角色无权执行此操作。',
   'error.VALIDATION_FAILED': '请检查标出的字段。',
   'error.QUALIFICATION_EXPIRED': '有资质在投标截止日已过期，投标文件未生成。',

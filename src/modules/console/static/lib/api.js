@@ -36,10 +36,13 @@ export function queryString(query) {
   return s ? `?${s}` : '';
 }
 
-async function request(method, path, { query, body, form, raw } = {}) {
+async function request(method, path, { query, body, form, raw, version } = {}) {
   const headers = { Accept: 'application/json' };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
+  // The record's ETag as its GET gave it (W/"<version>"): the server refuses the write with 412 STALE_RECORD when
+  // someone else changed the record since.
+  if (Number.isInteger(version)) headers['If-Match'] = `W/"${version}"`;
   let payload;
   if (form) payload = form;
   else if (body !== undefined) {
@@ -97,6 +100,16 @@ export const api = {
     form.append('file', file, file.name);
     return request('POST', path, { form, query });
   },
+  /**
+   * Writes of a record read earlier (customer, product, tender…): each sends If-Match with the version the record
+   * was read at, so that a change someone else saved meanwhile is not overwritten (412 STALE_RECORD instead).
+   * A record without a version (a new one) sends none.
+   */
+  of: (record) => ({
+    patch: (path, body = {}, query) => request('PATCH', path, { body, query, version: record?.version }),
+    put: (path, body = {}, query) => request('PUT', path, { body, query, version: record?.version }),
+    del: (path, query) => request('DELETE', path, { query, version: record?.version }),
+  }),
   /** A file (document, scan, export) as a Blob with its name and type. */
   async blob(path, query) {
     const res = await request('GET', path, { query, raw: true });

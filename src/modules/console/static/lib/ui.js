@@ -33,12 +33,28 @@ export function toast(message, kind = 'ok') {
 
 export function showError(err) {
   if (!(err instanceof ApiError)) console.error(err);
-  toast(errorMessage(err), 'error');
+  toast(isStale(err) ? staleNotice() : errorMessage(err), 'error');
+}
+
+/** 412 STALE_RECORD: someone else saved the record after this page read it. */
+const isStale = (err) => err instanceof ApiError && err.code === 'STALE_RECORD';
+
+/** "Changed by someone else — reload", with the reload (the page again, with the record as it is now). */
+function staleNotice() {
+  return h(
+    'span.stale-record',
+    h('strong', t('error.STALE_RECORD')),
+    ' ',
+    button(t('common.reload'), () => navigate(location.pathname + location.search, { replace: true }), {
+      name: 'reload-record',
+    }),
+  );
 }
 
 /** An error as a block: the message, its code, and the fields a validation error names. */
 export function errorBox(err) {
   const fields = err instanceof ApiError ? err.details?.fields : null;
+  if (isStale(err)) return h('div.alert.alert-error', { role: 'alert' }, staleNotice());
   return h(
     'div.alert.alert-error',
     { role: 'alert' },

@@ -221,7 +221,7 @@ async function edit(ctx, id) {
       onSubmit: async (v) => {
         const body = clean(v, { nulls: true });
         if (body.number === null) delete body.number;
-        await api.patch(`/api/contracts/${id}`, body);
+        await api.of(c).patch(`/api/contracts/${id}`, body);
         toast(t('common.saved'));
         navigate(`/app/contracts/${id}`, { replace: true });
       },

@@ -84,7 +84,7 @@ async function detail(ctx, id) {
         t('customer.archive'),
         async () => {
           if (!(await confirmAction(t('customer.archiveConfirm', { name: c.name })))) return;
-          await api.del(`/api/customers/${id}`);
+          await api.of(c).del(`/api/customers/${id}`);
           toast(t('customer.archived'));
           ctx.reload();
         },
@@ -96,7 +96,7 @@ async function detail(ctx, id) {
     actions.push(
       button(
         t('customer.restore'),
-        async () => (await api.patch(`/api/customers/${id}`, { archived: false }), ctx.reload()),
+        async () => (await api.of(c).patch(`/api/customers/${id}`, { archived: false }), ctx.reload()),
       ),
     );
   }
@@ -308,7 +308,7 @@ async function edit(ctx, id) {
         body.contacts = v.contacts
           .filter((x) => x.name || x.email || x.phone)
           .map((x) => clean({ name: x.name, title: x.title, phone: x.phone, email: x.email, billing: x.billing }));
-        const saved = id ? await api.patch(`/api/customers/${id}`, body) : await api.post('/api/customers', body);
+        const saved = id ? await api.of(c).patch(`/api/customers/${id}`, body) : await api.post('/api/customers', body);
         toast(t('common.saved'));
         navigate(`/app/customers/${saved.id}`, { replace: true });
       },

@@ -119,7 +119,7 @@ async function detail(ctx, id) {
               t('common.delete'),
               async () => {
                 if (!(await confirmAction(t('perf.deleteConfirm', { name: p.projectName })))) return;
-                await api.del(`/api/performance/${id}`);
+                await api.of(p).del(`/api/performance/${id}`);
                 navigate('/app/performance', { replace: true });
               },
               { kind: 'danger' },
@@ -178,7 +178,9 @@ async function edit(ctx, id) {
       onSubmit: async (v) => {
         const body = clean(v, { nulls: !!id });
         if (id && body.currency === null) delete body.currency;
-        const saved = id ? await api.patch(`/api/performance/${id}`, body) : await api.post('/api/performance', body);
+        const saved = id
+          ? await api.of(p).patch(`/api/performance/${id}`, body)
+          : await api.post('/api/performance', body);
         toast(t('common.saved'));
         navigate(`/app/performance/${saved.id}`, { replace: true });
       },

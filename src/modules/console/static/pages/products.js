@@ -108,12 +108,12 @@ async function detail(ctx, id) {
             p.active
               ? button(
                   t('product.deactivate'),
-                  async () => (await api.del(`/api/products/${id}`), toast(t('common.saved')), ctx.reload()),
+                  async () => (await api.of(p).del(`/api/products/${id}`), toast(t('common.saved')), ctx.reload()),
                   { kind: 'danger' },
                 )
               : button(
                   t('product.activate'),
-                  async () => (await api.patch(`/api/products/${id}`, { active: true }), ctx.reload()),
+                  async () => (await api.of(p).patch(`/api/products/${id}`, { active: true }), ctx.reload()),
                 ),
           ]
         : [],
@@ -165,7 +165,7 @@ async function edit(ctx, id) {
       onSubmit: async (v) => {
         const body = clean(v, { nulls: !!id });
         for (const k of ['taxRate', 'currency']) if (body[k] === null) delete body[k];
-        const saved = id ? await api.patch(`/api/products/${id}`, body) : await api.post('/api/products', body);
+        const saved = id ? await api.of(p).patch(`/api/products/${id}`, body) : await api.post('/api/products', body);
         toast(t('common.saved'));
         navigate(`/app/products/${saved.id}`, { replace: true });
       },

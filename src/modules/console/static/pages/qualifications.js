@@ -199,7 +199,7 @@ async function detail(ctx, id) {
           t('common.delete'),
           async () => {
             if (!(await confirmAction(t('q.deleteConfirm', { name: q.name })))) return;
-            await api.del(`/api/qualifications/${id}`);
+            await api.of(q).del(`/api/qualifications/${id}`);
             toast(t('common.deleted'));
             navigate('/app/qualifications', { replace: true });
           },
@@ -273,7 +273,7 @@ async function edit(ctx, id) {
       onSubmit: async (v) => {
         const body = clean(v, { nulls: !!id });
         const saved = id
-          ? await api.patch(`/api/qualifications/${id}`, body)
+          ? await api.of(q).patch(`/api/qualifications/${id}`, body)
           : await api.post('/api/qualifications', body);
         toast(t('common.saved'));
         navigate(`/app/qualifications/${saved.id}`, { replace: true });

@@ -276,7 +276,7 @@ async function edit(ctx, id) {
       body.deliveryTerms = Object.keys(delivery).length ? delivery : id ? null : undefined;
       if (body.deliveryTerms === undefined) delete body.deliveryTerms;
       if (id && !v.notes) body.notes = null;
-      const saved = id ? await api.patch(`/api/quotations/${id}`, body) : await api.post('/api/quotations', body);
+      const saved = id ? await api.of(q).patch(`/api/quotations/${id}`, body) : await api.post('/api/quotations', body);
       toast(t('common.saved'));
       navigate(`/app/quotations/${saved.id}`, { replace: true });
     },

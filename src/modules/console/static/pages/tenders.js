@@ -249,7 +249,7 @@ async function edit(ctx, id) {
         body.requirements = { qualificationTypes: v.qualificationTypes, performance: v.perfOn ? clean(v.perf) : null };
       }
       for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-      const saved = id ? await api.patch(`/api/tenders/${id}`, body) : await api.post('/api/tenders', body);
+      const saved = id ? await api.of(x).patch(`/api/tenders/${id}`, body) : await api.post('/api/tenders', body);
       toast(t('common.saved'));
       navigate(`/app/tenders/${saved.id}`, { replace: true });
     },
@@ -465,7 +465,7 @@ function requirements(ctx, x, editable) {
         },
       };
       try {
-        await api.patch(`/api/tenders/${x.id}`, body);
+        await api.of(x).patch(`/api/tenders/${x.id}`, body);
         toast(t('common.saved'));
         ctx.reload();
       } catch (err) {

@@ -65,6 +65,7 @@ export function contractFixture(overrides: Partial<ContractView> = {}): Contract
     createdBy: { id: null, name: 'system' },
     createdAt: new Date('2026-06-05T00:00:00Z'),
     updatedAt: new Date('2026-06-05T00:00:00Z'),
+    version: 1,
     ...overrides,
   };
 }

@@ -40,7 +40,9 @@ export async function readAttachment(
       case 'pdf':
         return { kind: 'pdf', doc: await PDFDocument.load(attachment.bytes) };
       case 'jpeg':
-        return { kind: 'image', image: await target.embedJpg(attachment.bytes) };
+        // A copy: pdf-lib 1.17's JPEG reader reads the Buffer's whole ArrayBuffer from offset 0, and Node 24 hands out
+        // Buffers that are views into a shared one (readFileSync, Buffer.concat): "SOI not found in JPEG" otherwise.
+        return { kind: 'image', image: await target.embedJpg(new Uint8Array(attachment.bytes)) };
       case 'png':
         return { kind: 'image', image: await target.embedPng(attachment.bytes) };
     }

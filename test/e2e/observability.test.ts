@@ -263,6 +263,44 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
     ]);
   }, 90_000);
 
+  it('reads the outbox backlog and failures and the statement runs in progress from the database at each scrape', async () => {
+    const scrape = async (url: string) => (await get(url, bearer(METRICS_TOKEN))).text();
+    // Rows as the outbox and a statement run leave them (a failed message is never sent again by itself).
+    for (const [key, status] of [
+      ['obs:1', 'failed'],
+      ['obs:2', 'failed'],
+      ['obs:3', 'sent'],
+    ]) {
+      await db.query(
+        `INSERT INTO outbox_messages (key, subject_type, subject_id, audience, "to", subject, text, message_id, status)
+         VALUES ($1, 'statement', gen_random_uuid(), 'customer', '["a@example.com"]', 's', 't', $1, $2)`,
+        [key, status],
+      );
+    }
+    const [run] = await db.query<{ id: string }>(
+      `INSERT INTO statement_runs (period_to, trigger, status, total, created_by_name)
+       VALUES ('2026-11-30', 'manual', 'running', 4, 'obs') RETURNING id`,
+    );
+    for (const status of ['pending', 'skipped', 'skipped', 'failed']) {
+      await db.query(
+        `INSERT INTO statement_run_items (run_id, customer_id, customer_name, status) VALUES ($1, gen_random_uuid(), 'c', $2)`,
+        [run!.id, status],
+      );
+    }
+    for (const text of [await scrape(`${base}/metrics`), await scrape(`${workerBase}/metrics`)]) {
+      expect(sample(text, 'tenderdesk_outbox_messages', { status: 'failed' })).toBe(2);
+      expect(sample(text, 'tenderdesk_outbox_messages', { status: 'sent' })).toBe(1);
+      expect(sample(text, 'tenderdesk_statement_run_progress_percent', { run: run!.id })).toBe(75);
+      expect(sample(text, 'tenderdesk_statement_run_items', { run: run!.id, status: 'skipped' })).toBe(2);
+      expect(sample(text, 'tenderdesk_statement_run_items', { run: run!.id, status: 'pending' })).toBe(1);
+      expect(text).toContain('# TYPE tenderdesk_mail_send_duration_seconds histogram');
+    }
+    await db.query(`UPDATE statement_runs SET status = 'completed' WHERE id = $1`, [run!.id]);
+    expect(sample(await scrape(`${base}/metrics`), 'tenderdesk_statement_run_progress_percent', { run: run!.id })).toBe(
+      0,
+    );
+  });
+
   it('says a worker whose browser cannot start is not ready, while it stays live', async () => {
     const port = await freePort();
     const broken = await startWorker({ ...env, WORKER_HTTP_PORT: String(port), CHROMIUM_PATH: '/bin/false' });

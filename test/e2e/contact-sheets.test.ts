@@ -185,7 +185,8 @@ describe('contact sheets: advance payment → project number → three copies �
     const customer = async (name: string) => {
       const res = await as('backoffice')
         .post('/api/customers')
-        .send({ name, contacts: [{ name: '赵志强', phone: '139 1234 5601', billing: true }] });
+        // The sales user owns them: a sales user reaches only their own customers' records (auth/ownership.ts).
+        .send({ name, salesOwnerId: ids.sales, contacts: [{ name: '赵志强', phone: '139 1234 5601', billing: true }] });
       expect(res.status).toBe(201);
       return res.body.id as string;
     };

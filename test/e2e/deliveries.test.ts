@@ -209,7 +209,8 @@ describe('delivery notices: payment gate, rendering, mail, shipping', () => {
       ids[key] = u.id;
     }
     const customer = async (name: string, contacts: Record<string, unknown>[]) => {
-      const res = await as('backoffice').post('/api/customers').send({ name, contacts });
+      // The sales user owns them: a sales user reaches only their own customers' records (auth/ownership.ts).
+      const res = await as('backoffice').post('/api/customers').send({ name, contacts, salesOwnerId: ids.sales });
       expect(res.status).toBe(201);
       return res.body.id as string;
     };

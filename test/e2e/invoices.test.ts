@@ -48,8 +48,10 @@ describe('invoices', () => {
       tokens[role] = u.token;
       ids[role] = u.id;
     }
-    customerId = (await as('backoffice').post('/api/customers').send({ name: '青澜钢铁集团有限公司' })).body.id;
-    otherCustomerId = (await as('backoffice').post('/api/customers').send({ name: '东岳化工有限公司' })).body.id;
+    // The sales user owns them: a sales user reaches only their own customers' records (auth/ownership.ts).
+    const owned = (name: string) => ({ name, salesOwnerId: ids.sales });
+    customerId = (await as('backoffice').post('/api/customers').send(owned('青澜钢铁集团有限公司'))).body.id;
+    otherCustomerId = (await as('backoffice').post('/api/customers').send(owned('东岳化工有限公司'))).body.id;
     // 100000.00 net + 13% VAT = 113000.00
     contract = await handMade(customerId, '100000.00', true);
     draft = await handMade(customerId, '1000.00', false);

@@ -62,8 +62,13 @@ for (const driver of ['pgboss', 'inline'] as const) {
       const job = await t.app.get(JobsService).enqueue('test.flaky', { failTimes: 0, value: 'x' }, { id: adminId });
       const sales = await t.userWith(['sales']);
       const res = await t.http().get(`/api/jobs/${job.id}`).auth(sales.token, { type: 'bearer' });
-      expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe('JOB_NOT_FOUND');
+      // A sales user reaches only their own records (auth/ownership.ts): a job is its creator's.
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('NOT_YOUR_RECORD');
+      // Anyone else who is not a manager does not see it at all.
+      const backoffice = await t.userWith(['backoffice']);
+      const hidden = await t.http().get(`/api/jobs/${job.id}`).auth(backoffice.token, { type: 'bearer' });
+      expect([hidden.status, hidden.body.error.code]).toEqual([404, 'JOB_NOT_FOUND']);
     });
   });
 }

@@ -45,9 +45,8 @@ describe('ownership: a sales user reaches only their own records', () => {
     const created = await as(backoffice).post('/api/tenders', tender({ salesOwnerId: s2.id }));
     expect(created.status).toBe(201);
     s2Tender = created.body.id;
-    const own = await as(s1.token).post('/api/tenders', tender({ tenderNo: 'ZB-OWN-002' }));
+    const own = await as(backoffice).post('/api/tenders', tender({ tenderNo: 'ZB-OWN-002', salesOwnerId: s1.id }));
     expect(own.status).toBe(201);
-    expect(own.body.salesOwner).toMatchObject({ id: s1.id });
     s1Tender = own.body.id;
     const customer = await as(backoffice).post('/api/customers', { name: '别人的客户有限公司', salesOwnerId: s2.id });
     expect(customer.status).toBe(201);
@@ -88,22 +87,30 @@ describe('ownership: a sales user reaches only their own records', () => {
     expect((await as(finance).get(`/api/tenders/${s2Tender}`)).status).toBe(200);
   });
 
-  it('refuses a sales user giving their tender or a new one to another owner', async () => {
+  it('refuses a sales user giving their tender or a new one to another owner; their new tender is theirs', async () => {
     const before = await snapshot();
     const away = await as(s1.token).patch(`/api/tenders/${s1Tender}`, { salesOwnerId: s2.id });
     expect([away.status, away.body.error.code]).toEqual([403, 'NOT_YOUR_RECORD']);
     const forOther = await as(s1.token).post('/api/tenders', tender({ tenderNo: 'ZB-OWN-003', salesOwnerId: s2.id }));
     expect([forOther.status, forOther.body.error.code]).toEqual([403, 'NOT_YOUR_RECORD']);
     expect(await snapshot()).toEqual(before);
+    const mine = await as(s1.token).post('/api/tenders', tender({ tenderNo: 'ZB-OWN-004' }));
+    expect(mine.status).toBe(201);
+    expect(mine.body.salesOwner).toMatchObject({ id: s1.id });
   });
 
   it("lists only a sales user's own tenders and customers; the other roles see all", async () => {
     const mine = await as(s1.token).get('/api/tenders');
     expect(mine.status).toBe(200);
-    expect(mine.body.items.map((x: { id: string }) => x.id)).toEqual([s1Tender]);
+    expect(mine.body.items.map((x: { id: string }) => x.id).sort()).toEqual(
+      [
+        s1Tender,
+        ...(await t.db.query<{ id: string }>("SELECT id FROM tenders WHERE tender_no = 'ZB-OWN-004'")).map((r) => r.id),
+      ].sort(),
+    );
     const asked = await as(s1.token).get(`/api/tenders?salesOwnerId=${s2.id}`);
     expect([asked.status, asked.body.error.code]).toEqual([403, 'NOT_YOUR_RECORD']);
-    expect((await as(backoffice).get('/api/tenders')).body.total).toBe(2);
+    expect((await as(backoffice).get('/api/tenders')).body.total).toBe(3);
     expect((await as(s1.token).get('/api/customers')).body.items).toEqual([]);
     const customer = await as(s1.token).get(`/api/customers/${s2Customer}`);
     expect([customer.status, customer.body.error.code]).toEqual([403, 'NOT_YOUR_RECORD']);

@@ -142,12 +142,18 @@ describe('customer statements', () => {
     smtp = await startSmtp();
     t = await startTestApp('statements', { SMTP_URL: smtp.url, PUBLIC_URL, MAIL_RETRY_DELAY_SECONDS: '1' });
     tokens.admin = t.adminToken;
+    let salesId = '';
     for (const role of ['backoffice', 'finance', 'sales', 'manager', 'production']) {
-      tokens[role] = (await t.userWith([role])).token;
+      const u = await t.userWith([role]);
+      tokens[role] = u.token;
+      if (role === 'sales') salesId = u.id;
     }
     expect((await as('backoffice').put('/api/company').send(PROFILE)).status).toBe(200);
     const customer = async (name: string, contacts: Record<string, unknown>[]) => {
-      const res = await as('backoffice').post('/api/customers').send({ name, address: '江苏省苏州市', contacts });
+      // The sales user owns them: a sales user reaches only their own customers' records (auth/ownership.ts).
+      const res = await as('backoffice')
+        .post('/api/customers')
+        .send({ name, address: '江苏省苏州市', contacts, salesOwnerId: salesId });
       expect({ status: res.status, body: res.status === 201 ? null : res.body }).toEqual({ status: 201, body: null });
       return res.body.id as string;
     };

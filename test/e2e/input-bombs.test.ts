@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
@@ -10,30 +10,11 @@ import yazl from 'yazl';
 import { parseCsv } from '../../src/common/tabular/csv.js';
 import { ObjectStorage } from '../../src/infrastructure/storage/object-storage.js';
 import { DEMO_CUSTOMERS_CSV } from '../../src/modules/customers/demo-data.js';
-import { run, scanJpeg, sealPng, sectionPdf } from '../fixtures/assembly/fixtures.js';
+import { pngWith, run, scanJpeg, sealPng, sectionPdf } from '../fixtures/assembly/fixtures.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 /** A well-formed RGBA PNG (valid CRCs, one tiny IDAT) whose header claims width x height. */
-function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from('89504e470d0a1a0a', 'hex'),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(4096))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+const pngClaiming = (width: number, height: number) => pngWith(width, height, deflateSync(Buffer.alloc(4096)));
 
 /** The test scan with its SOF header rewritten to claim width x height (the pixels stay a small page). */
 function jpegClaiming(width: number, height: number): Buffer {

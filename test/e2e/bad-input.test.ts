@@ -46,6 +46,7 @@ interface Probe {
   json?: Json;
   raw?: { contentType: string; body: string | Buffer };
   multipart?: { files: (FilePart & { field: string })[]; fields?: Record<string, string> };
+  headers?: Record<string, string>;
   /** Accepted codes; null: any stable code. */
   codes: string[] | null;
   /** A VALIDATION_FAILED answer must name this field (dotted path; 'lines.0.qty' matches 'lines[0].qty'). */
@@ -573,6 +574,7 @@ describe('bad-input corpus: hostile input to every write route is refused and ch
         json: x.json,
         raw: x.raw,
         multipart: x.multipart,
+        headers: x.headers,
         codes: x.codes === undefined ? ['VALIDATION_FAILED'] : x.codes,
         status: x.status,
         allow404: x.codes === null,
@@ -591,6 +593,7 @@ describe('bad-input corpus: hostile input to every write route is refused and ch
   async function send(entry: CorpusEntry, p: Probe): Promise<Response> {
     const method = entry.route.split(' ')[0].toLowerCase() as 'post' | 'put' | 'patch' | 'delete';
     let r = t.http()[method](p.path).auth(tokenFor(entry), { type: 'bearer' }).query(p.query);
+    for (const [k, v] of Object.entries(p.headers ?? {})) r = r.set(k, v);
     if (p.multipart) {
       for (const [k, v] of Object.entries(p.multipart.fields ?? {})) r = r.field(k, v);
       for (const f of p.multipart.files)

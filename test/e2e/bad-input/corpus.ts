@@ -99,6 +99,8 @@ export interface ExtraCase {
   json?: Json;
   raw?: { contentType: string; body: string | Buffer };
   multipart?: { files: (FilePart & { field: string })[]; fields?: Record<string, string> };
+  /** Request headers (e.g. If-Match). */
+  headers?: Record<string, string>;
   /** Accepted codes; null: any stable code. Default VALIDATION_FAILED. */
   codes?: string[] | null;
   status?: number;
@@ -1316,6 +1318,42 @@ export const CORPUS: CorpusEntry[] = [
     noBody: NOT_STATE,
   },
 ];
+
+/**
+ * The writes of versioned records (#14) take If-Match: one that is no ETag of ours is refused (400 INVALID_IF_MATCH),
+ * a stale one too (412 STALE_RECORD: no record is at version 999999), both with an otherwise valid body.
+ */
+const VERSIONED_WRITES = new Set([
+  'PATCH /api/customers/:id',
+  'PATCH /api/products/:id',
+  'PATCH /api/qualifications/:id',
+  'PATCH /api/performance/:id',
+  'PUT /api/company',
+  'PATCH /api/company',
+  'PATCH /api/tenders/:id',
+  'PATCH /api/quotations/:id',
+  'PATCH /api/contracts/:id',
+]);
+for (const entry of CORPUS) {
+  if (!VERSIONED_WRITES.has(entry.route) || !entry.body) continue;
+  const { extra, body } = entry;
+  entry.extra = (f) => [
+    ...(extra?.(f) ?? []),
+    {
+      name: 'If-Match that is no ETag',
+      json: body.base(f),
+      headers: { 'If-Match': 'v1' },
+      codes: ['INVALID_IF_MATCH'],
+    },
+    {
+      name: 'stale If-Match',
+      json: body.base(f),
+      headers: { 'If-Match': 'W/"999999"' },
+      codes: ['STALE_RECORD'],
+      status: 412,
+    },
+  ];
+}
 
 /**
  * Sheets every import refuses as a whole, sent for real (not as a dry run): a valid row with one cell made hostile.

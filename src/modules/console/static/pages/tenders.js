@@ -622,6 +622,9 @@ async function candidates(ctx, x, editable, changed) {
   const ids = (kind) => picks.filter((p) => p.kind === kind && p.el.checked).map((p) => p.id);
   const save = async (body) => {
     await api.put(`/api/tenders/${x.id}/selection`, body);
+    // Saving the selection raised the tender's version: keep the requirements tab's next save from taking it for
+    // someone else's change (412).
+    x.version = (await api.get(`/api/tenders/${x.id}`)).version;
     toast(t('tender.selectionSaved'));
     changed();
     fill(box, await candidates(ctx, x, editable, changed));

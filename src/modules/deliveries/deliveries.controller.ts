@@ -47,8 +47,8 @@ export class DeliveriesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Delivery notices, newest ship date first; filters contractId, customerId, status' })
-  list(@Query() query: DeliveryQuery) {
-    return this.deliveries.list(query);
+  list(@CurrentUser() user: AuthUser, @Query() query: DeliveryQuery) {
+    return this.deliveries.list(query, user);
   }
 
   // Before `:id`: "remaining" is no id.

@@ -32,6 +32,10 @@ const TERMS = [
   { percent: '60', event: 'before_delivery', label: '发货款' },
   { percent: '10', event: 'after_acceptance', days: 365, label: '质保金' },
 ];
+/** The hand contract: 100,000.00 net + 13% = 113,000.00; the advance (30%) 33,900.00. */
+const TOTAL_GROUPED = '113,000';
+/** Every form of the contract's amounts a free-text field below writes (amountForms is not used to build them). */
+const AMOUNT_TEXTS = ['113,000', '113000', '100000', '100,000.00', '33,900.00', '33900.00', '壹拾壹万叁仟元整'];
 /** Written here, not taken from the code under test. */
 const AD_HOC_ZH = '临时文件';
 const AD_HOC_EN = 'Ad-hoc document';
@@ -133,7 +137,7 @@ describe('document provenance and files by audience', () => {
     await walk(t.storageDir);
     return {
       documents: await t.db.query(
-        'SELECT id, type, subject_type, subject_id, latest_version, origin, record_type, record_number FROM documents ORDER BY id',
+        'SELECT id, type, subject_type, subject_id, latest_version, title FROM documents ORDER BY id',
       ),
       versions: await t.db.query('SELECT id, document_id, version FROM document_versions ORDER BY id'),
       files: await t.db.query('SELECT id, version_id, format, sha256 FROM document_files ORDER BY id'),
@@ -167,10 +171,21 @@ describe('document provenance and files by audience', () => {
       .post('/api/contracts')
       .send({
         customerId,
-        projectName: '青澜钢铁料位测量改造',
+        projectName: `青澜钢铁料位测量改造（含税 ${TOTAL_GROUPED} 元）`,
         signingDate: today(),
-        lines: [{ name: '成套测量系统', unit: '套', qty: '1', unitPrice: '100000.00', taxRate: '13' }],
+        lines: [
+          {
+            name: '成套测量系统（单价 100000 元）',
+            specification: '按 100,000.00 元/套',
+            unit: '套',
+            qty: '1',
+            unitPrice: '100000.00',
+            taxRate: '13',
+          },
+        ],
         paymentTerms: TERMS,
+        configuration: [{ item: '源容器', options: '加价 113000 元含铅屏蔽' }],
+        specialRequirements: '合同总价壹拾壹万叁仟元整，预付款 33,900.00 元到账后排产。',
       });
     expect(created.status).toBe(201);
     contract = { id: created.body.id, number: created.body.number, total: created.body.total };
@@ -178,16 +193,14 @@ describe('document provenance and files by audience', () => {
     expect(
       (await as('manager').post(`/api/contracts/${contract.id}/approve`).send({ reason: '客户框架协议' })).body.status,
     ).toBe('approved');
-    const paid = await as('finance')
-      .post('/api/payments')
-      .send({
-        customerId,
-        contractId: contract.id,
-        date: today(),
-        amount: '33900.00',
-        method: 'bank_transfer',
-        nature: 'advance',
-      });
+    const paid = await as('finance').post('/api/payments').send({
+      customerId,
+      contractId: contract.id,
+      date: today(),
+      amount: '33900.00',
+      method: 'bank_transfer',
+      nature: 'advance',
+    });
     expect(paid.status).toBe(201);
     projectNumber = paid.body.projectNumber;
     const job = await until(
@@ -387,4 +400,58 @@ describe('document provenance and files by audience', () => {
       production: 403,
     });
   });
+
+  it('gives production the contract, its contact sheet and its copy with no amount written in their free text', async () => {
+    const finance = await as('finance')
+      .post(`/api/contracts/${contract.id}/contact-sheet/sign`)
+      .send({ comment: '预付款 33900.00 已到账' });
+    expect(finance.status).toBe(200);
+    const leaks = (value: unknown) => AMOUNT_TEXTS.filter((a) => JSON.stringify(value).includes(a));
+
+    // Finance reads the text as typed: the amounts are there to leak.
+    const full = (await as('finance').get(`/api/contracts/${contract.id}`)).body;
+    expect(leaks(full)).toEqual(
+      expect.arrayContaining(['113,000', '113000', '100000', '100,000.00', '33,900.00', '壹拾壹万叁仟元整']),
+    );
+    expect(leaks((await as('finance').get(`/api/contracts/${contract.id}/contact-sheet`)).body)).toContain('33900.00');
+
+    const prod = (await as('production').get(`/api/contracts/${contract.id}`)).body;
+    expect(prod.projectName).toBe('青澜钢铁料位测量改造（含税 *** 元）');
+    expect(prod.specialRequirements).toBe('合同总价***，预付款 *** 元到账后排产。');
+    expect(prod.lines[0]).toMatchObject({ name: '成套测量系统（单价 *** 元）', specification: '按 *** 元/套' });
+    expect(prod.configuration).toEqual([{ item: '源容器', options: '加价 *** 元含铅屏蔽' }]);
+    expect(leaks(prod)).toEqual([]);
+    const list = (await as('production').get('/api/contracts')).body;
+    expect(list.items.find((c: { id: string }) => c.id === contract.id).projectName).toBe(
+      '青澜钢铁料位测量改造（含税 *** 元）',
+    );
+    expect(leaks(list)).toEqual([]);
+    const sheet = (await as('production').get(`/api/contracts/${contract.id}/contact-sheet`)).body;
+    expect(sheet.signoffs.find((x: { department: string }) => x.department === 'finance').comment).toBe(
+      '预付款 *** 已到账',
+    );
+    expect(leaks(sheet)).toEqual([]);
+
+    // Completed, the copies are printed again with the sign-offs: the production copy prints the comment redacted.
+    expect((await as('engineering').post(`/api/contracts/${contract.id}/contact-sheet/sign`).send({})).status).toBe(
+      200,
+    );
+    const last = await as('production').post(`/api/contracts/${contract.id}/contact-sheet/sign`).send({});
+    expect(last.status).toBe(200);
+    const job = await until(
+      'the completed copies',
+      async () => (await as('production').get(`/api/jobs/${last.body.job.id}`)).body as { status: string },
+      (j) => j.status === 'succeeded' || j.status === 'failed',
+      180_000,
+      250,
+    );
+    expect(job.status).toBe('succeeded');
+    const copy = squash(
+      await pdfText(
+        (await as('production').file(`/api/contracts/${contract.id}/contact-sheet/production/file`)).body as Buffer,
+      ),
+    );
+    expect(copy).toContain(squash('预付款 *** 已到账'));
+    expect(AMOUNT_TEXTS.filter((a) => copy.includes(squash(a)))).toEqual([]);
+  }, 240_000);
 });

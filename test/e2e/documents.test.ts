@@ -5,7 +5,10 @@ import { TemplateEngine } from '../../src/rendering/templates/template-engine.js
 import { startTestApp, type TestApp } from '../support/app.js';
 import { pdfBodyText, pdfText, squash, tool, withFiles } from '../support/tools.js';
 
-const binary = (res: { on: (e: string, cb: (chunk?: Buffer) => void) => void; setEncoding?: unknown }, cb: (err: Error | null, body: Buffer) => void) => {
+const binary = (
+  res: { on: (e: string, cb: (chunk?: Buffer) => void) => void; setEncoding?: unknown },
+  cb: (err: Error | null, body: Buffer) => void,
+) => {
   const chunks: Buffer[] = [];
   res.on('data', (c?: Buffer) => chunks.push(c!));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
@@ -59,11 +62,20 @@ describe('documents: render, store, sign, bundle, verify', () => {
 
   it('lists the templates with their versions', async () => {
     const res = await t.http().get('/api/templates').auth(token, { type: 'bearer' });
-    expect(res.body).toEqual(expect.arrayContaining([{ type: 'customer-statement', version: expect.stringMatching(/^[0-9a-f]{64}$/) }]));
+    expect(res.body).toEqual(
+      expect.arrayContaining([{ type: 'customer-statement', version: expect.stringMatching(/^[0-9a-f]{64}$/) }]),
+    );
   });
 
   describe.each(templates)('template %s', (template) => {
-    let doc: { id: string; latestVersion: number; versions: { templateVersions: Record<string, string>; files: { format: string; sha256: string; size: number }[] }[] };
+    let doc: {
+      id: string;
+      latestVersion: number;
+      versions: {
+        templateVersions: Record<string, string>;
+        files: { format: string; sha256: string; size: number }[];
+      }[];
+    };
     let pdf: Buffer;
     let docx: Buffer;
     let bundle: Buffer;
@@ -77,7 +89,11 @@ describe('documents: render, store, sign, bundle, verify', () => {
         .send({ template, data: sample, formats: ['pdf', 'docx', 'bundle'], sign: true });
       expect(res.status).toBe(201);
       doc = res.body;
-      [pdf, docx, bundle] = await Promise.all([download(doc.id, 'pdf'), download(doc.id, 'docx'), download(doc.id, 'bundle')]);
+      [pdf, docx, bundle] = await Promise.all([
+        download(doc.id, 'pdf'),
+        download(doc.id, 'docx'),
+        download(doc.id, 'bundle'),
+      ]);
     }, 120_000);
 
     it('records the template version and the hash and size of every file', () => {
@@ -115,7 +131,9 @@ describe('documents: render, store, sign, bundle, verify', () => {
 
     it('prints page X of Y on every page (or none, for templates numbered where they are assembled)', async () => {
       const assembled = new TemplateEngine().pageNumbering(template) === 'assembly';
-      const pages = Number(/Pages:\s+(\d+)/.exec((await withFiles({ 'd.pdf': pdf }, (dir) => tool('pdfinfo', [`${dir}/d.pdf`]))).out)![1]);
+      const pages = Number(
+        /Pages:\s+(\d+)/.exec((await withFiles({ 'd.pdf': pdf }, (dir) => tool('pdfinfo', [`${dir}/d.pdf`]))).out)![1],
+      );
       for (let p = 1; p <= pages; p++) {
         const text = squash(await pdfText(pdf, p));
         if (assembled) expect(text).not.toMatch(/第\d+页\/共\d+页|Page\d+of\d+/);
@@ -131,16 +149,49 @@ describe('documents: render, store, sign, bundle, verify', () => {
       expect(Object.keys(files).sort()).toEqual(expect.arrayContaining(['manifest.json', 'manifest.json.p7s']));
       const manifest = JSON.parse(files['manifest.json'].toString('utf8'));
       expect(manifest).toMatchObject({ documentId: doc.id, type: template, version: 1 });
-      await withFiles({ 'manifest.json': files['manifest.json'], 'manifest.json.p7s': files['manifest.json.p7s'], 'cert.pem': cert.text }, async (dir) => {
-        const v = await tool('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'manifest.json.p7s', '-content', 'manifest.json', '-CAfile', 'cert.pem', '-out', '/dev/null'], dir);
-        expect(v.out).toContain('Verification successful');
-        expect(v.code).toBe(0);
-      });
+      await withFiles(
+        {
+          'manifest.json': files['manifest.json'],
+          'manifest.json.p7s': files['manifest.json.p7s'],
+          'cert.pem': cert.text,
+        },
+        async (dir) => {
+          const v = await tool(
+            'openssl',
+            [
+              'cms',
+              '-verify',
+              '-binary',
+              '-inform',
+              'DER',
+              '-in',
+              'manifest.json.p7s',
+              '-content',
+              'manifest.json',
+              '-CAfile',
+              'cert.pem',
+              '-out',
+              '/dev/null',
+            ],
+            dir,
+          );
+          expect(v.out).toContain('Verification successful');
+          expect(v.code).toBe(0);
+        },
+      );
     });
 
     it('verifies our PDF and bundle, and refuses an altered copy', async () => {
       const ok = await t.http().post('/api/documents/verify').attach('file', pdf, 'd.pdf');
-      expect(ok.body).toEqual({ valid: true, documentId: doc.id, version: 1, format: 'pdf', reason: expect.any(String) });
+      expect(ok.body).toEqual({
+        valid: true,
+        documentId: doc.id,
+        version: 1,
+        format: 'pdf',
+        reason: expect.any(String),
+        origin: 'ad-hoc',
+        record: null,
+      });
       const okBundle = await t.http().post('/api/documents/verify').attach('file', bundle, 'd.zip');
       expect(okBundle.body).toMatchObject({ valid: true, documentId: doc.id, version: 1, format: 'bundle' });
       const altered = Buffer.from(pdf);
@@ -153,11 +204,22 @@ describe('documents: render, store, sign, bundle, verify', () => {
   it('adds a version when a subject re-generates, and keeps the old one downloadable', async () => {
     const data = new TemplateEngine().sample('customer-statement');
     const subject = { type: 'customer', id: 'c-1' };
-    const v1 = await t.http().post('/api/documents?wait=true').auth(token, { type: 'bearer' }).send({ template: 'customer-statement', data, formats: ['pdf'], sign: false, subject });
-    const v2 = await t.http().post('/api/documents?wait=true').auth(token, { type: 'bearer' }).send({ template: 'customer-statement', data, formats: ['pdf'], sign: false, subject, locale: 'en' });
+    const v1 = await t
+      .http()
+      .post('/api/documents?wait=true')
+      .auth(token, { type: 'bearer' })
+      .send({ template: 'customer-statement', data, formats: ['pdf'], sign: false, subject });
+    const v2 = await t
+      .http()
+      .post('/api/documents?wait=true')
+      .auth(token, { type: 'bearer' })
+      .send({ template: 'customer-statement', data, formats: ['pdf'], sign: false, subject, locale: 'en' });
     expect(v2.body.id).toBe(v1.body.id);
     expect(v2.body.latestVersion).toBe(2);
-    expect(v2.body.versions.map((v: { version: number; locale: string }) => [v.version, v.locale])).toEqual([[1, 'zh-CN'], [2, 'en']]);
+    expect(v2.body.versions.map((v: { version: number; locale: string }) => [v.version, v.locale])).toEqual([
+      [1, 'zh-CN'],
+      [2, 'en'],
+    ]);
     expect(squash(await pdfText(await download(v1.body.id, 'pdf', 1)))).toContain('对账单');
     expect(squash(await pdfText(await download(v1.body.id, 'pdf', 2)))).toContain('StatementofAccount');
   });
@@ -167,7 +229,11 @@ describe('documents: render, store, sign, bundle, verify', () => {
       .http()
       .post('/api/documents')
       .auth(token, { type: 'bearer' })
-      .send({ template: 'customer-statement', data: new TemplateEngine().sample('customer-statement'), formats: ['pdf'] });
+      .send({
+        template: 'customer-statement',
+        data: new TemplateEngine().sample('customer-statement'),
+        formats: ['pdf'],
+      });
     expect(res.status).toBe(202);
     let job = res.body;
     const deadline = Date.now() + 60_000;
@@ -182,21 +248,37 @@ describe('documents: render, store, sign, bundle, verify', () => {
 
   it('refuses missing required data with a 422 naming the template, before any job', async () => {
     const jobsBefore = await t.db.query('SELECT id FROM jobs');
-    const res = await t.http().post('/api/documents').auth(token, { type: 'bearer' }).send({ template: 'customer-statement', data: { customer: {} } });
+    const res = await t
+      .http()
+      .post('/api/documents')
+      .auth(token, { type: 'bearer' })
+      .send({ template: 'customer-statement', data: { customer: {} } });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'TEMPLATE_ERROR', details: { template: 'customer-statement' } });
     expect(await t.db.query('SELECT id FROM jobs')).toHaveLength(jobsBefore.length);
-    const unknown = await t.http().post('/api/documents').auth(token, { type: 'bearer' }).send({ template: 'no-such-thing', data: {} });
+    const unknown = await t
+      .http()
+      .post('/api/documents')
+      .auth(token, { type: 'bearer' })
+      .send({ template: 'no-such-thing', data: {} });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('TEMPLATE_NOT_FOUND');
   });
 
   it('previews a template without storing anything', async () => {
     const before = await t.db.query('SELECT id FROM documents');
-    const html = await t.http().post('/api/templates/customer-statement/preview?format=html').auth(token, { type: 'bearer' });
+    const html = await t
+      .http()
+      .post('/api/templates/customer-statement/preview?format=html')
+      .auth(token, { type: 'bearer' });
     expect(html.status).toBe(200);
     expect(html.text).toContain('对账单');
-    const pdf = await t.http().post('/api/templates/customer-statement/preview?format=pdf').auth(token, { type: 'bearer' }).buffer(true).parse(binary);
+    const pdf = await t
+      .http()
+      .post('/api/templates/customer-statement/preview?format=pdf')
+      .auth(token, { type: 'bearer' })
+      .buffer(true)
+      .parse(binary);
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
     expect(await t.db.query('SELECT id FROM documents')).toHaveLength(before.length);
   });

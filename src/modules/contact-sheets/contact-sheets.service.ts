@@ -5,12 +5,15 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { MailDeliveryError, Mailer } from '../../infrastructure/mail/mailer.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
+import { redactAmounts } from '../../common/amount-redaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import { canSeePrices } from '../auth/price-visibility.js';
 import type { Role } from '../auth/roles.js';
 import { CompanyService } from '../company/company.service.js';
 import { ContractEvents, type ContractRevised } from '../contracts/contract-events.js';
 import type { ContractView } from '../contracts/contract.view.js';
+import { contractAmounts } from '../contracts/contract-amounts.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import type { DocumentFormat } from '../documents/document-file.entity.js';
 import { DocumentsService, type FileView } from '../documents/documents.service.js';
@@ -333,7 +336,12 @@ export class ContactSheetsService implements OnModuleInit {
     const [signoffs, mailings] = await Promise.all([this.sheets.signoffs(ids), this.sheets.mailings(ids)]);
     const visible = DEPARTMENTS.filter((d) => canReadCopy(user, d));
     const latest = versions[versions.length - 1];
-    const summaries = versions.map((v) => versionSummary(v, v !== latest, signoffs, mailings, visible));
+    // Production reads the sign-off comments without the contract's amounts, as its copy prints them.
+    const amounts = canSeePrices(user) ? [] : contractAmounts(contract);
+    const shown = amounts.length
+      ? signoffs.map((s) => ({ ...s, comment: redactAmounts(s.comment, amounts) }))
+      : signoffs;
+    const summaries = versions.map((v) => versionSummary(v, v !== latest, shown, mailings, visible));
     const copies = await Promise.all(visible.map((d) => this.copyView(contractId, d, latest.copies[d])));
     return {
       contractId,

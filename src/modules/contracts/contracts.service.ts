@@ -1,17 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
-import { dec, round2 } from '../../common/money.js';
+import { dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { refuseNulls } from '../../common/validation.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
+import { redactAmounts } from '../../common/amount-redaction.js';
 import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
 import { CustomersService } from '../customers/customers.service.js';
 import { ProductsService } from '../products/products.service.js';
 import type { PaymentShareDto, QuotationLineDto } from '../quotations/dto/quotation.dto.js';
-import { checkPaymentTerms, fitsAmountColumn, lineAmounts, totals, type Totals } from '../quotations/quotation-amounts.js';
+import {
+  checkPaymentTerms,
+  fitsAmountColumn,
+  lineAmounts,
+  totals,
+  type Totals,
+} from '../quotations/quotation-amounts.js';
 import type { PaymentShare } from '../quotations/quotation-revision.entity.js';
 import { QuotationsService, type QuotationView } from '../quotations/quotations.service.js';
 import { ContractEvents } from './contract-events.js';
@@ -27,6 +34,7 @@ import type {
   ContractRevision,
   ContractStatus,
 } from './contract.entity.js';
+import { contractAmounts, contractRedactor } from './contract-amounts.js';
 import { CONTRACT_LINE_PRICE_FIELDS, CONTRACT_PRICE_FIELDS, type ContractView } from './contract.view.js';
 import { ContractsRepository, type ContractRow, type RevisionSummary } from './contracts.repository.js';
 import type { ContractQuery } from './dto/contract-query.dto.js';
@@ -208,8 +216,9 @@ export class ContractsService {
 
   /** A contract as this user may see it: production users get no price, amount, term, review or approval. */
   viewFor(user: Pick<AuthUser, 'roles'>, view: ContractView): ContractViewFor {
-    const lines = view.lines.map((l) => hidePricesFor(user, l, CONTRACT_LINE_PRICE_FIELDS));
-    return hidePricesFor(user, { ...view, lines } as ContractViewFor, CONTRACT_PRICE_FIELDS);
+    const shown = canSeePrices(user) ? view : withoutAmountsInText(view);
+    const lines = shown.lines.map((l) => hidePricesFor(user, l, CONTRACT_LINE_PRICE_FIELDS));
+    return hidePricesFor(user, { ...shown, lines } as ContractViewFor, CONTRACT_PRICE_FIELDS);
   }
 
   async getFor(user: AuthUser, id: string, n?: number): Promise<ContractViewFor> {
@@ -225,6 +234,10 @@ export class ContractsService {
       page,
       pageSize,
     );
+    // Production's list: the project name without the contract's amounts, as in the production contact sheet.
+    const redactors = new Map<string, (t: string | null) => string | null>();
+    if (!canSeePrices(user))
+      for (const { contract: c } of rows) redactors.set(c.id, contractRedactor(await this.get(c.id)));
     const items = rows.map(({ contract: c, customerName, quotationNumber, deliveryDate }) =>
       hidePricesFor<ContractListItem, 'total'>(
         user,
@@ -233,7 +246,7 @@ export class ContractsService {
           number: c.number,
           customer: { id: c.customerId, name: customerName },
           quotation: quotationRef(c, quotationNumber),
-          projectName: c.projectName,
+          projectName: redactors.get(c.id)?.(c.projectName) ?? c.projectName,
           projectNumber: c.projectNumber,
           signingDate: c.signingDate,
           deliveryDate,
@@ -252,7 +265,9 @@ export class ContractsService {
 
   async changesFor(user: AuthUser, id: string): Promise<ChangeView[]> {
     if (!(await this.contracts.findById(id))) throw notFound(id);
-    return (await this.contracts.changes(id)).map((c) => changeViewFor(user, c));
+    const changes = await this.contracts.changes(id);
+    const amounts = canSeePrices(user) ? [] : contractAmounts(await this.get(id));
+    return changes.map((c) => changeViewFor(user, c, amounts));
   }
 
   // ---- writing ----
@@ -458,14 +473,22 @@ export class ContractsService {
   /** A manager lets a failed review through, with a reason: review_failed -> approved; the approval is kept. */
   async approve(actor: AuthUser, id: string, reason: string): Promise<ContractViewFor> {
     if (!hasRole(actor, 'manager')) {
-      throw AppException.forbidden('MANAGER_APPROVAL_REQUIRED', 'Only a manager can approve a contract that failed review');
+      throw AppException.forbidden(
+        'MANAGER_APPROVAL_REQUIRED',
+        'Only a manager can approve a contract that failed review',
+      );
     }
     const why = requireReason(reason, 'APPROVAL_REASON_REQUIRED', 'Approving a failed review needs a reason');
     return this.tx.run(async () => {
       const contract = await this.lock(id);
       const step = this.mustTransition(contract, 'approve');
       const failedChecks = (contract.review?.checks ?? []).filter((c) => !c.passed).map((c) => c.check);
-      contract.approval = { at: new Date().toISOString(), by: { id: actor.id, name: actor.name }, reason: why, failedChecks };
+      contract.approval = {
+        at: new Date().toISOString(),
+        by: { id: actor.id, name: actor.name },
+        reason: why,
+        failedChecks,
+      };
       contract.status = step.to;
       await this.contracts.saveContract(contract);
       await this.audit.record({
@@ -713,7 +736,10 @@ export class ContractsService {
   private async pendingChange(contractId: string, changeId: string): Promise<ContractChangeRequest> {
     const change = await this.contracts.findChangeForUpdate(contractId, changeId);
     if (!change) {
-      throw AppException.notFound('CHANGE_NOT_FOUND', 'No such change request for this contract', { contractId, changeId });
+      throw AppException.notFound('CHANGE_NOT_FOUND', 'No such change request for this contract', {
+        contractId,
+        changeId,
+      });
     }
     if (change.status !== 'pending') {
       throw AppException.conflict('CHANGE_NOT_PENDING', `The change request was already ${change.status}`, {
@@ -834,10 +860,14 @@ export class ContractsService {
       const amounts = lineAmounts(line);
       for (const [name, value] of Object.entries(amounts)) {
         if (!fitsAmountColumn(value)) {
-          throw AppException.badRequest('AMOUNT_TOO_LARGE', `${where}: the ${name} amount ${value} has more than 16 digits`, {
-            field: where,
-            [name]: value,
-          });
+          throw AppException.badRequest(
+            'AMOUNT_TOO_LARGE',
+            `${where}: the ${name} amount ${value} has more than 16 digits`,
+            {
+              field: where,
+              [name]: value,
+            },
+          );
         }
       }
       return line;
@@ -875,7 +905,11 @@ function copyQuotedLine(l: QuotationView['lines'][number]): ContractLine {
   return contractLine(l.line, l, l);
 }
 
-function contractLine(line: number, l: Omit<ContractLine, 'line' | 'net' | 'tax' | 'total'>, a: Pick<ContractLine, 'net' | 'tax' | 'total'>): ContractLine {
+function contractLine(
+  line: number,
+  l: Omit<ContractLine, 'line' | 'net' | 'tax' | 'total'>,
+  a: Pick<ContractLine, 'net' | 'tax' | 'total'>,
+): ContractLine {
   return {
     line,
     productId: l.productId,
@@ -948,9 +982,7 @@ export function applyChange(
         break;
     }
   }
-  const kept: LineInput[] = current.lines
-    .filter((l) => !removed.has(l.line))
-    .map((l) => replaced.get(l.line) ?? l);
+  const kept: LineInput[] = current.lines.filter((l) => !removed.has(l.line)).map((l) => replaced.get(l.line) ?? l);
   return {
     lines: [...kept, ...added].map((l, i) => priced(l, i + 1)),
     deliveryDate: change.deliveryDate ?? current.deliveryDate,
@@ -981,12 +1013,18 @@ function sameContent(a: Content, b: Content): boolean {
   return canon(a) === canon(b);
 }
 
-function decision(actor: Actor, status: 'approved' | 'rejected', reason: string | null): Partial<ContractChangeRequest> {
+function decision(
+  actor: Actor,
+  status: 'approved' | 'rejected',
+  reason: string | null,
+): Partial<ContractChangeRequest> {
   return { status, decidedBy: actor.id, decidedByName: actor.name, decidedAt: new Date(), decisionReason: reason };
 }
 
 function quotationRef(c: Contract, number: string | null): ContractView['quotation'] {
-  return c.quotationId !== null ? { id: c.quotationId, number: number ?? '', revision: c.quotationRevision ?? 1 } : null;
+  return c.quotationId !== null
+    ? { id: c.quotationId, number: number ?? '', revision: c.quotationRevision ?? 1 }
+    : null;
 }
 
 function toView(row: ContractRow, shown: ContractRevision, revisions: RevisionSummary[]): ContractView {
@@ -1026,10 +1064,27 @@ function toView(row: ContractRow, shown: ContractRevision, revisions: RevisionSu
   };
 }
 
-/** A change request as this user may see it: the new lines without prices for production. */
-function changeViewFor(user: Pick<AuthUser, 'roles'>, c: ContractChangeRequest): ChangeView {
+/**
+ * A change request as this user may see it: for production the new lines without prices, and its free text without
+ * any written form of `contractAmounts` (the contract's) or of the new lines' amounts.
+ */
+function changeViewFor(
+  user: Pick<AuthUser, 'roles'>,
+  c: ContractChangeRequest,
+  contractAmounts: Amount[] = [],
+): ChangeView {
   const show = canSeePrices(user);
-  const strip = <T extends object>(line: T): T => (show ? line : (hidePricesFor(user, line, CONTRACT_LINE_PRICE_FIELDS as never) as T));
+  const newLines = c.operations.flatMap((op) => (op.op === 'add' ? [op.line] : op.op === 'replace' ? [op.with] : []));
+  const amounts = [...contractAmounts, ...newLines.map((l) => l.unitPrice)];
+  const redact = (t: string | null) => (show ? t : redactAmounts(t, amounts));
+  const strip = <T extends { name: string; specification: string | null }>(line: T): T =>
+    show
+      ? line
+      : (hidePricesFor(
+          user,
+          { ...line, name: redact(line.name) ?? '', specification: redact(line.specification) },
+          CONTRACT_LINE_PRICE_FIELDS as never,
+        ) as T);
   return {
     id: c.id,
     contractId: c.contractId,
@@ -1045,15 +1100,28 @@ function changeViewFor(user: Pick<AuthUser, 'roles'>, c: ContractChangeRequest):
       }
     }),
     deliveryDate: c.deliveryDate,
-    configuration: c.configuration,
-    specialRequirements: c.specialRequirements,
-    reason: c.reason,
+    configuration:
+      c.configuration?.map((x) => ({ ...x, item: redact(x.item) ?? '', options: redact(x.options) })) ?? null,
+    specialRequirements: redact(c.specialRequirements),
+    reason: redact(c.reason) ?? '',
     status: c.status,
     requestedBy: { id: c.requestedBy, name: c.requestedByName },
     requestedAt: c.requestedAt,
     decidedBy: c.decidedByName !== null ? { id: c.decidedBy, name: c.decidedByName } : null,
     decidedAt: c.decidedAt,
-    decisionReason: c.decisionReason,
+    decisionReason: redact(c.decisionReason),
     resultRevision: c.resultRevision,
+  };
+}
+
+/** The contract as production reads it: its free text (names, specifications, configuration, remarks) without its amounts. */
+function withoutAmountsInText(view: ContractView): ContractView {
+  const redact = contractRedactor(view);
+  return {
+    ...view,
+    projectName: redact(view.projectName) ?? '',
+    specialRequirements: redact(view.specialRequirements),
+    lines: view.lines.map((l) => ({ ...l, name: redact(l.name) ?? '', specification: redact(l.specification) })),
+    configuration: view.configuration.map((x) => ({ ...x, item: redact(x.item) ?? '', options: redact(x.options) })),
   };
 }

@@ -8,8 +8,10 @@ import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
+import { canSeePrices } from '../auth/price-visibility.js';
 import type { Role } from '../auth/roles.js';
 import { CompanyService } from '../company/company.service.js';
+import { contractRedactor } from '../contracts/contract-amounts.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
@@ -513,8 +515,11 @@ export class DeliveriesService implements OnModuleInit {
   // ---- read ----
 
   async view(user: Pick<AuthUser, 'roles'>, id: string): Promise<DeliveryView> {
-    const d = await this.mustFind(id);
-    const contract = await this.contracts.get(d.contractId);
+    const found = await this.mustFind(id);
+    const contract = await this.contracts.get(found.contractId);
+    // Production reads the free text without the contract's amounts, as in its contact sheet copy.
+    const redact = canSeePrices(user) ? (t: string | null) => t : contractRedactor(contract);
+    const d = canSeePrices(user) ? found : withoutAmountsInText(found, redact);
     const [doc, messages] = await Promise.all([
       d.documentId ? this.documents.get(d.documentId) : Promise.resolve(null),
       this.outbox.forSubject('delivery', d.id),
@@ -526,7 +531,7 @@ export class DeliveriesService implements OnModuleInit {
       contract: {
         id: contract.id,
         number: contract.number,
-        projectName: contract.projectName,
+        projectName: redact(contract.projectName) ?? '',
         projectNumber: contract.projectNumber,
       },
       customer: { id: contract.customer.id, name: contract.customer.name },
@@ -608,7 +613,16 @@ export class DeliveriesService implements OnModuleInit {
   ): Promise<Page<DeliveryListItem>> {
     const { page, pageSize, ...filter } = query;
     const customerIds = await this.ownership.customerScope(user, filter.customerId);
-    const [rows, total] = await this.deliveries.list({ ...filter, customerIds }, page, pageSize);
+    const [found, total] = await this.deliveries.list({ ...filter, customerIds }, page, pageSize);
+    let rows = found;
+    if (!canSeePrices(user)) {
+      // Production's list: item names without the contract's amounts (one redactor per contract on the page).
+      const redactors = new Map<string, (t: string | null) => string | null>();
+      for (const r of found)
+        if (!redactors.has(r.contractId))
+          redactors.set(r.contractId, contractRedactor(await this.contracts.get(r.contractId)));
+      rows = found.map((r) => withoutAmountsInText(r, redactors.get(r.contractId)!));
+    }
     const [contracts, customers] = await Promise.all([
       this.deliveries.contractNumbers(rows.map((r) => r.contractId)),
       this.customers.findByIds(rows.map((r) => r.customerId)),
@@ -864,5 +878,15 @@ function documentView(deliveryId: string, doc: DocumentView): DeliveryDocumentVi
         .filter((f) => f.format !== 'bundle')
         .map((f) => ({ ...f, url: `${base}?format=${f.format}&version=${v.version}` })),
     })),
+  };
+}
+
+/** A delivery's free text (item names and specifications, remarks, arrival note) through `redact`. */
+function withoutAmountsInText(d: Delivery, redact: (t: string | null) => string | null): Delivery {
+  return {
+    ...d,
+    items: d.items.map((i) => ({ ...i, name: redact(i.name) ?? '', specification: redact(i.specification) })),
+    remarks: redact(d.remarks),
+    arrivalNote: redact(d.arrivalNote),
   };
 }

@@ -7,6 +7,7 @@ import { TransactionRunner } from '../../database/transaction.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import { redactAmounts } from '../../common/amount-redaction.js';
 import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
 import type { Role } from '../auth/roles.js';
 import { CompanyService, type CompanyProfileWithSeals } from '../company/company.service.js';
@@ -309,8 +310,9 @@ export class QuotationsService implements OnModuleInit {
   }
 
   /** A quotation as this user may see it: no floor price below the floor-price roles, no price at all for production. */
-  viewFor(user: Pick<AuthUser, 'roles'>, view: QuotationView): QuotationViewFor {
+  viewFor(user: Pick<AuthUser, 'roles'>, given: QuotationView): QuotationViewFor {
     const floor = canSeeFloorPrice(user);
+    const view = canSeePrices(user) ? given : withoutAmountsInText(given);
     const lines = view.lines.map((l) => {
       const shown: QuotationLineViewFor = { ...l };
       if (!floor) {
@@ -849,5 +851,22 @@ function lineInput(l: QuotationLine): QuotationLineDto {
     unitPrice: l.unitPrice,
     discount: l.discount,
     taxRate: l.taxRate,
+  };
+}
+
+/** The quotation as production reads it: project name, line names and specifications, notes without its amounts. */
+function withoutAmountsInText(view: QuotationView): QuotationView {
+  const amounts = [
+    ...view.lines.flatMap((l) => [l.unitPrice, l.net, l.tax, l.total, ...(l.floorPrice ? [l.floorPrice] : [])]),
+    view.subtotal,
+    view.taxTotal,
+    view.total,
+  ];
+  const redact = (t: string | null) => redactAmounts(t, amounts);
+  return {
+    ...view,
+    projectName: redact(view.projectName) ?? '',
+    notes: redact(view.notes),
+    lines: view.lines.map((l) => ({ ...l, name: redact(l.name) ?? '', specification: redact(l.specification) })),
   };
 }

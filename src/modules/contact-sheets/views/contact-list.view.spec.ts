@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { visibleText } from '../../../rendering/docx/visible-text.js';
 import { TemplateEngine } from '../../../rendering/templates/template-engine.js';
-import { amountForms } from './amount-forms.js';
+import { amountForms } from '../../../common/amount-redaction.js';
 import { contactListXlsx } from './contact-list-xlsx.js';
 import { financeList, productionList, type ListHeader } from './contact-list.view.js';
-import { contractAmounts } from './contact-sheet.view.js';
+import { contractAmounts } from '../../contracts/contract-amounts.js';
 import { contractFixture } from './testing/contract-fixture.js';
 
 const header: ListHeader = {

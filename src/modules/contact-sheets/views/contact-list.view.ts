@@ -2,8 +2,9 @@ import { dec, round2, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { ContractStatus } from '../../contracts/contract.entity.js';
 import type { ContractView } from '../../contracts/contract.view.js';
-import { contractAmounts, type SheetCompany } from './contact-sheet.view.js';
-import { redactAmounts } from './amount-forms.js';
+import { contractAmounts } from '../../contracts/contract-amounts.js';
+import type { SheetCompany } from './contact-sheet.view.js';
+import { redactAmounts } from '../../../common/amount-redaction.js';
 
 export const LIST_AUDIENCES = ['finance', 'production'] as const;
 export type ListAudience = (typeof LIST_AUDIENCES)[number];

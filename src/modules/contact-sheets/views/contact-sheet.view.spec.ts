@@ -2,15 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { toChineseCapital } from '../../../common/chinese-numerals.js';
 import { TemplateEngine } from '../../../rendering/templates/template-engine.js';
 import { visibleText } from '../../../rendering/docx/visible-text.js';
-import { amountForms, redactAmounts } from './amount-forms.js';
-import {
-  contractAmounts,
-  copyFor,
-  paymentShares,
-  productionProjection,
-  technicalProjection,
-  type SheetHeader,
-} from './contact-sheet.view.js';
+import { amountForms, redactAmounts } from '../../../common/amount-redaction.js';
+import { contractAmounts, paymentShares } from '../../contracts/contract-amounts.js';
+import { copyFor, productionProjection, technicalProjection, type SheetHeader } from './contact-sheet.view.js';
 import { contractFixture } from './testing/contract-fixture.js';
 
 const PRICE_KEY =

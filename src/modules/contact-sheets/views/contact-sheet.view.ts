@@ -1,11 +1,12 @@
 import { toChineseCapital } from '../../../common/chinese-numerals.js';
-import { dec, round2, type Amount } from '../../../common/money.js';
+import { dec, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
 import type { ContractView } from '../../contracts/contract.view.js';
 import type { PaymentEvent } from '../../quotations/quotation-revision.entity.js';
 import type { Department } from '../contact-sheet.entity.js';
-import { redactAmounts } from './amount-forms.js';
+import { redactAmounts } from '../../../common/amount-redaction.js';
+import { contractAmounts, paymentShares } from '../../contracts/contract-amounts.js';
 
 /**
  * The data templates/contact-sheet is rendered from, one builder per copy (联). The finance copy is built from the
@@ -128,28 +129,6 @@ const DEPARTMENT_LABELS: Record<Locale, Record<Department, string>> = {
 
 export function departmentLabel(department: Department, locale: Locale): string {
   return DEPARTMENT_LABELS[locale][department];
-}
-
-/** Every amount of the contract (lines, totals, payment shares): what free text on a price-free copy must not repeat. */
-export function contractAmounts(c: ContractView): Amount[] {
-  return [
-    ...c.lines.flatMap((l) => [l.unitPrice, l.net, l.tax, l.total]),
-    c.subtotal,
-    c.taxTotal,
-    c.total,
-    ...paymentShares(c).map((s) => s.amount),
-  ];
-}
-
-/** The amount of each payment share: percent of the total, half-up per share; the last share takes the rest, so they add up. */
-export function paymentShares(c: Pick<ContractView, 'total' | 'paymentTerms'>): FinanceCopyData['paymentTerms'] {
-  let given = dec(0);
-  return c.paymentTerms.map((s, i, all) => {
-    const amount =
-      i === all.length - 1 ? round2(dec(c.total).minus(given)) : round2(dec(c.total).times(s.percent).dividedBy(100));
-    given = given.plus(amount);
-    return { percent: dec(s.percent).toFixed(), event: s.event, days: s.days, label: s.label, amount };
-  });
 }
 
 function items(c: ContractView, redact: (t: string | null) => string | null): ItemRow[] {
@@ -298,8 +277,14 @@ export function copyFor(
     case 'finance':
       return financeCopy(c, sheet, company, locale);
     case 'engineering':
-      return engineeringCopy(technicalProjection(c), sheet, company, locale);
+      return engineeringCopy(technicalProjection(c), withoutAmountsInComments(sheet, c), company, locale);
     case 'production':
-      return productionCopy(productionProjection(c), sheet, company, locale);
+      return productionCopy(productionProjection(c), withoutAmountsInComments(sheet, c), company, locale);
   }
+}
+
+/** Sign-off comments are free text too (finance may write "预付款 33,900.00 已到账"): price-free copies redact them. */
+export function withoutAmountsInComments(sheet: SheetHeader, c: ContractView): SheetHeader {
+  const amounts = contractAmounts(c);
+  return { ...sheet, signoffs: sheet.signoffs.map((s) => ({ ...s, comment: redactAmounts(s.comment, amounts) })) };
 }

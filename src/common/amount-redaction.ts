@@ -1,5 +1,5 @@
-import { toChineseCapital } from '../../../common/chinese-numerals.js';
-import { isAmount, round2, type Amount } from '../../../common/money.js';
+import { toChineseCapital } from './chinese-numerals.js';
+import { isAmount, round2, type Amount } from './money.js';
 
 /**
  * The ways an amount can be written in free text: 123457.89, 123457.9 (a trailing zero dropped), 123457 (the

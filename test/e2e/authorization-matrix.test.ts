@@ -104,6 +104,11 @@ const SPECIAL: Record<
     cases: { record: (fx) => fx.signedLink, none: (fx) => fx.unsignedLink },
     expect: (_caller, c) => (c === 'none' ? refused(403, 'INVALID_SIGNATURE') : ALLOWED),
   },
+  'GET /metrics': {
+    why: "Prometheus scrape: METRICS_TOKEN or an admin's token (MetricsAccess), not the user guard's roles",
+    cases: { '-': () => '/metrics' },
+    expect: (caller) => (caller === 'admin' ? ALLOWED : UNAUTHENTICATED),
+  },
   'GET /app/{*path}': {
     why: 'the web console: public static files',
     cases: { record: () => '/app/lib/session.js' },
@@ -243,13 +248,10 @@ const REFERENCES: Reference[] = [
     body: (w) => deliveryBody(w.contract, false, 2),
   },
   {
-    name: 'a document about a quotation',
+    name: 'an ad-hoc document about a customer',
     method: 'post',
     url: () => '/api/documents',
-    body: (w) => ({ template: 'quotation', data: QUOTATION_SAMPLE, subject: { type: 'quotation', id: w.quotation } }),
-    gap:
-      'POST /api/documents does not check its subject yet: a sales user adds a version to the document of another ' +
-      "owner's record (documents.service; the documents module's 'who may version a document' is engineer A's part of #14)",
+    body: (w) => ({ template: 'quotation', data: QUOTATION_SAMPLE, subject: { type: 'customer', id: w.customer } }),
   },
   {
     name: 'what remains to deliver of a contract',

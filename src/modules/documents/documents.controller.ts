@@ -48,6 +48,7 @@ export class DocumentsController {
       locale: dto.locale,
       subject: dto.subject,
     };
+    await this.documents.checkAdHocSubject(user, request.subject);
     if (q.wait) {
       res.status(201);
       return this.documents.generate(user, request);

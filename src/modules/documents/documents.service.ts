@@ -21,6 +21,7 @@ import {
 import type { DocumentVersion } from './document-version.entity.js';
 import type { DocumentRecord } from './document.entity.js';
 import { DocumentsRepository } from './documents.repository.js';
+import { OwnershipService } from '../auth/ownership.service.js';
 
 export const RENDER_JOB = 'document.render';
 
@@ -140,6 +141,7 @@ export class DocumentsService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly jobs: JobsService,
+    private readonly ownership: OwnershipService,
   ) {}
 
   onModuleInit(): void {
@@ -160,6 +162,16 @@ export class DocumentsService implements OnModuleInit {
    */
   restrictReaders(type: string, rule: ReaderRule): void {
     this.readers.set(type, rule);
+  }
+
+  /**
+   * An ad-hoc request's subject, checked before anything renders or queues: never a workflow's record (422
+   * SUBJECT_RESERVED), and for a sales user bound to their own records, one they reach (403 NOT_YOUR_RECORD).
+   */
+  async checkAdHocSubject(user: AuthUser, subject: GenerateRequest['subject']): Promise<void> {
+    refuseReservedSubject(subject);
+    if (subject && this.ownership.registered(subject.type))
+      await this.ownership.checkReference(user, subject.type, subject.id, 'subject.id');
   }
 
   /** Checks what can be checked before queueing (template exists, data fits it, subject free), so a job does not fail later. */

@@ -10,7 +10,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24.22.3-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends chromium fontconfig ca-certificates openssl \
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fontconfig ca-certificates openssl qpdf \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production PUPPETEER_SKIP_DOWNLOAD=true CHROMIUM_PATH=/usr/bin/chromium STORAGE_DIR=/var/lib/tenderdesk
@@ -27,5 +27,7 @@ RUN chmod -R a-w /app && mkdir -p /var/lib/tenderdesk && chown node:node /var/li
 VOLUME /var/lib/tenderdesk
 USER node
 EXPOSE 3000
+# Workers: /health/live, /health/ready and /metrics on WORKER_HTTP_PORT when set (compose sets 9464).
+EXPOSE 9464
 # The V8 flags of the Makefile's NODE_MEMORY_FLAGS (memory of a tender package: docs/benchmarks.md).
 CMD ["node", "--heap-growing-percent=20", "--max-semi-space-size=4", "dist/main.js"]

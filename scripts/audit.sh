@@ -7,8 +7,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
-npm audit --omit=dev --audit-level=high --json >"$report" 2>/dev/null
-status=$?
+if [ -n "${AUDIT_REPORT:-}" ]; then
+  # A report npm audit --json wrote before (tests feed this script known advisories this way).
+  cp "$AUDIT_REPORT" "$report"
+  status=0
+else
+  npm audit --omit=dev --audit-level=high --json >"$report" 2>/dev/null
+  status=$?
+fi
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8") || "{}");
   if (r.metadata && r.metadata.vulnerabilities) {

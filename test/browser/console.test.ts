@@ -313,7 +313,8 @@ describe('console: the back office in a browser', () => {
   }, 300_000);
 
   it('reviews the contract, records the advance payment, and signs the contact sheet as finance, engineering and production', async () => {
-    await api(tokens.sales!, 'POST', `/api/quotations/${ids.quotation}/accept`, {});
+    // The back office records the customer's acceptance (the demo customer has no sales owner, so no sales user reaches it).
+    await api(tokens.backoffice!, 'POST', `/api/quotations/${ids.quotation}/accept`, {});
     const contract = await api(tokens.backoffice!, 'POST', '/api/contracts', {
       quotationId: ids.quotation,
       signingDate: todayIso(),

@@ -27,6 +27,7 @@ import {
   type Fixtures,
 } from './bad-input/corpus.js';
 import { type Json, HUGE, UNKNOWN_UUID, fieldCases, nested, toJson, withValue } from './bad-input/mutations.js';
+import { tableChecksums } from '../support/table-checksums.js';
 
 /**
  * Issue #8: every write route of the API, sent hostile or broken input, answers 4xx with a stable error code and
@@ -233,21 +234,7 @@ describe('bad-input corpus: hostile input to every write route is refused and ch
   // ------------------------------------------------------------ the database and the storage, before and after
 
   async function snapshot(): Promise<Record<string, string>> {
-    const tables = (
-      await t.db.query<{ tablename: string }>(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'jobs' ORDER BY 1",
-      )
-    ).map((r) => r.tablename);
-    // api_tokens.last_used_at is bookkeeping of authentication, not a change a request makes.
-    const sql = tables
-      .map(
-        (name) =>
-          `SELECT '${name}' AS t, count(*)::int AS n, md5(coalesce(string_agg(j::text, '|' ORDER BY j::text), '')) AS h ` +
-          `FROM (SELECT to_jsonb(x) - 'last_used_at' AS j FROM "${name}" x) s`,
-      )
-      .join(' UNION ALL ');
-    const rows = await t.db.query<{ t: string; n: number; h: string }>(sql);
-    const out = Object.fromEntries(rows.map((r) => [r.t, `${r.n} rows ${r.h}`]));
+    const out = await tableChecksums(t.db, ['jobs']);
     out['(storage files)'] = (await filesUnder(t.storageDir)).join(', ');
     return out;
   }

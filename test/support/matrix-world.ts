@@ -9,6 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { addDays, todayIso } from '../../src/common/tabular/date-only.js';
 import { smallPdf, uscc } from '../e2e/bad-input/corpus.js';
 import type { TestApp } from './app.js';
+import { tableChecksums } from './table-checksums.js';
 
 /** Who calls: the seven roles, two mixed users (bound and not), and nobody (no token). */
 export const CALLERS = [
@@ -363,23 +364,9 @@ export const deliveryBody = (contractId: string, override = true, line = 1): Bod
   ...(override ? { override: { reason: '总经理特批' } } : {}),
 });
 
-/**
- * Every table of the database (row count and a hash of its rows) and the stored files: what a refused request must
- * leave as it was. api_tokens.last_used_at is bookkeeping of authentication, not a change a request makes.
- */
+/** Every table of the database (row count and a hash of its rows) and the stored files: what a refused request must leave as it was. */
 export async function checksum(t: TestApp): Promise<Record<string, string>> {
-  const tables = (
-    await t.db.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
-  ).map((r) => r.tablename);
-  const sql = tables
-    .map(
-      (name) =>
-        `SELECT '${name}' AS t, count(*)::int AS n, md5(coalesce(string_agg(j::text, '|' ORDER BY j::text), '')) AS h ` +
-        `FROM (SELECT to_jsonb(x) - 'last_used_at' AS j FROM "${name}" x) s`,
-    )
-    .join(' UNION ALL ');
-  const rows = await t.db.query<{ t: string; n: number; h: string }>(sql);
-  const out = Object.fromEntries(rows.map((r) => [r.t, `${r.n} rows ${r.h}`]));
+  const out = await tableChecksums(t.db);
   out['(storage files)'] = (await readdir(t.storageDir, { recursive: true })).sort().join(', ');
   return out;
 }

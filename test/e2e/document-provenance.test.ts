@@ -150,8 +150,12 @@ describe('document provenance and files by audience', () => {
   beforeAll(async () => {
     t = await startTestApp('provenance', { PUBLIC_URL });
     tokens.admin = t.adminToken;
-    for (const role of ['backoffice', 'sales', 'finance', 'engineering', 'production', 'manager'])
-      tokens[role] = (await t.userWith([role])).token;
+    const users: Record<string, string> = {};
+    for (const role of ['backoffice', 'sales', 'finance', 'engineering', 'production', 'manager']) {
+      const user = await t.userWith([role]);
+      tokens[role] = user.token;
+      users[role] = user.id;
+    }
     expect((await as('backoffice').put('/api/company').send(PROFILE)).status).toBe(200);
     expect(
       (await as('backoffice').put('/api/company/seals/company').attach('file', png(), 'gongzhang.png')).status,
@@ -161,6 +165,8 @@ describe('document provenance and files by audience', () => {
       .send({
         name: '青澜钢铁集团有限公司',
         address: '江苏省苏州市',
+        // The sales user's own customer: what they are refused below is refused for its audience, not its owner.
+        salesOwnerId: users.sales,
         contacts: [{ name: '钱会计', email: 'caiwu@qinglan-steel.example', billing: true }],
       });
     expect(customer.status).toBe(201);

@@ -175,6 +175,8 @@ describe('deployment as the image runs it: unprivileged, read-only app, certific
       SIGNING_P12_PASSWORD: P12_PASSWORD,
       ADMIN_TOKEN: adminToken,
       DEMO_DATA: 'false',
+      // Production's guards want the address mails link to (never fetched here).
+      PUBLIC_URL: 'https://tenderdesk.example.com',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'log',
       JOB_LEASE_SECONDS: '60',

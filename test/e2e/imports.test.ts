@@ -21,6 +21,7 @@ const data = ({
   id: _id,
   createdAt: _c,
   updatedAt: _u,
+  version: _v,
   proofs: _p,
   scans: _s,
   status: _st,

@@ -111,6 +111,7 @@ describe('import and export of customers', () => {
         { name: '陈静', title: null, phone: '0557-391 0088', email: 'finance@wanbei-coal.example', billing: true },
       ],
       billingContact: expect.objectContaining({ name: '陈静', billing: true }),
+      version: 1,
     });
     const others = (await all()).filter((c) => c.name !== '皖北煤电集团有限责任公司');
     expect(others.map((c) => [c.name, c.taxId, c.salesOwner, (c.billingContact as Row | null)?.name ?? null])).toEqual([

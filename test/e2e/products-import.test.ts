@@ -104,6 +104,7 @@ describe('import and export of products', () => {
       currency: 'CNY',
       productLine: '压力仪表',
       active: true,
+      version: 1,
     });
     expect(byCode.get('HDM-300/DN100')).toMatchObject({ listPrice: '12800.00', floorPrice: '10500.50', active: false });
     expect(byCode.get('SRV-CAL')).toMatchObject({ taxRate: '6.00', currency: 'CNY', active: true });

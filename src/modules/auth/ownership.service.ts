@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import type { AuthUser } from './auth-user.js';
@@ -82,7 +83,7 @@ export class OwnershipService {
 
   /** The owner of a record; null when there is no such record. */
   async ownerOf(type: OwnedType, id: string): Promise<RecordOwner | null> {
-    return this.registration(type).resolve(id);
+    return lookUp(this.registration(type), id);
   }
 
   /** 404 (the owning module's code) when the record does not exist; 403 NOT_YOUR_RECORD when the user may not reach it. */
@@ -93,7 +94,7 @@ export class OwnershipService {
     field?: string,
   ): Promise<void> {
     const reg = this.registration(type);
-    const owner = await reg.resolve(id);
+    const owner = await lookUp(reg, id);
     if (!owner)
       throw AppException.notFound(reg.notFoundCode, `No such ${reg.label}`, { id, ...(field ? { field } : {}) });
     this.assert(user, owner, `This ${reg.label} belongs to another sales owner`, {
@@ -115,7 +116,7 @@ export class OwnershipService {
   ): Promise<void> {
     if (!this.bound(user)) return;
     const reg = this.registration(type);
-    const owner = await reg.resolve(id);
+    const owner = await lookUp(reg, id);
     if (owner) this.assert(user, owner, `${field} is a ${reg.label} of another sales owner`, { field, [field]: id });
   }
 
@@ -145,4 +146,12 @@ export class OwnershipService {
     if (!reg) throw new Error(`No owner resolver registered for ${type}`);
     return reg;
   }
+}
+
+/**
+ * Records have UUIDs: any other id names no record (an ad-hoc document's free-form subject id, say), and is not sent
+ * to the database, where comparing it with a uuid column would fail.
+ */
+function lookUp(reg: Registration, id: string): Promise<RecordOwner | null> {
+  return isUUID(id) ? reg.resolve(id) : Promise.resolve(null);
 }

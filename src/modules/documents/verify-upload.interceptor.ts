@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { finalize, type Observable } from 'rxjs';
+import { catchError, finalize, mergeMap, type Observable } from 'rxjs';
 import { AppException } from '../../common/errors/app-exception.js';
 import { AppConfig } from '../../config/app-config.js';
 import { fileTooLarge } from '../files/files.service.js';
@@ -66,7 +66,22 @@ export class VerifyUploadInterceptor implements NestInterceptor {
       release();
       throw err;
     }
-    return next.handle().pipe(finalize(release));
+    // The file is gone before the answer leaves (a caller that looks right after finds nothing left behind);
+    // release() still runs on every way out, unsubscription included.
+    const removeFile = async () => {
+      if (req.file?.path) await unlink(req.file.path).catch(() => undefined);
+    };
+    return next.handle().pipe(
+      mergeMap(async (body: unknown) => {
+        await removeFile();
+        return body;
+      }),
+      catchError(async (err: unknown) => {
+        await removeFile();
+        throw err;
+      }),
+      finalize(release),
+    );
   }
 
   private translate(err: unknown, res: Response): AppException {

@@ -25,7 +25,7 @@ describe('production guards', () => {
     const p = runNode(MAIN, { NODE_ENV: 'production', STORAGE_DIR: storage });
     started.push(p);
     expect(await p.exited).toBe(1);
-    expect(p.stderr()).toMatch(/- SIGNING_P12: is required in production: .*development certificate/);
+    expect(p.stderr()).toMatch(/- SIGNING_P12: or SIGNING_P12_BASE64 is required in production: .*development certificate/);
     expect(p.stderr()).toMatch(/- DEMO_DATA: must be false in production/);
     expect(p.stderr()).toMatch(/- PUBLIC_URL: is required in production/);
     expect(existsSync(storage)).toBe(false);

@@ -31,7 +31,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Receivables1795480130870,
   RateLimits1795500000000,
   DocumentProvenance1796634752054,
-  StatementConfirmationCode1796636950160,
-  AuditChain1796636156251,
   RecordVersions1796635254492,
+  AuditChain1796636156251,
+  StatementConfirmationCode1796636950160,
 ];

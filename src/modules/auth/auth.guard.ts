@@ -22,8 +22,9 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
       // A public route serves anyone; a valid token still says who calls (rate limits count per account then).
-      // A token that does not authenticate leaves the caller anonymous rather than refusing a public route.
-      if (match) req.user = (await this.users.authenticate(match[1])) ?? undefined;
+      // A token that does not authenticate leaves the caller anonymous rather than refusing a public route, and so
+      // does a database that cannot tell (the route itself then says how it fares: /health answers "down").
+      if (match) req.user = (await this.users.authenticate(match[1]).catch(() => null)) ?? undefined;
       return true;
     }
     const roles = this.reflector.getAllAndOverride<(Role | typeof ANY_ROLE)[] | undefined>(ROLES_KEY, targets);

@@ -196,15 +196,7 @@ export class DocumentsService implements OnModuleInit {
     jobId?: string,
   ): Promise<DocumentView> {
     refuseReservedSubject(request.subject);
-    const formats = [...new Set(request.formats)];
-    const rendered = await this.rendering.render({
-      template: request.template,
-      data: request.data,
-      formats: formats.filter((f): f is 'pdf' | 'docx' => f !== 'bundle'),
-      sign: request.sign,
-      locale: request.locale,
-      footerNote: AD_HOC_NOTICE,
-    });
+    const { formats, rendered } = await this.renderOne(request, AD_HOC_NOTICE);
     return this.save(actor, {
       origin: 'ad-hoc',
       type: request.template,
@@ -223,14 +215,7 @@ export class DocumentsService implements OnModuleInit {
 
   /** A workflow's document from one template (a quotation): rendered, then stored as its record's next version. */
   async issue(actor: Pick<AuthUser, 'id' | 'name'>, request: IssueRequest): Promise<DocumentView> {
-    const formats = [...new Set(request.formats)];
-    const rendered = await this.rendering.render({
-      template: request.template,
-      data: request.data,
-      formats: formats.filter((f): f is 'pdf' | 'docx' => f !== 'bundle'),
-      sign: request.sign,
-      locale: request.locale,
-    });
+    const { formats, rendered } = await this.renderOne(request);
     return this.store(actor, {
       type: request.template,
       subject: request.subject,
@@ -243,6 +228,20 @@ export class DocumentsService implements OnModuleInit {
       bundle: formats.includes('bundle'),
       auditDetails: { formats },
     });
+  }
+
+  /** One template rendered into the PDF and DOCX asked for (a bundle is made when storing). */
+  private async renderOne(request: Omit<GenerateRequest, 'subject'>, footerNote?: string) {
+    const formats = [...new Set(request.formats)];
+    const rendered = await this.rendering.render({
+      template: request.template,
+      data: request.data,
+      formats: formats.filter((f): f is 'pdf' | 'docx' => f !== 'bundle'),
+      sign: request.sign,
+      locale: request.locale,
+      footerNote,
+    });
+    return { formats, rendered };
   }
 
   /**

@@ -227,7 +227,8 @@ describe('workers: several processes on one PostgreSQL, faults included', () => 
     expect(row).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(await versionsOf(row!.result!.documentId!)).toBe(1);
     expect(started(survivor, 1)).not.toContain(id);
-    expect(survivor.stdout()).toMatch(new RegExp(`job ${RENDER_JOB} ${id} attempt 2 succeeded`));
+    // The row is written before the line is logged, and the pipe delivers it later still: wait for it.
+    await waitForOutput(survivor, new RegExp(`job ${RENDER_JOB} ${id} attempt 2 succeeded`), 10_000);
   });
 
   it('stored exactly one version per request across every fault', async () => {

@@ -17,6 +17,7 @@ import { JobsModule } from './modules/jobs/jobs.module.js';
 import { ProductsModule } from './modules/products/products.module.js';
 import { SetupModule } from './modules/setup/setup.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { SignInModule } from './modules/sign-in/sign-in.module.js';
 import { QualificationsModule } from './modules/qualifications/qualifications.module.js';
 import { PerformanceModule } from './modules/performance/performance.module.js';
 import { QuotationsModule } from './modules/quotations/quotations.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         SetupModule.forRoot(role === 'api'),
         UsersModule,
         AuthModule,
+        SignInModule,
         RateLimitModule,
         HealthModule,
         CompanyModule,

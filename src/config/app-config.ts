@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { crossFieldProblems, envSchema, type Env } from './config.schema.js';
+import type { Role } from '../modules/auth/roles.js';
 
 export interface S3Config {
   endPoint: string;
@@ -49,6 +50,35 @@ export class AppConfig {
   /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run). */
   readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number };
   readonly adminToken: string | undefined;
+  /** People signing in: sessions, passwords, throttling, invitations, second factor, API token lifetimes (#15). */
+  readonly signIn: {
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    secureCookie: boolean;
+    passwordMinLength: number;
+    argon2: { memoryCost: number; timeCost: number; parallelism: number };
+    delayAfter: number;
+    lockAfter: number;
+    lockMs: number;
+    invitationMs: number;
+    totpRequiredRoles: Role[];
+    apiTokenDays: number;
+    apiTokenMaxDays: number;
+  };
+  /** Single sign-on (OIDC_*); undefined when OIDC_ISSUER is unset. */
+  readonly oidc:
+    | {
+        issuer: string;
+        clientId: string;
+        clientSecret: string | undefined;
+        scopes: string;
+        roleClaim: string;
+        /** Claim value -> roles it grants. */
+        roleMap: Map<string, Role[]>;
+        createUsers: boolean;
+        label: string;
+      }
+    | undefined;
   readonly demoData: boolean;
   /** SALES_SEE_ALL_RECORDS: sales users are not bound to their own customers' and tenders' records. */
   readonly salesSeeAllRecords: boolean;
@@ -148,6 +178,39 @@ export class AppConfig {
       codeAttempts: env.STATEMENT_CODE_ATTEMPTS,
     };
     this.adminToken = env.ADMIN_TOKEN;
+    this.signIn = {
+      sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: env.SESSION_MAX_HOURS * 3_600_000,
+      secureCookie:
+        env.SESSION_COOKIE_SECURE === 'auto'
+          ? this.publicUrl.startsWith('https:')
+          : env.SESSION_COOKIE_SECURE === 'true',
+      passwordMinLength: env.PASSWORD_MIN_LENGTH,
+      argon2: {
+        memoryCost: env.ARGON2_MEMORY_KIB,
+        timeCost: env.ARGON2_ITERATIONS,
+        parallelism: env.ARGON2_PARALLELISM,
+      },
+      delayAfter: env.SIGN_IN_DELAY_AFTER,
+      lockAfter: env.SIGN_IN_LOCK_AFTER,
+      lockMs: env.SIGN_IN_LOCK_MINUTES * 60_000,
+      invitationMs: env.INVITATION_HOURS * 3_600_000,
+      totpRequiredRoles: env.TOTP_REQUIRED_ROLES,
+      apiTokenDays: env.API_TOKEN_DAYS,
+      apiTokenMaxDays: env.API_TOKEN_MAX_DAYS,
+    };
+    this.oidc = env.OIDC_ISSUER
+      ? {
+          issuer: env.OIDC_ISSUER,
+          clientId: env.OIDC_CLIENT_ID!,
+          clientSecret: env.OIDC_CLIENT_SECRET,
+          scopes: env.OIDC_SCOPES,
+          roleClaim: env.OIDC_ROLE_CLAIM,
+          roleMap: oidcRoleMap(env.OIDC_ROLE_MAP),
+          createUsers: env.OIDC_CREATE_USERS,
+          label: env.OIDC_LABEL,
+        }
+      : undefined;
     this.demoData = env.DEMO_DATA;
     this.salesSeeAllRecords = env.SALES_SEE_ALL_RECORDS;
     this.requireIfMatch = env.REQUIRE_IF_MATCH;
@@ -224,4 +287,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   return new AppConfig(parsed.data);
+}
+
+/** OIDC_ROLE_MAP, `role=value[|value],...` (validated by crossFieldProblems), as claim value -> roles. */
+function oidcRoleMap(setting: string): Map<string, Role[]> {
+  const map = new Map<string, Role[]>();
+  for (const part of setting
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [role, values = ''] = part.split('=', 2) as [Role, string?];
+    for (const value of values
+      .split('|')
+      .map((v) => v.trim())
+      .filter(Boolean))
+      map.set(value, [...(map.get(value) ?? []), role]);
+  }
+  return map;
 }

@@ -50,6 +50,18 @@ const trustProxy = z
               .filter(Boolean),
   );
 
+// Comma-separated role names (see src/modules/auth/roles.ts), e.g. admin,finance.
+const ROLE_NAMES = ['admin', 'backoffice', 'sales', 'finance', 'engineering', 'production', 'manager'] as const;
+const roleList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(ROLE_NAMES, { message: `must be roles among ${ROLE_NAMES.join(', ')}` })));
+
 export const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
@@ -127,6 +139,42 @@ export const envSchema = z.object({
 
   // Auth: the first admin's token; when unset one is generated on first start and printed once.
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
+
+  // People signing in (#15). Sessions: server-side rows, an HttpOnly SameSite=Lax cookie; ended by idleness or by
+  // their absolute lifetime, whichever comes first. SESSION_COOKIE_SECURE auto = Secure when PUBLIC_URL is https.
+  SESSION_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_080).default(60)),
+  SESSION_MAX_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(2_160).default(12)),
+  SESSION_COOKIE_SECURE: z.preprocess(emptyAsUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
+  // Passwords: argon2id with these costs (OWASP's minimum by default: 19 MiB, 2 passes, 1 lane); at least 12
+  // characters and not on the shipped list of common passwords.
+  PASSWORD_MIN_LENGTH: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(12).max(128).default(12)),
+  ARGON2_MEMORY_KIB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(8_192).max(1_048_576).default(19_456)),
+  ARGON2_ITERATIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(20).default(2)),
+  ARGON2_PARALLELISM: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16).default(1)),
+  // Failed sign-ins, per account and per client address: from the Nth failure on, each attempt waits 2^(n-N) s
+  // (up to a minute) before it is checked; at SIGN_IN_LOCK_AFTER failures the key is locked SIGN_IN_LOCK_MINUTES.
+  SIGN_IN_DELAY_AFTER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+  SIGN_IN_LOCK_AFTER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(2).max(1000).default(10)),
+  SIGN_IN_LOCK_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1440).default(15)),
+  // One-time links to set a password (invitations, admins' resets) expire after this many hours.
+  INVITATION_HOURS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(720).default(72)),
+  // Roles whose users must use a second factor (TOTP): comma-separated, e.g. admin,finance,manager; empty: none.
+  TOTP_REQUIRED_ROLES: z.preprocess(emptyAsUndefined, roleList.default([])),
+  // API tokens for integrations: the default lifetime and the longest a non-admin may ask for (admins may ask for
+  // tokens that never expire).
+  API_TOKEN_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
+  API_TOKEN_MAX_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(365)),
+  // Single sign-on (OpenID Connect, authorization code + PKCE): on when OIDC_ISSUER is set. OIDC_ROLE_MAP maps the
+  // values of the OIDC_ROLE_CLAIM claim (a string or a list, e.g. groups) to roles: role=value[|value],... ;
+  // OIDC_CREATE_USERS: an unknown person with at least one mapped role becomes a user on first sign-in.
+  OIDC_ISSUER: opt(httpUrl),
+  OIDC_CLIENT_ID: opt(z.string().min(1)),
+  OIDC_CLIENT_SECRET: opt(z.string().min(1)),
+  OIDC_SCOPES: z.preprocess(emptyAsUndefined, z.string().min(6).default('openid profile email')),
+  OIDC_ROLE_CLAIM: z.preprocess(emptyAsUndefined, z.string().min(1).default('groups')),
+  OIDC_ROLE_MAP: z.preprocess(emptyAsUndefined, z.string().default('')),
+  OIDC_CREATE_USERS: z.preprocess(emptyAsUndefined, bool.default(false)),
+  OIDC_LABEL: z.preprocess(emptyAsUndefined, z.string().min(1).max(60).default('SSO')),
 
   DEMO_DATA: z.preprocess(emptyAsUndefined, bool.default(true)),
   // Ownership (#14): false -> a sales user reaches only the customers and tenders they own and what hangs from them;
@@ -222,6 +270,21 @@ export function crossFieldProblems(env: Record<string, string | undefined>): { v
       variable: 'TSA_CA_FILE',
       message: "is required with TSA_URL: the TSA's replies are verified against it",
     });
+  }
+  if (set('OIDC_ISSUER') && !set('OIDC_CLIENT_ID')) {
+    problems.push({ variable: 'OIDC_CLIENT_ID', message: 'is required when OIDC_ISSUER is set' });
+  }
+  for (const part of (env.OIDC_ROLE_MAP ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [role, values] = part.split('=', 2);
+    if (!(ROLE_NAMES as readonly string[]).includes(role!.trim()) || !values?.trim()) {
+      problems.push({
+        variable: 'OIDC_ROLE_MAP',
+        message: `"${part}" must be role=value[|value] with a role among ${ROLE_NAMES.join(', ')} (e.g. finance=td-finance)`,
+      });
+    }
   }
   return [...problems, ...productionProblems(env)];
 }

@@ -10,6 +10,9 @@ import { Job } from '../modules/jobs/job.entity.js';
 import { Product } from '../modules/products/product.entity.js';
 import { ApiToken } from '../modules/users/api-token.entity.js';
 import { User } from '../modules/users/user.entity.js';
+import { UserSession } from '../modules/sessions/user-session.entity.js';
+import { SignInThrottle, UserInvitation, UserRecoveryCode } from '../modules/sign-in/sign-in.entities.js';
+import { OidcLogin } from '../modules/sso/oidc-login.entity.js';
 import { StoredFile } from '../modules/files/stored-file.entity.js';
 import { Qualification } from '../modules/qualifications/qualification.entity.js';
 import { PerformanceRecord } from '../modules/performance/performance-record.entity.js';
@@ -64,4 +67,9 @@ export const ENTITIES = [
   StatementCounter,
   StatementRun,
   StatementRunItem,
+  UserSession,
+  UserInvitation,
+  SignInThrottle,
+  UserRecoveryCode,
+  OidcLogin,
 ];

@@ -6,6 +6,14 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   INVALID_ID: 'INVALID_ID',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The session cookie names a session that ended (signed out, idle, past its lifetime, revoked). */
+  SESSION_EXPIRED: 'SESSION_EXPIRED',
+  /** The session has not finished signing in (second factor, new password, enrolment): only that step is open. */
+  SIGN_IN_INCOMPLETE: 'SIGN_IN_INCOMPLETE',
+  /** A cookie-authenticated write without its session's X-CSRF-Token, or from another origin. */
+  CSRF_FAILED: 'CSRF_FAILED',
+  /** A read-only API token used for a write. */
+  TOKEN_READ_ONLY: 'TOKEN_READ_ONLY',
   FORBIDDEN: 'FORBIDDEN',
   /** A sales user reaching a record of a customer or tender they do not own (see auth/ownership.ts). */
   NOT_YOUR_RECORD: 'NOT_YOUR_RECORD',

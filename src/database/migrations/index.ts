@@ -13,6 +13,7 @@ import { Receivables1795480130870 } from './1795480130870-Receivables.js';
 import { DocumentProvenance1796634752054 } from './1796634752054-DocumentProvenance.js';
 import { RateLimits1795500000000 } from './1795500000000-RateLimits.js';
 import { StatementConfirmationCode1796636950160 } from './1796636950160-StatementConfirmationCode.js';
+import { SignIn1796645024228 } from './1796645024228-SignIn.js';
 import { AuditChain1796636156251 } from './1796636156251-AuditChain.js';
 import { RecordVersions1796635254492 } from './1796635254492-RecordVersions.js';
 
@@ -34,4 +35,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RecordVersions1796635254492,
   AuditChain1796636156251,
   StatementConfirmationCode1796636950160,
+  SignIn1796645024228,
 ];

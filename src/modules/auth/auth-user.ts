@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { SessionStage } from '../sessions/user-session.entity.js';
 import type { Role } from './roles.js';
 
 /** The caller, as the auth guard found it. */
@@ -6,6 +7,10 @@ export interface AuthUser {
   id: string;
   name: string;
   roles: Role[];
+  /** Set when the caller is a browser session (cookie), not an API token: its id and sign-in stage. */
+  session?: { id: string; stage: SessionStage };
+  /** Set when the caller used a read-only API token. */
+  readOnly?: boolean;
 }
 
 export function hasRole(user: AuthUser, ...roles: Role[]): boolean {

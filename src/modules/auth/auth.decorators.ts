@@ -1,5 +1,6 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { SessionStage } from '../sessions/user-session.entity.js';
 import type { Role } from './roles.js';
 
 export const ROLES_KEY = 'tenderdesk:roles';
@@ -18,6 +19,15 @@ export const Roles = (...roles: (Role | typeof ANY_ROLE)[]) =>
     ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: no or unknown bearer token' }),
     ApiForbiddenResponse({ description: `FORBIDDEN: needs one of ${roles.join(', ')}` }),
   );
+
+export const SIGN_IN_STEP_KEY = 'tenderdesk:sign-in-step';
+
+/**
+ * A route that a browser session may call before it has finished signing in, in these stages (e.g. the second-factor
+ * step in `second_factor`). Such a session can call nothing else (401 SIGN_IN_INCOMPLETE); list 'active' too when a
+ * fully signed-in session may also call it. API tokens are always fully signed in.
+ */
+export const SignInStep = (...stages: SessionStage[]) => SetMetadata(SIGN_IN_STEP_KEY, stages);
 
 /** Callable without a token (health, docs, links that carry their own signature). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);

@@ -9,7 +9,11 @@ export function canSeePrices(user: Pick<AuthUser, 'roles'>): boolean {
 }
 
 /** A copy of `view` without the named fields when the user may not see prices. */
-export function hidePricesFor<T extends object, K extends keyof T>(user: Pick<AuthUser, 'roles'>, view: T, priceFields: readonly K[]): T | Omit<T, K> {
+export function hidePricesFor<T extends object, K extends keyof T>(
+  user: Pick<AuthUser, 'roles'>,
+  view: T,
+  priceFields: readonly K[],
+): T | Omit<T, K> {
   if (canSeePrices(user)) return view;
   const copy = { ...view };
   for (const f of priceFields) delete copy[f];

@@ -33,4 +33,12 @@ export class ApiToken {
 
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** After this the token no longer authenticates; null: never expires (only admins may choose that). */
+  @Column({ type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
+  /** A read-only token may call only GET/HEAD routes: writes get 403 TOKEN_READ_ONLY. */
+  @Column({ type: 'boolean', default: false })
+  readOnly!: boolean;
 }

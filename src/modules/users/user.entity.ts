@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import type { Role } from '../auth/roles.js';
 import { ApiToken } from './api-token.entity.js';
 
 @Entity('users')
+@Index('users_oidc_identity', ['oidcIssuer', 'oidcSubject'], { unique: true, where: '"oidc_subject" IS NOT NULL' })
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -19,6 +20,32 @@ export class User {
 
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
+
+  /** argon2id (PHC string); null: the user has no password (API tokens or single sign-on only). */
+  @Column({ type: 'text', nullable: true })
+  passwordHash!: string | null;
+
+  /** Set by an invitation or an admin's reset: the next sign-in must choose a new password first. */
+  @Column({ type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  passwordChangedAt!: Date | null;
+
+  /** The TOTP shared secret (base32), sealed with the server's key (see second-factor); set from enrolment on. */
+  @Column({ type: 'text', nullable: true })
+  totpSecret!: string | null;
+
+  /** When the second factor was confirmed; null: not enrolled (a secret without it is a pending enrolment). */
+  @Column({ type: 'timestamptz', nullable: true })
+  totpEnabledAt!: Date | null;
+
+  /** The single sign-on identity this user is linked to: the provider's issuer and the ID token's `sub`. */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  oidcIssuer!: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  oidcSubject!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

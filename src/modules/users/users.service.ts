@@ -64,10 +64,16 @@ export class UsersService {
     const found = await this.users.findActiveToken(hashToken(token));
     if (!found?.user || found.user.disabled) return null;
     const now = new Date();
+    if (found.expiresAt && found.expiresAt <= now) return null;
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       await this.users.touchToken(found.id, now);
     }
-    return { id: found.user.id, name: found.user.name, roles: found.user.roles };
+    return {
+      id: found.user.id,
+      name: found.user.name,
+      roles: found.user.roles,
+      ...(found.readOnly ? { readOnly: true } : {}),
+    };
   }
 
   async create(actor: AuthUser, dto: CreateUserDto): Promise<UserView & { token: string }> {
@@ -77,7 +83,13 @@ export class UsersService {
       }
       const user = await this.users.createUser({ name: dto.name, roles: dto.roles, email: dto.email ?? null });
       const token = await this.issue(user.id, 'initial');
-      await this.audit.record({ actor, action: 'user.create', entityType: 'user', entityId: user.id, details: { name: user.name, roles: user.roles } });
+      await this.audit.record({
+        actor,
+        action: 'user.create',
+        entityType: 'user',
+        entityId: user.id,
+        details: { name: user.name, roles: user.roles },
+      });
       return { ...view(user), token };
     });
   }
@@ -102,14 +114,23 @@ export class UsersService {
     return this.tx.run(async () => {
       const user = await this.mustFind(id);
       if (actor.id === id && (dto.disabled === true || (dto.roles && !dto.roles.includes('admin')))) {
-        throw AppException.badRequest('CANNOT_DEMOTE_SELF', 'An admin cannot disable themselves or drop their own admin role');
+        throw AppException.badRequest(
+          'CANNOT_DEMOTE_SELF',
+          'An admin cannot disable themselves or drop their own admin role',
+        );
       }
       const before = view(user);
       if (dto.roles) user.roles = dto.roles;
       if (dto.email !== undefined) user.email = dto.email;
       if (dto.disabled !== undefined) user.disabled = dto.disabled;
       const saved = await this.users.saveUser(user);
-      await this.audit.record({ actor, action: 'user.update', entityType: 'user', entityId: id, details: { before, after: view(saved) } });
+      await this.audit.record({
+        actor,
+        action: 'user.update',
+        entityType: 'user',
+        entityId: id,
+        details: { before, after: view(saved) },
+      });
       return view(saved);
     });
   }
@@ -123,8 +144,19 @@ export class UsersService {
     return this.tx.run(async () => {
       await this.mustFind(userId);
       const token = generateToken();
-      const saved = await this.users.createToken({ userId, tokenHash: hashToken(token), prefix: tokenPrefix(token), label });
-      await this.audit.record({ actor, action: 'token.create', entityType: 'user', entityId: userId, details: { tokenId: saved.id, label } });
+      const saved = await this.users.createToken({
+        userId,
+        tokenHash: hashToken(token),
+        prefix: tokenPrefix(token),
+        label,
+      });
+      await this.audit.record({
+        actor,
+        action: 'token.create',
+        entityType: 'user',
+        entityId: userId,
+        details: { tokenId: saved.id, label },
+      });
       return { ...tokenView(saved), token };
     });
   }
@@ -136,7 +168,13 @@ export class UsersService {
       if (!token.revokedAt) {
         token.revokedAt = new Date();
         await this.users.revokeToken(token.id, token.revokedAt);
-        await this.audit.record({ actor, action: 'token.revoke', entityType: 'user', entityId: userId, details: { tokenId } });
+        await this.audit.record({
+          actor,
+          action: 'token.revoke',
+          entityType: 'user',
+          entityId: userId,
+          details: { tokenId },
+        });
       }
       return tokenView(token);
     });
@@ -155,7 +193,13 @@ export class UsersService {
       let admin = await this.users.findByName('admin');
       if (!admin && (empty || fixed)) {
         admin = await this.users.createUser({ name: 'admin', roles: ['admin'], email: null });
-        await this.audit.record({ actor: SYSTEM_ACTOR, action: 'user.create', entityType: 'user', entityId: admin.id, details: { name: 'admin', roles: ['admin'], firstStart: true } });
+        await this.audit.record({
+          actor: SYSTEM_ACTOR,
+          action: 'user.create',
+          entityType: 'user',
+          entityId: admin.id,
+          details: { name: 'admin', roles: ['admin'], firstStart: true },
+        });
       }
       if (!admin) return false;
       if (fixed) {

@@ -1,12 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { ROLES, type Role } from '../../auth/roles.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'wang.li', description: 'Sign-in name, unique; letters (any script), digits, . _ -' })
   @IsString()
   @MaxLength(100)
-  @Matches(/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u, { message: 'name may hold letters, digits, . _ - and must start with a letter or digit' })
+  @Matches(/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u, {
+    message: 'name may hold letters, digits, . _ - and must start with a letter or digit',
+  })
   name!: string;
 
   @ApiProperty({ enum: ROLES, isArray: true, example: ['production'] })

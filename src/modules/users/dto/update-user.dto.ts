@@ -1,5 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, MaxLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { ROLES, type Role } from '../../auth/roles.js';
 
 export class UpdateUserDto {
@@ -19,7 +30,7 @@ export class UpdateUserDto {
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional({ description: 'A disabled user\'s tokens stop working' })
+  @ApiPropertyOptional({ description: "A disabled user's tokens stop working" })
   @IsOptional()
   @IsBoolean()
   disabled?: boolean;

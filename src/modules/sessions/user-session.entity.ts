@@ -1,0 +1,57 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * Where a session is in signing in: `active` may call the API; the others may call only the step that completes
+ * them (a second factor, a new password, enrolling a second factor that the user's roles require).
+ */
+export const SESSION_STAGES = ['active', 'second_factor', 'password_change', 'totp_enrolment'] as const;
+export type SessionStage = (typeof SESSION_STAGES)[number];
+export const SIGN_IN_METHODS = ['password', 'oidc', 'invitation'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
+/** A person's signed-in browser: the cookie holds a random token, the table only its SHA-256. */
+@Entity('user_sessions')
+export class UserSession {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index()
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'char', length: 64, unique: true })
+  tokenHash!: string;
+
+  /** Sent back by the console in X-CSRF-Token on every write (a cross-site page cannot read it). */
+  @Column({ type: 'varchar', length: 64 })
+  csrfToken!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  stage!: SessionStage;
+
+  @Column({ type: 'varchar', length: 20 })
+  method!: SignInMethod;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip!: string | null;
+
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  userAgent!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ type: 'timestamptz' })
+  lastSeenAt!: Date;
+
+  /** The absolute end (SESSION_MAX_HOURS after sign-in); idleness ends it earlier (SESSION_IDLE_MINUTES). */
+  @Column({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
+
+  /** sign-out, sign-out-everywhere, revoked, password-changed, user-disabled… */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  revokedReason!: string | null;
+}

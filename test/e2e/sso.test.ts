@@ -11,7 +11,11 @@ import { cookieOf } from '../support/sign-in.js';
  */
 const PUBLIC_URL = 'http://127.0.0.1:3999';
 const REDIRECT_URI = `${PUBLIC_URL}/api/auth/sso/callback`;
-const CLIENT = { client_id: 'tenderdesk', client_secret: 'tenderdesk-test-secret-0123456789', redirect_uris: [REDIRECT_URI] };
+const CLIENT = {
+  client_id: 'tenderdesk',
+  client_secret: 'tenderdesk-test-secret-0123456789',
+  redirect_uris: [REDIRECT_URI],
+};
 /** Another client of the same provider, registered with the same redirect URI. */
 const OTHER_CLIENT = { ...CLIENT, client_id: 'other-app', client_secret: 'other-app-test-secret-0123456789' };
 const ROLE_MAP = 'finance=td-finance,sales=td-sales,manager=td-managers|td-heads';
@@ -81,7 +85,9 @@ async function auditOf(t: TestApp, action: string) {
 /** What a refused sign-in must leave as it was: users (roles, links) and sessions. */
 async function snapshot(t: TestApp) {
   return {
-    users: await t.db.query('SELECT id, name, email, roles, disabled, oidc_issuer, oidc_subject FROM users ORDER BY id'),
+    users: await t.db.query(
+      'SELECT id, name, email, roles, disabled, oidc_issuer, oidc_subject FROM users ORDER BY id',
+    ),
     sessions: await t.db.query('SELECT id, revoked_at FROM user_sessions ORDER BY id'),
   };
 }
@@ -196,7 +202,12 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
   });
 
   it('refuses a replayed state (SSO_STATE_INVALID) and a callback without the browser binding, changing nothing', async () => {
-    idp.accounts.set('sub-dora', { preferred_username: 'dora', email: 'dora@example.com', email_verified: true, groups: ['td-sales'] });
+    idp.accounts.set('sub-dora', {
+      preferred_username: 'dora',
+      email: 'dora@example.com',
+      email_verified: true,
+      groups: ['td-sales'],
+    });
     const first = await ssoRound(t, idp, 'sub-dora');
     expect(first.res.status).toBe(302);
 
@@ -227,7 +238,10 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
     const back = await idp.signIn(start.headers.location as string, 'sub-erin');
     await t.db.query(`UPDATE oidc_logins SET created_at = now() - interval '11 minutes' WHERE used_at IS NULL`);
     const before = await snapshot(t);
-    const res = await t.http().get(back.pathname + back.search).set('Cookie', cookieOf(start.headers['set-cookie']));
+    const res = await t
+      .http()
+      .get(back.pathname + back.search)
+      .set('Cookie', cookieOf(start.headers['set-cookie']));
     expectRefused(res, 400, 'SSO_STATE_INVALID');
     expect(await snapshot(t)).toEqual(before);
     expect(await t.db.query(`SELECT 1 FROM oidc_logins WHERE created_at <= now() - interval '10 minutes'`)).toEqual([]);
@@ -255,6 +269,7 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
       },
     });
     expectRefused(otherClient.res, 401, 'SSO_TOKEN_INVALID');
+    expect(otherClient.res.body.error.details.reason).toMatch(/invalid_grant/);
     expect(await snapshot(t)).toEqual(before);
     const failed = (await auditOf(t, 'sign-in.failed')).filter((a) => a.details.code === 'SSO_TOKEN_INVALID');
     expect(failed.length).toBeGreaterThanOrEqual(2);
@@ -267,6 +282,7 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
       rewrite: (url) => new URL(url.pathname + url.search, idp2.issuer),
     });
     expectRefused(mixUp.res, 401, 'SSO_TOKEN_INVALID');
+    expect(mixUp.res.body.error.details.reason).toMatch(/"iss" \(issuer\)/);
     expect(await snapshot(t)).toEqual(before);
   });
 
@@ -274,7 +290,11 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
     idp.accounts.set('sub-gus', { preferred_username: 'gus', groups: ['td-sales'] });
     const first = await ssoRound(t, idp, 'sub-gus');
     const gus = (await sessionOf(t, sessionCookie(first.res)!)).user!;
-    const off = await t.http().patch(`/api/users/${gus.id}`).auth(t.adminToken, { type: 'bearer' }).send({ disabled: true });
+    const off = await t
+      .http()
+      .patch(`/api/users/${gus.id}`)
+      .auth(t.adminToken, { type: 'bearer' })
+      .send({ disabled: true });
     expect(off.status).toBe(200);
     const before = await snapshot(t);
     const res = await ssoRound(t, idp, 'sub-gus');
@@ -287,7 +307,12 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
   });
 
   it('without OIDC_CREATE_USERS refuses an unknown person (SSO_USER_UNKNOWN) and creates nobody', async () => {
-    idp2.accounts.set('sub-hank', { preferred_username: 'hank', email: 'hank@example.com', email_verified: true, groups: ['td-sales'] });
+    idp2.accounts.set('sub-hank', {
+      preferred_username: 'hank',
+      email: 'hank@example.com',
+      email_verified: true,
+      groups: ['td-sales'],
+    });
     const before = await snapshot(linking);
     const res = await ssoRound(linking, idp2, 'sub-hank');
     expectRefused(res.res, 403, 'SSO_USER_UNKNOWN');
@@ -300,7 +325,11 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
 
   it('links an existing user by verified e-mail (claims from userinfo), audited; an unverified e-mail links nobody', async () => {
     const create = (name: string, email: string) =>
-      linking.http().post('/api/users').auth(linking.adminToken, { type: 'bearer' }).send({ name, roles: ['production'], email });
+      linking
+        .http()
+        .post('/api/users')
+        .auth(linking.adminToken, { type: 'bearer' })
+        .send({ name, roles: ['production'], email });
     const bob = (await create('bob', 'Bob.Chen@Example.com')).body as { id: string };
     const carol = (await create('carol', 'carol@example.com')).body as { id: string };
 
@@ -317,7 +346,9 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
     });
     // Linked now: the next sign-in finds bob by the identity, whatever the e-mail says.
     idp2.accounts.set('sub-bob', { email: 'bob@elsewhere.example', email_verified: true, groups: ['td-sales'] });
-    expect((await sessionOf(linking, sessionCookie((await ssoRound(linking, idp2, 'sub-bob')).res)!)).user?.id).toBe(bob.id);
+    expect((await sessionOf(linking, sessionCookie((await ssoRound(linking, idp2, 'sub-bob')).res)!)).user?.id).toBe(
+      bob.id,
+    );
 
     idp2.accounts.set('sub-mallory', { email: 'carol@example.com', email_verified: false, groups: ['td-sales'] });
     const before = await snapshot(linking);
@@ -336,7 +367,11 @@ describe('single sign-on switched off, and a provider that is down', () => {
       for (const path of ['/api/auth/sso/start', '/api/auth/sso/callback?code=x&state=y']) {
         for (const accept of ['application/json', HTML]) {
           const res = await t.http().get(path).set('Accept', accept);
-          expect({ path, status: res.status, code: res.body?.error?.code }).toEqual({ path, status: 404, code: 'SSO_DISABLED' });
+          expect({ path, status: res.status, code: res.body?.error?.code }).toEqual({
+            path,
+            status: 404,
+            code: 'SSO_DISABLED',
+          });
         }
       }
       expect((await t.http().get('/api/auth/session')).body.sso).toBeNull();

@@ -1,17 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { AppConfig } from '../../config/app-config.js';
-
-/** Hosts an http:// issuer may name: the tests' provider on loopback. Anything else must be https. */
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+import { secureOrLoopback } from '../../config/config.schema.js';
 
 /** Seconds a request to the provider (discovery, token, userinfo) may take before the sign-in gives up. */
 const PROVIDER_TIMEOUT_SECONDS = 15;
-
-export const isLoopbackIssuer = (issuer: string): boolean => {
-  const url = new URL(issuer);
-  return url.protocol === 'http:' && LOOPBACK.has(url.hostname);
-};
 
 /**
  * The provider as openid-client knows it, discovered at first use rather than at start-up: the service starts (and
@@ -30,8 +23,12 @@ export class OidcClient {
     this.discovered ??= oidc
       .discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, {
         timeout: PROVIDER_TIMEOUT_SECONDS,
-        // openid-client refuses http:// unless told; only a loopback issuer (tests, a provider on the same host) is.
-        execute: isLoopbackIssuer(settings.issuer) ? [oidc.allowInsecureRequests] : [],
+        // openid-client refuses http: unless told; the configuration accepts http: only on loopback (the tests'
+        // provider), so only such an issuer is let through — never a remote one.
+        execute:
+          new URL(settings.issuer).protocol === 'http:' && secureOrLoopback(settings.issuer)
+            ? [oidc.allowInsecureRequests]
+            : [],
       })
       .catch((err: unknown) => {
         this.discovered = undefined;

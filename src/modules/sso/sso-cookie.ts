@@ -25,7 +25,15 @@ export function ssoBindingCookie(state: string, secure: boolean): string {
 }
 
 export function clearedSsoBindingCookie(state: string, secure: boolean): string {
-  return stringifySetCookie({ name: nameFor(state), value: '', httpOnly: true, sameSite: 'lax', secure, path: PATH, maxAge: 0 });
+  return stringifySetCookie({
+    name: nameFor(state),
+    value: '',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: PATH,
+    maxAge: 0,
+  });
 }
 
 /** The state this browser's cookie binds for the state a callback carries, if any. */

@@ -10,7 +10,6 @@ export const DEFAULT_RETURN_TO = '/app';
 export function safeReturnTo(value: string | undefined | null): string {
   if (!value || value.length > 500) return DEFAULT_RETURN_TO;
   if (!/^\/app(?:[/?#]|$)/.test(value)) return DEFAULT_RETURN_TO;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f\s]/.test(value) || value.includes('//')) return DEFAULT_RETURN_TO;
   const path = value.split(/[?#]/, 1)[0]!;
   if (path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) return DEFAULT_RETURN_TO;

@@ -47,7 +47,7 @@ export class SsoController {
     summary: "Single sign-on: the provider's answer; starts a session (cookie) and redirects to returnTo",
     description:
       'A browser is redirected to /app/signin?error=<CODE> when refused; other clients get the error as JSON: ' +
-      '400 SSO_STATE_INVALID (unknown, replayed, expired or not this browser\'s), 401 SSO_TOKEN_INVALID, ' +
+      "400 SSO_STATE_INVALID (unknown, replayed, expired or not this browser's), 401 SSO_TOKEN_INVALID, " +
       '401 SSO_DENIED, 403 SSO_USER_UNKNOWN / SSO_USER_DISABLED / SSO_NO_ROLE, 503 SSO_UNAVAILABLE, 404 SSO_DISABLED.',
   })
   @ApiFoundResponse({ description: 'returnTo (or /app), with the session cookie' })

@@ -110,7 +110,10 @@ export class SsoService {
     } catch (err) {
       const refusal = this.asRefusal(err);
       await this.audit.record({
-        actor: { id: seen.userId ?? null, name: (seen.userName ?? seen.email ?? seen.subject ?? 'anonymous').slice(0, 100) },
+        actor: {
+          id: seen.userId ?? null,
+          name: (seen.userName ?? seen.email ?? seen.subject ?? 'anonymous').slice(0, 100),
+        },
         action: 'sign-in.failed',
         entityType: 'user',
         entityId: seen.userId ?? null,
@@ -292,7 +295,10 @@ export class SsoService {
   }
 
   private noRole(claim: string): AppException {
-    return this.refuse(SsoError.NO_ROLE, `The provider grants no role of this service (claim "${claim}", OIDC_ROLE_MAP)`);
+    return this.refuse(
+      SsoError.NO_ROLE,
+      `The provider grants no role of this service (claim "${claim}", OIDC_ROLE_MAP)`,
+    );
   }
 
   private refuse(code: (typeof SsoError)[keyof typeof SsoError], message: string, details?: Record<string, unknown>) {
@@ -346,7 +352,8 @@ function unreachable(err: unknown): boolean {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const parts = [err.message];
-  if (err instanceof oidc.ResponseBodyError) parts.push(`${err.error}${err.error_description ? `: ${err.error_description}` : ''}`);
+  if (err instanceof oidc.ResponseBodyError)
+    parts.push(`${err.error}${err.error_description ? `: ${err.error_description}` : ''}`);
   const cause = err.cause;
   if (cause instanceof Error && cause.message !== err.message) parts.push(cause.message);
   return parts.join(' — ').slice(0, 500);

@@ -286,6 +286,25 @@ describe('single sign-on (OpenID Connect) against a real provider on loopback', 
     expect(await snapshot(t)).toEqual(before);
   });
 
+  it('refuses when the person cancels at the provider (SSO_DENIED), audited', async () => {
+    const before = await snapshot(t);
+    const start = await t.http().get('/api/auth/sso/start');
+    const back = await idp.cancel(start.headers.location as string);
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    const res = await t
+      .http()
+      .get(back.pathname + back.search)
+      .set('Cookie', cookieOf(start.headers['set-cookie']))
+      .set('Accept', HTML);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/app/signin?error=SSO_DENIED');
+    expect(await snapshot(t)).toEqual(before);
+    expect((await auditOf(t, 'sign-in.failed')).at(-1)?.details).toMatchObject({
+      code: 'SSO_DENIED',
+      reason: expect.stringContaining('access_denied'),
+    });
+  });
+
   it('refuses a disabled user (SSO_USER_DISABLED), audited', async () => {
     idp.accounts.set('sub-gus', { preferred_username: 'gus', groups: ['td-sales'] });
     const first = await ssoRound(t, idp, 'sub-gus');

@@ -1,7 +1,7 @@
 /**
  * A real OpenID provider for the tests: oidc-provider (a certified implementation) on 127.0.0.1 with a random port,
  * in the test's own process. Accounts are whatever the test puts in `accounts`; the login step is a page of ours
- * (the interaction), which a browser test fills in (an input named "login", a button "Sign in") and `signIn()`
+ * (the interaction), which a browser test fills in (an input named "login", buttons "Sign in" and "Cancel") and `signIn()`
  * completes with plain HTTP, following the redirects with a cookie jar as a browser would. Consent is given at once
  * (the console is a first-party client).
  */
@@ -36,6 +36,8 @@ export interface TestOidcProvider {
    * state, or with an error).
    */
   signIn(authorizationUrl: string, accountId: string): Promise<URL>;
+  /** As signIn, but the person presses Cancel at the login step: the provider answers access_denied. */
+  cancel(authorizationUrl: string): Promise<URL>;
   /** From now on, ID tokens name this client as their audience, whichever client asked (null: the right one). */
   signIdTokensFor(clientId: string | null): void;
   close(): Promise<void>;
@@ -112,7 +114,8 @@ export async function startOidcProvider(options: TestOidcProviderOptions): Promi
   return {
     issuer,
     accounts,
-    signIn: (authorizationUrl, accountId) => playBrowser(issuer, authorizationUrl, accountId),
+    signIn: (authorizationUrl, accountId) => playBrowser(issuer, authorizationUrl, { login: accountId }),
+    cancel: (authorizationUrl) => playBrowser(issuer, authorizationUrl, { cancel: '1' }),
     signIdTokensFor(clientId) {
       audienceOverride = clientId;
     },
@@ -133,7 +136,13 @@ async function interaction(
 ): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name === 'login') {
-    const login = req.method === 'POST' ? new URLSearchParams(await bodyOf(req)).get('login') : null;
+    const form = req.method === 'POST' ? new URLSearchParams(await bodyOf(req)) : new URLSearchParams();
+    if (form.has('cancel')) {
+      const error = { error: 'access_denied', error_description: 'The person cancelled the sign-in' };
+      await provider.interactionFinished(req, res, error, { mergeWithLastSubmission: false });
+      return;
+    }
+    const login = form.get('login');
     if (login && accounts.has(login)) {
       await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
       return;
@@ -144,7 +153,8 @@ async function interaction(
       `<!doctype html><title>Test provider</title><h1>Test OpenID provider</h1>` +
         (login ? '<p id="error">Unknown account</p>' : '') +
         `<form method="post" action="/interaction/${details.uid}">` +
-        `<label>Account <input name="login" autofocus></label> <button type="submit">Sign in</button></form>`,
+        `<label>Account <input name="login" autofocus></label> <button type="submit">Sign in</button> ` +
+        `<button type="submit" name="cancel" value="1">Cancel</button></form>`,
     );
     return;
   }
@@ -183,7 +193,7 @@ function bodyOf(req: IncomingMessage): Promise<string> {
  * the last one set is the one that matters), posting the login form when the interaction asks for it; stops at the
  * first redirect that leaves the provider.
  */
-async function playBrowser(issuer: string, authorizationUrl: string, accountId: string): Promise<URL> {
+async function playBrowser(issuer: string, authorizationUrl: string, form: Record<string, string>): Promise<URL> {
   const jar = new Map<string, string>();
   const remember = (res: Response) => {
     for (const line of res.headers.getSetCookie()) {
@@ -208,7 +218,7 @@ async function playBrowser(issuer: string, authorizationUrl: string, accountId: 
         method: 'POST',
         redirect: 'manual',
         headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ login: accountId }).toString(),
+        body: new URLSearchParams(form).toString(),
       });
       remember(res);
     }

@@ -280,9 +280,9 @@ export class SsoService {
     try {
       return await this.client.configuration();
     } catch (err) {
-      this.logger.warn(`single sign-on: the provider's discovery failed: ${describe(err)}`);
+      this.logger.warn(`single sign-on: the provider's discovery failed: ${explain(err)}`);
       throw this.refuse(SsoError.UNAVAILABLE, 'The sign-on provider cannot be reached; try again later', {
-        reason: describe(err),
+        reason: explain(err),
       });
     }
   }
@@ -326,17 +326,17 @@ export class SsoService {
     }
     if (unreachable(err)) {
       return this.refuse(SsoError.UNAVAILABLE, 'The sign-on provider cannot be reached; try again later', {
-        reason: describe(err),
+        reason: explain(err),
       });
     }
     if (err instanceof oidc.ResponseBodyError || err instanceof oidc.ClientError) {
       return this.refuse(SsoError.TOKEN_INVALID, 'The sign-on could not be verified: sign in again', {
-        reason: describe(err),
+        reason: explain(err),
       });
     }
     this.logger.error(`single sign-on failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return this.refuse(SsoError.TOKEN_INVALID, 'The sign-on could not be verified: sign in again', {
-      reason: describe(err),
+      reason: explain(err),
     });
   }
 }
@@ -349,7 +349,7 @@ function unreachable(err: unknown): boolean {
 }
 
 /** An error's message and, for openid-client's, what it compared (e.g. "unexpected JWT "aud" claim value"). */
-function describe(err: unknown): string {
+function explain(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const parts = [err.message];
   if (err instanceof oidc.ResponseBodyError)

@@ -52,8 +52,11 @@ export async function render(ctx) {
       profile ? t('company.version', { v: profile.version, at: fmt.dateTime(profile.updatedAt) }) : null,
     ),
     profile ? null : h('div.alert.alert-warn', t(writer ? 'company.notSetWriter' : 'company.notSet')),
-    writer ? profileForm(ctx, profile) : profile ? profileView(profile) : null,
-    profile || writer ? seals(ctx, profile) : null,
+    h(
+      'div.company-layout',
+      h('div', writer ? profileForm(ctx, profile) : profile ? profileView(profile) : null),
+      profile || writer ? seals(ctx, profile) : null,
+    ),
   );
 }
 

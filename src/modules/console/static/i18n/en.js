@@ -895,4 +895,5 @@ export default {
   'error.SEAL_NOT_TRANSPARENT_PNG': 'A seal must be a PNG with a transparent background.',
   'error.FILE_TOO_LARGE': 'The file is too large.',
   'error.OUTBOX_NOT_FAILED': 'Only a failed message can be sent again.',
+  'error.AUDIT_RANGE_INVALID': 'The end date must not be before the start date.',
 };

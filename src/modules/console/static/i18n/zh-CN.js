@@ -881,4 +881,5 @@ export default {
   'error.SEAL_NOT_TRANSPARENT_PNG': '印章须为透明背景的 PNG 图片。',
   'error.FILE_TOO_LARGE': '文件过大。',
   'error.OUTBOX_NOT_FAILED': '只有发送失败的邮件才能重新发送。',
+  'error.AUDIT_RANGE_INVALID': '截止日期不能早于起始日期。',
 };

@@ -51,7 +51,8 @@ export async function render(ctx) {
           .map((u) => ({ value: u.id, label: u.disabled ? `${u.name} (${t('user.disabled')})` : u.name }))
           .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
       },
-      { name: 'action', label: t('audit.action'), placeholder: 'user.create' },
+      // Exact, or every action under a prefix: contract.*
+      { name: 'action', label: t('audit.action'), placeholder: 'user.create · contract.*' },
       { name: 'from', type: 'date', label: t('audit.from') },
       { name: 'to', type: 'date', label: t('audit.to') },
     ],

@@ -869,6 +869,7 @@ export default {
   'audit.checkChain': 'Check the hash chain',
   'audit.chainOk': 'The chain is intact: {n} entries.',
   'audit.chainBroken': 'The chain is broken at entry #{seq}',
+  'audit.details': 'Details',
   'audit.headHash': 'Head hash',
   'audit.at': 'Time',
   'audit.actor': 'Actor',

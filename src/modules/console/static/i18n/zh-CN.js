@@ -855,6 +855,7 @@ export default {
   'audit.checkChain': '校验哈希链',
   'audit.chainOk': '哈希链完整：共 {n} 条。',
   'audit.chainBroken': '哈希链在第 {seq} 条处断裂',
+  'audit.details': '详情',
   'audit.headHash': '链头哈希',
   'audit.at': '时间',
   'audit.actor': '操作人',

@@ -52,7 +52,7 @@ export async function render(ctx) {
           .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
       },
       // Exact, or every action under a prefix: contract.*
-      { name: 'action', label: t('audit.action'), placeholder: 'user.create · contract.*' },
+      { name: 'action', label: t('audit.action'), placeholder: 'contract.*' },
       { name: 'from', type: 'date', label: t('audit.from') },
       { name: 'to', type: 'date', label: t('audit.to') },
     ],
@@ -80,7 +80,7 @@ export async function render(ctx) {
       },
       {
         key: 'details',
-        label: t('common.details'),
+        label: t('audit.details'),
         className: 'audit-details',
         render: (e) =>
           Object.keys(e.details ?? {}).length

@@ -161,6 +161,7 @@ describe('console: the admin pages', () => {
       ['manager', ['manager'], '王总'],
       ['finance', ['finance'], '李会计'],
       ['production', ['production'], '陈调度'],
+      ['sales', ['sales'], '业务员李明'],
     ] as const)
       users[key] = await t.userWith([...roles], name);
     adminId = (await api(t.adminToken, '/api/users/me')).id as string;
@@ -304,7 +305,7 @@ describe('console: the admin pages', () => {
     expect(disabled).toEqual(['wang.li']);
     await page.goto(`${base}/app/users`);
     await page.waitForSelector('.results table.data tbody tr');
-    expect(await js<number>(page, `document.querySelectorAll('.results tbody tr').length`)).toBe(6);
+    expect(await js<number>(page, `document.querySelectorAll('.results tbody tr').length`)).toBe(7);
     await shot(page, 'admin-users.png');
   }, 120_000);
 
@@ -511,7 +512,13 @@ describe('console: the admin pages', () => {
       'audit',
       'outbox',
     ]);
-  }, 60_000);
+
+    // A sales user reads the mail of their own records one at a time: the list says so instead of an error.
+    const sales = await open(users.sales!.token, '/app/outbox');
+    await sales.waitForSelector('.action-result .alert-info');
+    expect(await js(sales, `document.querySelector('.err-code')`)).toBeNull();
+    expect((await call(users.sales!.token, 'GET', '/api/outbox')).body.error?.code).toBe('NOT_YOUR_RECORD');
+  }, 90_000);
 
   it('loads each admin page under 300 KB, as wide as the screen, without errors', async () => {
     const page = await open(t.adminToken, '/app');
@@ -552,5 +559,29 @@ describe('console: the admin pages', () => {
     }
     expect(errors).toEqual([]);
     console.log(`admin page weights:\n${report.join('\n')}`);
+
+    // Every label in both languages: no dictionary key shows through (a key is its own fallback).
+    for (const lang of ['en', 'zh-CN']) {
+      await page.click(`.lang button[data-lang="${lang}"]`);
+      await waitFor(page, `document.documentElement.lang === ${JSON.stringify(lang)}`);
+      for (const path of [
+        '/app/users',
+        '/app/users/new',
+        `/app/users/${adminId}`,
+        '/app/company',
+        '/app/audit',
+        '/app/outbox',
+      ]) {
+        await page.goto(base + path, { waitUntil: 'networkidle0' });
+        await page.waitForSelector('main .page h1');
+        const keys = await js<string[]>(
+          page,
+          `[...document.querySelectorAll('h1, h2, h3, th, label, button, .menu-group, nav.menu a, .help, .alert')]
+             .map((e) => e.textContent.trim()).filter((s) => /^[a-z][a-zA-Z-]*\\.[a-zA-Z.{}-]+$/.test(s))`,
+        );
+        expect({ lang, path, keys }).toEqual({ lang, path, keys: [] });
+      }
+    }
+    expect(await text(page, 'main .page h1')).toBe('邮件发件箱');
   }, 120_000);
 });

@@ -133,6 +133,7 @@ export class AppConfig {
         confirmation: rateLimitSetting(env.RATE_LIMIT_CONFIRMATION),
         render: rateLimitSetting(env.RATE_LIMIT_RENDER),
         import: rateLimitSetting(env.RATE_LIMIT_IMPORT),
+        'sso-start': rateLimitSetting(env.RATE_LIMIT_SSO_START),
       },
     };
     this.storageDir = resolve(env.STORAGE_DIR);
@@ -247,6 +248,7 @@ export const RATE_LIMIT_POLICIES = [
   'confirmation',
   'render',
   'import',
+  'sso-start',
 ] as const;
 export type RateLimitPolicy = (typeof RATE_LIMIT_POLICIES)[number];
 

@@ -96,6 +96,9 @@ export const envSchema = z.object({
   RATE_LIMIT_CONFIRMATION: z.preprocess(emptyAsUndefined, rateLimit.default('60/10m')),
   RATE_LIMIT_RENDER: z.preprocess(emptyAsUndefined, rateLimit.default('300/1m')),
   RATE_LIMIT_IMPORT: z.preprocess(emptyAsUndefined, rateLimit.default('60/1m')),
+  // GET /api/auth/sso/start writes a pending login per call (kept 10 minutes): bounded per client address, loosely,
+  // since a whole office may sign in from one address at nine o'clock.
+  RATE_LIMIT_SSO_START: z.preprocess(emptyAsUndefined, rateLimit.default('120/10m')),
 
   // Database: DATABASE_URL set -> PostgreSQL through pg; unset -> embedded PostgreSQL (PGlite) under STORAGE_DIR.
   DATABASE_URL: opt(postgresUrl),

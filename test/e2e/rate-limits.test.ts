@@ -141,3 +141,33 @@ describe('rate limits switched off', () => {
     }
   });
 });
+
+describe('rate limit on starting single sign-on', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('rate_limits_sso', {
+      RATE_LIMITS: 'true',
+      TRUST_PROXY: 'loopback',
+      RATE_LIMIT_SSO_START: '2/1h',
+      // A provider nobody listens on: starting single sign-on answers 503 SSO_UNAVAILABLE, but it is counted first.
+      OIDC_ISSUER: 'http://127.0.0.1:9/',
+      OIDC_CLIENT_ID: 'tenderdesk',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('bounds starting single sign-on per address: each start stores a pending login, so the third gets 429 before it is stored', async () => {
+    const start = () =>
+      t.http().get('/api/auth/sso/start').set('X-Forwarded-For', '192.0.2.44').set('Accept', 'application/json');
+    for (let i = 0; i < 2; i++) {
+      const res = await start();
+      expect([res.status, res.body.error?.code]).toEqual([503, 'SSO_UNAVAILABLE']);
+    }
+    const refused = await start();
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.details.policy).toBe('sso-start');
+    expect(await t.db.query('SELECT state_hash FROM oidc_logins')).toEqual([]);
+  });
+});

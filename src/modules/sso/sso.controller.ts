@@ -3,6 +3,7 @@ import { ApiFoundResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@n
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { Public } from '../auth/auth.decorators.js';
 import { clientOf } from '../sign-in/sign-in.controller.js';
 import { SsoStartQuery } from './dto/sso-start.query.js';
@@ -22,6 +23,7 @@ export class SsoController {
 
   @Get('start')
   @Public()
+  @RateLimit('sso-start')
   @ApiOperation({
     summary: 'Single sign-on: redirects the browser to the OpenID provider (authorization code + PKCE)',
     description:

@@ -116,7 +116,13 @@ const statement10 = sampleOf('customer-statement', 'sample-10-pages.json');
 const notice = sampleOf('delivery-notice');
 // A different customer per render, as in a statement run: each document has characters of its own, so its font
 // subset is not in the cache.
-const CUSTOMERS = ['上海浦东重型机械有限公司', '北京燕山石化装备厂', '天津港务机械修造厂', '重庆长江轮船配件公司', '黑龙江齐齐哈尔车辆厂'];
+const CUSTOMERS = [
+  '上海浦东重型机械有限公司',
+  '北京燕山石化装备厂',
+  '天津港务机械修造厂',
+  '重庆长江轮船配件公司',
+  '黑龙江齐齐哈尔车辆厂',
+];
 const NUMERALS = '〇一二三四五六七八九';
 const varied = (data, i) => {
   const copy = structuredClone(data);
@@ -125,7 +131,11 @@ const varied = (data, i) => {
   return copy;
 };
 const fixture = (name) => readFileSync(new URL(`test/fixtures/pdf/${name}`, root), 'utf8');
-const fixture1 = { html: fixture('statement-1-page.html'), headerHtml: fixture('header.html'), footerHtml: fixture('footer.html') };
+const fixture1 = {
+  html: fixture('statement-1-page.html'),
+  headerHtml: fixture('header.html'),
+  footerHtml: fixture('footer.html'),
+};
 const fixture10 = { ...fixture1, html: fixture('statement-10-pages.html') };
 const variedFixture = (doc, i) => ({
   ...doc,
@@ -135,7 +145,11 @@ const variedFixture = (doc, i) => ({
 const signer = await loadSigner(signerSourceFromConfig(config0));
 const templates = new TemplateEngine();
 function makePipeline(concurrency, recycleAfter = '200') {
-  const config = loadConfig({ ...baseConfig, RENDER_CONCURRENCY: String(concurrency), RENDER_RECYCLE_AFTER: recycleAfter });
+  const config = loadConfig({
+    ...baseConfig,
+    RENDER_CONCURRENCY: String(concurrency),
+    RENDER_RECYCLE_AFTER: recycleAfter,
+  });
   const fonts = new PdfFonts();
   const pool = new BrowserPool(config, fonts);
   const renderer = new PdfRenderer(pool, fonts);
@@ -145,7 +159,9 @@ function makePipeline(concurrency, recycleAfter = '200') {
 /** What POST /api/templates/:type/preview?format=pdf does: HTML, then the unsigned PDF. */
 const preview = (rendering, type, data) => rendering.renderPdf(rendering.html(type, data), false);
 
-say(`machine: ${cpus().length} × ${cpus()[0].model.trim()}, ${mib(totalmem())} RAM, load average ${loadAvg()} at start`);
+say(
+  `machine: ${cpus().length} × ${cpus()[0].model.trim()}, ${mib(totalmem())} RAM, load average ${loadAvg()} at start`,
+);
 say(`printer: PRINTER=${PRINTER} (${config0.chromiumPath})`);
 
 // ---- 1. The floor and the pipeline, in the same rounds ----
@@ -197,8 +213,12 @@ const printTrivial = async (tab, headerFooter) => {
   });
   Object.assign(results, r10);
   t = performance.now();
-  say(`floor (trivial page, warm tab, setDocumentContent + printToPDF): median ${ms(results.floor)}; with header/footer templates ${ms(results.floorHF)}`);
-  say(`customer-statement (sample.json, 1 page, new customer each time): median ${ms(results.statement1)} = ${(results.statement1 / results.floor).toFixed(1)}× floor (${(results.statement1 / results.floorHF).toFixed(1)}× the header/footer floor)`);
+  say(
+    `floor (trivial page, warm tab, setDocumentContent + printToPDF): median ${ms(results.floor)}; with header/footer templates ${ms(results.floorHF)}`,
+  );
+  say(
+    `customer-statement (sample.json, 1 page, new customer each time): median ${ms(results.statement1)} = ${(results.statement1 / results.floor).toFixed(1)}× floor (${(results.statement1 / results.floorHF).toFixed(1)}× the header/footer floor)`,
+  );
   say(`customer-statement, the same document again (font subset cached): median ${ms(results.statement1Cached)}`);
   say(`delivery-notice (sample.json): median ${ms(results.notice1)}`);
   say(`customer-statement (sample-10-pages.json): median ${ms(results.statement10)}`);
@@ -229,19 +249,30 @@ for (const [key, data, totals] of [
   // The issued document: signed PDF + DOCX (RenderingService.render, what POST /api/documents does before storing).
   const { pool, rendering } = makePipeline(2);
   const issue = (i) =>
-    rendering.render({ template: 'customer-statement', data: varied(statement1, i), formats: ['pdf', 'docx'], sign: true });
+    rendering.render({
+      template: 'customer-statement',
+      data: varied(statement1, i),
+      formats: ['pdf', 'docx'],
+      sign: true,
+    });
   await throughput(2, 4, issue);
   results.issuedTput2 = await throughput(2, QUICK ? 10 : 30, (i) => issue(2000 + i));
-  say(`throughput, issued 1-page statement (signed PDF + DOCX), concurrency 2: ${results.issuedTput2.toFixed(2)} docs/s`);
+  say(
+    `throughput, issued 1-page statement (signed PDF + DOCX), concurrency 2: ${results.issuedTput2.toFixed(2)} docs/s`,
+  );
   await pool.close();
 }
 for (const c of [2, 4]) {
   const { pool, rendering } = makePipeline(c);
   await preview(rendering, 'customer-statement', statement1);
   results[`peak${c}`] = await peakMemory(pool, () =>
-    throughput(c, QUICK ? 10 : 30, (i) => preview(rendering, 'customer-statement', varied(i % 3 ? statement1 : statement10, i))),
+    throughput(c, QUICK ? 10 : 30, (i) =>
+      preview(rendering, 'customer-statement', varied(i % 3 ? statement1 : statement10, i)),
+    ),
   );
-  say(`browser pool memory, concurrency ${c} (1- and 10-page mix): peak PSS ${mib(results[`peak${c}`].pss)}, RSS ${mib(results[`peak${c}`].rss)}`);
+  say(
+    `browser pool memory, concurrency ${c} (1- and 10-page mix): peak PSS ${mib(results[`peak${c}`].pss)}, RSS ${mib(results[`peak${c}`].rss)}`,
+  );
   await pool.close();
 }
 
@@ -293,7 +324,10 @@ say('stages (medians):');
   const n = QUICK ? 8 : 20;
   const s1 = await interleaved(n, 2, {
     handlebars: () => p.rendering.html('customer-statement', varied(statement1, k++)),
-    subsetNew: () => p.fonts.fontFaceCss(`${h1.html}${CUSTOMERS[k % 5]}${NUMERALS[k % 10]}${String.fromCodePoint(0x4e00 + (k++ % 5000))}`),
+    subsetNew: () =>
+      p.fonts.fontFaceCss(
+        `${h1.html}${CUSTOMERS[k % 5]}${NUMERALS[k % 10]}${String.fromCodePoint(0x4e00 + (k++ % 5000))}`,
+      ),
     subsetCached: () => p.fonts.fontFaceCss(h1.html),
     setDocument: () => set(doc1),
     loadedCheck: () => loaded(),
@@ -325,9 +359,15 @@ say('stages (medians):');
   });
   say(`  handlebars (customer-statement, 1 page): ${ms(s1.handlebars)}`);
   say(`  font subset, new character set: ${ms(s1.subsetNew)}; cached: ${ms(s1.subsetCached)}`);
-  say(`  Page.setDocumentContent: ${ms(s1.setDocument)}; nonce + document.fonts.ready check: ${ms(s1.loadedCheck)}; Page.printToPDF: ${ms(s1.print)}`);
-  say(`  set + check + print: ${ms(s1.setLoadedPrint)} (the trivial page in the same rounds: ${ms(s1.trivial)}); without header/footer templates: ${ms(s1.printNoHeaderFooter)}`);
-  say(`  transfer: base64 ${ms(s1.setLoadedPrint)}, stream (IO.read) ${ms(s1.setLoadedPrintStream)}; tagged PDF ${ms(s1.setLoadedPrintTagged)}`);
+  say(
+    `  Page.setDocumentContent: ${ms(s1.setDocument)}; nonce + document.fonts.ready check: ${ms(s1.loadedCheck)}; Page.printToPDF: ${ms(s1.print)}`,
+  );
+  say(
+    `  set + check + print: ${ms(s1.setLoadedPrint)} (the trivial page in the same rounds: ${ms(s1.trivial)}); without header/footer templates: ${ms(s1.printNoHeaderFooter)}`,
+  );
+  say(
+    `  transfer: base64 ${ms(s1.setLoadedPrint)}, stream (IO.read) ${ms(s1.setLoadedPrintStream)}; tagged PDF ${ms(s1.setLoadedPrintTagged)}`,
+  );
   Object.assign(results, { stages1: s1 });
 
   const s10 = await interleaved(QUICK ? 3 : 7, 1, {
@@ -339,7 +379,9 @@ say('stages (medians):');
     tagged: async () => {
       await set(doc10);
       await loaded();
-      results.taggedSize = (await print({ ...PRINT, ...hf(h10), generateTaggedPDF: true, transferMode: 'ReturnAsBase64' })).length;
+      results.taggedSize = (
+        await print({ ...PRINT, ...hf(h10), generateTaggedPDF: true, transferMode: 'ReturnAsBase64' })
+      ).length;
     },
     stream: async () => {
       await set(doc10);
@@ -405,7 +447,9 @@ say('stages (medians):');
       cms: () => signer.signCms(prepared),
       signPdf: () => p.rendering.signPdf(pdf, { title: '对账单', locale: 'zh-CN' }),
     });
-    say(`  signing ${label} (${Math.round(pdf.length / 1024)} KB): pdf-lib load ${ms(s.load)}, placeholder + full save ${ms(s.placeholderSave)}, CMS ${ms(s.cms)}; signPdf in all ${ms(s.signPdf)}`);
+    say(
+      `  signing ${label} (${Math.round(pdf.length / 1024)} KB): pdf-lib load ${ms(s.load)}, placeholder + full save ${ms(s.placeholderSave)}, CMS ${ms(s.cms)}; signPdf in all ${ms(s.signPdf)}`,
+    );
     results[`sign ${label}`] = s;
   }
 
@@ -452,7 +496,14 @@ if (process.env.BENCH_NAIVE === '1') {
   const naive = async () => {
     const page = await browser.newPage();
     await page.setContent(h.html);
-    await page.pdf({ format: 'A4', printBackground: true, displayHeaderFooter: true, headerTemplate: h.headerHtml, footerTemplate: h.footerHtml, margin: { top: '20mm', bottom: '18mm', left: '15mm', right: '15mm' } });
+    await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: h.headerHtml,
+      footerTemplate: h.footerHtml,
+      margin: { top: '20mm', bottom: '18mm', left: '15mm', right: '15mm' },
+    });
     await page.close();
   };
   const r = await interleaved(7, 1, { naive });
@@ -463,9 +514,15 @@ if (process.env.BENCH_NAIVE === '1') {
 // ---- summary ----
 const best = (key) => Math.max(results[`${key}c1`], results[`${key}c2`], results[`${key}c4`]);
 say('');
-say(`1-page Chinese statement vs floor: ${(results.statement1 / results.floor).toFixed(1)}× (target ≤ 4×); vs the header/footer floor ${(results.statement1 / results.floorHF).toFixed(1)}×`);
-say(`best throughput: 1-page ${best('tput1').toFixed(1)} docs/s (target ≥ 25), 10-page ${best('tput10').toFixed(1)} docs/s (target ≥ 6)`);
-say(`browser pool peak PSS: ${mib(results.peak2.pss)} at concurrency 2, ${mib(results.peak4.pss)} at 4 (target ≤ 600 MiB)`);
+say(
+  `1-page Chinese statement vs floor: ${(results.statement1 / results.floor).toFixed(1)}× (target ≤ 4×); vs the header/footer floor ${(results.statement1 / results.floorHF).toFixed(1)}×`,
+);
+say(
+  `best throughput: 1-page ${best('tput1').toFixed(1)} docs/s (target ≥ 25), 10-page ${best('tput10').toFixed(1)} docs/s (target ≥ 6)`,
+);
+say(
+  `browser pool peak PSS: ${mib(results.peak2.pss)} at concurrency 2, ${mib(results.peak4.pss)} at 4 (target ≤ 600 MiB)`,
+);
 say(`load average at the end: ${loadAvg()}`);
 if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringify(results, null, 2));
 await rm(work, { recursive: true, force: true });

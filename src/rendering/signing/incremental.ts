@@ -42,12 +42,12 @@ export function addPlaceholderIncrementally(pdf: Buffer, fields: PlaceholderFiel
 }
 
 function append(pdf: Buffer, f: PlaceholderFields): Buffer | undefined {
-  const text = pdf.toString('latin1');
-  const tail = text.slice(Math.max(0, text.length - 1024));
+  // Only the regions read are decoded to text: the whole of a 21 MB file as a string cost more than the rest.
+  const tail = pdf.toString('latin1', Math.max(0, pdf.length - 1024));
   const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
   if (!startxref) return undefined;
   const xrefAt = Number(startxref[1]);
-  const { offsets, trailer } = readXref(text, xrefAt);
+  const { offsets, trailer } = readXref(pdf, xrefAt);
   if (!trailer) return undefined;
   const t = new Map(trailer);
   // Encrypted files, hybrid files (an xref stream beside the table) and files signed for form filling only.
@@ -59,11 +59,20 @@ function append(pdf: Buffer, f: PlaceholderFields): Buffer | undefined {
   const object = (ref: Ref): RawDict | undefined => {
     const at = offsets.get(ref.num);
     if (at === undefined || at.gen !== ref.gen) return undefined;
-    const header = /^\s*(\d+)\s+(\d+)\s+obj\b/.exec(text.slice(at.offset, at.offset + 64));
-    if (!header || Number(header[1]) !== ref.num) return undefined;
-    const start = skipSpace(text, at.offset + header[0].length);
-    if (!text.startsWith('<<', start)) return undefined;
-    return readDict(text, start).dict;
+    // A window that holds a catalog or page dictionary, larger if the dictionary runs past it.
+    for (const size of [4096, 65_536, Infinity]) {
+      const text = pdf.toString('latin1', at.offset, Math.min(pdf.length, at.offset + size));
+      const header = /^\s*(\d+)\s+(\d+)\s+obj\b/.exec(text.slice(0, 64));
+      if (!header || Number(header[1]) !== ref.num) return undefined;
+      const start = skipSpace(text, header[0].length);
+      if (!text.startsWith('<<', start)) return undefined;
+      try {
+        return readDict(text, start).dict;
+      } catch (err) {
+        if (at.offset + size >= pdf.length) throw err;
+      }
+    }
+    return undefined;
   };
 
   const catalog = object(rootRef);
@@ -159,7 +168,7 @@ function append(pdf: Buffer, f: PlaceholderFields): Buffer | undefined {
 
 /** The newest offset of every object, following /Prev back through earlier updates; the newest trailer. */
 function readXref(
-  text: string,
+  pdf: Buffer,
   first: number,
 ): { offsets: Map<number, { offset: number; gen: number }>; trailer?: RawDict } {
   const offsets = new Map<number, { offset: number; gen: number }>();
@@ -168,7 +177,9 @@ function readXref(
   for (let at: number | undefined = first; at !== undefined;) {
     if (seen.has(at) || seen.size > 64) throw new Error('xref: a loop');
     seen.add(at);
-    let pos = skipSpace(text, at);
+    // A table and its trailer run to the end of the file (the newest) or to the next update's objects.
+    const text = pdf.toString('latin1', at);
+    let pos = skipSpace(text, 0);
     if (!text.startsWith('xref', pos)) throw new Error('xref: not a table'); // an xref stream
     pos = skipSpace(text, pos + 4);
     for (;;) {

@@ -46,7 +46,7 @@ export async function signPdf(pdf: Buffer, signer: Signer, options: PdfSignature
       signatureLength: placeholderHexLength(signer),
       appName: 'Tenderdesk',
     });
-    if (appended) return fillSignature(appended, signer);
+    if (appended) return fillSignature(appended, signer, pdf.length);
   }
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const pages = doc.getPages();
@@ -87,11 +87,11 @@ export async function signPdf(pdf: Buffer, signer: Signer, options: PdfSignature
   return fillSignature(prepared, signer);
 }
 
-/** Writes /ByteRange and /Contents into a saved PDF with one unfilled signature placeholder. */
-async function fillSignature(pdf: Buffer, signer: Signer): Promise<Buffer> {
-  const placeholder = /\/ByteRange\s*\[\s*0\s+\/\*+\s+\/\*+\s+\/\*+\s*\]/.exec(pdf.toString('latin1'));
+/** Writes /ByteRange and /Contents into a saved PDF with one unfilled signature placeholder (at or after `from`). */
+async function fillSignature(pdf: Buffer, signer: Signer, from = 0): Promise<Buffer> {
+  const placeholder = /\/ByteRange\s*\[\s*0\s+\/\*+\s+\/\*+\s+\/\*+\s*\]/.exec(pdf.toString('latin1', from));
   if (!placeholder) throw new Error('signPdf: no /ByteRange placeholder in the prepared PDF');
-  const byteRangeAt = placeholder.index;
+  const byteRangeAt = from + placeholder.index;
   const contentsAt = pdf.indexOf('/Contents', byteRangeAt + placeholder[0].length, 'latin1');
   const open = pdf.indexOf('<', contentsAt, 'latin1');
   const close = pdf.indexOf('>', open, 'latin1');

@@ -162,8 +162,7 @@ export class AppConfig {
     this.salesSeeAllRecords = env.SALES_SEE_ALL_RECORDS;
     this.requireIfMatch = env.REQUIRE_IF_MATCH;
     this.printer = env.PRINTER;
-    this.chromiumPath =
-      env.CHROMIUM_PATH ?? (env.PRINTER === 'chromium' ? '/usr/bin/chromium' : HEADLESS_SHELL);
+    this.chromiumPath = env.CHROMIUM_PATH ?? (env.PRINTER === 'chromium' ? '/usr/bin/chromium' : HEADLESS_SHELL);
     this.render = {
       concurrency: env.RENDER_CONCURRENCY,
       queueLimit: env.RENDER_QUEUE_LIMIT,

@@ -140,7 +140,8 @@ export const envSchema = z.object({
   // (/usr/lib/chromium/chromium-headless-shell, the binary behind Debian's /usr/bin wrapper, or /usr/bin/chromium).
   PRINTER: z.preprocess(emptyAsUndefined, z.enum(['headless-shell', 'chromium']).default('headless-shell')),
   CHROMIUM_PATH: opt(z.string().min(1)),
-  // PDF browser pool: parallel renders (measured best at 2 on 2 cores, with both browsers), renders waiting before 429 RENDER_BUSY,
+  // PDF browser pool: parallel renders (2 on 2 cores: 4 printed more on a loaded machine but not through the API,
+  // docs/benchmarks.md), renders waiting before 429 RENDER_BUSY,
   // per-render timeout, renders per browser before it is replaced.
   RENDER_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(32).default(2)),
   RENDER_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10000).default(50)),

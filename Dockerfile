@@ -10,10 +10,10 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24.22.3-bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends chromium fontconfig ca-certificates openssl qpdf \
+RUN apt-get update && apt-get install -y --no-install-recommends chromium-headless-shell chromium fontconfig ca-certificates openssl qpdf \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production PUPPETEER_SKIP_DOWNLOAD=true CHROMIUM_PATH=/usr/bin/chromium STORAGE_DIR=/var/lib/tenderdesk
+ENV NODE_ENV=production PUPPETEER_SKIP_DOWNLOAD=true PRINTER=headless-shell STORAGE_DIR=/var/lib/tenderdesk
 # The application belongs to root and is read-only for the user that runs it (node, uid 1000): the service writes
 # only to STORAGE_DIR, a volume that user owns (and to /tmp: Chromium's profiles). test/e2e/deployment.test.ts runs
 # the built service this way without a container engine.

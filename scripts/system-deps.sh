@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the service and its tests need, only when something is missing.
-# puppeteer's own browser download cannot work on these machines: the system Chromium is used instead.
+# puppeteer's own browser download cannot work on these machines: the system Chromium is used instead. PDFs are
+# printed by chromium-headless-shell (PRINTER); full Chromium is the fallback printer and drives the console's tests.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
+command -v chromium-headless-shell >/dev/null || missing+=(chromium-headless-shell)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v openssl >/dev/null || missing+=(openssl)

@@ -20,6 +20,13 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Debian's chromium-headless-shell binary. Not its /usr/bin wrapper: that shell script runs the browser as a child
+ * without exec, so the pid puppeteer sees would be the shell's, and a browser killed or crashed under it would not
+ * be noticed by its pid (the pool's fault tests caught it).
+ */
+export const HEADLESS_SHELL = '/usr/lib/chromium/chromium-headless-shell';
+
 /** The validated configuration, injected wherever a setting is needed (provided by ConfigModule). */
 export class AppConfig {
   readonly env: Env['NODE_ENV'];
@@ -84,7 +91,10 @@ export class AppConfig {
   readonly salesSeeAllRecords: boolean;
   /** REQUIRE_IF_MATCH: writes of versioned records without If-Match get 428 IF_MATCH_REQUIRED (default: allowed). */
   readonly requireIfMatch: boolean;
+  /** The browser binary that prints PDFs (CHROMIUM_PATH, or the default of PRINTER). */
   readonly chromiumPath: string;
+  /** PRINTER: 'headless-shell' launches in the old headless mode (puppeteer's `headless: 'shell'`). */
+  readonly printer: 'headless-shell' | 'chromium';
   /** PDF browser pool (RENDER_*). */
   readonly render: { concurrency: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
   /** PKCS#12 to sign with (unset -> development certificate) the optional RFC 3161 timestamp authority and its CA. */
@@ -215,7 +225,8 @@ export class AppConfig {
     this.demoData = env.DEMO_DATA;
     this.salesSeeAllRecords = env.SALES_SEE_ALL_RECORDS;
     this.requireIfMatch = env.REQUIRE_IF_MATCH;
-    this.chromiumPath = env.CHROMIUM_PATH;
+    this.printer = env.PRINTER;
+    this.chromiumPath = env.CHROMIUM_PATH ?? (env.PRINTER === 'chromium' ? '/usr/bin/chromium' : HEADLESS_SHELL);
     this.render = {
       concurrency: env.RENDER_CONCURRENCY,
       queueLimit: env.RENDER_QUEUE_LIMIT,

@@ -185,8 +185,14 @@ export const envSchema = z.object({
   SALES_SEE_ALL_RECORDS: z.preprocess(emptyAsUndefined, bool.default(false)),
   // Versioned records (customers, products, tenders…): true makes their writes refuse a request without If-Match.
   REQUIRE_IF_MATCH: z.preprocess(emptyAsUndefined, bool.default(false)),
-  CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('/usr/bin/chromium')),
-  // PDF browser pool: parallel renders (above 2 never helped on 2 cores), renders waiting before 429 RENDER_BUSY,
+  // The browser that prints PDFs: 'headless-shell' (Debian's chromium-headless-shell, the old headless mode: a
+  // trivial page prints in ~8 ms against ~70 ms for full Chromium, docs/benchmarks.md) or 'chromium' (full
+  // Chromium in the new headless mode, the fallback). CHROMIUM_PATH overrides the binary; its default follows PRINTER
+  // (/usr/lib/chromium/chromium-headless-shell, the binary behind Debian's /usr/bin wrapper, or /usr/bin/chromium).
+  PRINTER: z.preprocess(emptyAsUndefined, z.enum(['headless-shell', 'chromium']).default('headless-shell')),
+  CHROMIUM_PATH: opt(z.string().min(1)),
+  // PDF browser pool: parallel renders (2 on 2 cores: 4 printed more on a loaded machine but not through the API,
+  // docs/benchmarks.md), renders waiting before 429 RENDER_BUSY,
   // per-render timeout, renders per browser before it is replaced.
   RENDER_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(32).default(2)),
   RENDER_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10000).default(50)),

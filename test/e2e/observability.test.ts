@@ -167,7 +167,7 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
     expect(asAdmin.checks).toMatchObject({
       database: { status: 'up', kind: 'postgres' },
       storage: { status: 'up', kind: 'filesystem' },
-      browser: { status: 'up', kind: '/usr/bin/chromium' },
+      browser: { status: 'up', kind: '/usr/lib/chromium/chromium-headless-shell' },
       queue: { status: 'up', kind: 'pgboss' },
     });
     const live = await get(`${base}/health/live`);

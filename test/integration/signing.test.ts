@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { verifyPdfSignature } from '../../src/rendering/bundle/verify.js';
 import { getCertificatePem, loadSigner, type Signer } from '../../src/rendering/signing/certificates.js';
 import { children, readNode } from '../../src/rendering/signing/der.js';
@@ -92,6 +92,34 @@ describe('signing with the company PKCS#12', () => {
     const json = (await run('qpdf', ['--json', file], { maxBuffer: 64 * 1024 * 1024 })).stdout;
     expect(json).toContain('"/Reason": "u:合同签章 (正式)"');
     expect(json).toContain('"/Location": "u:上海市浦东新区"');
+  });
+
+  it('appends the signature to a PDF with a classic cross-reference table (as Chromium writes one), leaving its bytes as they were', async () => {
+    const doc = await PDFDocument.create();
+    for (let i = 0; i < 3; i++) doc.addPage([595.28, 841.89]);
+    // A link on page 1: the signature's widget joins its /Annots array.
+    const link = doc.context.register(doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [72, 700, 200, 720], Border: [0, 0, 0] }));
+    doc.getPage(0).node.set(PDFName.of('Annots'), doc.context.obj([link]));
+    const pdf = Buffer.from(await doc.save({ useObjectStreams: false }));
+    expect(pdf.toString('latin1')).toContain('\nxref\n');
+
+    const signed = await signPdf(pdf, signer, { reason: '合同签章 (正式)', location: '上海市浦东新区' });
+    expect(signed.subarray(0, pdf.length).equals(pdf)).toBe(true); // an incremental update: nothing rewritten
+    const report = await pdfsig(signed);
+    expect(report).toContain('Signature is Valid.');
+    expect(report).toContain('Total document signed');
+    expect(report).toContain(`Signer Certificate Common Name: ${COMPANY}`);
+    expect(await qpdfCheck(signed)).toContain('No syntax or stream encoding errors');
+    expect(await verifyPdfSignature(signed, await readFile(cert, 'utf8'))).toMatchObject({ valid: true, signedRangeCoversWholeFile: true });
+
+    const file = join(dir, 'incremental.pdf');
+    await writeFile(file, signed);
+    const json = (await run('qpdf', ['--json', file], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+    expect(json).toContain('"/Reason": "u:合同签章 (正式)"');
+    const reread = await PDFDocument.load(signed);
+    expect(reread.getPageCount()).toBe(3);
+    expect(reread.getPage(0).node.lookup(PDFName.of('Annots'), PDFArray).size()).toBe(2);
+    expect(reread.catalog.lookup(PDFName.of('AcroForm'), PDFDict).get(PDFName.of('SigFlags'))?.toString()).toBe('3');
   });
 
   it('signs the same way twice with one signer (no single-use state)', async () => {

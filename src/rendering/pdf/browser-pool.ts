@@ -20,7 +20,8 @@ import { allGone, processTree } from './process-tree.js';
 /**
  * Chromium flags. The first line is the hardened baseline; `--renderer-process-limit` and
  * `--font-render-hinting=none` were measured (docs/benchmarks.md): see the comments beside them.
- * puppeteer adds `--headless=new` and its defaults (no extensions, no background throttling, ...).
+ * puppeteer adds `--headless` (the headless shell) or `--headless=new` (full Chromium) and its defaults (no
+ * extensions, no background throttling, ...).
  */
 export function chromiumArgs(concurrency: number): string[] {
   return [
@@ -376,7 +377,8 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     const started = performance.now();
     const browser = await puppeteer.launch({
       executablePath: this.config.chromiumPath,
-      headless: true,
+      // The headless shell only has the old headless mode: puppeteer then passes `--headless` (not `=new`).
+      headless: this.config.printer === 'headless-shell' ? 'shell' : true,
       // DevTools over stdio pipes: no debugging port on localhost for other processes to use, and Chromium
       // exits by itself if this process dies and the pipe closes.
       pipe: true,
@@ -433,7 +435,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
         void this.dispose(instance);
       }
     });
-    this.logger.log(`launched Chromium ${pid} in ${Math.round(performance.now() - started)} ms`);
+    this.logger.log(`launched ${this.config.printer} ${pid} in ${Math.round(performance.now() - started)} ms`);
     return instance;
   }
 

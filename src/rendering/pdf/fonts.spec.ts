@@ -29,6 +29,33 @@ describe('PdfFonts.fontFaceCss', () => {
   });
 });
 
+describe('PdfFonts.fontFaceCss across documents', () => {
+  const ranges = (css: string) => [...css.matchAll(/unicode-range:([^;]+);/g)].map((m) => m[1]);
+
+  it('keeps one shared subset and adds the characters a document has beyond it as a subset limited by unicode-range', async () => {
+    const fonts = new PdfFonts();
+    const first = await fonts.fontFaceCss('<p>客户对账单</p>');
+    expect(ranges(first)).toEqual([]);
+    const second = await fonts.fontFaceCss('<p>客户对账单 甲乙</p>');
+    expect(second.startsWith(first)).toBe(true); // the same data: URIs again: Chromium has them decoded already
+    expect(ranges(second)).toEqual(['U+4e59,U+7532', 'U+4e59,U+7532']); // 乙 甲, for 400 and 700
+    const extra = second.slice(first.length);
+    for (const [, base64] of extra.matchAll(/base64,([A-Za-z0-9+/=]+)\)/g)) {
+      expect(Buffer.from(base64!, 'base64').length).toBeLessThan(10_000);
+    }
+  });
+
+  it('rebuilds the shared subset with the new characters once enough have been seen', async () => {
+    const fonts = new PdfFonts();
+    const first = await fonts.fontFaceCss('<p>客户对账单</p>');
+    const many = Array.from({ length: 60 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
+    const rebuilt = await fonts.fontFaceCss(`<p>${many}</p>`);
+    expect(ranges(rebuilt)).toEqual([]); // all in the new shared subset
+    expect(rebuilt).not.toBe(first);
+    expect(await fonts.fontFaceCss('<p>客户</p>')).toBe(rebuilt);
+  });
+});
+
 describe('insertIntoHead', () => {
   it('inserts at the start of <head>, of <html> without a head, or of the text', () => {
     expect(insertIntoHead('<!doctype html><html lang="zh"><head><title>t</title></head></html>', 'X')).toBe(

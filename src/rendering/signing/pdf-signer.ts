@@ -12,6 +12,7 @@ import {
 } from 'pdf-lib';
 import { AppException } from '../../common/errors/app-exception.js';
 import type { Signer } from './certificates.js';
+import { addPlaceholderIncrementally } from './incremental.js';
 
 export interface PdfSignatureOptions {
   reason?: string;
@@ -27,11 +28,26 @@ export interface PdfSignatureOptions {
 /**
  * PAdES signature (/SubFilter ETSI.CAdES.detached) over the whole file.
  *
- * pdf-lib adds the signature field with a zero-filled /Contents placeholder and saves; the /ByteRange is then
+ * An invisible signature on a file with a classic cross-reference table (Chromium's PDFs) is appended as an
+ * incremental update (incremental.ts). Otherwise pdf-lib adds the signature field with a zero-filled /Contents placeholder and saves; the /ByteRange is then
  * written into the saved bytes (same length, so the xref stays right), OpenSSL signs the bytes outside
  * /Contents, and the DER CMS goes into the placeholder as hex.
  */
 export async function signPdf(pdf: Buffer, signer: Signer, options: PdfSignatureOptions = {}): Promise<Buffer> {
+  if (!options.visible) {
+    // Appended as an incremental update when the file allows it: no full parse and re-save (docs/benchmarks.md).
+    const appended = addPlaceholderIncrementally(pdf, {
+      reason: pdfTextString(options.reason ?? ''),
+      location: pdfTextString(options.location ?? ''),
+      name: pdfTextString(options.name ?? /(?:^|, )CN=([^,]+)/.exec(signer.subject)?.[1] ?? ''),
+      contactInfo: pdfTextString(options.contactInfo ?? ''),
+      signingTime: options.signingTime ?? new Date(),
+      subFilter: 'ETSI.CAdES.detached',
+      signatureLength: placeholderHexLength(signer),
+      appName: 'Tenderdesk',
+    });
+    if (appended) return fillSignature(appended, signer, pdf.length);
+  }
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const pages = doc.getPages();
   const visible = options.visible;
@@ -71,11 +87,11 @@ export async function signPdf(pdf: Buffer, signer: Signer, options: PdfSignature
   return fillSignature(prepared, signer);
 }
 
-/** Writes /ByteRange and /Contents into a saved PDF with one unfilled signature placeholder. */
-async function fillSignature(pdf: Buffer, signer: Signer): Promise<Buffer> {
-  const placeholder = /\/ByteRange\s*\[\s*0\s+\/\*+\s+\/\*+\s+\/\*+\s*\]/.exec(pdf.toString('latin1'));
+/** Writes /ByteRange and /Contents into a saved PDF with one unfilled signature placeholder (at or after `from`). */
+async function fillSignature(pdf: Buffer, signer: Signer, from = 0): Promise<Buffer> {
+  const placeholder = /\/ByteRange\s*\[\s*0\s+\/\*+\s+\/\*+\s+\/\*+\s*\]/.exec(pdf.toString('latin1', from));
   if (!placeholder) throw new Error('signPdf: no /ByteRange placeholder in the prepared PDF');
-  const byteRangeAt = placeholder.index;
+  const byteRangeAt = from + placeholder.index;
   const contentsAt = pdf.indexOf('/Contents', byteRangeAt + placeholder[0].length, 'latin1');
   const open = pdf.indexOf('<', contentsAt, 'latin1');
   const close = pdf.indexOf('>', open, 'latin1');

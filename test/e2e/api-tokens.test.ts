@@ -154,9 +154,10 @@ describe('API tokens', () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).not.toBeNull();
     expect((await t.http().get('/api/users/me').auth(created.body.token, { type: 'bearer' })).status).toBe(401);
-    const audit = await t.db.query("SELECT id FROM audit_log WHERE action = 'token.revoke' AND details->>'tokenId' = $1", [
-      created.body.id,
-    ]);
+    const audit = await t.db.query(
+      "SELECT id FROM audit_log WHERE action = 'token.revoke' AND details->>'tokenId' = $1",
+      [created.body.id],
+    );
     expect(audit).toHaveLength(1);
   });
 });

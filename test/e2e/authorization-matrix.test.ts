@@ -111,7 +111,10 @@ const SPECIAL: Record<
   },
   'DELETE /api/me/tokens/:tokenId': {
     why: "the caller's own tokens: an id is looked up among them only, so another user's token is no record",
-    cases: { record: (fx) => `/api/me/tokens/${fx.world.shared.userToken}`, none: () => `/api/me/tokens/${noRecord()}` },
+    cases: {
+      record: (fx) => `/api/me/tokens/${fx.world.shared.userToken}`,
+      none: () => `/api/me/tokens/${noRecord()}`,
+    },
     expect: (caller) => (caller === 'anonymous' ? UNAUTHENTICATED : refused(404, 'TOKEN_NOT_FOUND')),
   },
   'GET /app/{*path}': {

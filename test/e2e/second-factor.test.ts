@@ -81,7 +81,9 @@ describe('second factor (TOTP and recovery codes)', () => {
     expect(row!.totp_enabled_at).toBeNull();
 
     const unchanged = await state();
-    const wrongConfirm = await write(s, 'post', '/api/me/totp/confirm').send({ code: codeOf(secret, Date.now() - 300_000) });
+    const wrongConfirm = await write(s, 'post', '/api/me/totp/confirm').send({
+      code: codeOf(secret, Date.now() - 300_000),
+    });
     expect(wrongConfirm.status).toBe(422);
     expect(wrongConfirm.body.error.code).toBe('SECOND_FACTOR_FAILED');
     expect(await state()).toEqual(unchanged);
@@ -93,9 +95,10 @@ describe('second factor (TOTP and recovery codes)', () => {
     for (const c of codes) expect(c).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/);
     expect(new Set(codes).size).toBe(10);
     expect(confirm.headers['set-cookie']).toBeUndefined(); // an active session stays as it is
-    const stored = await t.db.query<{ code_hash: string }>('SELECT code_hash FROM user_recovery_codes WHERE user_id = $1', [
-      user.id,
-    ]);
+    const stored = await t.db.query<{ code_hash: string }>(
+      'SELECT code_hash FROM user_recovery_codes WHERE user_id = $1',
+      [user.id],
+    );
     expect(stored).toHaveLength(10);
     expect(stored.map((r) => r.code_hash).join()).not.toContain(codes[0]!.slice(0, 5));
     const status = await t.http().get('/api/me/totp').set('Cookie', s.cookie);
@@ -109,7 +112,9 @@ describe('second factor (TOTP and recovery codes)', () => {
     expect(blocked.body.error).toMatchObject({ code: 'SIGN_IN_INCOMPLETE', details: { stage: 'second_factor' } });
 
     const beforeWrong = await state();
-    const wrong = await write(next, 'post', '/api/auth/second-factor').send({ code: codeOf(secret, Date.now() - 300_000) });
+    const wrong = await write(next, 'post', '/api/auth/second-factor').send({
+      code: codeOf(secret, Date.now() - 300_000),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('SECOND_FACTOR_FAILED');
     expect(wrong.headers['set-cookie']).toBeUndefined();
@@ -194,7 +199,9 @@ describe('second factor (TOTP and recovery codes)', () => {
     const none = await write(u.session, 'delete', '/api/me/totp').send({});
     expect(none.status).toBe(400);
     const before = await state();
-    const wrong = await write(u.session, 'delete', '/api/me/totp').send({ code: codeOf(u.secret, Date.now() - 300_000) });
+    const wrong = await write(u.session, 'delete', '/api/me/totp').send({
+      code: codeOf(u.secret, Date.now() - 300_000),
+    });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.code).toBe('SECOND_FACTOR_FAILED');
     expect(await state()).toEqual(before);
@@ -278,7 +285,11 @@ describe('second factor (TOTP and recovery codes)', () => {
 
   it('answers an API token on the sign-in step with 409 NOT_SIGNING_IN', async () => {
     const u = await t.userWith(['sales'], 'token.caller');
-    const res = await t.http().post('/api/auth/second-factor').auth(u.token, { type: 'bearer' }).send({ code: '123456' });
+    const res = await t
+      .http()
+      .post('/api/auth/second-factor')
+      .auth(u.token, { type: 'bearer' })
+      .send({ code: '123456' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('NOT_SIGNING_IN');
   });

@@ -229,7 +229,8 @@ export class SecondFactorService {
       if (check.via === 'totp') {
         await this.repo.setTotp(user.id, { totpLastStep: check.step });
       } else {
-        if (!(await this.repo.spendRecoveryCode(check.codeId, now))) return { ok: false as const, reason: 'recovery-code-used' as const };
+        if (!(await this.repo.spendRecoveryCode(check.codeId, now)))
+          return { ok: false as const, reason: 'recovery-code-used' as const };
         await this.audit.record({
           actor,
           action: 'recovery-code.used',

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { Secret, TOTP } from 'otpauth';
-import { newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, otpauthUri, recoveryCodeHash, totpStep } from './totp.js';
+import {
+  newRecoveryCodes,
+  newTotpSecret,
+  normaliseRecoveryCode,
+  otpauthUri,
+  recoveryCodeHash,
+  totpStep,
+} from './totp.js';
 
 describe('TOTP', () => {
   // RFC 6238 appendix B: the SHA-1 secret "12345678901234567890", T = 59 s gives 94287082 (8 digits; 287082 in 6).

@@ -41,11 +41,7 @@ export function newRecoveryCodes(): string[] {
 
 /** A typed recovery code as it was issued: case, spaces and the dash do not matter; i/l read as 1, o as 0. */
 export function normaliseRecoveryCode(typed: string): string | null {
-  const s = typed
-    .toLowerCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[il]/g, '1')
-    .replace(/o/g, '0');
+  const s = typed.toLowerCase().replace(/[\s-]/g, '').replace(/[il]/g, '1').replace(/o/g, '0');
   return /^[0-9a-hjkmnp-tv-z]{10}$/.test(s) ? `${s.slice(0, 5)}-${s.slice(5)}` : null;
 }
 

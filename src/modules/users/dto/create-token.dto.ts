@@ -20,7 +20,10 @@ export class CreateTokenDto {
   @Max(3650)
   expiresInDays?: number | null;
 
-  @ApiPropertyOptional({ example: false, description: 'A read-only token may only read (GET): writes get 403 TOKEN_READ_ONLY' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'A read-only token may only read (GET): writes get 403 TOKEN_READ_ONLY',
+  })
   @IsOptional()
   @IsBoolean()
   readOnly?: boolean;

@@ -9,7 +9,10 @@ export class SecondFactorDto {
   @Matches(/^\d{6}$/, { message: 'code must be the 6 digits of the authenticator app' })
   code?: string;
 
-  @ApiPropertyOptional({ example: 'k3m9q-7xw2d', description: 'One of the recovery codes given at enrolment (used once)' })
+  @ApiPropertyOptional({
+    example: 'k3m9q-7xw2d',
+    description: 'One of the recovery codes given at enrolment (used once)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)

@@ -48,6 +48,15 @@ const ISSUER = 'Tenderdesk';
 /** Wrong codes are counted per user under this key of sign_in_throttle (apart from the password's counters). */
 const throttleKey = (userId: string) => `second-factor:${userId}`;
 
+/** A second factor is a code of the app or a recovery code: exactly one of the two. */
+function oneFactor(dto: SecondFactorDto): void {
+  if ((dto.code === undefined) === (dto.recoveryCode === undefined)) {
+    throw AppException.badRequest('VALIDATION_FAILED', 'Send either code or recoveryCode', {
+      fields: ['code', 'recoveryCode'],
+    });
+  }
+}
+
 /**
  * The second factor (#15): TOTP (RFC 6238) with ten one-time recovery codes. The shared secret is stored sealed
  * (AES-256-GCM, key from SECRETS_KEY); a code is accepted once (the last accepted time step is kept); wrong codes
@@ -128,6 +137,7 @@ export class SecondFactorService {
 
   /** The sign-in step: a session in stage second_factor gives a code (or a recovery code) and becomes active. */
   async signInStep(actor: AuthUser, dto: SecondFactorDto, cookieHeader: string | undefined): Promise<Advanced> {
+    oneFactor(dto);
     if (!actor.session) {
       throw AppException.conflict(
         'NOT_SIGNING_IN',
@@ -207,11 +217,7 @@ export class SecondFactorService {
     precondition: (user: User) => void,
     onPass: (user: User) => Promise<T>,
   ): Promise<T> {
-    if ((dto.code === undefined) === (dto.recoveryCode === undefined)) {
-      throw AppException.badRequest('VALIDATION_FAILED', 'Send either code or recoveryCode', {
-        fields: ['code', 'recoveryCode'],
-      });
-    }
+    oneFactor(dto);
     if (place === 'enrolment' && dto.recoveryCode !== undefined) {
       throw AppException.badRequest('VALIDATION_FAILED', 'An enrolment is confirmed with a code of the app');
     }

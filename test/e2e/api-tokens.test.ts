@@ -131,6 +131,27 @@ describe('API tokens', () => {
     expect(write.body.error.code).toBe('TOKEN_READ_ONLY');
   });
 
+  it('does not let a token create a token that outlives it: the default is cut to its end, a longer one refused', async () => {
+    const own = await t.http().get('/api/me/tokens').auth(clerk.token, { type: 'bearer' });
+    const caller = (own.body as { prefix: string; expiresAt: string }[]).find((x) => clerk.token.startsWith(x.prefix))!;
+    expect(caller.expiresAt).not.toBeNull();
+    const cut = await t.http().post('/api/me/tokens').auth(clerk.token, { type: 'bearer' }).send({ label: 'child' });
+    expect(cut.status).toBe(201);
+    expect(Date.parse(cut.body.expiresAt)).toBeLessThanOrEqual(Date.parse(caller.expiresAt));
+    const before = await state();
+    const longer = await t
+      .http()
+      .post('/api/me/tokens')
+      .auth(clerk.token, { type: 'bearer' })
+      .send({ label: 'longer', expiresInDays: DAYS + 1 });
+    expect(longer.status).toBe(422);
+    expect(longer.body.error).toMatchObject({
+      code: 'TOKEN_LIFETIME_TOO_LONG',
+      details: { maxExpiresAt: caller.expiresAt },
+    });
+    expect(await state()).toEqual(before);
+  });
+
   it("revokes my own token; another user's token id is 404 TOKEN_NOT_FOUND and that token keeps working", async () => {
     const created = await mine().send({ label: 'to revoke' });
     const other = await t.userWith(['production'], 'token.other');

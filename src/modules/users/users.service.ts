@@ -87,6 +87,7 @@ export class UsersService {
       id: found.user.id,
       name: found.user.name,
       roles: found.user.roles,
+      tokenExpiresAt: found.expiresAt,
       ...(found.readOnly ? { readOnly: true } : {}),
     };
   }
@@ -266,11 +267,27 @@ export class UsersService {
     return token;
   }
 
-  /** When a token asked for by `actor` (null: the system) expires; refuses what the actor may not ask for. */
+  /**
+   * When a token asked for by `actor` (null: the system) expires; refuses what the actor may not ask for. A caller
+   * using an expiring token cannot make one that outlives it (else a token could renew itself for ever): the default
+   * lifetime is cut to the caller's token's, a longer one asked for is refused.
+   */
   private tokenExpiry(actor: AuthUser | null, days: number | null | undefined): Date | null {
     const { apiTokenDays, apiTokenMaxDays } = this.config.signIn;
     const admin = actor === null || actor.roles.includes('admin');
-    if (days === undefined) return new Date(Date.now() + apiTokenDays * DAY_MS);
+    const limit = actor?.tokenExpiresAt ?? null;
+    if (days === undefined) {
+      const expiresAt = new Date(Date.now() + apiTokenDays * DAY_MS);
+      return limit && limit < expiresAt ? limit : expiresAt;
+    }
+    const expiresAt = days === null ? null : new Date(Date.now() + days * DAY_MS);
+    if (limit && (expiresAt === null || expiresAt > limit)) {
+      throw AppException.unprocessable(
+        'TOKEN_LIFETIME_TOO_LONG',
+        'A token cannot create a token that outlives it: sign in, or ask for a shorter lifetime',
+        { maxExpiresAt: limit.toISOString(), asked: days },
+      );
+    }
     if (!admin && (days === null || days > apiTokenMaxDays)) {
       throw AppException.unprocessable(
         'TOKEN_LIFETIME_TOO_LONG',
@@ -280,7 +297,7 @@ export class UsersService {
         { maxDays: apiTokenMaxDays, asked: days },
       );
     }
-    return days === null ? null : new Date(Date.now() + days * DAY_MS);
+    return expiresAt;
   }
 
   private async mustFind(id: string): Promise<User> {

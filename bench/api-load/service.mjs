@@ -1,6 +1,7 @@
 // What the load and scale benchmarks share: a throw-away database on the local PostgreSQL, the real API and
 // workers (dist/main.js, dist/worker.js) as child processes, and memory readings from /proc. Not part of `npm test`.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -36,7 +37,7 @@ export function requireDist(...files) {
 
 /** Every setting the service reads (src/config/config.schema.ts): none may leak in from the shell running the bench. */
 const SERVICE_VARIABLES =
-  /^(NODE_ENV|HOST|PORT|LOG_LEVEL|BODY_LIMIT|UPLOAD_LIMIT|PUBLIC_URL|DATABASE_\w+|STORAGE_DIR|S3_\w+|SMTP_URL|MAIL_\w+|QUEUE_DRIVER|API_RUNS_JOBS|JOB_\w+|ADMIN_TOKEN|DEMO_DATA|RENDER_\w+|SIGNING_\w+|TSA_URL|PROJECT_NUMBER_PATTERN|\w+_EMAIL)$/;
+  /^(NODE_ENV|HOST|PORT|LOG_LEVEL|BODY_LIMIT|UPLOAD_LIMIT|PUBLIC_URL|DATABASE_\w+|STORAGE_DIR|S3_\w+|SMTP_URL|MAIL_\w+|QUEUE_DRIVER|API_RUNS_JOBS|JOB_\w+|ADMIN_TOKEN|SECRETS_KEY|DEMO_DATA|RENDER_\w+|SIGNING_\w+|TSA_URL|PROJECT_NUMBER_PATTERN|\w+_EMAIL)$/;
 
 /**
  * A fresh database and storage directory, and the environment for the API and workers on them. `cleanup()`
@@ -63,6 +64,7 @@ export async function createDeployment(label, settings = {}) {
     QUEUE_DRIVER: 'pgboss',
     STORAGE_DIR: storageDir,
     ADMIN_TOKEN: token,
+    SECRETS_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
     ...settings,
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from './app-config.js';
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('loadConfig', () => {
   it('defaults to the embedded database, filesystem storage, the outbox and the inline queue', () => {
     const c = loadConfig({ STORAGE_DIR: '/tmp/td' });
@@ -147,6 +149,7 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
       'DEMO_DATA',
       'PUBLIC_URL',
+      'SECRETS_KEY',
       'SIGNING_P12',
     ]);
     expect((error as Error).message).toContain('development certificate');
@@ -158,14 +161,30 @@ describe('loadConfig', () => {
       SIGNING_P12: '/etc/tenderdesk/company.p12',
       DEMO_DATA: 'false',
       PUBLIC_URL: 'https://tenderdesk.example.com',
+      SECRETS_KEY: KEY,
     });
     expect(c.env).toBe('production');
+    expect(c.secretsKey).toEqual(Buffer.alloc(32, 7));
     expect(c.demoData).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test' }).demoData).toBe(true);
     expect(loadConfig({ NODE_ENV: 'development' }).signing.p12Path).toBeUndefined();
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', SIGNING_P12: '/x.p12', DEMO_DATA: 'true', PUBLIC_URL: 'https://a.example' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        SIGNING_P12: '/x.p12',
+        DEMO_DATA: 'true',
+        PUBLIC_URL: 'https://a.example',
+        SECRETS_KEY: KEY,
+      }),
     ).toThrow(/DEMO_DATA: must be false in production/);
+  });
+
+  it('takes SECRETS_KEY as 32 or more bytes in base64 and refuses anything shorter or not base64', () => {
+    expect(loadConfig({ SECRETS_KEY: Buffer.alloc(48, 1).toString('base64') }).secretsKey).toHaveLength(48);
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+    for (const bad of [Buffer.alloc(16, 1).toString('base64'), 'not base64 at all!', 'x'.repeat(43)]) {
+      expect(() => loadConfig({ SECRETS_KEY: bad })).toThrow(/SECRETS_KEY: must be 32 or more random bytes in base64/);
+    }
   });
 
   it('requires TSA_CA_FILE with TSA_URL', () => {

@@ -57,6 +57,8 @@ export class AppConfig {
   /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run). */
   readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number };
   readonly adminToken: string | undefined;
+  /** SECRETS_KEY, decoded: seals secrets at rest (TOTP); undefined: the development key under STORAGE_DIR. */
+  readonly secretsKey: Buffer | undefined;
   /** People signing in: sessions, passwords, throttling, invitations, second factor, API token lifetimes (#15). */
   readonly signIn: {
     sessionIdleMs: number;
@@ -189,6 +191,7 @@ export class AppConfig {
       codeAttempts: env.STATEMENT_CODE_ATTEMPTS,
     };
     this.adminToken = env.ADMIN_TOKEN;
+    this.secretsKey = env.SECRETS_KEY === undefined ? undefined : Buffer.from(env.SECRETS_KEY, 'base64');
     this.signIn = {
       sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
       sessionMaxMs: env.SESSION_MAX_HOURS * 3_600_000,

@@ -167,6 +167,17 @@ export const envSchema = z.object({
   // tokens that never expire).
   API_TOKEN_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(90)),
   API_TOKEN_MAX_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(365)),
+  // The key that seals secrets kept in the database (TOTP secrets: AES-256-GCM): 32 or more random bytes in base64
+  // (`openssl rand -base64 32`), the same in every API process. Unset: a key made once under STORAGE_DIR (refused
+  // in production). Losing it makes every enrolled second factor unreadable.
+  SECRETS_KEY: opt(
+    z
+      .string()
+      .trim()
+      .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && v.length % 4 === 0 && Buffer.from(v, 'base64').length >= 32, {
+        message: 'must be 32 or more random bytes in base64 (e.g. the output of `openssl rand -base64 32`)',
+      }),
+  ),
   // Single sign-on (OpenID Connect, authorization code + PKCE): on when OIDC_ISSUER is set. OIDC_ROLE_MAP maps the
   // values of the OIDC_ROLE_CLAIM claim (a string or a list, e.g. groups) to roles: role=value[|value],... ;
   // OIDC_CREATE_USERS: an unknown person with at least one mapped role becomes a user on first sign-in.
@@ -345,6 +356,13 @@ export function productionProblems(env: Record<string, string | undefined>): { v
       variable: 'OIDC_CLIENT_SECRET',
       message:
         'is required in production with single sign-on: the service is a confidential client, and without a secret anyone who obtains a code could redeem it as us',
+    });
+  }
+  if (!set('SECRETS_KEY')) {
+    problems.push({
+      variable: 'SECRETS_KEY',
+      message:
+        'is required in production: without it, second-factor secrets are sealed with a key kept next to the data (STORAGE_DIR)',
     });
   }
   return problems;

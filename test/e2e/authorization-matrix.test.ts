@@ -109,6 +109,14 @@ const SPECIAL: Record<
     cases: { '-': () => '/metrics' },
     expect: (caller) => (caller === 'admin' ? ALLOWED : UNAUTHENTICATED),
   },
+  'DELETE /api/me/tokens/:tokenId': {
+    why: "the caller's own tokens: an id is looked up among them only, so another user's token is no record",
+    cases: {
+      record: (fx) => `/api/me/tokens/${fx.world.shared.userToken}`,
+      none: () => `/api/me/tokens/${noRecord()}`,
+    },
+    expect: (caller) => (caller === 'anonymous' ? UNAUTHENTICATED : refused(404, 'TOKEN_NOT_FOUND')),
+  },
   'GET /app/{*path}': {
     why: 'the web console: public static files',
     cases: { record: () => '/app/lib/session.js' },

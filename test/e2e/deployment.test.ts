@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -174,6 +175,7 @@ describe('deployment as the image runs it: unprivileged, read-only app, certific
       SIGNING_P12_BASE64: p12Base64,
       SIGNING_P12_PASSWORD: P12_PASSWORD,
       ADMIN_TOKEN: adminToken,
+      SECRETS_KEY: randomBytes(32).toString('base64'),
       DEMO_DATA: 'false',
       // Production's guards want the address mails link to (never fetched here).
       PUBLIC_URL: 'https://tenderdesk.example.com',

@@ -28,6 +28,7 @@ describe('production guards', () => {
     expect(p.stderr()).toMatch(/- SIGNING_P12: or SIGNING_P12_BASE64 is required in production: .*development certificate/);
     expect(p.stderr()).toMatch(/- DEMO_DATA: must be false in production/);
     expect(p.stderr()).toMatch(/- PUBLIC_URL: is required in production/);
+    expect(p.stderr()).toMatch(/- SECRETS_KEY: is required in production/);
     expect(existsSync(storage)).toBe(false);
   });
 
@@ -57,6 +58,7 @@ describe('production guards', () => {
       SIGNING_P12_PASSWORD: 'x',
       DEMO_DATA: 'false',
       PUBLIC_URL: 'https://tenderdesk.example.com',
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     started.push(p);
     expect(await p.exited).not.toBe(0);

@@ -14,6 +14,7 @@ import { DocumentProvenance1796634752054 } from './1796634752054-DocumentProvena
 import { RateLimits1795500000000 } from './1795500000000-RateLimits.js';
 import { StatementConfirmationCode1796636950160 } from './1796636950160-StatementConfirmationCode.js';
 import { SignIn1796645024228 } from './1796645024228-SignIn.js';
+import { TotpLastStep1796645886309 } from './1796645886309-TotpLastStep.js';
 import { AuditChain1796636156251 } from './1796636156251-AuditChain.js';
 import { RecordVersions1796635254492 } from './1796635254492-RecordVersions.js';
 
@@ -36,4 +37,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditChain1796636156251,
   StatementConfirmationCode1796636950160,
   SignIn1796645024228,
+  TotpLastStep1796645886309,
 ];

@@ -11,6 +11,8 @@ export interface AuthUser {
   session?: { id: string; stage: SessionStage };
   /** Set when the caller used a read-only API token. */
   readOnly?: boolean;
+  /** Set when the caller used an API token: when that token expires (null: never). */
+  tokenExpiresAt?: Date | null;
 }
 
 export function hasRole(user: AuthUser, ...roles: Role[]): boolean {

@@ -40,6 +40,10 @@ export class User {
   @Column({ type: 'timestamptz', nullable: true })
   totpEnabledAt!: Date | null;
 
+  /** The time step of the last TOTP code accepted: codes of that step or earlier are refused (a code is good once). */
+  @Column({ type: 'integer', nullable: true })
+  totpLastStep!: number | null;
+
   /** The single sign-on identity this user is linked to: the provider's issuer and the ID token's `sub`. */
   @Column({ type: 'varchar', length: 500, nullable: true })
   oidcIssuer!: string | null;

@@ -69,9 +69,13 @@ export class UsersController {
   @Post(':id/tokens')
   @SharedRecords()
   @Roles('admin')
-  @ApiOperation({ summary: 'Issue another token for a user; shown this once' })
+  @ApiOperation({ summary: 'Issue another token for a user (lifetime, read-only); shown this once' })
   createToken(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: CreateTokenDto) {
-    return this.users.createToken(actor, id, dto.label ?? '');
+    return this.users.createToken(actor, id, {
+      label: dto.label ?? '',
+      expiresInDays: dto.expiresInDays,
+      readOnly: dto.readOnly,
+    });
   }
 
   @Delete(':id/tokens/:tokenId')

@@ -26,6 +26,17 @@ export interface TokenView {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** null: never expires. */
+  expiresAt: Date | null;
+  readOnly: boolean;
+}
+
+/** How long a new token lives and what it may do. */
+export interface TokenOptions {
+  label: string;
+  /** Days from now; undefined: API_TOKEN_DAYS; null: never (admins only). */
+  expiresInDays?: number | null;
+  readOnly?: boolean;
 }
 
 const view = (u: User): UserView => ({
@@ -43,7 +54,11 @@ const tokenView = (t: ApiToken): TokenView => ({
   createdAt: t.createdAt,
   lastUsedAt: t.lastUsedAt,
   revokedAt: t.revokedAt,
+  expiresAt: t.expiresAt,
+  readOnly: t.readOnly,
 });
+
+const DAY_MS = 86_400_000;
 
 // Recording every request's use would write on every read; once a minute is enough to see stale tokens.
 const TOUCH_INTERVAL_MS = 60_000;
@@ -72,6 +87,7 @@ export class UsersService {
       id: found.user.id,
       name: found.user.name,
       roles: found.user.roles,
+      tokenExpiresAt: found.expiresAt,
       ...(found.readOnly ? { readOnly: true } : {}),
     };
   }
@@ -140,7 +156,13 @@ export class UsersService {
     return (await this.users.tokensOf(id)).map(tokenView);
   }
 
-  async createToken(actor: AuthUser, userId: string, label: string): Promise<TokenView & { token: string }> {
+  /**
+   * A new token for a user, shown this once. Its lifetime: `expiresInDays`, API_TOKEN_DAYS by default; more than
+   * API_TOKEN_MAX_DAYS, or never (null), only when an admin asks.
+   */
+  async createToken(actor: AuthUser, userId: string, options: TokenOptions): Promise<TokenView & { token: string }> {
+    const expiresAt = this.tokenExpiry(actor, options.expiresInDays);
+    const readOnly = options.readOnly ?? false;
     return this.tx.run(async () => {
       await this.mustFind(userId);
       const token = generateToken();
@@ -148,14 +170,16 @@ export class UsersService {
         userId,
         tokenHash: hashToken(token),
         prefix: tokenPrefix(token),
-        label,
+        label: options.label,
+        expiresAt,
+        readOnly,
       });
       await this.audit.record({
         actor,
         action: 'token.create',
         entityType: 'user',
         entityId: userId,
-        details: { tokenId: saved.id, label },
+        details: { tokenId: saved.id, label: options.label, expiresAt: expiresAt?.toISOString() ?? null, readOnly },
       });
       return { ...tokenView(saved), token };
     });
@@ -207,9 +231,9 @@ export class UsersService {
         if (existing && existing.userId !== admin.id) {
           throw new Error('ADMIN_TOKEN is already the token of another user; choose another value');
         }
-        if (!existing) await this.issue(admin.id, 'ADMIN_TOKEN', fixed);
+        if (!existing) await this.issue(admin.id, 'ADMIN_TOKEN', { expiresAt: null, token: fixed });
       } else if (empty) {
-        const token = await this.issue(admin.id, 'first start');
+        const token = await this.issue(admin.id, 'first start', { expiresAt: null });
         // Printed once, on purpose: it is not stored anywhere in clear. On stderr, as plain text: stdout carries only
         // the JSON log lines shipped to log aggregators, and none of them may hold a token.
         process.stderr.write(
@@ -222,9 +246,58 @@ export class UsersService {
     });
   }
 
-  private async issue(userId: string, label: string, token = generateToken()): Promise<string> {
-    await this.users.createToken({ userId, tokenHash: hashToken(token), prefix: tokenPrefix(token), label });
+  /**
+   * Issues a token (the initial one of a new user, the first admin's): by default with the default lifetime
+   * (API_TOKEN_DAYS) and full access; `expiresAt: null` for one that never expires (ADMIN_TOKEN).
+   */
+  private async issue(
+    userId: string,
+    label: string,
+    opts: { expiresAt?: Date | null; readOnly?: boolean; token?: string } = {},
+  ): Promise<string> {
+    const token = opts.token ?? generateToken();
+    await this.users.createToken({
+      userId,
+      tokenHash: hashToken(token),
+      prefix: tokenPrefix(token),
+      label,
+      expiresAt: opts.expiresAt === undefined ? this.tokenExpiry(null, undefined) : opts.expiresAt,
+      readOnly: opts.readOnly ?? false,
+    });
     return token;
+  }
+
+  /**
+   * When a token asked for by `actor` (null: the system) expires; refuses what the actor may not ask for. A caller
+   * using an expiring token cannot make one that outlives it (else a token could renew itself for ever): the default
+   * lifetime is cut to the caller's token's, a longer one asked for is refused.
+   */
+  private tokenExpiry(actor: AuthUser | null, days: number | null | undefined): Date | null {
+    const { apiTokenDays, apiTokenMaxDays } = this.config.signIn;
+    const admin = actor === null || actor.roles.includes('admin');
+    const limit = actor?.tokenExpiresAt ?? null;
+    if (days === undefined) {
+      const expiresAt = new Date(Date.now() + apiTokenDays * DAY_MS);
+      return limit && limit < expiresAt ? limit : expiresAt;
+    }
+    const expiresAt = days === null ? null : new Date(Date.now() + days * DAY_MS);
+    if (limit && (expiresAt === null || expiresAt > limit)) {
+      throw AppException.unprocessable(
+        'TOKEN_LIFETIME_TOO_LONG',
+        'A token cannot create a token that outlives it: sign in, or ask for a shorter lifetime',
+        { maxExpiresAt: limit.toISOString(), asked: days },
+      );
+    }
+    if (!admin && (days === null || days > apiTokenMaxDays)) {
+      throw AppException.unprocessable(
+        'TOKEN_LIFETIME_TOO_LONG',
+        days === null
+          ? 'Only admins may create tokens that never expire'
+          : `A token may live at most ${apiTokenMaxDays} days (API_TOKEN_MAX_DAYS)`,
+        { maxDays: apiTokenMaxDays, asked: days },
+      );
+    }
+    return expiresAt;
   }
 
   private async mustFind(id: string): Promise<User> {

@@ -592,6 +592,14 @@ const tenderBody = (f: Fixtures): Json => ({
 
 /** An optional free-text reason (ReasonDto, OptionalReasonDto). */
 const OPTIONAL_REASON: Record<string, FieldSpec> = { reason: text(2000) };
+const TOKEN: Record<string, FieldSpec> = {
+  label: text(100),
+  // null: never expires (an admin's choice; a non-admin's gets 422 TOKEN_LIFETIME_TOO_LONG).
+  expiresInDays: int(1, 3650, { nullable: true }),
+  readOnly: bool(),
+};
+/** A second factor: the app's 6 digits, or a recovery code instead. */
+const SECOND_FACTOR: Record<string, FieldSpec> = { code: code(), recoveryCode: text(40) };
 
 const uuidParam = (value: (f: Fixtures) => string): ParamSpec => ({ kind: 'uuid', value });
 
@@ -636,12 +644,37 @@ export const CORPUS: CorpusEntry[] = [
   {
     route: 'POST /api/users/:id/tokens',
     params: { id: uuidParam((f) => f.ids.victimUser) },
-    body: { base: () => ({ label: 'corpus' }), fields: { label: text(100) } },
+    body: { base: () => ({ label: 'corpus' }), fields: TOKEN },
   },
   {
     route: 'DELETE /api/users/:id/tokens/:tokenId',
     params: { id: uuidParam((f) => f.ids.victimUser), tokenId: uuidParam((f) => f.ids.victimToken) },
     noBody: 'revokes the token named by the path',
+  },
+  // ---- my own tokens and second factor (#15)
+  { route: 'POST /api/me/tokens', as: 'sales', body: { base: () => ({ label: 'corpus' }), fields: TOKEN } },
+  {
+    route: 'DELETE /api/me/tokens/:tokenId',
+    params: { tokenId: uuidParam((f) => f.ids.victimToken) },
+    noBody: "revokes the caller's own token named by the path",
+  },
+  {
+    route: 'POST /api/auth/second-factor',
+    body: { base: () => ({ code: '123456' }), fields: SECOND_FACTOR },
+    extra: () => [{ name: 'a code and a recovery code', json: { code: '123456', recoveryCode: 'abcde-fghjk' } }],
+  },
+  { route: 'POST /api/me/totp/enrolment', noBody: 'makes a new pending secret for the caller' },
+  {
+    route: 'POST /api/me/totp/confirm',
+    body: { base: () => ({ code: '123456' }), fields: { code: code(req) } },
+  },
+  {
+    route: 'DELETE /api/me/totp',
+    body: { base: () => ({ code: '123456' }), fields: SECOND_FACTOR },
+  },
+  {
+    route: 'POST /api/me/totp/recovery-codes',
+    body: { base: () => ({ code: '123456' }), fields: SECOND_FACTOR },
   },
 
   // ---- customers

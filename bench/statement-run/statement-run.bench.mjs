@@ -7,7 +7,10 @@
 // and every 20th customer a manual contract (approved) signed in the period. Timed: from POST /api/statement-runs to
 // the run's finishedAt (the last item or message that changed), read from the database. Memory: the API's process
 // tree (node + Chromium), sampled every 200 ms while the run goes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import {
   call,
@@ -98,9 +101,30 @@ const daysFromToday = (days) => {
   return dateIso(d);
 };
 
+/**
+ * NODE_ENV=production refuses the development certificate: a throw-away RSA key and self-signed certificate as a
+ * PKCS#12 (what a deployment configures with SIGNING_P12_BASE64), made with openssl for this run.
+ */
+function throwAwayP12() {
+  const dir = mkdtempSync(join(tmpdir(), 'td-bench-p12-'));
+  try {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    const p12 = join(dir, 'signer.p12');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Tenderdesk bench signer/O=Bench', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', p12, '-passout', 'pass:bench'], { stdio: 'ignore' });
+    return readFileSync(p12).toString('base64');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 say(`machine: ${machine()}, load average ${load()} at start`);
 const deployment = await createDeployment('stmtrun', {
   DEMO_DATA: 'false',
+  PUBLIC_URL: 'https://tenderdesk.bench.example',
+  SIGNING_P12_BASE64: throwAwayP12(),
+  SIGNING_P12_PASSWORD: 'bench',
   API_RUNS_JOBS: 'true',
   SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   ...(process.env.RENDER_CONCURRENCY ? { RENDER_CONCURRENCY: process.env.RENDER_CONCURRENCY } : {}),

@@ -46,8 +46,8 @@ export class AppConfig {
   readonly jobs: { queueLimit: number; leaseSeconds: number; mailConcurrency: number; concurrency: number };
   /** The mail outbox's retries: MAIL_RETRY_LIMIT, MAIL_RETRY_DELAY_SECONDS (exponential backoff from there). */
   readonly outbox: { retryLimit: number; retryDelaySeconds: number };
-  /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run). */
-  readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number };
+  /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run); STATEMENT_RUN_CONCURRENCY (items at once). */
+  readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number; runConcurrency: number };
   readonly adminToken: string | undefined;
   readonly demoData: boolean;
   /** SALES_SEE_ALL_RECORDS: sales users are not bound to their own customers' and tenders' records. */
@@ -146,6 +146,7 @@ export class AppConfig {
       replyDays: env.STATEMENT_REPLY_DAYS,
       runDay: env.STATEMENT_RUN_DAY,
       codeAttempts: env.STATEMENT_CODE_ATTEMPTS,
+      runConcurrency: env.STATEMENT_RUN_CONCURRENCY,
     };
     this.adminToken = env.ADMIN_TOKEN;
     this.demoData = env.DEMO_DATA;

@@ -32,6 +32,12 @@ export type JobKind = 'render' | 'mail' | 'other';
 export interface RegisterOptions {
   /** Default `render`: the safe guess for a job that does not say (it runs with the fewest at once). */
   kind?: JobKind;
+  /**
+   * Only for kind `other`: jobs of this type at once in a process instead of JOB_CONCURRENCY. A job that prints a
+   * little and does much else (a statement run's item) is `other` with its own limit: its print waits its turn in
+   * the browser pool while its reads, DOCX, signature and storage overlap the other jobs' printing.
+   */
+  concurrency?: number;
   /** Retries after the first attempt (default 2). */
   retryLimit?: number;
   retryDelaySeconds?: number;
@@ -49,6 +55,7 @@ export interface RegisterOptions {
 interface Registration {
   handler: JobHandler<Record<string, unknown>>;
   kind: JobKind;
+  concurrency: number | undefined;
   retryLimit: number;
   expireInSeconds: number;
   retryDelaySeconds: number;
@@ -117,6 +124,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.handlers.set(name, {
       handler: handler as JobHandler<Record<string, unknown>>,
       kind: opts.kind ?? 'render',
+      concurrency: opts.concurrency,
       retryLimit: opts.retryLimit ?? 2,
       expireInSeconds: opts.expireInSeconds ?? this.config.jobs.leaseSeconds,
       retryDelaySeconds: opts.retryDelaySeconds ?? 5,
@@ -129,15 +137,18 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   async enqueue(name: string, payload: Record<string, unknown>, actor: Pick<AuthUser, 'id'> | null): Promise<JobView> {
     const reg = this.handlers.get(name);
     if (!reg) throw new Error(`no job handler registered for "${name}"`);
-    const job = await this.tx.run(async () => {
-      if (reg.bounded) {
-        // Count and insert under one lock, so that API instances enqueueing at once cannot pass the bound together.
-        await this.jobs.lockQueue(name);
-        const waiting = await this.jobs.countWaiting(name);
-        if (waiting >= this.config.jobs.queueLimit) throw await this.queueFull(name, waiting);
-      }
-      return this.jobs.create({ name, payload, maxAttempts: reg.retryLimit + 1, createdBy: actor?.id ?? null });
-    });
+    const row = { name, payload, maxAttempts: reg.retryLimit + 1, createdBy: actor?.id ?? null };
+    const job = reg.bounded
+      ? await this.tx.run(async () => {
+          // Count and insert under one lock, so that API instances enqueueing at once cannot pass the bound together.
+          await this.jobs.lockQueue(name);
+          const waiting = await this.jobs.countWaiting(name);
+          if (waiting >= this.config.jobs.queueLimit) throw await this.queueFull(name, waiting);
+          return this.jobs.create(row);
+        })
+      : // One INSERT, in the caller's transaction if there is one: no BEGIN/COMMIT of its own (a statement run
+        // enqueues two unbounded jobs per statement).
+        await this.jobs.create(row);
     await this.send(job, reg);
     return view(job);
   }
@@ -171,7 +182,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     if (!this.runJobs) return;
     for (const [name, reg] of this.handlers) {
       // Every log line of the attempt, the handler's and the modules' it calls, carries the job's id and type.
-      await this.queue.work<{ jobId: string }>(name, this.workOptions(reg.kind), (ctx) =>
+      await this.queue.work<{ jobId: string }>(name, this.workOptions(reg), (ctx) =>
         withLogFields({ jobId: ctx.data.jobId, jobType: name }, () => this.run(ctx.data.jobId, reg)),
       );
     }
@@ -210,13 +221,13 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     return marked;
   }
 
-  private workOptions(kind: JobKind): { concurrency: number; slots?: SlotGroup } {
+  private workOptions({ kind, concurrency }: Registration): { concurrency: number; slots?: SlotGroup } {
     switch (kind) {
       case 'render':
       case 'mail':
         return { concurrency: this.slots[kind].size, slots: this.slots[kind] };
       case 'other':
-        return { concurrency: this.config.jobs.concurrency };
+        return { concurrency: concurrency ?? this.config.jobs.concurrency };
     }
   }
 

@@ -100,7 +100,10 @@ export class RenderingService implements OnApplicationShutdown {
 
   verifyBundle(zip: Buffer): Promise<{ valid: boolean; reason: string }> {
     const limits = { contentBytes: this.config.verify.bundleContentBytes, entries: this.config.verify.bundleEntries };
-    return verifyBundle(zip, this.certificatePem(), limits).then((r) => ({ valid: r.valid, reason: r.reason ?? 'manifest signature and every file valid' }));
+    return verifyBundle(zip, this.certificatePem(), limits).then((r) => ({
+      valid: r.valid,
+      reason: r.reason ?? 'manifest signature and every file valid',
+    }));
   }
 
   certificatePem(): string {

@@ -276,7 +276,10 @@ export class DocumentsService implements OnModuleInit {
         const earlier = input.jobId ? await this.jobs.lockEffect(input.jobId) : null;
         if (typeof earlier?.documentId === 'string') {
           const latest = typeof earlier.version === 'number' ? earlier.version : null;
-          return { id: earlier.documentId, latestVersion: latest ?? (await this.get(earlier.documentId)).latestVersion };
+          return {
+            id: earlier.documentId,
+            latestVersion: latest ?? (await this.get(earlier.documentId)).latestVersion,
+          };
         }
         const doc = await this.documentFor(actor, input);
         const version = doc.latestVersion + 1;

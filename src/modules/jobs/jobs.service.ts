@@ -191,7 +191,9 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     // in the jobs table. (The in-process engine runs such a job again at the next start: resumeUnfinished.)
     else {
       this.sweeper = setInterval(() => {
-        this.failAbandoned().catch((err: unknown) => this.logger.error(`looking for abandoned jobs failed: ${String(err)}`));
+        this.failAbandoned().catch((err: unknown) =>
+          this.logger.error(`looking for abandoned jobs failed: ${String(err)}`),
+        );
       }, ABANDONED_SWEEP_MS);
       this.sweeper.unref();
     }
@@ -215,7 +217,8 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         reg.expireInSeconds + ABANDONED_GRACE_SECONDS,
         `the last attempt did not finish within its lease of ${reg.expireInSeconds} s: the process running it stopped`,
       );
-      for (const id of ids) this.logger.warn(`job ${name} ${id}: last attempt abandoned (its process stopped); marked failed`);
+      for (const id of ids)
+        this.logger.warn(`job ${name} ${id}: last attempt abandoned (its process stopped); marked failed`);
       marked.push(...ids);
     }
     return marked;
@@ -236,8 +239,15 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     if (!job || job.status === 'succeeded' || job.status === 'failed') return { skipped: true };
     if (job.result) {
       // An earlier attempt committed its effect (saveEffect) and died before completing the job: done.
-      await this.jobs.updateAttempt(jobId, job.attempts, { status: 'succeeded', progress: 100, error: null, finishedAt: new Date() });
-      this.logger.log(`job ${job.name} ${jobId}: attempt ${job.attempts} had committed its effect; completed without running again`);
+      await this.jobs.updateAttempt(jobId, job.attempts, {
+        status: 'succeeded',
+        progress: 100,
+        error: null,
+        finishedAt: new Date(),
+      });
+      this.logger.log(
+        `job ${job.name} ${jobId}: attempt ${job.attempts} had committed its effect; completed without running again`,
+      );
       return job.result;
     }
     const attempt = job.attempts + 1;
@@ -245,7 +255,12 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       this.metrics.jobQueueWait.observe({ type: job.name }, Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
     }
     this.metrics.jobs.inc({ type: job.name, state: 'started' });
-    await this.jobs.update(jobId, { status: 'running', attempts: attempt, startedAt: job.startedAt ?? new Date(), error: null });
+    await this.jobs.update(jobId, {
+      status: 'running',
+      attempts: attempt,
+      startedAt: job.startedAt ?? new Date(),
+      error: null,
+    });
     // The process id is in every log line: which worker ran which attempt.
     this.logger.log(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} started`);
     const started = performance.now();
@@ -257,15 +272,26 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
           await this.jobs.updateAttempt(jobId, attempt, { progress: Math.max(0, Math.min(100, Math.round(percent))) });
         },
       });
-      const recorded = await this.jobs.updateAttempt(jobId, attempt, { status: 'succeeded', progress: 100, result: result ?? {}, finishedAt: new Date() });
+      const recorded = await this.jobs.updateAttempt(jobId, attempt, {
+        status: 'succeeded',
+        progress: 100,
+        result: result ?? {},
+        finishedAt: new Date(),
+      });
       this.metrics.jobs.inc({ type: job.name, state: 'succeeded' });
       this.metrics.jobDuration.observe({ type: job.name, outcome: 'succeeded' }, (performance.now() - started) / 1000);
-      this.logger.log(`job ${job.name} ${jobId} attempt ${attempt} succeeded in ${Math.round(performance.now() - started)} ms${recorded ? '' : ' (after a later attempt had started: not recorded)'}`);
+      this.logger.log(
+        `job ${job.name} ${jobId} attempt ${attempt} succeeded in ${Math.round(performance.now() - started)} ms${recorded ? '' : ' (after a later attempt had started: not recorded)'}`,
+      );
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const last = attempt >= job.maxAttempts;
-      await this.jobs.updateAttempt(jobId, attempt, { status: last ? 'failed' : 'retrying', error: message, ...(last ? { finishedAt: new Date() } : {}) });
+      await this.jobs.updateAttempt(jobId, attempt, {
+        status: last ? 'failed' : 'retrying',
+        error: message,
+        ...(last ? { finishedAt: new Date() } : {}),
+      });
       this.metrics.jobs.inc({ type: job.name, state: last ? 'failed' : 'retrying' });
       this.metrics.jobDuration.observe({ type: job.name, outcome: 'failed' }, (performance.now() - started) / 1000);
       this.logger.warn(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} failed: ${message}`);

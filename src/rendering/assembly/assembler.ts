@@ -96,7 +96,9 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
     parts.push([...own.map((doc): Part => ({ kind: 'pdf', doc })), ...appended[index]!]);
     ownParts.push(own.length);
   }
-  const sectionPages = parts.map((list) => list.reduce((n, part) => n + (part.kind === 'pdf' ? part.doc.getPageCount() : 1), 0));
+  const sectionPages = parts.map((list) =>
+    list.reduce((n, part) => n + (part.kind === 'pdf' ? part.doc.getPageCount() : 1), 0),
+  );
   sectionPages.forEach((count, i) => {
     if (!count) throw new Error(`assemblePdf: section ${i} (${sections[i]!.title}) has no pages`);
   });
@@ -118,7 +120,8 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
       tocDoc = await PDFDocument.load(await toc.render(firstPages(guess)));
       const actual = tocDoc.getPageCount();
       if (actual === guess) break;
-      if (attempt === 4) throw new Error(`assemblePdf: the table of contents does not settle on a page count (${guess} -> ${actual})`);
+      if (attempt === 4)
+        throw new Error(`assemblePdf: the table of contents does not settle on a page count (${guess} -> ${actual})`);
       guess = actual;
     }
   }
@@ -156,7 +159,10 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
 
   const pageIndex = new Map(out.getPages().map((page, i) => [page.ref.toString(), i + 1]));
   const outline = outlineRefs.map((entry) => ({ title: entry.title, page: pageIndex.get(entry.page.ref.toString())! }));
-  addOutline(out, outlineRefs.map((entry) => ({ title: entry.title, pageRef: entry.page.ref })));
+  addOutline(
+    out,
+    outlineRefs.map((entry) => ({ title: entry.title, pageRef: entry.page.ref })),
+  );
 
   out.setProducer('Tenderdesk');
   out.setCreator('Tenderdesk');
@@ -164,7 +170,11 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
   return { pdf: Buffer.from(await out.save()), pages: total, sectionPages: ownCounts, outline };
 }
 
-async function stampSeal(doc: PDFDocument, seal: NonNullable<AssemblyInput['seal']>, ownPages: PDFPage[][]): Promise<void> {
+async function stampSeal(
+  doc: PDFDocument,
+  seal: NonNullable<AssemblyInput['seal']>,
+  ownPages: PDFPage[][],
+): Promise<void> {
   if (!seal.placements.length) return;
   // Embedded once, drawn on every page that asks: the PNG's alpha channel becomes a soft mask, so the paper shows through.
   const image = await doc.embedPng(seal.png);
@@ -173,10 +183,14 @@ async function stampSeal(doc: PDFDocument, seal: NonNullable<AssemblyInput['seal
     const number = placement.page === undefined || placement.page === 'last' ? pages?.length : placement.page;
     const page = pages && number !== undefined && Number.isInteger(number) ? pages[number - 1] : undefined;
     if (!page) {
-      throw AppException.unprocessable('SEAL_PLACEMENT_INVALID', `No page ${String(placement.page ?? 'last')} in section ${placement.section} for the seal`, {
-        section: placement.section,
-        page: placement.page ?? 'last',
-      });
+      throw AppException.unprocessable(
+        'SEAL_PLACEMENT_INVALID',
+        `No page ${String(placement.page ?? 'last')} in section ${placement.section} for the seal`,
+        {
+          section: placement.section,
+          page: placement.page ?? 'last',
+        },
+      );
     }
     const box = page.getCropBox();
     const height = (placement.width * image.height) / image.width;
@@ -194,7 +208,9 @@ async function stampPageNumbers(doc: PDFDocument, format: (page: number, total: 
     try {
       width = font.widthOfTextAtSize(text, size);
     } catch {
-      throw new Error(`assemblePdf: page number ${JSON.stringify(text)} is not WinAnsi text (Helvetica only; @pdf-lib/fontkit is not installed)`);
+      throw new Error(
+        `assemblePdf: page number ${JSON.stringify(text)} is not WinAnsi text (Helvetica only; @pdf-lib/fontkit is not installed)`,
+      );
     }
     const box = page.getCropBox();
     page.drawText(text, { x: box.x + (box.width - width) / 2, y: box.y + 18, size, font });

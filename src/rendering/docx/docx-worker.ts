@@ -10,6 +10,9 @@ parentPort?.on('message', (request: { id: number; input: DocxInput }) => {
       parentPort!.postMessage({ id: request.id, bytes: out }, [out.buffer]);
     },
     (err: unknown) =>
-      parentPort!.postMessage({ id: request.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+      parentPort!.postMessage({
+        id: request.id,
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      }),
   );
 });

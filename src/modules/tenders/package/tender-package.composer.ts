@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
 import { PDFArray, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
-import { assemblePdf, type AssemblySection, type SealPlacement, type TocEntry } from '../../../rendering/assembly/assembler.js';
+import {
+  assemblePdf,
+  type AssemblySection,
+  type SealPlacement,
+  type TocEntry,
+} from '../../../rendering/assembly/assembler.js';
 import { RenderingService } from '../../../rendering/rendering.service.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
 import type { TenderPackageModel, TenderTocModel } from '../tender-package.model.js';
@@ -130,7 +135,11 @@ export class TenderPackageComposer {
             title: model.titles.toc,
             render: async (entries: TocEntry[]) => {
               const data: TenderTocModel = {
-                tender: { tenderNo: model.tender.tenderNo, projectName: model.tender.projectName, lot: model.tender.lot },
+                tender: {
+                  tenderNo: model.tender.tenderNo,
+                  projectName: model.tender.projectName,
+                  lot: model.tender.lot,
+                },
                 entries,
               };
               const html = this.rendering.html(TOC_TEMPLATE, data, locale);
@@ -139,7 +148,8 @@ export class TenderPackageComposer {
             },
           };
     const bidLetter = layout.rendered.indexOf('bid_letter');
-    const placements: SealPlacement[] = bidLetter === -1 ? [] : [{ section: bidLetter, page: 'last', ...BID_LETTER_SEAL }];
+    const placements: SealPlacement[] =
+      bidLetter === -1 ? [] : [{ section: bidLetter, page: 'last', ...BID_LETTER_SEAL }];
     const assembled = await assemblePdf({
       sections,
       toc,
@@ -192,7 +202,8 @@ function limiter(size: number): <R>(fn: () => Promise<R>) => Promise<R> {
       return await fn();
     } finally {
       const next = waiting.shift();
-      if (next) next(); // the slot passes on: `running` still counts it
+      if (next)
+        next(); // the slot passes on: `running` still counts it
       else running--;
     }
   };
@@ -209,7 +220,9 @@ export async function extractPages(pdf: Buffer, pages: readonly number[], title:
     const page = src.getPage(i);
     const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
     if (!annots) continue;
-    const keep = annots.asArray().filter((ref) => src.context.lookupMaybe(ref, PDFDict)?.get(PDFName.of('FT')) !== PDFName.of('Sig'));
+    const keep = annots
+      .asArray()
+      .filter((ref) => src.context.lookupMaybe(ref, PDFDict)?.get(PDFName.of('FT')) !== PDFName.of('Sig'));
     if (keep.length === annots.size()) continue;
     if (keep.length) page.node.set(PDFName.of('Annots'), src.context.obj(keep));
     else page.node.delete(PDFName.of('Annots'));

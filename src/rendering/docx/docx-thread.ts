@@ -17,7 +17,8 @@ export class DocxThread {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
   private readonly script = fileURLToPath(new URL('./docx-worker.js', import.meta.url));
-  private readonly available = import.meta.url.endsWith('.js') && existsSync(this.script);
+  /** False where the compiled worker is missing (see above). */
+  readonly available = import.meta.url.endsWith('.js') && existsSync(this.script);
 
   render(input: DocxInput): Promise<Buffer> {
     if (!this.available) return htmlToDocx(input);

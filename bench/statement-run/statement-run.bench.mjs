@@ -90,27 +90,6 @@ function postgresCpu() {
   return total;
 }
 
-/**
- * CPU seconds of the live PostgreSQL backends connected to this bench's database (their command line names it): the
- * API's pool and pg-boss's connections, which live through the run. Unlike postgresCpu, not inflated by other work
- * on a shared server; it misses backends that exited during the run (none of the pools close connections then).
- */
-function ourBackendsCpu(database) {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${database} `)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total;
-}
-
 /** Busy and total jiffies of the whole machine (/proc/stat), to tell our share from other load on the machine. */
 function machineCpu() {
   const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
@@ -268,7 +247,6 @@ try {
     api: cpuTimes(api.pid),
     bench: process.cpuUsage(),
     db: postgresCpu(),
-    ours: ourBackendsCpu(deployment.name),
     machine: machineCpu(),
   };
   const t0 = Date.now();
@@ -293,7 +271,6 @@ try {
     api: cpuTimes(api.pid),
     bench: process.cpuUsage(),
     db: postgresCpu(),
-    ours: ourBackendsCpu(deployment.name),
     machine: machineCpu(),
   };
   const machineBusy = ((cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total)) * 2;
@@ -302,7 +279,6 @@ try {
     chromium: cpu1.api.descendants - cpu0.api.descendants,
     bench: (cpu1.bench.user + cpu1.bench.system - cpu0.bench.user - cpu0.bench.system) / 1e6,
     db: cpu1.db - cpu0.db,
-    ours: cpu1.ours - cpu0.ours,
   };
 
   // ---- figures, from the database ----
@@ -381,10 +357,6 @@ try {
     `  CPU during the run    API node ${cpu.node.toFixed(1)} s (${perStatement(cpu.node)}/statement), Chromium ${cpu.chromium.toFixed(1)} s ` +
       `(${perStatement(cpu.chromium)}), PostgreSQL ${cpu.db.toFixed(1)} s (${perStatement(cpu.db)}), this bench with its SMTP server ` +
       `${cpu.bench.toFixed(1)} s; ${((cpu.node + cpu.chromium + cpu.db + cpu.bench) / (wallMs / 1000)).toFixed(2)} of 2 cores busy`,
-  );
-  say(
-    `  PostgreSQL, this run  ${cpu.ours.toFixed(1)} s (${perStatement(cpu.ours)}/statement): the backends of this database only; ` +
-      `the line above counts every PostgreSQL server process on the machine, other users' included`,
   );
   say(
     `  machine               ${machineBusy.toFixed(2)} of 2 cores busy (/proc/stat, everything on the machine: the rest of it is other load)`,

@@ -7,7 +7,10 @@
 // and every 20th customer a manual contract (approved) signed in the period. Timed: from POST /api/statement-runs to
 // the run's finishedAt (the last item or message that changed), read from the database. Memory: the API's process
 // tree (node + Chromium), sampled every 200 ms while the run goes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import {
   call,
@@ -87,6 +90,14 @@ function postgresCpu() {
   return total;
 }
 
+/** Busy and total jiffies of the whole machine (/proc/stat), to tell our share from other load on the machine. */
+function machineCpu() {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = f[3] + f[4];
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
 const pad = (n) => String(n).padStart(4, '0');
 const nameOf = (n) => `基准对账客户${pad(n)}有限公司`;
 const emailOf = (n) => `ar${pad(n)}@bench-customer${pad(n)}.example`;
@@ -98,16 +109,63 @@ const daysFromToday = (days) => {
   return dateIso(d);
 };
 
+/**
+ * NODE_ENV=production refuses the development certificate: a throw-away RSA key and self-signed certificate as a
+ * PKCS#12 (what a deployment configures with SIGNING_P12_BASE64), made with openssl for this run.
+ */
+function throwAwayP12() {
+  const dir = mkdtempSync(join(tmpdir(), 'td-bench-p12-'));
+  try {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    const p12 = join(dir, 'signer.p12');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=Tenderdesk bench signer/O=Bench',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', p12, '-passout', 'pass:bench'], {
+      stdio: 'ignore',
+    });
+    return readFileSync(p12).toString('base64');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 say(`machine: ${machine()}, load average ${load()} at start`);
 const deployment = await createDeployment('stmtrun', {
   DEMO_DATA: 'false',
+  PUBLIC_URL: 'https://tenderdesk.bench.example',
+  SIGNING_P12_BASE64: throwAwayP12(),
+  SIGNING_P12_PASSWORD: 'bench',
   API_RUNS_JOBS: 'true',
   SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   ...(process.env.RENDER_CONCURRENCY ? { RENDER_CONCURRENCY: process.env.RENDER_CONCURRENCY } : {}),
+  ...(process.env.STATEMENT_RUN_CONCURRENCY
+    ? { STATEMENT_RUN_CONCURRENCY: process.env.STATEMENT_RUN_CONCURRENCY }
+    : {}),
+  ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
 });
 say(
   `database ${deployment.name}, queue pgboss, storage filesystem (${deployment.storageDir}), SMTP on 127.0.0.1:${smtpPort}; ` +
-    `RENDER_CONCURRENCY ${process.env.RENDER_CONCURRENCY ?? '2 (default)'}, MAIL_CONCURRENCY 4 (default); ${CUSTOMERS} customers`,
+    `RENDER_CONCURRENCY ${process.env.RENDER_CONCURRENCY ?? '2 (default)'}, STATEMENT_RUN_CONCURRENCY ` +
+    `${process.env.STATEMENT_RUN_CONCURRENCY ?? '(default)'}, MAIL_CONCURRENCY 4 (default), CHROMIUM_PATH ` +
+    `${process.env.CHROMIUM_PATH ?? '(default)'}; ${CUSTOMERS} customers`,
 );
 const db = await deployment.db();
 let exitCode = 0;
@@ -185,7 +243,12 @@ try {
   // ---- the run ----
   // Every second: reading smaps_rollup of the Chromium processes five times a second took a fifth of a core (kernel time).
   const memory = memorySampler([api.pid], Number(process.env.BENCH_SAMPLE_MS ?? 1000));
-  const cpu0 = { api: cpuTimes(api.pid), bench: process.cpuUsage(), db: postgresCpu() };
+  const cpu0 = {
+    api: cpuTimes(api.pid),
+    bench: process.cpuUsage(),
+    db: postgresCpu(),
+    machine: machineCpu(),
+  };
   const t0 = Date.now();
   const run = await call(deployment, 'POST', '/api/statement-runs', { from, to });
   let view;
@@ -204,7 +267,13 @@ try {
   }
   const wallMs = Date.now() - t0;
   const peak = memory.stop();
-  const cpu1 = { api: cpuTimes(api.pid), bench: process.cpuUsage(), db: postgresCpu() };
+  const cpu1 = {
+    api: cpuTimes(api.pid),
+    bench: process.cpuUsage(),
+    db: postgresCpu(),
+    machine: machineCpu(),
+  };
+  const machineBusy = ((cpu1.machine.busy - cpu0.machine.busy) / (cpu1.machine.total - cpu0.machine.total)) * 2;
   const cpu = {
     node: cpu1.api.own - cpu0.api.own,
     chromium: cpu1.api.descendants - cpu0.api.descendants,
@@ -289,7 +358,12 @@ try {
       `(${perStatement(cpu.chromium)}), PostgreSQL ${cpu.db.toFixed(1)} s (${perStatement(cpu.db)}), this bench with its SMTP server ` +
       `${cpu.bench.toFixed(1)} s; ${((cpu.node + cpu.chromium + cpu.db + cpu.bench) / (wallMs / 1000)).toFixed(2)} of 2 cores busy`,
   );
-  say(`  target                under 5 minutes: ${runMs < 300_000 ? 'met' : 'NOT met'}`);
+  say(
+    `  machine               ${machineBusy.toFixed(2)} of 2 cores busy (/proc/stat, everything on the machine: the rest of it is other load)`,
+  );
+  say(
+    `  target                under 60 s (issue #16): ${runMs < 60_000 ? 'met' : 'NOT met'}; under 5 minutes (before): ${runMs < 300_000 ? 'met' : 'NOT met'}`,
+  );
   say(`  every statement mailed once: ${problems.length ? `NO: ${problems.join('; ')}` : 'yes'}`);
   if (problems.length) exitCode = 1;
 } catch (error) {

@@ -20,7 +20,9 @@ import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 // The V8 flags the API and the worker start with (NODE_MEMORY_FLAGS in the Makefile, Dockerfile,
 // docker-compose.yml), unless BENCH_NODE_FLAGS says otherwise ("" for none). Node refuses them in NODE_OPTIONS,
 // so the bench starts itself again with them.
-const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--heap-growing-percent=20 --max-semi-space-size=4').split(' ').filter(Boolean);
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--heap-growing-percent=20 --max-semi-space-size=4')
+  .split(' ')
+  .filter(Boolean);
 if (!process.env.BENCH_CHILD) {
   const child = spawnSync(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url)], {
     stdio: 'inherit',
@@ -36,13 +38,18 @@ if (!existsSync(new URL('modules/tenders/package/tender-package.composer.js', di
   console.error(`${dist.pathname}modules/tenders/package is missing: run \`npm run build\` first`);
   process.exit(1);
 }
+const { cpuTimes } = await import('../api-load/service.mjs');
 const { loadConfig } = await import(new URL('config/app-config.js', dist).href);
 const { ConfigModule } = await import(new URL('config/config.module.js', dist).href);
 const { RenderingModule } = await import(new URL('rendering/rendering.module.js', dist).href);
 const { BrowserPool } = await import(new URL('rendering/pdf/browser-pool.js', dist).href);
 const { processTree } = await import(new URL('rendering/pdf/process-tree.js', dist).href);
-const { TenderPackageComposer } = await import(new URL('modules/tenders/package/tender-package.composer.js', dist).href);
-const { buildPackageModel, packageLayout, packageTitle } = await import(new URL('modules/tenders/package/tender-package.builder.js', dist).href);
+const { TenderPackageComposer } = await import(
+  new URL('modules/tenders/package/tender-package.composer.js', dist).href
+);
+const { buildPackageModel, packageLayout, packageTitle } = await import(
+  new URL('modules/tenders/package/tender-package.builder.js', dist).href
+);
 const { demoSealPng } = await import(new URL('modules/company/demo-data.js', dist).href);
 const { TENDER_SECTIONS } = await import(new URL('modules/tenders/tender.entity.js', dist).href);
 Logger.overrideLogger(['error', 'warn']);
@@ -75,11 +82,24 @@ async function scanImage(i, kind) {
   const page = doc.addPage([595.28, 841.89]);
   page.drawRectangle({ x: 40, y: 40, width: 515, height: 760, borderColor: rgb(0.2, 0.2, 0.5), borderWidth: 3 });
   page.drawText(`CERTIFICATE No. ${1000 + i}`, { x: 120, y: 700, size: 28, font });
-  for (let l = 0; l < 30; l++) page.drawText(`Scope line ${l + 1}: pressure transmitters, flow meters, level meters.`, { x: 70, y: 640 - l * 18, size: 11, font });
+  for (let l = 0; l < 30; l++)
+    page.drawText(`Scope line ${l + 1}: pressure transmitters, flow meters, level meters.`, {
+      x: 70,
+      y: 640 - l * 18,
+      size: 11,
+      font,
+    });
   const pdf = join(work, `scan-${i}.pdf`);
   await writeFile(pdf, await doc.save());
   const out = join(work, `scan-${i}`);
-  await run('pdftoppm', ['-singlefile', '-r', '150', ...(kind === 'jpeg' ? ['-jpeg', '-jpegopt', 'quality=80'] : ['-png', '-gray']), pdf, out]);
+  await run('pdftoppm', [
+    '-singlefile',
+    '-r',
+    '150',
+    ...(kind === 'jpeg' ? ['-jpeg', '-jpegopt', 'quality=80'] : ['-png', '-gray']),
+    pdf,
+    out,
+  ]);
   return readFile(`${out}.${kind === 'jpeg' ? 'jpg' : 'png'}`);
 }
 
@@ -87,7 +107,8 @@ async function scanImage(i, kind) {
 async function scanPdf(i, pages) {
   const doc = await PDFDocument.create();
   const jpeg = await doc.embedJpg(await scanImage(i, 'jpeg'));
-  for (let p = 0; p < pages; p++) doc.addPage([595.28, 841.89]).drawImage(jpeg, { x: 0, y: 0, width: 595.28, height: 841.89 });
+  for (let p = 0; p < pages; p++)
+    doc.addPage([595.28, 841.89]).drawImage(jpeg, { x: 0, y: 0, width: 595.28, height: 841.89 });
   return Buffer.from(await doc.save());
 }
 
@@ -96,7 +117,12 @@ const scans = [];
 for (let i = 0; i < 50; i++) {
   const kind = i < 35 ? 'pdf' : i < 43 ? 'jpeg' : 'png';
   const pages = kind === 'pdf' ? 1 + (i % 4) : 1;
-  scans.push({ id: `scan-${i}`, kind, pages, bytes: kind === 'pdf' ? await scanPdf(i, pages) : await scanImage(i, kind) });
+  scans.push({
+    id: `scan-${i}`,
+    kind,
+    pages,
+    bytes: kind === 'pdf' ? await scanPdf(i, pages) : await scanImage(i, kind),
+  });
 }
 const scanView = (scan) => ({ id: scan.id, originalName: `${scan.id}.${scan.kind}` });
 // 60 qualifications (20 with a scan), 5 credit certificates (a scan each), 140 references (25 scans among the first).
@@ -111,7 +137,13 @@ const qualifications = Array.from({ length: 60 }, (_, i) => ({
   validTo: i % 5 ? day(400 + i) : null,
   scans: [],
 }));
-const credit = Array.from({ length: 5 }, (_, i) => ({ ...qualifications[i], id: `c${i}`, type: 'credit_rating', name: `AAA 级信用企业证书 ${i + 1}`, scans: [] }));
+const credit = Array.from({ length: 5 }, (_, i) => ({
+  ...qualifications[i],
+  id: `c${i}`,
+  type: 'credit_rating',
+  name: `AAA 级信用企业证书 ${i + 1}`,
+  scans: [],
+}));
 const records = Array.from({ length: 140 }, (_, i) => ({
   id: `p${i}`,
   projectName: `${pick(INDUSTRIES, i)}集团第 ${i + 1} 号装置${pick(PRODUCTS, i)}改造项目`,
@@ -137,7 +169,8 @@ for (const [i, r] of records.entries()) {
 for (const r of records) if (next < 50) r.proofs.push(scanView(scans[next++]));
 if (next !== 50) throw new Error(`bench: ${next} scans placed, not 50`);
 const byId = new Map(scans.map((x) => [x.id, x]));
-const attachmentsOf = (list, field) => list.flatMap((item) => item[field].map((f) => ({ name: f.originalName, bytes: byId.get(f.id).bytes })));
+const attachmentsOf = (list, field) =>
+  list.flatMap((item) => item[field].map((f) => ({ name: f.originalName, bytes: byId.get(f.id).bytes })));
 
 const lines = Array.from({ length: 1000 }, (_, i) => {
   const net = (10000 + i * 37).toFixed(2);
@@ -220,16 +253,32 @@ const company = {
     fax: '0512-6688 1299',
     email: 'sales@ecsi.example',
     legalRepresentative: '周建华',
-    bankAccounts: [{ bankName: '中国工商银行', branch: '苏州吴中支行', accountName: '华东智能仪表有限公司', accountNumber: '1102 0206 0900 1234 567' }],
+    bankAccounts: [
+      {
+        bankName: '中国工商银行',
+        branch: '苏州吴中支行',
+        accountName: '华东智能仪表有限公司',
+        accountNumber: '1102 0206 0900 1234 567',
+      },
+    ],
   },
   seals: { company: { bytes: demoSealPng('company') }, contract: null },
 };
 const input = { tender, qualifications, credit, performance: records, blocking: [], missingTypes: [] };
 
 // ---- the app: configuration + rendering (Chromium pool, templates, signer) + the composer, as the service has them ----
-const config = loadConfig({ STORAGE_DIR: join(work, 'storage'), LOG_LEVEL: 'error' });
+// CHROMIUM_PATH and RENDER_CONCURRENCY from the environment (e.g. CHROMIUM_PATH=/usr/bin/chromium-headless-shell).
+const passed = Object.fromEntries(
+  ['CHROMIUM_PATH', 'RENDER_CONCURRENCY'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
+);
+const config = loadConfig({ STORAGE_DIR: join(work, 'storage'), LOG_LEVEL: 'error', ...passed });
+say(`printer: ${config.chromiumPath}, RENDER_CONCURRENCY ${config.render.concurrency}`);
 const app = await NestFactory.createApplicationContext(
-  { module: class TenderPackageBench {}, imports: [ConfigModule.forRoot(config), RenderingModule], providers: [TenderPackageComposer] },
+  {
+    module: class TenderPackageBench {},
+    imports: [ConfigModule.forRoot(config), RenderingModule],
+    providers: [TenderPackageComposer],
+  },
   { logger: ['error', 'warn'] },
 );
 const composer = app.get(TenderPackageComposer);
@@ -281,11 +330,17 @@ function memorySampler() {
     peak.chromium = Math.max(peak.chromium, chromium);
     if (node.rss + chromium > peak.total) {
       peak.total = node.rss + chromium;
-      peak.rssBreakdown = list(pids, mem.map((m) => m.rss));
+      peak.rssBreakdown = list(
+        pids,
+        mem.map((m) => m.rss),
+      );
     }
     if (pss > peak.pss) {
       peak.pss = pss;
-      peak.pssBreakdown = list(pids, mem.map((m) => m.pss));
+      peak.pssBreakdown = list(
+        pids,
+        mem.map((m) => m.pss),
+      );
     }
     peak.chromiumProcesses = Math.max(peak.chromiumProcesses, pids.length - 1);
   };
@@ -363,8 +418,18 @@ setInterval(() => {
   };
 }
 
+/** Busy and total jiffies of the whole machine (/proc/stat): how much else ran beside the package. */
+function machineCpu() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return {
+    busy: f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3] - f[4],
+    total: f.slice(0, 8).reduce((a, b) => a + b, 0),
+  };
+}
+
 async function once(label) {
   const marks = [];
+  const cpu0 = { tree: cpuTimes(process.pid), machine: machineCpu() };
   const t0 = performance.now();
   const sampler = memorySampler();
   const layout = packageLayout(tender.requirements.sections);
@@ -386,6 +451,7 @@ async function once(label) {
     },
   });
   const wall = performance.now() - t0;
+  const cpu1 = { tree: cpuTimes(process.pid), machine: machineCpu() };
   const peak = await sampler.stop();
   const at = (p) => marks.find(([q]) => q >= p)?.[1] ?? NaN;
   say(
@@ -394,7 +460,14 @@ async function once(label) {
       `peak RSS ${mib(peak.total)} (node ${mib(peak.node)} + Chromium tree ${mib(peak.chromium)} in ${peak.chromiumProcesses} processes), ` +
       `peak PSS ${mib(peak.pss)}, peak resident once ${peak.resident === null ? 'n/a (not root)' : mib(peak.resident)}; load average ${load()}`,
   );
-  say(`  steps: sections rendered ${s(at(60))} (${pct(at(60), wall)}), TOC + assembly ${s(at(80) - at(60))} (${pct(at(80) - at(60), wall)}), signing ${s(at(90) - at(80))} (DOCX built alongside the PDF)`);
+  say(
+    `  steps: sections rendered ${s(at(60))} (${pct(at(60), wall)}), TOC + assembly ${s(at(80) - at(60))} (${pct(at(80) - at(60), wall)}), signing ${s(at(90) - at(80))} (DOCX built alongside the PDF)`,
+  );
+  const cores = (2 * (cpu1.machine.busy - cpu0.machine.busy)) / (cpu1.machine.total - cpu0.machine.total);
+  say(
+    `  CPU: node ${(cpu1.tree.own - cpu0.tree.own).toFixed(1)} s (this process, its threads included), Chromium ` +
+      `${(cpu1.tree.descendants - cpu0.tree.descendants).toFixed(1)} s; the machine ${cores.toFixed(2)} of 2 cores busy (everything on it)`,
+  );
   say(`  RSS at its peak: ${peak.rssBreakdown}`);
   say(`  PSS at its peak: ${peak.pssBreakdown}`);
   say(`  sections: ${result.sections.map((x) => `${x.key} ${x.lastPage - x.firstPage + 1}`).join(', ')}`);
@@ -409,18 +482,27 @@ async function once(label) {
 
 const results = [await once('cold (includes the Chromium launch)')];
 for (let i = 1; i <= RUNS; i++) results.push(await once(`warm run ${i}`));
-const warm = results.slice(1).map((r) => r.wall).sort((a, b) => a - b);
+const warm = results
+  .slice(1)
+  .map((r) => r.wall)
+  .sort((a, b) => a - b);
 const median = warm[Math.floor(warm.length / 2)];
 const peakAll = Math.max(...results.map((r) => r.peak.total));
 const pssAll = Math.max(...results.map((r) => r.peak.pss));
-const residentAll = results.some((r) => r.peak.resident === null) ? null : Math.max(...results.map((r) => r.peak.resident));
+const residentAll = results.some((r) => r.peak.resident === null)
+  ? null
+  : Math.max(...results.map((r) => r.peak.resident));
 say('');
-say(`${warm.length ? `median of ${warm.length} warm runs: ${s(median)} (target < 20 s); ` : ''}cold: ${s(results[0].wall)}`);
+say(
+  `${warm.length ? `median of ${warm.length} warm runs: ${s(median)} (target < 5 s, issue #16; < 20 s before); ` : ''}cold: ${s(results[0].wall)}`,
+);
 say(
   `peak over all runs, node + Chromium: RSS ${mib(peakAll)}, PSS ${mib(pssAll)}, resident once ${residentAll === null ? 'n/a' : mib(residentAll)} (target < 1 GiB); ` +
     `node's own high-water mark (VmHWM): ${mib(vmHwm())}`,
 );
-say(`rows per render: ${ROWS_PER_RENDER ?? 'default'}; node options: ${process.execArgv.join(' ') || 'none'}${process.env.NODE_OPTIONS ? ` NODE_OPTIONS=${process.env.NODE_OPTIONS}` : ''}`);
+say(
+  `rows per render: ${ROWS_PER_RENDER ?? 'default'}; node options: ${process.execArgv.join(' ') || 'none'}${process.env.NODE_OPTIONS ? ` NODE_OPTIONS=${process.env.NODE_OPTIONS}` : ''}`,
+);
 say(`load average at the end: ${load()}`);
 await app.close();
 await rm(work, { recursive: true, force: true });
@@ -433,8 +515,16 @@ function vmHwm() {
 async function withChecks(pdf) {
   const file = join(work, 'package.pdf');
   await writeFile(file, pdf);
-  const sig = await run('pdfsig', [file]).then((r) => r.stdout, (e) => String(e.stdout ?? e));
-  const qpdf = await run('qpdf', ['--check', file]).then(() => 'ok', (e) => `FAILED (${String(e.stdout ?? e).split('\n')[0]})`);
+  const sig = await run('pdfsig', [file]).then(
+    (r) => r.stdout,
+    (e) => String(e.stdout ?? e),
+  );
+  const qpdf = await run('qpdf', ['--check', file]).then(
+    () => 'ok',
+    (e) => `FAILED (${String(e.stdout ?? e).split('\n')[0]})`,
+  );
   const pages = /Pages:\s+(\d+)/.exec((await run('pdfinfo', [file])).stdout)[1];
-  say(`  checks: pdfinfo ${pages} pages; pdfsig ${/Signature is Valid/.test(sig) && /Total document signed/.test(sig) ? 'valid, total document signed' : 'NOT VALID'}; qpdf --check ${qpdf}`);
+  say(
+    `  checks: pdfinfo ${pages} pages; pdfsig ${/Signature is Valid/.test(sig) && /Total document signed/.test(sig) ? 'valid, total document signed' : 'NOT VALID'}; qpdf --check ${qpdf}`,
+  );
 }

@@ -54,8 +54,8 @@ export class AppConfig {
   readonly jobs: { queueLimit: number; leaseSeconds: number; mailConcurrency: number; concurrency: number };
   /** The mail outbox's retries: MAIL_RETRY_LIMIT, MAIL_RETRY_DELAY_SECONDS (exponential backoff from there). */
   readonly outbox: { retryLimit: number; retryDelaySeconds: number };
-  /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run). */
-  readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number };
+  /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run); STATEMENT_RUN_CONCURRENCY (items at once). */
+  readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number; runConcurrency: number };
   readonly adminToken: string | undefined;
   /** SECRETS_KEY, decoded: seals secrets at rest (TOTP); undefined: the development key under STORAGE_DIR. */
   readonly secretsKey: Buffer | undefined;
@@ -189,6 +189,7 @@ export class AppConfig {
       replyDays: env.STATEMENT_REPLY_DAYS,
       runDay: env.STATEMENT_RUN_DAY,
       codeAttempts: env.STATEMENT_CODE_ATTEMPTS,
+      runConcurrency: env.STATEMENT_RUN_CONCURRENCY,
     };
     this.adminToken = env.ADMIN_TOKEN;
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : Buffer.from(env.SECRETS_KEY, 'base64');

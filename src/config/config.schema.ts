@@ -137,6 +137,10 @@ export const envSchema = z.object({
   // month a statement run for the previous month starts by itself (unset: never, runs are started by hand).
   STATEMENT_REPLY_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(365).default(15)),
   STATEMENT_RUN_DAY: opt(z.coerce.number().int().min(1).max(28)),
+  // Statement-run items (one customer's statement: ledger, print, DOCX, signature, storage, mail) at once per process.
+  // Above RENDER_CONCURRENCY on purpose: an item prints for a fraction of its time, and the rest overlaps the printing
+  // of the others (they wait their turn for a tab in the browser pool).
+  STATEMENT_RUN_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(32).default(4)),
   // Wrong confirmation codes (the code in the statement mail) a statement accepts before it refuses every code.
   STATEMENT_CODE_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(5)),
 

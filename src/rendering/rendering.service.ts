@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { buildBundle, type BundleFile, type BundleManifestInput } from './bundle/bundle.js';
 import { verifyBundle, verifyPdfSignature } from './bundle/verify.js';
-import { htmlToDocx } from './docx/html-to-docx.js';
+import { DocxThread } from './docx/docx-thread.js';
 import { PdfRenderer } from './pdf/pdf-renderer.js';
 import {
   CONTENT_TYPES,
@@ -21,13 +21,20 @@ import { TemplateEngine, type RenderedHtml } from './templates/template-engine.j
  * same HTML) -> sign -> bundle. Storing and recording is the documents module's part.
  */
 @Injectable()
-export class RenderingService {
+export class RenderingService implements OnApplicationShutdown {
+  /** DOCX off the main thread (statement runs: it overlaps the printing and signing of the next statements). */
+  private readonly docx = new DocxThread();
+
   constructor(
     private readonly templates: TemplateEngine,
     private readonly pdf: PdfRenderer,
     @Inject(SIGNER) private readonly signer: Signer,
     private readonly config: AppConfig,
   ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.docx.close();
+  }
 
   /** The HTML; throws template errors (unknown template, missing required field, template bug) as 4xx. */
   html(template: string, data: unknown, locale?: Locale): RenderedHtml {
@@ -70,7 +77,7 @@ export class RenderingService {
   }
 
   renderDocx(html: RenderedHtml & { footerNote?: string }): Promise<Buffer> {
-    return htmlToDocx({
+    return this.docx.render({
       html: html.html,
       headerText: html.headerText,
       footer: 'page-x-of-y',
@@ -93,7 +100,10 @@ export class RenderingService {
 
   verifyBundle(zip: Buffer): Promise<{ valid: boolean; reason: string }> {
     const limits = { contentBytes: this.config.verify.bundleContentBytes, entries: this.config.verify.bundleEntries };
-    return verifyBundle(zip, this.certificatePem(), limits).then((r) => ({ valid: r.valid, reason: r.reason ?? 'manifest signature and every file valid' }));
+    return verifyBundle(zip, this.certificatePem(), limits).then((r) => ({
+      valid: r.valid,
+      reason: r.reason ?? 'manifest signature and every file valid',
+    }));
   }
 
   certificatePem(): string {

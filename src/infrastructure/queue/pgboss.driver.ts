@@ -388,6 +388,8 @@ class Consumer {
    * slots come back. Fetches on the polling timer never ask, so idle consumers do not keep waking each other.
    */
   private contending = false;
+  /** The last fetch got fewer jobs than it asked for: the queue was empty then (see start()). */
+  private drained = false;
   /** One function per consumer, so that the slot group keeps it once however often this consumer is turned away. */
   private readonly wakeOnFree = () => {
     this.contending = true;
@@ -405,8 +407,11 @@ class Consumer {
   ) {}
 
   start(): void {
-    // Another queue of the group finished a job: a shared slot may be free for this one.
+    // Another queue of the group finished a job: a shared slot may be free for this one. Not for a consumer whose last
+    // fetch found its queue empty: it would only ask again for nothing (a statement run's every item woke each idle
+    // printing queue: four empty fetches per statement). It polls, and a send from this process wakes it.
     this.unsubscribe = this.slots?.onRelease(() => {
+      if (this.drained) return;
       this.contending = true;
       this.wake();
     });
@@ -415,6 +420,7 @@ class Consumer {
 
   /** Fetch now instead of at the next poll (a slot freed up, or a job was sent from here). */
   wake(): void {
+    this.drained = false;
     this.wakePending = true;
     this.wakeUp?.();
   }
@@ -446,6 +452,7 @@ class Consumer {
         let started = 0;
         try {
           const jobs = await this.boss.fetch<unknown>(this.name, { batchSize: free, includeMetadata: true });
+          this.drained = jobs.length < free;
           // Jobs fetched while stop() began are active in the database now: run them, stop() waits.
           for (const job of jobs) {
             this.runJob(job);

@@ -45,15 +45,6 @@ export class DocumentsRepository extends BaseRepository {
       .getOne();
   }
 
-  /** Locks the row: the next version number is taken under this lock. */
-  lockById(id: string): Promise<DocumentRecord | null> {
-    return this.repo(DocumentRecord)
-      .createQueryBuilder('d')
-      .setLock('pessimistic_write')
-      .where('d.id = :id', { id })
-      .getOne();
-  }
-
   /** `id`: a caller-chosen id (a job's), else one is generated. */
   createDocument(
     data: Pick<

@@ -250,16 +250,37 @@ export class DocumentsService implements OnModuleInit {
    * one transaction; on failure the objects written are removed again, so nothing is half-written.
    */
   async store(actor: Pick<AuthUser, 'id' | 'name'>, input: StoreRequest): Promise<DocumentView> {
+    return this.get((await this.storeRecord(actor, input)).id);
+  }
+
+  /** `store` without reading the document back (two queries): the id and the version just stored. */
+  async storeRecord(
+    actor: Pick<AuthUser, 'id' | 'name'>,
+    input: StoreRequest,
+  ): Promise<{ id: string; latestVersion: number }> {
     if (!isWorkflowSubject(input.subject.type)) throw new Error(`not a workflow subject type: ${input.subject.type}`);
-    return this.save(actor, { ...input, origin: 'workflow' });
+    return this.saveRecord(actor, { ...input, origin: 'workflow' });
   }
 
   private async save(actor: Pick<AuthUser, 'id' | 'name'>, input: StoreInput): Promise<DocumentView> {
+    return this.get((await this.saveRecord(actor, input)).id);
+  }
+
+  private async saveRecord(
+    actor: Pick<AuthUser, 'id' | 'name'>,
+    input: StoreInput,
+  ): Promise<{ id: string; latestVersion: number }> {
     const written: string[] = [];
     try {
-      const documentId = await this.tx.run(async () => {
+      return await this.tx.run(async () => {
         const earlier = input.jobId ? await this.jobs.lockEffect(input.jobId) : null;
-        if (typeof earlier?.documentId === 'string') return earlier.documentId;
+        if (typeof earlier?.documentId === 'string') {
+          const latest = typeof earlier.version === 'number' ? earlier.version : null;
+          return {
+            id: earlier.documentId,
+            latestVersion: latest ?? (await this.get(earlier.documentId)).latestVersion,
+          };
+        }
         const doc = await this.documentFor(actor, input);
         const version = doc.latestVersion + 1;
         const saved = await this.documents.createVersion({
@@ -322,9 +343,8 @@ export class DocumentsService implements OnModuleInit {
           },
         });
         if (input.jobId) await this.jobs.saveEffect(input.jobId, { documentId: doc.id, version });
-        return doc.id;
+        return { id: doc.id, latestVersion: version };
       });
-      return this.get(documentId);
     } catch (err) {
       // The record was rolled back: remove the objects written for it, so nothing is half-written.
       await Promise.all(written.map((k) => this.storage.delete(k).catch(() => undefined)));
@@ -363,6 +383,9 @@ export class DocumentsService implements OnModuleInit {
   }
 
   async file(id: string, format: DocumentFormat, version?: number): Promise<{ file: DocumentFile; bytes: Buffer }> {
+    // A version named (an outbox attachment's): one query finds the file; the document is read only to say what is missing.
+    const named = version === undefined ? null : await this.documents.file(id, version, format);
+    if (named) return { file: named, bytes: await this.storage.getBuffer(named.storageKey) };
     const doc = await this.documents.findById(id);
     if (!doc) throw AppException.notFound('DOCUMENT_NOT_FOUND', 'No such document', { id });
     const v = version ?? doc.latestVersion;
@@ -465,7 +488,8 @@ export class DocumentsService implements OnModuleInit {
       recordType: input.record?.type ?? null,
       recordNumber: input.record?.number ?? null,
     });
-    return (await this.documents.lockById(created.id))!;
+    // Inserted by this transaction: no other one can see it, let alone lock it, before the commit.
+    return created;
   }
 }
 

@@ -32,6 +32,12 @@ export type JobKind = 'render' | 'mail' | 'other';
 export interface RegisterOptions {
   /** Default `render`: the safe guess for a job that does not say (it runs with the fewest at once). */
   kind?: JobKind;
+  /**
+   * Only for kind `other`: jobs of this type at once in a process instead of JOB_CONCURRENCY. A job that prints a
+   * little and does much else (a statement run's item) is `other` with its own limit: its print waits its turn in
+   * the browser pool while its reads, DOCX, signature and storage overlap the other jobs' printing.
+   */
+  concurrency?: number;
   /** Retries after the first attempt (default 2). */
   retryLimit?: number;
   retryDelaySeconds?: number;
@@ -49,6 +55,7 @@ export interface RegisterOptions {
 interface Registration {
   handler: JobHandler<Record<string, unknown>>;
   kind: JobKind;
+  concurrency: number | undefined;
   retryLimit: number;
   expireInSeconds: number;
   retryDelaySeconds: number;
@@ -117,6 +124,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.handlers.set(name, {
       handler: handler as JobHandler<Record<string, unknown>>,
       kind: opts.kind ?? 'render',
+      concurrency: opts.concurrency,
       retryLimit: opts.retryLimit ?? 2,
       expireInSeconds: opts.expireInSeconds ?? this.config.jobs.leaseSeconds,
       retryDelaySeconds: opts.retryDelaySeconds ?? 5,
@@ -129,15 +137,18 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   async enqueue(name: string, payload: Record<string, unknown>, actor: Pick<AuthUser, 'id'> | null): Promise<JobView> {
     const reg = this.handlers.get(name);
     if (!reg) throw new Error(`no job handler registered for "${name}"`);
-    const job = await this.tx.run(async () => {
-      if (reg.bounded) {
-        // Count and insert under one lock, so that API instances enqueueing at once cannot pass the bound together.
-        await this.jobs.lockQueue(name);
-        const waiting = await this.jobs.countWaiting(name);
-        if (waiting >= this.config.jobs.queueLimit) throw await this.queueFull(name, waiting);
-      }
-      return this.jobs.create({ name, payload, maxAttempts: reg.retryLimit + 1, createdBy: actor?.id ?? null });
-    });
+    const row = { name, payload, maxAttempts: reg.retryLimit + 1, createdBy: actor?.id ?? null };
+    const job = reg.bounded
+      ? await this.tx.run(async () => {
+          // Count and insert under one lock, so that API instances enqueueing at once cannot pass the bound together.
+          await this.jobs.lockQueue(name);
+          const waiting = await this.jobs.countWaiting(name);
+          if (waiting >= this.config.jobs.queueLimit) throw await this.queueFull(name, waiting);
+          return this.jobs.create(row);
+        })
+      : // One INSERT, in the caller's transaction if there is one: no BEGIN/COMMIT of its own (a statement run
+        // enqueues two unbounded jobs per statement).
+        await this.jobs.create(row);
     await this.send(job, reg);
     return view(job);
   }
@@ -171,7 +182,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     if (!this.runJobs) return;
     for (const [name, reg] of this.handlers) {
       // Every log line of the attempt, the handler's and the modules' it calls, carries the job's id and type.
-      await this.queue.work<{ jobId: string }>(name, this.workOptions(reg.kind), (ctx) =>
+      await this.queue.work<{ jobId: string }>(name, this.workOptions(reg), (ctx) =>
         withLogFields({ jobId: ctx.data.jobId, jobType: name }, () => this.run(ctx.data.jobId, reg)),
       );
     }
@@ -180,7 +191,9 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     // in the jobs table. (The in-process engine runs such a job again at the next start: resumeUnfinished.)
     else {
       this.sweeper = setInterval(() => {
-        this.failAbandoned().catch((err: unknown) => this.logger.error(`looking for abandoned jobs failed: ${String(err)}`));
+        this.failAbandoned().catch((err: unknown) =>
+          this.logger.error(`looking for abandoned jobs failed: ${String(err)}`),
+        );
       }, ABANDONED_SWEEP_MS);
       this.sweeper.unref();
     }
@@ -204,19 +217,20 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
         reg.expireInSeconds + ABANDONED_GRACE_SECONDS,
         `the last attempt did not finish within its lease of ${reg.expireInSeconds} s: the process running it stopped`,
       );
-      for (const id of ids) this.logger.warn(`job ${name} ${id}: last attempt abandoned (its process stopped); marked failed`);
+      for (const id of ids)
+        this.logger.warn(`job ${name} ${id}: last attempt abandoned (its process stopped); marked failed`);
       marked.push(...ids);
     }
     return marked;
   }
 
-  private workOptions(kind: JobKind): { concurrency: number; slots?: SlotGroup } {
+  private workOptions({ kind, concurrency }: Registration): { concurrency: number; slots?: SlotGroup } {
     switch (kind) {
       case 'render':
       case 'mail':
         return { concurrency: this.slots[kind].size, slots: this.slots[kind] };
       case 'other':
-        return { concurrency: this.config.jobs.concurrency };
+        return { concurrency: concurrency ?? this.config.jobs.concurrency };
     }
   }
 
@@ -225,8 +239,15 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     if (!job || job.status === 'succeeded' || job.status === 'failed') return { skipped: true };
     if (job.result) {
       // An earlier attempt committed its effect (saveEffect) and died before completing the job: done.
-      await this.jobs.updateAttempt(jobId, job.attempts, { status: 'succeeded', progress: 100, error: null, finishedAt: new Date() });
-      this.logger.log(`job ${job.name} ${jobId}: attempt ${job.attempts} had committed its effect; completed without running again`);
+      await this.jobs.updateAttempt(jobId, job.attempts, {
+        status: 'succeeded',
+        progress: 100,
+        error: null,
+        finishedAt: new Date(),
+      });
+      this.logger.log(
+        `job ${job.name} ${jobId}: attempt ${job.attempts} had committed its effect; completed without running again`,
+      );
       return job.result;
     }
     const attempt = job.attempts + 1;
@@ -234,7 +255,12 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       this.metrics.jobQueueWait.observe({ type: job.name }, Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
     }
     this.metrics.jobs.inc({ type: job.name, state: 'started' });
-    await this.jobs.update(jobId, { status: 'running', attempts: attempt, startedAt: job.startedAt ?? new Date(), error: null });
+    await this.jobs.update(jobId, {
+      status: 'running',
+      attempts: attempt,
+      startedAt: job.startedAt ?? new Date(),
+      error: null,
+    });
     // The process id is in every log line: which worker ran which attempt.
     this.logger.log(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} started`);
     const started = performance.now();
@@ -246,15 +272,26 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
           await this.jobs.updateAttempt(jobId, attempt, { progress: Math.max(0, Math.min(100, Math.round(percent))) });
         },
       });
-      const recorded = await this.jobs.updateAttempt(jobId, attempt, { status: 'succeeded', progress: 100, result: result ?? {}, finishedAt: new Date() });
+      const recorded = await this.jobs.updateAttempt(jobId, attempt, {
+        status: 'succeeded',
+        progress: 100,
+        result: result ?? {},
+        finishedAt: new Date(),
+      });
       this.metrics.jobs.inc({ type: job.name, state: 'succeeded' });
       this.metrics.jobDuration.observe({ type: job.name, outcome: 'succeeded' }, (performance.now() - started) / 1000);
-      this.logger.log(`job ${job.name} ${jobId} attempt ${attempt} succeeded in ${Math.round(performance.now() - started)} ms${recorded ? '' : ' (after a later attempt had started: not recorded)'}`);
+      this.logger.log(
+        `job ${job.name} ${jobId} attempt ${attempt} succeeded in ${Math.round(performance.now() - started)} ms${recorded ? '' : ' (after a later attempt had started: not recorded)'}`,
+      );
       return result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const last = attempt >= job.maxAttempts;
-      await this.jobs.updateAttempt(jobId, attempt, { status: last ? 'failed' : 'retrying', error: message, ...(last ? { finishedAt: new Date() } : {}) });
+      await this.jobs.updateAttempt(jobId, attempt, {
+        status: last ? 'failed' : 'retrying',
+        error: message,
+        ...(last ? { finishedAt: new Date() } : {}),
+      });
       this.metrics.jobs.inc({ type: job.name, state: last ? 'failed' : 'retrying' });
       this.metrics.jobDuration.observe({ type: job.name, outcome: 'failed' }, (performance.now() - started) / 1000);
       this.logger.warn(`job ${job.name} ${jobId} attempt ${attempt}/${job.maxAttempts} failed: ${message}`);

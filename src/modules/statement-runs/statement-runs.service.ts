@@ -130,7 +130,11 @@ export class StatementRunsService implements OnModuleInit {
       retryBackoff: true,
     });
     this.jobs.register<ItemPayload>(ITEM_JOB, (payload, ctx) => this.renderItem(payload, ctx), {
-      kind: 'render',
+      // Not `render`: an item holding one of the pool's RENDER_CONCURRENCY slots for its whole time left Chromium
+      // idle while it read the ledger, built the DOCX, signed and stored (1.15 of 2 cores busy in a run). Its print
+      // waits for a tab in the browser pool instead, a few at most (STATEMENT_RUN_CONCURRENCY).
+      kind: 'other',
+      concurrency: this.config.statements.runConcurrency,
       bounded: false,
       retryLimit: ITEM_RETRY_LIMIT,
       retryDelaySeconds: 5,
@@ -285,7 +289,9 @@ export class StatementRunsService implements OnModuleInit {
       this.logger.warn(`statement run ${runId}: item ${itemId} failed for good: ${reason}`);
       outcome = { status: 'failed', reason };
     }
-    await this.runs.completeIfDone(runId);
+    // A statement whose mail was just queued keeps the run open (its message is not sent yet): nothing to complete.
+    // Whoever sees the last message sent completes it (the report's read, see summaries).
+    if (!(outcome.status === 'rendered' && outcome.outboxMessageId)) await this.runs.completeIfDone(runId);
     return outcome;
   }
 
@@ -296,7 +302,7 @@ export class StatementRunsService implements OnModuleInit {
     locale: Locale | null,
     jobId: string,
   ): Promise<{ statementId: string; outboxMessageId: string | null }> {
-    const { statement, outboxMessageId } = await this.statements.issue(runActor(run), customerId, {
+    const { statementId, outboxMessageId } = await this.statements.issueRecord(runActor(run), customerId, {
       from: run.periodFrom,
       to: run.periodTo,
       runId: run.id,
@@ -304,7 +310,7 @@ export class StatementRunsService implements OnModuleInit {
       mailTo,
       ...(locale ? { locale } : {}),
     });
-    return { statementId: statement.id, outboxMessageId };
+    return { statementId, outboxMessageId };
   }
 
   // ---- read ----

@@ -35,7 +35,10 @@ export class StatementsRepository extends BaseRepository {
   async insert(data: StatementData): Promise<StatementRecord> {
     // jsonb columns make TypeORM's deep-partial type reject the plain objects; `data` is a StatementRecord.
     const repo = this.repo(StatementRecord);
-    return repo.save(repo.create(data as Parameters<typeof repo.create>[0]));
+    // insert, not save: save looks the caller-chosen id up first, one query more for a row that cannot exist yet.
+    const record = repo.create(data as Parameters<typeof repo.create>[0]);
+    await repo.insert(record);
+    return record;
   }
 
   findById(id: string): Promise<StatementRecord | null> {

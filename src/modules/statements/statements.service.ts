@@ -160,6 +160,23 @@ export class StatementsService {
     customerId: string,
     request: IssueStatementRequest,
   ): Promise<{ statement: StatementView; confirmationUrl: string | null; outboxMessageId: string | null }> {
+    const issued = await this.issueRecord(actor, customerId, request);
+    return {
+      statement: await this.get(issued.statementId),
+      confirmationUrl: issued.confirmationUrl,
+      outboxMessageId: issued.outboxMessageId,
+    };
+  }
+
+  /**
+   * `issue` without reading the statement back: a statement run needs only the ids (the view is five queries, of
+   * the ~50 a run's statement cost). confirmationUrl is null when an earlier attempt of the job had issued it.
+   */
+  async issueRecord(
+    actor: Actor,
+    customerId: string,
+    request: IssueStatementRequest,
+  ): Promise<{ statementId: string; confirmationUrl: string | null; outboxMessageId: string | null }> {
     const customer = await this.customers.get(customerId);
     const today = todayIso();
     const { from, to } = request;
@@ -172,9 +189,10 @@ export class StatementsService {
         { from, to, today },
       );
     }
-    if (request.jobId) {
+    if (request.jobId && !request.runId) {
       // Cheap check before any work: a retried job that already issued its statement renders nothing again.
-      // (Checked once more under the job's lock below, where it counts.)
+      // (Checked once more under the job's lock below, where it counts.) A run's item job has just looked for the
+      // statement the run issued for this customer (StatementRunsService.renderItem): no need to look twice.
       const jobId = request.jobId;
       const done = await this.tx.run(() => this.earlierEffect(jobId));
       if (done) return done;
@@ -210,7 +228,8 @@ export class StatementsService {
     // The number is taken in a short transaction of its own, so no counter lock is held while Chromium renders.
     // The price: a render or store that fails after this leaves a gap in the year's DZ numbers (the entity's
     // "gap-free" holds only for statements that were issued without such a failure).
-    const sequence = await this.tx.run(() => this.statements.nextSequence(Number(today.slice(0, 4))));
+    // One statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING): atomic by itself, no BEGIN/COMMIT around it.
+    const sequence = await this.statements.nextSequence(Number(today.slice(0, 4)));
     const number = `DZ${today.slice(0, 4)}-${String(sequence).padStart(5, '0')}`;
 
     const rendered = await this.rendering.render({
@@ -243,7 +262,7 @@ export class StatementsService {
         const earlier = await this.earlierEffect(request.jobId);
         if (earlier) return earlier;
       }
-      const doc = await this.documents.store(actor, {
+      const doc = await this.documents.storeRecord(actor, {
         type: DOCUMENT_TYPE,
         subject: { type: SUBJECT, id },
         record: { type: 'statement', number },
@@ -333,11 +352,7 @@ export class StatementsService {
       return { statementId: id, outboxMessageId, fresh: true as const };
     });
     if (!('fresh' in outcome)) return outcome;
-    return {
-      statement: await this.get(outcome.statementId),
-      confirmationUrl: url,
-      outboxMessageId: outcome.outboxMessageId,
-    };
+    return { statementId: outcome.statementId, confirmationUrl: url, outboxMessageId: outcome.outboxMessageId };
   }
 
   /**
@@ -663,12 +678,11 @@ export class StatementsService {
    */
   private async earlierEffect(
     jobId: string,
-  ): Promise<{ statement: StatementView; confirmationUrl: null; outboxMessageId: string | null } | null> {
+  ): Promise<{ statementId: string; confirmationUrl: null; outboxMessageId: string | null } | null> {
     const effect = await this.jobs.lockEffect(jobId);
     if (typeof effect?.statementId !== 'string') return null;
-    const statement = await this.get(effect.statementId);
     return {
-      statement,
+      statementId: effect.statementId,
       confirmationUrl: null,
       outboxMessageId: typeof effect.outboxMessageId === 'string' ? effect.outboxMessageId : null,
     };

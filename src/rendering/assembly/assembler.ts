@@ -6,8 +6,12 @@ import { addOutline } from './outline.js';
 export interface AssemblySection {
   /** Its bookmark and table-of-contents line. */
   title: string;
-  /** The rendered section. */
-  pdf: Buffer;
+  /**
+   * The rendered section: one PDF, or its parts in order (a long table printed in several renders), used as they
+   * are (no joined copy is made and parsed again). A promise is read when it settles, so the caller can hand over
+   * sections that are still printing: the scans are read meanwhile, and each section as soon as it is printed.
+   */
+  pdf: SectionPdf | PromiseLike<SectionPdf>;
   /** Appended after the section: PDFs as they are, JPEG/PNG scans one per A4 page. */
   attachments?: { name: string; bytes: Buffer }[];
 }
@@ -45,9 +49,13 @@ export interface AssemblyInput {
   title?: string;
 }
 
+export type SectionPdf = Buffer | readonly Buffer[];
+
 export interface AssemblyResult {
   pdf: Buffer;
   pages: number;
+  /** Each section's own pages (its rendered PDF, without attachments and the table of contents), in order. */
+  sectionPages: number[];
   /** The bookmarks written, in order (sections and the table of contents). */
   outline: TocEntry[];
 }
@@ -65,16 +73,32 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
     throw new Error(`assemblePdf: toc.afterSection ${toc.afterSection} is not a section index`);
   }
   const out = await PDFDocument.create();
+  /** How many of each section's parts are its own PDF (the rest are its attachments). */
+  const ownParts: number[] = [];
 
-  // Pass 1: read every part, which gives every section's page count before anything is laid out.
-  const parts: Part[][] = [];
+  // Pass 1: read every part, which gives every section's page count before anything is laid out. The scans first:
+  // they are here already, while the sections may still be printing (each PDF is read once, as soon as it is).
+  // Read in order below; a section that fails while an earlier one is read is not an unhandled rejection meanwhile.
+  for (const section of sections) Promise.resolve(section.pdf).catch(() => undefined);
+  const appended: Part[][] = [];
   for (const [index, section] of sections.entries()) {
-    const own: Part = { kind: 'pdf', doc: await PDFDocument.load(section.pdf) };
     const attachments: Part[] = [];
     for (const attachment of section.attachments ?? []) attachments.push(await readAttachment(out, attachment, index));
-    parts.push([own, ...attachments]);
+    appended.push(attachments);
   }
-  const sectionPages = parts.map((list) => list.reduce((n, part) => n + (part.kind === 'pdf' ? part.doc.getPageCount() : 1), 0));
+  const parts: Part[][] = [];
+  const ownCounts: number[] = [];
+  for (const [index, section] of sections.entries()) {
+    const printed = await section.pdf;
+    const own: PDFDocument[] = [];
+    for (const pdf of Buffer.isBuffer(printed) ? [printed] : printed) own.push(await PDFDocument.load(pdf));
+    ownCounts.push(own.reduce((n, doc) => n + doc.getPageCount(), 0));
+    parts.push([...own.map((doc): Part => ({ kind: 'pdf', doc })), ...appended[index]!]);
+    ownParts.push(own.length);
+  }
+  const sectionPages = parts.map((list) =>
+    list.reduce((n, part) => n + (part.kind === 'pdf' ? part.doc.getPageCount() : 1), 0),
+  );
   sectionPages.forEach((count, i) => {
     if (!count) throw new Error(`assemblePdf: section ${i} (${sections[i]!.title}) has no pages`);
   });
@@ -96,7 +120,8 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
       tocDoc = await PDFDocument.load(await toc.render(firstPages(guess)));
       const actual = tocDoc.getPageCount();
       if (actual === guess) break;
-      if (attempt === 4) throw new Error(`assemblePdf: the table of contents does not settle on a page count (${guess} -> ${actual})`);
+      if (attempt === 4)
+        throw new Error(`assemblePdf: the table of contents does not settle on a page count (${guess} -> ${actual})`);
       guess = actual;
     }
   }
@@ -113,6 +138,7 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
   if (toc?.afterSection === -1) await addTocPages();
   for (const [index, list] of parts.entries()) {
     const firstIndex = out.getPageCount();
+    const own: PDFPage[] = [];
     for (const [n, part] of list.entries()) {
       if (part.kind === 'image') {
         addImagePage(out, part.image);
@@ -120,8 +146,9 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
       }
       const pages = await out.copyPages(part.doc, part.doc.getPageIndices());
       pages.forEach((page) => out.addPage(page));
-      if (n === 0) ownPages.push(pages);
+      if (n < ownParts[index]!) own.push(...pages);
     }
+    ownPages.push(own);
     outlineRefs.push({ title: sections[index]!.title, page: out.getPage(firstIndex) });
     if (toc?.afterSection === index) await addTocPages();
   }
@@ -132,15 +159,22 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
 
   const pageIndex = new Map(out.getPages().map((page, i) => [page.ref.toString(), i + 1]));
   const outline = outlineRefs.map((entry) => ({ title: entry.title, page: pageIndex.get(entry.page.ref.toString())! }));
-  addOutline(out, outlineRefs.map((entry) => ({ title: entry.title, pageRef: entry.page.ref })));
+  addOutline(
+    out,
+    outlineRefs.map((entry) => ({ title: entry.title, pageRef: entry.page.ref })),
+  );
 
   out.setProducer('Tenderdesk');
   out.setCreator('Tenderdesk');
   if (input.title) out.setTitle(input.title);
-  return { pdf: Buffer.from(await out.save()), pages: total, outline };
+  return { pdf: Buffer.from(await out.save()), pages: total, sectionPages: ownCounts, outline };
 }
 
-async function stampSeal(doc: PDFDocument, seal: NonNullable<AssemblyInput['seal']>, ownPages: PDFPage[][]): Promise<void> {
+async function stampSeal(
+  doc: PDFDocument,
+  seal: NonNullable<AssemblyInput['seal']>,
+  ownPages: PDFPage[][],
+): Promise<void> {
   if (!seal.placements.length) return;
   // Embedded once, drawn on every page that asks: the PNG's alpha channel becomes a soft mask, so the paper shows through.
   const image = await doc.embedPng(seal.png);
@@ -149,10 +183,14 @@ async function stampSeal(doc: PDFDocument, seal: NonNullable<AssemblyInput['seal
     const number = placement.page === undefined || placement.page === 'last' ? pages?.length : placement.page;
     const page = pages && number !== undefined && Number.isInteger(number) ? pages[number - 1] : undefined;
     if (!page) {
-      throw AppException.unprocessable('SEAL_PLACEMENT_INVALID', `No page ${String(placement.page ?? 'last')} in section ${placement.section} for the seal`, {
-        section: placement.section,
-        page: placement.page ?? 'last',
-      });
+      throw AppException.unprocessable(
+        'SEAL_PLACEMENT_INVALID',
+        `No page ${String(placement.page ?? 'last')} in section ${placement.section} for the seal`,
+        {
+          section: placement.section,
+          page: placement.page ?? 'last',
+        },
+      );
     }
     const box = page.getCropBox();
     const height = (placement.width * image.height) / image.width;
@@ -170,7 +208,9 @@ async function stampPageNumbers(doc: PDFDocument, format: (page: number, total: 
     try {
       width = font.widthOfTextAtSize(text, size);
     } catch {
-      throw new Error(`assemblePdf: page number ${JSON.stringify(text)} is not WinAnsi text (Helvetica only; @pdf-lib/fontkit is not installed)`);
+      throw new Error(
+        `assemblePdf: page number ${JSON.stringify(text)} is not WinAnsi text (Helvetica only; @pdf-lib/fontkit is not installed)`,
+      );
     }
     const box = page.getCropBox();
     page.drawText(text, { x: box.x + (box.width - width) / 2, y: box.y + 18, size, font });

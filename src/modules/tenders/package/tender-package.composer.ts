@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config.js';
 import { PDFArray, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
-import { assemblePdf, type AssemblySection, type SealPlacement, type TocEntry } from '../../../rendering/assembly/assembler.js';
+import {
+  assemblePdf,
+  type AssemblySection,
+  type SealPlacement,
+  type TocEntry,
+} from '../../../rendering/assembly/assembler.js';
 import { RenderingService } from '../../../rendering/rendering.service.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
 import type { TenderPackageModel, TenderTocModel } from '../tender-package.model.js';
@@ -57,9 +63,6 @@ export interface ComposedPackage {
   templateVersions: Record<string, string>;
 }
 
-/** Sections are printed this many at a time: the browser pool's concurrency (more only waits in its queue). */
-const SECTION_CONCURRENCY = 2;
-
 /**
  * A long table (the itemised prices, the deviations, the lists) is printed this many rows per render and the
  * parts joined into its section: Chromium's renderer memory follows the size of the document it prints
@@ -75,7 +78,10 @@ export const ROWS_PER_RENDER = 150;
  */
 @Injectable()
 export class TenderPackageComposer {
-  constructor(private readonly rendering: RenderingService) {}
+  constructor(
+    private readonly rendering: RenderingService,
+    private readonly config: AppConfig,
+  ) {}
 
   /** The template errors (unknown template, a required field missing) now, before any work is queued. */
   check(model: TenderPackageModel, locale: Locale): void {
@@ -95,16 +101,24 @@ export class TenderPackageComposer {
     const renders = layout.rendered.flatMap((key, section) =>
       sectionParts(model, key, req.rowsPerRender ?? ROWS_PER_RENDER).map((data) => ({ section, data })),
     );
+    // Printed in package order, as many at a time as the browser pool prints; the assembler gets each section's parts
+    // as a promise and reads the scans while they print, then each section as soon as its parts are there (the parts
+    // go in as they are: no joined copy to save and parse again).
     let done = 0;
-    const partPdfs = await mapLimit(renders, SECTION_CONCURRENCY, async ({ data }) => {
-      const pdf = await this.rendering.renderPdf(this.rendering.html(PACKAGE_TEMPLATE, data, locale), false);
-      await req.progress?.(10 + (50 * ++done) / renders.length);
-      return pdf;
-    });
-    const sectionPdfs = await Promise.all(
-      layout.rendered.map((_, section) => joinPdfs(partPdfs.filter((_pdf, i) => renders[i]!.section === section))),
+    let stopped = false;
+    const limit = limiter(this.config.render.concurrency);
+    const partPdfs = renders.map(({ data }) =>
+      limit(async () => {
+        if (stopped) throw new Error('the package failed: render not started');
+        const pdf = await this.rendering.renderPdf(this.rendering.html(PACKAGE_TEMPLATE, data, locale), false);
+        await req.progress?.(10 + (50 * ++done) / renders.length);
+        return pdf;
+      }),
     );
-    partPdfs.length = 0; // the parts are in sectionPdfs now
+    const sectionPdfs = layout.rendered.map((_, section) =>
+      Promise.all(partPdfs.filter((_pdf, i) => renders[i]!.section === section)),
+    );
+    for (const pdf of sectionPdfs) pdf.catch(() => (stopped = true)); // one failed: print no more
 
     const sections: AssemblySection[] = await Promise.all(
       layout.rendered.map(async (key, i) => ({
@@ -121,7 +135,11 @@ export class TenderPackageComposer {
             title: model.titles.toc,
             render: async (entries: TocEntry[]) => {
               const data: TenderTocModel = {
-                tender: { tenderNo: model.tender.tenderNo, projectName: model.tender.projectName, lot: model.tender.lot },
+                tender: {
+                  tenderNo: model.tender.tenderNo,
+                  projectName: model.tender.projectName,
+                  lot: model.tender.lot,
+                },
                 entries,
               };
               const html = this.rendering.html(TOC_TEMPLATE, data, locale);
@@ -130,20 +148,24 @@ export class TenderPackageComposer {
             },
           };
     const bidLetter = layout.rendered.indexOf('bid_letter');
-    const placements: SealPlacement[] = bidLetter === -1 ? [] : [{ section: bidLetter, page: 'last', ...BID_LETTER_SEAL }];
+    const placements: SealPlacement[] =
+      bidLetter === -1 ? [] : [{ section: bidLetter, page: 'last', ...BID_LETTER_SEAL }];
     const assembled = await assemblePdf({
       sections,
       toc,
       pageNumbers: {},
       seal: req.seal && placements.length ? { png: req.seal, placements } : undefined,
       title: req.title,
+    }).catch(async (err: unknown) => {
+      stopped = true;
+      await Promise.allSettled(partPdfs); // no render left running for a package that failed
+      throw err;
     });
     await req.progress?.(80);
 
     const ranges = sectionRanges(layout, model.titles, assembled.outline, assembled.pages);
     const tocPages = ranges.filter((r) => r.key === 'toc').reduce((n, r) => n + r.lastPage - r.firstPage + 1, 0);
-    const ownPages = await Promise.all(sectionPdfs.map((pdf) => pageCount(pdf)));
-    const renderedPages = ownPages.reduce((a, b) => a + b, 0) + tocPages;
+    const renderedPages = assembled.sectionPages.reduce((a, b) => a + b, 0) + tocPages;
 
     const pdf = await this.rendering.signPdf(assembled.pdf, { title: req.title, locale });
     const docx = await docxPromise;
@@ -166,33 +188,25 @@ async function asAppended(attachment: Attachment): Promise<Attachment> {
   return page ? { name: attachment.name, bytes: page } : attachment;
 }
 
-/** The parts of one section as one PDF (a single part as it is). */
-async function joinPdfs(parts: Buffer[]): Promise<Buffer> {
-  if (parts.length === 1) return parts[0]!;
-  const out = await PDFDocument.create({ updateMetadata: false });
-  for (const part of parts) {
-    const doc = await PDFDocument.load(part, { updateMetadata: false });
-    for (const page of await out.copyPages(doc, doc.getPageIndices())) out.addPage(page);
-  }
-  return Buffer.from(await out.save());
-}
-
-async function pageCount(pdf: Buffer): Promise<number> {
-  return (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
-}
-
-/** Like Promise.all over `items`, at most `limit` at a time, results in order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!, i);
+/**
+ * Runs the functions given to it at most `size` at a time, in the order given (the pool's sections in package order:
+ * the first sections, which the assembler reads first, print first).
+ */
+function limiter(size: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <R>(fn: () => Promise<R>): Promise<R> => {
+    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next)
+        next(); // the slot passes on: `running` still counts it
+      else running--;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**
@@ -206,7 +220,9 @@ export async function extractPages(pdf: Buffer, pages: readonly number[], title:
     const page = src.getPage(i);
     const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
     if (!annots) continue;
-    const keep = annots.asArray().filter((ref) => src.context.lookupMaybe(ref, PDFDict)?.get(PDFName.of('FT')) !== PDFName.of('Sig'));
+    const keep = annots
+      .asArray()
+      .filter((ref) => src.context.lookupMaybe(ref, PDFDict)?.get(PDFName.of('FT')) !== PDFName.of('Sig'));
     if (keep.length === annots.size()) continue;
     if (keep.length) page.node.set(PDFName.of('Annots'), src.context.obj(keep));
     else page.node.delete(PDFName.of('Annots'));

@@ -209,12 +209,12 @@ describe('console: the back office in a browser', () => {
     expect(new URL(page.url()).search).toBe('?next=%2Fapp%2Fcustomers');
     await page.type('input#login', names.backoffice!);
     await page.type('input#password', 'not the password at all');
-    await page.click('form.signin button[type=submit]');
+    await page.click('form.signin-form button[type=submit]');
     await page.waitForSelector('.signin .alert-error[data-code=SIGN_IN_FAILED]');
     expect(await page.browserContext().cookies()).toEqual([]);
 
     await page.type('input#password', PASSWORD);
-    await page.click('form.signin button[type=submit]');
+    await page.click('form.signin-form button[type=submit]');
     // Back where the user wanted to go, with their name and the menu their roles open.
     await page.waitForSelector('header.top [data-user]');
     expect(new URL(page.url()).pathname).toBe('/app/customers');

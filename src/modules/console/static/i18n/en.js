@@ -908,4 +908,6 @@ export default {
   'error.SSO_USER_UNKNOWN': 'No Tenderdesk user matches your single sign-on account. Ask an administrator.',
   'error.SSO_NO_ROLE': 'Your single sign-on account has no role in Tenderdesk. Ask an administrator.',
   'error.SSO_DISABLED': 'Single sign-on is not configured.',
+  'error.CURRENT_PASSWORD_REQUIRED': 'Enter your current password.',
+  'error.CURRENT_PASSWORD_WRONG': 'The current password is wrong.',
 };

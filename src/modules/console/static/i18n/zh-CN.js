@@ -894,4 +894,6 @@ export default {
   'error.SSO_USER_UNKNOWN': '没有与您的单点登录账户对应的 Tenderdesk 用户，请联系管理员。',
   'error.SSO_NO_ROLE': '您的单点登录账户在 Tenderdesk 中没有角色，请联系管理员。',
   'error.SSO_DISABLED': '未配置单点登录。',
+  'error.CURRENT_PASSWORD_REQUIRED': '请输入当前密码。',
+  'error.CURRENT_PASSWORD_WRONG': '当前密码错误。',
 };

@@ -112,6 +112,13 @@ async function launch(work: string): Promise<Browser> {
   });
 }
 
+/** A code of six digits that is none of the secret's codes around now (the server accepts the steps next to it). */
+function wrongCode(secret: string): string {
+  const totp = new TOTP({ secret: Secret.fromBase32(secret) });
+  const near = new Set([-2, -1, 0, 1, 2].map((k) => totp.generate({ timestamp: Date.now() + k * TOTP_PERIOD_MS })));
+  for (let n = 0; ; n++) if (!near.has(String(n).padStart(6, '0'))) return String(n).padStart(6, '0');
+}
+
 /** The current code of a TOTP secret, in a time step after `notIn` (a code is accepted once: the server remembers the step). */
 async function totpCode(secret: string, notIn: number | null = null): Promise<{ code: string; step: number }> {
   while (notIn !== null && Math.floor(Date.now() / TOTP_PERIOD_MS) <= notIn)
@@ -311,12 +318,12 @@ describe('console: signing in', () => {
         await page.type('input#new-password-again', again);
         await page.click('form.signin-form button[type=submit]');
       };
+      await choose('a new passphrase of mine', 'a new passphrase of mine!');
+      await page.waitForSelector('.signin .alert-error[data-code=MISMATCH]');
       await choose('short one');
       await page.waitForSelector('.signin .alert-error[data-code=PASSWORD_TOO_SHORT]');
       await choose('password1234');
       await page.waitForSelector('.signin .alert-error[data-code=PASSWORD_TOO_COMMON]');
-      await choose('a new passphrase of mine', 'a new passphrase of mine!');
-      await page.waitForSelector('.signin .alert-error[data-code=MISMATCH]');
       await h.shot(page, 'password-change');
       await choose('a new passphrase of mine');
       await page.waitForSelector('header.top [data-user]');
@@ -370,7 +377,7 @@ describe('console: signing in', () => {
       await page.waitForSelector('input#totp-code');
       expect(h.path(page)).toBe('/app/signin/second-factor');
       await h.shot(page, 'second-factor');
-      await page.type('input#totp-code', '12345x');
+      await page.type('input#totp-code', wrongCode(secret));
       await page.click('form.signin-form button[type=submit]');
       await page.waitForSelector('.signin .alert-error[data-code=SECOND_FACTOR_FAILED]');
       const next = await totpCode(secret, enrolled.step);
@@ -469,12 +476,14 @@ describe('console: signing in', () => {
         body: JSON.stringify({ name: '只读令牌写入' }),
       });
       expect(write.status).toBe(403);
-      await h.shot(page, 'account');
       await page.click('button[name=token-done]');
+      // The list: the token made at the user's creation, and this one.
       await page.waitForSelector('[data-panel=tokens] button[name=revoke-token]');
-      expect(await h.text(page, '[data-panel=tokens] tbody tr')).toContain('ERP 对接');
-      expect(await h.text(page, '[data-panel=tokens] tbody tr')).toContain('只读');
-      await page.click('[data-panel=tokens] button[name=revoke-token]');
+      const row = `[...document.querySelectorAll('[data-panel=tokens] tbody tr')].find((r) => r.textContent.includes('ERP 对接'))`;
+      expect(await h.js(page, `${row}.textContent`)).toContain('只读');
+      expect(await h.js(page, `${row}.textContent`)).toContain(token.slice(0, 8));
+      await h.shot(page, 'account');
+      await h.js(page, `${row}.querySelector('button[name=revoke-token]').click()`);
       await page.waitForSelector('dialog.dialog[open] .btn-primary');
       await page.click('dialog.dialog[open] .btn-primary');
       await page.waitForSelector('[data-panel=tokens] tr.row-revoked');

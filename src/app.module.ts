@@ -18,6 +18,7 @@ import { ProductsModule } from './modules/products/products.module.js';
 import { SetupModule } from './modules/setup/setup.module.js';
 import { UsersModule } from './modules/users/users.module.js';
 import { SignInModule } from './modules/sign-in/sign-in.module.js';
+import { SsoModule } from './modules/sso/sso.module.js';
 import { QualificationsModule } from './modules/qualifications/qualifications.module.js';
 import { PerformanceModule } from './modules/performance/performance.module.js';
 import { QuotationsModule } from './modules/quotations/quotations.module.js';
@@ -64,6 +65,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         SignInModule,
+        SsoModule,
         RateLimitModule,
         HealthModule,
         CompanyModule,

@@ -175,6 +175,36 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads single sign-on settings: the role map, https issuers (http on loopback only), a secret in production', () => {
+    const c = loadConfig({
+      OIDC_ISSUER: 'https://login.example.com/realms/td',
+      OIDC_CLIENT_ID: 'tenderdesk',
+      OIDC_ROLE_MAP: 'finance=td-finance|td-accounts, manager=td-accounts',
+    });
+    expect(c.oidc?.roleMap).toEqual(
+      new Map([
+        ['td-finance', ['finance']],
+        ['td-accounts', ['finance', 'manager']],
+      ]),
+    );
+    expect(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_CLIENT_ID: 'x' }).oidc?.issuer).toBe(
+      'http://127.0.0.1:9000',
+    );
+    expect(() => loadConfig({ OIDC_ISSUER: 'http://login.example.com', OIDC_CLIENT_ID: 'x' })).toThrow(
+      /OIDC_ISSUER: must be https/,
+    );
+    const production = {
+      NODE_ENV: 'production',
+      SIGNING_P12: '/x.p12',
+      DEMO_DATA: 'false',
+      PUBLIC_URL: 'https://a.example',
+      OIDC_ISSUER: 'https://login.example.com',
+      OIDC_CLIENT_ID: 'tenderdesk',
+    };
+    expect(() => loadConfig(production)).toThrow(/OIDC_CLIENT_SECRET: is required in production/);
+    expect(loadConfig({ ...production, OIDC_CLIENT_SECRET: 's3cret' }).oidc?.clientSecret).toBe('s3cret');
+  });
+
   it('bounds images and imports by default (10000 px a side, 40 MP, 64 MB inflated, 500000 cells)', () => {
     const c = loadConfig({});
     expect(c.images).toEqual({ maxSide: 10_000, maxPixels: 40_000_000 });

@@ -274,6 +274,12 @@ export function crossFieldProblems(env: Record<string, string | undefined>): { v
   if (set('OIDC_ISSUER') && !set('OIDC_CLIENT_ID')) {
     problems.push({ variable: 'OIDC_CLIENT_ID', message: 'is required when OIDC_ISSUER is set' });
   }
+  if (set('OIDC_ISSUER') && URL.canParse(env.OIDC_ISSUER!) && !secureOrLoopback(env.OIDC_ISSUER!)) {
+    problems.push({
+      variable: 'OIDC_ISSUER',
+      message: 'must be https: (http: only for a provider on this machine, 127.0.0.1 or localhost)',
+    });
+  }
   for (const part of (env.OIDC_ROLE_MAP ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -287,6 +293,14 @@ export function crossFieldProblems(env: Record<string, string | undefined>): { v
     }
   }
   return [...problems, ...productionProblems(env)];
+}
+
+/** An https: URL, or an http: one on this machine (a provider on loopback: the tests'). */
+export function secureOrLoopback(url: string): boolean {
+  const u = new URL(url);
+  return (
+    u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname))
+  );
 }
 
 /**
@@ -315,6 +329,13 @@ export function productionProblems(env: Record<string, string | undefined>): { v
     problems.push({
       variable: 'PUBLIC_URL',
       message: 'is required in production: links in mails (statement confirmation) would point to http://localhost',
+    });
+  }
+  if (set('OIDC_ISSUER') && env.OIDC_ISSUER!.startsWith('https:') && !set('OIDC_CLIENT_SECRET')) {
+    problems.push({
+      variable: 'OIDC_CLIENT_SECRET',
+      message:
+        'is required in production with single sign-on: the service is a confidential client, and without a secret anyone who obtains a code could redeem it as us',
     });
   }
   return problems;

@@ -114,6 +114,18 @@ const SPECIAL: Record<
     cases: { record: () => '/app/lib/session.js' },
     expect: () => ALLOWED,
   },
+  // Single sign-on: public by nature (the person is not signed in yet). The matrix runs without OIDC_ISSUER, where
+  // both answer 404 SSO_DISABLED to everyone; with a provider they are tested in test/e2e/sso.test.ts.
+  ...Object.fromEntries(
+    ['GET /api/auth/sso/start', 'GET /api/auth/sso/callback'].map((key) => [
+      key,
+      {
+        why: 'single sign-on: public, off without OIDC_ISSUER',
+        cases: { '-': () => key.split(' ')[1] },
+        expect: () => refused(404, 'SSO_DISABLED'),
+      },
+    ]),
+  ),
 };
 
 /**

@@ -7,6 +7,7 @@ import { AuditEntry } from './audit-entry.entity.js';
 export interface AuditFilter {
   entityType?: string;
   entityId?: string;
+  /** Exact, or a prefix when it ends in `.*` (`contract.*`: contract.create, contract.approve...). */
   action?: string;
   actorId?: string;
   from?: Date;
@@ -27,7 +28,9 @@ export class AuditRepository extends BaseRepository {
     const q = this.repo(AuditEntry).createQueryBuilder('a');
     if (filter.entityType) q.andWhere('a.entity_type = :entityType', { entityType: filter.entityType });
     if (filter.entityId) q.andWhere('a.entity_id = :entityId', { entityId: filter.entityId });
-    if (filter.action) q.andWhere('a.action = :action', { action: filter.action });
+    if (filter.action?.endsWith('.*'))
+      q.andWhere('starts_with(a.action, :prefix)', { prefix: filter.action.slice(0, -1) });
+    else if (filter.action) q.andWhere('a.action = :action', { action: filter.action });
     if (filter.actorId) q.andWhere('a.actor_id = :actorId', { actorId: filter.actorId });
     if (filter.from) q.andWhere('a.at >= :from', { from: filter.from });
     if (filter.to) q.andWhere('a.at < :to', { to: filter.to });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppException } from '../../common/errors/app-exception.js';
 import type { Page } from '../../common/pagination.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { verifyChain, type ChainReport } from './audit-chain.js';
@@ -37,6 +38,17 @@ export class AuditService {
   }
 
   async list(filter: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEntry>> {
+    // An empty range is a mistake (dates swapped), not a question whose answer is "nothing".
+    if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
+      throw AppException.badRequest(
+        'AUDIT_RANGE_INVALID',
+        '`to` must be after `from` (`from` inclusive, `to` exclusive)',
+        {
+          from: filter.from.toISOString(),
+          to: filter.to.toISOString(),
+        },
+      );
+    }
     const [items, total] = await this.audit.list(filter, page, pageSize);
     return { items, total, page, pageSize };
   }

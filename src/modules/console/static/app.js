@@ -63,6 +63,22 @@ export const AREAS = [
     roles: ['finance', 'backoffice', 'manager', 'sales'],
     group: 'finance',
   },
+  // Administration: as the API's @Roles on each list route.
+  { key: 'users', module: './pages/users.js', roles: ['admin'], group: 'admin' },
+  // GET /api/company is any role's, but the profile matters to those who issue documents (and only they see seals).
+  {
+    key: 'company',
+    module: './pages/company.js',
+    roles: ['backoffice', 'sales', 'finance', 'manager'],
+    group: 'admin',
+  },
+  { key: 'audit', module: './pages/audit.js', roles: ['admin', 'manager'], group: 'admin' },
+  {
+    key: 'outbox',
+    module: './pages/outbox.js',
+    roles: ['backoffice', 'finance', 'manager', 'sales'],
+    group: 'admin',
+  },
 ];
 
 const mayOpen = (area) => area.roles === ANY || hasRole(...area.roles);

@@ -120,12 +120,12 @@ export const api = {
   del: (path, query) => request('DELETE', path, { query }),
   /** A DELETE with a JSON body (one that needs a proof, such as a second-factor code). */
   delWith: (path, body) => request('DELETE', path, { body }),
-  /** One file as the multipart part `file`, with text fields. */
-  upload(path, file, fields = {}, query) {
+  /** One file as the multipart part `file`, with text fields; POST unless told (a seal image is PUT). */
+  upload(path, file, fields = {}, query, method = 'POST') {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) form.append(k, v);
     form.append('file', file, file.name);
-    return request('POST', path, { form, query });
+    return request(method, path, { form, query });
   },
   /**
    * Writes of a record read earlier (customer, product, tender…): each sends If-Match with the version the record

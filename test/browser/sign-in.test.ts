@@ -646,4 +646,21 @@ describe('console: single sign-on', () => {
     },
     120_000,
   );
+
+  when(ready, "O's single sign-on and test/support/oidc-provider.ts")(
+    'says so when the person cancels at the provider, and signs no one in',
+    async () => {
+      const page = await h.open();
+      await page.goto(`${base}/app/signin`);
+      await page.waitForSelector('a[data-sso]');
+      await page.click('a[data-sso]');
+      await page.waitForSelector('button[name=cancel]', { timeout: 60_000 });
+      await page.click('button[name=cancel]');
+      await page.waitForSelector('.signin .alert-error[data-code=SSO_DENIED]', { timeout: 60_000 });
+      expect(await h.text(page, '.signin .alert-error')).toBe('已在身份提供方取消单点登录。');
+      expect(await h.sessionCookie(page)).toBeNull();
+      expect(errors).toEqual([]);
+    },
+    120_000,
+  );
 });

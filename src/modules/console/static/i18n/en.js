@@ -1022,6 +1022,9 @@ export default {
   'error.SSO_USER_UNKNOWN': 'No Tenderdesk user matches your single sign-on account. Ask an administrator.',
   'error.SSO_NO_ROLE': 'Your single sign-on account has no role in Tenderdesk. Ask an administrator.',
   'error.SSO_DISABLED': 'Single sign-on is not configured.',
+  'error.SSO_DENIED': 'Single sign-on was cancelled at the identity provider.',
+  'error.SSO_UNAVAILABLE': 'The identity provider cannot be reached. Try again later, or sign in with your password.',
+  'error.SSO_USER_DISABLED': 'Your Tenderdesk user is disabled. Ask an administrator.',
   'error.CURRENT_PASSWORD_REQUIRED': 'Enter your current password.',
   'error.CURRENT_PASSWORD_WRONG': 'The current password is wrong.',
 };

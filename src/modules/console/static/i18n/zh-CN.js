@@ -1007,6 +1007,9 @@ export default {
   'error.SSO_USER_UNKNOWN': '没有与您的单点登录账户对应的 Tenderdesk 用户，请联系管理员。',
   'error.SSO_NO_ROLE': '您的单点登录账户在 Tenderdesk 中没有角色，请联系管理员。',
   'error.SSO_DISABLED': '未配置单点登录。',
+  'error.SSO_DENIED': '已在身份提供方取消单点登录。',
+  'error.SSO_UNAVAILABLE': '无法连接身份提供方。请稍后再试，或使用密码登录。',
+  'error.SSO_USER_DISABLED': '您的 Tenderdesk 用户已停用，请联系管理员。',
   'error.CURRENT_PASSWORD_REQUIRED': '请输入当前密码。',
   'error.CURRENT_PASSWORD_WRONG': '当前密码错误。',
 };

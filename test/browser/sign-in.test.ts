@@ -186,6 +186,7 @@ describe('console: signing in', () => {
     const bytes = transferred.reduce((a, b) => a + b, 0);
     expect(bytes).toBeGreaterThan(10_000);
     expect(bytes).toBeLessThan(300 * 1024);
+    console.log(`the sign-in page: ${(bytes / 1024).toFixed(1)} KB in ${transferred.length} responses`);
     await page.type('input#login', people.clerk!.name);
     await h.shot(page, 'sign-in');
 
@@ -445,7 +446,7 @@ describe('console: signing in', () => {
     CONTRACT.passwordChange() && CONTRACT.mySessions() && CONTRACT.myTokens() && CONTRACT.secondFactor(),
     "S's sessions and password, T's tokens and second factor",
   )(
-    'my account: my sessions (revoke one, sign out everywhere), my API tokens (made once, read-only, revoked), my password',
+    'my account: my sessions (revoke one, sign out everywhere), my API tokens (made once, read-only, revoked), the second factor on and off, my password',
     async () => {
       const elsewhere = await apiSignIn(t.http, people.owner!.name, PASSWORD);
       const page = await h.open();
@@ -489,6 +490,26 @@ describe('console: signing in', () => {
       await page.waitForSelector('[data-panel=tokens] tr.row-revoked');
       expect((await fetch(`${base}/api/users/me`, { headers: bearer })).status).toBe(401);
 
+      // The second factor, turned on from the account page (QR code, a code, the recovery codes), then off again.
+      await page.click('button[name=totp-enable]');
+      await page.waitForSelector('[data-panel=totp] code.totp-secret');
+      const secret = await page.$eval(
+        '[data-panel=totp] code.totp-secret',
+        (el) => (el as unknown as { dataset: { secret: string } }).dataset.secret,
+      );
+      const enrolled = await totpCode(secret);
+      await page.type('#totp-confirm-code', enrolled.code);
+      await page.click('button[name=totp-confirm]');
+      await page.waitForSelector('[data-panel=totp] .recovery-codes');
+      await page.click('button[name=recovery-done]');
+      await page.waitForSelector('[data-panel=totp] .totp-on [data-left="10"]');
+      await page.click('button[name=totp-disable]');
+      await page.waitForSelector('dialog.dialog[open] input[name=code]');
+      // A code is taken once: the next one.
+      await page.type('dialog.dialog[open] input[name=code]', (await totpCode(secret, enrolled.step)).code);
+      await page.click('dialog.dialog[open] .btn-primary');
+      await page.waitForSelector('[data-panel=totp] .totp-off');
+
       // The password, from the account page: the current one is asked for.
       await page.type('#current-password', 'not my password at all');
       await page.type('#new-password', 'my second long passphrase');
@@ -509,7 +530,7 @@ describe('console: signing in', () => {
       expect((await t.http().get('/api/users/me').set('Cookie', another.cookie)).status).toBe(401);
       expect(errors).toEqual([]);
     },
-    120_000,
+    180_000,
   );
 });
 

@@ -87,8 +87,14 @@ async function main() {
       return json;
     };
     const user = async (name, roles) =>
-      (await call(adminToken, 'POST', '/api/users', { name, roles, email: `${name}@huadong-instruments.example` }))
-        .token;
+      (
+        await call(adminToken, 'POST', '/api/users', {
+          name,
+          roles,
+          email: `${name}@huadong-instruments.example`,
+          apiToken: true,
+        })
+      ).token;
     const tokens = {
       backoffice: await user('张敏', ['backoffice']),
       sales: await user('李明', ['sales']),
@@ -96,6 +102,20 @@ async function main() {
       production: await user('陈调度', ['production']),
       manager: await user('王志远', ['manager']),
     };
+    // People sign in with a password: each one's set through a reset link, as an administrator would send it.
+    const PASSWORD = 'screenshots of the console 2026';
+    const names = { backoffice: '张敏', finance: '刘会计', production: '陈调度' };
+    for (const key of Object.keys(names)) {
+      const { id } = await call(tokens[key], 'GET', '/api/users/me');
+      const { invitation } = await call(adminToken, 'POST', `/api/users/${id}/password-reset`, {});
+      const link = new URL(invitation.url).hash.slice(1);
+      const set = await fetch(`${base}/api/auth/invitations/${encodeURIComponent(link)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ newPassword: PASSWORD }),
+      });
+      if (!set.ok) throw new Error(`setting ${names[key]}'s password: ${set.status} ${await set.text()}`);
+    }
 
     // Records behind the pages: the sent demo quotation accepted, its contract reviewed, the advance payment in.
     const quotation = (await call(tokens.backoffice, 'GET', '/api/quotations?status=sent')).items[0];
@@ -201,15 +221,16 @@ async function main() {
     await mkdir(OUT, { recursive: true });
     const saved = [];
 
-    const session = async (token) => {
+    const session = async (who) => {
       const context = await browser.createBrowserContext();
       const page = await context.newPage();
       await page.setViewport(VIEWPORT);
       await page.goto(`${base}/app`, { waitUntil: 'networkidle0' });
-      await page.waitForSelector('input#token');
-      if (token) {
-        await page.type('input#token', token);
-        await page.click('form.signin button[type=submit]');
+      await page.waitForSelector('input#login');
+      if (who) {
+        await page.type('input#login', names[who]);
+        await page.type('input#password', PASSWORD);
+        await page.click('form.signin-form button[type=submit]');
         await page.waitForSelector('header.top [data-user]');
       }
       return page;
@@ -238,10 +259,11 @@ async function main() {
     };
 
     const signin = await session(null);
-    await signin.type('input#token', 'td_••••••••••••••••');
-    await shot(signin, '01-signin', null, 'form.signin');
+    await signin.type('input#login', names.backoffice);
+    await signin.type('input#password', PASSWORD);
+    await shot(signin, '01-signin', null, 'form.signin-form');
 
-    const page = await session(tokens.backoffice);
+    const page = await session('backoffice');
     await shot(page, '02-dashboard', '/app', '.cards table');
     await shot(page, '03-customers', '/app/customers', 'table.data tbody tr a');
     await shot(page, '04-customer', `/app/customers/${customer.id}`, 'section.panel table');
@@ -279,10 +301,10 @@ async function main() {
       await (await p.$('.dropzone-wrap input[type=file]')).uploadFile(sheet);
       await p.waitForSelector('.import-errors table');
     });
-    const finance = await session(tokens.finance);
+    const finance = await session('finance');
     await shot(finance, '24-statement-run', `/app/statement-runs/${run.id}`, '.run-progress');
     await shot(finance, '25-statements', '/app/statements', 'table.data tbody tr a');
-    const production = await session(tokens.production);
+    const production = await session('production');
     await shot(production, '22-contract-production', `/app/contracts/${contract.id}`, '.tab-panel table.data');
     await production.click('.lang button[data-lang="en"]');
     await shot(production, '23-english-contact-sheet', `/app/contracts/${contract.id}?tab=sheet`, '.signoff');

@@ -9,6 +9,7 @@ import { TransactionRunner } from '../../src/database/transaction.js';
 import { OutboxService, type OutboxMessageView } from '../../src/modules/outbox/outbox.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startSmtp, until, type ControlledSmtp } from '../support/faults.js';
+import { setPassword, signIn } from '../support/sign-in.js';
 
 /**
  * The console's admin pages (issue #15) in a real Chromium against the real service on loopback: users (the
@@ -28,6 +29,7 @@ const CHROMIUM_ARGS = [
 const VIEWPORT = { width: 1366, height: 768 };
 const BUDGET = 300 * 1024;
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+const PASSWORD = 'admin pages in a browser 2026';
 const VALID_USCC = '91350100M000100Y43';
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -131,15 +133,21 @@ describe('console: the admin pages', () => {
     await waitFor(page, `document.querySelector('dialog.dialog') === null`);
   };
 
+  /**
+   * A page signed in as the owner of `token`: a password given in the database, a session through the API, its cookie
+   * put into the page's context (signing in through the page is test/browser/sign-in.test.ts's).
+   */
   async function open(token: string, path: string): Promise<Page> {
+    const who = await api(token, '/api/users/me');
+    await setPassword(t.db, who.id as string, PASSWORD);
+    const session = await signIn(t.http, who.name as string, PASSWORD);
+    const [name, value] = session.cookie.split('=') as [string, string];
     const context = await browser.createBrowserContext();
     contexts.push(context);
+    await context.setCookie({ name, value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' });
     const page = await context.newPage();
     await page.setViewport(VIEWPORT);
     await page.goto(base + path);
-    await page.waitForSelector('input#token');
-    await page.type('input#token', token);
-    await page.click('form.signin button[type=submit]');
     await page.waitForSelector('header.top [data-user]');
     await page.waitForSelector('main .page h1');
     return page;
@@ -496,7 +504,7 @@ describe('console: the admin pages', () => {
     // What the page does not offer, the API refuses too.
     const refused = await js<{ status: number; code: string }>(
       page,
-      `fetch('/api/users', { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('td.token') } })
+      `fetch('/api/users')
          .then(async (r) => ({ status: r.status, code: (await r.json()).error.code }))`,
     );
     expect(refused).toEqual({ status: 403, code: 'FORBIDDEN' });

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { setPassword, signIn } from '../support/sign-in.js';
 
 /**
  * Issue #14 in the console (real Chromium, the real service on loopback): a form saves with the If-Match of the
@@ -13,6 +14,7 @@ describe('console: a record changed by someone else while it was being edited', 
   let browser: Browser;
   let base: string;
   let clerk: string;
+  const PASSWORD = 'stale records are refused 42';
   let colleague: string;
 
   const api = async (token: string, method: string, path: string, body?: object) => {
@@ -30,7 +32,9 @@ describe('console: a record changed by someone else while it was being edited', 
     t = await startTestApp('console_stale');
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    clerk = (await t.userWith(['backoffice'], '内勤张敏')).token;
+    const made = await t.userWith(['backoffice'], '内勤张敏');
+    clerk = made.token;
+    await setPassword(t.db, made.id, PASSWORD);
     colleague = (await t.userWith(['backoffice'], '内勤王芳')).token;
     browser = await puppeteer.launch({
       executablePath: '/usr/bin/chromium',
@@ -54,10 +58,11 @@ describe('console: a record changed by someone else while it was being edited', 
     page.on('request', (r) => {
       if (r.method() === 'PATCH') ifMatch.push(r.headers()['if-match']);
     });
+    // Signed in through the API, the session's cookie given to the browser (signing in itself is tested elsewhere).
+    const s = await signIn(t.http, '内勤张敏', PASSWORD);
+    const [name, value] = s.cookie.split('=') as [string, string];
+    await context.setCookie({ name, value, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Lax' });
     await page.goto(`${base}/app`);
-    await page.waitForSelector('input#token');
-    await page.type('input#token', clerk);
-    await page.click('form.signin button[type=submit]');
     await page.waitForSelector('header.top [data-user]');
     return { page, ifMatch };
   }

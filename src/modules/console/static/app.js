@@ -1,10 +1,11 @@
-// The console's shell: sign-in, the role-aware menu, the router (/app/<area>/...) and the language switch.
+// The console's shell: signing in (pages/signin.js), the role-aware menu, the router (/app/<area>/...) and the
+// language switch.
 // Each area is a page module (pages/<area>.js) loaded when first visited; adding an area is a line in AREAS,
 // a module exporting render(ctx), and its words in i18n/*.js.
 import { fill, h } from './lib/dom.js';
-import { api, ApiError, onUnauthorized, queryString, session } from './lib/api.js';
+import { api, ApiError, onUnauthorized, queryString, readSession, session } from './lib/api.js';
 import { currentLang, LANGS, loadLang, t, tEnum } from './lib/i18n.js';
-import { hasRole, me } from './lib/session.js';
+import { hasRole, me, safeNext, signInStepPath } from './lib/session.js';
 import { button, errorBox, revokeObjectUrls, setRouter, spinner } from './lib/ui.js';
 
 const BASE = '/app';
@@ -16,6 +17,8 @@ const ANY = null;
  */
 export const AREAS = [
   { key: 'dashboard', module: './pages/dashboard.js', roles: ANY, group: 'home' },
+  // Reached from the header (the user's name), not from the menu.
+  { key: 'account', module: './pages/account.js', roles: ANY, group: 'home', menu: false },
   { key: 'customers', module: './pages/customers.js', roles: ANY, group: 'records' },
   { key: 'qualifications', module: './pages/qualifications.js', roles: ANY, group: 'records' },
   { key: 'performance', module: './pages/performance.js', roles: ANY, group: 'records' },
@@ -111,16 +114,19 @@ async function route() {
   const segments = path.startsWith(BASE)
     ? path.slice(BASE.length).split('/').filter(Boolean).map(decodeURIComponent)
     : [];
-  if (segments[0] === 'signin' || !session.token())
-    return signIn(segments[0] === 'signin' ? null : location.pathname + location.search);
+  if (segments[0] === 'signin' || segments[0] === 'invitation') return signInPages(mine, segments);
   if (!me.user) {
     try {
+      // The cookie is HttpOnly: the server says whether this browser is signed in, and how far.
+      const s = await readSession();
+      if (mine !== seq) return;
+      const here = location.pathname + location.search;
+      if (!s.user || s.stage !== 'active') return navigate(signInStepPath(s.stage, here), { replace: true });
       me.user = await api.get('/api/users/me');
     } catch (err) {
-      if (!(err instanceof ApiError && err.status === 401)) return fatal(err);
-      // A token from an earlier visit that no longer works.
-      session.clear();
-      return signIn(location.pathname + location.search, true);
+      // A 401 (the session ended meanwhile) has sent the page to the sign-in already.
+      if (err instanceof ApiError && err.status === 401) return;
+      return fatal(err);
     }
   }
   if (mine !== seq) return;
@@ -196,7 +202,7 @@ function layout(active) {
   if (!shell) {
     const nav = h('nav.menu', { 'aria-label': t('app.menu') });
     let group = null;
-    for (const a of AREAS.filter(mayOpen)) {
+    for (const a of AREAS.filter((x) => x.menu !== false && mayOpen(x))) {
       if (a.group !== group) {
         group = a.group;
         if (group !== 'home') nav.append(h('div.menu-group', t(`nav.group.${group}`)));
@@ -223,7 +229,11 @@ function layout(active) {
             'header.top',
             h(
               'div.who',
-              h('strong', { 'data-user': user.name }, user.name),
+              h(
+                'a.who-name',
+                { href: `${BASE}/account`, dataset: { area: 'account' }, title: t('nav.account') },
+                h('strong', { 'data-user': user.name }, user.name),
+              ),
               h('span.roles', user.roles.map((r) => tEnum('role', r)).join(' · ')),
             ),
             langSwitch(),
@@ -241,78 +251,71 @@ function layout(active) {
 
 // ---- sign-in ----
 
-function signOut() {
+let signingOut = false;
+
+/** Ends the session on the server (whatever stage it is at), then shows the sign-in page. */
+async function signOut() {
+  signingOut = true;
+  try {
+    await api.post('/api/auth/sign-out');
+  } catch {
+    // Ended already (elsewhere, or by its idle time): there is nothing left to end.
+  } finally {
+    signingOut = false;
+  }
   session.clear();
   me.user = null;
   shell = null;
   navigate(`${BASE}/signin`, { replace: true });
 }
 
-// A 401 while signed in (the token was revoked meanwhile): back to the sign-in, then to the same page.
-// Before sign-in completes, the caller handles the 401 itself.
-onUnauthorized(() => {
-  if (!me.user) return;
+// A 401 on a page: the session ended (signed out elsewhere, idle, revoked) → the sign-in page, then back to the same
+// page; signing in not finished → the step the server names. The sign-in pages handle their own 401s.
+onUnauthorized((err) => {
+  if (signingOut || /^\/app\/(signin|invitation)(\/|$)/.test(location.pathname)) return;
   const next = location.pathname + location.search;
+  const wasIn = !!me.user;
   session.clear();
   me.user = null;
   shell = null;
-  history.replaceState(null, '', `${BASE}/signin${queryString({ next, expired: '1' })}`);
+  if (err.code === 'SIGN_IN_INCOMPLETE' && err.details?.stage) {
+    history.replaceState(null, '', signInStepPath(err.details.stage, next));
+  } else {
+    history.replaceState(null, '', `${BASE}/signin${queryString({ next, expired: wasIn ? '1' : null })}`);
+  }
   void route();
 });
 
-function signIn(next, expired = false) {
+/** /app/signin[/<step>] and /app/invitation#<token>: pages/signin.js, without the shell. */
+async function signInPages(mine, segments) {
   shell = null;
   me.user = null;
-  const q = new URLSearchParams(location.search);
-  if (expired) q.set('expired', '1');
-  const target = next ?? q.get('next') ?? BASE;
-  document.title = `${t('signin.title')} · Tenderdesk`;
-  const token = h('input', {
-    type: 'password',
-    name: 'token',
-    id: 'token',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    required: true,
-    placeholder: 'td_…',
-  });
-  const msg = h('div', { role: 'alert' }, q.get('expired') ? h('div.alert.alert-warn', t('signin.expired')) : null);
-  const form = h(
-    'form.signin',
-    {
-      onSubmit: async (e) => {
-        e.preventDefault();
-        const value = token.value.trim();
-        if (!value) return;
-        session.set(value);
-        try {
-          me.user = await api.get('/api/users/me');
-        } catch (err) {
-          session.clear();
-          me.user = null;
-          fill(
-            msg,
-            err instanceof ApiError && err.status === 401 ? h('div.alert.alert-error', t('signin.bad')) : errorBox(err),
-          );
-          return;
-        }
-        // Only a path of the console: never an address elsewhere.
-        navigate(target.startsWith(`${BASE}/`) && !target.startsWith(`${BASE}/signin`) ? target : BASE, {
-          replace: true,
-        });
+  const query = new URLSearchParams(location.search);
+  const root = document.getElementById('app');
+  try {
+    const mod = await import('./pages/signin.js');
+    if (mine !== seq) return;
+    await mod.render({
+      root,
+      page: segments[0],
+      step: segments[1] ?? null,
+      query,
+      next: safeNext(query.get('next') ?? BASE),
+      alive: () => mine === seq,
+      navigate,
+      langSwitch,
+      signOut,
+      /** Signed in to the end: the page the user wanted (its shell reads who they are again). */
+      finish: (next) => {
+        me.user = null;
+        shell = null;
+        navigate(safeNext(next), { replace: true });
       },
-    },
-    h('div.brand-big', h('span.logo', 'TD'), h('span', t('app.title'))),
-    h('h1', t('signin.title')),
-    h('p.muted', t('signin.help')),
-    h('label', { for: 'token' }, t('signin.token')),
-    token,
-    msg,
-    h('button', { type: 'submit', class: 'btn btn-primary' }, t('signin.submit')),
-    langSwitch(),
-  );
-  fill(document.getElementById('app'), h('div.signin-page', form));
-  token.focus();
+    });
+  } catch (err) {
+    if (mine === seq) fatal(err);
+    if (!(err instanceof ApiError)) console.error(err);
+  }
 }
 
 // ---- start ----

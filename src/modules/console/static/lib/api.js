@@ -1,12 +1,16 @@
-// The JSON API with the signed-in user's bearer token (kept in sessionStorage: gone when the tab closes).
+// The JSON API with the browser's session: the cookie is HttpOnly (no script here can read or leak it) and sent by
+// the browser itself; writes add the session's CSRF token, kept in this page's memory only (never in storage).
 
-const TOKEN_KEY = 'td.token';
+let csrfToken = null;
 
 export const session = {
-  token: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (token) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+  csrf: () => csrfToken,
+  /** From GET /api/auth/session or a sign-in step's answer (each stage change issues a new one). */
+  setCsrf: (token) => (csrfToken = token ?? null),
+  clear: () => (csrfToken = null),
 };
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /** The API's error shape: { error: { code, message, details } }, or what the network said. */
 export class ApiError extends Error {
@@ -20,7 +24,7 @@ export class ApiError extends Error {
 }
 
 let unauthorized = () => {};
-/** Called on any 401 (token revoked or expired): the app signs out. */
+/** Called on any 401 (session ended, or signing in not finished): the app decides where to go. */
 export function onUnauthorized(fn) {
   unauthorized = fn;
 }
@@ -36,10 +40,10 @@ export function queryString(query) {
   return s ? `?${s}` : '';
 }
 
-async function request(method, path, { query, body, form, raw, version } = {}) {
+async function request(method, path, { query, body, form, raw, version } = {}, retried = false) {
   const headers = { Accept: 'application/json' };
-  const token = session.token();
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const write = !SAFE_METHODS.has(method);
+  if (write && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   // The record's ETag as its GET gave it (W/"<version>"): the server refuses the write with 412 STALE_RECORD when
   // someone else changed the record since.
   if (Number.isInteger(version)) headers['If-Match'] = `W/"${version}"`;
@@ -51,7 +55,7 @@ async function request(method, path, { query, body, form, raw, version } = {}) {
   }
   let res;
   try {
-    res = await fetch(path + queryString(query), { method, headers, body: payload, credentials: 'omit' });
+    res = await fetch(path + queryString(query), { method, headers, body: payload, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, null);
   }
@@ -63,6 +67,10 @@ async function request(method, path, { query, body, form, raw, version } = {}) {
       /* not JSON */
     }
     const err = new ApiError(res.status, data);
+    // The session's CSRF token changed since this page read it (a sign-in step finished in another tab): read it
+    // again and send the write once more. The server checks the token, so this weakens nothing.
+    if (write && !retried && err.code === 'CSRF_FAILED' && (await refreshCsrf()))
+      return request(method, path, { query, body, form, raw, version }, true);
     if (res.status === 401) unauthorized(err);
     throw err;
   }
@@ -70,6 +78,23 @@ async function request(method, path, { query, body, form, raw, version } = {}) {
   if (res.status === 204) return null;
   const type = res.headers.get('content-type') ?? '';
   return type.includes('json') ? res.json() : res.text();
+}
+
+/** GET /api/auth/session: who is signed in, at which stage, the CSRF token, and whether single sign-on is on. */
+export async function readSession() {
+  const s = await request('GET', '/api/auth/session');
+  session.setCsrf(s.csrfToken);
+  return s;
+}
+
+async function refreshCsrf() {
+  const before = csrfToken;
+  try {
+    await readSession();
+  } catch {
+    return false;
+  }
+  return !!csrfToken && csrfToken !== before;
 }
 
 /** The file name of a download: RFC 5987 filename* (UTF-8, Chinese names) first, then filename. */
@@ -93,6 +118,8 @@ export const api = {
   put: (path, body = {}, query) => request('PUT', path, { body, query }),
   patch: (path, body = {}, query) => request('PATCH', path, { body, query }),
   del: (path, query) => request('DELETE', path, { query }),
+  /** A DELETE with a JSON body (one that needs a proof, such as a second-factor code). */
+  delWith: (path, body) => request('DELETE', path, { body }),
   /** One file as the multipart part `file`, with text fields; POST unless told (a seal image is PUT). */
   upload(path, file, fields = {}, query, method = 'POST') {
     const form = new FormData();

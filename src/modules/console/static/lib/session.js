@@ -31,3 +31,24 @@ export async function ownerOptions(current, meLabel) {
   if (current && !users.some((u) => u.id === current.id)) opts.unshift({ value: current.id, label: current.name });
   return opts;
 }
+
+/** The console's page for each sign-in stage the server may ask for (GET /api/auth/session's stage). */
+const STEP_PATHS = { password_change: 'password', second_factor: 'second-factor', totp_enrolment: 'totp' };
+
+/** Where a session at `stage` goes next: a step of signing in, or (active) back to `next`. */
+export function signInStepPath(stage, next) {
+  const step = STEP_PATHS[stage];
+  const q = next && next !== '/app' ? `?${new URLSearchParams({ next })}` : '';
+  return step ? `/app/signin/${step}${q}` : `/app/signin${q}`;
+}
+
+/** Only a page of the console is a place to return to after signing in: never an address elsewhere. */
+export function safeNext(next) {
+  return typeof next === 'string' &&
+    (next === '/app' || next.startsWith('/app/')) &&
+    !next.startsWith('/app/signin') &&
+    !next.startsWith('/app/invitation') &&
+    !next.startsWith('/app//')
+    ? next
+    : '/app';
+}

@@ -87,7 +87,7 @@ async function main() {
       return json;
     };
     const user = async (name, roles) =>
-      (await call(adminToken, 'POST', '/api/users', { name, roles, email: `${name}@huadong-instruments.example` }))
+      (await call(adminToken, 'POST', '/api/users', { name, roles, email: `${name}@huadong-instruments.example`, apiToken: true }))
         .token;
     const tokens = {
       backoffice: await user('张敏', ['backoffice']),

@@ -43,7 +43,9 @@ export class UsersRepository extends BaseRepository {
     return this.repo(User).save(user);
   }
 
-  createToken(data: Pick<ApiToken, 'userId' | 'tokenHash' | 'prefix' | 'label'>): Promise<ApiToken> {
+  createToken(
+    data: Pick<ApiToken, 'userId' | 'tokenHash' | 'prefix' | 'label'> & Partial<Pick<ApiToken, 'expiresAt'>>,
+  ): Promise<ApiToken> {
     return this.repo(ApiToken).save(this.repo(ApiToken).create(data));
   }
 

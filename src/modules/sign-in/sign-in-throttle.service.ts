@@ -20,6 +20,7 @@ export const accountKey = (userId: string) => `account:${userId}`;
  * Failed sign-ins, counted per account and per client address in sign_in_throttle (shared by every API process).
  * From SIGN_IN_DELAY_AFTER failures on, an attempt earlier than 2^(n-N) s after the previous one is refused unchecked
  * (429 SIGN_IN_THROTTLED); at SIGN_IN_LOCK_AFTER failures the key is locked SIGN_IN_LOCK_MINUTES (429 SIGN_IN_LOCKED).
+ * A key's failures are forgotten once SIGN_IN_LOCK_MINUTES pass without another.
  *
  * An attempt is counted as a failure before its password is checked (`admit`), and taken back when it succeeds: a
  * burst of parallel attempts is counted attempt by attempt under the row lock, instead of all passing the check
@@ -60,8 +61,8 @@ export class SignInThrottleService {
         );
       }
       for (const row of rows) {
-        if (row.blockedUntil) {
-          // A lock that has run out starts the count afresh.
+        if (row.blockedUntil || this.forgotten(row, now)) {
+          // A lock that has run out, or failures older than a lock would last, start the count afresh.
           row.blockedUntil = null;
           row.failures = 0;
         }
@@ -107,11 +108,24 @@ export class SignInThrottleService {
     await this.repo.deleteThrottle(accountKey(userId));
   }
 
+  /**
+   * Failures are forgotten SIGN_IN_LOCK_MINUTES after the last one: without this an office's shared address would
+   * collect everyone's typos for ever and lock itself out now and then.
+   */
+  private forgotten(row: SignInThrottle, now: Date): boolean {
+    return (
+      !row.blockedUntil &&
+      !!row.lastFailureAt &&
+      now.getTime() - row.lastFailureAt.getTime() >= this.config.signIn.lockMs
+    );
+  }
+
   private waitOf(row: SignInThrottle, now: Date): { code: 'SIGN_IN_LOCKED' | 'SIGN_IN_THROTTLED'; ms: number } | null {
     if (row.blockedUntil) {
       const ms = row.blockedUntil.getTime() - now.getTime();
       return ms > 0 ? { code: 'SIGN_IN_LOCKED', ms } : null;
     }
+    if (this.forgotten(row, now)) return null;
     const over = row.failures - this.config.signIn.delayAfter;
     if (over < 0 || !row.lastFailureAt) return null;
     const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** over);

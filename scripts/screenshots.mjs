@@ -87,8 +87,14 @@ async function main() {
       return json;
     };
     const user = async (name, roles) =>
-      (await call(adminToken, 'POST', '/api/users', { name, roles, email: `${name}@huadong-instruments.example`, apiToken: true }))
-        .token;
+      (
+        await call(adminToken, 'POST', '/api/users', {
+          name,
+          roles,
+          email: `${name}@huadong-instruments.example`,
+          apiToken: true,
+        })
+      ).token;
     const tokens = {
       backoffice: await user('张敏', ['backoffice']),
       sales: await user('李明', ['sales']),

@@ -26,8 +26,8 @@ describe('users, tokens, roles and the audit log', () => {
     expect(res.body).toMatchObject({ name: 'admin', roles: ['admin'] });
   });
 
-  it('creates a user whose token works, stores only its hash, and audits it', async () => {
-    const res = await t.http().post('/api/users').auth(t.adminToken, { type: 'bearer' }).send({ name: '王丽', roles: ['production'] });
+  it('creates a user whose token (asked for with apiToken) works, stores only its hash, and audits it', async () => {
+    const res = await t.http().post('/api/users').auth(t.adminToken, { type: 'bearer' }).send({ name: '王丽', roles: ['production'], apiToken: true });
     expect(res.status).toBe(201);
     expect(res.body).toEqual(expect.objectContaining({ id: expect.any(String), name: '王丽', roles: ['production'], token: expect.stringMatching(/^td_/) }));
     const me = await t.http().get('/api/users/me').auth(res.body.token, { type: 'bearer' });
@@ -41,7 +41,24 @@ describe('users, tokens, roles and the audit log', () => {
 
     const audit = await t.http().get(`/api/audit?entityType=user&entityId=${res.body.id}`).auth(t.adminToken, { type: 'bearer' });
     expect(audit.status).toBe(200);
-    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'user.create', actorName: 'admin', details: { name: '王丽', roles: ['production'] } })]);
+    expect(audit.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'user.create', actorName: 'admin', details: { name: '王丽', roles: ['production'], apiToken: true } }),
+        expect.objectContaining({ action: 'invitation.created', actorName: 'admin' }),
+      ]),
+    );
+    expect(audit.body.items).toHaveLength(2);
+  });
+
+  it('creates a user for a person with a one-time link to choose a password, and no API token', async () => {
+    const res = await t.http().post('/api/users').auth(t.adminToken, { type: 'bearer' }).send({ name: '孙倩', roles: ['finance'] });
+    expect(res.status).toBe(201);
+    expect(res.body.token).toBeUndefined();
+    expect(res.body.invitation).toEqual({ url: expect.stringMatching(/^http:\/\/localhost:\d+\/app\/invitation#td_i_[\w-]{43}$/), expiresAt: expect.any(String) });
+    expect(await t.db.query('SELECT id FROM api_tokens WHERE user_id = $1', [res.body.id])).toHaveLength(0);
+    const stored = await t.db.query<{ token_hash: string }>('SELECT token_hash FROM user_invitations WHERE user_id = $1', [res.body.id]);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].token_hash).not.toContain(res.body.invitation.url.split('#')[1]);
   });
 
   it('refuses a duplicate name with USER_EXISTS and writes nothing', async () => {

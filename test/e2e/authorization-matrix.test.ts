@@ -99,6 +99,22 @@ const SPECIAL: Record<
       ],
     ),
   ),
+  ...Object.fromEntries(
+    ['GET /api/auth/invitations/:token', 'POST /api/auth/invitations/:token'].map((key) => [
+      key,
+      {
+        why: 'a one-time link to choose a password: the token is the credential, whoever calls',
+        cases: { none: () => `/api/auth/invitations/td_i_${randomBytes(32).toString('base64url')}` },
+        // The POST's empty body is refused before the link is looked up.
+        expect: () => (key.startsWith('GET') ? refused(404, 'INVITATION_INVALID') : refused([404, 400])),
+      },
+    ]),
+  ),
+  'DELETE /api/me/sessions/:id': {
+    why: "one of the caller's own sessions: looked up among the caller's sessions only, so no owner rule applies",
+    cases: { none: () => `/api/me/sessions/${noRecord()}` },
+    expect: (caller) => (caller === 'anonymous' ? UNAUTHENTICATED : refused(404, 'SESSION_NOT_FOUND')),
+  },
   'GET /api/storage/*key': {
     why: 'a signed storage link: the signature is the credential',
     cases: { record: (fx) => fx.signedLink, none: (fx) => fx.unsignedLink },

@@ -207,7 +207,7 @@ describe('deployment as the image runs it: unprivileged, read-only app, certific
     const user = await fetch(`${base}/api/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'backoffice', roles: ['backoffice'] }),
+      body: JSON.stringify({ name: 'backoffice', roles: ['backoffice'], apiToken: true }),
     });
     expect(user.status).toBe(201);
     token = ((await user.json()) as { token: string }).token;

@@ -15,6 +15,7 @@ import {
   waitForOutput,
   type Running,
 } from '../support/process.js';
+import { adminTokenFromFirstStart } from '../support/sign-in.js';
 
 /**
  * Logs, metrics and health as an operator sees them: the real `node dist/main.js` (enqueueing only) and real
@@ -62,6 +63,8 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
   let worker: Running;
   let workerBase: string;
   let adminToken: string;
+  /** The first start's one-time link (its token): a credential too, on stderr only. */
+  let firstLink: string;
   let userToken: string;
   const processes: Running[] = [];
   /** A statement link's token as the service makes them (32 random bytes, base64url): it must reach no log line. */
@@ -82,11 +85,12 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
     };
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    // No ADMIN_TOKEN: the first start makes one and prints it once.
+    // No ADMIN_TOKEN: the first start prints a one-time link to choose the admin's password, once.
     api = runNode(MAIN, { ...env, PORT: String(port), API_RUNS_JOBS: 'false' });
     processes.push(api);
     await waitForHttp(`${base}/health/live`, api);
-    adminToken = (await waitForOutput(api, /(td_[A-Za-z0-9_-]{43})/))[1]!;
+    firstLink = (await waitForOutput(api, /\/app\/invitation#(td_i_[A-Za-z0-9_-]{43})/))[1]!;
+    adminToken = await adminTokenFromFirstStart(base, firstLink);
     const workerPort = await freePort();
     workerBase = `http://127.0.0.1:${workerPort}`;
     worker = await startWorker({ ...env, WORKER_HTTP_PORT: String(workerPort) });
@@ -94,7 +98,7 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
     const created = await fetch(`${base}/api/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'clerk', roles: ['backoffice'] }),
+      body: JSON.stringify({ name: 'clerk', roles: ['backoffice'], apiToken: true }),
     });
     expect(created.status).toBe(201);
     userToken = ((await created.json()) as { token: string }).token;
@@ -110,9 +114,9 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
   const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-  it('prints the first admin token once, on stderr, and in no log line', () => {
-    expect(api.stderr().match(new RegExp(adminToken, 'g'))?.length).toBe(2); // the token, and the curl example
-    expect(api.stdout()).not.toContain(adminToken);
+  it("prints the first admin's one-time link once, on stderr, and in no log line", () => {
+    expect(api.stderr().match(new RegExp(firstLink, 'g'))?.length).toBe(1);
+    expect(api.stdout()).not.toContain(firstLink);
     expect(lines(api).some((l) => /first admin user/.test(String(l.msg)))).toBe(true);
   });
 
@@ -332,7 +336,7 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
       expect(parsed.length).toBeGreaterThan(10);
       for (const line of parsed)
         expect(line).toMatchObject({ level: expect.any(String), time: expect.any(String), pid: proc.child.pid });
-      for (const secret of [adminToken, userToken, METRICS_TOKEN, linkToken])
+      for (const secret of [adminToken, firstLink, userToken, METRICS_TOKEN, linkToken])
         expect(proc.stdout()).not.toContain(secret);
     }
     expect(lines(api).some((l) => /SIGTERM: closing/.test(String(l.msg)))).toBe(true);

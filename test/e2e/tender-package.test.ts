@@ -155,7 +155,7 @@ describe('tender package: generated, signed, checked, versioned and sent', () =>
   });
 
   async function createUser(roles: string[], name: string, email?: string) {
-    const res = await t.http().post('/api/users').auth(t.adminToken, { type: 'bearer' }).send({ name, roles, ...(email ? { email } : {}) });
+    const res = await t.http().post('/api/users').auth(t.adminToken, { type: 'bearer' }).send({ name, roles, apiToken: true, ...(email ? { email } : {}) });
     expect(res.status).toBe(201);
     return { id: res.body.id as string, token: res.body.token as string };
   }

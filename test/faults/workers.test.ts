@@ -64,7 +64,7 @@ describe('workers: several processes on one PostgreSQL, faults included', () => 
     const user = await fetch(`${base}/api/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'backoffice', roles: ['backoffice'] }),
+      body: JSON.stringify({ name: 'backoffice', roles: ['backoffice'], apiToken: true }),
     });
     expect(user.status).toBe(201);
     token = ((await user.json()) as { token: string }).token;

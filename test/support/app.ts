@@ -14,7 +14,7 @@ export interface TestApp {
   storageDir: string;
   adminToken: string;
   http(): ReturnType<typeof request>;
-  /** A new user with these roles; returns their token. */
+  /** A new user with these roles; returns their API token (asked for with apiToken: true). */
   userWith(roles: string[], name?: string): Promise<{ id: string; token: string }>;
   close(): Promise<void>;
 }
@@ -22,7 +22,11 @@ export interface TestApp {
 let seq = 0;
 
 /** The real app on a fresh database of the real PostgreSQL server, with filesystem storage in a temp dir. */
-export async function startTestApp(label: string, env: Record<string, string> = {}, extra: DynamicModule['imports'] = []): Promise<TestApp> {
+export async function startTestApp(
+  label: string,
+  env: Record<string, string> = {},
+  extra: DynamicModule['imports'] = [],
+): Promise<TestApp> {
   const db = await createTestDatabase(label);
   const storageDir = await mkdtemp(join(tmpdir(), `td-${label}-`));
   const adminToken = `test-admin-token-${label}-0123456789abcdef`;
@@ -47,7 +51,10 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     adminToken,
     http,
     async userWith(roles, name = `user${++seq}-${roles.join('-')}`) {
-      const res = await http().post('/api/users').auth(adminToken, { type: 'bearer' }).send({ name, roles });
+      const res = await http()
+        .post('/api/users')
+        .auth(adminToken, { type: 'bearer' })
+        .send({ name, roles, apiToken: true });
       if (res.status !== 201) throw new Error(`creating ${name}: ${res.status} ${JSON.stringify(res.body)}`);
       return { id: res.body.id as string, token: res.body.token as string };
     },

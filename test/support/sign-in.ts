@@ -47,3 +47,33 @@ export function cookieOf(setCookie: string | string[] | undefined): string {
   if (!first) throw new Error('no Set-Cookie in the answer');
   return first.split(';')[0]!;
 }
+
+/** The one-time link a first start prints on stderr for the admin (no ADMIN_TOKEN): its token, or undefined. */
+export function firstStartLink(stderr: string): string | undefined {
+  return /\n\s+https?:\/\/\S+\/app\/invitation#(td_i_[A-Za-z0-9_-]{43})\n/.exec(stderr)?.[1];
+}
+
+/**
+ * What an operator does after a first start without ADMIN_TOKEN, over plain HTTP: opens the printed link, chooses the
+ * admin's password (which signs them in), and issues themselves an API token for scripts. Returns that token.
+ */
+export async function adminTokenFromFirstStart(base: string, link: string): Promise<string> {
+  const accepted = await fetch(`${base}/api/auth/invitations/${link}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ newPassword: 'the first admin chose this pass phrase' }),
+  });
+  if (accepted.status !== 200) throw new Error(`first-start link: ${accepted.status} ${await accepted.text()}`);
+  const session = (await accepted.json()) as { user: { id: string }; csrfToken: string };
+  const created = await fetch(`${base}/api/users/${session.user.id}/tokens`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      cookie: cookieOf(accepted.headers.get('set-cookie') ?? undefined),
+      'x-csrf-token': session.csrfToken,
+    },
+    body: JSON.stringify({ label: 'scripts' }),
+  });
+  if (created.status !== 201) throw new Error(`admin token: ${created.status} ${await created.text()}`);
+  return ((await created.json()) as { token: string }).token;
+}

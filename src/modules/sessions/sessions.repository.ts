@@ -61,6 +61,10 @@ export class SessionsRepository extends BaseRepository {
       .getMany();
   }
 
+  findById(id: string): Promise<UserSession | null> {
+    return this.repo(SessionEntity).findOneBy({ id });
+  }
+
   findOf(userId: string, id: string): Promise<UserSession | null> {
     return this.repo(SessionEntity).findOneBy({ userId, id });
   }

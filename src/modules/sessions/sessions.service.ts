@@ -77,6 +77,13 @@ export class SessionsService {
     return { csrfToken, cookie: this.cookie(token, session.expiresAt) };
   }
 
+  /** advance() for the session the guard found (AuthUser.session carries only its id and stage). */
+  async advanceById(sessionId: string, stage: SessionStage) {
+    const session = await this.sessions.findById(sessionId);
+    if (!session) throw new AppException(401, 'SESSION_EXPIRED', 'Your session has ended: sign in again');
+    return this.advance(session, stage);
+  }
+
   /** The session a Cookie header names, checked for idleness, its absolute end and its user being disabled. */
   async resolve(cookieHeader: string | undefined): Promise<Resolved | null> {
     const token = readSessionCookie(cookieHeader, this.config.signIn.secureCookie);

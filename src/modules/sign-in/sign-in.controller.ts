@@ -1,11 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
+import { AppException } from '../../common/errors/app-exception.js';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ANY_ROLE, Public, Roles, SignInStep } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { SESSION_STAGES } from '../sessions/user-session.entity.js';
 import { SessionsService, type ClientContext } from '../sessions/sessions.service.js';
+import { ChangePasswordDto, SetPasswordDto } from './dto/password.dto.js';
 import { SignInDto } from './dto/sign-in.dto.js';
 import { SignInService } from './sign-in.service.js';
 
@@ -26,8 +29,16 @@ export class SignInController {
   @Post('sign-in')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with a user name (or e-mail) and password: sets the session cookie' })
+  // An outer bound per client address; the growing delays and the lock per account and address are SignInService's.
+  @RateLimit('sign-in')
+  @ApiOperation({
+    summary: 'Sign in with a user name (or e-mail) and password: sets the session cookie',
+    description:
+      '401 SIGN_IN_FAILED (wrong password and unknown user alike); 429 SIGN_IN_THROTTLED / SIGN_IN_LOCKED after ' +
+      'repeated failures (Retry-After); 403 CSRF_FAILED from a foreign Origin.',
+  })
   async withPassword(@Body() dto: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    this.sameOriginOnly(req);
     const signed = await this.signIn.withPassword(dto.login, dto.password, clientOf(req));
     res.setHeader('Set-Cookie', signed.cookie);
     return { user: signed.user, stage: signed.stage, csrfToken: signed.csrfToken };
@@ -59,5 +70,79 @@ export class SignInController {
   async signOut(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     if (user.session) await this.sessions.end(user.session.id, 'sign-out');
     res.setHeader('Set-Cookie', this.sessions.clearCookie());
+  }
+
+  @Post('sign-out-everywhere')
+  @Roles(ANY_ROLE)
+  @HttpCode(204)
+  @ApiOperation({ summary: "Sign out everywhere: ends all the caller's sessions, this one included" })
+  async signOutEverywhere(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
+    await this.signIn.signOutEverywhere(user);
+    if (user.session) res.setHeader('Set-Cookie', this.sessions.clearCookie());
+  }
+
+  @Post('password')
+  @Roles(ANY_ROLE)
+  @SignInStep('active', 'password_change')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Change your own password (currentPassword required unless the session is in its forced change)',
+    description:
+      '422 PASSWORD_TOO_SHORT / PASSWORD_TOO_COMMON / CURRENT_PASSWORD_REQUIRED; 403 CURRENT_PASSWORD_WRONG. Ends ' +
+      "the user's other sessions; this one moves on to its next stage under a new cookie → {stage, csrfToken}.",
+  })
+  async changePassword(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChangePasswordDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const changed = await this.signIn.changePassword(user, dto.currentPassword, dto.newPassword, clientOf(req));
+    if (changed.cookie) res.setHeader('Set-Cookie', changed.cookie);
+    return { stage: changed.stage, csrfToken: changed.csrfToken };
+  }
+
+  @Get('invitations/:token')
+  @Public()
+  @ApiOperation({
+    summary: 'What an invitation (or password reset) link is for: 404 INVITATION_INVALID, 410 INVITATION_EXPIRED/_USED',
+  })
+  invitation(@Param('token') token: string) {
+    return this.signIn.describeInvitation(token);
+  }
+
+  @Post('invitations/:token')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Choose a password through an invitation link: spends the link and signs in (sets the session cookie)',
+  })
+  async acceptInvitation(
+    @Param('token') token: string,
+    @Body() dto: SetPasswordDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    this.sameOriginOnly(req);
+    const signed = await this.signIn.acceptInvitation(token, dto.newPassword, clientOf(req));
+    res.setHeader('Set-Cookie', signed.cookie);
+    return { user: signed.user, stage: signed.stage, csrfToken: signed.csrfToken };
+  }
+
+  /**
+   * Login CSRF: a foreign page must not sign a browser in under the attacker's account. There is no session (nor CSRF
+   * token) yet, so the browser's Origin header is the check; a request without one (curl, scripts) is let through.
+   */
+  private sameOriginOnly(req: Request): void {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.sessions.sameOrigin(origin, req.headers.host)) {
+      throw AppException.forbidden(
+        'CSRF_FAILED',
+        `Signing in is accepted from ${new URL(this.config.publicUrl).origin} only`,
+        {
+          origin,
+        },
+      );
+    }
   }
 }

@@ -16,8 +16,14 @@ export class UsersController {
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a user; the answer carries their API token, shown this once' })
-  @ApiCreatedResponse({ description: '{ id, name, roles, email, disabled, createdAt, token }' })
+  @ApiOperation({
+    summary:
+      'Create a user; the answer carries a one-time link to choose their password (and an API token, shown ' +
+      'this once, when apiToken is true)',
+  })
+  @ApiCreatedResponse({
+    description: '{ id, name, roles, email, disabled, createdAt, invitation: { url, expiresAt }, token? }',
+  })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto) {
     return this.users.create(actor, dto);
   }
@@ -53,9 +59,20 @@ export class UsersController {
   @Patch(':id')
   @SharedRecords()
   @Roles('admin')
-  @ApiOperation({ summary: 'Change roles, email, or disable a user' })
+  @ApiOperation({ summary: 'Change roles, email, or disable a user (which ends their sessions)' })
   update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateUserDto) {
     return this.users.update(actor, id, dto);
+  }
+
+  @Post(':id/password-reset')
+  @SharedRecords()
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Reset a user's password: clears it, ends their sessions, returns a one-time link to choose another",
+  })
+  resetPassword(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
+    return this.users.resetPassword(actor, id);
   }
 
   @Get(':id/tokens')

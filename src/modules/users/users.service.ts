@@ -5,6 +5,9 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { generateToken, hashToken, tokenPrefix } from '../auth/token.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { InvitationsService, type InvitationLink } from '../sign-in/invitations.service.js';
+import { SignInThrottleService } from '../sign-in/sign-in-throttle.service.js';
 import type { ApiToken } from './api-token.entity.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
@@ -72,6 +75,9 @@ export class UsersService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
+    private readonly invitations: InvitationsService,
+    private readonly throttle: SignInThrottleService,
   ) {}
 
   async authenticate(token: string): Promise<AuthUser | null> {
@@ -92,21 +98,55 @@ export class UsersService {
     };
   }
 
-  async create(actor: AuthUser, dto: CreateUserDto): Promise<UserView & { token: string }> {
+  /**
+   * A new user, with a one-time link to choose their password (the admin hands it over); `apiToken: true` also
+   * issues an API token with the default expiry, shown this once (integrations, scripts, tests).
+   */
+  async create(
+    actor: AuthUser,
+    dto: CreateUserDto,
+  ): Promise<UserView & { invitation: InvitationLink; token?: string }> {
     return this.tx.run(async () => {
       if (await this.users.findByName(dto.name)) {
         throw AppException.conflict('USER_EXISTS', `A user named "${dto.name}" already exists`, { name: dto.name });
       }
       const user = await this.users.createUser({ name: dto.name, roles: dto.roles, email: dto.email ?? null });
-      const token = await this.issue(user.id, 'initial');
       await this.audit.record({
         actor,
         action: 'user.create',
         entityType: 'user',
         entityId: user.id,
-        details: { name: user.name, roles: user.roles },
+        details: { name: user.name, roles: user.roles, apiToken: dto.apiToken === true },
       });
-      return { ...view(user), token };
+      const invitation = await this.invitations.issue(user, 'invitation', actor);
+      if (!dto.apiToken) return { ...view(user), invitation };
+      // The default lifetime (API_TOKEN_DAYS), full access.
+      const token = await this.issue(user.id, 'initial');
+      return { ...view(user), invitation, token };
+    });
+  }
+
+  /**
+   * An admin's password reset: the password is cleared (the old one no longer signs in), the user's sessions end,
+   * failed sign-ins are forgotten, and a new one-time link lets them choose another.
+   */
+  async resetPassword(actor: AuthUser, id: string): Promise<{ invitation: InvitationLink }> {
+    return this.tx.run(async () => {
+      const user = await this.mustFind(id);
+      user.passwordHash = null;
+      user.mustChangePassword = true;
+      user.passwordChangedAt = null;
+      await this.users.saveUser(user);
+      const ended = await this.sessions.endAllOf(user.id, 'password-reset');
+      await this.throttle.clearAccount(user.id);
+      await this.audit.record({
+        actor,
+        action: 'password.reset',
+        entityType: 'user',
+        entityId: id,
+        details: { name: user.name, sessionsEnded: ended },
+      });
+      return { invitation: await this.invitations.issue(user, 'reset', actor) };
     });
   }
 
@@ -140,12 +180,14 @@ export class UsersService {
       if (dto.email !== undefined) user.email = dto.email;
       if (dto.disabled !== undefined) user.disabled = dto.disabled;
       const saved = await this.users.saveUser(user);
+      // The guard refuses a disabled user's sessions anyway; ending them says so in "my sessions" and the audit.
+      const sessionsEnded = dto.disabled === true ? await this.sessions.endAllOf(id, 'user-disabled') : 0;
       await this.audit.record({
         actor,
         action: 'user.update',
         entityType: 'user',
         entityId: id,
-        details: { before, after: view(saved) },
+        details: { before, after: view(saved), ...(sessionsEnded ? { sessionsEnded } : {}) },
       });
       return view(saved);
     });
@@ -206,7 +248,7 @@ export class UsersService {
 
   /**
    * First start: the first admin. With ADMIN_TOKEN set (automated deployments) that token is made to work
-   * for the admin on every start; otherwise a token is generated once and printed once.
+   * for the admin on every start; otherwise a one-time link to choose the admin's password is printed once.
    * Returns true when this start created the first user (an empty database).
    */
   async ensureFirstAdmin(): Promise<boolean> {
@@ -233,14 +275,20 @@ export class UsersService {
         }
         if (!existing) await this.issue(admin.id, 'ADMIN_TOKEN', { expiresAt: null, token: fixed });
       } else if (empty) {
-        const token = await this.issue(admin.id, 'first start', { expiresAt: null });
-        // Printed once, on purpose: it is not stored anywhere in clear. On stderr, as plain text: stdout carries only
-        // the JSON log lines shipped to log aggregators, and none of them may hold a token.
-        process.stderr.write(
-          `\n  First start: the admin's API token (shown once, keep it):\n\n    ${token}\n\n` +
-            `  Try: curl -H "Authorization: Bearer ${token}" ${this.config.publicUrl}/api/users/me\n\n`,
-        );
-        this.logger.log('created the first admin user; its token was printed once on stderr (it is in no log line)');
+        const { url, expiresAt } = await this.invitations.issue(admin, 'invitation', SYSTEM_ACTOR);
+        // Printed once, after the commit (a rolled-back link would not work), on purpose: it is not stored anywhere in
+        // clear. On stderr, as plain text: stdout carries only the JSON log lines shipped to log aggregators, and none
+        // of them may hold a link that sets a password.
+        await this.tx.afterCommit(async () => {
+          process.stderr.write(
+            `\n  First start: open this link to choose the password of the user "admin" (it works once, until ` +
+              `${expiresAt.toISOString()}):\n\n    ${url}\n\n` +
+              `  For automated deployments, set ADMIN_TOKEN instead: it becomes the admin's API token.\n\n`,
+          );
+          this.logger.log(
+            'created the first admin user; a one-time link to choose its password was printed on stderr (it is in no log line)',
+          );
+        });
       }
       return empty;
     });

@@ -626,8 +626,14 @@ export const CORPUS: CorpusEntry[] = [
           ],
         },
         email: { kind: 'email' },
+        apiToken: bool(),
       },
     },
+  },
+  {
+    route: 'POST /api/users/:id/password-reset',
+    params: { id: uuidParam((f) => f.ids.victimUser) },
+    noBody: 'resets the password of the user named by the path',
   },
   {
     route: 'PATCH /api/users/:id',
@@ -675,6 +681,34 @@ export const CORPUS: CorpusEntry[] = [
   {
     route: 'POST /api/me/totp/recovery-codes',
     body: { base: () => ({ code: '123456' }), fields: SECOND_FACTOR },
+  },
+
+  // ---- signing in (#15)
+  {
+    route: 'POST /api/auth/sign-in',
+    body: {
+      base: () => ({ login: 'corpus.nobody', password: 'not the password of anyone' }),
+      fields: { login: text(254, { ...req, nonEmpty: true }), password: text(256, { ...req, nonEmpty: true }) },
+    },
+  },
+  { route: 'POST /api/auth/sign-out', noBody: "ends the caller's session" },
+  { route: 'POST /api/auth/sign-out-everywhere', noBody: "ends all the caller's sessions" },
+  {
+    route: 'POST /api/auth/password',
+    body: {
+      base: () => ({ currentPassword: 'not the current password', newPassword: 'a corpus pass phrase 42' }),
+      fields: { currentPassword: text(256), newPassword: text(256, req) },
+    },
+  },
+  {
+    route: 'POST /api/auth/invitations/:token',
+    params: { token: { kind: 'name', value: () => `td_i_${'A'.repeat(43)}` } },
+    body: { base: () => ({ newPassword: 'a corpus pass phrase 42' }), fields: { newPassword: text(256, req) } },
+  },
+  {
+    route: 'DELETE /api/me/sessions/:id',
+    params: { id: uuidParam(() => '00000000-0000-4000-8000-000000000001') },
+    noBody: "ends the caller's session named by the path",
   },
 
   // ---- customers

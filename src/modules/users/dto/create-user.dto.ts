@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsEmail,
   IsIn,
   IsOptional,
@@ -35,4 +36,13 @@ export class CreateUserDto {
   @IsEmail()
   @MaxLength(254)
   email?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Also issue an API token (default expiry), shown this once in `token`: for integrations. People sign in through ' +
+      'the invitation link every new user gets.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  apiToken?: boolean;
 }

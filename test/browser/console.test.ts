@@ -7,7 +7,6 @@ import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppete
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { todayIso } from '../../src/common/tabular/date-only.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { CONTRACT } from '../support/contract.js';
 import { setPassword, signIn as apiSignIn } from '../support/sign-in.js';
 import { tool, withFiles } from '../support/tools.js';
 
@@ -640,10 +639,7 @@ describe('console: the back office in a browser', () => {
       '/app/statement-runs',
       '/app/statement-runs/new',
       `/app/statement-runs/${ids.run}`,
-      // My account calls routes of other helpers' branches (#15): measured once they are merged.
-      ...(CONTRACT.passwordChange() && CONTRACT.secondFactor() && CONTRACT.mySessions() && CONTRACT.myTokens()
-        ? ['/app/account']
-        : []),
+      '/app/account',
     ];
     const origin = new URL(base).origin;
     const report: string[] = [];

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Secret, TOTP } from 'otpauth';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { CONTRACT } from '../support/contract.js';
+import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
 import { setPassword, signIn as apiSignIn } from '../support/sign-in.js';
 
 /**
@@ -32,13 +31,6 @@ const VIEWPORT = { width: 1366, height: 768 };
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const PASSWORD = 'a long passphrase for signing in';
 const TOTP_PERIOD_MS = 30_000;
-
-// Each part of #15 another helper builds: run once it is in the tree (see test/support/contract.ts).
-const when =
-  (ready: boolean, needs: string) =>
-  (name: string, fn: () => Promise<void>, timeout?: number): void =>
-    ready ? it(name, fn, timeout) : it.skip(`${name} (needs ${needs})`, fn, timeout);
-const OIDC_PROVIDER = resolve('test', 'support', 'oidc-provider.ts');
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -297,241 +289,221 @@ describe('console: signing in', () => {
     expect(await page.$('.signin .alert-error')).toBeNull();
   });
 
-  when(CONTRACT.passwordChange(), "S's POST /api/auth/password")(
-    'forces a new password at the first sign-in: the policy refusals are shown, then the new password signs in and the old one does not',
-    async () => {
-      const page = await h.open();
-      await page.goto(`${base}/app`);
-      await h.submitSignIn(page, people.newcomer!.name, PASSWORD);
-      await page.waitForSelector('input#new-password');
-      expect(h.path(page)).toBe('/app/signin/password');
-      // Nothing else until it is done: the pages send the session back to this step.
-      await page.goto(`${base}/app/customers`);
-      await page.waitForSelector('input#new-password');
-      expect([h.path(page), new URL(page.url()).searchParams.get('next')]).toEqual([
-        '/app/signin/password',
-        '/app/customers',
-      ]);
-      const choose = async (pw: string, again = pw) => {
-        await h.clear(page, 'input#new-password');
-        await h.clear(page, 'input#new-password-again');
-        await page.type('input#new-password', pw);
-        await page.type('input#new-password-again', again);
-        await page.click('form.signin-form button[type=submit]');
-      };
-      await choose('a new passphrase of mine', 'a new passphrase of mine!');
-      await page.waitForSelector('.signin .alert-error[data-code=MISMATCH]');
-      await choose('short one');
-      await page.waitForSelector('.signin .alert-error[data-code=PASSWORD_TOO_SHORT]');
-      await choose('password1234');
-      await page.waitForSelector('.signin .alert-error[data-code=PASSWORD_TOO_COMMON]');
-      await h.shot(page, 'password-change');
-      await choose('a new passphrase of mine');
-      await page.waitForSelector('header.top [data-user]');
-      expect(h.path(page)).toBe('/app/customers');
-
-      await page.click('button[name=signout]');
-      await h.submitSignIn(page, people.newcomer!.name, PASSWORD);
-      await page.waitForSelector('.signin .alert-error[data-code=SIGN_IN_FAILED]');
-      await h.submitSignIn(page, people.newcomer!.name, 'a new passphrase of mine');
-      await page.waitForSelector('header.top [data-user]');
-      expect(errors).toEqual([]);
-    },
-    120_000,
-  );
-
-  when(CONTRACT.secondFactor(), "T's second factor")(
-    'enrols the second factor its role requires (QR code, secret, recovery codes shown once), then asks for a code at each sign-in; a used recovery code is refused',
-    async () => {
-      const page = await h.open();
-      await page.goto(`${base}/app`);
-      await h.submitSignIn(page, people.finance!.name, PASSWORD);
-      await page.waitForSelector('code.totp-secret');
-      expect(h.path(page)).toBe('/app/signin/totp');
-      expect(await h.js(page, `document.querySelector('img.qr').src.startsWith('data:image/svg+xml')`)).toBe(true);
-      expect(await h.js(page, `document.querySelector('img.qr').naturalWidth > 0`)).toBe(true);
-      const secret = await page.$eval(
-        'code.totp-secret',
-        (el) => (el as unknown as { dataset: { secret: string } }).dataset.secret,
-      );
-      await page.type('#totp-confirm-code', '000000' === (await totpCode(secret)).code ? '111111' : '000000');
-      await page.click('button[name=totp-confirm]');
-      await page.waitForSelector('.totp-enrol .alert-error');
-      const enrolled = await totpCode(secret);
-      await h.clear(page, '#totp-confirm-code');
-      await page.type('#totp-confirm-code', enrolled.code);
-      await page.click('button[name=totp-confirm]');
-      await page.waitForSelector('.recovery-codes');
-      const codes = await h.js<string[]>(
-        page,
-        `[...document.querySelectorAll('.recovery-codes code')].map((c) => c.textContent)`,
-      );
-      expect(codes).toHaveLength(10);
-      expect(new Set(codes).size).toBe(10);
-      await page.click('button[name=recovery-done]');
-      await page.waitForSelector('header.top [data-user]');
-      expect(h.path(page)).toBe('/app');
-
-      // The next sign-in: password, then the code.
-      await page.click('button[name=signout]');
-      await h.submitSignIn(page, people.finance!.name, PASSWORD);
-      await page.waitForSelector('input#totp-code');
-      expect(h.path(page)).toBe('/app/signin/second-factor');
-      await h.shot(page, 'second-factor');
-      await page.type('input#totp-code', wrongCode(secret));
-      await page.click('form.signin-form button[type=submit]');
-      await page.waitForSelector('.signin .alert-error[data-code=SECOND_FACTOR_FAILED]');
-      const next = await totpCode(secret, enrolled.step);
-      await page.type('input#totp-code', next.code);
-      await page.click('form.signin-form button[type=submit]');
-      await page.waitForSelector('header.top [data-user]');
-
-      // A recovery code signs in once.
-      for (const expected of ['active', 'RECOVERY_CODE_USED']) {
-        await page.click('button[name=signout]');
-        await h.submitSignIn(page, people.finance!.name, PASSWORD);
-        await page.waitForSelector('button[name=use-recovery]');
-        await page.click('button[name=use-recovery]');
-        await page.type('input#recovery-code', codes[0]!);
-        await page.click('form.signin-form button[type=submit]');
-        if (expected === 'active') await page.waitForSelector('header.top [data-user]');
-        else await page.waitForSelector('.signin .alert-error[data-code=RECOVERY_CODE_USED]');
-      }
-      // "Not you?" ends the half-made session.
-      await page.click('button[name=start-over]');
-      await page.waitForSelector('input#login');
-      expect(await h.sessionCookie(page)).toBeNull();
-      expect(errors).toEqual([]);
-    },
-    180_000,
-  );
-
-  when(CONTRACT.invitations(), "S's invitations")(
-    'sets the first password from an invitation link, which then cannot be used again',
-    async () => {
-      const res = await fetch(`${base}/api/users`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: 'sun.qiang', roles: ['engineering'] }),
-      });
-      const made = (await res.json()) as { invitation: { url: string } };
-      const link = `${base}/app/invitation${new URL(made.invitation.url).hash}`;
-      const page = await h.open();
-      await page.goto(link);
-      await page.waitForSelector('input#new-password');
-      expect(await h.text(page, '.signin p')).toContain('sun.qiang');
-      await page.type('input#new-password', 'sun.qiang');
-      await page.type('input#new-password-again', 'sun.qiang');
-      await page.click('form.signin-form button[type=submit]');
-      await page.waitForSelector(
-        '.signin .alert-error[data-code=PASSWORD_TOO_SHORT], .signin .alert-error[data-code=PASSWORD_TOO_COMMON]',
-      );
+  it('forces a new password at the first sign-in: the policy refusals are shown, then the new password signs in and the old one does not', async () => {
+    const page = await h.open();
+    await page.goto(`${base}/app`);
+    await h.submitSignIn(page, people.newcomer!.name, PASSWORD);
+    await page.waitForSelector('input#new-password');
+    expect(h.path(page)).toBe('/app/signin/password');
+    // Nothing else until it is done: the pages send the session back to this step.
+    await page.goto(`${base}/app/customers`);
+    await page.waitForSelector('input#new-password');
+    expect([h.path(page), new URL(page.url()).searchParams.get('next')]).toEqual([
+      '/app/signin/password',
+      '/app/customers',
+    ]);
+    const choose = async (pw: string, again = pw) => {
       await h.clear(page, 'input#new-password');
       await h.clear(page, 'input#new-password-again');
-      await page.type('input#new-password', 'instruments need engineers');
-      await page.type('input#new-password-again', 'instruments need engineers');
+      await page.type('input#new-password', pw);
+      await page.type('input#new-password-again', again);
       await page.click('form.signin-form button[type=submit]');
-      await page.waitForSelector('header.top [data-user]');
-      expect(await h.text(page, 'header.top [data-user]')).toBe('sun.qiang');
+    };
+    await choose('a new passphrase of mine', 'a new passphrase of mine!');
+    await page.waitForSelector('.signin .alert-error[data-code=MISMATCH]');
+    await choose('short one');
+    await page.waitForSelector('.signin .alert-error[data-code=PASSWORD_TOO_SHORT]');
+    await choose('password1234');
+    await page.waitForSelector('.signin .alert-error[data-code=PASSWORD_TOO_COMMON]');
+    await h.shot(page, 'password-change');
+    await choose('a new passphrase of mine');
+    await page.waitForSelector('header.top [data-user]');
+    expect(h.path(page)).toBe('/app/customers');
 
-      const again = await h.open();
-      await again.goto(link);
-      await again.waitForSelector('.signin .alert-error[data-code=INVITATION_USED]');
-      expect(errors).toEqual([]);
-    },
-    120_000,
-  );
+    await page.click('button[name=signout]');
+    await h.submitSignIn(page, people.newcomer!.name, PASSWORD);
+    await page.waitForSelector('.signin .alert-error[data-code=SIGN_IN_FAILED]');
+    await h.submitSignIn(page, people.newcomer!.name, 'a new passphrase of mine');
+    await page.waitForSelector('header.top [data-user]');
+    expect(errors).toEqual([]);
+  }, 120_000);
 
-  when(
-    CONTRACT.passwordChange() && CONTRACT.mySessions() && CONTRACT.myTokens() && CONTRACT.secondFactor(),
-    "S's sessions and password, T's tokens and second factor",
-  )(
-    'my account: my sessions (revoke one, sign out everywhere), my API tokens (made once, read-only, revoked), the second factor on and off, my password',
-    async () => {
-      const elsewhere = await apiSignIn(t.http, people.owner!.name, PASSWORD);
-      const page = await h.open();
-      await page.goto(`${base}/app/account`);
-      await h.submitSignIn(page, people.owner!.name, PASSWORD);
-      await page.waitForSelector('[data-panel=sessions] table.data tbody tr');
-      expect(h.path(page)).toBe('/app/account');
-      const sessionRows = () =>
-        h.js<number>(page, `document.querySelectorAll('[data-panel=sessions] tbody tr').length`);
-      expect(await sessionRows()).toBe(2);
-      expect(await page.$('[data-panel=sessions] tr.row-current')).not.toBeNull();
-      await page.click('[data-panel=sessions] button[name=revoke-session]');
-      await h.waitFor(page, `document.querySelectorAll('[data-panel=sessions] tbody tr').length === 1`);
-      expect((await t.http().get('/api/users/me').set('Cookie', elsewhere.cookie)).status).toBe(401);
+  it('enrols the second factor its role requires (QR code, secret, recovery codes shown once), then asks for a code at each sign-in; a used recovery code is refused', async () => {
+    const page = await h.open();
+    await page.goto(`${base}/app`);
+    await h.submitSignIn(page, people.finance!.name, PASSWORD);
+    await page.waitForSelector('code.totp-secret');
+    expect(h.path(page)).toBe('/app/signin/totp');
+    expect(await h.js(page, `document.querySelector('img.qr').src.startsWith('data:image/svg+xml')`)).toBe(true);
+    expect(await h.js(page, `document.querySelector('img.qr').naturalWidth > 0`)).toBe(true);
+    const secret = await page.$eval(
+      'code.totp-secret',
+      (el) => (el as unknown as { dataset: { secret: string } }).dataset.secret,
+    );
+    await page.type('#totp-confirm-code', '000000' === (await totpCode(secret)).code ? '111111' : '000000');
+    await page.click('button[name=totp-confirm]');
+    await page.waitForSelector('.totp-enrol .alert-error');
+    const enrolled = await totpCode(secret);
+    await h.clear(page, '#totp-confirm-code');
+    await page.type('#totp-confirm-code', enrolled.code);
+    await page.click('button[name=totp-confirm]');
+    await page.waitForSelector('.recovery-codes');
+    const codes = await h.js<string[]>(
+      page,
+      `[...document.querySelectorAll('.recovery-codes code')].map((c) => c.textContent)`,
+    );
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    await page.click('button[name=recovery-done]');
+    await page.waitForSelector('header.top [data-user]');
+    expect(h.path(page)).toBe('/app');
 
-      // A read-only token for 30 days: shown once, reads, may not write; then revoked.
-      await page.type('#token-label', 'ERP 对接');
-      await page.type('#token-days', '30');
-      await page.click('#token-readonly');
-      await page.click('form[name=create-token] button[type=submit]');
-      await page.waitForSelector('input#new-token');
-      const token = await page.$eval('input#new-token', (el) => (el as unknown as { value: string }).value);
-      const bearer = { Authorization: `Bearer ${token}` };
-      expect((await fetch(`${base}/api/users/me`, { headers: bearer })).status).toBe(200);
-      const write = await fetch(`${base}/api/customers`, {
-        method: 'POST',
-        headers: { ...bearer, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: '只读令牌写入' }),
-      });
-      expect(write.status).toBe(403);
-      await page.click('button[name=token-done]');
-      // The list: the token made at the user's creation, and this one.
-      await page.waitForSelector('[data-panel=tokens] button[name=revoke-token]');
-      const row = `[...document.querySelectorAll('[data-panel=tokens] tbody tr')].find((r) => r.textContent.includes('ERP 对接'))`;
-      expect(await h.js(page, `${row}.textContent`)).toContain('只读');
-      expect(await h.js(page, `${row}.textContent`)).toContain(token.slice(0, 8));
-      await h.shot(page, 'account');
-      await h.js(page, `${row}.querySelector('button[name=revoke-token]').click()`);
-      await page.waitForSelector('dialog.dialog[open] .btn-primary');
-      await page.click('dialog.dialog[open] .btn-primary');
-      await page.waitForSelector('[data-panel=tokens] tr.row-revoked');
-      expect((await fetch(`${base}/api/users/me`, { headers: bearer })).status).toBe(401);
+    // The next sign-in: password, then the code.
+    await page.click('button[name=signout]');
+    await h.submitSignIn(page, people.finance!.name, PASSWORD);
+    await page.waitForSelector('input#totp-code');
+    expect(h.path(page)).toBe('/app/signin/second-factor');
+    await h.shot(page, 'second-factor');
+    await page.type('input#totp-code', wrongCode(secret));
+    await page.click('form.signin-form button[type=submit]');
+    await page.waitForSelector('.signin .alert-error[data-code=SECOND_FACTOR_FAILED]');
+    const next = await totpCode(secret, enrolled.step);
+    await page.type('input#totp-code', next.code);
+    await page.click('form.signin-form button[type=submit]');
+    await page.waitForSelector('header.top [data-user]');
 
-      // The second factor, turned on from the account page (QR code, a code, the recovery codes), then off again.
-      await page.click('button[name=totp-enable]');
-      await page.waitForSelector('[data-panel=totp] code.totp-secret');
-      const secret = await page.$eval(
-        '[data-panel=totp] code.totp-secret',
-        (el) => (el as unknown as { dataset: { secret: string } }).dataset.secret,
-      );
-      const enrolled = await totpCode(secret);
-      await page.type('#totp-confirm-code', enrolled.code);
-      await page.click('button[name=totp-confirm]');
-      await page.waitForSelector('[data-panel=totp] .recovery-codes');
-      await page.click('button[name=recovery-done]');
-      await page.waitForSelector('[data-panel=totp] .totp-on [data-left="10"]');
-      await page.click('button[name=totp-disable]');
-      await page.waitForSelector('dialog.dialog[open] input[name=code]');
-      // A code is taken once: the next one.
-      await page.type('dialog.dialog[open] input[name=code]', (await totpCode(secret, enrolled.step)).code);
-      await page.click('dialog.dialog[open] .btn-primary');
-      await page.waitForSelector('[data-panel=totp] .totp-off');
+    // A recovery code signs in once.
+    for (const expected of ['active', 'RECOVERY_CODE_USED']) {
+      await page.click('button[name=signout]');
+      await h.submitSignIn(page, people.finance!.name, PASSWORD);
+      await page.waitForSelector('button[name=use-recovery]');
+      await page.click('button[name=use-recovery]');
+      await page.type('input#recovery-code', codes[0]!);
+      await page.click('form.signin-form button[type=submit]');
+      if (expected === 'active') await page.waitForSelector('header.top [data-user]');
+      else await page.waitForSelector('.signin .alert-error[data-code=RECOVERY_CODE_USED]');
+    }
+    // "Not you?" ends the half-made session.
+    await page.click('button[name=start-over]');
+    await page.waitForSelector('input#login');
+    expect(await h.sessionCookie(page)).toBeNull();
+    expect(errors).toEqual([]);
+  }, 180_000);
 
-      // The password, from the account page: the current one is asked for.
-      await page.type('#current-password', 'not my password at all');
-      await page.type('#new-password', 'my second long passphrase');
-      await page.type('#new-password-again', 'my second long passphrase');
-      await page.click('form[name=change-password] button[type=submit]');
-      await page.waitForSelector('form[name=change-password] .alert-error[data-code=CURRENT_PASSWORD_WRONG]');
-      await h.clear(page, '#current-password');
-      await page.type('#current-password', PASSWORD);
-      await page.click('form[name=change-password] button[type=submit]');
-      await page.waitForSelector('form[name=change-password] .alert-ok');
+  it('sets the first password from an invitation link, which then cannot be used again', async () => {
+    const res = await fetch(`${base}/api/users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'sun.qiang', roles: ['engineering'] }),
+    });
+    const made = (await res.json()) as { invitation: { url: string } };
+    const link = `${base}/app/invitation${new URL(made.invitation.url).hash}`;
+    const page = await h.open();
+    await page.goto(link);
+    await page.waitForSelector('input#new-password');
+    expect(await h.text(page, '.signin p')).toContain('sun.qiang');
+    await page.type('input#new-password', 'sun.qiang');
+    await page.type('input#new-password-again', 'sun.qiang');
+    await page.click('form.signin-form button[type=submit]');
+    await page.waitForSelector(
+      '.signin .alert-error[data-code=PASSWORD_TOO_SHORT], .signin .alert-error[data-code=PASSWORD_TOO_COMMON]',
+    );
+    await h.clear(page, 'input#new-password');
+    await h.clear(page, 'input#new-password-again');
+    await page.type('input#new-password', 'instruments need engineers');
+    await page.type('input#new-password-again', 'instruments need engineers');
+    await page.click('form.signin-form button[type=submit]');
+    await page.waitForSelector('header.top [data-user]');
+    expect(await h.text(page, 'header.top [data-user]')).toBe('sun.qiang');
 
-      // Everywhere: this browser too.
-      const another = await apiSignIn(t.http, people.owner!.name, 'my second long passphrase');
-      await page.click('button[name=signout-everywhere]');
-      await page.waitForSelector('dialog.dialog[open] .btn-primary');
-      await page.click('dialog.dialog[open] .btn-primary');
-      await page.waitForSelector('input#login');
-      expect((await t.http().get('/api/users/me').set('Cookie', another.cookie)).status).toBe(401);
-      expect(errors).toEqual([]);
-    },
-    180_000,
-  );
+    const again = await h.open();
+    await again.goto(link);
+    await again.waitForSelector('.signin .alert-error[data-code=INVITATION_USED]');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('my account: my sessions (revoke one, sign out everywhere), my API tokens (made once, read-only, revoked), the second factor on and off, my password', async () => {
+    const elsewhere = await apiSignIn(t.http, people.owner!.name, PASSWORD);
+    const page = await h.open();
+    await page.goto(`${base}/app/account`);
+    await h.submitSignIn(page, people.owner!.name, PASSWORD);
+    await page.waitForSelector('[data-panel=sessions] table.data tbody tr');
+    expect(h.path(page)).toBe('/app/account');
+    const sessionRows = () => h.js<number>(page, `document.querySelectorAll('[data-panel=sessions] tbody tr').length`);
+    expect(await sessionRows()).toBe(2);
+    expect(await page.$('[data-panel=sessions] tr.row-current')).not.toBeNull();
+    await page.click('[data-panel=sessions] button[name=revoke-session]');
+    await h.waitFor(page, `document.querySelectorAll('[data-panel=sessions] tbody tr').length === 1`);
+    expect((await t.http().get('/api/users/me').set('Cookie', elsewhere.cookie)).status).toBe(401);
+
+    // A read-only token for 30 days: shown once, reads, may not write; then revoked.
+    await page.type('#token-label', 'ERP 对接');
+    await page.type('#token-days', '30');
+    await page.click('#token-readonly');
+    await page.click('form[name=create-token] button[type=submit]');
+    await page.waitForSelector('input#new-token');
+    const token = await page.$eval('input#new-token', (el) => (el as unknown as { value: string }).value);
+    const bearer = { Authorization: `Bearer ${token}` };
+    expect((await fetch(`${base}/api/users/me`, { headers: bearer })).status).toBe(200);
+    const write = await fetch(`${base}/api/customers`, {
+      method: 'POST',
+      headers: { ...bearer, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: '只读令牌写入' }),
+    });
+    expect(write.status).toBe(403);
+    await page.click('button[name=token-done]');
+    // The list: the token made at the user's creation, and this one.
+    await page.waitForSelector('[data-panel=tokens] button[name=revoke-token]');
+    const row = `[...document.querySelectorAll('[data-panel=tokens] tbody tr')].find((r) => r.textContent.includes('ERP 对接'))`;
+    expect(await h.js(page, `${row}.textContent`)).toContain('只读');
+    expect(await h.js(page, `${row}.textContent`)).toContain(token.slice(0, 8));
+    await h.shot(page, 'account');
+    await h.js(page, `${row}.querySelector('button[name=revoke-token]').click()`);
+    await page.waitForSelector('dialog.dialog[open] .btn-primary');
+    await page.click('dialog.dialog[open] .btn-primary');
+    await page.waitForSelector('[data-panel=tokens] tr.row-revoked');
+    expect((await fetch(`${base}/api/users/me`, { headers: bearer })).status).toBe(401);
+
+    // The second factor, turned on from the account page (QR code, a code, the recovery codes), then off again.
+    await page.click('button[name=totp-enable]');
+    await page.waitForSelector('[data-panel=totp] code.totp-secret');
+    const secret = await page.$eval(
+      '[data-panel=totp] code.totp-secret',
+      (el) => (el as unknown as { dataset: { secret: string } }).dataset.secret,
+    );
+    const enrolled = await totpCode(secret);
+    await page.type('#totp-confirm-code', enrolled.code);
+    await page.click('button[name=totp-confirm]');
+    await page.waitForSelector('[data-panel=totp] .recovery-codes');
+    await page.click('button[name=recovery-done]');
+    await page.waitForSelector('[data-panel=totp] .totp-on [data-left="10"]');
+    await page.click('button[name=totp-disable]');
+    await page.waitForSelector('dialog.dialog[open] input[name=code]');
+    // A code is taken once: the next one.
+    await page.type('dialog.dialog[open] input[name=code]', (await totpCode(secret, enrolled.step)).code);
+    await page.click('dialog.dialog[open] .btn-primary');
+    await page.waitForSelector('[data-panel=totp] .totp-off');
+
+    // The password, from the account page: the current one is asked for.
+    await page.type('#current-password', 'not my password at all');
+    await page.type('#new-password', 'my second long passphrase');
+    await page.type('#new-password-again', 'my second long passphrase');
+    await page.click('form[name=change-password] button[type=submit]');
+    await page.waitForSelector('form[name=change-password] .alert-error[data-code=CURRENT_PASSWORD_WRONG]');
+    await h.clear(page, '#current-password');
+    await page.type('#current-password', PASSWORD);
+    await page.click('form[name=change-password] button[type=submit]');
+    await page.waitForSelector('form[name=change-password] .alert-ok');
+
+    // Everywhere: this browser too.
+    const another = await apiSignIn(t.http, people.owner!.name, 'my second long passphrase');
+    await page.click('button[name=signout-everywhere]');
+    await page.waitForSelector('dialog.dialog[open] .btn-primary');
+    await page.click('dialog.dialog[open] .btn-primary');
+    await page.waitForSelector('input#login');
+    expect((await t.http().get('/api/users/me').set('Cookie', another.cookie)).status).toBe(401);
+    expect(errors).toEqual([]);
+  }, 180_000);
 });
 
 describe('console: the lock after repeated failures', () => {
@@ -544,7 +516,6 @@ describe('console: the lock after repeated failures', () => {
   const h = harness(() => ({ browser, base, contexts, errors }));
 
   beforeAll(async () => {
-    if (!CONTRACT.throttling()) return;
     // Three failures lock the account and the address: the fourth attempt is refused unchecked.
     t = await startTestApp('console_lock', {
       SIGN_IN_DELAY_AFTER: '3',
@@ -566,41 +537,35 @@ describe('console: the lock after repeated failures', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  when(CONTRACT.throttling(), "S's sign-in throttling")(
-    'locks signing in after repeated failures and says for how long, even to the right password',
-    async () => {
-      const page = await h.open();
-      await page.goto(`${base}/app/signin`);
-      for (let i = 1; i <= 3; i++) {
-        await h.submitSignIn(page, 'zhou.min', `wrong password number ${i}`);
-        await page.waitForSelector('.signin .alert-error[data-code=SIGN_IN_FAILED]');
-        await h.js(page, `document.querySelector('.signin .alert-error').remove()`);
-      }
-      await h.submitSignIn(page, 'zhou.min', PASSWORD);
-      await page.waitForSelector('.signin .alert-error[data-code=SIGN_IN_LOCKED]');
-      expect(await h.text(page, '.signin .alert-error')).toMatch(
-        /^连续失败次数过多，登录已被暂时锁定。请 1[45] 分钟后再试，或联系管理员。$/,
-      );
-      expect(await h.sessionCookie(page)).toBeNull();
-      expect(errors).toEqual([]);
-    },
-    120_000,
-  );
+  it('locks signing in after repeated failures and says for how long, even to the right password', async () => {
+    const page = await h.open();
+    await page.goto(`${base}/app/signin`);
+    for (let i = 1; i <= 3; i++) {
+      await h.submitSignIn(page, 'zhou.min', `wrong password number ${i}`);
+      await page.waitForSelector('.signin .alert-error[data-code=SIGN_IN_FAILED]');
+      await h.js(page, `document.querySelector('.signin .alert-error').remove()`);
+    }
+    await h.submitSignIn(page, 'zhou.min', PASSWORD);
+    await page.waitForSelector('.signin .alert-error[data-code=SIGN_IN_LOCKED]');
+    expect(await h.text(page, '.signin .alert-error')).toMatch(
+      /^连续失败次数过多，登录已被暂时锁定。请 1[45] 分钟后再试，或联系管理员。$/,
+    );
+    expect(await h.sessionCookie(page)).toBeNull();
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
 
 describe('console: single sign-on', () => {
-  const ready = CONTRACT.sso() && existsSync(OIDC_PROVIDER);
   let t: TestApp;
   let browser: Browser;
   let base: string;
   let work: string;
-  let idp: { issuer: string; accounts: Map<string, Record<string, unknown>>; close(): Promise<void> };
+  let idp: TestOidcProvider;
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
   const h = harness(() => ({ browser, base, contexts, errors }));
 
   beforeAll(async () => {
-    if (!ready) return;
     // The provider redirects the browser back to PUBLIC_URL: the service listens on a port chosen beforehand.
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -608,9 +573,6 @@ describe('console: single sign-on', () => {
       client_id: 'tenderdesk-console',
       client_secret: 'tenderdesk-console-test-secret-0123456789',
       redirect_uris: [`${base}/api/auth/sso/callback`],
-    };
-    const { startOidcProvider } = (await import(OIDC_PROVIDER)) as {
-      startOidcProvider(o: { clients: (typeof client)[] }): Promise<typeof idp>;
     };
     idp = await startOidcProvider({ clients: [client] });
     idp.accounts.set('li.na', {
@@ -642,46 +604,38 @@ describe('console: single sign-on', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  when(ready, "O's single sign-on and test/support/oidc-provider.ts")(
-    'signs in with the single sign-on button through the real OpenID provider, back to the page asked for, with the mapped role',
-    async () => {
-      const page = await h.open();
-      await page.goto(`${base}/app/customers`);
-      await page.waitForSelector('a[data-sso]');
-      expect(await h.text(page, 'a[data-sso]')).toBe('使用 集团账号 登录');
-      await h.shot(page, 'sign-in-sso');
-      await page.click('a[data-sso]');
-      // The provider's own login page (the test provider asks only which account).
-      await page.waitForSelector('input[name=login]', { timeout: 60_000 });
-      expect(new URL(page.url()).origin).toBe(idp.issuer);
-      await page.type('input[name=login]', 'li.na');
-      await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.click('button[type=submit]')]);
-      await page.waitForSelector('header.top [data-user]', { timeout: 60_000 });
-      expect(h.path(page)).toBe('/app/customers');
-      const cookie = (await h.sessionCookie(page))!;
-      const me = (await (
-        await fetch(`${base}/api/users/me`, { headers: { Cookie: `td_session=${cookie.value}` } })
-      ).json()) as { roles: string[] };
-      expect(me.roles).toEqual(['sales']);
-      expect(errors).toEqual([]);
-    },
-    120_000,
-  );
+  it('signs in with the single sign-on button through the real OpenID provider, back to the page asked for, with the mapped role', async () => {
+    const page = await h.open();
+    await page.goto(`${base}/app/customers`);
+    await page.waitForSelector('a[data-sso]');
+    expect(await h.text(page, 'a[data-sso]')).toBe('使用 集团账号 登录');
+    await h.shot(page, 'sign-in-sso');
+    await page.click('a[data-sso]');
+    // The provider's own login page (the test provider asks only which account).
+    await page.waitForSelector('input[name=login]', { timeout: 60_000 });
+    expect(new URL(page.url()).origin).toBe(idp.issuer);
+    await page.type('input[name=login]', 'li.na');
+    await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.click('button[type=submit]')]);
+    await page.waitForSelector('header.top [data-user]', { timeout: 60_000 });
+    expect(h.path(page)).toBe('/app/customers');
+    const cookie = (await h.sessionCookie(page))!;
+    const me = (await (
+      await fetch(`${base}/api/users/me`, { headers: { Cookie: `td_session=${cookie.value}` } })
+    ).json()) as { roles: string[] };
+    expect(me.roles).toEqual(['sales']);
+    expect(errors).toEqual([]);
+  }, 120_000);
 
-  when(ready, "O's single sign-on and test/support/oidc-provider.ts")(
-    'says so when the person cancels at the provider, and signs no one in',
-    async () => {
-      const page = await h.open();
-      await page.goto(`${base}/app/signin`);
-      await page.waitForSelector('a[data-sso]');
-      await page.click('a[data-sso]');
-      await page.waitForSelector('button[name=cancel]', { timeout: 60_000 });
-      await page.click('button[name=cancel]');
-      await page.waitForSelector('.signin .alert-error[data-code=SSO_DENIED]', { timeout: 60_000 });
-      expect(await h.text(page, '.signin .alert-error')).toBe('已在身份提供方取消单点登录。');
-      expect(await h.sessionCookie(page)).toBeNull();
-      expect(errors).toEqual([]);
-    },
-    120_000,
-  );
+  it('says so when the person cancels at the provider, and signs no one in', async () => {
+    const page = await h.open();
+    await page.goto(`${base}/app/signin`);
+    await page.waitForSelector('a[data-sso]');
+    await page.click('a[data-sso]');
+    await page.waitForSelector('button[name=cancel]', { timeout: 60_000 });
+    await page.click('button[name=cancel]');
+    await page.waitForSelector('.signin .alert-error[data-code=SSO_DENIED]', { timeout: 60_000 });
+    expect(await h.text(page, '.signin .alert-error')).toBe('已在身份提供方取消单点登录。');
+    expect(await h.sessionCookie(page)).toBeNull();
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

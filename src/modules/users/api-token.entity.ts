@@ -1,4 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { User } from './user.entity.js';
 
 /** A bearer token. Only its SHA-256 is kept: a leaked table does not leak working tokens. */
@@ -13,7 +22,7 @@ export class ApiToken {
 
   @ManyToOne(() => User, (u) => u.tokens, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
-  user?: User;
+  user?: Relation<User>; // Relation<>: no decorator metadata naming User, whichever file loads first
 
   @Column({ type: 'char', length: 64, unique: true })
   tokenHash!: string;

@@ -119,7 +119,8 @@ async function main() {
 
     // Records behind the pages: the sent demo quotation accepted, its contract reviewed, the advance payment in.
     const quotation = (await call(tokens.backoffice, 'GET', '/api/quotations?status=sent')).items[0];
-    await call(tokens.sales, 'POST', `/api/quotations/${quotation.id}/accept`, {});
+    // Accepted by the back office: the demo quotations belong to the demo sales owner, not to this script's 李明.
+    await call(tokens.backoffice, 'POST', `/api/quotations/${quotation.id}/accept`, {});
     const contract = await call(tokens.backoffice, 'POST', '/api/contracts', {
       quotationId: quotation.id,
       signingDate: today(),

@@ -551,6 +551,7 @@ describe('console: the lock after repeated failures', () => {
       /^连续失败次数过多，登录已被暂时锁定。请 1[45] 分钟后再试，或联系管理员。$/,
     );
     expect(await h.sessionCookie(page)).toBeNull();
+    await h.shot(page, 'sign-in-locked');
     expect(errors).toEqual([]);
   }, 120_000);
 });

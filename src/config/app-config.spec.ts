@@ -217,6 +217,7 @@ describe('loadConfig', () => {
       SIGNING_P12: '/x.p12',
       DEMO_DATA: 'false',
       PUBLIC_URL: 'https://a.example',
+      SECRETS_KEY: KEY,
       OIDC_ISSUER: 'https://login.example.com',
       OIDC_CLIENT_ID: 'tenderdesk',
     };

@@ -84,7 +84,8 @@ describe('audit log: filters', () => {
 
   it('filters by record type and id', async () => {
     const page = await ok({ entityType: 'user', entityId: userId });
-    expect(page.items.map((e) => e.action)).toEqual(['user.update', 'user.create']);
+    // Creating a user also issues their invitation link, recorded on the user.
+    expect(page.items.map((e) => e.action)).toEqual(['user.update', 'invitation.created', 'user.create']);
     expect(page.items.every((e) => e.entityId === userId)).toBe(true);
   });
 

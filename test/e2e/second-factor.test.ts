@@ -293,4 +293,42 @@ describe('second factor (TOTP and recovery codes)', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('NOT_SIGNING_IN');
   });
+
+  it("lets an admin reset someone's lost second factor: secret and codes gone, their sessions ended, audited; not their own, not for others", async () => {
+    const lost = await enrolled('lost-phone', ['finance']);
+    const admin = await t.userWith(['admin'], 'it-admin');
+    const clerk = await t.userWith(['backoffice'], 'not-an-admin');
+    // Someone (the user, or whoever has the password) is at the second-factor step: that session ends with the reset.
+    const pending = await signIn(t.http, 'lost-phone', PASSWORD);
+    expect(pending.stage).toBe('second_factor');
+    const stepOf = async (cookie: string) =>
+      ((await t.http().get('/api/users/me').set('Cookie', cookie)).body as { error: { code: string } }).error.code;
+    expect(await stepOf(pending.cookie)).toBe('SIGN_IN_INCOMPLETE');
+
+    const unchanged = await state();
+    const refused = await t.http().delete(`/api/users/${lost.id}/totp`).auth(clerk.token, { type: 'bearer' });
+    expect(refused.status).toBe(403);
+    const own = await t.http().delete(`/api/users/${admin.id}/totp`).auth(admin.token, { type: 'bearer' });
+    expect(own.status).toBe(400);
+    expect(own.body.error.code).toBe('CANNOT_RESET_OWN_SECOND_FACTOR');
+    expect(await state()).toEqual(unchanged);
+
+    const reset = await t.http().delete(`/api/users/${lost.id}/totp`).auth(admin.token, { type: 'bearer' });
+    expect(reset.status).toBe(200);
+    expect(reset.body).toEqual({ sessionsEnded: 2 }); // the enrolment's and the pending one
+    const [row] = await t.db.query<{ totp_secret: string | null; totp_enabled_at: Date | null }>(
+      'SELECT totp_secret, totp_enabled_at FROM users WHERE id = $1',
+      [lost.id],
+    );
+    expect(row).toEqual({ totp_secret: null, totp_enabled_at: null });
+    expect(await t.db.query('SELECT id FROM user_recovery_codes WHERE user_id = $1', [lost.id])).toEqual([]);
+    expect(await stepOf(pending.cookie)).toBe('SESSION_EXPIRED');
+    expect(await auditOf(lost.id, 'totp.reset')).toEqual([{ details: { name: 'lost-phone', sessionsEnded: 2 } }]);
+
+    // Their roles require a second factor: the next sign-in enrols again before anything else.
+    expect((await signIn(t.http, 'lost-phone', PASSWORD)).stage).toBe('totp_enrolment');
+    const again = await t.http().delete(`/api/users/${lost.id}/totp`).auth(admin.token, { type: 'bearer' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('TOTP_NOT_ENABLED');
+  });
 });

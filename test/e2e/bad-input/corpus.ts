@@ -636,6 +636,11 @@ export const CORPUS: CorpusEntry[] = [
     noBody: 'resets the password of the user named by the path',
   },
   {
+    route: 'DELETE /api/users/:id/totp',
+    params: { id: uuidParam((f) => f.ids.victimUser) },
+    noBody: 'resets the second factor of the user named by the path',
+  },
+  {
     route: 'PATCH /api/users/:id',
     params: { id: uuidParam((f) => f.ids.victimUser) },
     body: {

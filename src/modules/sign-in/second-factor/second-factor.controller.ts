@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { IdParam } from '../../../common/validation.js';
 import { ANY_ROLE, Roles, SignInStep } from '../../auth/auth.decorators.js';
+import { SharedRecords } from '../../auth/ownership.js';
 import { CurrentUser, type AuthUser } from '../../auth/auth-user.js';
 import { SecondFactorDto, TotpCodeDto } from './dto/second-factor.dto.js';
 import { SecondFactorService } from './second-factor.service.js';
@@ -28,6 +30,18 @@ export class SecondFactorController {
     const { cookie, ...rest } = await this.secondFactor.signInStep(user, dto, req.headers.cookie);
     res.setHeader('Set-Cookie', cookie);
     return rest;
+  }
+
+  @Delete('users/:id/totp')
+  @SharedRecords()
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Reset a user's second factor (lost phone and recovery codes): secret and codes removed, their sessions ended; audited",
+  })
+  resetFor(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
+    return this.secondFactor.resetFor(actor, id);
   }
 
   @Get('me/totp')

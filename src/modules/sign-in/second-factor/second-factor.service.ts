@@ -183,6 +183,38 @@ export class SecondFactorService {
     );
   }
 
+  /**
+   * An admin's reset of someone else's second factor (a lost phone and lost recovery codes): the secret, the recovery
+   * codes and the wrong-code count go, and the user's sessions end. At the next sign-in the user goes on with the
+   * password alone, or enrols again first when their roles require a second factor (TOTP_REQUIRED_ROLES). An admin's
+   * own factor is turned off from "my account" with a code, never by this route.
+   */
+  async resetFor(actor: AuthUser, userId: string): Promise<{ sessionsEnded: number }> {
+    if (userId === actor.id) {
+      throw AppException.badRequest(
+        'CANNOT_RESET_OWN_SECOND_FACTOR',
+        'Turn your own second factor off in "my account" (DELETE /api/me/totp, with a code)',
+      );
+    }
+    return this.tx.run(async () => {
+      const user = await this.repo.lockUser(userId);
+      if (!user) throw this.userGone(userId);
+      if (!user.totpEnabledAt && !user.totpSecret) throw this.notEnabled();
+      await this.repo.setTotp(user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
+      await this.repo.replaceRecoveryCodes(user.id, []);
+      await this.repo.clearFailures(throttleKey(user.id));
+      const sessionsEnded = await this.sessions.endAllOf(user.id, 'second-factor-reset');
+      await this.audit.record({
+        actor,
+        action: 'totp.reset',
+        entityType: 'user',
+        entityId: user.id,
+        details: { name: user.name, sessionsEnded },
+      });
+      return { sessionsEnded };
+    });
+  }
+
   /** Ten new recovery codes (the old ones stop working), given a code of the app or a recovery code. */
   async regenerateRecoveryCodes(actor: AuthUser, dto: SecondFactorDto): Promise<{ recoveryCodes: string[] }> {
     return this.withFactor(

@@ -807,8 +807,13 @@ export default {
   'user.disabledToast': 'User disabled',
   'user.enabledToast': 'User enabled',
   'user.resetPassword': 'Reset password',
-  'user.resetConfirm': 'Send {name} a new password link? Their current password stops working when they set a new one.',
+  'user.resetConfirm':
+    'Send {name} a new password link? Their current password stops working now and their sessions end.',
   'user.resetDone': 'The password was reset.',
+  'user.resetTotp': 'Reset second factor',
+  'user.resetTotpConfirm':
+    "Remove {name}'s second factor (a lost phone)? Their sessions end; they sign in with the password alone, or set up a new one first if their roles require it.",
+  'user.resetTotpDone': 'The second factor was removed and their sessions ended.',
   'user.once.token': 'The API token, shown this once:',
   'user.once.invitation': 'The sign-in link, shown this once:',
   'user.onceHelp': 'Copy it now and hand it over securely: it is not stored and cannot be shown again.',

@@ -795,8 +795,12 @@ export default {
   'user.disabledToast': '用户已停用',
   'user.enabledToast': '用户已启用',
   'user.resetPassword': '重置密码',
-  'user.resetConfirm': '为 {name} 生成新的设置密码链接？其设置新密码后旧密码失效。',
+  'user.resetConfirm': '为 {name} 生成新的设置密码链接？其旧密码立即失效，登录会话随之结束。',
   'user.resetDone': '密码已重置。',
+  'user.resetTotp': '重置二次验证',
+  'user.resetTotpConfirm':
+    '移除 {name} 的二次验证（手机丢失）？其所有登录会话将结束；下次仅凭密码登录，若其角色要求二次验证则须先重新设置。',
+  'user.resetTotpDone': '二次验证已移除，其登录会话已结束。',
   'user.once.token': 'API 令牌（仅显示这一次）：',
   'user.once.invitation': '登录链接（仅显示这一次）：',
   'user.onceHelp': '请立即复制并安全地交给本人：系统不保存明文，无法再次显示。',

@@ -194,6 +194,18 @@ async function detail(ctx, id) {
       }),
       { name: 'reset-password' },
     ),
+    // Someone who lost their phone and recovery codes (an admin's own factor is turned off in "my account").
+    self
+      ? null
+      : button(
+          t('user.resetTotp'),
+          act(async () => {
+            if (!(await confirmAction(t('user.resetTotpConfirm', { name: u.name }), t('user.resetTotp')))) return;
+            await api.del(`/api/users/${id}/totp`);
+            fill(out, h('div.alert.alert-ok', t('user.resetTotpDone')));
+          }),
+          { name: 'reset-totp' },
+        ),
     u.disabled
       ? button(t('user.enable'), setDisabled(false), { name: 'enable' })
       : button(t('user.disable'), setDisabled(true), { kind: 'danger', name: 'disable' }),

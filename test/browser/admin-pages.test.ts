@@ -10,6 +10,7 @@ import { OutboxService, type OutboxMessageView } from '../../src/modules/outbox/
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startSmtp, until, type ControlledSmtp } from '../support/faults.js';
 import { setPassword, signIn } from '../support/sign-in.js';
+import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
 
 /**
  * The console's admin pages (issue #15) in a real Chromium against the real service on loopback: users (the
@@ -19,14 +20,6 @@ import { setPassword, signIn } from '../support/sign-in.js';
  * each page is saved to docs/screenshots/admin-*.png (1366×768).
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
-const VIEWPORT = { width: 1366, height: 768 };
 const BUDGET = 300 * 1024;
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const PASSWORD = 'admin pages in a browser 2026';

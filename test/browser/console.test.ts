@@ -9,6 +9,7 @@ import { todayIso } from '../../src/common/tabular/date-only.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { setPassword, signIn as apiSignIn } from '../support/sign-in.js';
 import { tool, withFiles } from '../support/tools.js';
+import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
 
 /**
  * The back-office console in a real Chromium against the real service listening on loopback (demo data, the
@@ -17,16 +18,6 @@ import { tool, withFiles } from '../support/tools.js';
  * service alone under 300 KB at 1366×768.
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const VIEWPORT = { width: 1366, height: 768 };
 const BUDGET = 300 * 1024;
 /** Documents are excepted from the budget: the PDFs and images a page previews, the files it downloads. */
 const DOCUMENT_TYPES = /^(application\/pdf|application\/zip|application\/vnd\.openxmlformats|image\/(png|jpeg))/;

@@ -1,5 +1,6 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../support/process.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -8,40 +9,19 @@ import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppete
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
 import { setPassword, signIn as apiSignIn } from '../support/sign-in.js';
+import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
 
 /**
  * People signing in to the console, in a real Chromium against the real service on loopback: the password form and
  * its refusals, the session cookie (HttpOnly, nothing in storage), the CSRF token on the page's writes, a session
  * ended elsewhere, sign-out on the server, the forced password change, enrolling and using the second factor,
  * an invitation, the lock after repeated failures, my account (sessions, API tokens) and single sign-on against a
- * real OpenID provider. Tests of routes built on other branches of #15 are skipped until those are merged (their
- * names say which). With SCREENSHOTS=1 the pages are saved to docs/screenshots/ (1366×768).
+ * real OpenID provider. With SCREENSHOTS=1 the pages are saved to docs/screenshots/ (1366×768).
  */
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const VIEWPORT = { width: 1366, height: 768 };
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
 const PASSWORD = 'a long passphrase for signing in';
 const TOTP_PERIOD_MS = 30_000;
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 /** Helpers over one browser and one service. */
 function harness(get: () => { browser: Browser; base: string; contexts: BrowserContext[]; errors: string[] }) {

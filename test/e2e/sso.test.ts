@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../support/process.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -428,14 +428,3 @@ describe('single sign-on switched off, and a provider that is down', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { IdParam } from '../../../common/validation.js';
 import { ANY_ROLE, Roles, SignInStep } from '../../auth/auth.decorators.js';
 import { SharedRecords } from '../../auth/ownership.js';
@@ -24,10 +24,9 @@ export class SecondFactorController {
   async signInStep(
     @CurrentUser() user: AuthUser,
     @Body() dto: SecondFactorDto,
-    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { cookie, ...rest } = await this.secondFactor.signInStep(user, dto, req.headers.cookie);
+    const { cookie, ...rest } = await this.secondFactor.signInStep(user, dto);
     res.setHeader('Set-Cookie', cookie);
     return rest;
   }
@@ -71,13 +70,8 @@ export class SecondFactorController {
     summary:
       'Confirm the enrolment with a code: TOTP is on; answers the ten recovery codes (shown once). A session that had to enrol becomes active (new cookie)',
   })
-  async confirm(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: TotpCodeDto,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    const { cookie, ...rest } = await this.secondFactor.confirm(user, dto.code, req.headers.cookie);
+  async confirm(@CurrentUser() user: AuthUser, @Body() dto: TotpCodeDto, @Res({ passthrough: true }) res: Response) {
+    const { cookie, ...rest } = await this.secondFactor.confirm(user, dto.code);
     if (cookie) res.setHeader('Set-Cookie', cookie);
     return rest;
   }

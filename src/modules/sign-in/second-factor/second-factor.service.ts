@@ -108,12 +108,8 @@ export class SecondFactorService {
    * Confirms the pending enrolment with a code of the app: the second factor is on, and ten recovery codes are given
    * (shown this once). A session that had to enrol (stage totp_enrolment) moves on to active.
    */
-  async confirm(
-    actor: AuthUser,
-    code: string,
-    cookieHeader: string | undefined,
-  ): Promise<{ recoveryCodes: string[] } & Partial<Advanced>> {
-    const session = actor.session?.stage === 'totp_enrolment' ? await this.liveSession(actor, cookieHeader) : null;
+  async confirm(actor: AuthUser, code: string): Promise<{ recoveryCodes: string[] } & Partial<Advanced>> {
+    const enrolling = actor.session?.stage === 'totp_enrolment' ? actor.session.id : null;
     return this.withFactor(
       actor,
       { code },
@@ -128,15 +124,15 @@ export class SecondFactorService {
         const recoveryCodes = await this.issueRecoveryCodes(user.id);
         await this.repo.setTotp(user.id, { totpEnabledAt: new Date() });
         await this.audit.record({ actor, action: 'totp.enabled', entityType: 'user', entityId: user.id });
-        if (!session) return { recoveryCodes };
-        const advanced = await this.sessions.advance(session, 'active');
+        if (!enrolling) return { recoveryCodes };
+        const advanced = await this.sessions.advanceById(enrolling, 'active');
         return { recoveryCodes, stage: 'active' as const, ...advanced };
       },
     );
   }
 
   /** The sign-in step: a session in stage second_factor gives a code (or a recovery code) and becomes active. */
-  async signInStep(actor: AuthUser, dto: SecondFactorDto, cookieHeader: string | undefined): Promise<Advanced> {
+  async signInStep(actor: AuthUser, dto: SecondFactorDto): Promise<Advanced> {
     oneFactor(dto);
     if (!actor.session) {
       throw AppException.conflict(
@@ -144,7 +140,7 @@ export class SecondFactorService {
         'This is a step of signing in with a browser session; an API token has nothing to complete',
       );
     }
-    const session = await this.liveSession(actor, cookieHeader);
+    const sessionId = actor.session.id;
     return this.withFactor(
       actor,
       dto,
@@ -153,7 +149,7 @@ export class SecondFactorService {
         if (!user.totpEnabledAt) throw this.notEnabled();
       },
       async () => {
-        const advanced = await this.sessions.advance(session, 'active');
+        const advanced = await this.sessions.advanceById(sessionId, 'active');
         return { stage: 'active' as const, ...advanced };
       },
     );
@@ -347,15 +343,6 @@ export class SecondFactorService {
       codes.map((c) => recoveryCodeHash(userId, c)),
     );
     return codes;
-  }
-
-  /** The caller's session as the guard found it (the entity, which advancing needs). */
-  private async liveSession(actor: AuthUser, cookieHeader: string | undefined) {
-    const resolved = await this.sessions.resolve(cookieHeader);
-    if (!resolved || 'ended' in resolved || resolved.session.id !== actor.session?.id) {
-      throw new AppException(401, 'SESSION_EXPIRED', 'Your session has ended: sign in again');
-    }
-    return resolved.session;
   }
 
   private required(user: User): boolean {

@@ -21,13 +21,19 @@ import {
  * processes, all on one real PostgreSQL (pg-boss) and one object store, on loopback. Workers are started, stopped
  * and killed for real; each test is bounded by Jest's 60 s.
  */
-// Above the slowest job here (a 10-page statement: 3-11 s on a loaded 2-core machine), short enough that a dead
+// Above the slowest job here (the ~50-page statement below: seconds, more on a loaded 2-core machine), short enough that a dead
 // worker's job comes back within the test: lease + lease/10 (expiry check) + 2 s (retry delay) + 1 s (poll).
 const LEASE_SECONDS = 20;
 const QUEUE_LIMIT = 12;
 const RENDER_JOB = 'document.render';
 const SAMPLE = JSON.parse(readFileSync('templates/customer-statement/sample.json', 'utf8')) as unknown;
-const TEN_PAGES = JSON.parse(readFileSync('templates/customer-statement/sample-10-pages.json', 'utf8')) as unknown;
+const TEN_PAGES = JSON.parse(readFileSync('templates/customer-statement/sample-10-pages.json', 'utf8')) as {
+  lines: unknown[];
+};
+// The job a signal or a kill must find still running. The headless shell prints the 10-page statement in a few hundred
+// ms, less than the time from the worker's "started" line to the signal (the pipe, the poll), so CI saw it finish
+// first: ~50 pages (the 10-page lines five times over) take 2-3 s idle (80 pages: 4.4 s), well under the lease.
+const LONG = { ...TEN_PAGES, lines: Array.from({ length: 5 }, () => TEN_PAGES.lines).flat() };
 
 interface JobRow {
   id: string;
@@ -198,7 +204,7 @@ describe('workers: several processes on one PostgreSQL, faults included', () => 
   });
 
   it('lets a worker stopped with SIGTERM finish the job it holds, then exit 0', async () => {
-    const res = await render(TEN_PAGES);
+    const res = await render(LONG);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     const holder = await holderOf(id);
@@ -220,7 +226,7 @@ describe('workers: several processes on one PostgreSQL, faults included', () => 
   });
 
   it('gives the job of a worker killed mid-render to the other worker after the lease, which completes it once, and leaves no Chromium behind', async () => {
-    const res = await render(TEN_PAGES);
+    const res = await render(LONG);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     const holder = await holderOf(id);

@@ -6,6 +6,8 @@ interface Unit {
   manager: EntityManager;
   /** Run once the transaction has committed (never after a rollback). */
   afterCommit: (() => Promise<void>)[];
+  /** Run once the transaction has rolled back (never after a commit): undo what is outside the database. */
+  afterRollback: (() => Promise<void>)[];
 }
 
 const current = new AsyncLocalStorage<Unit>();
@@ -22,8 +24,20 @@ export class TransactionRunner {
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (current.getStore()) return work();
-    const unit: Omit<Unit, 'manager'> = { afterCommit: [] };
-    const result = await this.dataSource.transaction((manager) => current.run({ manager, ...unit }, work));
+    const unit: Omit<Unit, 'manager'> = { afterCommit: [], afterRollback: [] };
+    let result: T;
+    try {
+      result = await this.dataSource.transaction((manager) => current.run({ manager, ...unit }, work));
+    } catch (err) {
+      for (const task of unit.afterRollback) {
+        await current
+          .exit(task)
+          .catch((e: unknown) =>
+            logger.error(`after-rollback task failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+          );
+      }
+      throw err;
+    }
     // Outside the transaction's context, so that their own writes commit by themselves.
     for (const task of unit.afterCommit) {
       await current
@@ -44,6 +58,15 @@ export class TransactionRunner {
     const unit = current.getStore();
     if (unit) unit.afterCommit.push(task);
     else await task();
+  }
+
+  /**
+   * Undo for work outside the database done inside the transaction (objects written to storage): runs after the
+   * transaction rolls back, whichever nested run threw; never after a commit. Outside a transaction it is not kept
+   * (there is nothing to roll back): the caller cleans up its own failure. Failures are logged, not thrown.
+   */
+  onRollback(task: () => Promise<void>): void {
+    current.getStore()?.afterRollback.push(task);
   }
 }
 

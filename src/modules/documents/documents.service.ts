@@ -315,6 +315,8 @@ export class DocumentsService implements OnModuleInit {
           const key = `documents/${doc.id}/v${version}/${f.name}`;
           const stored = await this.storage.put(key, f.bytes, { contentType: f.contentType });
           written.push(key);
+          // Stored inside a caller's transaction (the document issuer): its rollback removes the object too.
+          this.tx.onRollback(() => this.storage.delete(key).catch(() => undefined));
           await this.documents.createFile({
             versionId: saved.id,
             format: f.format,

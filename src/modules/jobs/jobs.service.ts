@@ -164,6 +164,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     return job?.result ?? null;
   }
 
+  /** What an earlier attempt recorded with `saveEffect`, read without a lock: to skip work before its transaction. */
+  async effectOf(jobId: string): Promise<Record<string, unknown> | null> {
+    return (await this.jobs.findById(jobId))?.result ?? null;
+  }
+
   /** In the effect's transaction, after lockEffect: the job's result commits with the effect or not at all. */
   async saveEffect(jobId: string, result: Record<string, unknown>): Promise<void> {
     await this.jobs.update(jobId, { result });

@@ -46,6 +46,24 @@ export interface RenderedHtml {
   locale: Locale;
 }
 
+/** A mail rendered from `templates/mail/<name>/<locale>/`: subject (one line), text part, HTML part. */
+export interface RenderedMail {
+  name: string;
+  /** SHA-256 (hex) of the mail's folder and the helpers' version. */
+  version: string;
+  locale: Locale;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface LoadedMail {
+  version: string;
+  subject: Compiled;
+  text: Compiled;
+  html: Compiled;
+}
+
 interface TemplateMeta {
   title?: Partial<Record<Locale, string>>;
   required?: string[];
@@ -87,6 +105,10 @@ const COMPILE_OPTIONS: CompileOptions = {
 };
 
 const TYPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+const MAIL_DIR = 'mail';
+const MAIL_PARTS = ['subject', 'text', 'html'] as const;
+/** Subject and text are plain text: nothing to escape for HTML (the checker still refuses {{{ }}} in them). */
+const PLAIN_OPTIONS: CompileOptions = { ...COMPILE_OPTIONS, noEscape: true };
 const SAMPLE_NAME = /^sample[a-z0-9-]*$/;
 const PARTIALS_DIR = '_partials';
 
@@ -107,6 +129,7 @@ export class TemplateEngine {
   private readonly env = Handlebars.create();
   private partials?: Partials;
   private readonly loaded = new Map<string, LoadedTemplate>();
+  private readonly mails = new Map<string, LoadedMail>();
   readonly root: string;
 
   constructor(@Optional() @Inject(TEMPLATES_ROOT) root?: string) {
@@ -199,6 +222,71 @@ export class TemplateEngine {
     };
   }
 
+  /** The mails on disk: folders under `templates/mail/` with a folder per locale, sorted. */
+  mailNames(): string[] {
+    const dir = join(this.root, MAIL_DIR);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && TYPE_NAME.test(d.name))
+      .map((d) => d.name)
+      .sort();
+  }
+
+  /**
+   * A mail from `templates/mail/<name>/<locale>/{subject,text,html}.hbs` with the same helpers as the documents
+   * (money, dates, 大写). Subject and text are plain text (not HTML-escaped); the HTML part is escaped as a
+   * document's body is, and wrapped in a minimal HTML document here. Template mistakes are 422 TEMPLATE_ERROR with
+   * the file and line, as for documents; a mail or locale that does not exist is a programming error (thrown).
+   */
+  renderMail(name: string, data: object, locale: Locale = DEFAULT_LOCALE): RenderedMail {
+    const m = this.loadMail(name, locale);
+    const type = `${MAIL_DIR}/${name}`;
+    const runtime: Handlebars.RuntimeOptions = { data: { locale, labels: LABELS[locale], title: name, type } };
+    const subject = run(type, `${locale}/subject.hbs`, () => m.subject(data, runtime))
+      .replace(/\s+/g, ' ')
+      .trim();
+    const text = `${run(type, `${locale}/text.hbs`, () => m.text(data, runtime)).trim()}\n`;
+    const body = run(type, `${locale}/html.hbs`, () => m.html(data, runtime)).trim();
+    if (!subject || !text.trim() || !body) throw templateError(type, { reason: 'the mail rendered an empty part' });
+    const html =
+      `<!doctype html>\n<html lang="${locale}">\n<head><meta charset="utf-8">` +
+      `<title>${Handlebars.escapeExpression(subject)}</title></head>\n<body>\n${body}\n</body>\n</html>\n`;
+    return { name, version: m.version, locale, subject, text, html };
+  }
+
+  private loadMail(name: string, locale: Locale): LoadedMail {
+    const key = `${name}/${locale}`;
+    const cached = this.mails.get(key);
+    if (cached) return cached;
+    const dir = join(this.root, MAIL_DIR, name, locale);
+    if (!TYPE_NAME.test(name) || !isLocale(locale) || !existsSync(dir)) {
+      throw new Error(`no mail template ${MAIL_DIR}/${name}/${locale} (mails: ${this.mailNames().join(', ')})`);
+    }
+    this.loadPartials(`${MAIL_DIR}/${name}`);
+    const type = `${MAIL_DIR}/${name}`;
+    const compiled = Object.fromEntries(
+      MAIL_PARTS.map((part) => {
+        const file = join(dir, `${part}.hbs`);
+        if (!existsSync(file)) throw new Error(`mail template ${type}/${locale} has no ${part}.hbs`);
+        const source = readFileSync(file, 'utf8');
+        return [
+          part,
+          this.compile(type, `${locale}/${part}.hbs`, source, part === 'html' ? COMPILE_OPTIONS : PLAIN_OPTIONS),
+        ];
+      }),
+    ) as Record<(typeof MAIL_PARTS)[number], Compiled>;
+    const hash = createHash('sha256');
+    hash.update(`${HELPERS_VERSION}\0`);
+    for (const file of listFiles(join(this.root, MAIL_DIR, name))) {
+      hash.update(`${relative(this.root, file)}\0`);
+      hash.update(readFileSync(file));
+      hash.update('\0');
+    }
+    const loaded: LoadedMail = { version: hash.digest('hex'), ...compiled };
+    this.mails.set(key, loaded);
+    return loaded;
+  }
+
   // ---- loading ----
 
   private typeDir(type: string): string {
@@ -280,7 +368,7 @@ export class TemplateEngine {
     return pending;
   }
 
-  private compile(type: string, file: string, source: string): Compiled {
+  private compile(type: string, file: string, source: string, options: CompileOptions = COMPILE_OPTIONS): Compiled {
     let ast: hbs.AST.Program;
     try {
       ast = Handlebars.parse(source);
@@ -290,11 +378,11 @@ export class TemplateEngine {
     const problem = new SourceChecker(this.partials?.names ?? new Set()).check(ast);
     if (problem) throw templateError(type, { file, ...problem });
     try {
-      this.env.precompile(source, COMPILE_OPTIONS); // compile() is lazy: this surfaces compile errors now
+      this.env.precompile(source, options); // compile() is lazy: this surfaces compile errors now
     } catch (e) {
       throw fromHandlebarsError(type, file, e);
     }
-    return this.env.compile(source, COMPILE_OPTIONS) as Compiled;
+    return this.env.compile(source, options) as Compiled;
   }
 
   private computeVersion(dir: string): string {

@@ -9,6 +9,6 @@ import { TemplateEngine } from './templates/template-engine.js';
 @Module({
   imports: [PdfModule],
   providers: [TemplateEngine, signerProvider, RenderingService],
-  exports: [RenderingService, PdfModule],
+  exports: [RenderingService, TemplateEngine, PdfModule], // TemplateEngine: the document issuer renders its mails
 })
 export class RenderingModule {}

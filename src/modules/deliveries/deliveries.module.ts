@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { ContractsModule } from '../contracts/contracts.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
+import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
 import { ReceivablesModule } from '../receivables/receivables.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
@@ -9,11 +10,11 @@ import { DeliveriesService } from './deliveries.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
 /**
- * Delivery notices. DocumentsService, OutboxService, RenderingService, JobsService and AppConfig come from global
- * modules; the payment gate and the milestones from ReceivablesService.
+ * Delivery notices, issued through the document issuer (DocumentIssuerModule). DocumentsService, OutboxService,
+ * JobsService and AppConfig come from global modules; the payment gate and the milestones from ReceivablesService.
  */
 @Module({
-  imports: [ContractsModule, CustomersModule, CompanyModule, ReceivablesModule],
+  imports: [ContractsModule, CustomersModule, CompanyModule, ReceivablesModule, DocumentIssuerModule],
   controllers: [DeliveriesController],
   providers: [DeliveriesRepository, DeliveriesService],
   exports: [DeliveriesService],

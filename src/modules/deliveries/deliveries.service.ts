@@ -4,7 +4,6 @@ import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../auth/auth-user.js';
@@ -17,6 +16,7 @@ import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
 import type { DocumentFormat } from '../documents/document-file.entity.js';
 import { DocumentsService, type DocumentView, type FileView } from '../documents/documents.service.js';
+import { DocumentIssuer } from '../documents/issuer/document-issuer.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
 import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
@@ -36,6 +36,7 @@ import {
   type DeliveryAction,
   type LineProgress,
 } from './delivery-rules.js';
+import { MAIL_AUDIENCES, mailKey, noticeMails, type MailAudience } from './delivery.mail.js';
 import { noticeData, type NoticeCompany } from './views/delivery-notice.view.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
@@ -43,15 +44,11 @@ export const DELIVERY_JOB = 'delivery.render';
 const TEMPLATE = 'delivery-notice';
 const DOCUMENT_TYPE = 'delivery-notice';
 const LOCALE: Locale = 'zh-CN';
-export const MAIL_AUDIENCES = ['production', 'customer'] as const;
-export type MailAudience = (typeof MAIL_AUDIENCES)[number];
+export { MAIL_AUDIENCES, type MailAudience } from './delivery.mail.js';
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;
 
 const subjectOf = (id: string) => ({ type: 'delivery' as const, id });
-/** Version 1's messages keep the key they always had; a corrected notice (version n > 1) gets its own. */
-const mailKey = (id: string, audience: MailAudience, version = 1) =>
-  version > 1 ? `delivery:${id}:${audience}:v${version}` : `delivery:${id}:${audience}`;
 /** The transport details printed on the notice, which /ship may change. */
 const TRANSPORT = ['carrier', 'driverName', 'driverPhone', 'licencePlate'] as const;
 const sameTransport = (a: Pick<Delivery, (typeof TRANSPORT)[number]>, b: Pick<Delivery, (typeof TRANSPORT)[number]>) =>
@@ -187,7 +184,7 @@ export class DeliveriesService implements OnModuleInit {
     private readonly customers: CustomersService,
     private readonly receivables: ReceivablesService,
     private readonly documents: DocumentsService,
-    private readonly rendering: RenderingService,
+    private readonly issuer: DocumentIssuer,
     private readonly outbox: OutboxService,
     private readonly jobs: JobsService,
     private readonly company: CompanyService,
@@ -214,161 +211,182 @@ export class DeliveriesService implements OnModuleInit {
    * 409 PAYMENT_OUTSTANDING, 403 GATE_OVERRIDE_FORBIDDEN. A refusal writes nothing (no row, no number taken).
    */
   async issue(actor: AuthUser, input: IssueInput): Promise<DeliveryView> {
-    const reason = input.override?.reason.trim() ?? null;
-    if (input.override && !hasRole(actor, 'manager')) {
-      throw AppException.forbidden(
-        'GATE_OVERRIDE_FORBIDDEN',
-        'Only a manager may let goods ship before the payment due before delivery',
-        { roles: actor.roles },
-      );
-    }
+    const reason = overrideReason(actor, input);
     await this.ownership.checkReference(actor, 'contract', input.contractId, 'contractId');
     const id = await this.tx.run(async () => {
       // Issues on one contract queue here: the quantities read below cannot be taken by another notice meanwhile.
-      const locked = await this.contracts.lockForUpdate(input.contractId);
-      if (locked.status !== 'approved' && locked.status !== 'active') {
-        throw AppException.conflict(
-          'CONTRACT_NOT_APPROVED',
-          `Contract ${locked.number} is ${locked.status}: goods ship only on an approved or active contract`,
-          { contractId: locked.id, status: locked.status },
-        );
-      }
+      const locked = await this.lockShippableContract(input.contractId);
       const contract = await this.contracts.get(locked.id);
-      const progress = lineProgress(contract.lines, await this.deliveries.forContract(contract.id));
-      const check = checkItems(progress, input.items);
-      if (check.unknown.length) {
-        throw AppException.unprocessable(
-          'DELIVERY_LINE_UNKNOWN',
-          `Contract ${contract.number} (revision ${contract.revision}) has no line ${check.unknown.join(', ')}`,
-          {
-            contractId: contract.id,
-            revision: contract.revision,
-            lines: check.unknown,
-            known: progress.map((p) => p.line),
-          },
-        );
-      }
-      if (check.exceeding.length) {
-        throw AppException.unprocessable(
-          'DELIVERY_EXCEEDS_REMAINING',
-          `More than remains to deliver on contract ${contract.number}: ` +
-            check.exceeding.map((e) => `line ${e.line} asks ${e.asked}, ${e.remaining} remain`).join('; '),
-          { contractId: contract.id, lines: check.exceeding },
-        );
-      }
-
-      const due = gateShares(await this.receivables.dueBeforeDelivery(contract.id));
-      const at = new Date().toISOString();
-      let gate: DeliveryGate;
-      if (!due.shares.length) {
-        gate = { result: 'paid', outstanding: [], approvedBy: null, reason: null, at };
-      } else if (!input.override || !reason) {
-        throw AppException.conflict(
-          'PAYMENT_OUTSTANDING',
-          `Contract ${contract.number}: ${due.total} ${contract.currency} due before delivery is unpaid — ` +
-            `${due.shares.map(describeShare).join('; ')}. Record the payments, or a manager issues the notice with override.reason`,
-          {
-            contractId: contract.id,
-            contractNumber: contract.number,
-            currency: contract.currency,
-            shares: due.shares,
-            totalDue: due.total,
-          },
-        );
-      } else {
-        gate = {
-          result: 'approved',
-          outstanding: due.shares,
-          approvedBy: { id: actor.id, name: actor.name },
-          reason,
-          at,
-        };
-      }
-
-      const year = Number(todayIso().slice(0, 4));
-      const number = deliveryNumber(year, await this.deliveries.nextSequence(year));
-      const lines = new Map(contract.lines.map((l) => [l.line, l]));
-      const items: DeliveryItem[] = input.items.map((i) => {
-        const l = lines.get(i.line)!;
-        return {
-          line: l.line,
-          productCode: l.productCode,
-          name: l.name,
-          specification: l.specification,
-          qty: formatQty(i.qty),
-          unit: l.unit,
-        };
-      });
-      const delivery = await this.deliveries.create({
-        number,
-        contractId: contract.id,
-        customerId: locked.customerId,
-        items,
-        shipDate: input.shipDate,
-        estimatedArrival: input.estimatedArrival ?? null,
-        consignee: input.consignee.trim(),
-        address: input.address.trim(),
-        contactPhone: input.contactPhone.trim(),
-        customerEmail: input.customerEmail ?? (await this.firstContactEmail(locked.customerId)),
-        carrier: blankToNull(input.carrier),
-        driverName: blankToNull(input.driverName),
-        driverPhone: blankToNull(input.driverPhone),
-        licencePlate: blankToNull(input.licencePlate),
-        remarks: blankToNull(input.remarks),
-        status: 'issued',
-        gate,
-        shippedAt: null,
-        arrivedOn: null,
-        arrivalNote: null,
-        documentId: null,
-        renderJobId: null,
-        createdBy: actor.id,
-        createdByName: actor.name,
-      });
-      await this.receivables.recordMilestone(actor, {
-        contractId: contract.id,
-        event: 'before_delivery',
-        date: input.shipDate,
-        source: 'delivery',
-        deliveryId: delivery.id,
-      });
-      await this.audit.record({
-        actor,
-        action: 'delivery.issue',
-        entityType: 'delivery',
-        entityId: delivery.id,
-        details: {
-          number,
-          contractId: contract.id,
-          contractNumber: contract.number,
-          items: items.map((i) => ({ line: i.line, qty: i.qty })),
-          shipDate: input.shipDate,
-          gate: gate.result,
-          customerEmail: delivery.customerEmail,
-        },
-      });
-      if (gate.result === 'approved') {
-        await this.audit.record({
-          actor,
-          action: 'delivery.gate.override',
-          entityType: 'delivery',
-          entityId: delivery.id,
-          details: {
-            number,
-            contractId: contract.id,
-            contractNumber: contract.number,
-            reason,
-            outstanding: due.shares,
-            totalDue: due.total,
-          },
-        });
-      }
+      await this.checkRemaining(contract, input.items);
+      const { gate, due } = await this.passGate(actor, contract, input, reason);
+      const delivery = await this.createNotice(actor, input, contract, locked.customerId, gate);
+      await this.recordIssue(actor, delivery, contract, input, due);
       await this.tx.afterCommit(async () => {
         await this.enqueueRender(actor, delivery.id);
       });
       return delivery.id;
     });
     return this.view(actor, id);
+  }
+
+  /** The contract locked for this issue; 409 CONTRACT_NOT_APPROVED unless it is approved or active. */
+  private async lockShippableContract(contractId: string) {
+    const locked = await this.contracts.lockForUpdate(contractId);
+    if (locked.status !== 'approved' && locked.status !== 'active') {
+      throw AppException.conflict(
+        'CONTRACT_NOT_APPROVED',
+        `Contract ${locked.number} is ${locked.status}: goods ship only on an approved or active contract`,
+        { contractId: locked.id, status: locked.status },
+      );
+    }
+    return locked;
+  }
+
+  /** 422 DELIVERY_LINE_UNKNOWN, 422 DELIVERY_EXCEEDS_REMAINING: only lines of the contract, never more than remains. */
+  private async checkRemaining(contract: ContractView, asked: IssueInput['items']): Promise<void> {
+    const progress = lineProgress(contract.lines, await this.deliveries.forContract(contract.id));
+    const check = checkItems(progress, asked);
+    if (check.unknown.length) {
+      throw AppException.unprocessable(
+        'DELIVERY_LINE_UNKNOWN',
+        `Contract ${contract.number} (revision ${contract.revision}) has no line ${check.unknown.join(', ')}`,
+        {
+          contractId: contract.id,
+          revision: contract.revision,
+          lines: check.unknown,
+          known: progress.map((p) => p.line),
+        },
+      );
+    }
+    if (check.exceeding.length) {
+      throw AppException.unprocessable(
+        'DELIVERY_EXCEEDS_REMAINING',
+        `More than remains to deliver on contract ${contract.number}: ` +
+          check.exceeding.map((e) => `line ${e.line} asks ${e.asked}, ${e.remaining} remain`).join('; '),
+        { contractId: contract.id, lines: check.exceeding },
+      );
+    }
+  }
+
+  /**
+   * The payment gate: passed when the shares due before delivery are paid, or on a manager's approval with a reason
+   * (overrideReason checked the role); otherwise 409 PAYMENT_OUTSTANDING listing the unpaid shares.
+   */
+  private async passGate(
+    actor: AuthUser,
+    contract: ContractView,
+    input: IssueInput,
+    reason: string | null,
+  ): Promise<{ gate: DeliveryGate; due: ReturnType<typeof gateShares> }> {
+    const due = gateShares(await this.receivables.dueBeforeDelivery(contract.id));
+    const at = new Date().toISOString();
+    if (!due.shares.length)
+      return { gate: { result: 'paid', outstanding: [], approvedBy: null, reason: null, at }, due };
+    if (!input.override || !reason) {
+      throw AppException.conflict(
+        'PAYMENT_OUTSTANDING',
+        `Contract ${contract.number}: ${due.total} ${contract.currency} due before delivery is unpaid — ` +
+          `${due.shares.map(describeShare).join('; ')}. Record the payments, or a manager issues the notice with override.reason`,
+        {
+          contractId: contract.id,
+          contractNumber: contract.number,
+          currency: contract.currency,
+          shares: due.shares,
+          totalDue: due.total,
+        },
+      );
+    }
+    return {
+      gate: { result: 'approved', outstanding: due.shares, approvedBy: { id: actor.id, name: actor.name }, reason, at },
+      due,
+    };
+  }
+
+  /** The notice's row, numbered FH{YYYY}-{SEQ:4} (the year's counter, without gaps), its items from the contract. */
+  private async createNotice(
+    actor: AuthUser,
+    input: IssueInput,
+    contract: ContractView,
+    customerId: string,
+    gate: DeliveryGate,
+  ): Promise<Delivery> {
+    const year = Number(todayIso().slice(0, 4));
+    const number = deliveryNumber(year, await this.deliveries.nextSequence(year));
+    return this.deliveries.create({
+      number,
+      contractId: contract.id,
+      customerId,
+      items: itemsFrom(contract, input.items),
+      shipDate: input.shipDate,
+      estimatedArrival: input.estimatedArrival ?? null,
+      consignee: input.consignee.trim(),
+      address: input.address.trim(),
+      contactPhone: input.contactPhone.trim(),
+      customerEmail: input.customerEmail ?? (await this.firstContactEmail(customerId)),
+      carrier: blankToNull(input.carrier),
+      driverName: blankToNull(input.driverName),
+      driverPhone: blankToNull(input.driverPhone),
+      licencePlate: blankToNull(input.licencePlate),
+      remarks: blankToNull(input.remarks),
+      status: 'issued',
+      gate,
+      shippedAt: null,
+      arrivedOn: null,
+      arrivalNote: null,
+      documentId: null,
+      renderJobId: null,
+      createdBy: actor.id,
+      createdByName: actor.name,
+    });
+  }
+
+  /** In the issue's transaction: the contract's before_delivery milestone, the audit entry and the gate's override. */
+  private async recordIssue(
+    actor: AuthUser,
+    delivery: Delivery,
+    contract: ContractView,
+    input: IssueInput,
+    due: ReturnType<typeof gateShares>,
+  ): Promise<void> {
+    const { gate, number } = delivery;
+    await this.receivables.recordMilestone(actor, {
+      contractId: contract.id,
+      event: 'before_delivery',
+      date: input.shipDate,
+      source: 'delivery',
+      deliveryId: delivery.id,
+    });
+    await this.audit.record({
+      actor,
+      action: 'delivery.issue',
+      entityType: 'delivery',
+      entityId: delivery.id,
+      details: {
+        number,
+        contractId: contract.id,
+        contractNumber: contract.number,
+        items: delivery.items.map((i) => ({ line: i.line, qty: i.qty })),
+        shipDate: input.shipDate,
+        gate: gate.result,
+        customerEmail: delivery.customerEmail,
+      },
+    });
+    if (gate.result === 'approved') {
+      await this.audit.record({
+        actor,
+        action: 'delivery.gate.override',
+        entityType: 'delivery',
+        entityId: delivery.id,
+        details: {
+          number,
+          contractId: contract.id,
+          contractNumber: contract.number,
+          reason: gate.reason,
+          outstanding: due.shares,
+          totalDue: due.total,
+        },
+      });
+    }
   }
 
   private async enqueueRender(actor: Actor, deliveryId: string, reissue = false): Promise<void> {
@@ -700,9 +718,11 @@ export class DeliveriesService implements OnModuleInit {
   // ---- the job: render, store, mail ----
 
   /**
-   * Renders the notice (outside any transaction: Chromium holds no lock), then in one transaction stores it as
-   * this job (a retry stores nothing twice), sets the delivery's document and queues the two messages (one per
-   * key: a retry queues nothing twice). A notice cancelled before it was rendered is neither rendered nor mailed.
+   * Issues the notice through the document issuer: rendered outside any transaction (Chromium holds no lock), then
+   * in one transaction stored as this job's version (a retry stores nothing twice), set as the delivery's document,
+   * and its mails queued to production scheduling and the customer (one per key: a retry queues nothing twice). A
+   * notice cancelled before it was rendered is neither rendered nor mailed; a reissue (transport details changed by
+   * /ship) prints a new version with "corrected" mails.
    */
   private async renderAndMail(
     deliveryId: string,
@@ -716,117 +736,90 @@ export class DeliveriesService implements OnModuleInit {
     if (d.status === 'cancelled' && !d.documentId) return { deliveryId, cancelled: true };
     const contract = await this.contracts.get(d.contractId);
     const company = await this.companyForNotice();
-    // A reissue (transport details changed by /ship) prints a new version; the first job prints version 1 once.
-    const rendered =
-      d.documentId && !reissue
-        ? null
-        : await this.rendering.render({
-            template: TEMPLATE,
-            data: noticeData(d, contract, contract.customer, company),
-            formats: ['pdf', 'docx'],
-            sign: true,
-            locale: LOCALE,
-          });
-    await progress(80);
-    const outcome = await this.tx.run(async () => {
-      const locked = await this.mustLock(deliveryId);
-      if (rendered && !sameTransport(d, locked)) {
-        // /ship changed what the notice prints while it was being printed: the retry prints the new details.
-        throw new Error(`delivery ${deliveryId}: its transport details changed while the notice was rendered`);
-      }
-      let doc: DocumentView;
-      if (locked.documentId && !reissue) {
-        doc = await this.documents.get(locked.documentId);
-      } else {
-        if (!rendered) throw new Error(`delivery ${deliveryId}: its document went missing`);
-        doc = await this.documents.store(actor, {
-          type: DOCUMENT_TYPE,
-          subject: subjectOf(deliveryId),
-          record: { type: 'delivery-notice', number: d.number },
-          title: `发货通知单 ${d.number}`,
-          locale: rendered.locale,
-          signed: true,
-          templateVersions: rendered.templateVersions,
-          files: rendered.files,
-          bundle: false,
-          fileBaseName: `delivery-notice-${d.number}`,
-          auditDetails: { deliveryId, number: d.number },
-          jobId,
-        });
-        await this.deliveries.update(deliveryId, { documentId: doc.id });
-      }
-      const queued: Record<string, string> = {};
-      for (const audience of MAIL_AUDIENCES) {
-        const to = this.addressOf(locked, audience);
-        if (!to) {
-          queued[audience] = 'no_address';
-          continue;
+    // The first job prints version 1 once; a reissue (after /ship) prints a new version.
+    if (d.documentId && !reissue) return this.remailNotice(d, contract, company, actor);
+    let locked: Delivery | undefined;
+    const outcome = await this.issuer.issue({
+      actor,
+      jobId,
+      render: {
+        template: TEMPLATE,
+        data: noticeData(d, contract, contract.customer, company),
+        formats: ['pdf', 'docx'],
+        sign: true,
+        locale: LOCALE,
+      },
+      afterRender: () => progress(80),
+      document: {
+        type: DOCUMENT_TYPE,
+        subject: subjectOf(deliveryId),
+        record: { type: 'delivery-notice', number: d.number },
+        title: `发货通知单 ${d.number}`,
+        bundle: false,
+        fileBaseName: `delivery-notice-${d.number}`,
+        auditDetails: { deliveryId, number: d.number },
+      },
+      // The delivery's row first, as /ship takes it, then the version (whose audit entry locks the chain's head).
+      before: async () => {
+        locked = await this.mustLock(deliveryId);
+        if (!sameTransport(d, locked)) {
+          // /ship changed what the notice prints while it was being printed: the retry prints the new details.
+          throw new Error(`delivery ${deliveryId}: its transport details changed while the notice was rendered`);
         }
-        const message = this.message(locked, contract, company, audience, doc.latestVersion);
-        const m = await this.outbox.queue(actor, {
-          key: mailKey(deliveryId, audience, doc.latestVersion),
-          about: subjectOf(deliveryId),
-          audience,
-          to: [to],
-          subject: message.subject,
-          text: message.text,
-          attachments: [
-            { documentId: doc.id, version: doc.latestVersion, format: 'pdf', fileName: `发货通知单-${d.number}.pdf` },
-          ],
-        });
-        queued[audience] = m.id;
-      }
-      return { documentId: doc.id, version: doc.latestVersion, mail: queued };
+      },
+      effect: async (issued) => {
+        await this.deliveries.update(deliveryId, { documentId: issued.documentId });
+        return { deliveryId, number: d.number };
+      },
+      mails: (issued) => this.noticeMails(locked!, contract, company, issued.version),
     });
-    return { deliveryId, number: d.number, ...outcome };
+    return this.jobResult(outcome);
   }
 
-  private message(
+  /**
+   * The first job finds the notice already stored. Not the ordinary course: a retry of a job whose effect committed
+   * is completed by the job runner or replayed by the issuer. Kept from before the issuer: rather than print a second
+   * version 1, the mails about the latest version are queued again (once per key: nothing is sent twice).
+   */
+  private async remailNotice(
     d: Delivery,
     contract: ContractView,
     company: NoticeCompany | null,
-    audience: MailAudience,
-    version = 1,
-  ): { subject: string; text: string } {
-    // A corrected notice says so first: same number, new transport details.
-    const corrected = version > 1 ? `【更正 第${version}版】` : '';
-    const items = d.items
-      .map(
-        (i, n) =>
-          `  ${n + 1}. ${i.name}${i.specification ? `（${i.specification}）` : ''} ${formatQty(i.qty)} ${i.unit}`,
-      )
-      .join('\n');
-    const eta = d.estimatedArrival ? `，预计 ${d.estimatedArrival} 到货` : '';
-    const transport = [
-      d.carrier && `承运单位：${d.carrier}`,
-      d.driverName && `司机：${d.driverName}${d.driverPhone ? `（${d.driverPhone}）` : ''}`,
-      d.licencePlate && `车牌号：${d.licencePlate}`,
-    ]
-      .filter(Boolean)
-      .join('；');
-    const approval = d.gate.result === 'approved' ? `【凭审批发货】审批人：${d.gate.approvedBy?.name ?? ''}\n` : '';
-    const body =
-      `发货通知单号：${d.number}\n货物清单：\n${items}\n\n` +
-      `收货人：${d.consignee}（${d.contactPhone}）\n收货地址：${d.address}\n` +
-      (transport ? `${transport}\n` : '') +
-      `\n附件为发货通知单 PDF（电子签名）。\n`;
-    switch (audience) {
-      case 'production':
-        return {
-          subject: `发货通知 ${d.number}${corrected}：合同 ${contract.number}（${contract.customer.name}），${d.shipDate} 发货`,
-          text:
-            `生产调度：\n\n合同 ${contract.number}（${contract.customer.name}，${contract.projectName}）的货物定于 ` +
-            `${d.shipDate} 发货${eta}，请安排出库。\n${approval}\n${body}`,
-        };
-      case 'customer':
-        return {
-          subject: `发货通知 ${d.number}${corrected}${company ? `（${company.name}）` : ''}`,
-          text:
-            `尊敬的${contract.customer.name}：\n\n贵司合同 ${contract.number}（${contract.projectName}）项下的货物定于 ` +
-            `${d.shipDate} 发运${eta}，请做好接收准备，到货后请在发货通知单上签收。\n\n${body}` +
-            (company ? `\n${company.name}${company.phone ? `  电话：${company.phone}` : ''}\n` : ''),
-        };
-    }
+    actor: Actor,
+  ): Promise<Record<string, unknown>> {
+    return this.tx.run(async () => {
+      const locked = await this.mustLock(d.id);
+      const doc = await this.documents.get(locked.documentId!);
+      const issued = { documentId: doc.id, version: doc.latestVersion };
+      const mail = await this.issuer.mail(actor, issued, this.noticeMails(locked, contract, company, issued.version));
+      return this.jobResult({ deliveryId: d.id, number: d.number, ...issued, mail });
+    });
+  }
+
+  private noticeMails(d: Delivery, contract: ContractView, company: NoticeCompany | null, version: number) {
+    return noticeMails({
+      delivery: d,
+      contract,
+      company,
+      version,
+      addresses: { production: this.addressOf(d, 'production'), customer: this.addressOf(d, 'customer') },
+      locale: LOCALE,
+    });
+  }
+
+  /** The job's result as before the issuer: the outbox message per audience, or no_address. */
+  private jobResult(outcome: {
+    deliveryId: string;
+    number: string;
+    documentId: string;
+    version: number;
+    mail: Record<string, string>;
+  }): Record<string, unknown> {
+    const { deliveryId, number, documentId, version } = outcome;
+    const mail = Object.fromEntries(
+      MAIL_AUDIENCES.map((a) => [a, outcome.mail[mailKey(deliveryId, a, version)] ?? 'no_address']),
+    );
+    return { deliveryId, number, documentId, version, mail };
   }
 
   private async companyForNotice(): Promise<NoticeCompany | null> {
@@ -889,4 +882,33 @@ function withoutAmountsInText(d: Delivery, redact: (t: string | null) => string 
     remarks: redact(d.remarks),
     arrivalNote: redact(d.arrivalNote),
   };
+}
+
+/** The override's reason, trimmed (null without an override); 403 GATE_OVERRIDE_FORBIDDEN unless a manager asks. */
+function overrideReason(actor: AuthUser, input: IssueInput): string | null {
+  const reason = input.override?.reason.trim() ?? null;
+  if (input.override && !hasRole(actor, 'manager')) {
+    throw AppException.forbidden(
+      'GATE_OVERRIDE_FORBIDDEN',
+      'Only a manager may let goods ship before the payment due before delivery',
+      { roles: actor.roles },
+    );
+  }
+  return reason;
+}
+
+/** The notice's items: the quantities asked, described as the contract's lines (no price). */
+function itemsFrom(contract: Pick<ContractView, 'lines'>, asked: IssueInput['items']): DeliveryItem[] {
+  const lines = new Map(contract.lines.map((l) => [l.line, l]));
+  return asked.map((i) => {
+    const l = lines.get(i.line)!;
+    return {
+      line: l.line,
+      productCode: l.productCode,
+      name: l.name,
+      specification: l.specification,
+      qty: formatQty(i.qty),
+      unit: l.unit,
+    };
+  });
 }

@@ -63,6 +63,14 @@ export interface IssueRequest<T extends object> {
   };
   /** Issuing as this job: a retry returns what the first attempt committed and does nothing again. */
   jobId?: string;
+  /** Once rendered, before the transaction opens (a job reports its progress). */
+  afterRender?: () => Promise<void>;
+  /**
+   * The workflow's locks and checks, first in the issue's transaction (before the version is stored): its record is
+   * locked before the audit chain is, as in the workflow's other writes, so the two cannot deadlock. Throwing rolls
+   * the issue back.
+   */
+  before?: () => Promise<void>;
   /**
    * The workflow's own writes (its record's row, its audit entry), in the issue's transaction after the version is
    * stored; what it returns is kept with the job's effect and returned (it must be JSON).
@@ -105,12 +113,14 @@ export class DocumentIssuer {
       if (earlier) return { ...(earlier as IssueOutcome<T>), replayed: true };
     }
     const rendered = request.rendered ?? (await this.rendering.render(request.render!));
+    await request.afterRender?.();
     const { document: d } = request;
     return this.tx.run(async () => {
       if (request.jobId) {
         const earlier = await this.jobs.lockEffect(request.jobId);
         if (earlier) return { ...(earlier as IssueOutcome<T>), replayed: true };
       }
+      await request.before?.();
       const stored = await this.documents.storeRecord(request.actor, {
         type: d.type,
         subject: d.subject,

@@ -35,17 +35,6 @@ export interface GenerateRequest {
   subject?: { type: string; id: string };
 }
 
-/** A workflow's document rendered from one template and stored as the next version of its record's document. */
-export interface IssueRequest {
-  template: string;
-  data: unknown;
-  formats: DocumentFormat[];
-  sign: boolean;
-  locale?: Locale;
-  subject: { type: WorkflowSubject; id: string };
-  record: DocumentRecordRef;
-}
-
 /** Who may read a type of workflow document through /api/documents (its workflow's own rule). */
 export type ReaderRule = (user: Pick<AuthUser, 'roles'>) => boolean;
 
@@ -210,23 +199,6 @@ export class DocumentsService implements OnModuleInit {
       bundle: formats.includes('bundle'),
       auditDetails: { formats },
       jobId,
-    });
-  }
-
-  /** A workflow's document from one template (a quotation): rendered, then stored as its record's next version. */
-  async issue(actor: Pick<AuthUser, 'id' | 'name'>, request: IssueRequest): Promise<DocumentView> {
-    const { formats, rendered } = await this.renderOne(request);
-    return this.store(actor, {
-      type: request.template,
-      subject: request.subject,
-      record: request.record,
-      title: rendered.title,
-      locale: rendered.locale,
-      signed: request.sign,
-      templateVersions: rendered.templateVersions,
-      files: rendered.files,
-      bundle: formats.includes('bundle'),
-      auditDetails: { formats },
     });
   }
 

@@ -1,15 +1,16 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
+import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
 import { ProductsModule } from '../products/products.module.js';
 import { QuotationsController } from './quotations.controller.js';
 import { QuotationsRepository } from './quotations.repository.js';
 import { QuotationsService } from './quotations.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
-/** DocumentsService (rendering) comes from the global DocumentsModule. */
+/** Its documents are issued through DocumentIssuerModule; DocumentsService (reading them) is global. */
 @Module({
-  imports: [CompanyModule, CustomersModule, ProductsModule],
+  imports: [CompanyModule, CustomersModule, ProductsModule, DocumentIssuerModule],
   controllers: [QuotationsController],
   providers: [QuotationsRepository, QuotationsService],
   exports: [QuotationsService],

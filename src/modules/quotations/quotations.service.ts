@@ -14,6 +14,7 @@ import { CompanyService, type CompanyProfileWithSeals } from '../company/company
 import { CustomersService, type CustomerView } from '../customers/customers.service.js';
 import { CustomerQuery } from '../customers/dto/customer-query.dto.js';
 import { DocumentsService, type DocumentView } from '../documents/documents.service.js';
+import { DocumentIssuer } from '../documents/issuer/document-issuer.js';
 import { ProductQuery } from '../products/dto/product-query.dto.js';
 import { canSeeFloorPrice, ProductsService, type ProductView } from '../products/products.service.js';
 import { DemoDataRegistry } from '../setup/demo-data.registry.js';
@@ -274,6 +275,7 @@ export class QuotationsService implements OnModuleInit {
     private readonly products: ProductsService,
     private readonly company: CompanyService,
     private readonly documents: DocumentsService,
+    private readonly issuer: DocumentIssuer,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly demo: DemoDataRegistry,
@@ -555,7 +557,8 @@ export class QuotationsService implements OnModuleInit {
 
   /**
    * Renders the current revision as the customer gets it (template `quotation`, signed) and stores it as a new
-   * version of the quotation's document. Only an approved revision goes out (409 QUOTATION_NOT_APPROVED).
+   * version of the quotation's document, through the document issuer (nothing is mailed). Only an approved revision
+   * goes out (409 QUOTATION_NOT_APPROVED).
    */
   async render(actor: AuthUser, id: string, formats: RenderFormat[], locale?: Locale): Promise<DocumentView> {
     const quotation = await this.get(id);
@@ -567,15 +570,26 @@ export class QuotationsService implements OnModuleInit {
       );
     }
     const [company, customer] = await Promise.all([this.companyProfile(), this.customers.get(quotation.customer.id)]);
-    return this.documents.issue(actor, {
-      template: 'quotation',
-      data: quotationDocument(quotation, company, customer, locale ?? 'zh-CN'),
-      formats,
-      sign: true,
-      locale,
-      subject: { type: 'quotation', id },
-      record: { type: 'quotation', number: quotation.number },
+    const asked = [...new Set(formats)];
+    const issued = await this.issuer.issue({
+      actor,
+      render: {
+        template: 'quotation',
+        data: quotationDocument(quotation, company, customer, locale ?? 'zh-CN'),
+        formats: asked.filter((f): f is Exclude<RenderFormat, 'bundle'> => f !== 'bundle'),
+        sign: true,
+        locale,
+      },
+      document: {
+        type: 'quotation',
+        subject: { type: 'quotation', id },
+        record: { type: 'quotation', number: quotation.number },
+        title: (rendered) => rendered,
+        bundle: asked.includes('bundle'),
+        auditDetails: { formats: asked },
+      },
     });
+    return this.documents.get(issued.documentId);
   }
 
   // ---- internals ----

@@ -171,9 +171,9 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 /**
  * Delivery notices (发货通知单): issued against the payment gate (the shares due before delivery paid, or a
  * manager's approval with a reason), numbered FH{YYYY}-{SEQ:4} without gaps, never more than remains of a contract
- * line (issues on one contract queue on its row lock). After the commit the `delivery.render` job renders the
- * notice (signed PDF + DOCX), stores it and queues its mail to production scheduling and to the customer through
- * the outbox. issued -> shipped -> delivered; the last arrival of a contract's goods records its on_delivery
+ * line (issues on one contract queue on its row lock). After the commit the `delivery.render` job issues the
+ * notice through the document issuer (signed PDF + DOCX) with its mails to production scheduling and to the customer
+ * (templates/mail/delivery-notice, data from delivery.mail.ts) through the outbox. issued -> shipped -> delivered; the last arrival of a contract's goods records its on_delivery
  * milestone. Nothing here carries a price.
  */
 @Injectable()

@@ -19,7 +19,9 @@ const top = Number(topArg ?? 25);
 // Matched against "function url" of each frame from the leaf up; the first hit names the step.
 const STEPS = [
   ['signature (pdf-signer, incremental, OpenSSL)', /rendering\/signing\/|@signpdf\//],
-  ['DOCX (docx library, html-to-docx)', /rendering\/docx\/|node_modules\/docx\/|jszip|fflate|pako/],
+  ['DOCX (docx library, html-to-docx)', /rendering\/docx\/|node_modules\/docx\/|jszip|fflate/],
+  // pdf-lib deflates the content streams it writes (page numbers, seal) with pako.
+  ['assembly: pdf-lib deflate (pako)', /node_modules\/pako\//],
   ['assembly: pdf-lib save', /\b(save|serializeToBuffer|computeBufferSize|PDFWriter|PDFStreamWriter|copyBytesInto)\b/],
   ['assembly: pdf-lib copyPages', /\b(copyPages|PDFObjectCopier|copyPDFPage|copyPDFDict|copyPDFArray|copyPDFStream)\b/],
   [

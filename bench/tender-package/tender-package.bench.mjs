@@ -325,20 +325,11 @@ function memorySampler() {
       .join(', ');
   const peak = { total: 0, node: 0, chromium: 0, pss: 0, chromiumProcesses: 0, resident: null };
   const union = unionSampler();
-  // Chromium's process tree is looked up every 500 ms, not at every sample: the lookup reads /proc/<pid>/stat and
-  // environ of every process on the machine, which cost more CPU than the package's own main thread when other
-  // helpers ran ~170 processes (docs/benchmarks.md, 2026-12-07 afternoon). A renderer started meanwhile is counted
-  // from the next lookup on.
-  let pids = [process.pid];
-  let looked = -Infinity;
   const sample = () => {
-    if (performance.now() - looked >= 500) {
-      looked = performance.now();
-      const { browserPid, launched } = pool.stats();
-      const tag = launched.find((l) => l.pid === browserPid)?.tag;
-      pids = [process.pid, ...(browserPid && tag ? processTree(browserPid, tag) : [])];
-      union.watch(pids);
-    }
+    const { browserPid, launched } = pool.stats();
+    const tag = launched.find((l) => l.pid === browserPid)?.tag;
+    const pids = [process.pid, ...(browserPid && tag ? processTree(browserPid, tag) : [])];
+    union.watch(pids);
     const mem = pids.map(memOf);
     const node = mem[0];
     const chromium = mem.slice(1).reduce((n, m) => n + m.rss, 0);

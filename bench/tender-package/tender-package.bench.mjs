@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { execFile, spawnSync } from 'node:child_process';
 import { once as onceEvent } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--heap-growing-percent=20 --max-semi-space-size=4')
   .split(' ')
   .filter(Boolean);
+// BENCH_PROFILE=dir: V8 CPU profiles of this process's threads (main and the DOCX thread) into dir, and the monotonic
+// time window of each run in dir/runs.json, for profile-summary.mjs beside this file (which reads one run's window).
+if (process.env.BENCH_PROFILE) NODE_FLAGS.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
 if (!process.env.BENCH_CHILD) {
   const child = spawnSync(process.execPath, [...NODE_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url)], {
     stdio: 'inherit',
@@ -294,6 +297,11 @@ const pool = app.get(BrowserPool);
  * else runs.
  */
 function memorySampler() {
+  if (process.env.BENCH_MEMORY === '0') {
+    // No meter (it costs CPU of its own, on both cores: docs/benchmarks.md): for wall and CPU figures only.
+    const none = { total: 0, node: 0, chromium: 0, pss: 0, chromiumProcesses: 0, resident: null, samplerMainCpu: 0 };
+    return { stop: async () => ({ ...none, rssBreakdown: 'not measured', pssBreakdown: 'not measured' }) };
+  }
   const memOf = (pid) => {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
@@ -344,12 +352,22 @@ function memorySampler() {
     }
     peak.chromiumProcesses = Math.max(peak.chromiumProcesses, pids.length - 1);
   };
-  const timer = setInterval(sample, 100);
+  // Its own CPU on the main thread (the process tree and smaps_rollup of ~8 processes, 10 times a second), so that
+  // the package's CPU can be told from the meter's.
+  let ownCpu = 0;
+  const timed = () => {
+    const before = process.threadCpuUsage();
+    sample();
+    const used = process.threadCpuUsage(before);
+    ownCpu += (used.user + used.system) / 1e6;
+  };
+  const timer = setInterval(timed, 100);
   return {
     async stop() {
       clearInterval(timer);
-      sample();
+      timed();
       peak.resident = await union.stop();
+      peak.samplerMainCpu = ownCpu;
       return peak;
     },
   };
@@ -403,7 +421,7 @@ setInterval(() => {
   if (frames) zero = false;
   max = Math.max(max, frames * 4096);
 }, 500);`,
-    { eval: true },
+    { eval: true, name: 'bench-sampler' },
   );
   return {
     watch(pids) {
@@ -418,6 +436,26 @@ setInterval(() => {
   };
 }
 
+/**
+ * CPU seconds of this process's threads by name (/proc/self/task/<tid>/comm): MainThread, the DOCX thread ("docx"),
+ * the bench's sampler thread ("bench-sampler"), V8's helpers ("V8Worker": the concurrent and parallel GC, compilers),
+ * libuv's pool ("libuv-worker": file reads, zlib). A thread that ended between two readings is not counted.
+ */
+function threadCpu() {
+  const byName = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return byName;
+}
+
 /** Busy and total jiffies of the whole machine (/proc/stat): how much else ran beside the package. */
 function machineCpu() {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
@@ -427,9 +465,14 @@ function machineCpu() {
   };
 }
 
+/** Each run's window on the monotonic clock V8's profiles stamp their samples with (µs), for BENCH_PROFILE. */
+const windows = [];
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
 async function once(label) {
   const marks = [];
-  const cpu0 = { tree: cpuTimes(process.pid), machine: machineCpu() };
+  const window = { label, start: monotonicUs() };
+  const cpu0 = { tree: cpuTimes(process.pid), machine: machineCpu(), threads: threadCpu() };
   const t0 = performance.now();
   const sampler = memorySampler();
   const layout = packageLayout(tender.requirements.sections);
@@ -451,7 +494,9 @@ async function once(label) {
     },
   });
   const wall = performance.now() - t0;
-  const cpu1 = { tree: cpuTimes(process.pid), machine: machineCpu() };
+  window.end = monotonicUs();
+  windows.push(window);
+  const cpu1 = { tree: cpuTimes(process.pid), machine: machineCpu(), threads: threadCpu() };
   const peak = await sampler.stop();
   const at = (p) => marks.find(([q]) => q >= p)?.[1] ?? NaN;
   say(
@@ -467,6 +512,16 @@ async function once(label) {
   say(
     `  CPU: node ${(cpu1.tree.own - cpu0.tree.own).toFixed(1)} s (this process, its threads included), Chromium ` +
       `${(cpu1.tree.descendants - cpu0.tree.descendants).toFixed(1)} s; the machine ${cores.toFixed(2)} of 2 cores busy (everything on it)`,
+  );
+  const threads = [...cpu1.threads]
+    .map(([name, t]) => [name, t - (cpu0.threads.get(name) ?? 0)])
+    .filter(([, t]) => t >= 0.05)
+    .sort((a, b) => b[1] - a[1]);
+  const nodeCpu = cpu1.tree.own - cpu0.tree.own;
+  const meter = (threads.find(([name]) => name === 'bench-sampler')?.[1] ?? 0) + peak.samplerMainCpu;
+  say(
+    `  node's threads: ${threads.map(([name, t]) => `${name} ${t.toFixed(1)} s`).join(', ')}; the memory meter's own ` +
+      `${meter.toFixed(1)} s (bench-sampler + ${peak.samplerMainCpu.toFixed(1)} s on MainThread): the package ${(nodeCpu - meter).toFixed(1)} s`,
   );
   say(`  RSS at its peak: ${peak.rssBreakdown}`);
   say(`  PSS at its peak: ${peak.pssBreakdown}`);
@@ -504,6 +559,7 @@ say(
   `rows per render: ${ROWS_PER_RENDER ?? 'default'}; node options: ${process.execArgv.join(' ') || 'none'}${process.env.NODE_OPTIONS ? ` NODE_OPTIONS=${process.env.NODE_OPTIONS}` : ''}`,
 );
 say(`load average at the end: ${load()}`);
+if (process.env.BENCH_PROFILE) await writeFile(join(process.env.BENCH_PROFILE, 'runs.json'), JSON.stringify(windows));
 await app.close();
 await rm(work, { recursive: true, force: true });
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assemblePdf, type AssemblyResult } from '../../src/rendering/assembly/assembler.js';
+import { addPlaceholderIncrementally } from '../../src/rendering/signing/incremental.js';
 import { run, scanJpeg, sealPng, sectionPdf, tocRenderer } from '../fixtures/assembly/fixtures.js';
 
 let dir: string;
@@ -58,6 +59,24 @@ describe('assemblePdf: a tender package', () => {
     const info = (await run('pdfinfo', [file])).stdout;
     expect(info).toMatch(/Pages:\s+12\n/);
     expect(result.pages).toBe(12);
+  });
+
+  it('is saved with a classic cross-reference table, so that the signature is appended instead of a second full save', () => {
+    const text = result.pdf.toString('latin1');
+    expect(text).not.toContain('/ObjStm');
+    expect(text).not.toContain('/XRef');
+    const appended = addPlaceholderIncrementally(result.pdf, {
+      reason: 'r',
+      location: '',
+      name: 'n',
+      contactInfo: '',
+      signingTime: new Date(0),
+      subFilter: 'ETSI.CAdES.detached',
+      signatureLength: 64,
+      appName: 'Tenderdesk',
+    });
+    expect(appended).toBeDefined();
+    expect(appended!.subarray(0, result.pdf.length).equals(result.pdf)).toBe(true);
   });
 
   it('numbers every page continuously', async () => {

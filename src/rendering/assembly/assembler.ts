@@ -167,7 +167,11 @@ export async function assemblePdf(input: AssemblyInput): Promise<AssemblyResult>
   out.setProducer('Tenderdesk');
   out.setCreator('Tenderdesk');
   if (input.title) out.setTitle(input.title);
-  return { pdf: Buffer.from(await out.save()), pages: total, sectionPages: ownCounts, outline };
+  // A classic cross-reference table instead of object streams: the signature is then appended as an incremental
+  // update over these bytes (signing/incremental.ts) instead of pdf-lib parsing and saving the whole file again
+  // (docs/benchmarks.md, "Tender package", 2026-12-07 afternoon).
+  const pdf = Buffer.from(await out.save({ useObjectStreams: false }));
+  return { pdf, pages: total, sectionPages: ownCounts, outline };
 }
 
 async function stampSeal(

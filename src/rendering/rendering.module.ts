@@ -4,11 +4,14 @@ import { RenderingService } from './rendering.service.js';
 import { signerProvider } from './signing/signer.provider.js';
 import { TemplateEngine } from './templates/template-engine.js';
 
-/** Global: every workflow (statements, contact sheets, tenders…) renders through RenderingService. */
+/**
+ * Global: every workflow (statements, contact sheets, tenders…) renders through RenderingService; the document issuer
+ * renders its mails with TemplateEngine.
+ */
 @Global()
 @Module({
   imports: [PdfModule],
   providers: [TemplateEngine, signerProvider, RenderingService],
-  exports: [RenderingService, PdfModule],
+  exports: [RenderingService, TemplateEngine, PdfModule],
 })
 export class RenderingModule {}

@@ -4,7 +4,10 @@ import { RenderingService } from './rendering.service.js';
 import { signerProvider } from './signing/signer.provider.js';
 import { TemplateEngine } from './templates/template-engine.js';
 
-/** Global: every workflow (statements, contact sheets, tenders…) renders through RenderingService. */
+/**
+ * Global: every workflow (statements, contact sheets, tenders…) renders through RenderingService; the document issuer
+ * renders its mails with TemplateEngine.
+ */
 @Global()
 @Module({
   imports: [PdfModule],

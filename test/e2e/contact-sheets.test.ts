@@ -123,6 +123,17 @@ describe('contact sheets: advance payment → project number → three copies �
     expect(res.status).toBe(200);
     return res.body;
   };
+  /** The sheet once this many of its current version's mails are sent: the outbox sends them after the job. */
+  const mailed = async (count: number) => {
+    const deadline = Date.now() + 60_000;
+    let s = await sheet();
+    const sent = () => s.mailings.filter((m: { status: string }) => m.status === 'sent').length;
+    while (sent() < count && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      s = await sheet();
+    }
+    return s;
+  };
   const copy = async (role: string, dept: string, format: 'pdf' | 'docx', version?: number) => {
     const res = await as(role).file(
       `/api/contracts/${contract.id}/contact-sheet/${dept}/file?format=${format}${version ? `&version=${version}` : ''}`,
@@ -288,16 +299,14 @@ describe('contact sheets: advance payment → project number → three copies �
   });
 
   it('refuses an advance payment on a contract that is not approved: 409, no payment, no number', async () => {
-    const res = await as('finance')
-      .post('/api/payments')
-      .send({
-        customerId,
-        contractId: contract.id,
-        date: today(),
-        amount: '150248.97',
-        method: 'bank_transfer',
-        nature: 'advance',
-      });
+    const res = await as('finance').post('/api/payments').send({
+      customerId,
+      contractId: contract.id,
+      date: today(),
+      amount: '150248.97',
+      method: 'bank_transfer',
+      nature: 'advance',
+    });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'CONTRACT_NOT_APPROVED', details: { status: 'review_failed' } });
     expect(await t.db.query('SELECT id FROM payments')).toEqual([]);
@@ -306,16 +315,14 @@ describe('contact sheets: advance payment → project number → three copies �
   });
 
   it('refuses a payment for another customer than the contract’s, and payments to production users', async () => {
-    const res = await as('finance')
-      .post('/api/payments')
-      .send({
-        customerId: otherCustomerId,
-        contractId: contract.id,
-        date: today(),
-        amount: '100.00',
-        method: 'bank_transfer',
-        nature: 'progress',
-      });
+    const res = await as('finance').post('/api/payments').send({
+      customerId: otherCustomerId,
+      contractId: contract.id,
+      date: today(),
+      amount: '100.00',
+      method: 'bank_transfer',
+      nature: 'progress',
+    });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('PAYMENT_CUSTOMER_MISMATCH');
     expect((await as('production').get('/api/payments')).status).toBe(403);
@@ -347,17 +354,15 @@ describe('contact sheets: advance payment → project number → three copies �
     ];
     expect(amounts).toEqual(expect.arrayContaining(['123457.89', '65432.17', '246915.78', '196296.51', '500829.89']));
 
-    const res = await as('finance')
-      .post('/api/payments')
-      .send({
-        customerId,
-        contractId: contract.id,
-        date: today(),
-        amount: '150248.97',
-        method: 'bank_transfer',
-        nature: 'advance',
-        reference: 'BOC-20260612-001',
-      });
+    const res = await as('finance').post('/api/payments').send({
+      customerId,
+      contractId: contract.id,
+      date: today(),
+      amount: '150248.97',
+      method: 'bank_transfer',
+      nature: 'advance',
+      reference: 'BOC-20260612-001',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       amount: '150248.97',
@@ -381,16 +386,14 @@ describe('contact sheets: advance payment → project number → three copies �
   }, 240_000);
 
   it('records a second advance payment without a new number', async () => {
-    const res = await as('backoffice')
-      .post('/api/payments')
-      .send({
-        customerId,
-        contractId: contract.id,
-        date: today(),
-        amount: '1000.00',
-        method: 'bank_acceptance',
-        nature: 'advance',
-      });
+    const res = await as('backoffice').post('/api/payments').send({
+      customerId,
+      contractId: contract.id,
+      date: today(),
+      amount: '1000.00',
+      method: 'bank_acceptance',
+      nature: 'advance',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ projectNumber, projectNumberAssigned: false, contactSheet: null });
     expect(await t.db.query('SELECT year, last FROM project_number_counters')).toEqual([
@@ -414,7 +417,7 @@ describe('contact sheets: advance payment → project number → three copies �
   });
 
   it('issues three copies: each department its own, mailed to its address with the PDF', async () => {
-    const s = await sheet();
+    const s = await mailed(3);
     expect(s).toMatchObject({
       contractId: contract.id,
       contractNumber: contract.number,
@@ -435,11 +438,23 @@ describe('contact sheets: advance payment → project number → three copies �
       ]),
     ).toEqual(DEPTS.map((d) => [d, 1, 1]));
     for (const c of s.copies) expect(c.files.map((f: { format: string }) => f.format)).toEqual(['docx', 'pdf']);
+    // Each mail is an outbox message about the sheet: the same one the outbox lists.
     expect(
-      s.mailings
-        .map((m: { department: string; status: string; address: string }) => [m.department, m.status, m.address])
-        .sort(),
-    ).toEqual(DEPTS.map((d) => [d, 'sent', MAIL[d]]).sort());
+      s.mailings.map((m: { department: string; stage: string; status: string; to: string[] }) => [
+        m.department,
+        m.stage,
+        m.status,
+        m.to,
+      ]),
+    ).toEqual(DEPTS.map((d) => [d, 'issued', 'sent', [MAIL[d]]]));
+    const outbox = await as('manager').get(`/api/outbox/${s.mailings[0].outboxMessageId}`);
+    expect(outbox.status).toBe(200);
+    expect(outbox.body).toMatchObject({
+      status: 'sent',
+      audience: 'finance',
+      to: [MAIL.finance],
+      messageId: s.mailings[0].messageId,
+    });
     const fin = squash(await pdfText(await copy('finance', 'finance', 'pdf')));
     expect(fin).toContain('合同联系单');
     expect(fin).toContain('（财务联）');
@@ -559,7 +574,7 @@ describe('contact sheets: advance payment → project number → three copies �
   }, 240_000);
 
   it('re-renders the completed sheet as version 2 of each copy, with the signers, and mails it again', async () => {
-    const s = await sheet();
+    const s = await mailed(6);
     expect(s).toMatchObject({ status: 'complete', completedAt: expect.any(String) });
     expect(
       s.copies.map(

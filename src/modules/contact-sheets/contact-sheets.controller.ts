@@ -92,8 +92,9 @@ export class ContactSheetsController {
   @RateLimit('render')
   @HttpCode(202)
   @ApiOperation({
-    summary: "Queue the rendering of the current version's missing copies and retry its unsent mail (after a lost job)",
-    description: 'Copies already stored are not rendered again.',
+    summary: "Queue the rendering of the current version's missing copies (after a lost job)",
+    description:
+      'Copies already stored are not rendered again. Each copy is mailed through the outbox, queued with the copy; a failed message is sent again with POST /api/outbox/{id}/retry.',
   })
   resync(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.sheets.resync(user, id);

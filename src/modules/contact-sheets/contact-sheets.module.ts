@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { ContractsModule } from '../contracts/contracts.module.js';
+import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
 import { ContactListController } from './contact-list.controller.js';
 import { ContactListService } from './contact-list.service.js';
 import { ContactSheetsController } from './contact-sheets.controller.js';
@@ -8,12 +9,12 @@ import { ContactSheetsRepository } from './contact-sheets.repository.js';
 import { ContactSheetsService } from './contact-sheets.service.js';
 
 /**
- * Contact sheets and the contact list. DocumentsService, RenderingService, JobsService, Mailer and AppConfig come
- * from global modules. The contact list's controller is listed first: `GET /api/contracts/contact-list` must be
- * registered before any `/api/contracts/:id` route.
+ * Contact sheets and the contact list. DocumentsService, RenderingService, JobsService, OutboxService and AppConfig
+ * come from global modules; the copies are issued through DocumentIssuerModule. The contact list's controller is
+ * listed first: `GET /api/contracts/contact-list` must be registered before any `/api/contracts/:id` route.
  */
 @Module({
-  imports: [ContractsModule, CompanyModule],
+  imports: [ContractsModule, CompanyModule, DocumentIssuerModule],
   controllers: [ContactListController, ContactSheetsController],
   providers: [ContactSheetsRepository, ContactSheetsService, ContactListService],
   exports: [ContactSheetsService],

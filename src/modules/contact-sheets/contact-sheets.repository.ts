@@ -2,19 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { Amount } from '../../common/money.js';
 import { round2 } from '../../common/money.js';
-import { BaseRepository, returnedRows } from '../../database/transaction.js';
+import { BaseRepository } from '../../database/transaction.js';
 import { Payment } from '../payments/payment.entity.js';
-import { ContactSheet, ContactSheetMailing, ContactSheetSignoff } from './contact-sheet.entity.js';
+import { ContactSheet, ContactSheetSignoff } from './contact-sheet.entity.js';
 
 export type SheetData = Omit<ContactSheet, 'id' | 'createdAt' | 'updatedAt'>;
 export type SignoffData = Omit<ContactSheetSignoff, 'id'>;
-export type MailingData = Omit<
-  ContactSheetMailing,
-  'id' | 'createdAt' | 'updatedAt' | 'messageId' | 'attempts' | 'error'
->;
-
-// A mailing left in `sending` this long ago belongs to a job that died mid-send: it may be taken again.
-const STALE_SENDING_SECONDS = 300;
 
 @Injectable()
 export class ContactSheetsRepository extends BaseRepository {
@@ -70,46 +63,6 @@ export class ContactSheetsRepository extends BaseRepository {
 
   createSignoff(data: SignoffData): Promise<ContactSheetSignoff> {
     return this.repo(ContactSheetSignoff).save(this.repo(ContactSheetSignoff).create(data));
-  }
-
-  mailings(sheetIds: string[]): Promise<ContactSheetMailing[]> {
-    if (!sheetIds.length) return Promise.resolve([]);
-    return this.repo(ContactSheetMailing).find({ where: { sheetId: In(sheetIds) }, order: { createdAt: 'ASC' } });
-  }
-
-  /** Records the mailing of a stored copy unless one is recorded for this sheet, stage and department. */
-  async addMailing(data: MailingData): Promise<void> {
-    await this.repo(ContactSheetMailing)
-      .createQueryBuilder()
-      .insert()
-      .values({ ...data, attempts: 0 })
-      .orIgnore()
-      .execute();
-  }
-
-  /**
-   * Takes a mailing to send: pending, failed for a passing reason (not refused for good: `permanent:`), or stuck in
-   * `sending`. The
-   * conditional update makes two jobs never send the same copy at once.
-   */
-  async claimMailing(id: string): Promise<ContactSheetMailing | null> {
-    const list = returnedRows<{ id: string }>(
-      await this.manager.query(
-        `UPDATE contact_sheet_mailings SET status = 'sending', attempts = attempts + 1, updated_at = now()
-        WHERE id = $1 AND (status = 'pending' OR (status = 'failed' AND error NOT LIKE 'permanent:%') OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2)))
-        RETURNING id`,
-        [id, STALE_SENDING_SECONDS],
-      ),
-    );
-    if (!list.length) return null;
-    return this.repo(ContactSheetMailing).findOneBy({ id });
-  }
-
-  async finishMailing(
-    id: string,
-    patch: Pick<ContactSheetMailing, 'status'> & Partial<Pick<ContactSheetMailing, 'messageId' | 'error'>>,
-  ): Promise<void> {
-    await this.repo(ContactSheetMailing).update({ id }, patch);
   }
 
   /**

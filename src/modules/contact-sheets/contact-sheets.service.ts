@@ -2,7 +2,6 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { MailDeliveryError, Mailer } from '../../infrastructure/mail/mailer.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { redactAmounts } from '../../common/amount-redaction.js';
@@ -17,18 +16,21 @@ import { contractAmounts } from '../contracts/contract-amounts.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import type { DocumentFormat } from '../documents/document-file.entity.js';
 import { DocumentsService, type FileView } from '../documents/documents.service.js';
+import { DocumentIssuer, type IssuedVersion, type IssueMail } from '../documents/issuer/document-issuer.js';
 import { JobsService, type JobView } from '../jobs/jobs.service.js';
+import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
+import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
 import {
   DEPARTMENTS,
+  SHEET_STAGES,
   type ContactSheet,
-  type ContactSheetMailing,
   type ContactSheetSignoff,
   type Department,
-  type MailingStatus,
   type SheetCopy,
   type SheetStage,
   type SheetStatus,
 } from './contact-sheet.entity.js';
+import { CONTACT_SHEET_MAIL, contactSheetMailData, contactSheetMailKey } from './contact-sheet.mail.js';
 import { ContactSheetsRepository } from './contact-sheets.repository.js';
 import { copyFor, departmentLabel, type SheetCompany, type SheetHeader } from './views/contact-sheet.view.js';
 
@@ -53,6 +55,8 @@ export function canReadCopy(user: Pick<AuthUser, 'roles'>, department: Departmen
 const COPY_LABEL: Record<Department, string> = { finance: '财务联', engineering: '技术联', production: '生产联' };
 const copyType = (d: Department) => `contact-sheet-${d}`;
 const subjectOf = (contractId: string) => ({ type: 'contract' as const, id: contractId });
+/** The outbox messages of a sheet version are about it (`GET /api/outbox?subjectType=contact-sheet&subjectId=`). */
+export const MAIL_SUBJECT = 'contact-sheet';
 
 export interface SignoffView {
   department: Department;
@@ -63,16 +67,23 @@ export interface SignoffView {
   comment: string | null;
 }
 
+/**
+ * A copy mailed at one stage of a sheet version: its outbox message (one per department address, so its status is
+ * the recipient's), or `no_address` when the copy was stored while its department had no address (nothing queued).
+ */
 export interface MailingView {
   stage: SheetStage;
   department: Department;
-  address: string | null;
-  status: MailingStatus;
-  documentVersion: number;
+  status: OutboxStatus | 'no_address';
+  to: string[];
+  /** The outbox message (`GET /api/outbox/{id}`, the console's outbox page, where a failed one is sent again). */
+  outboxMessageId: string | null;
+  /** The Message-ID every attempt sends. */
   messageId: string | null;
   attempts: number;
-  error: string | null;
-  updatedAt: Date;
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date | null;
 }
 
 export interface CopyView {
@@ -99,7 +110,7 @@ export interface SheetVersionView {
   signoffs: SignoffView[];
   mailings: MailingView[];
   copies: CopyView[];
-  /** The last render-and-mail job of this version (GET /api/jobs/{id} for the one who started it or a manager). */
+  /** The last render job of this version, which also queued its mail (GET /api/jobs/{id} for its starter or a manager). */
   renderJobId: string | null;
 }
 
@@ -120,8 +131,9 @@ export interface SignResult {
 
 /**
  * Contract contact sheets (合同联系单): issued with the project number, signed off by finance, engineering and
- * production, re-issued as a new version for every approved contract change. Copies are rendered, stored and
- * mailed by the `contact-sheet.sync` job, after the transaction that asked for them has committed.
+ * production, re-issued as a new version for every approved contract change. Copies are rendered by the
+ * `contact-sheet.sync` job after the transaction that asked for them has committed, and issued through the
+ * document issuer: each copy's version, the sheet's record of it and its mail (an outbox message) in one transaction.
  */
 @Injectable()
 export class ContactSheetsService implements OnModuleInit {
@@ -133,8 +145,9 @@ export class ContactSheetsService implements OnModuleInit {
     private readonly events: ContractEvents,
     private readonly documents: DocumentsService,
     private readonly rendering: RenderingService,
+    private readonly issuer: DocumentIssuer,
+    private readonly outbox: OutboxService,
     private readonly jobs: JobsService,
-    private readonly mailer: Mailer,
     private readonly config: AppConfig,
     private readonly company: CompanyService,
     private readonly tx: TransactionRunner,
@@ -148,7 +161,8 @@ export class ContactSheetsService implements OnModuleInit {
     this.jobs.register<{ sheetId: string; actor: Actor }>(
       SHEET_JOB,
       ({ sheetId, actor }, ctx) => this.sync(sheetId, actor, ctx.progress),
-      // Queued after a commit (payment, sign-off, change): never refused, or the sheet would never be sent.
+      // Queued after a commit (payment, sign-off, change): never refused, or the sheet would never be issued. Its mail
+      // is the outbox's (retried there): these retries are for rendering and storing.
       { kind: 'render', bounded: false, retryLimit: 8, retryDelaySeconds: 5, retryBackoff: true },
     );
     this.events.onRevised((event) => this.reissue(event));
@@ -192,7 +206,7 @@ export class ContactSheetsService implements OnModuleInit {
     return sheet;
   }
 
-  /** Queues the rendering and mailing of a sheet version's copies; call it after the sheet's transaction committed. */
+  /** Queues the rendering (and mail) of a sheet version's copies; call it after the sheet's transaction committed. */
   async enqueueSync(actor: Actor, sheetId: string): Promise<JobView> {
     const job = await this.jobs.enqueue(SHEET_JOB, { sheetId, actor: { id: actor.id, name: actor.name } }, actor);
     await this.sheets.update(sheetId, { renderJobId: job.id });
@@ -237,7 +251,10 @@ export class ContactSheetsService implements OnModuleInit {
     });
   }
 
-  /** Renders (again) what is missing of the current version and retries its mail: for a job lost to a restart. */
+  /**
+   * Renders (again) what is missing of the current version: for a job lost to a restart. Each stored copy's mail was
+   * queued with it; a message that failed for good is sent again from the outbox (POST /api/outbox/{id}/retry).
+   */
   async resync(actor: AuthUser, contractId: string): Promise<{ job: JobView }> {
     const sheet = await this.mustFindLatest(contractId);
     return { job: await this.enqueueSync(actor, sheet.id) };
@@ -333,7 +350,7 @@ export class ContactSheetsService implements OnModuleInit {
     const versions = await this.sheets.versions(contractId);
     if (!versions.length) throw notFound(contractId);
     const ids = versions.map((v) => v.id);
-    const [signoffs, mailings] = await Promise.all([this.sheets.signoffs(ids), this.sheets.mailings(ids)]);
+    const [signoffs, mail] = await Promise.all([this.sheets.signoffs(ids), this.outbox.forSubjects(MAIL_SUBJECT, ids)]);
     const visible = DEPARTMENTS.filter((d) => canReadCopy(user, d));
     const latest = versions[versions.length - 1];
     // Production reads the sign-off comments without the contract's amounts, as its copy prints them.
@@ -341,7 +358,7 @@ export class ContactSheetsService implements OnModuleInit {
     const shown = amounts.length
       ? signoffs.map((s) => ({ ...s, comment: redactAmounts(s.comment, amounts) }))
       : signoffs;
-    const summaries = versions.map((v) => versionSummary(v, v !== latest, shown, mailings, visible));
+    const summaries = versions.map((v) => versionSummary(v, v !== latest, shown, mail.get(v.id) ?? [], visible));
     const copies = await Promise.all(visible.map((d) => this.copyView(contractId, d, latest.copies[d])));
     return {
       contractId,
@@ -406,13 +423,14 @@ export class ContactSheetsService implements OnModuleInit {
     return sheet;
   }
 
-  // ---- the job: render, store, mail ----
+  // ---- the job: render, then issue (store + record + mail) ----
 
   /**
    * Brings a sheet version's copies up to date: the issued copies, and once complete the copies with the
-   * sign-offs; each stored as the next version of its document (under the contract's sheet lock, checked again
-   * there, so a retried or duplicate job stores nothing twice), then mails what is still unsent. Rendering runs
-   * outside any transaction: Chromium never holds a lock.
+   * sign-offs. Each copy is rendered outside any transaction (Chromium never holds a lock), then issued through the
+   * document issuer: in one transaction the next version of its document, the sheet's record of it (under the
+   * contract's sheet lock, checked again there, so a retried or duplicate job stores nothing twice) and its mail to
+   * the department, queued in the outbox, which sends it after the commit and retries while the server is down.
    */
   private async sync(
     sheetId: string,
@@ -425,6 +443,7 @@ export class ContactSheetsService implements OnModuleInit {
     const contract = await this.contracts.get(sheet.contractId, sheet.contractRevision);
     const company = await this.companyForSheet();
     const signoffs = await this.sheets.signoffs([sheet.id]);
+    const mail: Record<string, string> = {};
     let step = 0;
     for (const stage of stages) {
       const header: SheetHeader = {
@@ -454,122 +473,89 @@ export class ContactSheetsService implements OnModuleInit {
           sign: true,
           locale: LOCALE,
         });
-        const outcome = await this.tx.run(async () => {
-          const locked = await this.sheets.lockContract(sheet.contractId);
-          const mine = locked.find((s) => s.id === sheetId)!;
-          if (locked[0].id !== sheetId) return 'superseded' as const;
-          const copy = mine.copies[department];
-          if (stageVersion(copy, stage) !== null) return 'done' as const;
-          const doc = await this.documents.store(actor, {
-            type: copyType(department),
-            subject: subjectOf(sheet.contractId),
-            record: { type: 'contact-sheet', number: sheet.projectNumber },
-            title: `合同联系单 ${sheet.projectNumber}（${COPY_LABEL[department]}）`,
-            locale: rendered.locale,
-            signed: true,
-            templateVersions: rendered.templateVersions,
-            files: rendered.files,
-            bundle: false,
-            fileBaseName: `contact-sheet-${sheet.projectNumber.replace(/[^A-Za-z0-9_-]/g, '-')}-${department}`,
-            auditDetails: { sheetId, sheetVersion: sheet.version, stage, department },
+        const address = this.config.departmentEmails[department] ?? null;
+        let issued;
+        try {
+          issued = await this.issuer.issue({
+            actor,
+            rendered,
+            document: {
+              type: copyType(department),
+              subject: subjectOf(sheet.contractId),
+              record: { type: 'contact-sheet', number: sheet.projectNumber },
+              title: `合同联系单 ${sheet.projectNumber}（${COPY_LABEL[department]}）`,
+              signed: true,
+              bundle: false,
+              fileBaseName: `contact-sheet-${sheet.projectNumber.replace(/[^A-Za-z0-9_-]/g, '-')}-${department}`,
+              auditDetails: { sheetId, sheetVersion: sheet.version, stage, department },
+            },
+            effect: (version) => this.recordCopy(sheet, department, stage, version),
+            mails: (version) => (address ? [this.copyMail(sheet, contract, department, stage, address, version)] : []),
           });
-          const next: SheetCopy = {
-            documentId: doc.id,
-            issuedVersion: stage === 'issued' ? doc.latestVersion : (copy?.issuedVersion ?? null),
-            completedVersion: stage === 'completed' ? doc.latestVersion : (copy?.completedVersion ?? null),
-          };
-          await this.sheets.update(sheetId, { copies: { ...mine.copies, [department]: next } });
-          const address = this.config.departmentEmails[department] ?? null;
-          await this.sheets.addMailing({
-            sheetId,
-            sheetVersion: sheet.version,
-            stage,
-            department,
-            documentVersion: doc.latestVersion,
-            address,
-            status: address ? 'pending' : 'no_address',
-          });
-          return 'stored' as const;
-        });
-        if (outcome === 'superseded') return { sheetId, version: sheet.version, superseded: true };
+        } catch (err) {
+          // The check under the lock found the copy stored by another attempt, or a newer sheet version: the
+          // issue rolled back (the objects it stored are removed again), nothing was written.
+          if (!(err instanceof CopyNotRecorded)) throw err;
+          if (err.reason === 'superseded') return { sheetId, version: sheet.version, superseded: true };
+          continue;
+        }
+        Object.assign(mail, issued.mail);
+        if (!address) {
+          // Shown as `no_address` on the sheet (a stored copy without a message), never skipped in silence.
+          this.logger.warn(
+            `${department.toUpperCase()}_EMAIL is not set: the ${department} copy of contact sheet ${sheetId} is not mailed`,
+          );
+        }
       }
-    }
-    const mail = await this.sendMail(sheet, contract);
-    const failed = mail.filter((m) => m.status === 'failed');
-    if (failed.length) {
-      // The job retries: stored copies are skipped, only the unsent mail is tried again.
-      throw new Error(
-        `mailing the contact sheet failed for ${failed.map((m) => `${m.department} (${m.error})`).join(', ')}`,
-      );
     }
     const final = await this.sheets.findById(sheetId);
     return { sheetId, version: sheet.version, status: final?.status, copies: final?.copies, mail };
   }
 
-  private async sendMail(sheet: ContactSheet, contract: ContractView) {
-    const results: {
-      stage: SheetStage;
-      department: Department;
-      status: 'sent' | 'failed' | 'refused';
-      error: string | null;
-    }[] = [];
-    for (const m of await this.sheets.mailings([sheet.id])) {
-      if (m.status !== 'pending' && m.status !== 'failed' && m.status !== 'sending') continue;
-      const claimed = await this.sheets.claimMailing(m.id);
-      if (!claimed) {
-        // Held by another attempt (or one that died mid-send, until its claim goes stale): not sent yet, so this
-        // attempt must not report success; the job retries with backoff.
-        if (m.status === 'sending')
-          results.push({
-            stage: m.stage,
-            department: m.department,
-            status: 'failed',
-            error: 'being sent by another attempt',
-          });
-        continue;
-      }
-      try {
-        const doc = await this.documents.findFor(copyType(m.department), subjectOf(sheet.contractId));
-        const { bytes } = await this.documents.file(doc!.id, 'pdf', m.documentVersion);
-        const sent = await this.mailer.send(this.message(sheet, contract, claimed, bytes));
-        await this.sheets.finishMailing(m.id, { status: 'sent', messageId: sent.messageId, error: null });
-        results.push({ stage: m.stage, department: m.department, status: 'sent', error: null });
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        const permanent = err instanceof AppException || (err instanceof MailDeliveryError && err.permanent);
-        await this.sheets.finishMailing(m.id, { status: 'failed', error: permanent ? `permanent: ${error}` : error });
-        this.logger.warn(
-          `mailing the ${m.department} copy of contact sheet ${sheet.id} to ${m.address} failed: ${error}`,
-        );
-        // A refusal for good is recorded and not retried; anything else fails the job so that it retries.
-        results.push({ stage: m.stage, department: m.department, status: permanent ? 'refused' : 'failed', error });
-      }
-    }
-    return results;
+  /** The issue's effect: records the stored version as this sheet version's copy, or rolls the issue back. */
+  private async recordCopy(
+    sheet: ContactSheet,
+    department: Department,
+    stage: SheetStage,
+    issued: IssuedVersion,
+  ): Promise<{ department: Department; stage: SheetStage; documentVersion: number }> {
+    const locked = await this.sheets.lockContract(sheet.contractId);
+    const mine = locked.find((s) => s.id === sheet.id)!;
+    if (locked[0].id !== sheet.id) throw new CopyNotRecorded('superseded');
+    const copy = mine.copies[department];
+    if (stageVersion(copy, stage) !== null) throw new CopyNotRecorded('done');
+    const next: SheetCopy = {
+      documentId: issued.documentId,
+      issuedVersion: stage === 'issued' ? issued.version : (copy?.issuedVersion ?? null),
+      completedVersion: stage === 'completed' ? issued.version : (copy?.completedVersion ?? null),
+    };
+    await this.sheets.update(sheet.id, { copies: { ...mine.copies, [department]: next } });
+    return { department, stage, documentVersion: issued.version };
   }
 
-  private message(sheet: ContactSheet, contract: ContractView, m: ContactSheetMailing, pdf: Buffer) {
-    const label = COPY_LABEL[m.department];
-    const what = m.stage === 'issued' ? '已出具，请会签' : '各部门已会签完毕';
+  /** The department's mail about its copy, with the copy's PDF (the version just issued) attached. */
+  private copyMail(
+    sheet: ContactSheet,
+    contract: ContractView,
+    department: Department,
+    stage: SheetStage,
+    address: string,
+    issued: IssuedVersion,
+  ): IssueMail {
     return {
-      to: [m.address!],
-      subject: `合同联系单 ${sheet.projectNumber}（${label}）第${sheet.version}版 — ${what}`,
-      text:
-        `${departmentLabel(m.department, 'zh-CN')}：\n\n` +
-        `合同 ${contract.number}（${contract.customer.name}，项目号 ${sheet.projectNumber}）的合同联系单${label}第 ${sheet.version} 版${what}。\n` +
-        `附件为联系单 PDF（电子签名）。\n`,
-      attachments: [
+      key: contactSheetMailKey(sheet.id, stage, department),
+      about: { type: MAIL_SUBJECT, id: sheet.id },
+      audience: department,
+      to: [address],
+      template: CONTACT_SHEET_MAIL,
+      locale: LOCALE,
+      data: contactSheetMailData(sheet, contract, department, stage),
+      attach: [
         {
-          filename: `合同联系单-${sheet.projectNumber}-${label}-v${m.documentVersion}.pdf`,
-          content: pdf,
-          contentType: 'application/pdf',
+          format: 'pdf',
+          fileName: `合同联系单-${sheet.projectNumber}-${COPY_LABEL[department]}-v${issued.version}.pdf`,
         },
       ],
-      // The same copy re-sent by a retried job carries the same Message-ID, so a mail client shows it once.
-      messageId: `<contact-sheet.${sheet.id}.${m.stage}.${m.department}@tenderdesk>`,
-      headers: {
-        'X-Tenderdesk-Document': `${copyType(m.department)}/${sheet.projectNumber}/v${sheet.version}/${m.stage}`,
-      },
     };
   }
 
@@ -581,6 +567,13 @@ export class ContactSheetsService implements OnModuleInit {
       if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null; // an internal sheet prints without a letterhead
       throw err;
     }
+  }
+}
+
+/** Thrown by an issue's effect to roll it back: the copy is not this attempt's to record. */
+class CopyNotRecorded extends Error {
+  constructor(readonly reason: 'superseded' | 'done') {
+    super(`contact sheet copy not recorded: ${reason}`);
   }
 }
 
@@ -631,7 +624,7 @@ function versionSummary(
   v: ContactSheet,
   superseded: boolean,
   signoffs: ContactSheetSignoff[],
-  mailings: ContactSheetMailing[],
+  mail: OutboxMessageView[],
   visible: Department[],
 ): Omit<SheetVersionView, 'copies'> {
   const mine = signoffs.filter((s) => s.sheetId === v.id);
@@ -655,19 +648,49 @@ function versionSummary(
         comment: s?.comment ?? null,
       };
     }),
-    mailings: mailings
-      .filter((m) => m.sheetId === v.id && visible.includes(m.department))
-      .map((m) => ({
-        stage: m.stage,
-        department: m.department,
-        address: m.address,
-        status: m.status,
-        documentVersion: m.documentVersion,
-        messageId: m.messageId,
-        attempts: m.attempts,
-        error: m.error,
-        updatedAt: m.updatedAt,
-      })),
+    mailings: mailingsOf(v, mail, visible),
     renderJobId: v.renderJobId,
   };
+}
+
+/**
+ * A sheet version's mail as its outbox messages, by stage and department (those the user may read). A copy stored
+ * without a message is one whose department had no address: a copy and its mail are written in one transaction.
+ */
+function mailingsOf(v: ContactSheet, mail: OutboxMessageView[], visible: Department[]): MailingView[] {
+  const out: MailingView[] = [];
+  for (const stage of SHEET_STAGES) {
+    for (const department of DEPARTMENTS) {
+      if (!visible.includes(department)) continue;
+      const m = mail.find((x) => x.key === contactSheetMailKey(v.id, stage, department));
+      if (m) {
+        out.push({
+          stage,
+          department,
+          status: m.status,
+          to: m.to,
+          outboxMessageId: m.id,
+          messageId: m.messageId,
+          attempts: m.attempts,
+          lastError: m.lastError,
+          sentAt: m.sentAt,
+          createdAt: m.createdAt,
+        });
+      } else if (stageVersion(v.copies[department], stage) !== null) {
+        out.push({
+          stage,
+          department,
+          status: 'no_address',
+          to: [],
+          outboxMessageId: null,
+          messageId: null,
+          attempts: 0,
+          lastError: null,
+          sentAt: null,
+          createdAt: null,
+        });
+      }
+    }
+  }
+  return out;
 }

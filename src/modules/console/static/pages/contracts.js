@@ -494,14 +494,20 @@ async function sheetPanel(ctx, c) {
               [
                 { key: 'department', label: t('sheet.copy'), render: (m) => tEnum('department', m.department) },
                 { key: 'stage', label: t('sheet.stage'), render: (m) => tEnum('sheetStage', m.stage) },
+                // Each row is an outbox message (sent, retried and sent again by hand on the outbox page).
                 {
-                  key: 'address',
+                  key: 'to',
                   label: t('sheet.address'),
-                  render: (m) => m.address ?? h('span.muted', t('sheet.noAddress')),
+                  render: (m) => (m.to.length ? m.to.join(', ') : h('span.muted', t('sheet.noAddress'))),
                 },
                 { key: 'status', label: t('common.status'), render: (m) => statusBadge('mailStatus', m.status) },
-                { key: 'updatedAt', label: t('common.updatedAt'), render: (m) => fmt.dateTime(m.updatedAt) },
-                { key: 'error', label: t('sheet.error'), render: (m) => m.error ?? '' },
+                { key: 'attempts', label: t('outbox.attempts'), render: (m) => (m.outboxMessageId ? m.attempts : '') },
+                {
+                  key: 'sentAt',
+                  label: t('outbox.sentAt'),
+                  render: (m) => (m.sentAt ? fmt.dateTime(m.sentAt) : ''),
+                },
+                { key: 'lastError', label: t('sheet.error'), render: (m) => m.lastError ?? '' },
               ],
               s.mailings,
             ),

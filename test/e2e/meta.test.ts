@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ROLES, DOCUMENT_ISSUERS } from '../../src/modules/auth/roles.js';
 import { RouteAccessCatalog } from '../../src/modules/auth/route-access.js';
@@ -6,7 +8,7 @@ import { CONTRACT_STATUSES } from '../../src/modules/contracts/contract.entity.j
 import { DELIVERY_STATUSES } from '../../src/modules/deliveries/delivery.entity.js';
 import { JOB_STATUSES } from '../../src/modules/jobs/job.entity.js';
 import { OUTBOX_STATUSES } from '../../src/modules/outbox/outbox-message.entity.js';
-import { QUOTATION_STATUSES } from '../../src/modules/quotations/quotation-status.js';
+import { QUOTATION_ACTIONS, QUOTATION_STATUSES } from '../../src/modules/quotations/quotation-status.js';
 import { RUN_ITEM_STATUSES } from '../../src/modules/statement-runs/statement-run.entity.js';
 import { STATEMENT_RESPONSES } from '../../src/modules/statements/statement.entity.js';
 import { TENDER_STATUSES } from '../../src/modules/tenders/tender.entity.js';
@@ -35,7 +37,8 @@ describe('GET /api/meta', () => {
     expect(res.status).toBe(200);
     return res.body as {
       enums: Record<string, string[]>;
-      transitions: { contract: Record<string, string[]>; quotation: Record<string, string[]> };
+      transitions: Record<'contract' | 'quotation' | 'tender', Record<string, string[]>>;
+      statusSets: Record<string, string[]>;
       rules: Record<string, unknown>;
       routes: string[];
     };
@@ -59,11 +62,20 @@ describe('GET /api/meta', () => {
     expect(enums.outboxStatus).toEqual([...OUTBOX_STATUSES]);
   });
 
-  it("gives the status machines' edges", async () => {
+  it("gives the status machines' edges and the services' status sets", async () => {
     const { transitions } = await meta('sales');
     expect(transitions.contract.change).toEqual(['approved', 'active']);
     expect(transitions.contract.cancel).toEqual(['draft', 'review_failed', 'approved', 'active']);
     expect(transitions.quotation.approve).toEqual(['submitted']);
+    expect(transitions.tender.submitted).toEqual(['won', 'lost', 'cancelled']);
+    expect(transitions.tender.won).toEqual([]);
+    const { statusSets } = await meta('production');
+    expect(statusSets).toEqual({
+      tenderLocked: ['submitted', 'won', 'lost', 'cancelled'],
+      contractPayable: ['approved', 'active', 'completed'],
+      contractInvoiceable: ['approved', 'active', 'completed'],
+      contractShippable: ['approved', 'active'],
+    });
   });
 
   it('gives each role the rules that apply to it', async () => {
@@ -73,6 +85,7 @@ describe('GET /api/meta', () => {
       canSeeFloorPrice: false,
       issuesDocuments: false,
       managerOverrides: false,
+      issuesEverlastingTokens: false,
       departments: ['production'],
     });
     // Another role beside production shows prices again (as the services do).
@@ -93,6 +106,7 @@ describe('GET /api/meta', () => {
       canSeeFloorPrice: true,
       issuesDocuments: true,
       managerOverrides: true,
+      issuesEverlastingTokens: true,
       departments: [],
     });
     for (const role of ROLES) {
@@ -149,5 +163,25 @@ describe('GET /api/meta', () => {
     expect(Object.keys(doc.components.schemas.MetaEnumsDto?.properties ?? {})).toEqual(
       expect.arrayContaining(['role', 'tenderStatus', 'outboxStatus', 'jobStatus']),
     );
+  });
+
+  it("names only routes that exist wherever the console asks may('METHOD /path')", async () => {
+    const all = new Set(
+      t.app
+        .get(RouteAccessCatalog)
+        .routes()
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    const root = join(import.meta.dirname, '../../src/modules/console/static');
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.js'));
+    const asked = new Set<string>();
+    for (const f of files) {
+      const text = await readFile(join(root, f), 'utf8');
+      for (const m of text.matchAll(/\bmay(?:\(\s*|:\s*)'([A-Z]+ \/[^']*)'/g)) asked.add(m[1]!);
+    }
+    // pages/quotations.js asks for each action of the status machine: POST /api/quotations/:id/<action>.
+    for (const a of QUOTATION_ACTIONS) asked.add(`POST /api/quotations/:id/${a}`);
+    expect(asked.size).toBeGreaterThan(40);
+    expect([...asked].filter((r) => !all.has(r))).toEqual([]);
   });
 });

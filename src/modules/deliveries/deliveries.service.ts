@@ -13,6 +13,7 @@ import type { Role } from '../auth/roles.js';
 import { CompanyService } from '../company/company.service.js';
 import { contractRedactor } from '../contracts/contract-amounts.js';
 import type { ContractView } from '../contracts/contract.view.js';
+import type { ContractStatus } from '../contracts/contract.entity.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
 import type { DocumentFormat } from '../documents/document-file.entity.js';
@@ -44,6 +45,9 @@ const TEMPLATE = 'delivery-notice';
 const DOCUMENT_TYPE = 'delivery-notice';
 const LOCALE: Locale = 'zh-CN';
 export const MAIL_AUDIENCES = ['production', 'customer'] as const;
+
+/** Goods ship only on a contract in these statuses (also GET /api/meta's statusSets). */
+export const SHIPPABLE: readonly ContractStatus[] = ['approved', 'active'];
 export type MailAudience = (typeof MAIL_AUDIENCES)[number];
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;
@@ -226,7 +230,7 @@ export class DeliveriesService implements OnModuleInit {
     const id = await this.tx.run(async () => {
       // Issues on one contract queue here: the quantities read below cannot be taken by another notice meanwhile.
       const locked = await this.contracts.lockForUpdate(input.contractId);
-      if (locked.status !== 'approved' && locked.status !== 'active') {
+      if (!SHIPPABLE.includes(locked.status)) {
         throw AppException.conflict(
           'CONTRACT_NOT_APPROVED',
           `Contract ${locked.number} is ${locked.status}: goods ship only on an approved or active contract`,

@@ -2,7 +2,15 @@ import { ApiProperty } from '@nestjs/swagger';
 import { CONTRACT_STATUSES } from '../../contracts/contract.entity.js';
 import { CONTRACT_ACTIONS } from '../../contracts/contract-status.js';
 import { QUOTATION_ACTIONS, QUOTATION_STATUSES } from '../../quotations/quotation-status.js';
-import { META_ENUMS, type Meta, type MetaEnums, type MetaRules, type MetaTransitions } from '../meta.js';
+import {
+  META_ENUMS,
+  type Meta,
+  type MetaEnums,
+  type MetaRules,
+  type MetaStatusSets,
+  type MetaTransitions,
+} from '../meta.js';
+import { TENDER_STATUSES } from '../../tenders/tender.entity.js';
 import { DEPARTMENTS } from '../../contact-sheets/contact-sheet.entity.js';
 
 // The document's schemas are written from the same arrays the answer is made of (META_ENUMS, the machines'
@@ -34,6 +42,26 @@ export class MetaTransitionsDto implements MetaTransitions {
     ...edgesSchema(QUOTATION_ACTIONS, QUOTATION_STATUSES),
   })
   quotation!: MetaTransitions['quotation'];
+
+  @ApiProperty({
+    description: 'For each tender status, the statuses it may move to (tender-matching.ts)',
+    ...edgesSchema(TENDER_STATUSES, TENDER_STATUSES),
+  })
+  tender!: MetaTransitions['tender'];
+}
+
+export class MetaStatusSetsDto implements MetaStatusSets {
+  @ApiProperty({ enum: TENDER_STATUSES, isArray: true, description: 'A tender in these is locked' })
+  tenderLocked!: MetaStatusSets['tenderLocked'];
+
+  @ApiProperty({ enum: CONTRACT_STATUSES, isArray: true, description: 'Payments are recorded on these contracts' })
+  contractPayable!: MetaStatusSets['contractPayable'];
+
+  @ApiProperty({ enum: CONTRACT_STATUSES, isArray: true, description: 'Invoices are recorded on these contracts' })
+  contractInvoiceable!: MetaStatusSets['contractInvoiceable'];
+
+  @ApiProperty({ enum: CONTRACT_STATUSES, isArray: true, description: 'Goods ship on these contracts' })
+  contractShippable!: MetaStatusSets['contractShippable'];
 }
 
 export class MetaRulesDto implements MetaRules {
@@ -51,6 +79,9 @@ export class MetaRulesDto implements MetaRules {
   })
   managerOverrides!: boolean;
 
+  @ApiProperty({ description: 'May issue API tokens that never expire' })
+  issuesEverlastingTokens!: boolean;
+
   @ApiProperty({ enum: DEPARTMENTS, isArray: true, description: 'The departments whose contact sheets they sign' })
   departments!: MetaRules['departments'];
 }
@@ -61,6 +92,9 @@ export class MetaDto implements Meta {
 
   @ApiProperty({ type: MetaTransitionsDto })
   transitions!: MetaTransitions;
+
+  @ApiProperty({ type: MetaStatusSetsDto })
+  statusSets!: MetaStatusSets;
 
   @ApiProperty({ type: MetaRulesDto })
   rules!: MetaRules;

@@ -4,7 +4,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { issuesDocuments, may, values } from '../lib/session.js';
 import {
   clean,
   dropzone,
@@ -17,10 +17,6 @@ import {
   section,
   toast,
 } from '../lib/ui.js';
-
-const WRITERS = ['backoffice'];
-const SEAL_READERS = ['backoffice', 'sales', 'finance', 'manager'];
-const SEAL_KINDS = ['company', 'contract'];
 
 // 统一社会信用代码 (GB 32100-2015), as src/modules/company/uscc.ts checks it: shown while typing, the API decides.
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -43,7 +39,7 @@ export async function render(ctx) {
     if (!(err instanceof ApiError && err.code === 'COMPANY_PROFILE_NOT_SET')) throw err;
   }
   if (!ctx.alive()) return;
-  const writer = hasRole(...WRITERS);
+  const writer = may('PATCH /api/company');
   fill(
     ctx.el,
     pageHead(
@@ -150,14 +146,14 @@ function profileForm(ctx, p) {
 }
 
 function seals(ctx, p) {
-  const mayWrite = hasRole(...WRITERS);
-  const maySee = hasRole(...SEAL_READERS);
+  const mayWrite = may('PUT /api/company/seals/:kind');
+  const maySee = issuesDocuments();
   return section(
     t('company.seals'),
     h('p.muted', t('company.sealsHelp')),
     h(
       'div.seal-grid',
-      SEAL_KINDS.map((kind) => {
+      values('sealKind').map((kind) => {
         const seal = p?.seals?.[kind] ?? null;
         const out = h('div.seal-result');
         return h(

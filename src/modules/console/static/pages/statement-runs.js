@@ -4,7 +4,7 @@ import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, values } from '../lib/session.js';
 import {
   badge,
   formView,
@@ -20,9 +20,6 @@ import {
   toast,
 } from '../lib/ui.js';
 import { periodText } from './statements.js';
-
-const ITEM_STATUSES = ['pending', 'rendered', 'sent', 'failed', 'skipped'];
-const STARTERS = ['finance', 'backoffice', 'manager'];
 
 export async function render(ctx) {
   const [id] = ctx.params;
@@ -49,7 +46,8 @@ function bar(progress, status) {
 }
 
 const countsText = (c) =>
-  ITEM_STATUSES.filter((s) => c[s])
+  values('statementRunItemStatus')
+    .filter((s) => c[s])
     .map((s) => `${tEnum('runItemStatus', s)} ${c[s]}`)
     .join(' · ');
 
@@ -57,7 +55,7 @@ function list(ctx) {
   return listView(ctx, {
     title: t('nav.statement-runs'),
     actions: [
-      hasRole(...STARTERS) ? linkButton(t('run.new'), '/app/statement-runs/new', 'primary') : null,
+      may('POST /api/statement-runs') ? linkButton(t('run.new'), '/app/statement-runs/new', 'primary') : null,
       linkButton(t('nav.statements'), '/app/statements'),
     ],
     load: (q) => api.get('/api/statement-runs', q),
@@ -125,7 +123,7 @@ async function detail(ctx, id) {
         h(
           'div.toolbar',
           h('span', t('run.customersN', { n: r.total })),
-          ITEM_STATUSES.map((s) =>
+          values('statementRunItemStatus').map((s) =>
             link(
               `/app/statement-runs/${id}?status=${s}`,
               badge(

@@ -4,7 +4,7 @@ import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, values } from '../lib/session.js';
 import {
   clean,
   download,
@@ -22,7 +22,6 @@ import {
 } from '../lib/ui.js';
 import { customerLookup } from './quotations.js';
 
-const RESPONSES = ['pending', 'confirmed', 'disputed'];
 const BUCKETS = ['notDue', 'days1to30', 'days31to60', 'days61to90', 'over90', 'unappliedCredit'];
 
 export async function render(ctx) {
@@ -41,9 +40,7 @@ function list(ctx) {
     title: t('nav.statements'),
     actions: [
       linkButton(t('statement.new'), '/app/statements/new', 'primary'),
-      hasRole('finance', 'backoffice', 'manager', 'sales')
-        ? linkButton(t('nav.statement-runs'), '/app/statement-runs')
-        : null,
+      may('GET /api/statement-runs') ? linkButton(t('nav.statement-runs'), '/app/statement-runs') : null,
     ],
     keep: ['customerId', 'runId'],
     filters: [
@@ -51,7 +48,7 @@ function list(ctx) {
         name: 'responseStatus',
         type: 'select',
         label: t('statement.response'),
-        options: enumOptions('statementResponse', RESPONSES),
+        options: enumOptions('statementResponse', values('statementResponse')),
       },
     ],
     load: (q) => api.get('/api/statements', q),
@@ -231,7 +228,7 @@ async function detail(ctx, id) {
           t('statement.document'),
           h(
             'div.toolbar',
-            ['pdf', 'docx', 'bundle'].map((f) =>
+            values('documentFormat').map((f) =>
               h(
                 'button',
                 { type: 'button', class: 'btn', name: `download-${f}`, onClick: () => download(base, { format: f }) },

@@ -4,7 +4,7 @@ import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { me } from '../lib/session.js';
+import { me, values } from '../lib/session.js';
 import {
   askFields,
   badge,
@@ -22,8 +22,6 @@ import {
   table,
   toast,
 } from '../lib/ui.js';
-
-const ROLES = ['admin', 'backoffice', 'sales', 'finance', 'engineering', 'production', 'manager'];
 
 export async function render(ctx) {
   const [id] = ctx.params;
@@ -45,7 +43,7 @@ function list(ctx) {
     actions: [linkButton(t('user.new'), '/app/users/new', 'primary')],
     filters: [
       { name: 'q', label: t('common.search'), placeholder: t('user.searchHint'), wide: true },
-      { name: 'role', type: 'select', label: t('user.roles'), options: enumOptions('role', ROLES) },
+      { name: 'role', type: 'select', label: t('user.roles'), options: enumOptions('role', values('role')) },
       {
         name: 'state',
         type: 'select',
@@ -131,7 +129,7 @@ function create(ctx) {
         type: 'checkboxes',
         required: true,
         wide: true,
-        options: enumOptions('role', ROLES),
+        options: enumOptions('role', values('role')),
       },
     ],
     { roles: [] },
@@ -219,7 +217,7 @@ async function detail(ctx, id) {
         type: 'checkboxes',
         required: true,
         wide: true,
-        options: enumOptions('role', ROLES),
+        options: enumOptions('role', values('role')),
         help: self ? t('user.selfHelp') : null,
       },
     ],

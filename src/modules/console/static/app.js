@@ -1,3 +1,4 @@
+// @ts-check
 // The console's shell: signing in (pages/signin.js), the role-aware menu, the router (/app/<area>/...) and the
 // language switch.
 // Each area is a page module (pages/<area>.js) loaded when first visited; adding an area is a line in AREAS,
@@ -147,7 +148,10 @@ async function route() {
     /** Changes some query values in place (a tab), without rendering again. */
     replaceQuery: (q) => {
       const p = new URLSearchParams(location.search);
-      for (const [k, v] of Object.entries(q)) v === undefined || v === null || v === '' ? p.delete(k) : p.set(k, v);
+      for (const [k, v] of Object.entries(q)) {
+        if (v === undefined || v === null || v === '') p.delete(k);
+        else p.set(k, v);
+      }
       const s = p.toString();
       history.replaceState(null, '', location.pathname + (s ? `?${s}` : ''));
     },
@@ -318,8 +322,9 @@ async function signInPages(mine, segments) {
 
 document.addEventListener('click', (e) => {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-  const a = e.target.closest?.('a[href]');
-  if (!a || a.target || a.hasAttribute('download')) return;
+  const a = e.target instanceof Element ? e.target.closest('a[href]') : null;
+  if (!(a instanceof HTMLAnchorElement)) return;
+  if (a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || !(url.pathname === BASE || url.pathname.startsWith(`${BASE}/`))) return;
   e.preventDefault();

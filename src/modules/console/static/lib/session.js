@@ -46,7 +46,7 @@ export const may = (route) => meta().routes.includes(route);
  * @param {K} name
  * @returns {Enums[K]}
  */
-export const values = (name) => meta().enums[name];
+export const enumValues = (name) => meta().enums[name];
 
 /** For each action of the contract's and the quotation's status machines, the statuses it may start from. */
 export const transitions = () => meta().transitions;

@@ -1,3 +1,4 @@
+// @ts-check
 // My account, for every signed-in user: my password, my second factor, where I am signed in, my API tokens.
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError, session } from '../lib/api.js';

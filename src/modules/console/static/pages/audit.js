@@ -1,3 +1,4 @@
+// @ts-check
 // The audit log (admin, manager): newest first, filtered by record, actor, action and dates, each entry's details
 // expandable; an admin also runs the hash chain check.
 import { fill, h } from '../lib/dom.js';

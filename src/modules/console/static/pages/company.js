@@ -1,10 +1,11 @@
+// @ts-check
 // The company profile (the seller on every document) and its seal images. Back office writes; the roles that issue
 // documents read it, and only they see the seals (as on the API).
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { issuesDocuments, may, values } from '../lib/session.js';
+import { issuesDocuments, may, enumValues } from '../lib/session.js';
 import {
   clean,
   dropzone,
@@ -56,6 +57,7 @@ export async function render(ctx) {
   );
 }
 
+/** @type {[string, Record<string, unknown>][]} */
 const FIELDS = [
   ['legalNameZh', { required: true, maxlength: 200 }],
   ['legalNameEn', { maxlength: 200 }],
@@ -153,7 +155,7 @@ function seals(ctx, p) {
     h('p.muted', t('company.sealsHelp')),
     h(
       'div.seal-grid',
-      values('sealKind').map((kind) => {
+      enumValues('sealKind').map((kind) => {
         const seal = p?.seals?.[kind] ?? null;
         const out = h('div.seal-result');
         return h(

@@ -1,3 +1,4 @@
+// @ts-check
 // Contracts: list, creation from an accepted quotation (or by hand), and the contract page: lines (no prices for
 // production), review results, manager approval, change requests, payments and the contact sheet with its
 // copies and the sign-off of the signed-in user's department.
@@ -5,7 +6,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, may, myDepartments, statusSets, transitions, values } from '../lib/session.js';
+import { canSeePrices, may, myDepartments, statusSets, transitions, enumValues } from '../lib/session.js';
 import { linesEditor, linesTable, termsEditor, termsTable, totals } from '../lib/commercial.js';
 import {
   askText,
@@ -51,7 +52,7 @@ function list(ctx) {
         name: 'status',
         type: 'select',
         label: t('common.status'),
-        options: enumOptions('contractStatus', values('contractStatus')),
+        options: enumOptions('contractStatus', enumValues('contractStatus')),
       },
       { name: 'signedFrom', type: 'date', label: t('contract.signedFrom') },
       { name: 'signedTo', type: 'date', label: t('contract.signedTo') },

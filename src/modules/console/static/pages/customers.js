@@ -1,3 +1,4 @@
+// @ts-check
 // Customers with their contacts: list, detail (with the customer's quotations, contracts and payments), form, import.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';

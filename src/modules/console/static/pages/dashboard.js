@@ -1,3 +1,4 @@
+// @ts-check
 // The start page: what needs attention today, for the areas the user may open.
 import { h, fill } from '../lib/dom.js';
 import { api } from '../lib/api.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Delivery notices (发货通知): issued against the payment gate (a manager may let goods go before the money with
 // a reason), rendered and mailed to production and the customer, shipped, delivered. No prices: production reads
 // them too.
@@ -5,7 +6,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, overridesGates, values } from '../lib/session.js';
+import { may, overridesGates, enumValues } from '../lib/session.js';
 import {
   askFields,
   askText,
@@ -79,7 +80,7 @@ function list(ctx) {
         name: 'status',
         type: 'select',
         label: t('common.status'),
-        options: enumOptions('deliveryStatus', values('deliveryStatus')),
+        options: enumOptions('deliveryStatus', enumValues('deliveryStatus')),
       },
     ],
     load: (q) => api.get('/api/deliveries', q),

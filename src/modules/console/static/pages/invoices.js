@@ -1,9 +1,10 @@
+// @ts-check
 // VAT invoices issued (开票): recorded, listed, and cancelled by a red-letter invoice (never edited).
-import { fill, h } from '../lib/dom.js';
+import { fill } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, statusSets, values } from '../lib/session.js';
+import { may, statusSets, enumValues } from '../lib/session.js';
 import {
   askFields,
   badge,
@@ -96,7 +97,7 @@ async function create(ctx) {
         label: t('invoice.kind'),
         type: 'select',
         required: true,
-        options: enumOptions('invoiceKind', values('invoiceKind')),
+        options: enumOptions('invoiceKind', enumValues('invoiceKind')),
       },
       {
         name: 'customerId',

@@ -1,10 +1,11 @@
+// @ts-check
 // The mail outbox: what the service wrote (statements, notices) and how its delivery went; a failed message is
 // sent again by hand (back office, finance, manager, as on the API).
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, values } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import { button, errorBox, listView, statusBadge, toast } from '../lib/ui.js';
 
 export function render(ctx) {
@@ -21,7 +22,7 @@ export function render(ctx) {
         name: 'status',
         type: 'select',
         label: t('common.status'),
-        options: enumOptions('mailStatus', values('outboxStatus')),
+        options: enumOptions('mailStatus', enumValues('outboxStatus')),
       },
       { name: 'subjectType', label: t('outbox.subjectType'), placeholder: 'statement' },
     ],

@@ -1,10 +1,11 @@
+// @ts-check
 // Payments received (回款): list, record (an advance payment gives the contract its project number and issues
 // its contact sheet), detail and reversal.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, statusSets, values } from '../lib/session.js';
+import { may, statusSets, enumValues } from '../lib/session.js';
 import {
   askText,
   badge,
@@ -40,7 +41,7 @@ function list(ctx) {
         name: 'nature',
         type: 'select',
         label: t('payment.nature'),
-        options: enumOptions('paymentNature', values('paymentNature')),
+        options: enumOptions('paymentNature', enumValues('paymentNature')),
       },
       { name: 'from', type: 'date', label: t('payment.from') },
       { name: 'to', type: 'date', label: t('payment.to') },
@@ -125,7 +126,7 @@ async function create(ctx) {
         label: t('payment.nature'),
         type: 'select',
         required: true,
-        options: enumOptions('paymentNature', values('paymentNature')),
+        options: enumOptions('paymentNature', enumValues('paymentNature')),
         help: t('payment.natureHelp'),
       },
       {
@@ -133,7 +134,7 @@ async function create(ctx) {
         label: t('payment.method'),
         type: 'select',
         required: true,
-        options: enumOptions('paymentMethod', values('paymentMethod')),
+        options: enumOptions('paymentMethod', enumValues('paymentMethod')),
       },
       { name: 'currency', label: t('common.currency'), placeholder: t('payment.currencyDefault') },
       { name: 'reference', label: t('payment.reference') },

@@ -1,9 +1,10 @@
+// @ts-check
 // Performance records (业绩): searchable references with their proofs; no amounts for production users.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, may, values } from '../lib/session.js';
+import { canSeePrices, may, enumValues } from '../lib/session.js';
 import {
   button,
   clean,
@@ -50,7 +51,7 @@ function list(ctx) {
         name: 'industry',
         type: 'select',
         label: t('perf.industry'),
-        options: enumOptions('industry', values('industry')),
+        options: enumOptions('industry', enumValues('industry')),
       },
       { name: 'productLine', label: t('perf.productLine') },
       prices ? { name: 'minAmount', label: t('perf.minAmount') } : null,
@@ -91,7 +92,7 @@ async function detail(ctx, id) {
   const kind = h(
     'select',
     { name: 'kind' },
-    enumOptions('proofKind', values('proofKind')).map((o) => h('option', { value: o.value }, o.label)),
+    enumOptions('proofKind', enumValues('proofKind')).map((o) => h('option', { value: o.value }, o.label)),
   );
   const upload = canWrite
     ? h(
@@ -153,7 +154,7 @@ async function detail(ctx, id) {
 async function edit(ctx, id) {
   const p = id ? await api.get(`/api/performance/${id}`) : { currency: 'CNY', industry: 'steel' };
   if (!ctx.alive()) return;
-  const industries = values('industry');
+  const industries = enumValues('industry');
   const form = formView(
     [
       { name: 'projectName', label: t('perf.project'), required: true, wide: true },

@@ -1,3 +1,4 @@
+// @ts-check
 // The price list: list prices for everyone but production, floor prices for the floor-price roles only.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';

@@ -1,9 +1,10 @@
+// @ts-check
 // Qualifications (资质): expiring and expired ones highlighted, the renewal list, scans by drag and drop.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, values } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import {
   button,
   clean,
@@ -106,7 +107,7 @@ function list(ctx) {
         name: 'status',
         type: 'select',
         label: t('common.status'),
-        options: enumOptions('qualificationStatus', values('qualificationStatus')),
+        options: enumOptions('qualificationStatus', enumValues('qualificationStatus')),
       },
       { name: 'validOn', type: 'date', label: t('q.validOn') },
       { name: 'expiringWithinDays', type: 'number', label: t('q.expiringWithin'), min: 0, max: 3650 },
@@ -134,6 +135,12 @@ function renewals(ctx) {
 }
 
 /** A stored file (scan or proof) with preview, download and, for writers, delete. */
+/**
+ * @param {any[]} files
+ * @param {string} base
+ * @param {{ canDelete?: boolean, onDeleted?: () => unknown, kinds?: boolean }} [opts]
+ *   kinds: show each file's kind (a performance record's proofs)
+ */
 export function filesTable(files, base, { canDelete, onDeleted, kinds } = {}) {
   const box = h('div.file-preview');
   return h(

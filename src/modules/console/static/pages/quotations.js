@@ -1,10 +1,11 @@
+// @ts-check
 // Quotations: list, form (lines, payment and delivery terms), detail with the life cycle, revisions, and the
 // rendered PDF previewed before the quotation is marked as sent.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, may, overridesGates, transitions, values } from '../lib/session.js';
+import { canSeePrices, may, overridesGates, transitions, enumValues } from '../lib/session.js';
 import {
   INCOTERMS,
   deliveryText,
@@ -56,7 +57,7 @@ function list(ctx) {
         name: 'status',
         type: 'select',
         label: t('common.status'),
-        options: enumOptions('quotationStatus', values('quotationStatus')),
+        options: enumOptions('quotationStatus', enumValues('quotationStatus')),
       },
     ],
     load: (q) => api.get('/api/quotations', q),

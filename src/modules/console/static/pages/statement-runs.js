@@ -1,10 +1,11 @@
+// @ts-check
 // Statement runs (月度对账): start a run for a period, follow its progress, and see each customer's status
 // (sent, failed, skipped for want of a billing e-mail, confirmed, disputed).
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, values } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import {
   badge,
   formView,
@@ -46,7 +47,7 @@ function bar(progress, status) {
 }
 
 const countsText = (c) =>
-  values('statementRunItemStatus')
+  enumValues('statementRunItemStatus')
     .filter((s) => c[s])
     .map((s) => `${tEnum('runItemStatus', s)} ${c[s]}`)
     .join(' · ');
@@ -123,7 +124,7 @@ async function detail(ctx, id) {
         h(
           'div.toolbar',
           h('span', t('run.customersN', { n: r.total })),
-          values('statementRunItemStatus').map((s) =>
+          enumValues('statementRunItemStatus').map((s) =>
             link(
               `/app/statement-runs/${id}?status=${s}`,
               badge(

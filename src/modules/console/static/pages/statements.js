@@ -1,10 +1,11 @@
+// @ts-check
 // Customer statements (对账单): issued for a customer (a period or as of a day), previewed, mailed; the customer's
 // answer (confirmed / disputed) and the mail's status.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, values } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import {
   clean,
   download,
@@ -48,7 +49,7 @@ function list(ctx) {
         name: 'responseStatus',
         type: 'select',
         label: t('statement.response'),
-        options: enumOptions('statementResponse', values('statementResponse')),
+        options: enumOptions('statementResponse', enumValues('statementResponse')),
       },
     ],
     load: (q) => api.get('/api/statements', q),
@@ -228,7 +229,7 @@ async function detail(ctx, id) {
           t('statement.document'),
           h(
             'div.toolbar',
-            values('documentFormat').map((f) =>
+            enumValues('documentFormat').map((f) =>
               h(
                 'button',
                 { type: 'button', class: 'btn', name: `download-${f}`, onClick: () => download(base, { format: f }) },

@@ -1,3 +1,4 @@
+// @ts-check
 // Tenders and the tender workspace: requirements, candidate qualifications and performance records with their
 // blocking / warning marks, the hand-picked selection, package generation with job progress, versions,
 // downloads (PDF, DOCX, bundle), the PDF inline, and sending to the sales owner.
@@ -5,7 +6,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { may, overridesGates, ownerOptions, statusSets, transitions, values } from '../lib/session.js';
+import { may, overridesGates, ownerOptions, statusSets, transitions, enumValues } from '../lib/session.js';
 import {
   askText,
   badge,
@@ -73,7 +74,7 @@ function list(ctx) {
         name: 'status',
         type: 'select',
         label: t('common.status'),
-        options: enumOptions('tenderStatus', values('tenderStatus')),
+        options: enumOptions('tenderStatus', enumValues('tenderStatus')),
       },
       { name: 'deadlineFrom', type: 'date', label: t('tender.deadlineFrom') },
       { name: 'deadlineTo', type: 'date', label: t('tender.deadlineTo') },
@@ -181,7 +182,7 @@ async function edit(ctx, id) {
       name: 'bidBond.form',
       label: t('tender.bondForm'),
       type: 'select',
-      options: enumOptions('bondForm', values('bidBondForm')),
+      options: enumOptions('bondForm', enumValues('bidBondForm')),
     },
     { name: 'bidBond.bank', label: t('tender.bondBank') },
     {
@@ -189,7 +190,7 @@ async function edit(ctx, id) {
       label: t('tender.bondStatus'),
       type: 'select',
       required: true,
-      options: enumOptions('bondStatus', values('bidBondStatus')),
+      options: enumOptions('bondStatus', enumValues('bidBondStatus')),
     },
     { type: 'heading', name: 'h-rep', label: t('tender.representative') },
     { name: 'representative.name', label: t('tender.repName') },
@@ -212,7 +213,7 @@ async function edit(ctx, id) {
             name: 'perf.industry',
             label: t('perf.industry'),
             type: 'select',
-            options: enumOptions('industry', values('industry')),
+            options: enumOptions('industry', enumValues('industry')),
           },
           { name: 'perf.productLine', label: t('perf.productLine') },
           { name: 'perf.minAmount', label: t('tender.perfMinAmount'), type: 'money' },
@@ -384,7 +385,7 @@ function requirements(ctx, x, editable) {
       'select',
       { value: perf.industry ?? '', disabled: !editable },
       h('option', { value: '' }, '—'),
-      enumOptions('industry', values('industry')).map((o) => h('option', { value: o.value }, o.label)),
+      enumOptions('industry', enumValues('industry')).map((o) => h('option', { value: o.value }, o.label)),
     ),
     productLine: h('input', { value: perf.productLine ?? '', disabled: !editable }),
     minAmount: h('input', { value: perf.minAmount ?? '', class: 'num', inputmode: 'decimal', disabled: !editable }),
@@ -444,7 +445,7 @@ function requirements(ctx, x, editable) {
         label: t('deviation.kind'),
         type: 'select',
         required: true,
-        options: enumOptions('deviation', values('deviationKind')),
+        options: enumOptions('deviation', enumValues('deviationKind')),
       },
       { key: 'note', label: t('deviation.note') },
     ],
@@ -837,7 +838,7 @@ function sendForm(x, pkg) {
   );
   const formats = h(
     'div.checks',
-    values('documentFormat').map((f) =>
+    enumValues('documentFormat').map((f) =>
       h('label.check', h('input', { type: 'checkbox', value: f, checked: f === 'pdf' }), f.toUpperCase()),
     ),
   );

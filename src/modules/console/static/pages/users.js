@@ -1,10 +1,11 @@
+// @ts-check
 // Users (admin only): the list, a new user (with the one-time token or invitation link), roles and e-mail,
 // disable / enable, a password reset link, and each user's API tokens with revocation.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { me, values } from '../lib/session.js';
+import { me, enumValues } from '../lib/session.js';
 import {
   askFields,
   badge,
@@ -43,7 +44,7 @@ function list(ctx) {
     actions: [linkButton(t('user.new'), '/app/users/new', 'primary')],
     filters: [
       { name: 'q', label: t('common.search'), placeholder: t('user.searchHint'), wide: true },
-      { name: 'role', type: 'select', label: t('user.roles'), options: enumOptions('role', values('role')) },
+      { name: 'role', type: 'select', label: t('user.roles'), options: enumOptions('role', enumValues('role')) },
       {
         name: 'state',
         type: 'select',
@@ -129,7 +130,7 @@ function create(ctx) {
         type: 'checkboxes',
         required: true,
         wide: true,
-        options: enumOptions('role', values('role')),
+        options: enumOptions('role', enumValues('role')),
       },
     ],
     { roles: [] },
@@ -217,7 +218,7 @@ async function detail(ctx, id) {
         type: 'checkboxes',
         required: true,
         wide: true,
-        options: enumOptions('role', values('role')),
+        options: enumOptions('role', enumValues('role')),
         help: self ? t('user.selfHelp') : null,
       },
     ],

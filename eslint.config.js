@@ -52,6 +52,8 @@ export default tseslint.config(
       'no-undef': 'off',
       'no-unused-vars': 'off',
       eqeqeq: ['error', 'always'],
+      // A local named like an import hides it: a page's `values` object once hid session.js's enum accessor.
+      'no-shadow': 'error',
       'no-console': ['error', { allow: ['error', 'warn'] }],
       '@typescript-eslint/no-unused-vars': [
         'error',

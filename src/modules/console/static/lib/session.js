@@ -16,9 +16,9 @@ export const me = { user: null, meta: null };
 
 /** Reads who is signed in and the server's rules for them (the shell calls it before any page). */
 export async function loadMe() {
-  const [user, meta] = await Promise.all([api.get('/api/users/me'), api.get('/api/meta')]);
+  const [user, rules] = await Promise.all([api.get('/api/users/me'), api.get('/api/meta')]);
   me.user = user;
-  me.meta = meta;
+  me.meta = rules;
 }
 
 /** Forgets both (signed out, or the session ended). */

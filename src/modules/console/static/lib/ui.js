@@ -587,10 +587,10 @@ export function rowsEditor({ columns, rows = [], blank, min = 0, addLabel }) {
   const value = () =>
     state.map((e) => {
       const out = { ...e.hidden };
-      for (const { c, el } of e.cells) {
-        if (c.type === 'checkbox' || c.type === 'radio') out[c.key] = el.checked;
-        else if (c.type === 'custom') out[c.key] = el.getValue();
-        else out[c.key] = el.value.trim();
+      for (const { c, el: input } of e.cells) {
+        if (c.type === 'checkbox' || c.type === 'radio') out[c.key] = input.checked;
+        else if (c.type === 'custom') out[c.key] = input.getValue();
+        else out[c.key] = input.value.trim();
       }
       return out;
     });

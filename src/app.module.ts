@@ -34,6 +34,7 @@ import { DeliveriesModule } from './modules/deliveries/deliveries.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
 import { ConsoleModule } from './modules/console/console.module.js';
+import { MetaModule } from './modules/meta/meta.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 
@@ -87,6 +88,7 @@ export class AppModule {
         StatementsModule,
         StatementRunsModule,
         ConsoleModule,
+        MetaModule,
         ...extra,
       ],
     };

@@ -1,7 +1,7 @@
-import { Logger, type DynamicModule } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -36,7 +36,16 @@ export async function createApp(config: AppConfig, extra: DynamicModule['imports
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
 
-  const doc = new DocumentBuilder()
+  SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+/**
+ * The OpenAPI document served at /docs-json. Also built without a server by scripts/console-types.mjs (from an app
+ * created in preview mode, which reads the controllers' metadata and instantiates nothing) for the console's types.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
     .setTitle('Tenderdesk API')
     .setDescription(
       'Records and signed documents for the sales back office. Send `Authorization: Bearer <token>`. ' +
@@ -45,8 +54,7 @@ export async function createApp(config: AppConfig, extra: DynamicModule['imports
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
-  return app;
+  return SwaggerModule.createDocument(app, config);
 }
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { SessionStage } from '../sessions/user-session.entity.js';
+import { ANY_ROLE } from './auth.decorators.js';
 import type { Role } from './roles.js';
 
 /** The caller, as the auth guard found it. */
@@ -17,6 +18,11 @@ export interface AuthUser {
 
 export function hasRole(user: AuthUser, ...roles: Role[]): boolean {
   return user.roles.includes('admin') || roles.some((r) => user.roles.includes(r));
+}
+
+/** Whether a route's @Roles(...) let this user through: the guard's rule (AuthGuard), and GET /api/meta's. */
+export function rolesAllow(user: AuthUser, roles: readonly string[]): boolean {
+  return roles.includes(ANY_ROLE) || hasRole(user, ...(roles as Role[]));
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {

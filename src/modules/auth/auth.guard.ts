@@ -6,8 +6,8 @@ import { ErrorCode } from '../../common/errors/error-codes.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import type { SessionStage } from '../sessions/user-session.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { ANY_ROLE, PUBLIC_KEY, ROLES_KEY, SIGN_IN_STEP_KEY } from './auth.decorators.js';
-import { hasRole, type AuthUser } from './auth-user.js';
+import { type ANY_ROLE, PUBLIC_KEY, ROLES_KEY, SIGN_IN_STEP_KEY } from './auth.decorators.js';
+import { rolesAllow, type AuthUser } from './auth-user.js';
 import type { Role } from './roles.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -44,7 +44,7 @@ export class AuthGuard implements CanActivate {
       // RouteAccessCheck refuses to start with such a route; this is the belt to its braces.
       throw AppException.forbidden(ErrorCode.FORBIDDEN, 'This endpoint declares no roles');
     }
-    if (roles.includes(ANY_ROLE) || hasRole(user, ...(roles as Role[]))) return true;
+    if (rolesAllow(user, roles)) return true;
     throw AppException.forbidden(ErrorCode.FORBIDDEN, `This needs one of the roles: ${roles.join(', ')}`, {
       required: roles,
       yours: user.roles,

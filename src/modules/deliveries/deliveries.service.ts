@@ -12,6 +12,7 @@ import type { Role } from '../auth/roles.js';
 import { CompanyService } from '../company/company.service.js';
 import { contractRedactor } from '../contracts/contract-amounts.js';
 import type { ContractView } from '../contracts/contract.view.js';
+import type { ContractStatus } from '../contracts/contract.entity.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
 import type { DocumentFormat } from '../documents/document-file.entity.js';
@@ -45,6 +46,9 @@ const TEMPLATE = 'delivery-notice';
 const DOCUMENT_TYPE = 'delivery-notice';
 const LOCALE: Locale = 'zh-CN';
 export { MAIL_AUDIENCES, type MailAudience } from './delivery.mail.js';
+
+/** Goods ship only on a contract in these statuses (also GET /api/meta's statusSets). */
+export const SHIPPABLE: readonly ContractStatus[] = ['approved', 'active'];
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;
 
@@ -232,7 +236,7 @@ export class DeliveriesService implements OnModuleInit {
   /** The contract locked for this issue; 409 CONTRACT_NOT_APPROVED unless it is approved or active. */
   private async lockShippableContract(contractId: string) {
     const locked = await this.contracts.lockForUpdate(contractId);
-    if (locked.status !== 'approved' && locked.status !== 'active') {
+    if (!SHIPPABLE.includes(locked.status)) {
       throw AppException.conflict(
         'CONTRACT_NOT_APPROVED',
         `Contract ${locked.number} is ${locked.status}: goods ship only on an approved or active contract`,

@@ -16,7 +16,8 @@ import { InvoicesRepository } from './invoices.repository.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
 /** Contracts that can be invoiced: those in the receivables ledger (not a draft, a failed review or a cancelled one). */
-const INVOICEABLE: readonly ContractStatus[] = ['approved', 'active', 'completed'];
+/** The contract statuses an invoice may be recorded against (also GET /api/meta's statusSets). */
+export const INVOICEABLE: readonly ContractStatus[] = ['approved', 'active', 'completed'];
 
 export interface InvoiceView {
   id: string;

@@ -20,7 +20,8 @@ import { formatProjectNumber, yearOf } from './project-number.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
 /** A contract takes payments once approved (and while active or completed); a draft, a failed review or a cancelled one does not. */
-const PAYABLE: readonly ContractStatus[] = ['approved', 'active', 'completed'];
+/** The contract statuses a payment may be recorded against (also GET /api/meta's statusSets). */
+export const PAYABLE: readonly ContractStatus[] = ['approved', 'active', 'completed'];
 
 export interface PaymentView {
   id: string;

@@ -66,6 +66,11 @@ const DAY_MS = 86_400_000;
 // Recording every request's use would write on every read; once a minute is enough to see stale tokens.
 const TOUCH_INTERVAL_MS = 60_000;
 
+/** Only admins may issue an API token that never expires (also GET /api/meta's rules). */
+export function issuesEverlastingTokens(user: Pick<AuthUser, 'roles'>): boolean {
+  return user.roles.includes('admin');
+}
+
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger('Users');
@@ -322,7 +327,7 @@ export class UsersService {
    */
   private tokenExpiry(actor: AuthUser | null, days: number | null | undefined): Date | null {
     const { apiTokenDays, apiTokenMaxDays } = this.config.signIn;
-    const admin = actor === null || actor.roles.includes('admin');
+    const admin = actor === null || issuesEverlastingTokens(actor);
     const limit = actor?.tokenExpiresAt ?? null;
     if (days === undefined) {
       const expiresAt = new Date(Date.now() + apiTokenDays * DAY_MS);

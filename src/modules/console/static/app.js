@@ -1,3 +1,4 @@
+// @ts-check
 // The console's shell: signing in (pages/signin.js), the role-aware menu, the router (/app/<area>/...) and the
 // language switch.
 // Each area is a page module (pages/<area>.js) loaded when first visited; adding an area is a line in AREAS,
@@ -5,83 +6,79 @@
 import { fill, h } from './lib/dom.js';
 import { api, ApiError, onUnauthorized, queryString, readSession, session } from './lib/api.js';
 import { currentLang, LANGS, loadLang, t, tEnum } from './lib/i18n.js';
-import { hasRole, me, safeNext, signInStepPath } from './lib/session.js';
+import { forgetMe, issuesDocuments, loadMe, may, me, safeNext, signInStepPath } from './lib/session.js';
 import { button, errorBox, revokeObjectUrls, setRouter, spinner } from './lib/ui.js';
 
 const BASE = '/app';
 const ANY = null;
 
 /**
- * The areas, in menu order. `roles`: who may open it (as the API's @Roles on its list route; admin always);
- * ANY = every signed-in user.
+ * The areas, in menu order. `may`: who may open it: the route the page lists from (`METHOD /path`, as GET /api/meta
+ * names the routes the user's roles may call), a rule of the server's, or ANY = every signed-in user.
+ * @type {{ key: string, module: string, may: string | (() => boolean) | null, group: string, menu?: boolean }[]}
  */
 export const AREAS = [
-  { key: 'dashboard', module: './pages/dashboard.js', roles: ANY, group: 'home' },
+  { key: 'dashboard', module: './pages/dashboard.js', may: ANY, group: 'home' },
   // Reached from the header (the user's name), not from the menu.
-  { key: 'account', module: './pages/account.js', roles: ANY, group: 'home', menu: false },
-  { key: 'customers', module: './pages/customers.js', roles: ANY, group: 'records' },
-  { key: 'qualifications', module: './pages/qualifications.js', roles: ANY, group: 'records' },
-  { key: 'performance', module: './pages/performance.js', roles: ANY, group: 'records' },
-  { key: 'products', module: './pages/products.js', roles: ANY, group: 'records' },
-  { key: 'quotations', module: './pages/quotations.js', roles: ANY, group: 'sales' },
-  {
-    key: 'tenders',
-    module: './pages/tenders.js',
-    roles: ['backoffice', 'sales', 'manager', 'finance'],
-    group: 'sales',
-  },
-  { key: 'contracts', module: './pages/contracts.js', roles: ANY, group: 'sales' },
+  { key: 'account', module: './pages/account.js', may: ANY, group: 'home', menu: false },
+  { key: 'customers', module: './pages/customers.js', may: 'GET /api/customers', group: 'records' },
+  { key: 'qualifications', module: './pages/qualifications.js', may: 'GET /api/qualifications', group: 'records' },
+  { key: 'performance', module: './pages/performance.js', may: 'GET /api/performance', group: 'records' },
+  { key: 'products', module: './pages/products.js', may: 'GET /api/products', group: 'records' },
+  { key: 'quotations', module: './pages/quotations.js', may: 'GET /api/quotations', group: 'sales' },
+  { key: 'tenders', module: './pages/tenders.js', may: 'GET /api/tenders', group: 'sales' },
+  { key: 'contracts', module: './pages/contracts.js', may: 'GET /api/contracts', group: 'sales' },
   // Every role reads delivery notices (they carry no price).
-  { key: 'deliveries', module: './pages/deliveries.js', roles: ANY, group: 'sales' },
+  { key: 'deliveries', module: './pages/deliveries.js', may: 'GET /api/deliveries', group: 'sales' },
   {
     key: 'payments',
     module: './pages/payments.js',
-    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    may: 'GET /api/payments',
     group: 'finance',
   },
   {
     key: 'invoices',
     module: './pages/invoices.js',
-    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    may: 'GET /api/invoices',
     group: 'finance',
   },
   {
     key: 'receivables',
     module: './pages/receivables.js',
-    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    may: 'GET /api/receivables/overdue',
     group: 'finance',
   },
   {
     key: 'statements',
     module: './pages/statements.js',
-    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    may: 'GET /api/statements',
     group: 'finance',
   },
   {
     key: 'statement-runs',
     module: './pages/statement-runs.js',
-    roles: ['finance', 'backoffice', 'manager', 'sales'],
+    may: 'GET /api/statement-runs',
     group: 'finance',
   },
-  // Administration: as the API's @Roles on each list route.
-  { key: 'users', module: './pages/users.js', roles: ['admin'], group: 'admin' },
+  { key: 'users', module: './pages/users.js', may: 'GET /api/users', group: 'admin' },
   // GET /api/company is any role's, but the profile matters to those who issue documents (and only they see seals).
   {
     key: 'company',
     module: './pages/company.js',
-    roles: ['backoffice', 'sales', 'finance', 'manager'],
+    may: issuesDocuments,
     group: 'admin',
   },
-  { key: 'audit', module: './pages/audit.js', roles: ['admin', 'manager'], group: 'admin' },
+  { key: 'audit', module: './pages/audit.js', may: 'GET /api/audit', group: 'admin' },
   {
     key: 'outbox',
     module: './pages/outbox.js',
-    roles: ['backoffice', 'finance', 'manager', 'sales'],
+    may: 'GET /api/outbox',
     group: 'admin',
   },
 ];
 
-const mayOpen = (area) => area.roles === ANY || hasRole(...area.roles);
+/** @param {(typeof AREAS)[number]} area */
+const mayOpen = (area) => area.may === ANY || (typeof area.may === 'function' ? area.may() : may(area.may));
 
 // ---- routing ----
 
@@ -122,7 +119,7 @@ async function route() {
       if (mine !== seq) return;
       const here = location.pathname + location.search;
       if (!s.user || s.stage !== 'active') return navigate(signInStepPath(s.stage, here), { replace: true });
-      me.user = await api.get('/api/users/me');
+      await loadMe();
     } catch (err) {
       // A 401 (the session ended meanwhile) has sent the page to the sign-in already.
       if (err instanceof ApiError && err.status === 401) return;
@@ -151,7 +148,10 @@ async function route() {
     /** Changes some query values in place (a tab), without rendering again. */
     replaceQuery: (q) => {
       const p = new URLSearchParams(location.search);
-      for (const [k, v] of Object.entries(q)) v === undefined || v === null || v === '' ? p.delete(k) : p.set(k, v);
+      for (const [k, v] of Object.entries(q)) {
+        if (v === undefined || v === null || v === '') p.delete(k);
+        else p.set(k, v);
+      }
       const s = p.toString();
       history.replaceState(null, '', location.pathname + (s ? `?${s}` : ''));
     },
@@ -264,7 +264,7 @@ async function signOut() {
     signingOut = false;
   }
   session.clear();
-  me.user = null;
+  forgetMe();
   shell = null;
   navigate(`${BASE}/signin`, { replace: true });
 }
@@ -276,7 +276,7 @@ onUnauthorized((err) => {
   const next = location.pathname + location.search;
   const wasIn = !!me.user;
   session.clear();
-  me.user = null;
+  forgetMe();
   shell = null;
   if (err.code === 'SIGN_IN_INCOMPLETE' && err.details?.stage) {
     history.replaceState(null, '', signInStepPath(err.details.stage, next));
@@ -289,7 +289,7 @@ onUnauthorized((err) => {
 /** /app/signin[/<step>] and /app/invitation#<token>: pages/signin.js, without the shell. */
 async function signInPages(mine, segments) {
   shell = null;
-  me.user = null;
+  forgetMe();
   const query = new URLSearchParams(location.search);
   const root = document.getElementById('app');
   try {
@@ -307,7 +307,7 @@ async function signInPages(mine, segments) {
       signOut,
       /** Signed in to the end: the page the user wanted (its shell reads who they are again). */
       finish: (next) => {
-        me.user = null;
+        forgetMe();
         shell = null;
         navigate(safeNext(next), { replace: true });
       },
@@ -322,8 +322,9 @@ async function signInPages(mine, segments) {
 
 document.addEventListener('click', (e) => {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-  const a = e.target.closest?.('a[href]');
-  if (!a || a.target || a.hasAttribute('download')) return;
+  const a = e.target instanceof Element ? e.target.closest('a[href]') : null;
+  if (!(a instanceof HTMLAnchorElement)) return;
+  if (a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || !(url.pathname === BASE || url.pathname.startsWith(`${BASE}/`))) return;
   e.preventDefault();

@@ -1,3 +1,4 @@
+// @ts-check
 // English. Keys are shared with zh-CN.js; {name} marks a value filled in.
 export default {
   'app.title': 'Back-office console',

@@ -1,3 +1,4 @@
+// @ts-check
 // 简体中文 (default). Keys are shared with en.js; {name} marks a value filled in.
 export default {
   'app.title': '销售内勤控制台',

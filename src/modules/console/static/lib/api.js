@@ -1,3 +1,4 @@
+// @ts-check
 // The JSON API with the browser's session: the cookie is HttpOnly (no script here can read or leak it) and sent by
 // the browser itself; writes add the session's CSRF token, kept in this page's memory only (never in storage).
 
@@ -23,6 +24,7 @@ export class ApiError extends Error {
   }
 }
 
+/** @type {(err: ApiError) => void} */
 let unauthorized = () => {};
 /** Called on any 401 (session ended, or signing in not finished): the app decides where to go. */
 export function onUnauthorized(fn) {
@@ -40,6 +42,13 @@ export function queryString(query) {
   return s ? `?${s}` : '';
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {{ query?: Record<string, any>, body?: any, form?: FormData, raw?: boolean, version?: number }} [opts]
+ * @param {boolean} [retried]
+ * @returns {Promise<any>}
+ */
 async function request(method, path, { query, body, form, raw, version } = {}, retried = false) {
   const headers = { Accept: 'application/json' };
   const write = !SAFE_METHODS.has(method);

@@ -1,3 +1,4 @@
+// @ts-check
 // Editors and tables shared by quotations and contracts: priced lines, payment terms, delivery terms.
 import { h } from './dom.js';
 import { api } from './api.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Building DOM without innerHTML: every string becomes a text node, so record data can never become markup.
 
 /**

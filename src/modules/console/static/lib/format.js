@@ -1,3 +1,4 @@
+// @ts-check
 // Display formats. Amounts stay decimal strings from the API to the screen: grouped, never parsed as floats.
 import { currentLang } from './i18n.js';
 

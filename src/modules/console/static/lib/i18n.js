@@ -1,3 +1,4 @@
+// @ts-check
 // One dictionary per language (i18n/<lang>.js); zh-CN unless the user chose English.
 
 export const LANGS = ['zh-CN', 'en'];

@@ -1,3 +1,4 @@
+// @ts-check
 // The second factor's screens shared by the sign-in step and "my account": enrolling an authenticator app (QR code
 // and secret, then a code to confirm) and the recovery codes, shown once with copy and download.
 import { fill, h } from './dom.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // The console's building blocks: page heads, lists with filters, tables, forms, uploads, previews, downloads,
 // job progress and dialogs. Pages compose these; none of them knows about a particular record type.
 import { append, fill, h } from './dom.js';
@@ -6,10 +7,14 @@ import { t, tEnum } from './i18n.js';
 
 // ---- navigation (app.js installs the router) ----
 
+/** @typedef {{ navigate: (path: string, opts?: { replace?: boolean }) => void }} Router */
+/** @type {Router} */
 let router = { navigate: (path) => location.assign(path) };
+/** @param {Router} r */
 export function setRouter(r) {
   router = r;
 }
+/** @type {Router['navigate']} */
 export const navigate = (path, opts) => router.navigate(path, opts);
 export const link = (href, ...children) => h('a', { href }, ...children);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -75,6 +80,11 @@ export const muted = (s) => h('span.muted', s);
 // ---- small pieces ----
 
 /** A button running an async action: disabled while it runs, its error shown as a toast. */
+/**
+ * @param {any} label
+ * @param {((e: Event) => unknown) | null} onClick
+ * @param {{ kind?: string, disabled?: boolean, title?: string, type?: string, name?: string }} [opts]
+ */
 export function button(label, onClick, { kind = '', disabled = false, title, type = 'button', name } = {}) {
   const b = h('button', { type, class: kind ? `btn btn-${kind}` : 'btn', disabled, title, name });
   append(b, label);
@@ -183,6 +193,11 @@ export function fieldList(pairs, cls = '') {
 /**
  * columns: [{ key, label, render(row), align: 'right'|'center', hidden, className }]; hidden columns are not
  * drawn at all (a production user's price columns do not exist, not even empty).
+ */
+/**
+ * @param {any[]} columns
+ * @param {any[]} rows
+ * @param {{ empty?: string, rowClass?: (row: any) => string | null, className?: string }} [opts]
  */
 export function table(columns, rows, { empty, rowClass, className } = {}) {
   const cols = columns.filter((c) => c && !c.hidden);
@@ -409,6 +424,11 @@ function control(f, value) {
  * onSubmit(values) sends; a VALIDATION_FAILED answer marks the fields it names. Values are raw ('' for empty):
  * clean() turns them into a request body.
  */
+/**
+ * @param {any[]} fields
+ * @param {any} values
+ * @param {{ onSubmit?: (values: any, form: any) => unknown, submitLabel?: string, cancelHref?: string, extra?: any }} [opts]
+ */
 export function formView(fields, values, { onSubmit, submitLabel, cancelHref, extra } = {}) {
   const summary = h('div.form-errors');
   const rows = fields.filter(Boolean).map((f) => {
@@ -446,7 +466,7 @@ export function formView(fields, values, { onSubmit, submitLabel, cancelHref, ex
   const showErrors = (err) => {
     for (const r of rows) {
       r.row.classList.remove('invalid');
-      r.msg && fill(r.msg);
+      if (r.msg) fill(r.msg);
     }
     const unplaced = [];
     for (const fe of (err instanceof ApiError && err.details?.fields) || []) {
@@ -567,10 +587,10 @@ export function rowsEditor({ columns, rows = [], blank, min = 0, addLabel }) {
   const value = () =>
     state.map((e) => {
       const out = { ...e.hidden };
-      for (const { c, el } of e.cells) {
-        if (c.type === 'checkbox' || c.type === 'radio') out[c.key] = el.checked;
-        else if (c.type === 'custom') out[c.key] = el.getValue();
-        else out[c.key] = el.value.trim();
+      for (const { c, el: input } of e.cells) {
+        if (c.type === 'checkbox' || c.type === 'radio') out[c.key] = input.checked;
+        else if (c.type === 'custom') out[c.key] = input.getValue();
+        else out[c.key] = input.value.trim();
       }
       return out;
     });
@@ -578,6 +598,10 @@ export function rowsEditor({ columns, rows = [], blank, min = 0, addLabel }) {
 }
 
 /** A <select> of records found by a search box (customers, quotations, contracts…). */
+/**
+ * @param {{ load: (q: string) => Promise<{ value: string, label: string }[]>, value?: string, valueLabel?: string,
+ *   placeholder?: string, onChange?: (value: string, label: string) => void, required?: boolean }} opts
+ */
 export function lookup({ load, value = '', valueLabel, placeholder, onChange, required }) {
   const sel = h('select', { required });
   const q = h('input', { type: 'search', placeholder: placeholder ?? t('common.searchHint'), class: 'lookup-q' });
@@ -659,6 +683,7 @@ export function dropzone({ label, accept, multiple = false, onFiles }) {
 const SHEETS = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** An import: drop a CSV/XLSX, optionally validate only; rows with errors are listed in a table. */
+/** @param {{ path: string, onDone?: (report: any) => void }} opts */
 export function importPanel({ path, onDone }) {
   const dry = h('input', { type: 'checkbox', name: 'dryRun' });
   const out = h('div.import-result');
@@ -721,6 +746,10 @@ export function revokeObjectUrls() {
  * A preview of a file fetched with the token: a PDF inline (the browser's viewer in an iframe of a blob: URL),
  * an image as an image. load() answers api.blob(...).
  */
+/**
+ * @param {() => Promise<{ blob: Blob, fileName: string, contentType: string }>} load
+ * @param {{ title?: string }} [opts]
+ */
 export function preview(load, { title } = {}) {
   const box = h('div.preview', spinner());
   load().then(
@@ -766,6 +795,11 @@ export function exportButtons(path, query) {
 /**
  * A job's progress bar, polling GET /api/jobs/:id until it succeeds or fails (or the page is left).
  * Answers { el, done } where done resolves to the final job (null when the page was left).
+ */
+/**
+ * @param {any} ctx
+ * @param {string} jobId
+ * @param {{ onDone?: (job: any) => unknown }} [opts]
  */
 export function jobProgress(ctx, jobId, { onDone } = {}) {
   const bar = h('div.bar');
@@ -847,6 +881,7 @@ export function dialog({ title, body, actions }) {
 }
 
 /** Asks for a text (a reason, a comment): the text, or null when cancelled. A required one cannot be blank. */
+/** @param {{ title: string, label: string, required?: boolean, okLabel?: string, value?: string }} opts */
 export function askText({ title, label, required = false, okLabel, value = '' }) {
   const area = h('textarea', { rows: 3, value, name: 'reason', maxlength: 2000 });
   const err = h('div.field-error');
@@ -874,6 +909,7 @@ export function askText({ title, label, required = false, okLabel, value = '' })
  * Asks for a few values in a dialog: fields [{ name, label, type, value, required }]; resolves with
  * { name: value } (blank ones left out), or null when cancelled.
  */
+/** @param {{ title: string, fields: any[], okLabel?: string, intro?: any }} opts */
 export function askFields({ title, fields, okLabel, intro }) {
   const inputs = fields.map((f) => [
     f,

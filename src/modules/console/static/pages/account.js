@@ -1,9 +1,10 @@
+// @ts-check
 // My account, for every signed-in user: my password, my second factor, where I am signed in, my API tokens.
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError, session } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole, me } from '../lib/session.js';
+import { issuesEverlastingTokens, me } from '../lib/session.js';
 import {
   askFields,
   badge,
@@ -299,7 +300,7 @@ function tokenForm(refresh, body) {
   const msg = h('div', { role: 'alert' });
   const label = h('input', { id: 'token-label', name: 'label', maxlength: 100, required: true });
   const days = h('input', { id: 'token-days', name: 'expiresInDays', type: 'number', min: 1, step: 1 });
-  const never = hasRole('admin')
+  const never = issuesEverlastingTokens()
     ? h('input', {
         id: 'token-never',
         name: 'never',

@@ -1,10 +1,11 @@
+// @ts-check
 // The audit log (admin, manager): newest first, filtered by record, actor, action and dates, each entry's details
 // expandable; an admin also runs the hash chain check.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may } from '../lib/session.js';
 import { button, errorBox, listView, spinner } from '../lib/ui.js';
 
 /** A local calendar day as the instant it starts (the API compares times; the filter is in days). */
@@ -16,15 +17,14 @@ const dayStart = (day, plus = 0) => {
 
 export async function render(ctx) {
   // Admins read every user (disabled ones too); a manager picks from the directory of active users.
-  const admin = hasRole('admin');
-  const users = await api.get(admin ? '/api/users' : '/api/users/directory');
+  const users = await api.get(may('GET /api/users') ? '/api/users' : '/api/users/directory');
   if (!ctx.alive()) return;
   const chainOut = h('div.chain-result', { 'aria-live': 'polite' });
   return listView(ctx, {
     title: t('nav.audit'),
     actions: [
       // The check is an admin's (GET /api/audit/chain): a manager does not see the button.
-      admin
+      may('GET /api/audit/chain')
         ? button(
             t('audit.checkChain'),
             async () => {

@@ -1,10 +1,11 @@
+// @ts-check
 // The company profile (the seller on every document) and its seal images. Back office writes; the roles that issue
 // documents read it, and only they see the seals (as on the API).
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { issuesDocuments, may, enumValues } from '../lib/session.js';
 import {
   clean,
   dropzone,
@@ -17,10 +18,6 @@ import {
   section,
   toast,
 } from '../lib/ui.js';
-
-const WRITERS = ['backoffice'];
-const SEAL_READERS = ['backoffice', 'sales', 'finance', 'manager'];
-const SEAL_KINDS = ['company', 'contract'];
 
 // 统一社会信用代码 (GB 32100-2015), as src/modules/company/uscc.ts checks it: shown while typing, the API decides.
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -43,7 +40,7 @@ export async function render(ctx) {
     if (!(err instanceof ApiError && err.code === 'COMPANY_PROFILE_NOT_SET')) throw err;
   }
   if (!ctx.alive()) return;
-  const writer = hasRole(...WRITERS);
+  const writer = may('PATCH /api/company');
   fill(
     ctx.el,
     pageHead(
@@ -60,6 +57,7 @@ export async function render(ctx) {
   );
 }
 
+/** @type {[string, Record<string, unknown>][]} */
 const FIELDS = [
   ['legalNameZh', { required: true, maxlength: 200 }],
   ['legalNameEn', { maxlength: 200 }],
@@ -150,14 +148,14 @@ function profileForm(ctx, p) {
 }
 
 function seals(ctx, p) {
-  const mayWrite = hasRole(...WRITERS);
-  const maySee = hasRole(...SEAL_READERS);
+  const mayWrite = may('PUT /api/company/seals/:kind');
+  const maySee = issuesDocuments();
   return section(
     t('company.seals'),
     h('p.muted', t('company.sealsHelp')),
     h(
       'div.seal-grid',
-      SEAL_KINDS.map((kind) => {
+      enumValues('sealKind').map((kind) => {
         const seal = p?.seals?.[kind] ?? null;
         const out = h('div.seal-result');
         return h(

@@ -1,3 +1,4 @@
+// @ts-check
 // Contracts: list, creation from an accepted quotation (or by hand), and the contract page: lines (no prices for
 // production), review results, manager approval, change requests, payments and the contact sheet with its
 // copies and the sign-off of the signed-in user's department.
@@ -5,7 +6,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, hasRole, myDepartments } from '../lib/session.js';
+import { canSeePrices, may, myDepartments, statusSets, transitions, enumValues } from '../lib/session.js';
 import { linesEditor, linesTable, termsEditor, termsTable, totals } from '../lib/commercial.js';
 import {
   askText,
@@ -33,10 +34,6 @@ import {
 import { customerLookup } from './quotations.js';
 import { deliveryColumns, gatePanel } from './deliveries.js';
 
-const STATUSES = ['draft', 'review_failed', 'approved', 'active', 'completed', 'cancelled'];
-const WRITERS = ['backoffice', 'sales', 'manager'];
-const DEPARTMENTS = ['finance', 'engineering', 'production'];
-
 export async function render(ctx) {
   const [id, sub] = ctx.params;
   if (!id) return list(ctx);
@@ -48,10 +45,15 @@ export async function render(ctx) {
 function list(ctx) {
   return listView(ctx, {
     title: t('nav.contracts'),
-    actions: [hasRole(...WRITERS) ? linkButton(t('contract.new'), '/app/contracts/new', 'primary') : null],
+    actions: [may('POST /api/contracts') ? linkButton(t('contract.new'), '/app/contracts/new', 'primary') : null],
     filters: [
       { name: 'q', label: t('common.search'), placeholder: t('contract.searchHint'), wide: true },
-      { name: 'status', type: 'select', label: t('common.status'), options: enumOptions('contractStatus', STATUSES) },
+      {
+        name: 'status',
+        type: 'select',
+        label: t('common.status'),
+        options: enumOptions('contractStatus', enumValues('contractStatus')),
+      },
       { name: 'signedFrom', type: 'date', label: t('contract.signedFrom') },
       { name: 'signedTo', type: 'date', label: t('contract.signedTo') },
     ],
@@ -236,7 +238,9 @@ async function detail(ctx, id) {
     ctx.query.get('revision') ? { revision: ctx.query.get('revision') } : undefined,
   );
   if (!ctx.alive()) return;
-  const canWrite = hasRole(...WRITERS);
+  const canWrite = may('PATCH /api/contracts/:id');
+  /** @param {keyof ReturnType<typeof transitions>['contract']} action */
+  const from = (action) => transitions().contract[action].includes(c.status);
   const act = (path, body) => async () => {
     await api.post(`/api/contracts/${id}/${path}`, body ?? {});
     toast(t('common.saved'));
@@ -247,19 +251,19 @@ async function detail(ctx, id) {
     if (reason) await act(path, { reason })();
   };
   const actions = [];
-  if (canWrite && (c.status === 'draft' || c.status === 'review_failed')) {
+  if (canWrite && from('review')) {
     actions.push(
       button(t('contract.review'), act('review'), { kind: 'primary', name: 'review' }),
       linkButton(t('common.edit'), `/app/contracts/${id}/edit`),
     );
   }
-  if (c.status === 'review_failed' && hasRole('manager'))
+  if (from('approve') && may('POST /api/contracts/:id/approve'))
     actions.push(button(t('contract.approve'), withReason('approve', t('contract.approve')), { kind: 'primary' }));
-  if (c.status === 'active' && hasRole('backoffice', 'manager'))
+  if (from('complete') && may('POST /api/contracts/:id/complete'))
     actions.push(button(t('contract.complete'), act('complete')));
-  if (!['completed', 'cancelled'].includes(c.status) && hasRole('backoffice', 'manager'))
+  if (from('cancel') && may('POST /api/contracts/:id/cancel'))
     actions.push(button(t('contract.cancel'), withReason('cancel', t('contract.cancel')), { kind: 'danger' }));
-  if (['approved', 'active'].includes(c.status) && hasRole('finance', 'backoffice', 'manager'))
+  if (statusSets().contractPayable.includes(c.status) && may('POST /api/payments'))
     actions.push(linkButton(t('payment.new'), `/app/payments/new?contractId=${id}&customerId=${c.customer.id}`));
 
   const ws = tabs(ctx, [
@@ -276,7 +280,7 @@ async function detail(ctx, id) {
     {
       key: 'payments',
       label: t('contract.tab.payments'),
-      hidden: !hasRole('finance', 'backoffice', 'manager', 'sales'),
+      hidden: !may('GET /api/payments'),
       render: () => paymentsPanel(c),
     },
   ]);
@@ -572,7 +576,7 @@ async function changesPanel(ctx, c) {
       : op.op === 'add'
         ? t('change.opAdd', { name: op.line?.name ?? op.line?.productId ?? '' })
         : t('change.opReplace', { n: op.line });
-  const canAsk = hasRole(...WRITERS) && ['approved', 'active'].includes(c.status);
+  const canAsk = may('POST /api/contracts/:id/changes') && transitions().contract.change.includes(c.status);
   return h(
     'div',
     section(
@@ -607,7 +611,7 @@ async function changesPanel(ctx, c) {
             key: 'decide',
             label: '',
             render: (ch) =>
-              ch.status === 'pending' && hasRole('manager')
+              ch.status === 'pending' && may('POST /api/contracts/:id/changes/:changeId/approve')
                 ? h(
                     'div.actions',
                     button(t('change.approve'), decide(ch, 'approve', false), { kind: 'primary' }),
@@ -720,8 +724,8 @@ async function deliveriesPanel(c) {
     gatePanel(c.id),
   ]);
   const canIssue =
-    hasRole('backoffice', 'sales', 'manager') &&
-    ['approved', 'active'].includes(c.status) &&
+    may('POST /api/deliveries') &&
+    statusSets().contractShippable.includes(c.status) &&
     remaining.lines.some((l) => Number(l.remaining) > 0);
   return h(
     'div',

@@ -1,9 +1,10 @@
+// @ts-check
 // Customers with their contacts: list, detail (with the customer's quotations, contracts and payments), form, import.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, hasRole, me, ownerOptions } from '../lib/session.js';
+import { canSeePrices, may, me, ownerOptions } from '../lib/session.js';
 import {
   badge,
   button,
@@ -26,8 +27,6 @@ import {
   toast,
 } from '../lib/ui.js';
 
-const WRITERS = ['backoffice', 'sales'];
-
 export async function render(ctx) {
   const [id, sub] = ctx.params;
   if (!id) return list(ctx);
@@ -42,8 +41,8 @@ function list(ctx) {
   return listView(ctx, {
     title: t('nav.customers'),
     actions: [
-      hasRole(...WRITERS) ? linkButton(t('customer.new'), '/app/customers/new', 'primary') : null,
-      hasRole('backoffice') ? linkButton(t('common.import'), '/app/customers/import') : null,
+      may('POST /api/customers') ? linkButton(t('customer.new'), '/app/customers/new', 'primary') : null,
+      may('POST /api/customers/import') ? linkButton(t('common.import'), '/app/customers/import') : null,
       ...exportButtons('/api/customers/export', query),
     ],
     filters: [
@@ -77,8 +76,8 @@ async function detail(ctx, id) {
   const c = await api.get(`/api/customers/${id}`);
   if (!ctx.alive()) return;
   const actions = [];
-  if (hasRole(...WRITERS)) actions.push(linkButton(t('common.edit'), `/app/customers/${id}/edit`));
-  if (hasRole('backoffice') && !c.archived) {
+  if (may('PATCH /api/customers/:id')) actions.push(linkButton(t('common.edit'), `/app/customers/${id}/edit`));
+  if (may('DELETE /api/customers/:id') && !c.archived) {
     actions.push(
       button(
         t('customer.archive'),
@@ -92,7 +91,7 @@ async function detail(ctx, id) {
       ),
     );
   }
-  if (hasRole(...WRITERS) && c.archived) {
+  if (may('PATCH /api/customers/:id') && c.archived) {
     actions.push(
       button(
         t('customer.restore'),
@@ -188,7 +187,7 @@ async function relatedRecords(customerId) {
       ),
     ),
   );
-  if (hasRole('finance', 'backoffice', 'manager', 'sales')) {
+  if (may('GET /api/receivables/customers/:id')) {
     const a = await api.get(`/api/receivables/customers/${customerId}`);
     out.unshift(
       section(

@@ -1,9 +1,10 @@
+// @ts-check
 // The start page: what needs attention today, for the areas the user may open.
 import { h, fill } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole, me } from '../lib/session.js';
+import { may, me, transitions } from '../lib/session.js';
 import { errorBox, link, pageHead, spinner, statusBadge, table } from '../lib/ui.js';
 
 function card(title, href, load) {
@@ -30,7 +31,7 @@ export async function render(ctx) {
       );
     }),
   ];
-  if (hasRole('backoffice', 'sales', 'manager', 'finance')) {
+  if (may('GET /api/tenders')) {
     cards.push(
       card(t('dash.tenders'), '/app/tenders', async () => {
         const page = await api.get('/api/tenders', { deadlineFrom: fmt.today(), pageSize: 8, order: 'asc' });
@@ -49,13 +50,14 @@ export async function render(ctx) {
             },
             { key: 'status', label: t('common.status'), render: (x) => statusBadge('tenderStatus', x.status) },
           ],
-          page.items.filter((x) => !['won', 'lost', 'cancelled'].includes(x.status)),
+          // Still open: the server's status machine has somewhere to go from its status.
+          page.items.filter((x) => transitions().tender[x.status].length > 0),
           { empty: t('dash.noTenders') },
         );
       }),
     );
   }
-  const quotationStatus = hasRole('backoffice', 'manager') ? 'submitted' : 'sent';
+  const quotationStatus = may('POST /api/quotations/:id/approve') ? 'submitted' : 'sent';
   cards.push(
     card(t(`dash.quotations.${quotationStatus}`), `/app/quotations?status=${quotationStatus}`, async () => {
       const page = await api.get('/api/quotations', { status: quotationStatus, pageSize: 8 });

@@ -1,3 +1,4 @@
+// @ts-check
 // Delivery notices (发货通知): issued against the payment gate (a manager may let goods go before the money with
 // a reason), rendered and mailed to production and the customer, shipped, delivered. No prices: production reads
 // them too.
@@ -5,7 +6,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, overridesGates, enumValues } from '../lib/session.js';
 import {
   askFields,
   askText,
@@ -29,11 +30,6 @@ import {
   table,
   toast,
 } from '../lib/ui.js';
-
-const STATUSES = ['issued', 'shipped', 'delivered', 'cancelled'];
-const ISSUERS = ['backoffice', 'sales', 'manager'];
-const MOVERS = ['backoffice', 'sales', 'manager', 'production'];
-const MONEY = ['finance', 'backoffice', 'manager', 'sales'];
 
 export async function render(ctx) {
   const [id] = ctx.params;
@@ -77,10 +73,15 @@ export function deliveryColumns() {
 function list(ctx) {
   return listView(ctx, {
     title: t('nav.deliveries'),
-    actions: [hasRole(...ISSUERS) ? linkButton(t('delivery.new'), '/app/deliveries/new', 'primary') : null],
+    actions: [may('POST /api/deliveries') ? linkButton(t('delivery.new'), '/app/deliveries/new', 'primary') : null],
     keep: ['contractId', 'customerId'],
     filters: [
-      { name: 'status', type: 'select', label: t('common.status'), options: enumOptions('deliveryStatus', STATUSES) },
+      {
+        name: 'status',
+        type: 'select',
+        label: t('common.status'),
+        options: enumOptions('deliveryStatus', enumValues('deliveryStatus')),
+      },
     ],
     load: (q) => api.get('/api/deliveries', q),
     columns: deliveryColumns(),
@@ -100,7 +101,7 @@ async function contractsToDeliver(q) {
 
 /** Shares due before delivery and what is still owed on them (the payment gate), for the roles that see money. */
 export async function gatePanel(contractId) {
-  if (!hasRole(...MONEY)) return null;
+  if (!may('GET /api/contracts/:id/schedule')) return null;
   const s = await api.get(`/api/contracts/${contractId}/schedule`);
   return section(
     t('delivery.schedule'),
@@ -215,7 +216,7 @@ async function create(ctx) {
               ),
             ),
           ),
-          hasRole('manager')
+          overridesGates()
             ? button(
                 t('delivery.override'),
                 async () => {
@@ -279,7 +280,7 @@ async function detail(ctx, id) {
   const d = await api.get(`/api/deliveries/${id}`);
   if (!ctx.alive()) return;
   const actions = [];
-  if (d.status === 'issued' && hasRole(...MOVERS)) {
+  if (d.status === 'issued' && may('POST /api/deliveries/:id/ship')) {
     actions.push(
       button(
         t('delivery.ship'),
@@ -303,7 +304,7 @@ async function detail(ctx, id) {
       ),
     );
   }
-  if (d.status === 'shipped' && hasRole(...MOVERS)) {
+  if (d.status === 'shipped' && may('POST /api/deliveries/:id/deliver')) {
     actions.push(
       button(
         t('delivery.deliver'),
@@ -324,7 +325,7 @@ async function detail(ctx, id) {
       ),
     );
   }
-  if (d.status === 'issued' && hasRole(...ISSUERS)) {
+  if (d.status === 'issued' && may('POST /api/deliveries/:id/cancel')) {
     actions.push(
       button(
         t('delivery.cancel'),

@@ -1,9 +1,10 @@
+// @ts-check
 // VAT invoices issued (开票): recorded, listed, and cancelled by a red-letter invoice (never edited).
-import { fill, h } from '../lib/dom.js';
+import { fill } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, statusSets, enumValues } from '../lib/session.js';
 import {
   askFields,
   badge,
@@ -22,9 +23,6 @@ import {
 } from '../lib/ui.js';
 import { customerLookup } from './quotations.js';
 
-const KINDS = ['special', 'ordinary'];
-const WRITERS = ['finance', 'backoffice', 'manager'];
-
 export async function render(ctx) {
   const [id] = ctx.params;
   if (!id) return list(ctx);
@@ -35,7 +33,7 @@ export async function render(ctx) {
 function list(ctx) {
   return listView(ctx, {
     title: t('nav.invoices'),
-    actions: [hasRole(...WRITERS) ? linkButton(t('invoice.new'), '/app/invoices/new', 'primary') : null],
+    actions: [may('POST /api/invoices') ? linkButton(t('invoice.new'), '/app/invoices/new', 'primary') : null],
     keep: ['customerId', 'contractId'],
     filters: [
       { name: 'from', type: 'date', label: t('invoice.from') },
@@ -81,7 +79,7 @@ async function create(ctx) {
     load: async (q) =>
       customerId
         ? (await api.get('/api/contracts', { customerId, q, pageSize: 100 })).items
-            .filter((c) => ['approved', 'active', 'completed'].includes(c.status))
+            .filter((c) => statusSets().contractInvoiceable.includes(c.status))
             .map((c) => ({ value: c.id, label: `${c.number} · ${c.projectName}` }))
         : [],
   });
@@ -99,7 +97,7 @@ async function create(ctx) {
         label: t('invoice.kind'),
         type: 'select',
         required: true,
-        options: enumOptions('invoiceKind', KINDS),
+        options: enumOptions('invoiceKind', enumValues('invoiceKind')),
       },
       {
         name: 'customerId',
@@ -137,7 +135,7 @@ async function detail(ctx, id) {
   const x = await api.get(`/api/invoices/${id}`);
   if (!ctx.alive()) return;
   const actions = [];
-  if (hasRole(...WRITERS) && !x.reverses && !x.reversedBy) {
+  if (may('POST /api/invoices/:id/reverse') && !x.reverses && !x.reversedBy) {
     actions.push(
       button(
         t('invoice.reverse'),

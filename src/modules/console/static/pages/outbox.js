@@ -1,18 +1,16 @@
+// @ts-check
 // The mail outbox: what the service wrote (statements, notices) and how its delivery went; a failed message is
 // sent again by hand (back office, finance, manager, as on the API).
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import { button, errorBox, listView, statusBadge, toast } from '../lib/ui.js';
-
-const STATUSES = ['queued', 'sending', 'sent', 'failed'];
-const RETRIERS = ['backoffice', 'finance', 'manager'];
 
 export function render(ctx) {
   const out = h('div.action-result', { 'aria-live': 'polite' });
-  const mayRetry = hasRole(...RETRIERS);
+  const mayRetry = may('POST /api/outbox/:id/retry');
   return listView(ctx, {
     title: t('nav.outbox'),
     sub: t('outbox.help'),
@@ -20,7 +18,12 @@ export function render(ctx) {
     // A sales user lists the mail of one record of theirs at a time: the record's page links here with both.
     keep: ['subjectId'],
     filters: [
-      { name: 'status', type: 'select', label: t('common.status'), options: enumOptions('mailStatus', STATUSES) },
+      {
+        name: 'status',
+        type: 'select',
+        label: t('common.status'),
+        options: enumOptions('mailStatus', enumValues('outboxStatus')),
+      },
       { name: 'subjectType', label: t('outbox.subjectType'), placeholder: 'statement' },
     ],
     load: async (q) => {

@@ -1,10 +1,11 @@
+// @ts-check
 // Payments received (回款): list, record (an advance payment gives the contract its project number and issues
 // its contact sheet), detail and reversal.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, statusSets, enumValues } from '../lib/session.js';
 import {
   askText,
   badge,
@@ -23,10 +24,6 @@ import {
 } from '../lib/ui.js';
 import { customerLookup } from './quotations.js';
 
-const NATURES = ['advance', 'progress', 'delivery', 'retention', 'other'];
-const METHODS = ['bank_transfer', 'bank_acceptance', 'commercial_acceptance', 'cash', 'cheque', 'other'];
-const WRITERS = ['finance', 'backoffice', 'manager'];
-
 export async function render(ctx) {
   const [id] = ctx.params;
   if (!id) return list(ctx);
@@ -37,10 +34,15 @@ export async function render(ctx) {
 function list(ctx) {
   return listView(ctx, {
     title: t('nav.payments'),
-    actions: [hasRole(...WRITERS) ? linkButton(t('payment.new'), '/app/payments/new', 'primary') : null],
+    actions: [may('POST /api/payments') ? linkButton(t('payment.new'), '/app/payments/new', 'primary') : null],
     keep: ['customerId', 'contractId'],
     filters: [
-      { name: 'nature', type: 'select', label: t('payment.nature'), options: enumOptions('paymentNature', NATURES) },
+      {
+        name: 'nature',
+        type: 'select',
+        label: t('payment.nature'),
+        options: enumOptions('paymentNature', enumValues('paymentNature')),
+      },
       { name: 'from', type: 'date', label: t('payment.from') },
       { name: 'to', type: 'date', label: t('payment.to') },
     ],
@@ -83,7 +85,7 @@ async function contractsOf(customerId, q) {
   if (!customerId) return [];
   const page = await api.get('/api/contracts', { customerId, q, pageSize: 100 });
   return page.items
-    .filter((c) => ['approved', 'active', 'completed'].includes(c.status))
+    .filter((c) => statusSets().contractPayable.includes(c.status))
     .map((c) => ({ value: c.id, label: `${c.number} · ${c.projectName} · ${tEnum('contractStatus', c.status)}` }));
 }
 
@@ -124,7 +126,7 @@ async function create(ctx) {
         label: t('payment.nature'),
         type: 'select',
         required: true,
-        options: enumOptions('paymentNature', NATURES),
+        options: enumOptions('paymentNature', enumValues('paymentNature')),
         help: t('payment.natureHelp'),
       },
       {
@@ -132,7 +134,7 @@ async function create(ctx) {
         label: t('payment.method'),
         type: 'select',
         required: true,
-        options: enumOptions('paymentMethod', METHODS),
+        options: enumOptions('paymentMethod', enumValues('paymentMethod')),
       },
       { name: 'currency', label: t('common.currency'), placeholder: t('payment.currencyDefault') },
       { name: 'reference', label: t('payment.reference') },
@@ -172,7 +174,7 @@ async function detail(ctx, id) {
   const p = await api.get(`/api/payments/${id}`);
   if (!ctx.alive()) return;
   const actions = [];
-  if (hasRole(...WRITERS) && !p.reverses && Number(p.amount) > 0) {
+  if (may('POST /api/payments/:id/reverse') && !p.reverses && Number(p.amount) > 0) {
     actions.push(
       button(
         t('payment.reverse'),

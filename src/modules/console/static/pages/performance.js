@@ -1,9 +1,10 @@
+// @ts-check
 // Performance records (业绩): searchable references with their proofs; no amounts for production users.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, hasRole } from '../lib/session.js';
+import { canSeePrices, may, enumValues } from '../lib/session.js';
 import {
   button,
   clean,
@@ -23,10 +24,6 @@ import {
 } from '../lib/ui.js';
 import { filesTable } from './qualifications.js';
 
-export const INDUSTRIES = ['steel', 'petrochemical', 'power', 'water', 'mining', 'chemical', 'other'];
-const PROOF_KINDS = ['contract_signature_page', 'acceptance_certificate', 'invoice', 'other'];
-const WRITERS = ['backoffice'];
-
 export async function render(ctx) {
   const [id, sub] = ctx.params;
   if (!id) return list(ctx);
@@ -44,13 +41,18 @@ function list(ctx) {
   return listView(ctx, {
     title: t('nav.performance'),
     actions: [
-      hasRole(...WRITERS) ? linkButton(t('perf.new'), '/app/performance/new', 'primary') : null,
-      hasRole(...WRITERS) ? linkButton(t('common.import'), '/app/performance/import') : null,
+      may('POST /api/performance') ? linkButton(t('perf.new'), '/app/performance/new', 'primary') : null,
+      may('POST /api/performance/import') ? linkButton(t('common.import'), '/app/performance/import') : null,
       ...exportButtons('/api/performance/export', query),
     ],
     filters: [
       { name: 'q', label: t('common.search'), placeholder: t('perf.searchHint'), wide: true },
-      { name: 'industry', type: 'select', label: t('perf.industry'), options: enumOptions('industry', INDUSTRIES) },
+      {
+        name: 'industry',
+        type: 'select',
+        label: t('perf.industry'),
+        options: enumOptions('industry', enumValues('industry')),
+      },
       { name: 'productLine', label: t('perf.productLine') },
       prices ? { name: 'minAmount', label: t('perf.minAmount') } : null,
       prices ? { name: 'maxAmount', label: t('perf.maxAmount') } : null,
@@ -85,12 +87,12 @@ async function detail(ctx, id) {
   const p = await api.get(`/api/performance/${id}`);
   const proofs = await api.get(`/api/performance/${id}/proofs`);
   if (!ctx.alive()) return;
-  const canWrite = hasRole(...WRITERS);
+  const canWrite = may('PATCH /api/performance/:id');
   const base = `/api/performance/${id}/proofs`;
   const kind = h(
     'select',
     { name: 'kind' },
-    enumOptions('proofKind', PROOF_KINDS).map((o) => h('option', { value: o.value }, o.label)),
+    enumOptions('proofKind', enumValues('proofKind')).map((o) => h('option', { value: o.value }, o.label)),
   );
   const upload = canWrite
     ? h(
@@ -152,6 +154,7 @@ async function detail(ctx, id) {
 async function edit(ctx, id) {
   const p = id ? await api.get(`/api/performance/${id}`) : { currency: 'CNY', industry: 'steel' };
   if (!ctx.alive()) return;
+  const industries = enumValues('industry');
   const form = formView(
     [
       { name: 'projectName', label: t('perf.project'), required: true, wide: true },
@@ -162,7 +165,7 @@ async function edit(ctx, id) {
         type: 'select',
         required: true,
         // "One of the industries, or another word": a record's own word stays choosable.
-        options: enumOptions('industry', INDUSTRIES.includes(p.industry) ? INDUSTRIES : [...INDUSTRIES, p.industry]),
+        options: enumOptions('industry', industries.includes(p.industry) ? industries : [...industries, p.industry]),
       },
       { name: 'productLine', label: t('perf.productLine') },
       { name: 'contractAmount', label: t('perf.amount'), type: 'money', required: true },

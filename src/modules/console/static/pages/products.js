@@ -1,9 +1,10 @@
+// @ts-check
 // The price list: list prices for everyone but production, floor prices for the floor-price roles only.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeeFloor, canSeePrices, hasRole } from '../lib/session.js';
+import { canSeeFloor, canSeePrices, may } from '../lib/session.js';
 import {
   badge,
   button,
@@ -21,8 +22,6 @@ import {
   toast,
 } from '../lib/ui.js';
 
-const WRITERS = ['backoffice', 'manager'];
-
 export async function render(ctx) {
   const [id, sub] = ctx.params;
   if (!id) return list(ctx);
@@ -39,8 +38,8 @@ function list(ctx) {
   return listView(ctx, {
     title: t('nav.products'),
     actions: [
-      hasRole(...WRITERS) ? linkButton(t('product.new'), '/app/products/new', 'primary') : null,
-      hasRole(...WRITERS) ? linkButton(t('common.import'), '/app/products/import') : null,
+      may('POST /api/products') ? linkButton(t('product.new'), '/app/products/new', 'primary') : null,
+      may('POST /api/products/import') ? linkButton(t('common.import'), '/app/products/import') : null,
       ...exportButtons('/api/products/export', query),
     ],
     filters: [
@@ -97,7 +96,7 @@ function list(ctx) {
 async function detail(ctx, id) {
   const p = await api.get(`/api/products/${id}`);
   if (!ctx.alive()) return;
-  const canWrite = hasRole(...WRITERS);
+  const canWrite = may('PATCH /api/products/:id');
   fill(
     ctx.el,
     pageHead(

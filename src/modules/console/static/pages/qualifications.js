@@ -1,9 +1,10 @@
+// @ts-check
 // Qualifications (资质): expiring and expired ones highlighted, the renewal list, scans by drag and drop.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import {
   button,
   clean,
@@ -36,8 +37,6 @@ export const QUALIFICATION_TYPES = [
   'credit_rating',
   'other',
 ];
-const STATUSES = ['valid', 'expiring', 'expired', 'not_yet_valid'];
-const WRITERS = ['backoffice'];
 const SCANS = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
 
 export async function render(ctx) {
@@ -84,8 +83,8 @@ function columns() {
 
 function headActions(query) {
   return [
-    hasRole(...WRITERS) ? linkButton(t('q.new'), '/app/qualifications/new', 'primary') : null,
-    hasRole(...WRITERS) ? linkButton(t('common.import'), '/app/qualifications/import') : null,
+    may('POST /api/qualifications') ? linkButton(t('q.new'), '/app/qualifications/new', 'primary') : null,
+    may('POST /api/qualifications/import') ? linkButton(t('common.import'), '/app/qualifications/import') : null,
     ...exportButtons('/api/qualifications/export', query),
   ];
 }
@@ -108,7 +107,7 @@ function list(ctx) {
         name: 'status',
         type: 'select',
         label: t('common.status'),
-        options: enumOptions('qualificationStatus', STATUSES),
+        options: enumOptions('qualificationStatus', enumValues('qualificationStatus')),
       },
       { name: 'validOn', type: 'date', label: t('q.validOn') },
       { name: 'expiringWithinDays', type: 'number', label: t('q.expiringWithin'), min: 0, max: 3650 },
@@ -136,6 +135,12 @@ function renewals(ctx) {
 }
 
 /** A stored file (scan or proof) with preview, download and, for writers, delete. */
+/**
+ * @param {any[]} files
+ * @param {string} base
+ * @param {{ canDelete?: boolean, onDeleted?: () => unknown, kinds?: boolean }} [opts]
+ *   kinds: show each file's kind (a performance record's proofs)
+ */
 export function filesTable(files, base, { canDelete, onDeleted, kinds } = {}) {
   const box = h('div.file-preview');
   return h(
@@ -191,7 +196,7 @@ export function filesTable(files, base, { canDelete, onDeleted, kinds } = {}) {
 async function detail(ctx, id) {
   const q = await api.get(`/api/qualifications/${id}`);
   if (!ctx.alive()) return;
-  const canWrite = hasRole(...WRITERS);
+  const canWrite = may('PATCH /api/qualifications/:id');
   const actions = canWrite
     ? [
         linkButton(t('common.edit'), `/app/qualifications/${id}/edit`),

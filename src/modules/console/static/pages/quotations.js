@@ -1,10 +1,11 @@
+// @ts-check
 // Quotations: list, form (lines, payment and delivery terms), detail with the life cycle, revisions, and the
 // rendered PDF previewed before the quotation is marked as sent.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { canSeePrices, hasRole } from '../lib/session.js';
+import { canSeePrices, may, overridesGates, transitions, enumValues } from '../lib/session.js';
 import {
   INCOTERMS,
   deliveryText,
@@ -33,9 +34,6 @@ import {
   toast,
 } from '../lib/ui.js';
 
-const STATUSES = ['draft', 'submitted', 'approved', 'sent', 'accepted', 'rejected', 'expired'];
-const WRITERS = ['backoffice', 'sales'];
-
 export async function render(ctx) {
   const [id, sub] = ctx.params;
   if (!id) return list(ctx);
@@ -52,10 +50,15 @@ function list(ctx) {
   const prices = canSeePrices();
   return listView(ctx, {
     title: t('nav.quotations'),
-    actions: [hasRole(...WRITERS) ? linkButton(t('quotation.new'), '/app/quotations/new', 'primary') : null],
+    actions: [may('POST /api/quotations') ? linkButton(t('quotation.new'), '/app/quotations/new', 'primary') : null],
     filters: [
       { name: 'q', label: t('common.search'), placeholder: t('quotation.searchHint'), wide: true },
-      { name: 'status', type: 'select', label: t('common.status'), options: enumOptions('quotationStatus', STATUSES) },
+      {
+        name: 'status',
+        type: 'select',
+        label: t('common.status'),
+        options: enumOptions('quotationStatus', enumValues('quotationStatus')),
+      },
     ],
     load: (q) => api.get('/api/quotations', q),
     columns: [
@@ -95,17 +98,22 @@ async function detail(ctx, id) {
       ctx.reload();
     };
   const actions = [];
+  /**
+   * Whether the status machine has this edge from the quotation's status and the user's roles may call its route.
+   * @param {keyof ReturnType<typeof transitions>['quotation']} action
+   */
+  const can = (action) =>
+    transitions().quotation[action].includes(q.status) && may(`POST /api/quotations/:id/${action}`);
   if (current) {
-    if (q.status === 'draft' && hasRole(...WRITERS))
-      actions.push(button(t('quotation.submit'), act('submit'), { kind: 'primary' }));
-    if (q.status === 'submitted' && hasRole('backoffice', 'manager')) {
+    if (can('submit')) actions.push(button(t('quotation.submit'), act('submit'), { kind: 'primary' }));
+    if (can('approve')) {
       const below = q.lines.some((l) => l.belowFloor);
       actions.push(
         button(
           t('quotation.approve'),
           async () => {
             let reason;
-            if (below && hasRole('manager')) {
+            if (below && overridesGates()) {
               reason = await askText({
                 title: t('quotation.approve'),
                 label: t('quotation.belowFloorReason'),
@@ -119,10 +127,9 @@ async function detail(ctx, id) {
         ),
       );
     }
-    if (q.status === 'approved' && hasRole(...WRITERS))
-      actions.push(button(t('quotation.markSent'), act('send'), { kind: 'primary' }));
-    if (q.status === 'sent' && hasRole(...WRITERS)) {
-      actions.push(button(t('quotation.accept'), act('accept'), { kind: 'primary' }));
+    if (can('send')) actions.push(button(t('quotation.markSent'), act('send'), { kind: 'primary' }));
+    if (can('accept')) actions.push(button(t('quotation.accept'), act('accept'), { kind: 'primary' }));
+    if (can('reject')) {
       actions.push(
         button(
           t('quotation.reject'),
@@ -134,9 +141,9 @@ async function detail(ctx, id) {
         ),
       );
     }
-    if (q.status !== 'accepted' && hasRole(...WRITERS))
+    if (q.status !== 'accepted' && may('PATCH /api/quotations/:id'))
       actions.push(linkButton(t('quotation.revise'), `/app/quotations/${id}/edit`));
-    if (q.status === 'accepted' && hasRole('backoffice', 'sales', 'manager'))
+    if (q.status === 'accepted' && may('POST /api/contracts'))
       actions.push(linkButton(t('contract.fromQuotation'), `/app/contracts/new?quotationId=${id}`));
   }
 
@@ -152,7 +159,7 @@ async function detail(ctx, id) {
       preview(() => api.blob(`/api/documents/${docId}/file`, { format: 'pdf' }), { title: q.number }),
     );
   };
-  const mayRender = q.approval && hasRole('backoffice', 'sales', 'manager');
+  const mayRender = q.approval && may('POST /api/quotations/:id/render');
   const documentPanel = mayRender
     ? section(
         t('quotation.document'),

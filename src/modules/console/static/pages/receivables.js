@@ -1,3 +1,4 @@
+// @ts-check
 // Receivables: the dunning list (customers with shares overdue, most overdue first) and a customer's account with
 // its aging. Amounts only: production never gets here.
 import { fill, h } from '../lib/dom.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Signing in, without the shell: the password form (and the single sign-on button when the service has one), then
 // each step the server asks for — a forced password change, the second factor, enrolling one — and an invitation's
 // first password. The server decides every step (GET /api/auth/session's stage); these pages only follow it.
@@ -286,7 +287,7 @@ async function invitation(ctx) {
   // The token travels in the fragment, which the browser never sends to a server (nor in a Referer).
   const token = decodeURIComponent(location.hash.slice(1));
   const msg = h('div.signin-msg', { role: 'alert' });
-  let info = null;
+  let info;
   try {
     if (!token) throw new ApiError(404, { error: { code: 'INVITATION_INVALID' } });
     info = await api.get(`/api/auth/invitations/${encodeURIComponent(token)}`);

@@ -1,10 +1,11 @@
+// @ts-check
 // Statement runs (月度对账): start a run for a period, follow its progress, and see each customer's status
 // (sent, failed, skipped for want of a billing e-mail, confirmed, disputed).
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import {
   badge,
   formView,
@@ -20,9 +21,6 @@ import {
   toast,
 } from '../lib/ui.js';
 import { periodText } from './statements.js';
-
-const ITEM_STATUSES = ['pending', 'rendered', 'sent', 'failed', 'skipped'];
-const STARTERS = ['finance', 'backoffice', 'manager'];
 
 export async function render(ctx) {
   const [id] = ctx.params;
@@ -49,7 +47,8 @@ function bar(progress, status) {
 }
 
 const countsText = (c) =>
-  ITEM_STATUSES.filter((s) => c[s])
+  enumValues('statementRunItemStatus')
+    .filter((s) => c[s])
     .map((s) => `${tEnum('runItemStatus', s)} ${c[s]}`)
     .join(' · ');
 
@@ -57,7 +56,7 @@ function list(ctx) {
   return listView(ctx, {
     title: t('nav.statement-runs'),
     actions: [
-      hasRole(...STARTERS) ? linkButton(t('run.new'), '/app/statement-runs/new', 'primary') : null,
+      may('POST /api/statement-runs') ? linkButton(t('run.new'), '/app/statement-runs/new', 'primary') : null,
       linkButton(t('nav.statements'), '/app/statements'),
     ],
     load: (q) => api.get('/api/statement-runs', q),
@@ -125,7 +124,7 @@ async function detail(ctx, id) {
         h(
           'div.toolbar',
           h('span', t('run.customersN', { n: r.total })),
-          ITEM_STATUSES.map((s) =>
+          enumValues('statementRunItemStatus').map((s) =>
             link(
               `/app/statement-runs/${id}?status=${s}`,
               badge(

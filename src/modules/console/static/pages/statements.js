@@ -1,10 +1,11 @@
+// @ts-check
 // Customer statements (对账单): issued for a customer (a period or as of a day), previewed, mailed; the customer's
 // answer (confirmed / disputed) and the mail's status.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole } from '../lib/session.js';
+import { may, enumValues } from '../lib/session.js';
 import {
   clean,
   download,
@@ -22,7 +23,6 @@ import {
 } from '../lib/ui.js';
 import { customerLookup } from './quotations.js';
 
-const RESPONSES = ['pending', 'confirmed', 'disputed'];
 const BUCKETS = ['notDue', 'days1to30', 'days31to60', 'days61to90', 'over90', 'unappliedCredit'];
 
 export async function render(ctx) {
@@ -41,9 +41,7 @@ function list(ctx) {
     title: t('nav.statements'),
     actions: [
       linkButton(t('statement.new'), '/app/statements/new', 'primary'),
-      hasRole('finance', 'backoffice', 'manager', 'sales')
-        ? linkButton(t('nav.statement-runs'), '/app/statement-runs')
-        : null,
+      may('GET /api/statement-runs') ? linkButton(t('nav.statement-runs'), '/app/statement-runs') : null,
     ],
     keep: ['customerId', 'runId'],
     filters: [
@@ -51,7 +49,7 @@ function list(ctx) {
         name: 'responseStatus',
         type: 'select',
         label: t('statement.response'),
-        options: enumOptions('statementResponse', RESPONSES),
+        options: enumOptions('statementResponse', enumValues('statementResponse')),
       },
     ],
     load: (q) => api.get('/api/statements', q),
@@ -231,7 +229,7 @@ async function detail(ctx, id) {
           t('statement.document'),
           h(
             'div.toolbar',
-            ['pdf', 'docx', 'bundle'].map((f) =>
+            enumValues('documentFormat').map((f) =>
               h(
                 'button',
                 { type: 'button', class: 'btn', name: `download-${f}`, onClick: () => download(base, { format: f }) },

@@ -1,3 +1,4 @@
+// @ts-check
 // Tenders and the tender workspace: requirements, candidate qualifications and performance records with their
 // blocking / warning marks, the hand-picked selection, package generation with job progress, versions,
 // downloads (PDF, DOCX, bundle), the PDF inline, and sending to the sales owner.
@@ -5,7 +6,7 @@ import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { hasRole, ownerOptions } from '../lib/session.js';
+import { may, overridesGates, ownerOptions, statusSets, transitions, enumValues } from '../lib/session.js';
 import {
   askText,
   badge,
@@ -32,9 +33,7 @@ import {
   toast,
 } from '../lib/ui.js';
 import { QUALIFICATION_TYPES, daysLeft } from './qualifications.js';
-import { INDUSTRIES } from './performance.js';
 
-const STATUSES = ['preparing', 'generated', 'submitted', 'won', 'lost', 'cancelled'];
 const SECTIONS = [
   'cover',
   'toc',
@@ -47,11 +46,6 @@ const SECTIONS = [
   'performance',
   'credit',
 ];
-const BOND_FORMS = ['cash', 'bank_transfer', 'bank_guarantee', 'insurance', 'other'];
-const BOND_STATUSES = ['not_required', 'to_pay', 'paid', 'returned', 'forfeited'];
-const DEVIATIONS = ['none', 'positive', 'negative'];
-const WRITERS = ['backoffice', 'sales', 'manager'];
-const LOCKED = ['submitted', 'won', 'lost', 'cancelled'];
 
 export async function render(ctx) {
   const [id, sub] = ctx.params;
@@ -63,7 +57,7 @@ export async function render(ctx) {
 
 function deadlineCell(x) {
   const days = Math.ceil((new Date(x.deadline).getTime() - Date.now()) / 86_400_000);
-  const open = !LOCKED.includes(x.status);
+  const open = !statusSets().tenderLocked.includes(x.status);
   return [
     fmt.dateTime(x.deadline),
     open && days >= 0 && days <= 7 ? h('div', badge(t('tender.inDays', { n: days }), 'warn')) : null,
@@ -73,10 +67,15 @@ function deadlineCell(x) {
 function list(ctx) {
   return listView(ctx, {
     title: t('nav.tenders'),
-    actions: [hasRole(...WRITERS) ? linkButton(t('tender.new'), '/app/tenders/new', 'primary') : null],
+    actions: [may('POST /api/tenders') ? linkButton(t('tender.new'), '/app/tenders/new', 'primary') : null],
     filters: [
       { name: 'q', label: t('common.search'), placeholder: t('tender.searchHint'), wide: true },
-      { name: 'status', type: 'select', label: t('common.status'), options: enumOptions('tenderStatus', STATUSES) },
+      {
+        name: 'status',
+        type: 'select',
+        label: t('common.status'),
+        options: enumOptions('tenderStatus', enumValues('tenderStatus')),
+      },
       { name: 'deadlineFrom', type: 'date', label: t('tender.deadlineFrom') },
       { name: 'deadlineTo', type: 'date', label: t('tender.deadlineTo') },
     ],
@@ -179,14 +178,19 @@ async function edit(ctx, id) {
     { name: 'currency', label: t('common.currency') },
     { type: 'heading', name: 'h-bond', label: t('tender.bidBond') },
     { name: 'bidBond.amount', label: t('tender.bondAmount'), type: 'money' },
-    { name: 'bidBond.form', label: t('tender.bondForm'), type: 'select', options: enumOptions('bondForm', BOND_FORMS) },
+    {
+      name: 'bidBond.form',
+      label: t('tender.bondForm'),
+      type: 'select',
+      options: enumOptions('bondForm', enumValues('bidBondForm')),
+    },
     { name: 'bidBond.bank', label: t('tender.bondBank') },
     {
       name: 'bidBond.status',
       label: t('tender.bondStatus'),
       type: 'select',
       required: true,
-      options: enumOptions('bondStatus', BOND_STATUSES),
+      options: enumOptions('bondStatus', enumValues('bidBondStatus')),
     },
     { type: 'heading', name: 'h-rep', label: t('tender.representative') },
     { name: 'representative.name', label: t('tender.repName') },
@@ -209,7 +213,7 @@ async function edit(ctx, id) {
             name: 'perf.industry',
             label: t('perf.industry'),
             type: 'select',
-            options: enumOptions('industry', INDUSTRIES),
+            options: enumOptions('industry', enumValues('industry')),
           },
           { name: 'perf.productLine', label: t('perf.productLine') },
           { name: 'perf.minAmount', label: t('tender.perfMinAmount'), type: 'money' },
@@ -262,8 +266,8 @@ async function edit(ctx, id) {
 async function workspace(ctx, id) {
   const x = await api.get(`/api/tenders/${id}`);
   if (!ctx.alive()) return;
-  const canWrite = hasRole(...WRITERS);
-  const locked = LOCKED.includes(x.status);
+  const canWrite = may('PATCH /api/tenders/:id');
+  const locked = statusSets().tenderLocked.includes(x.status);
   const move = (status, ask) => async () => {
     let reason;
     if (ask) {
@@ -275,13 +279,17 @@ async function workspace(ctx, id) {
     ctx.reload();
   };
   const actions = [];
+  // The moves the server's status machine allows from here (generated is the package's, not a button).
+  const next = transitions().tender[x.status];
   if (canWrite) {
     if (!locked) actions.push(linkButton(t('common.edit'), `/app/tenders/${id}/edit`));
-    if (x.status === 'preparing' || x.status === 'generated')
-      actions.push(button(t('tender.markSubmitted'), move('submitted')));
-    if (x.status === 'submitted')
-      actions.push(button(t('tender.markWon'), move('won', true)), button(t('tender.markLost'), move('lost', true)));
-    if (!locked) actions.push(button(t('tender.cancel'), move('cancelled', true), { kind: 'danger' }));
+    if (may('POST /api/tenders/:id/status')) {
+      if (next.includes('submitted')) actions.push(button(t('tender.markSubmitted'), move('submitted')));
+      if (next.includes('won')) actions.push(button(t('tender.markWon'), move('won', true)));
+      if (next.includes('lost')) actions.push(button(t('tender.markLost'), move('lost', true)));
+      if (next.includes('cancelled'))
+        actions.push(button(t('tender.cancel'), move('cancelled', true), { kind: 'danger' }));
+    }
   }
   const ws = tabs(ctx, [
     { key: 'overview', label: t('tender.tab.overview'), render: () => overview(x) },
@@ -377,7 +385,7 @@ function requirements(ctx, x, editable) {
       'select',
       { value: perf.industry ?? '', disabled: !editable },
       h('option', { value: '' }, '—'),
-      enumOptions('industry', INDUSTRIES).map((o) => h('option', { value: o.value }, o.label)),
+      enumOptions('industry', enumValues('industry')).map((o) => h('option', { value: o.value }, o.label)),
     ),
     productLine: h('input', { value: perf.productLine ?? '', disabled: !editable }),
     minAmount: h('input', { value: perf.minAmount ?? '', class: 'num', inputmode: 'decimal', disabled: !editable }),
@@ -437,7 +445,7 @@ function requirements(ctx, x, editable) {
         label: t('deviation.kind'),
         type: 'select',
         required: true,
-        options: enumOptions('deviation', DEVIATIONS),
+        options: enumOptions('deviation', enumValues('deviationKind')),
       },
       { key: 'note', label: t('deviation.note') },
     ],
@@ -769,7 +777,7 @@ async function packagePanel(ctx, x, canWrite) {
     box,
     section(
       t('tender.package'),
-      canWrite && !['won', 'lost', 'cancelled'].includes(x.status)
+      may('POST /api/tenders/:id/package') && transitions().tender[x.status].length > 0
         ? h(
             'div.toolbar',
             button(t('tender.generate'), () => generate(null), { kind: 'primary', name: 'generate' }),
@@ -800,7 +808,7 @@ function refusal(err, generate) {
     d.missingTypes?.length
       ? h('p', t('tender.missingTypes', { types: d.missingTypes.map((k) => tEnum('qualificationType', k)).join('、') }))
       : null,
-    hasRole('manager')
+    overridesGates()
       ? button(
           t('tender.override'),
           async () => {
@@ -830,7 +838,7 @@ function sendForm(x, pkg) {
   );
   const formats = h(
     'div.checks',
-    ['pdf', 'docx', 'bundle'].map((f) =>
+    enumValues('documentFormat').map((f) =>
       h('label.check', h('input', { type: 'checkbox', value: f, checked: f === 'pdf' }), f.toUpperCase()),
     ),
   );

@@ -1,10 +1,11 @@
+// @ts-check
 // Users (admin only): the list, a new user (with the one-time token or invitation link), roles and e-mail,
 // disable / enable, a password reset link, and each user's API tokens with revocation.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
-import { me } from '../lib/session.js';
+import { me, enumValues } from '../lib/session.js';
 import {
   askFields,
   badge,
@@ -22,8 +23,6 @@ import {
   table,
   toast,
 } from '../lib/ui.js';
-
-const ROLES = ['admin', 'backoffice', 'sales', 'finance', 'engineering', 'production', 'manager'];
 
 export async function render(ctx) {
   const [id] = ctx.params;
@@ -45,7 +44,7 @@ function list(ctx) {
     actions: [linkButton(t('user.new'), '/app/users/new', 'primary')],
     filters: [
       { name: 'q', label: t('common.search'), placeholder: t('user.searchHint'), wide: true },
-      { name: 'role', type: 'select', label: t('user.roles'), options: enumOptions('role', ROLES) },
+      { name: 'role', type: 'select', label: t('user.roles'), options: enumOptions('role', enumValues('role')) },
       {
         name: 'state',
         type: 'select',
@@ -131,7 +130,7 @@ function create(ctx) {
         type: 'checkboxes',
         required: true,
         wide: true,
-        options: enumOptions('role', ROLES),
+        options: enumOptions('role', enumValues('role')),
       },
     ],
     { roles: [] },
@@ -219,7 +218,7 @@ async function detail(ctx, id) {
         type: 'checkboxes',
         required: true,
         wide: true,
-        options: enumOptions('role', ROLES),
+        options: enumOptions('role', enumValues('role')),
         help: self ? t('user.selfHelp') : null,
       },
     ],

@@ -75,3 +75,12 @@ export const PDF = 'application/pdf';
 export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV = 'text/csv';
+
+/** The `@ApiProperty` options of money: a decimal string, never a float. */
+export const AMOUNT = { type: String, example: '198000.00', description: 'A decimal string' } as const;
+
+/** The `@ApiProperty` options of a date without time, as stored (YYYY-MM-DD). */
+export const DATE_ONLY = { type: String, format: 'date', example: '2026-03-31' } as const;
+
+/** The `@ApiProperty` options of a timestamp (a Date in the service, ISO 8601 in JSON). */
+export const TIMESTAMP = { type: String, format: 'date-time' } as const;

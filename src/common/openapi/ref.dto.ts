@@ -8,3 +8,21 @@ export class IdNameDto {
   @ApiProperty()
   name!: string;
 }
+
+/** A reference to a record of some type: what a mail, a job or a document is about. */
+export class TypeIdDto {
+  @ApiProperty({ example: 'statement' })
+  type!: string;
+
+  @ApiProperty()
+  id!: string;
+}
+
+/** Who did something: a user, or the system / someone without an account (id null). */
+export class ActorRefDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: the system, or no account' })
+  id!: string | null;
+
+  @ApiProperty()
+  name!: string;
+}

@@ -84,3 +84,11 @@ export const DATE_ONLY = { type: String, format: 'date', example: '2026-03-31' }
 
 /** The `@ApiProperty` options of a timestamp (a Date in the service, ISO 8601 in JSON). */
 export const TIMESTAMP = { type: String, format: 'date-time' } as const;
+
+/** A 200 that is one of these DTOs, by who asks (an admin sees more). */
+export function ApiOkOneOfResponse(description: string, ...types: Type[]) {
+  return applyDecorators(
+    ApiExtraModels(...types),
+    ApiOkResponse({ description, schema: { oneOf: types.map((t) => ({ $ref: getSchemaPath(t) })) } }),
+  );
+}

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ActorRefDto } from '../../../common/openapi/ref.dto.js';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../document-file.entity.js';
 import { DOCUMENT_ORIGINS, type DocumentOrigin, type DocumentRecordRef } from '../document-origin.js';
@@ -19,14 +20,6 @@ export class DocumentFileViewDto implements FileView {
 
   @ApiProperty({ description: 'SHA-256 (hex) of the bytes' })
   sha256!: string;
-}
-
-export class ActorRefDto {
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: the system' })
-  id!: string | null;
-
-  @ApiProperty()
-  name!: string;
 }
 
 export class DocumentVersionViewDto implements VersionView {

@@ -26,3 +26,12 @@ export class ActorRefDto {
   @ApiProperty()
   name!: string;
 }
+
+/** The answer of a DELETE that removes a record for good. */
+export class DeletedDto {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty({ enum: [true] })
+  deleted!: true;
+}

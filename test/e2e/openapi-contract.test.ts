@@ -47,6 +47,8 @@ function undescribedOperations(doc: OpenApi): string[] {
  * answer lacks, a value of another type than declared. Walks objects and arrays; $ref and allOf resolved.
  */
 function mismatches(doc: OpenApi, schema: Schema, value: unknown, at = '$'): string[] {
+  // A nullable reference is written { nullable: true, allOf: [{ $ref }] } (or with $ref beside nullable).
+  if (value === null && schema.nullable) return [];
   if (schema.$ref) return mismatches(doc, doc.components.schemas[schema.$ref.split('/').pop()!], value, at);
   if (schema.allOf) {
     const merged: Schema = { type: 'object', properties: {}, required: [] };

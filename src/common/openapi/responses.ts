@@ -92,3 +92,6 @@ export function ApiOkOneOfResponse(description: string, ...types: Type[]) {
     ApiOkResponse({ description, schema: { oneOf: types.map((t) => ({ $ref: getSchemaPath(t) })) } }),
   );
 }
+
+// Order matters on a route with @VersionedRead(): its 200 (the ETag header) carries no type, and of two 200s the
+// decorator applied last (the upper one) wins key by key, so a route's @ApiOkResponse({ type }) sits above it.

@@ -52,8 +52,8 @@ export class CompanyController {
   @Get()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The company profile (one per installation), with which seal images are on file' })
-  @VersionedRead()
   @ApiOkResponse({ type: CompanyProfileViewDto })
+  @VersionedRead()
   get() {
     return this.company.get();
   }

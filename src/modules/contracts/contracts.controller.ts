@@ -65,8 +65,8 @@ export class ContractsController {
     summary: 'A contract at its current revision (or ?revision=n), with the list of its revisions',
     description: PRICES_NOTE,
   })
-  @VersionedRead()
   @ApiOkResponse({ type: ContractViewDto })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string, @Query() query: ContractRevisionQuery) {
     return this.contracts.getFor(user, id, query.revision);
   }

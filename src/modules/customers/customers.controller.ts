@@ -84,8 +84,8 @@ export class CustomersController {
   @Get(':id')
   @OwnedRecord('customer')
   @Roles(ANY_ROLE)
-  @VersionedRead()
   @ApiOkResponse({ type: CustomerViewDto })
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.customers.get(id);
   }

@@ -86,8 +86,8 @@ export class PerformanceController {
   @Get(':id')
   @SharedRecords()
   @Roles(ANY_ROLE)
-  @VersionedRead()
   @ApiOkResponse({ type: PerformanceViewDto })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.performance.get(user, id);
   }

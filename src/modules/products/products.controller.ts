@@ -90,8 +90,8 @@ export class ProductsController {
   @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'A product', description: PRICES_NOTE })
-  @VersionedRead()
   @ApiOkResponse({ type: ProductViewDto })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.products.getFor(user, id);
   }

@@ -91,8 +91,8 @@ export class QualificationsController {
   @Get(':id')
   @SharedRecords()
   @Roles(ANY_ROLE)
-  @VersionedRead()
   @ApiOkResponse({ type: QualificationViewDto })
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.qualifications.get(id);
   }

@@ -69,8 +69,8 @@ export class QuotationsController {
     summary: 'A quotation at its current revision, with the list of its revisions',
     description: PRICES_NOTE,
   })
-  @VersionedRead()
   @ApiOkResponse({ type: QuotationViewDto })
+  @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.quotations.getFor(user, id);
   }

@@ -50,8 +50,8 @@ export class TendersController {
   @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOperation({ summary: 'A tender with its requirements and selection; 404 TENDER_NOT_FOUND' })
-  @VersionedRead()
   @ApiOkResponse({ type: TenderViewDto })
+  @VersionedRead()
   get(@IdParam() id: string) {
     return this.tenders.get(id);
   }

@@ -9,7 +9,7 @@ import {
   type StatementResponse,
   type StatementResponseStatus,
 } from '../statement.entity.js';
-import type { StatementView } from '../statements.service.js';
+import type { AnswerRecorded, StatementView } from '../statements.service.js';
 
 export class StatementPeriodDto {
   @ApiProperty({ ...DATE_ONLY, nullable: true, description: 'null: a statement as of `to`' })
@@ -184,4 +184,16 @@ export class IssuedStatementDto {
     description: "The customer's confirmation link: shown this once (only its hash is kept)",
   })
   confirmationUrl!: string | null;
+}
+
+/** The JSON answer of POST /statements/confirm/{token} (a program's; the page's form gets HTML). */
+export class AnswerRecordedDto implements AnswerRecorded {
+  @ApiProperty()
+  number!: string;
+
+  @ApiProperty({ enum: ['confirmed', 'disputed'] })
+  responseStatus!: 'confirmed' | 'disputed';
+
+  @ApiProperty({ type: StatementResponseDetailDto })
+  response!: StatementResponseDetailDto;
 }

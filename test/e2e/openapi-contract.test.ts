@@ -113,7 +113,7 @@ describe('the OpenAPI contract: every route declares its answer', () => {
   }
 
   /** Checks a real answer against its documented schema; returns the answer's body. */
-  async function conforms(method: 'get' | 'post' | 'patch', path: string, docPath: string, body?: object) {
+  async function conforms(method: 'get' | 'post' | 'put' | 'patch', path: string, docPath: string, body?: object) {
     let req = t.http()[method](path).auth(t.adminToken, { type: 'bearer' });
     if (body) req = req.send(body);
     const res = await req;
@@ -152,7 +152,7 @@ describe('the OpenAPI contract: every route declares its answer', () => {
     await conforms('get', '/api/customers', '/api/customers');
   });
 
-  it('describes a product, a user, the company profile and the templates as they are answered', async () => {
+  it('describes a product, users, tokens, the company profile, templates, audit and health as they are answered', async () => {
     const product = await conforms('post', '/api/products', '/api/products', {
       code: 'NDM-137',
       nameZh: '核子密度计',
@@ -164,7 +164,20 @@ describe('the OpenAPI contract: every route declares its answer', () => {
     await conforms('get', '/api/products', '/api/products');
     await conforms('get', '/api/users/me', '/api/users/me');
     await conforms('get', '/api/users', '/api/users');
+    await conforms('put', '/api/company', '/api/company', {
+      legalNameZh: '华东智能仪表有限公司',
+      creditCode: '91320500MA1W8K7C2W',
+      bankAccounts: [
+        { bankName: '中国工商银行', accountName: '华东智能仪表有限公司', accountNumber: '1102 0206 0900 1234 567' },
+      ],
+    });
     await conforms('get', '/api/company', '/api/company');
+    await conforms('get', '/api/me/tokens', '/api/me/tokens');
+    await conforms('get', '/api/me/totp', '/api/me/totp');
+    await conforms('get', '/api/outbox', '/api/outbox');
+    // Not /health or /health/ready: they check the browser, which may be down on a test machine (503).
+    await conforms('get', '/health/live', '/health/live');
+    await conforms('get', '/api/auth/session', '/api/auth/session');
     await conforms('get', '/api/templates', '/api/templates');
     await conforms('get', '/api/audit', '/api/audit');
   });

@@ -24,7 +24,12 @@ import { CopyFileQuery, SignContactSheetDto } from './dto/contact-sheet.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ApiFileResponse, DOCX, PDF } from '../../common/openapi/responses.js';
-import { ContactSheetViewDto, SheetJobDto, SheetVersionSummaryDto, SignResultDto } from './dto/contact-sheet-view.dto.js';
+import {
+  ContactSheetViewDto,
+  SheetJobDto,
+  SheetVersionSummaryDto,
+  SignResultDto,
+} from './dto/contact-sheet-view.dto.js';
 
 const DepartmentParam = () =>
   Param(

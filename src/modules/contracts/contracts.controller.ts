@@ -16,7 +16,12 @@ import { OwnedRecord } from '../auth/ownership.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 import { PageOf } from '../../common/openapi/responses.js';
-import { ChangeViewDto, ContractListItemDto, ContractReviewResultDto, ContractViewDto } from './dto/contract-view.dto.js';
+import {
+  ChangeViewDto,
+  ContractListItemDto,
+  ContractReviewResultDto,
+  ContractViewDto,
+} from './dto/contract-view.dto.js';
 
 // The back office keeps the contracts, sales bring them in; the manager may do either.
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;

@@ -1,5 +1,13 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { contentDisposition } from '../files/file-naming.js';
 import { Public } from '../auth/auth.decorators.js';
@@ -56,7 +64,10 @@ export class StatementConfirmationController {
   @ApiOperation({ summary: 'The signed PDF of the statement, while its link is open (else the same pages as above)' })
   @ApiOkResponse({
     description: 'The signed PDF, or the page of a link that is no longer open',
-    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } }, 'text/html': { schema: { type: 'string' } } },
+    content: {
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+      'text/html': { schema: { type: 'string' } },
+    },
   })
   async pdf(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const found = await this.statements.confirmationPdf(token);

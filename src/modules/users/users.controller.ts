@@ -8,7 +8,14 @@ import { CreateUserDto } from './dto/create-user.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UsersService } from './users.service.js';
 import { SharedRecords } from '../auth/ownership.js';
-import { CreatedTokenDto, CreatedUserDto, PasswordResetDto, TokenViewDto, UserDirectoryEntryDto, UserViewDto } from './dto/user-view.dto.js';
+import {
+  CreatedTokenDto,
+  CreatedUserDto,
+  PasswordResetDto,
+  TokenViewDto,
+  UserDirectoryEntryDto,
+  UserViewDto,
+} from './dto/user-view.dto.js';
 
 @ApiTags('users')
 @Controller('api/users')

@@ -11,7 +11,12 @@ export class AuditEntryDto implements AuditEntry {
   @ApiProperty(TIMESTAMP)
   at!: Date;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: the system, or someone without an account' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null: the system, or someone without an account',
+  })
   actorId!: string | null;
 
   @ApiProperty()

@@ -49,7 +49,12 @@ export class InvoiceViewDto implements InvoiceView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The invoice this red-letter one cancels' })
   reverses!: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The red-letter invoice that cancels this one' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The red-letter invoice that cancels this one',
+  })
   reversedBy!: string | null;
 
   @ApiProperty({ type: ActorRefDto })

@@ -3,7 +3,14 @@ import { AMOUNT, DATE_ONLY } from '../../../common/openapi/responses.js';
 import { PAYMENT_EVENTS, type PaymentEvent } from '../../quotations/quotation-revision.entity.js';
 import type { CustomerAccountView, ContractScheduleView } from '../receivables.service.js';
 import type { AgingBucket, EventDates, LedgerInvoice, LedgerPayment, ScheduleShare } from '../ledger.js';
-import { OVERDUE_BUCKETS, type OverdueBucket, type OverdueContract, type OverdueCustomer, type OverdueList, type OverdueShare } from '../dunning.service.js';
+import {
+  OVERDUE_BUCKETS,
+  type OverdueBucket,
+  type OverdueContract,
+  type OverdueCustomer,
+  type OverdueList,
+  type OverdueShare,
+} from '../dunning.service.js';
 
 const DATE_OR_NULL = { ...DATE_ONLY, nullable: true } as const;
 

@@ -8,7 +8,13 @@ import { CurrentUser, type AuthUser } from '../../auth/auth-user.js';
 import { SecondFactorDto, TotpCodeDto } from './dto/second-factor.dto.js';
 import { SecondFactorService } from './second-factor.service.js';
 import { SessionAdvancedDto } from '../dto/sign-in-view.dto.js';
-import { RecoveryCodesDto, SecondFactorResetDto, TotpConfirmedDto, TotpEnrolmentDto, TotpStatusDto } from './dto/second-factor-view.dto.js';
+import {
+  RecoveryCodesDto,
+  SecondFactorResetDto,
+  TotpConfirmedDto,
+  TotpEnrolmentDto,
+  TotpStatusDto,
+} from './dto/second-factor-view.dto.js';
 
 @ApiTags('sign-in')
 @Controller('api')

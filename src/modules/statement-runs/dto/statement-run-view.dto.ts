@@ -131,4 +131,3 @@ export class StatementRunViewDto extends StatementRunSummaryDto implements State
   @ApiProperty({ type: PageOf(StatementRunItemViewDto), description: 'A page of its items' })
   items!: Page<StatementRunItemView>;
 }
-

@@ -1,4 +1,4 @@
-import { ApiProperty } from "@nestjs/swagger";
+import { ApiProperty } from '@nestjs/swagger';
 import { IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
 import { PerformanceViewDto } from '../../performance/dto/performance-view.dto.js';

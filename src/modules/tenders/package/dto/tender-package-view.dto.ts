@@ -59,7 +59,10 @@ export class PackageVersionViewDto extends DocumentVersionViewDto implements Pac
   warnings!: PackageWarningDto[];
 }
 
-export class TenderPackageViewDto extends OmitType(DocumentViewDto, ['versions'] as const) implements TenderPackageView {
+export class TenderPackageViewDto
+  extends OmitType(DocumentViewDto, ['versions'] as const)
+  implements TenderPackageView
+{
   @ApiProperty({ format: 'uuid' })
   tenderId!: string;
 

@@ -6,6 +6,7 @@ import { ErrorCode } from '../common/errors/error-codes.js';
 import { Public } from '../modules/auth/auth.decorators.js';
 import { MetricsAccess } from './metrics-access.js';
 import { Metrics } from './metrics.js';
+import { ApiTextResponse } from '../common/openapi/responses.js';
 
 @ApiTags('health')
 @Controller('metrics')
@@ -23,6 +24,7 @@ export class MetricsController {
     summary: "Prometheus metrics of this process; `Authorization: Bearer <METRICS_TOKEN>` or an admin's token",
   })
   @ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: neither the METRICS_TOKEN nor an admin token' })
+  @ApiTextResponse('Prometheus text exposition format', 'text/plain')
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() res: Response): Promise<void> {
     if (!(await this.access.allowed(authorization))) {
       throw new AppException(

@@ -1,8 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';
 import { AuditService } from './audit.service.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import { AuditEntryDto, ChainReportDto } from './dto/audit-view.dto.js';
 
 @ApiTags('audit')
 @Controller('api/audit')
@@ -12,6 +14,7 @@ export class AuditController {
   @Get()
   @Roles('admin', 'manager')
   @ApiOperation({ summary: 'The audit log, newest first, filtered by record, action, actor or time' })
+  @ApiOkResponse({ type: PageOf(AuditEntryDto) })
   list(@Query() q: AuditQueryDto) {
     const { page, pageSize, ...filter } = q;
     return this.audit.list(filter, page, pageSize);
@@ -22,6 +25,7 @@ export class AuditController {
   @ApiOperation({
     summary: "Recomputes the audit log's hash chain: OK with the head hash, or the first broken link",
   })
+  @ApiOkResponse({ type: ChainReportDto })
   chain() {
     return this.audit.verifyChain();
   }

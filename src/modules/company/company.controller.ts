@@ -10,7 +10,7 @@ import {
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
@@ -23,6 +23,8 @@ import { SealUploadInterceptor } from './seal-upload.interceptor.js';
 import { SharedRecords } from '../auth/ownership.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
+import { ApiFileResponse } from '../../common/openapi/responses.js';
+import { CompanyProfileViewDto, SealViewDto } from './dto/company-view.dto.js';
 
 const WRITERS = ['backoffice'] as const;
 
@@ -50,6 +52,7 @@ export class CompanyController {
   @Get()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The company profile (one per installation), with which seal images are on file' })
+  @ApiOkResponse({ type: CompanyProfileViewDto })
   @VersionedRead()
   get() {
     return this.company.get();
@@ -61,6 +64,7 @@ export class CompanyController {
     summary: 'Create the company profile, or replace all its fields (optional fields left out are cleared)',
   })
   @VersionedWrite()
+  @ApiOkResponse({ type: CompanyProfileViewDto })
   put(@CurrentUser() actor: AuthUser, @Body() dto: CompanyProfileDto, @IfMatch() ifMatch: ExpectedVersion) {
     return this.company.put(actor, dto, ifMatch);
   }
@@ -69,6 +73,7 @@ export class CompanyController {
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Change some fields of the company profile; bankAccounts, when given, replaces the list' })
   @VersionedWrite()
+  @ApiOkResponse({ type: CompanyProfileViewDto })
   patch(@CurrentUser() actor: AuthUser, @Body() dto: UpdateCompanyProfileDto, @IfMatch() ifMatch: ExpectedVersion) {
     return this.company.patch(actor, dto, ifMatch);
   }
@@ -86,6 +91,7 @@ export class CompanyController {
     description:
       '422 SEAL_NOT_TRANSPARENT_PNG when the bytes are not a PNG with an alpha channel or tRNS chunk; 413 FILE_TOO_LARGE',
   })
+  @ApiOkResponse({ type: SealViewDto })
   uploadSeal(
     @CurrentUser() actor: AuthUser,
     @SealKindParam() kind: SealKind,
@@ -103,6 +109,7 @@ export class CompanyController {
     summary: 'The seal image',
     description: 'Only for the roles that issue documents (backoffice, sales, finance, manager)',
   })
+  @ApiFileResponse('The seal image', 'image/png')
   async seal(@SealKindParam() kind: SealKind, @Res() res: Response): Promise<void> {
     const seal = await this.company.seal(kind);
     res.set({

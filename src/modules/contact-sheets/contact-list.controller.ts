@@ -1,11 +1,12 @@
 import { Controller, Get, Query, Res, type StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { sendExport } from '../files/file-download.js';
 import { ContactListService } from './contact-list.service.js';
 import { ContactListQuery } from './dto/contact-sheet.dto.js';
+import { ApiFileResponse, DOCX, PDF, XLSX } from '../../common/openapi/responses.js';
 
 /**
  * GET /api/contracts/contact-list. Its path is also matched by the contracts module's `GET /api/contracts/:id`:
@@ -23,7 +24,7 @@ export class ContactListController {
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   )
-  @ApiOkResponse({ description: 'The list as PDF, XLSX or DOCX' })
+  @ApiFileResponse('The list as PDF, XLSX or DOCX', PDF, XLSX, DOCX)
   @ApiOperation({
     summary:
       'The contract contact list (合同联系清单) of the contracts signed from–to: finance (amount, received, outstanding) or production (no amount)',

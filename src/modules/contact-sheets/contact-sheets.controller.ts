@@ -10,7 +10,7 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
@@ -23,6 +23,13 @@ import { ContactSheetsService } from './contact-sheets.service.js';
 import { CopyFileQuery, SignContactSheetDto } from './dto/contact-sheet.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import { ApiFileResponse, DOCX, PDF } from '../../common/openapi/responses.js';
+import {
+  ContactSheetViewDto,
+  SheetJobDto,
+  SheetVersionSummaryDto,
+  SignResultDto,
+} from './dto/contact-sheet-view.dto.js';
 
 const DepartmentParam = () =>
   Param(
@@ -56,6 +63,7 @@ export class ContactSheetsController {
       "The contract's current contact sheet: version, status, project number, sign-offs, mailings, copies, and every version",
     description: `${COPIES_NOTE} 404 CONTACT_SHEET_NOT_FOUND before the advance payment.`,
   })
+  @ApiOkResponse({ type: ContactSheetViewDto })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.sheets.view(user, id);
   }
@@ -67,6 +75,7 @@ export class ContactSheetsController {
     summary:
       'Every version of the contact sheet (one per contract revision since the advance payment), with its sign-offs',
   })
+  @ApiOkResponse({ type: [SheetVersionSummaryDto] })
   versions(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.sheets.versionList(user, id);
   }
@@ -82,6 +91,7 @@ export class ContactSheetsController {
       '409 ALREADY_SIGNED, 409 CONTACT_SHEET_COMPLETE, 409 CONTACT_SHEET_NOT_ISSUED (the copy is still rendering). ' +
       'When complete, `job` re-renders the three copies with the sign-offs (new document versions) and mails them.',
   })
+  @ApiOkResponse({ type: SignResultDto })
   sign(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() dto: SignContactSheetDto) {
     return this.sheets.sign(user, id, dto);
   }
@@ -96,6 +106,7 @@ export class ContactSheetsController {
     description:
       'Copies already stored are not rendered again. Each copy is mailed through the outbox, queued with the copy; a failed message is sent again with POST /api/outbox/{id}/retry.',
   })
+  @ApiAcceptedResponse({ type: SheetJobDto, description: 'The job rendering and mailing the copies' })
   resync(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.sheets.resync(user, id);
   }
@@ -104,7 +115,7 @@ export class ContactSheetsController {
   @OwnedRecord('contract')
   @Roles(ANY_ROLE)
   @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-  @ApiOkResponse({ description: 'The copy (signed PDF or DOCX)' })
+  @ApiFileResponse('The copy (signed PDF or DOCX)', PDF, DOCX)
   @ApiOperation({
     summary:
       "Download a department's copy (finance | engineering | production); version = the copy's document version, default the newest",

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
@@ -15,6 +15,13 @@ import {
 import { OwnedRecord } from '../auth/ownership.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import {
+  ChangeViewDto,
+  ContractListItemDto,
+  ContractReviewResultDto,
+  ContractViewDto,
+} from './dto/contract-view.dto.js';
 
 // The back office keeps the contracts, sales bring them in; the manager may do either.
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
@@ -40,6 +47,7 @@ export class ContractsController {
       '409 CONTRACT_NUMBER_TAKEN, CONTRACT_EXISTS_FOR_QUOTATION; 422 QUOTATION_NOT_FOUND, QUOTATION_NOT_ACCEPTED, ' +
       'CUSTOMER_NOT_FOUND, CUSTOMER_ARCHIVED, CUSTOMER_MISMATCH, CURRENCY_MISMATCH, PRODUCT_NOT_FOUND',
   })
+  @ApiCreatedResponse({ type: ContractViewDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateContractDto) {
     return this.contracts.create(actor, dto);
   }
@@ -50,6 +58,7 @@ export class ContractsController {
     summary: 'Contracts: search (q: number, project, project number, customer), filters; sorted and paginated',
     description: PRICES_NOTE,
   })
+  @ApiOkResponse({ type: PageOf(ContractListItemDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: ContractQuery) {
     return this.contracts.listFor(user, query);
   }
@@ -61,6 +70,7 @@ export class ContractsController {
     summary: 'A contract at its current revision (or ?revision=n), with the list of its revisions',
     description: PRICES_NOTE,
   })
+  @ApiOkResponse({ type: ContractViewDto })
   @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string, @Query() query: ContractRevisionQuery) {
     return this.contracts.getFor(user, id, query.revision);
@@ -74,6 +84,7 @@ export class ContractsController {
     description: '409 CONTRACT_LOCKED once approved: changes then go through change requests.',
   })
   @VersionedWrite()
+  @ApiOkResponse({ type: ContractViewDto })
   update(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -93,6 +104,7 @@ export class ContractsController {
       'Checks (each listed with passed, both values and a message): quotation, line.N.qty/unitPrice/discount/total, ' +
       'configuration.added, configuration.removed, subtotal, total, paymentTerms, deliveryDate, configuration (info).',
   })
+  @ApiOkResponse({ type: ContractReviewResultDto })
   review(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
     return this.contracts.review(actor, id);
   }
@@ -105,6 +117,7 @@ export class ContractsController {
     summary: 'A manager approves a contract whose review failed, with { reason }: review_failed → approved',
     description: '400 APPROVAL_REASON_REQUIRED; 409 INVALID_TRANSITION',
   })
+  @ApiOkResponse({ type: ContractViewDto })
   approve(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: RequiredReasonDto) {
     return this.contracts.approve(actor, id, dto.reason);
   }
@@ -114,6 +127,7 @@ export class ContractsController {
   @Roles('backoffice', 'manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel with { reason }: any status but completed (or cancelled)' })
+  @ApiOkResponse({ type: ContractViewDto })
   cancel(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: RequiredReasonDto) {
     return this.contracts.cancel(actor, id, dto.reason);
   }
@@ -123,6 +137,7 @@ export class ContractsController {
   @Roles('backoffice', 'manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'active → completed' })
+  @ApiOkResponse({ type: ContractViewDto })
   complete(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
     return this.contracts.complete(actor, id);
   }
@@ -135,6 +150,7 @@ export class ContractsController {
     description:
       '409 CONTRACT_NOT_CHANGEABLE; 422 CHANGE_LINE_NOT_FOUND, CHANGE_LINE_TWICE, CHANGE_EMPTY, CONTRACT_WITHOUT_LINES',
   })
+  @ApiCreatedResponse({ type: ChangeViewDto })
   requestChange(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: CreateChangeDto) {
     return this.contracts.requestChange(actor, id, dto);
   }
@@ -143,6 +159,7 @@ export class ContractsController {
   @OwnedRecord('contract')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The change requests of a contract, oldest first', description: PRICES_NOTE })
+  @ApiOkResponse({ type: [ChangeViewDto] })
   changes(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.contracts.changesFor(user, id);
   }
@@ -155,6 +172,7 @@ export class ContractsController {
     summary: 'Approve a pending change: the contract gets a new revision (and the contact sheet a new version)',
     description: '409 CHANGE_OUTDATED when another change landed since it was asked; 409 CHANGE_NOT_PENDING',
   })
+  @ApiOkResponse({ type: ContractViewDto, description: 'The contract at the new revision' })
   approveChange(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -169,6 +187,7 @@ export class ContractsController {
   @Roles('manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject a pending change with { reason }' })
+  @ApiOkResponse({ type: ChangeViewDto })
   rejectChange(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, type StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ImportQuery } from '../../common/tabular/tabular.dto.js';
 import { IdParam } from '../../common/validation.js';
@@ -15,6 +22,9 @@ import { CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
 import { CustomerExportQuery, CustomerQuery } from './dto/customer-query.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import { ApiFileResponse, CSV, PageOf, XLSX } from '../../common/openapi/responses.js';
+import { ImportReportDto } from '../../common/tabular/import-report.dto.js';
+import { CustomerViewDto } from './dto/customer-view.dto.js';
 
 // Production reads customers too: their names go on contact sheets and delivery notices.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -27,6 +37,7 @@ export class CustomersController {
   @Post()
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Create a customer with its contacts (a sales user: one they own)' })
+  @ApiCreatedResponse({ type: CustomerViewDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateCustomerDto) {
     return this.customers.create(actor, dto);
   }
@@ -36,6 +47,7 @@ export class CustomersController {
   @ApiOperation({
     summary: 'Customers: search by name or tax id (q), filter by sales owner, archived; sorted and paginated',
   })
+  @ApiOkResponse({ type: PageOf(CustomerViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: CustomerQuery) {
     return this.customers.list(user, query);
   }
@@ -48,6 +60,7 @@ export class CustomersController {
       'The filtered list as CSV (UTF-8 with BOM) or XLSX, Chinese headers; one row per customer with its main and billing contact',
   })
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiFileResponse('The customers as CSV or XLSX', CSV, XLSX)
   async export(
     @CurrentUser() user: AuthUser,
     @Query() query: CustomerExportQuery,
@@ -67,7 +80,7 @@ export class CustomersController {
       'Import customers (CSV in UTF-8 or GBK, or XLSX): every row valid -> all written; any bad row -> 422 and nothing written',
     description: '销售负责人 is a user name; 联系人 and 开票联系人 columns become the main and the billing contact.',
   })
-  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({
     description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
   })
@@ -78,6 +91,7 @@ export class CustomersController {
   @Get(':id')
   @OwnedRecord('customer')
   @Roles(ANY_ROLE)
+  @ApiOkResponse({ type: CustomerViewDto })
   @VersionedRead()
   get(@IdParam() id: string) {
     return this.customers.get(id);
@@ -90,6 +104,7 @@ export class CustomersController {
     summary: 'Change a customer (a sales user: only their own); contacts, when given, replaces the list',
   })
   @VersionedWrite()
+  @ApiOkResponse({ type: CustomerViewDto })
   update(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -105,6 +120,7 @@ export class CustomersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive a customer (records that refer to it keep it); PATCH archived: false restores it' })
   @VersionedWrite()
+  @ApiOkResponse({ type: CustomerViewDto, description: 'The archived customer' })
   archive(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
     return this.customers.archive(actor, id, ifMatch);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../common/validation.js';
 import { Roles } from '../auth/auth.decorators.js';
@@ -16,6 +16,8 @@ import {
   ShipDeliveryDto,
 } from './dto/delivery.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { ApiFileResponse, DOCX, PageOf, PDF } from '../../common/openapi/responses.js';
+import { DeliveryListItemDto, DeliveryViewDto, RemainingViewDto } from './dto/delivery-view.dto.js';
 
 // Issued and cancelled by the office; production ships the goods and confirms their arrival too.
 const ISSUERS = ['backoffice', 'sales', 'manager'] as const;
@@ -41,6 +43,7 @@ export class DeliveriesController {
       "without gaps. customerEmail defaults to the customer's first contact with an e-mail. Then a job (renderJobId) renders the notice (signed PDF + DOCX) " +
       'and mails it to production scheduling and to the customer.',
   })
+  @ApiCreatedResponse({ type: DeliveryViewDto })
   issue(@CurrentUser() actor: AuthUser, @Body() dto: CreateDeliveryDto) {
     return this.deliveries.issue(actor, dto);
   }
@@ -48,6 +51,7 @@ export class DeliveriesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Delivery notices, newest ship date first; filters contractId, customerId, status' })
+  @ApiOkResponse({ type: PageOf(DeliveryListItemDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: DeliveryQuery) {
     return this.deliveries.list(user, query);
   }
@@ -60,6 +64,7 @@ export class DeliveriesController {
       'What remains to deliver of a contract: per line of its current revision, ordered, issued, shipped, delivered, remaining',
     description: 'issued counts every notice not cancelled; delivered the confirmed arrivals. 404 CONTRACT_NOT_FOUND.',
   })
+  @ApiOkResponse({ type: RemainingViewDto })
   remaining(@CurrentUser() user: AuthUser, @Query() query: RemainingQuery) {
     return this.deliveries.remaining(user, query.contractId);
   }
@@ -73,6 +78,7 @@ export class DeliveriesController {
     description:
       'The gate lists the unpaid shares and the approval reason for backoffice, sales, finance and manager only. Mail status no_address: nobody to send that copy to.',
   })
+  @ApiOkResponse({ type: DeliveryViewDto })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.deliveries.view(user, id);
   }
@@ -81,7 +87,7 @@ export class DeliveriesController {
   @OwnedRecord('delivery')
   @Roles(...READERS)
   @ApiProduces('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
-  @ApiOkResponse({ description: 'The notice (signed PDF or DOCX)' })
+  @ApiFileResponse('The notice (signed PDF or DOCX)', PDF, DOCX)
   @ApiOperation({
     summary: "Download the notice; version = the document's version (default the newest)",
     description: '404 DELIVERY_NOTICE_NOT_RENDERED while the job is still rendering it.',
@@ -104,6 +110,7 @@ export class DeliveriesController {
       'The goods left: issued -> shipped, with the transport details known by then (given fields replace the notice’s)',
     description: '409 DELIVERY_STATUS_CONFLICT; 422 SHIPPED_AT_IN_FUTURE.',
   })
+  @ApiOkResponse({ type: DeliveryViewDto })
   ship(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: ShipDeliveryDto) {
     return this.deliveries.ship(actor, id, dto);
   }
@@ -117,6 +124,7 @@ export class DeliveriesController {
       'The arrival confirmed: shipped -> delivered; the last arrival of a contract’s goods records its on_delivery milestone',
     description: '409 DELIVERY_STATUS_CONFLICT; 422 ARRIVAL_DATE_INVALID (before the goods shipped, or in the future).',
   })
+  @ApiOkResponse({ type: DeliveryViewDto })
   deliver(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: DeliverDeliveryDto) {
     return this.deliveries.deliver(actor, id, dto);
   }
@@ -129,6 +137,7 @@ export class DeliveriesController {
     summary: 'Cancel an issued notice (its quantities are free again); the reason goes to the audit log',
     description: '409 DELIVERY_STATUS_CONFLICT once shipped.',
   })
+  @ApiOkResponse({ type: DeliveryViewDto })
   cancel(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: CancelDeliveryDto) {
     return this.deliveries.cancel(actor, id, dto.reason);
   }

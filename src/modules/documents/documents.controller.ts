@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { IdParam } from '../../common/validation.js';
@@ -13,6 +13,9 @@ import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
 import { OwnedRecord } from '../auth/ownership.js';
 import { VerifyUploadInterceptor } from './verify-upload.interceptor.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import { ApiFileResponse, DOCX, PDF } from '../../common/openapi/responses.js';
+import { JobViewDto } from '../jobs/dto/job-view.dto.js';
+import { DocumentViewDto, VerifyResultDto } from './dto/document-view.dto.js';
 
 // Documents carry prices: production users get their copies through the workflows that make price-free ones.
 const READERS = ['backoffice', 'sales', 'finance', 'engineering', 'manager'] as const;
@@ -32,8 +35,8 @@ export class DocumentsController {
     description:
       'Ad-hoc only: the PDF says so in its footer and /verify answers origin "ad-hoc". A workflow subject type (statement, quotation, delivery, contract, tender) is refused with 422 SUBJECT_RESERVED: their documents are issued by their workflows.',
   })
-  @ApiAcceptedResponse({ description: 'the job: poll GET /api/jobs/{id}; its result holds documentId' })
-  @ApiCreatedResponse({ description: 'with ?wait=true: the document' })
+  @ApiAcceptedResponse({ type: JobViewDto, description: 'the job: poll GET /api/jobs/{id}; its result holds documentId' })
+  @ApiCreatedResponse({ type: DocumentViewDto, description: 'with ?wait=true: the document' })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateDocumentDto,
@@ -70,6 +73,7 @@ export class DocumentsController {
       'Anyone may ask (anonymous callers under a low rate limit, RATE_LIMIT_VERIFY_ANONYMOUS). At most VERIFY_LIMIT ' +
       '(413 FILE_TOO_LARGE); one check at a time per process (429 VERIFY_BUSY, Retry-After).',
   })
+  @ApiOkResponse({ type: VerifyResultDto })
   async verify(@UploadedFile() file: Express.Multer.File | undefined) {
     if (!file) throw AppException.badRequest('FILE_REQUIRED', 'Send the PDF or bundle as multipart field "file"');
     // Written to a temporary file by the interceptor; read back at most VERIFY_LIMIT bytes, one check at a time.
@@ -80,6 +84,7 @@ export class DocumentsController {
   @OwnedRecord('document')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Metadata of a document and all its versions', description: READ_RULE })
+  @ApiOkResponse({ type: DocumentViewDto })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.documents.getFor(user, id);
   }
@@ -93,6 +98,7 @@ export class DocumentsController {
     'application/zip',
   )
   @ApiOperation({ summary: 'Download a file of a version (default: the latest PDF)', description: READ_RULE })
+  @ApiFileResponse('The file (a signed bundle is a ZIP)', PDF, DOCX, 'application/zip')
   async file(
     @CurrentUser() user: AuthUser,
     @IdParam() id: string,

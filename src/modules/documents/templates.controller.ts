@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
@@ -7,6 +7,8 @@ import { ANY_ROLE, Public, Roles } from '../auth/auth.decorators.js';
 import { PreviewQuery } from './dto/document-query.dto.js';
 import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import { ApiFileResponse, ApiTextResponse, DOCX, PDF } from '../../common/openapi/responses.js';
+import { TemplateTypeDto } from './dto/document-view.dto.js';
 
 @ApiTags('documents')
 @Controller('api')
@@ -16,6 +18,7 @@ export class TemplatesController {
   @Get('templates')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The document templates and their versions (content hashes)' })
+  @ApiOkResponse({ type: [TemplateTypeDto] })
   list() {
     return this.rendering.templateTypes();
   }
@@ -28,6 +31,7 @@ export class TemplatesController {
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true }, description: "The template's data; none: its sample.json" })
   @ApiProduces('application/pdf', 'text/html', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
   @ApiOperation({ summary: 'Render sample.json (or the posted data) without storing anything' })
+  @ApiFileResponse('The rendered sample (nothing stored)', PDF, 'text/html', DOCX)
   async preview(@Param('type') type: string, @Query() q: PreviewQuery, @Body() body: unknown, @Res() res: Response): Promise<void> {
     const hasData = body !== null && typeof body === 'object' && Object.keys(body).length > 0;
     const data = hasData ? body : this.rendering.sample(type);
@@ -47,6 +51,7 @@ export class TemplatesController {
   @Public()
   @ApiProduces('application/x-pem-file')
   @ApiOperation({ summary: 'The certificate that signs PDFs and bundle manifests (PEM), for anyone to verify with' })
+  @ApiTextResponse('The signing certificate (PEM)', 'application/x-pem-file')
   certificate(@Res() res: Response): void {
     const info = this.rendering.signerInfo();
     res.set({ 'Content-Type': 'application/x-pem-file', 'X-Signer-Subject': encodeURIComponent(info.subject), 'X-Development-Certificate': String(info.isDevelopment) });

@@ -4,6 +4,8 @@ import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators.js';
 import { Caller } from '../auth/caller.js';
 import { HealthService, type HealthReport, type ReadinessSummary } from './health.service.js';
+import { ApiOkOneOfResponse } from '../../common/openapi/responses.js';
+import { HealthReportDto, HealthStatusDto, ReadinessSummaryDto } from './dto/health-view.dto.js';
 
 /**
  * Public on purpose (load balancers and orchestrators call it without a token); an admin's bearer token adds the
@@ -24,7 +26,7 @@ export class HealthController {
     description:
       "With an admin's bearer token: { status, checks: { database, storage, browser, queue } } with each check's details.",
   })
-  @ApiOkResponse({ description: '{ status: "up" } (admin: with checks)' })
+  @ApiOkOneOfResponse('{ status: "up" } (admin: with checks)', HealthStatusDto, HealthReportDto)
   @ApiServiceUnavailableResponse({ description: '{ status: "down" } (admin: with checks)' })
   async get(
     @Headers('authorization') authorization: string | undefined,
@@ -38,6 +40,7 @@ export class HealthController {
   @Get('live')
   @Public()
   @ApiOperation({ summary: 'Liveness: 200 { status: "up" } while the process answers; checks nothing else' })
+  @ApiOkResponse({ type: HealthStatusDto })
   live(): { status: 'up' } {
     return { status: 'up' };
   }
@@ -48,9 +51,11 @@ export class HealthController {
     summary: 'Readiness: 200 when database, storage, browser and queue answer, else 503; up or down per check',
     description: "With an admin's bearer token: each check's details (backend, latency, error).",
   })
-  @ApiOkResponse({
-    description: '{ status: "up", checks: { database: "up", storage: "up", browser: "up", queue: "up" } }',
-  })
+  @ApiOkOneOfResponse(
+    '{ status: "up", checks: { database: "up", storage: "up", browser: "up", queue: "up" } } (admin: with details)',
+    ReadinessSummaryDto,
+    HealthReportDto,
+  )
   @ApiServiceUnavailableResponse({ description: 'the same with status "down" and the failing checks "down"' })
   async ready(
     @Headers('authorization') authorization: string | undefined,

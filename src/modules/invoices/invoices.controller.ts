@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { CreateInvoiceDto, InvoiceQuery, ReverseInvoiceDto } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import { InvoiceViewDto } from './dto/invoice-view.dto.js';
 
 // Invoices are amounts: production never reads them.
 const WRITERS = ['finance', 'backoffice', 'manager'] as const;
@@ -25,6 +27,7 @@ export class InvoicesController {
       'of the contract would exceed its total); 404 CONTRACT_NOT_FOUND; 409 INVOICE_NUMBER_TAKEN, CONTRACT_NOT_APPROVED. ' +
       'Nothing is recorded on a refusal.',
   })
+  @ApiCreatedResponse({ type: InvoiceViewDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateInvoiceDto) {
     return this.invoices.create(actor, dto);
   }
@@ -32,6 +35,7 @@ export class InvoicesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Invoices, newest first; filters customerId, contractId, from/to (invoice date)' })
+  @ApiOkResponse({ type: PageOf(InvoiceViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: InvoiceQuery) {
     return this.invoices.list(user, query);
   }
@@ -40,6 +44,7 @@ export class InvoicesController {
   @OwnedRecord('invoice')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One invoice (reversedBy: the red-letter invoice cancelling it)' })
+  @ApiOkResponse({ type: InvoiceViewDto })
   get(@IdParam() id: string) {
     return this.invoices.get(id);
   }
@@ -54,6 +59,7 @@ export class InvoicesController {
     description:
       '409 INVOICE_ALREADY_REVERSED, INVOICE_IS_REVERSAL, INVOICE_NUMBER_TAKEN; 422 INVOICE_DATE_BEFORE_ORIGINAL; 404 INVOICE_NOT_FOUND.',
   })
+  @ApiCreatedResponse({ type: InvoiceViewDto, description: 'The red-letter invoice' })
   reverse(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: ReverseInvoiceDto) {
     return this.invoices.reverse(actor, id, { number: dto.number, reason: dto.reason, date: dto.date });
   }

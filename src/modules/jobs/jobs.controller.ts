@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { JobsService } from './jobs.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { JobViewDto } from './dto/job-view.dto.js';
 
 @ApiTags('jobs')
 @Controller('api/jobs')
@@ -15,6 +16,7 @@ export class JobsController {
   @OwnedRecord('job')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'Status, progress and result of a job (your own; managers see all)' })
+  @ApiOkResponse({ type: JobViewDto })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.jobs.get(user, id);
   }

@@ -1,11 +1,13 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { OutboxQuery } from './dto/outbox-query.dto.js';
 import { OutboxService } from './outbox.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import { OutboxMessageViewDto } from './dto/outbox-view.dto.js';
 
 // Statements and notices carry customers' amounts and addresses: the office, not production or engineering.
 const READERS = ['backoffice', 'finance', 'manager', 'sales'] as const;
@@ -20,6 +22,7 @@ export class OutboxController {
   @ApiOperation({
     summary: 'Mail written by the service and its delivery status (queued, sending, sent, failed), newest first',
   })
+  @ApiOkResponse({ type: PageOf(OutboxMessageViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: OutboxQuery) {
     const { page, pageSize, ...filter } = query;
     return this.outbox.listFor(user, filter, page, pageSize);
@@ -29,6 +32,7 @@ export class OutboxController {
   @OwnedRecord('outbox-message')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One message: recipients, attempts, last error, when it was sent' })
+  @ApiOkResponse({ type: OutboxMessageViewDto })
   get(@IdParam() id: string) {
     return this.outbox.get(id);
   }
@@ -38,6 +42,7 @@ export class OutboxController {
   @Roles('backoffice', 'finance', 'manager')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a failed message again (attempts start over); 409 OUTBOX_NOT_FAILED otherwise' })
+  @ApiAcceptedResponse({ type: OutboxMessageViewDto, description: 'The message, queued again' })
   retry(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
     return this.outbox.retry(actor, id);
   }

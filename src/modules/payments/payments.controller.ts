@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { CreatePaymentDto, PaymentQuery, ReversePaymentDto } from './dto/payment.dto.js';
 import { PaymentsService } from './payments.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import { PaymentRecordedDto, PaymentViewDto } from './dto/payment-view.dto.js';
 
 // Payments are amounts: production never reads them.
 const WRITERS = ['finance', 'backoffice', 'manager'] as const;
@@ -26,6 +28,7 @@ export class PaymentsController {
       'then a job renders and mails the three copies (contactSheet.job). A second advance payment is recorded without a new number. ' +
       '422 CUSTOMER_NOT_FOUND, PAYMENT_CUSTOMER_MISMATCH, CURRENCY_MISMATCH; 404 CONTRACT_NOT_FOUND; 409 CONTRACT_NOT_APPROVED (nothing recorded).',
   })
+  @ApiCreatedResponse({ type: PaymentRecordedDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreatePaymentDto) {
     return this.payments.create(actor, dto);
   }
@@ -33,6 +36,7 @@ export class PaymentsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Payments, newest first; filters customerId, contractId, nature, from/to (payment date)' })
+  @ApiOkResponse({ type: PageOf(PaymentViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: PaymentQuery) {
     return this.payments.list(user, query);
   }
@@ -41,6 +45,7 @@ export class PaymentsController {
   @OwnedRecord('payment')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One payment' })
+  @ApiOkResponse({ type: PaymentViewDto })
   get(@IdParam() id: string) {
     return this.payments.get(id);
   }
@@ -53,6 +58,7 @@ export class PaymentsController {
     summary: 'Correct a payment: records its negative (today) with `reverses` set; payments are never edited',
     description: '409 PAYMENT_ALREADY_REVERSED, 409 PAYMENT_IS_REVERSAL. A project number the payment gave stays.',
   })
+  @ApiCreatedResponse({ type: PaymentViewDto, description: 'The reversal' })
   reverse(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: ReversePaymentDto) {
     return this.payments.reverse(actor, id, dto.reason);
   }

@@ -24,6 +24,11 @@ import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
+import { ImportReportDto } from '../../common/tabular/import-report.dto.js';
+import { ApiFileResponse, CSV, PageOf, PDF, XLSX } from '../../common/openapi/responses.js';
+import { DeletedDto } from '../../common/openapi/ref.dto.js';
+import { StoredFileViewDto } from '../files/dto/file-view.dto.js';
+import { PerformanceViewDto } from './dto/performance-view.dto.js';
 
 const WRITE = ['admin', 'backoffice'] as const;
 
@@ -35,7 +40,7 @@ export class PerformanceController {
 
   @Post()
   @Roles(...WRITE)
-  @ApiCreatedResponse({ description: 'The performance record' })
+  @ApiCreatedResponse({ type: PerformanceViewDto, description: 'The performance record' })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreatePerformanceRecordDto) {
     return this.performance.create(actor, dto);
   }
@@ -47,6 +52,7 @@ export class PerformanceController {
       'Search performance records: text (Chinese too), industry, product line, amount range, completed within N years; sorted, paginated',
     description: 'Production users get no contractAmount and may not filter or sort by amount (403 PRICES_HIDDEN).',
   })
+  @ApiOkResponse({ type: PageOf(PerformanceViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: PerformanceListQuery) {
     return this.performance.list(user, query);
   }
@@ -58,6 +64,7 @@ export class PerformanceController {
       'The filtered list as CSV (UTF-8 with BOM) or XLSX, Chinese headers; no amount column for production users',
   })
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiFileResponse('The performance records as CSV or XLSX', CSV, XLSX)
   async export(
     @CurrentUser() user: AuthUser,
     @Query() query: PerformanceExportQuery,
@@ -75,7 +82,7 @@ export class PerformanceController {
     summary:
       'Import a CSV (UTF-8 or GBK) or XLSX sheet: every row valid -> all written; any bad row -> 422 and nothing written',
   })
-  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({
     description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
   })
@@ -86,6 +93,7 @@ export class PerformanceController {
   @Get(':id')
   @SharedRecords()
   @Roles(ANY_ROLE)
+  @ApiOkResponse({ type: PerformanceViewDto })
   @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.performance.get(user, id);
@@ -95,6 +103,7 @@ export class PerformanceController {
   @SharedRecords()
   @Roles(...WRITE)
   @VersionedWrite()
+  @ApiOkResponse({ type: PerformanceViewDto })
   update(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -110,6 +119,7 @@ export class PerformanceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a performance record and its proofs' })
   @VersionedWrite()
+  @ApiOkResponse({ type: DeletedDto })
   remove(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
     return this.performance.remove(actor, id, ifMatch);
   }
@@ -122,6 +132,7 @@ export class PerformanceController {
     summary:
       'Attach a proof (PDF, JPEG or PNG by its bytes) of a kind: contract signature page, acceptance certificate, invoice, other',
   })
+  @ApiCreatedResponse({ type: StoredFileViewDto })
   addProof(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -137,6 +148,7 @@ export class PerformanceController {
   @ApiOperation({
     summary: "A record's proofs; production users see acceptance certificates only (the others may show the price)",
   })
+  @ApiOkResponse({ type: [StoredFileViewDto] })
   proofs(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.performance.proofs(user, id);
   }
@@ -144,6 +156,7 @@ export class PerformanceController {
   @Get(':id/proofs/:fileId')
   @SharedRecords()
   @Roles(ANY_ROLE)
+  @ApiFileResponse('The proof as uploaded', PDF, 'image/jpeg', 'image/png')
   async downloadProof(
     @CurrentUser() user: AuthUser,
     @IdParam() id: string,
@@ -157,6 +170,7 @@ export class PerformanceController {
   @SharedRecords()
   @Roles(...WRITE)
   @HttpCode(200)
+  @ApiOkResponse({ type: DeletedDto })
   removeProof(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('fileId') fileId: string) {
     return this.performance.removeProof(actor, id, fileId);
   }

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, type StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ImportQuery } from '../../common/tabular/tabular.dto.js';
 import { IdParam } from '../../common/validation.js';
@@ -15,6 +22,9 @@ import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
+import { ImportReportDto } from '../../common/tabular/import-report.dto.js';
+import { ApiFileResponse, CSV, PageOf, XLSX } from '../../common/openapi/responses.js';
+import { ProductViewDto } from './dto/product-view.dto.js';
 
 const WRITERS = ['backoffice', 'manager'] as const;
 const PRICES_NOTE =
@@ -31,6 +41,7 @@ export class ProductsController {
     summary: 'Add a product to the price list',
     description: '409 PRODUCT_CODE_EXISTS; 400 FLOOR_ABOVE_LIST',
   })
+  @ApiCreatedResponse({ type: ProductViewDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateProductDto) {
     return this.products.create(actor, dto);
   }
@@ -41,6 +52,7 @@ export class ProductsController {
     summary: 'The price list: search (q), filter by product line and active, sorted and paginated',
     description: PRICES_NOTE,
   })
+  @ApiOkResponse({ type: PageOf(ProductViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: ProductQuery) {
     return this.products.listFor(user, query);
   }
@@ -53,6 +65,7 @@ export class ProductsController {
     description: 'No 目录价/最低价 columns for production users; no 最低价 column for sales and engineering.',
   })
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiFileResponse('The price list as CSV or XLSX', CSV, XLSX)
   async export(
     @CurrentUser() user: AuthUser,
     @Query() query: ProductExportQuery,
@@ -72,7 +85,7 @@ export class ProductsController {
     description:
       'Rows are checked as POST checks them, plus: floor price not above list price, product code not in the table or earlier in the sheet.',
   })
-  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({
     description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
   })
@@ -84,6 +97,7 @@ export class ProductsController {
   @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'A product', description: PRICES_NOTE })
+  @ApiOkResponse({ type: ProductViewDto })
   @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.products.getFor(user, id);
@@ -97,6 +111,7 @@ export class ProductsController {
     description: '409 PRODUCT_CODE_EXISTS; 400 FLOOR_ABOVE_LIST (checked on the prices after the change)',
   })
   @VersionedWrite()
+  @ApiOkResponse({ type: ProductViewDto })
   update(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -114,6 +129,7 @@ export class ProductsController {
     summary: 'Deactivate a product (quotations keep referring to it); PATCH active: true brings it back',
   })
   @VersionedWrite()
+  @ApiOkResponse({ type: ProductViewDto, description: 'The deactivated product' })
   deactivate(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
     return this.products.deactivate(actor, id, ifMatch);
   }

@@ -23,6 +23,11 @@ import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
+import { ImportReportDto } from '../../common/tabular/import-report.dto.js';
+import { ApiFileResponse, CSV, PageOf, PDF, XLSX } from '../../common/openapi/responses.js';
+import { DeletedDto } from '../../common/openapi/ref.dto.js';
+import { StoredFileViewDto } from '../files/dto/file-view.dto.js';
+import { QualificationViewDto } from './dto/qualification-view.dto.js';
 
 // Keeping the records is the back office's job; everyone may read them (they carry no prices).
 const WRITE = ['admin', 'backoffice'] as const;
@@ -34,7 +39,7 @@ export class QualificationsController {
 
   @Post()
   @Roles(...WRITE)
-  @ApiCreatedResponse({ description: 'The qualification with its derived status' })
+  @ApiCreatedResponse({ type: QualificationViewDto, description: 'The qualification with its derived status' })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateQualificationDto) {
     return this.qualifications.create(actor, dto);
   }
@@ -47,6 +52,7 @@ export class QualificationsController {
       'status: not_yet_valid before validFrom; expired from validTo + 1; expiring when 0 <= validTo - day <= expiringWithinDays ' +
       '(validTo is the last valid day, inclusive); valid otherwise. `validOn` keeps only those in force that day.',
   })
+  @ApiOkResponse({ type: PageOf(QualificationViewDto) })
   list(@Query() query: QualificationListQuery) {
     return this.qualifications.list(query);
   }
@@ -54,6 +60,7 @@ export class QualificationsController {
   @Get('expiring')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The renewal list: expiring within `days` and already expired, soonest first' })
+  @ApiOkResponse({ type: [QualificationViewDto] })
   expiring(@Query() query: ExpiringQuery) {
     return this.qualifications.expiring(query);
   }
@@ -62,6 +69,7 @@ export class QualificationsController {
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'The filtered list as CSV (UTF-8 with BOM) or XLSX, Chinese headers' })
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiFileResponse('The qualifications as CSV or XLSX', CSV, XLSX)
   async export(
     @CurrentUser() user: AuthUser,
     @Query() query: QualificationExportQuery,
@@ -79,7 +87,7 @@ export class QualificationsController {
     summary:
       'Import a CSV (UTF-8 or GBK) or XLSX sheet: every row valid -> all written; any bad row -> 422 and nothing written',
   })
-  @ApiOkResponse({ description: '{ format, encoding, rows, errors: [], dryRun, written }' })
+  @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({
     description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
   })
@@ -90,6 +98,7 @@ export class QualificationsController {
   @Get(':id')
   @SharedRecords()
   @Roles(ANY_ROLE)
+  @ApiOkResponse({ type: QualificationViewDto })
   @VersionedRead()
   get(@IdParam() id: string) {
     return this.qualifications.get(id);
@@ -99,6 +108,7 @@ export class QualificationsController {
   @SharedRecords()
   @Roles(...WRITE)
   @VersionedWrite()
+  @ApiOkResponse({ type: QualificationViewDto })
   update(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -114,6 +124,7 @@ export class QualificationsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete a qualification and its scans' })
   @VersionedWrite()
+  @ApiOkResponse({ type: DeletedDto })
   remove(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IfMatch() ifMatch: ExpectedVersion) {
     return this.qualifications.remove(actor, id, ifMatch);
   }
@@ -125,6 +136,7 @@ export class QualificationsController {
   @ApiOperation({
     summary: 'Attach a scanned copy: PDF, JPEG or PNG by its bytes (415 otherwise), at most UPLOAD_LIMIT (413)',
   })
+  @ApiCreatedResponse({ type: StoredFileViewDto })
   addScan(@CurrentUser() actor: AuthUser, @IdParam() id: string, @UploadedBytes() upload: Upload | undefined) {
     return this.qualifications.addScan(actor, id, upload);
   }
@@ -132,6 +144,7 @@ export class QualificationsController {
   @Get(':id/scans')
   @SharedRecords()
   @Roles(ANY_ROLE)
+  @ApiOkResponse({ type: [StoredFileViewDto] })
   scans(@IdParam() id: string) {
     return this.qualifications.scans(id);
   }
@@ -140,6 +153,7 @@ export class QualificationsController {
   @SharedRecords()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'Download a scan (its own content type; the original file name in Content-Disposition)' })
+  @ApiFileResponse('The scan as uploaded', PDF, 'image/jpeg', 'image/png')
   async downloadScan(
     @IdParam() id: string,
     @IdParam('fileId') fileId: string,
@@ -152,6 +166,7 @@ export class QualificationsController {
   @SharedRecords()
   @Roles(...WRITE)
   @HttpCode(200)
+  @ApiOkResponse({ type: DeletedDto })
   removeScan(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('fileId') fileId: string) {
     return this.qualifications.removeScan(actor, id, fileId);
   }

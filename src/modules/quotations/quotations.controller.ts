@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { IdParam } from '../../common/validation.js';
@@ -12,6 +12,9 @@ import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import { DocumentViewDto } from '../documents/dto/document-view.dto.js';
+import { QuotationListItemDto, QuotationViewDto } from './dto/quotation-view.dto.js';
 
 // Sales ask for quotations and the back office writes them; both submit, send and record the answer.
 const WRITERS = ['backoffice', 'sales'] as const;
@@ -43,6 +46,7 @@ export class QuotationsController {
       'totals are sums of the rounded lines. 400 PAYMENT_TERMS_NOT_100, VALIDITY_BEFORE_ISSUE_DATE, AMOUNT_TOO_LARGE; ' +
       '422 CUSTOMER_NOT_FOUND, CUSTOMER_ARCHIVED, PRODUCT_NOT_FOUND, PRODUCT_INACTIVE, CURRENCY_MISMATCH',
   })
+  @ApiCreatedResponse({ type: QuotationViewDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateQuotationDto) {
     return this.quotations.create(actor, dto);
   }
@@ -53,6 +57,7 @@ export class QuotationsController {
     summary: 'Quotations: search (q: number, project, customer), filter by customer and status; sorted and paginated',
     description: PRICES_NOTE,
   })
+  @ApiOkResponse({ type: PageOf(QuotationListItemDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: QuotationQuery) {
     return this.quotations.listFor(user, query);
   }
@@ -64,6 +69,7 @@ export class QuotationsController {
     summary: 'A quotation at its current revision, with the list of its revisions',
     description: PRICES_NOTE,
   })
+  @ApiOkResponse({ type: QuotationViewDto })
   @VersionedRead()
   get(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     return this.quotations.getFor(user, id);
@@ -73,6 +79,7 @@ export class QuotationsController {
   @OwnedRecord('quotation')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'A quotation as it was at revision n', description: PRICES_NOTE })
+  @ApiOkResponse({ type: QuotationViewDto })
   revision(@CurrentUser() user: AuthUser, @IdParam() id: string, @RevisionParam() n: number) {
     return this.quotations.getFor(user, id, n);
   }
@@ -86,6 +93,7 @@ export class QuotationsController {
     description: 'lines and paymentTerms, when given, replace the lists. 409 QUOTATION_LOCKED once accepted.',
   })
   @VersionedWrite()
+  @ApiOkResponse({ type: QuotationViewDto })
   update(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -100,6 +108,7 @@ export class QuotationsController {
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'draft → submitted (for approval); 409 INVALID_TRANSITION otherwise' })
+  @ApiOkResponse({ type: QuotationViewDto })
   submit(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
     return this.quotations.submit(actor, id);
   }
@@ -113,6 +122,7 @@ export class QuotationsController {
     description:
       'A line below its floor price: 403 BELOW_FLOOR_NEEDS_MANAGER unless a manager approves, and then 400 APPROVAL_REASON_REQUIRED without { reason }.',
   })
+  @ApiOkResponse({ type: QuotationViewDto })
   approve(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: ReasonDto) {
     return this.quotations.approve(actor, id, dto.reason);
   }
@@ -122,6 +132,7 @@ export class QuotationsController {
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'approved → sent (to the customer)' })
+  @ApiOkResponse({ type: QuotationViewDto })
   send(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
     return this.quotations.send(actor, id);
   }
@@ -131,6 +142,7 @@ export class QuotationsController {
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'sent → accepted (the customer agreed; the quotation is final)' })
+  @ApiOkResponse({ type: QuotationViewDto })
   accept(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
     return this.quotations.accept(actor, id);
   }
@@ -140,6 +152,7 @@ export class QuotationsController {
   @Roles(...WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'sent → rejected (the customer declined; { reason } is kept in the audit log)' })
+  @ApiOkResponse({ type: QuotationViewDto })
   reject(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: ReasonDto) {
     return this.quotations.reject(actor, id, dto.reason);
   }
@@ -152,7 +165,10 @@ export class QuotationsController {
     summary: 'Render the approved current revision (template quotation, signed PDF and/or DOCX) as a stored document',
     description: '409 QUOTATION_NOT_APPROVED, 409 COMPANY_PROFILE_NOT_SET',
   })
-  @ApiCreatedResponse({ description: 'The document: GET /api/documents/{id}/file?format=pdf|docx downloads it' })
+  @ApiCreatedResponse({
+    type: DocumentViewDto,
+    description: 'The document: GET /api/documents/{id}/file?format=pdf|docx downloads it',
+  })
   render(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Query() query: RenderQuery) {
     return this.quotations.render(actor, id, query.formats, query.locale);
   }

@@ -9,6 +9,8 @@ import { DunningService, type OverdueList } from './dunning.service.js';
 import { AsOfQuery, MilestoneDto, OverdueQuery } from './dto/receivables.dto.js';
 import { ReceivablesService } from './receivables.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
+import { ApiJsonOrFileResponse, XLSX } from '../../common/openapi/responses.js';
+import { ContractScheduleViewDto, CustomerAccountViewDto, OverdueListDto } from './dto/receivables-view.dto.js';
 
 // Receivables are amounts: production never reads them.
 const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
@@ -30,6 +32,7 @@ export class ContractScheduleController {
       "the current revision's delivery date. The contract's own payments up to asOf are applied in schedule order; an " +
       'overpayment is shown (overpaid). 404 CONTRACT_NOT_FOUND.',
   })
+  @ApiOkResponse({ type: ContractScheduleViewDto })
   schedule(@IdParam() id: string, @Query() q: AsOfQuery) {
     return this.receivables.schedule(id, q.asOf);
   }
@@ -44,6 +47,7 @@ export class ContractScheduleController {
       'Overwrites an earlier date; audited (contract.milestone, with the note). Returns the schedule. ' +
       '422 MILESTONE_EVENT_INVALID (contract_signed is the signing date; unknown event); 404 CONTRACT_NOT_FOUND.',
   })
+  @ApiOkResponse({ type: ContractScheduleViewDto, description: 'The schedule with the milestone set' })
   milestone(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -72,6 +76,7 @@ export class ReceivablesController {
       'to closingBalance exactly. Overpayments and payments without a contract are credit, applied to the most overdue ' +
       'shares first; what is left is unappliedCredit (negative). 404 CUSTOMER_NOT_FOUND.',
   })
+  @ApiOkResponse({ type: CustomerAccountViewDto })
   account(@IdParam() id: string, @Query() q: AsOfQuery) {
     return this.receivables.account(id, q.asOf);
   }
@@ -79,7 +84,7 @@ export class ReceivablesController {
   @Get('overdue')
   @Roles(...READERS)
   @ApiProduces('application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: 'The dunning list as JSON, or as an XLSX workbook with format=xlsx' })
+  @ApiJsonOrFileResponse('The dunning list as JSON, or as an XLSX workbook with format=xlsx', OverdueListDto, XLSX)
   @ApiOperation({
     summary:
       'The dunning list: customers and contracts with shares overdue on asOf, most overdue first, with bucket totals and the sales owner',

@@ -1,10 +1,11 @@
 import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SignInService } from './sign-in.service.js';
+import { SessionViewDto } from './dto/sign-in-view.dto.js';
 
 /** The caller's own browser sessions ("where am I signed in"): each can be ended from any other. */
 @ApiTags('sign-in')
@@ -18,6 +19,7 @@ export class MySessionsController {
   @Get()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'My live sessions, newest first; `current` marks the one asking' })
+  @ApiOkResponse({ type: [SessionViewDto] })
   list(@CurrentUser() user: AuthUser) {
     return this.sessions.list(user.id, user.session?.id);
   }
@@ -27,6 +29,7 @@ export class MySessionsController {
   @Roles(ANY_ROLE)
   @HttpCode(204)
   @ApiOperation({ summary: 'End one of my sessions (404 SESSION_NOT_FOUND when it is not one of mine)' })
+  @ApiNoContentResponse({ description: 'The session ended' })
   async revoke(@CurrentUser() user: AuthUser, @IdParam() id: string) {
     await this.signIn.revokeSession(user, id);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
@@ -11,6 +11,7 @@ import { SessionsService, type ClientContext } from '../sessions/sessions.servic
 import { ChangePasswordDto, SetPasswordDto } from './dto/password.dto.js';
 import { SignInDto } from './dto/sign-in.dto.js';
 import { SignInService } from './sign-in.service.js';
+import { BrowserSessionDto, InvitationInfoDto, PasswordChangedDto, SignedInDto } from './dto/sign-in-view.dto.js';
 
 export const clientOf = (req: Request): ClientContext => ({
   ip: req.ip ?? null,
@@ -37,6 +38,7 @@ export class SignInController {
       '401 SIGN_IN_FAILED (wrong password and unknown user alike); 429 SIGN_IN_THROTTLED / SIGN_IN_LOCKED after ' +
       'repeated failures (Retry-After); 403 CSRF_FAILED from a foreign Origin.',
   })
+  @ApiOkResponse({ type: SignedInDto })
   async withPassword(@Body() dto: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     this.sameOriginOnly(req);
     const signed = await this.signIn.withPassword(dto.login, dto.password, clientOf(req));
@@ -49,6 +51,7 @@ export class SignInController {
   @ApiOperation({
     summary: "The browser's session: who is signed in, how far, its CSRF token; and how one may sign in",
   })
+  @ApiOkResponse({ type: BrowserSessionDto })
   async session(@Req() req: Request) {
     const resolved = await this.sessions.resolve(req.headers.cookie);
     const sso = this.config.oidc ? { label: this.config.oidc.label } : null;
@@ -67,6 +70,7 @@ export class SignInController {
   @SignInStep(...SESSION_STAGES)
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out: ends this session on the server and clears the cookie' })
+  @ApiNoContentResponse({ description: 'Signed out; the cookie is cleared' })
   async signOut(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     if (user.session) await this.sessions.end(user.session.id, 'sign-out');
     res.setHeader('Set-Cookie', this.sessions.clearCookie());
@@ -76,6 +80,7 @@ export class SignInController {
   @Roles(ANY_ROLE)
   @HttpCode(204)
   @ApiOperation({ summary: "Sign out everywhere: ends all the caller's sessions, this one included" })
+  @ApiNoContentResponse({ description: 'Every session ended' })
   async signOutEverywhere(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: Response) {
     await this.signIn.signOutEverywhere(user);
     if (user.session) res.setHeader('Set-Cookie', this.sessions.clearCookie());
@@ -91,6 +96,7 @@ export class SignInController {
       '422 PASSWORD_TOO_SHORT / PASSWORD_TOO_COMMON / CURRENT_PASSWORD_REQUIRED; 403 CURRENT_PASSWORD_WRONG. Ends ' +
       "the user's other sessions; this one moves on to its next stage under a new cookie → {stage, csrfToken}.",
   })
+  @ApiOkResponse({ type: PasswordChangedDto })
   async changePassword(
     @CurrentUser() user: AuthUser,
     @Body() dto: ChangePasswordDto,
@@ -107,6 +113,7 @@ export class SignInController {
   @ApiOperation({
     summary: 'What an invitation (or password reset) link is for: 404 INVITATION_INVALID, 410 INVITATION_EXPIRED/_USED',
   })
+  @ApiOkResponse({ type: InvitationInfoDto })
   invitation(@Param('token') token: string) {
     return this.signIn.describeInvitation(token);
   }
@@ -117,6 +124,7 @@ export class SignInController {
   @ApiOperation({
     summary: 'Choose a password through an invitation link: spends the link and signs in (sets the session cookie)',
   })
+  @ApiOkResponse({ type: SignedInDto })
   async acceptInvitation(
     @Param('token') token: string,
     @Body() dto: SetPasswordDto,

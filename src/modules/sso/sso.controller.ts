@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiFoundResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
@@ -9,6 +9,7 @@ import { clientOf } from '../sign-in/sign-in.controller.js';
 import { SsoStartQuery } from './dto/sso-start.query.js';
 import { clearedSsoBindingCookie, readSsoBinding, ssoBindingCookie } from './sso-cookie.js';
 import { SsoError, SsoService } from './sso.service.js';
+import { ApiRedirectResponse } from '../../common/openapi/responses.js';
 
 /** Where a browser is sent when single sign-on is refused: the console's sign-in page names the code. */
 const SIGN_IN_PAGE = '/app/signin';
@@ -30,7 +31,7 @@ export class SsoController {
       'returnTo: a path under /app to land on once signed in. 404 SSO_DISABLED without OIDC_ISSUER; a provider ' +
       'that cannot be reached: 503 SSO_UNAVAILABLE (a browser is sent to /app/signin?error=SSO_UNAVAILABLE).',
   })
-  @ApiFoundResponse({ description: "the provider's authorization URL" })
+  @ApiRedirectResponse("the provider's authorization URL")
   @ApiNotFoundResponse({ description: 'SSO_DISABLED' })
   async start(@Query() query: SsoStartQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
@@ -52,7 +53,7 @@ export class SsoController {
       "400 SSO_STATE_INVALID (unknown, replayed, expired or not this browser's), 401 SSO_TOKEN_INVALID, " +
       '401 SSO_DENIED, 403 SSO_USER_UNKNOWN / SSO_USER_DISABLED / SSO_NO_ROLE, 503 SSO_UNAVAILABLE, 404 SSO_DISABLED.',
   })
-  @ApiFoundResponse({ description: 'returnTo (or /app), with the session cookie' })
+  @ApiRedirectResponse('returnTo (or /app), with the session cookie')
   @ApiNotFoundResponse({ description: 'SSO_DISABLED' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     // The raw query, as the provider sent it: openid-client checks it whole (state, iss, code or error).

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination.js';
 import { IdParam } from '../../common/validation.js';
 import { Roles } from '../auth/auth.decorators.js';
@@ -7,6 +7,8 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { StartStatementRunDto, StatementRunQuery } from './dto/statement-run.dto.js';
 import { StatementRunsService } from './statement-runs.service.js';
 import { SharedRecords } from '../auth/ownership.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import { StatementRunSummaryDto, StatementRunViewDto } from './dto/statement-run-view.dto.js';
 
 // Runs mail customers their balances: finance and the office start them; sales may follow them. Never production.
 const STARTERS = ['finance', 'backoffice', 'manager'] as const;
@@ -29,6 +31,7 @@ export class StatementRunsController {
       'A run by hand may repeat a period; the monthly run (STATEMENT_RUN_DAY) is made once per period. ' +
       '422 STATEMENT_PERIOD_INVALID: `from` after `to`, or `to` in the future.',
   })
+  @ApiAcceptedResponse({ type: StatementRunViewDto, description: 'The run, queued' })
   start(@CurrentUser() actor: AuthUser, @Body() dto: StartStatementRunDto) {
     return this.runs.start(actor, dto);
   }
@@ -36,6 +39,7 @@ export class StatementRunsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Statement runs, newest first, with their counts and progress (no items)' })
+  @ApiOkResponse({ type: PageOf(StatementRunSummaryDto) })
   list(@Query() query: PageQuery) {
     return this.runs.list(query.page, query.pageSize);
   }
@@ -51,6 +55,7 @@ export class StatementRunsController {
       'An item is sent when its outbox message is; failed when its render failed or its message failed for good. ' +
       'The run is completed once no item is pending and no message is queued or being sent. 404 STATEMENT_RUN_NOT_FOUND.',
   })
+  @ApiOkResponse({ type: StatementRunViewDto })
   get(@CurrentUser() user: AuthUser, @IdParam() id: string, @Query() query: StatementRunQuery) {
     return this.runs.get(id, query, user);
   }

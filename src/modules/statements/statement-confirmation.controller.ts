@@ -1,11 +1,21 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { contentDisposition } from '../files/file-naming.js';
 import { Public } from '../auth/auth.decorators.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { AnswerStatementDto } from './dto/statement.dto.js';
 import { StatementsService, type PublicPage } from './statements.service.js';
+import { ApiTextResponse } from '../../common/openapi/responses.js';
+import { AnswerRecordedDto } from './dto/statement-view.dto.js';
 
 /**
  * Every answer of the confirmation site: nothing but the page itself may load (inline CSS, no script, no other
@@ -30,6 +40,7 @@ function sendPage(res: Response, page: PublicPage): void {
  * which gets the API's error bodies.
  */
 @ApiTags('statements')
+@ApiExtraModels(AnswerRecordedDto)
 @RateLimit('confirmation')
 @Controller('statements/confirm')
 export class StatementConfirmationController {
@@ -42,6 +53,7 @@ export class StatementConfirmationController {
     summary: "The customer's statement page with the confirm / dispute form (no login; the token is the link's)",
     description: '404 page: not a valid link; 409: answered already (when and how, no figures); 410: expired.',
   })
+  @ApiTextResponse('The page (also for the 404, 409 and 410 answers)', 'text/html')
   async page(@Param('token') token: string, @Res() res: Response): Promise<void> {
     sendPage(res, await this.statements.confirmationPage(token));
   }
@@ -50,6 +62,13 @@ export class StatementConfirmationController {
   @Public()
   @ApiProduces('application/pdf', 'text/html')
   @ApiOperation({ summary: 'The signed PDF of the statement, while its link is open (else the same pages as above)' })
+  @ApiOkResponse({
+    description: 'The signed PDF, or the page of a link that is no longer open',
+    content: {
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+      'text/html': { schema: { type: 'string' } },
+    },
+  })
   async pdf(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const found = await this.statements.confirmationPdf(token);
     if ('page' in found) return sendPage(res, found.page);
@@ -79,6 +98,13 @@ export class StatementConfirmationController {
       'STATEMENT_CODE_LOCKED / STATEMENT_CODE_NOT_SENT (not mailed), 404 STATEMENT_LINK_INVALID, ' +
       '409 STATEMENT_ALREADY_ANSWERED, 410 STATEMENT_LINK_EXPIRED. Recorded once with the client address (TRUST_PROXY) ' +
       'and user agent, audited as `customer: <name>`.',
+  })
+  @ApiOkResponse({
+    description: 'JSON: the answer recorded; from the form: the thank-you page',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(AnswerRecordedDto) } },
+      'text/html': { schema: { type: 'string' } },
+    },
   })
   async answer(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     // The page's form posts urlencoded and gets pages; anything else (JSON, no body) is a program: the API's errors.

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../common/validation.js';
 import { Roles } from '../auth/auth.decorators.js';
@@ -9,6 +9,8 @@ import { IssueStatementDto, StatementFileQuery, StatementQuery } from './dto/sta
 import { StatementsService } from './statements.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
+import { ApiFileResponse, DOCX, PageOf, PDF } from '../../common/openapi/responses.js';
+import { IssuedStatementDto, StatementViewDto } from './dto/statement-view.dto.js';
 
 // Statements are amounts: production never reads them.
 export const READERS = ['finance', 'backoffice', 'manager', 'sales'] as const;
@@ -32,6 +34,7 @@ export class StatementsController {
       '422 STATEMENT_PERIOD_INVALID (ends before it starts, or after today), NO_BILLING_EMAIL, COMPANY_PROFILE_NOT_SET; ' +
       '400 INVALID_EMAIL. A refusal writes nothing.',
   })
+  @ApiCreatedResponse({ type: IssuedStatementDto })
   issue(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() dto: IssueStatementDto) {
     return this.statements.issueForCustomer(user, id, dto);
   }
@@ -41,6 +44,7 @@ export class StatementsController {
   @ApiOperation({
     summary: 'Statements, newest first; filters customerId, runId, responseStatus (pending | confirmed | disputed)',
   })
+  @ApiOkResponse({ type: PageOf(StatementViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() q: StatementQuery) {
     return this.statements.listFor(
       user,
@@ -56,6 +60,7 @@ export class StatementsController {
   @ApiOperation({
     summary: "A statement: figures and lines as issued, document, the customer's response, and the status of its mail",
   })
+  @ApiOkResponse({ type: StatementViewDto })
   get(@IdParam() id: string) {
     return this.statements.get(id);
   }
@@ -68,7 +73,7 @@ export class StatementsController {
     'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     'application/zip',
   )
-  @ApiOkResponse({ description: 'The signed PDF, the DOCX, or the signed bundle of both' })
+  @ApiFileResponse('The signed PDF, the DOCX, or the signed bundle of both', PDF, DOCX, 'application/zip')
   @ApiOperation({ summary: 'Download the statement: format=pdf (default) | docx | bundle' })
   async file(
     @IdParam() id: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
@@ -9,6 +9,8 @@ import { TendersService } from './tenders.service.js';
 import { OwnedRecord } from '../auth/ownership.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
+import { PageOf } from '../../common/openapi/responses.js';
+import { TenderCandidatesDto, TenderViewDto } from './dto/tender-view.dto.js';
 
 // A tender carries the bid's prices: production and engineering have no access at all (admin passes everything).
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
@@ -28,6 +30,7 @@ export class TendersController {
       'qualificationTypes unique QUALIFICATION_TYPES, amounts decimal strings ≥ 0, bidValidityDays 1..365); ' +
       '422 QUOTATION_NOT_FOUND, QUOTATION_REJECTED, CURRENCY_MISMATCH, USER_NOT_FOUND, USER_DISABLED',
   })
+  @ApiCreatedResponse({ type: TenderViewDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateTenderDto) {
     return this.tenders.create(actor, dto);
   }
@@ -38,6 +41,7 @@ export class TendersController {
     summary:
       'Tenders: search (q: tender number, project, buyer), filter by status, owner and deadline days; by deadline',
   })
+  @ApiOkResponse({ type: PageOf(TenderViewDto) })
   list(@CurrentUser() user: AuthUser, @Query() query: TenderQuery) {
     return this.tenders.list(user, query);
   }
@@ -46,6 +50,7 @@ export class TendersController {
   @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOperation({ summary: 'A tender with its requirements and selection; 404 TENDER_NOT_FOUND' })
+  @ApiOkResponse({ type: TenderViewDto })
   @VersionedRead()
   get(@IdParam() id: string) {
     return this.tenders.get(id);
@@ -61,6 +66,7 @@ export class TendersController {
       'Same validation codes as create.',
   })
   @VersionedWrite()
+  @ApiOkResponse({ type: TenderViewDto })
   update(
     @CurrentUser() actor: AuthUser,
     @IdParam() id: string,
@@ -79,6 +85,7 @@ export class TendersController {
       'Per required type: in force on the deadline (best first), expired (blocking), expiring before deadline + ' +
       'bid validity (warning), missing. Performance matches best first, the proposal and whether minCount is met.',
   })
+  @ApiOkResponse({ type: TenderCandidatesDto })
   candidates(@IdParam() id: string) {
     return this.tenders.candidates(id);
   }
@@ -92,6 +99,7 @@ export class TendersController {
       'Answers the new candidates. 422 UNKNOWN_QUALIFICATION / UNKNOWN_PERFORMANCE_RECORD (nothing changed); ' +
       '409 TENDER_LOCKED once submitted.',
   })
+  @ApiOkResponse({ type: TenderCandidatesDto, description: 'The candidates against the new selection' })
   select(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: SelectionDto) {
     return this.tenders.select(actor, id, dto);
   }
@@ -104,6 +112,7 @@ export class TendersController {
     summary: 'preparing|generated → submitted → won|lost; cancelled from any open status',
     description: '409 INVALID_TRANSITION otherwise. `generated` is set by the package builder.',
   })
+  @ApiOkResponse({ type: TenderViewDto })
   status(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: TenderStatusDto) {
     return this.tenders.changeStatus(actor, id, dto.status, dto.reason);
   }

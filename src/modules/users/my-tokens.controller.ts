@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { SharedRecords } from '../auth/ownership.js';
 import { CreateTokenDto } from './dto/create-token.dto.js';
 import { UsersService } from './users.service.js';
+import { CreatedTokenDto, TokenViewDto } from './dto/user-view.dto.js';
 
 /** Anyone's own API tokens, for their integrations (#15). */
 @ApiTags('users')
@@ -16,6 +17,7 @@ export class MyTokensController {
   @Get()
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'My API tokens (prefixes only), with expiry, scope and last use' })
+  @ApiOkResponse({ type: [TokenViewDto] })
   list(@CurrentUser() user: AuthUser) {
     return this.users.tokens(user.id);
   }
@@ -26,6 +28,7 @@ export class MyTokensController {
     summary:
       'A new API token of mine, shown this once: expiresInDays (default API_TOKEN_DAYS; null = never, admins only), readOnly',
   })
+  @ApiCreatedResponse({ type: CreatedTokenDto })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateTokenDto) {
     return this.users.createToken(user, user.id, {
       label: dto.label ?? '',
@@ -40,6 +43,7 @@ export class MyTokensController {
   @Roles(ANY_ROLE)
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke one of my tokens' })
+  @ApiOkResponse({ type: TokenViewDto, description: 'The revoked token' })
   revoke(@CurrentUser() user: AuthUser, @IdParam('tokenId') tokenId: string) {
     return this.users.revokeToken(user, user.id, tokenId);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
@@ -8,6 +8,14 @@ import { CreateUserDto } from './dto/create-user.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UsersService } from './users.service.js';
 import { SharedRecords } from '../auth/ownership.js';
+import {
+  CreatedTokenDto,
+  CreatedUserDto,
+  PasswordResetDto,
+  TokenViewDto,
+  UserDirectoryEntryDto,
+  UserViewDto,
+} from './dto/user-view.dto.js';
 
 @ApiTags('users')
 @Controller('api/users')
@@ -21,9 +29,7 @@ export class UsersController {
       'Create a user; the answer carries a one-time link to choose their password (and an API token, shown ' +
       'this once, when apiToken is true)',
   })
-  @ApiCreatedResponse({
-    description: '{ id, name, roles, email, disabled, createdAt, invitation: { url, expiresAt }, token? }',
-  })
+  @ApiCreatedResponse({ type: CreatedUserDto })
   create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto) {
     return this.users.create(actor, dto);
   }
@@ -31,6 +37,7 @@ export class UsersController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'All users' })
+  @ApiOkResponse({ type: [UserViewDto] })
   list() {
     return this.users.list();
   }
@@ -38,6 +45,7 @@ export class UsersController {
   @Get('directory')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'Active users by name with their roles (no e-mail): for choosing a sales owner' })
+  @ApiOkResponse({ type: [UserDirectoryEntryDto] })
   directory() {
     return this.users.directory();
   }
@@ -45,6 +53,7 @@ export class UsersController {
   @Get('me')
   @Roles(ANY_ROLE)
   @ApiOperation({ summary: 'Who the caller is' })
+  @ApiOkResponse({ type: UserViewDto })
   me(@CurrentUser() user: AuthUser) {
     return this.users.get(user.id);
   }
@@ -52,6 +61,7 @@ export class UsersController {
   @Get(':id')
   @SharedRecords()
   @Roles('admin')
+  @ApiOkResponse({ type: UserViewDto })
   get(@IdParam() id: string) {
     return this.users.get(id);
   }
@@ -60,6 +70,7 @@ export class UsersController {
   @SharedRecords()
   @Roles('admin')
   @ApiOperation({ summary: 'Change roles, email, or disable a user (which ends their sessions)' })
+  @ApiOkResponse({ type: UserViewDto })
   update(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: UpdateUserDto) {
     return this.users.update(actor, id, dto);
   }
@@ -71,6 +82,7 @@ export class UsersController {
   @ApiOperation({
     summary: "Reset a user's password: clears it, ends their sessions, returns a one-time link to choose another",
   })
+  @ApiOkResponse({ type: PasswordResetDto })
   resetPassword(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
     return this.users.resetPassword(actor, id);
   }
@@ -79,6 +91,7 @@ export class UsersController {
   @SharedRecords()
   @Roles('admin')
   @ApiOperation({ summary: "A user's tokens (prefixes only)" })
+  @ApiOkResponse({ type: [TokenViewDto] })
   tokens(@IdParam() id: string) {
     return this.users.tokens(id);
   }
@@ -87,6 +100,7 @@ export class UsersController {
   @SharedRecords()
   @Roles('admin')
   @ApiOperation({ summary: 'Issue another token for a user (lifetime, read-only); shown this once' })
+  @ApiCreatedResponse({ type: CreatedTokenDto })
   createToken(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: CreateTokenDto) {
     return this.users.createToken(actor, id, {
       label: dto.label ?? '',
@@ -100,6 +114,7 @@ export class UsersController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a token' })
+  @ApiOkResponse({ type: TokenViewDto, description: 'The revoked token' })
   revokeToken(@CurrentUser() actor: AuthUser, @IdParam() id: string, @IdParam('tokenId') tokenId: string) {
     return this.users.revokeToken(actor, id, tokenId);
   }

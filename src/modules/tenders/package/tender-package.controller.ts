@@ -18,6 +18,9 @@ import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
 import { OwnedRecord } from '../../auth/ownership.js';
 import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator.js';
+import { ApiFileResponse, DOCX, PDF } from '../../../common/openapi/responses.js';
+import { JobViewDto } from '../../jobs/dto/job-view.dto.js';
+import { PackageSendResultDto, TenderPackageViewDto } from './dto/tender-package-view.dto.js';
 
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;
 export const READERS = ['backoffice', 'sales', 'manager', 'finance'] as const;
@@ -38,9 +41,10 @@ export class TenderPackageController {
       'sends override.reason (audit log only); 422 TENDER_QUOTATION_REQUIRED without a quotation. Each generation is a new version.',
   })
   @ApiAcceptedResponse({
+    type: JobViewDto,
     description: 'the job: poll GET /api/jobs/{id}; its result holds documentId, version, pages, warnings',
   })
-  @ApiCreatedResponse({ description: 'with ?wait=true: the package with every version' })
+  @ApiCreatedResponse({ type: TenderPackageViewDto, description: 'with ?wait=true: the package with every version' })
   async generate(
     @CurrentUser() user: AuthUser,
     @IdParam() id: string,
@@ -60,6 +64,7 @@ export class TenderPackageController {
   @OwnedRecord('tender')
   @Roles(...READERS)
   @ApiOkResponse({
+    type: TenderPackageViewDto,
     description: 'The package document: every version with its files, section page ranges, override and warnings',
   })
   get(@IdParam() id: string) {
@@ -75,6 +80,7 @@ export class TenderPackageController {
     'application/zip',
   )
   @ApiOperation({ summary: 'Download a file of a version of the package (default: the latest signed PDF)' })
+  @ApiFileResponse('The file (a signed bundle is a ZIP)', PDF, DOCX, 'application/zip')
   async file(
     @IdParam() id: string,
     @Query() q: FileQuery,
@@ -93,6 +99,7 @@ export class TenderPackageController {
     description:
       "parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING",
   })
+  @ApiOkResponse({ type: PackageSendResultDto })
   send(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() dto: SendPackageDto) {
     return this.packages.send(user, id, dto);
   }

@@ -1,0 +1,99 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ActorRefDto } from '../../../../common/openapi/ref.dto.js';
+import { TIMESTAMP } from '../../../../common/openapi/responses.js';
+import { DocumentVersionViewDto, DocumentViewDto } from '../../../documents/dto/document-view.dto.js';
+import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../documents/document-file.entity.js';
+import { TENDER_SECTIONS, type TenderSection } from '../../tender.entity.js';
+import type { PackageSectionRange, PackageWarning } from '../tender-package-version.entity.js';
+import type { PackageVersionView, SendResult, TenderPackageView } from '../tender-package.service.js';
+import { SEND_PARTS, type SendPart } from './send-package.dto.js';
+
+export class PackageSectionRangeDto implements PackageSectionRange {
+  @ApiProperty({ enum: TENDER_SECTIONS })
+  key!: TenderSection;
+
+  @ApiProperty()
+  title!: string;
+
+  @ApiProperty()
+  firstPage!: number;
+
+  @ApiProperty()
+  lastPage!: number;
+}
+
+export class PackageWarningDto implements PackageWarning {
+  @ApiProperty({ example: 'NO_COMPANY_SEAL' })
+  code!: string;
+
+  @ApiProperty()
+  message!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  details?: Record<string, unknown>;
+}
+
+export class PackageOverrideViewDto {
+  @ApiProperty({ type: ActorRefDto })
+  by!: ActorRefDto;
+
+  @ApiProperty(TIMESTAMP)
+  at!: Date;
+}
+
+export class PackageVersionViewDto extends DocumentVersionViewDto implements PackageVersionView {
+  @ApiProperty({ type: Number, nullable: true })
+  pages!: number | null;
+
+  @ApiProperty({ type: [PackageSectionRangeDto] })
+  sections!: PackageSectionRangeDto[];
+
+  @ApiProperty({
+    type: PackageOverrideViewDto,
+    nullable: true,
+    description: 'Set when a manager let the package out although a qualification was expired or missing',
+  })
+  override!: PackageOverrideViewDto | null;
+
+  @ApiProperty({ type: [PackageWarningDto] })
+  warnings!: PackageWarningDto[];
+}
+
+export class TenderPackageViewDto
+  extends OmitType(DocumentViewDto, ['versions'] as const)
+  implements TenderPackageView
+{
+  @ApiProperty({ format: 'uuid' })
+  tenderId!: string;
+
+  @ApiProperty({ type: [PackageVersionViewDto] })
+  versions!: PackageVersionViewDto[];
+}
+
+export class SentAttachmentDto {
+  @ApiProperty()
+  fileName!: string;
+
+  @ApiProperty({ description: 'Bytes' })
+  size!: number;
+
+  @ApiProperty({ enum: [...new Set([...SEND_PARTS, ...DOCUMENT_FORMATS])] })
+  part!: SendPart | DocumentFormat;
+
+  @ApiProperty({ type: String, nullable: true, example: '3-7', description: 'The pages of a section extract' })
+  pages!: string | null;
+}
+
+export class PackageSendResultDto implements SendResult {
+  @ApiProperty()
+  version!: number;
+
+  @ApiProperty({ description: "The sales owner's address" })
+  to!: string;
+
+  @ApiProperty()
+  messageId!: string;
+
+  @ApiProperty({ type: [SentAttachmentDto] })
+  attachments!: SentAttachmentDto[];
+}

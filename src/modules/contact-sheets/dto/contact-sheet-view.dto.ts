@@ -6,14 +6,13 @@ import { JobViewDto } from '../../jobs/dto/job-view.dto.js';
 import { JobRefDto } from '../../payments/dto/payment-view.dto.js';
 import {
   DEPARTMENTS,
-  MAILING_STATUSES,
   SHEET_STAGES,
   SHEET_STATUSES,
   type Department,
-  type MailingStatus,
   type SheetStage,
   type SheetStatus,
 } from '../contact-sheet.entity.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.entity.js';
 import type {
   ContactSheetView,
   CopyView,
@@ -50,26 +49,32 @@ export class MailingViewDto implements MailingView {
   @ApiProperty({ enum: DEPARTMENTS })
   department!: Department;
 
-  @ApiProperty({ type: String, nullable: true })
-  address!: string | null;
+  @ApiProperty({
+    enum: [...OUTBOX_STATUSES, 'no_address'],
+    description: "The outbox message's status; no_address: the department has no address, nothing was queued",
+  })
+  status!: OutboxStatus | 'no_address';
 
-  @ApiProperty({ enum: MAILING_STATUSES })
-  status!: MailingStatus;
+  @ApiProperty({ type: [String] })
+  to!: string[];
 
-  @ApiProperty()
-  documentVersion!: number;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'GET /api/outbox/{id}' })
+  outboxMessageId!: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'The Message-ID every attempt sends' })
   messageId!: string | null;
 
   @ApiProperty()
   attempts!: number;
 
   @ApiProperty({ type: String, nullable: true })
-  error!: string | null;
+  lastError!: string | null;
 
-  @ApiProperty(TIMESTAMP)
-  updatedAt!: Date;
+  @ApiProperty({ ...TIMESTAMP, nullable: true })
+  sentAt!: Date | null;
+
+  @ApiProperty({ ...TIMESTAMP, nullable: true })
+  createdAt!: Date | null;
 }
 
 export class CopyViewDto implements CopyView {

@@ -9,6 +9,6 @@ import { TemplateEngine } from './templates/template-engine.js';
 @Module({
   imports: [PdfModule],
   providers: [TemplateEngine, signerProvider, RenderingService],
-  exports: [RenderingService, PdfModule],
+  exports: [RenderingService, PdfModule, TemplateEngine],
 })
 export class RenderingModule {}

@@ -9,6 +9,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { toSendMailOptions } from '../../infrastructure/mail/mail-options.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
+import { TemplateEngine } from '../../rendering/templates/template-engine.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -37,8 +38,10 @@ import {
   expiredPage,
   invalidLinkPage,
   lockedPage,
+  renderConfirmationPage,
   statementPage,
   thanksPage,
+  type ConfirmationPage,
   type PageCompany,
 } from './views/confirmation-page.js';
 import {
@@ -141,6 +144,7 @@ export class StatementsService {
     private readonly customers: CustomersService,
     private readonly company: CompanyService,
     private readonly rendering: RenderingService,
+    private readonly templates: TemplateEngine,
     private readonly documents: DocumentsService,
     private readonly issuer: DocumentIssuer,
     private readonly outbox: OutboxService,
@@ -447,7 +451,7 @@ export class StatementsService {
   async confirmationPdf(token: string): Promise<{ page: PublicPage } | { file: DocumentFile; bytes: Buffer }> {
     const found = await this.lookup(token);
     if (found.kind !== 'open') return { page: await this.closedPage(found) };
-    if (!found.statement.documentId) return { page: { status: 404, html: invalidLinkPage() } };
+    if (!found.statement.documentId) return { page: { status: 404, html: this.page(invalidLinkPage()) } };
     return this.documents.file(found.statement.documentId, 'pdf');
   }
 
@@ -505,7 +509,7 @@ export class StatementsService {
         const html = await this.statementHtml(token, statement, [{ field: 'code', problem: 'wrong' }], values);
         return { page: { status: 400, html } };
       }
-      return { page: { status: 403, html: lockedPage(statement.locale, await this.pageCompany()) } };
+      return { page: { status: 403, html: this.page(lockedPage(statement.locale, await this.pageCompany())) } };
     }
     const response: StatementResponse = {
       status: answer.action === 'confirm' ? 'confirmed' : 'disputed',
@@ -551,16 +555,18 @@ export class StatementsService {
     return {
       page: {
         status: 200,
-        html: thanksPage({
-          locale: statement.locale,
-          company: company ?? { name: '', nameEn: null, phone: null },
-          number: statement.number,
-          status: response.status,
-          amount: response.amount ?? statement.closingBalance,
-          currency: statement.currency,
-          name: response.name ?? '',
-          at: new Date(response.at),
-        }),
+        html: this.page(
+          thanksPage({
+            locale: statement.locale,
+            company: company ?? { name: '', nameEn: null, phone: null },
+            number: statement.number,
+            status: response.status,
+            amount: response.amount ?? statement.closingBalance,
+            currency: statement.currency,
+            name: response.name ?? '',
+            at: new Date(response.at),
+          }),
+        ),
       },
     };
   }
@@ -623,20 +629,22 @@ export class StatementsService {
   private async closedPage(found: Exclude<Lookup, { kind: 'open' }>): Promise<PublicPage> {
     switch (found.kind) {
       case 'invalid':
-        return { status: 404, html: invalidLinkPage() };
+        return { status: 404, html: this.page(invalidLinkPage()) };
       case 'expired':
-        return { status: 410, html: expiredPage(found.statement.locale, await this.pageCompany()) };
+        return { status: 410, html: this.page(expiredPage(found.statement.locale, await this.pageCompany())) };
       case 'answered': {
         const company = await this.pageCompany();
         return {
           status: 409,
-          html: answeredPage({
-            locale: found.statement.locale,
-            company: company ?? { name: '', nameEn: null, phone: null },
-            number: found.statement.number,
-            status: found.statement.responseStatus === 'disputed' ? 'disputed' : 'confirmed',
-            at: found.statement.response?.at ?? found.statement.updatedAt.toISOString(),
-          }),
+          html: this.page(
+            answeredPage({
+              locale: found.statement.locale,
+              company: company ?? { name: '', nameEn: null, phone: null },
+              number: found.statement.number,
+              status: found.statement.responseStatus === 'disputed' ? 'disputed' : 'confirmed',
+              at: found.statement.response?.at ?? found.statement.updatedAt.toISOString(),
+            }),
+          ),
         };
       }
     }
@@ -652,26 +660,33 @@ export class StatementsService {
     const figures = statement.figures as IssuedFigures;
     // Attempts used, counting the wrong code this page answers (taken after `statement` was read).
     const used = statement.codeAttempts + (errors.some((e) => e.problem === 'wrong') ? 1 : 0);
-    return statementPage({
-      locale: statement.locale,
-      company: (await this.pageCompany()) ?? { name: '', nameEn: null, phone: null },
-      customerName: customer?.name ?? '',
-      number: statement.number,
-      from: statement.periodFrom,
-      to: statement.periodTo,
-      issuedOn: statement.issuedOn,
-      replyBy: statement.replyBy,
-      currency: statement.currency,
-      openingBalance: figures.openingBalance,
-      closingBalance: figures.closingBalance,
-      totals: figures.totals,
-      lines: figures.lines ?? [],
-      aging: figures.aging,
-      path: `/statements/confirm/${token}`, // token-shaped (checked by lookup): nothing to escape
-      errors,
-      values,
-      answerable: !statement.codeHash ? 'notMailed' : used >= this.codeAttempts ? 'locked' : 'open',
-    });
+    return this.page(
+      statementPage({
+        locale: statement.locale,
+        company: (await this.pageCompany()) ?? { name: '', nameEn: null, phone: null },
+        customerName: customer?.name ?? '',
+        number: statement.number,
+        from: statement.periodFrom,
+        to: statement.periodTo,
+        issuedOn: statement.issuedOn,
+        replyBy: statement.replyBy,
+        currency: statement.currency,
+        openingBalance: figures.openingBalance,
+        closingBalance: figures.closingBalance,
+        totals: figures.totals,
+        lines: figures.lines ?? [],
+        aging: figures.aging,
+        path: `/statements/confirm/${token}`, // token-shaped (checked by lookup): nothing to escape
+        errors,
+        values,
+        answerable: !statement.codeHash ? 'notMailed' : used >= this.codeAttempts ? 'locked' : 'open',
+      }),
+    );
+  }
+
+  /** A confirmation page's HTML, from templates/statement-confirmation by the one template engine. */
+  private page(page: ConfirmationPage): string {
+    return renderConfirmationPage(this.templates, page);
   }
 
   /** 400 INVALID_EMAIL now, before a number is taken or anything rendered (the outbox would refuse it later). */

@@ -626,6 +626,12 @@ describe('customer statements', () => {
     ]);
     expect(mail).toEqual([{ key: `statement:${first.statement.id}:rerun@haisheng-petro.example` }]);
     const [saved] = await t.db.query<{ result: unknown }>('SELECT result FROM jobs WHERE id = $1', [job!.id]);
-    expect(saved!.result).toEqual({ statementId: first.statement.id, outboxMessageId: first.outboxMessageId });
+    // The effect the issuer saved with the job (DocumentIssuer.issue): the statement, its version and its mail.
+    expect(saved!.result).toEqual({
+      statementId: first.statement.id,
+      documentId: first.statement.document!.id,
+      version: 1,
+      mail: { [`statement:${first.statement.id}:rerun@haisheng-petro.example`]: first.outboxMessageId },
+    });
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { anyOf, DocumentsService } from '../documents/documents.service.js';
+import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
 import { ReceivablesModule } from '../receivables/receivables.module.js';
 import { StatementConfirmationController } from './statement-confirmation.controller.js';
 import { READERS, StatementsController } from './statements.controller.js';
@@ -10,11 +11,12 @@ import { DOCUMENT_TYPE, StatementsService } from './statements.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
 /**
- * Customer statements and their confirmation page. DocumentsService, RenderingService, OutboxService, JobsService,
+ * Customer statements and their confirmation page, issued through the one document path (DocumentIssuerModule).
+ * DocumentsService, RenderingService, OutboxService, JobsService,
  * AuditService and AppConfig come from global modules.
  */
 @Module({
-  imports: [ReceivablesModule, CustomersModule, CompanyModule],
+  imports: [ReceivablesModule, CustomersModule, CompanyModule, DocumentIssuerModule],
   controllers: [StatementsController, StatementConfirmationController],
   providers: [StatementsRepository, StatementsService],
   exports: [StatementsService],

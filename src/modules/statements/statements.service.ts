@@ -9,20 +9,22 @@ import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { toSendMailOptions } from '../../infrastructure/mail/mail-options.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
+import { TemplateEngine } from '../../rendering/templates/template-engine.js';
 import type { Locale } from '../../rendering/rendering.types.js';
-import { formatDate, formatMoney } from '../../rendering/templates/helpers.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CompanyService, type CompanyProfileView } from '../company/company.service.js';
 import { CustomersService, type CustomerView } from '../customers/customers.service.js';
 import type { DocumentFile, DocumentFormat } from '../documents/document-file.entity.js';
 import { DocumentsService, type DocumentView } from '../documents/documents.service.js';
+import { DocumentIssuer } from '../documents/issuer/document-issuer.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
 import { buildStatement } from '../receivables/ledger.js';
 import { ReceivablesService } from '../receivables/receivables.service.js';
 import { parseAnswer, type AnswerError, type StatementAnswer } from './statement-answer.js';
-import { codeMatches, formatCode, hashCode, newCode } from './statement-code.js';
+import { codeMatches, hashCode, newCode } from './statement-code.js';
+import { STATEMENT_MAIL, statementMailData } from './statement.mail.js';
 import { confirmationUrl as urlFor, endOfDay, hashToken, isTokenShaped, newToken } from './statement-token.js';
 import type {
   StatementFigures,
@@ -36,8 +38,10 @@ import {
   expiredPage,
   invalidLinkPage,
   lockedPage,
+  renderConfirmationPage,
   statementPage,
   thanksPage,
+  type ConfirmationPage,
   type PageCompany,
 } from './views/confirmation-page.js';
 import {
@@ -140,7 +144,9 @@ export class StatementsService {
     private readonly customers: CustomersService,
     private readonly company: CompanyService,
     private readonly rendering: RenderingService,
+    private readonly templates: TemplateEngine,
     private readonly documents: DocumentsService,
+    private readonly issuer: DocumentIssuer,
     private readonly outbox: OutboxService,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
@@ -190,12 +196,12 @@ export class StatementsService {
       );
     }
     if (request.jobId && !request.runId) {
-      // Cheap check before any work: a retried job that already issued its statement renders nothing again.
-      // (Checked once more under the job's lock below, where it counts.) A run's item job has just looked for the
-      // statement the run issued for this customer (StatementRunsService.renderItem): no need to look twice.
-      const jobId = request.jobId;
-      const done = await this.tx.run(() => this.earlierEffect(jobId));
-      if (done) return done;
+      // Cheap check before any work (no number taken, nothing rendered): a retried job that already issued its
+      // statement does nothing again. (The issuer checks once more under the job's lock, where it counts.) A run's
+      // item job has just looked for the statement the run issued for this customer (StatementRunsService.renderItem):
+      // no need to look here too.
+      const earlier = await this.jobs.effectOf(request.jobId);
+      if (earlier) return replayedEffect(earlier);
     }
     const locale = request.locale ?? DEFAULT_LOCALE;
     const replyDays = request.replyDays ?? this.config.statements.replyDays;
@@ -232,6 +238,8 @@ export class StatementsService {
     const sequence = await this.statements.nextSequence(Number(today.slice(0, 4)));
     const number = `DZ${today.slice(0, 4)}-${String(sequence).padStart(5, '0')}`;
 
+    // Rendered here rather than by the issuer (`rendered`, not `render`): the mail's attachment is named after the
+    // rendered title. Outside any transaction, as the issuer would.
     const rendered = await this.rendering.render({
       template: TEMPLATE,
       data: templateData({
@@ -257,102 +265,100 @@ export class StatementsService {
       locale,
     });
 
-    const outcome = await this.tx.run(async () => {
-      if (request.jobId) {
-        const earlier = await this.earlierEffect(request.jobId);
-        if (earlier) return earlier;
-      }
-      const doc = await this.documents.storeRecord(actor, {
+    const mailTo = request.mailTo ?? null;
+    const outcome = await this.issuer.issue<{ statementId: string }>({
+      actor,
+      rendered,
+      document: {
         type: DOCUMENT_TYPE,
         subject: { type: SUBJECT, id },
         record: { type: 'statement', number },
         title: `${rendered.title} ${number}`,
-        locale: rendered.locale,
         signed: true,
-        templateVersions: rendered.templateVersions,
-        files: rendered.files,
         // A statement issued by hand also gets the signed bundle; a run's thousand do not (it was a third of a
         // run's time per statement, docs/benchmarks.md) and can be issued again by hand when one is wanted.
         bundle: !request.runId,
         fileBaseName: `statement-${number}`,
         auditDetails: { statementId: id, number, customerId },
-      });
-      await this.statements.insert({
-        id,
-        number,
-        customerId,
-        periodFrom: from,
-        periodTo: to,
-        issuedOn: today,
-        currency: ledger.customer.currency,
-        locale,
-        figures,
-        closingBalance: figures.closingBalance,
-        documentId: doc.id,
-        runId: request.runId ?? null,
-        tokenHash: hashToken(token),
-        tokenExpiresAt: endOfDay(replyBy),
-        codeHash: code ? hashCode(token, code) : null,
-        codeAttempts: 0,
-        replyBy,
-        responseStatus: 'pending',
-        response: null,
-        createdBy: actor.id,
-        createdByName: actor.name,
-      });
-      await this.audit.record({
-        actor,
-        action: 'statement.issue',
-        entityType: SUBJECT,
-        entityId: id,
-        details: {
+      },
+      // A retry of the job returns the statement its first attempt issued (and queues no second mail).
+      jobId: request.jobId ?? undefined,
+      effect: async (doc) => {
+        await this.statements.insert({
+          id,
           number,
           customerId,
-          from,
-          to,
+          periodFrom: from,
+          periodTo: to,
+          issuedOn: today,
+          currency: ledger.customer.currency,
+          locale,
+          figures,
           closingBalance: figures.closingBalance,
-          documentId: doc.id,
+          documentId: doc.documentId,
           runId: request.runId ?? null,
-          jobId: request.jobId ?? null,
-          mailTo: request.mailTo ?? null,
-        },
-      });
-      let outboxMessageId: string | null = null;
-      if (request.mailTo) {
-        const message = await this.outbox.queue(actor, {
-          key: `statement:${id}:${request.mailTo.toLowerCase()}`,
-          about: { type: SUBJECT, id },
-          audience: 'billing',
-          to: [request.mailTo],
-          ...mailText({
-            locale,
+          tokenHash: hashToken(token),
+          tokenExpiresAt: endOfDay(replyBy),
+          codeHash: code ? hashCode(token, code) : null,
+          codeAttempts: 0,
+          replyBy,
+          responseStatus: 'pending',
+          response: null,
+          createdBy: actor.id,
+          createdByName: actor.name,
+        });
+        await this.audit.record({
+          actor,
+          action: 'statement.issue',
+          entityType: SUBJECT,
+          entityId: id,
+          details: {
             number,
-            customerName: customer.name,
+            customerId,
             from,
             to,
             closingBalance: figures.closingBalance,
-            currency: ledger.customer.currency,
-            replyBy,
-            url,
-            code: code!,
-            company,
-          }),
-          attachments: [
-            {
-              documentId: doc.id,
-              version: doc.latestVersion,
-              format: 'pdf',
-              fileName: `${rendered.title}-${number}.pdf`,
-            },
-          ],
+            documentId: doc.documentId,
+            runId: request.runId ?? null,
+            jobId: request.jobId ?? null,
+            mailTo,
+          },
         });
-        outboxMessageId = message.id;
-      }
-      if (request.jobId) await this.jobs.saveEffect(request.jobId, { statementId: id, outboxMessageId });
-      return { statementId: id, outboxMessageId, fresh: true as const };
+        return { statementId: id };
+      },
+      mails: () =>
+        mailTo && code
+          ? [
+              {
+                key: mailKey(id, mailTo),
+                about: { type: SUBJECT, id },
+                audience: 'billing',
+                to: [mailTo],
+                template: STATEMENT_MAIL,
+                locale,
+                data: statementMailData({
+                  number,
+                  customerName: customer.name,
+                  from,
+                  to,
+                  closingBalance: figures.closingBalance,
+                  currency: ledger.customer.currency,
+                  replyBy,
+                  url,
+                  code,
+                  company,
+                }),
+                attach: [{ format: 'pdf', fileName: `${rendered.title}-${number}.pdf` }],
+              },
+            ]
+          : [],
     });
-    if (!('fresh' in outcome)) return outcome;
-    return { statementId: outcome.statementId, confirmationUrl: url, outboxMessageId: outcome.outboxMessageId };
+    if (outcome.replayed) return replayedEffect(outcome);
+    return {
+      statementId: outcome.statementId,
+      confirmationUrl: url,
+      outboxMessageId: mailTo ? (outcome.mail[mailKey(id, mailTo)] ?? null) : null,
+    };
   }
 
   /**
@@ -445,7 +451,7 @@ export class StatementsService {
   async confirmationPdf(token: string): Promise<{ page: PublicPage } | { file: DocumentFile; bytes: Buffer }> {
     const found = await this.lookup(token);
     if (found.kind !== 'open') return { page: await this.closedPage(found) };
-    if (!found.statement.documentId) return { page: { status: 404, html: invalidLinkPage() } };
+    if (!found.statement.documentId) return { page: { status: 404, html: this.page(invalidLinkPage()) } };
     return this.documents.file(found.statement.documentId, 'pdf');
   }
 
@@ -503,7 +509,7 @@ export class StatementsService {
         const html = await this.statementHtml(token, statement, [{ field: 'code', problem: 'wrong' }], values);
         return { page: { status: 400, html } };
       }
-      return { page: { status: 403, html: lockedPage(statement.locale, await this.pageCompany()) } };
+      return { page: { status: 403, html: this.page(lockedPage(statement.locale, await this.pageCompany())) } };
     }
     const response: StatementResponse = {
       status: answer.action === 'confirm' ? 'confirmed' : 'disputed',
@@ -549,16 +555,18 @@ export class StatementsService {
     return {
       page: {
         status: 200,
-        html: thanksPage({
-          locale: statement.locale,
-          company: company ?? { name: '', nameEn: null, phone: null },
-          number: statement.number,
-          status: response.status,
-          amount: response.amount ?? statement.closingBalance,
-          currency: statement.currency,
-          name: response.name ?? '',
-          at: new Date(response.at),
-        }),
+        html: this.page(
+          thanksPage({
+            locale: statement.locale,
+            company: company ?? { name: '', nameEn: null, phone: null },
+            number: statement.number,
+            status: response.status,
+            amount: response.amount ?? statement.closingBalance,
+            currency: statement.currency,
+            name: response.name ?? '',
+            at: new Date(response.at),
+          }),
+        ),
       },
     };
   }
@@ -621,20 +629,22 @@ export class StatementsService {
   private async closedPage(found: Exclude<Lookup, { kind: 'open' }>): Promise<PublicPage> {
     switch (found.kind) {
       case 'invalid':
-        return { status: 404, html: invalidLinkPage() };
+        return { status: 404, html: this.page(invalidLinkPage()) };
       case 'expired':
-        return { status: 410, html: expiredPage(found.statement.locale, await this.pageCompany()) };
+        return { status: 410, html: this.page(expiredPage(found.statement.locale, await this.pageCompany())) };
       case 'answered': {
         const company = await this.pageCompany();
         return {
           status: 409,
-          html: answeredPage({
-            locale: found.statement.locale,
-            company: company ?? { name: '', nameEn: null, phone: null },
-            number: found.statement.number,
-            status: found.statement.responseStatus === 'disputed' ? 'disputed' : 'confirmed',
-            at: found.statement.response?.at ?? found.statement.updatedAt.toISOString(),
-          }),
+          html: this.page(
+            answeredPage({
+              locale: found.statement.locale,
+              company: company ?? { name: '', nameEn: null, phone: null },
+              number: found.statement.number,
+              status: found.statement.responseStatus === 'disputed' ? 'disputed' : 'confirmed',
+              at: found.statement.response?.at ?? found.statement.updatedAt.toISOString(),
+            }),
+          ),
         };
       }
     }
@@ -650,42 +660,33 @@ export class StatementsService {
     const figures = statement.figures as IssuedFigures;
     // Attempts used, counting the wrong code this page answers (taken after `statement` was read).
     const used = statement.codeAttempts + (errors.some((e) => e.problem === 'wrong') ? 1 : 0);
-    return statementPage({
-      locale: statement.locale,
-      company: (await this.pageCompany()) ?? { name: '', nameEn: null, phone: null },
-      customerName: customer?.name ?? '',
-      number: statement.number,
-      from: statement.periodFrom,
-      to: statement.periodTo,
-      issuedOn: statement.issuedOn,
-      replyBy: statement.replyBy,
-      currency: statement.currency,
-      openingBalance: figures.openingBalance,
-      closingBalance: figures.closingBalance,
-      totals: figures.totals,
-      lines: figures.lines ?? [],
-      aging: figures.aging,
-      path: `/statements/confirm/${token}`, // token-shaped (checked by lookup): nothing to escape
-      errors,
-      values,
-      answerable: !statement.codeHash ? 'notMailed' : used >= this.codeAttempts ? 'locked' : 'open',
-    });
+    return this.page(
+      statementPage({
+        locale: statement.locale,
+        company: (await this.pageCompany()) ?? { name: '', nameEn: null, phone: null },
+        customerName: customer?.name ?? '',
+        number: statement.number,
+        from: statement.periodFrom,
+        to: statement.periodTo,
+        issuedOn: statement.issuedOn,
+        replyBy: statement.replyBy,
+        currency: statement.currency,
+        openingBalance: figures.openingBalance,
+        closingBalance: figures.closingBalance,
+        totals: figures.totals,
+        lines: figures.lines ?? [],
+        aging: figures.aging,
+        path: `/statements/confirm/${token}`, // token-shaped (checked by lookup): nothing to escape
+        errors,
+        values,
+        answerable: !statement.codeHash ? 'notMailed' : used >= this.codeAttempts ? 'locked' : 'open',
+      }),
+    );
   }
 
-  /**
-   * The statement an earlier attempt of this job issued, if any; in a transaction, which holds the job's row
-   * locked until it ends (JobsService.lockEffect).
-   */
-  private async earlierEffect(
-    jobId: string,
-  ): Promise<{ statementId: string; confirmationUrl: null; outboxMessageId: string | null } | null> {
-    const effect = await this.jobs.lockEffect(jobId);
-    if (typeof effect?.statementId !== 'string') return null;
-    return {
-      statementId: effect.statementId,
-      confirmationUrl: null,
-      outboxMessageId: typeof effect.outboxMessageId === 'string' ? effect.outboxMessageId : null,
-    };
+  /** A confirmation page's HTML, from templates/statement-confirmation by the one template engine. */
+  private page(page: ConfirmationPage): string {
+    return renderConfirmationPage(this.templates, page);
   }
 
   /** 400 INVALID_EMAIL now, before a number is taken or anything rendered (the outbox would refuse it later). */
@@ -796,46 +797,30 @@ function view(
   };
 }
 
-/** The statement mail, in the statement's language: the link, the reply-by date, the closing balance. */
-export function mailText(input: {
-  locale: Locale;
-  number: string;
-  customerName: string;
-  from: DateOnly | null;
-  to: DateOnly;
-  closingBalance: Amount;
-  currency: string;
-  replyBy: DateOnly;
-  url: string;
-  /** the confirmation code (only the mail carries it) */
-  code: string;
-  company: StatementCompany;
-}): { subject: string; text: string } {
-  const d = (x: DateOnly) => formatDate(x, input.locale);
-  const balance = formatMoney(input.closingBalance, input.currency);
-  const contact = [input.company.name, input.company.phone].filter(Boolean).join(' ');
-  if (input.locale === 'en') {
-    const period = input.from ? `for ${d(input.from)} to ${d(input.to)}` : `as of ${d(input.to)}`;
-    return {
-      subject: `Statement of account ${input.number} ${period} - please reply by ${d(input.replyBy)}`,
-      text:
-        `Dear customer,\n\n` +
-        `Attached is statement ${input.number} of ${input.customerName} ${period} (closing balance ${balance}).\n` +
-        `Please check it and confirm or dispute the balance by ${d(input.replyBy)} on this page:\n${input.url}\n` +
-        `with this confirmation code: ${formatCode(input.code)}\n` +
-        `(The code is only in this e-mail, not on the statement: please do not forward it.)\n\n` +
-        `Questions: ${contact}\n`,
-    };
+/** One statement mail per statement and address, however often its job runs. */
+function mailKey(statementId: string, address: string): string {
+  return `statement:${statementId}:${address.toLowerCase()}`;
+}
+
+/**
+ * What an earlier attempt of the job issued (the effect it saved): the statement and its mail, and no URL (the
+ * token exists in clear only in the PDF and the mail). Effects saved before the issuer ({ statementId,
+ * outboxMessageId }) read the same.
+ */
+function replayedEffect(effect: { statementId?: unknown; mail?: unknown; outboxMessageId?: unknown }): {
+  statementId: string;
+  confirmationUrl: null;
+  outboxMessageId: string | null;
+} {
+  if (typeof effect.statementId !== 'string') {
+    // A job's result is saved only by its effect or when it completes (and a completed job does not run again).
+    throw new Error(`the job's saved effect names no statement: ${JSON.stringify(effect)}`);
   }
-  const period = input.from ? `${d(input.from)}至${d(input.to)}` : `截至${d(input.to)}`;
+  const mail = typeof effect.mail === 'object' && effect.mail !== null ? Object.values(effect.mail) : [];
+  const first = mail.find((m): m is string => typeof m === 'string');
   return {
-    subject: `对账单 ${input.number}（${period}）— 请于${d(input.replyBy)}前确认`,
-    text:
-      `尊敬的客户：\n\n` +
-      `附件为${input.customerName}${period}的对账单 ${input.number}（期末余额 ${balance}）。\n` +
-      `请核对后于${d(input.replyBy)}前在以下页面确认余额或提出异议：\n${input.url}\n` +
-      `确认码：${formatCode(input.code)}\n` +
-      `（确认码仅在本邮件中提供，对账单上不印，请勿转发。）\n\n` +
-      `如有疑问，请联系：${contact}\n`,
+    statementId: effect.statementId,
+    confirmationUrl: null,
+    outboxMessageId: first ?? (typeof effect.outboxMessageId === 'string' ? effect.outboxMessageId : null),
   };
 }

@@ -57,6 +57,29 @@ export interface RenderedMail {
   html: string;
 }
 
+/**
+ * A page served to a browser (not printed): `templates/<name>/<view>.hbs` (a folder without template.hbs, so not a
+ * document type), with the folder's `styles.css` and `meta.json` labels. See TemplateEngine.renderPage.
+ */
+export interface RenderedPage {
+  name: string;
+  view: string;
+  /** SHA-256 (hex) of the page's folder, the shared labels and the helpers' version. */
+  version: string;
+  locale: Locale;
+  /** The text of the view's first `<h1>` (the page's `<title>`). */
+  title: string;
+  /** A complete `<!doctype html>` document, CSS inlined, no script. */
+  html: string;
+}
+
+interface LoadedPage {
+  version: string;
+  meta: TemplateMeta;
+  css: string;
+  view: Compiled;
+}
+
 interface LoadedMail {
   version: string;
   subject: Compiled;
@@ -130,6 +153,7 @@ export class TemplateEngine {
   private partials?: Partials;
   private readonly loaded = new Map<string, LoadedTemplate>();
   private readonly mails = new Map<string, LoadedMail>();
+  private readonly pages = new Map<string, LoadedPage>();
   readonly root: string;
 
   constructor(@Optional() @Inject(TEMPLATES_ROOT) root?: string) {
@@ -252,6 +276,63 @@ export class TemplateEngine {
       `<!doctype html>\n<html lang="${locale}">\n<head><meta charset="utf-8">` +
       `<title>${Handlebars.escapeExpression(subject)}</title></head>\n<body>\n${body}\n</body>\n</html>\n`;
     return { name, version: m.version, locale, subject, text, html };
+  }
+
+  /**
+   * A page for a browser rather than a printer (the statement confirmation site): `templates/<name>/<view>.hbs`
+   * rendered with the documents' helpers, labels (`t`, from LABELS and the folder's meta.json) and escaping, and
+   * wrapped in a minimal page: the folder's styles.css inline, not indexed by search engines (such pages are reached
+   * by links that carry a secret), no document chrome (letterhead, page header/footer). Its `<title>` is the text
+   * of the view's first `<h1>`. `{{{ }}}`, `<script>` and unknown helpers are refused as in documents (422
+   * TEMPLATE_ERROR); a page or view that does not exist is a programming error (thrown).
+   */
+  renderPage(name: string, view: string, data: object, locale: Locale = DEFAULT_LOCALE): RenderedPage {
+    const p = this.loadPage(name, view);
+    const labels: LabelSet = { ...LABELS[locale], ...p.meta.labels?.[locale] };
+    const runtime: Handlebars.RuntimeOptions = { data: { locale, labels, title: name, type: name } };
+    const body = run(name, `${view}.hbs`, () => p.view(data, runtime)).trim();
+    if (/<\s*script\b/i.test(body))
+      throw templateError(name, { file: `${view}.hbs`, reason: 'the page emitted a <script> element' });
+    const h1 = /<h1\b[^>]*>([\s\S]*?)<\/h1>/i.exec(body)?.[1];
+    // Already escaped by the template: only tags and line breaks to drop.
+    const title = (h1 ?? Handlebars.escapeExpression(p.meta.title?.[locale] ?? name))
+      .replace(/<[^>]*>/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const html =
+      `<!doctype html>\n<html lang="${locale}">\n<head>\n<meta charset="utf-8">\n` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+      `<meta name="robots" content="noindex, nofollow">\n<title>${title}</title>\n` +
+      `<style>\n${p.css}\n</style>\n</head>\n<body>\n${body}\n</body>\n</html>\n`;
+    return { name, view, version: p.version, locale, title, html };
+  }
+
+  private loadPage(name: string, view: string): LoadedPage {
+    const key = `${name}/${view}`;
+    const cached = this.pages.get(key);
+    if (cached) return cached;
+    const dir = join(this.root, name);
+    const file = join(dir, `${view}.hbs`);
+    if (!TYPE_NAME.test(name) || !TYPE_NAME.test(view) || !existsSync(file) || existsSync(join(dir, 'template.hbs'))) {
+      throw new Error(`no page template ${name}/${view}.hbs`);
+    }
+    this.loadPartials(name);
+    const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined);
+    const hash = createHash('sha256');
+    hash.update(`${HELPERS_VERSION}\0${JSON.stringify(LABELS)}\0`);
+    for (const f of listFiles(dir)) {
+      hash.update(`${relative(this.root, f)}\0`);
+      hash.update(readFileSync(f));
+      hash.update('\0');
+    }
+    const loaded: LoadedPage = {
+      version: hash.digest('hex'),
+      meta: parseMeta(name, read('meta.json') ?? '{}'),
+      css: read('styles.css') ?? '',
+      view: this.compile(name, `${view}.hbs`, readFileSync(file, 'utf8')),
+    };
+    this.pages.set(key, loaded);
+    return loaded;
   }
 
   private loadMail(name: string, locale: Locale): LoadedMail {

@@ -1,12 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
+import { TemplateEngine } from '../../../rendering/templates/template-engine.js';
 import {
-  answeredPage,
-  expiredPage,
-  invalidLinkPage,
-  lockedPage,
-  statementPage,
+  answeredPage as answeredData,
+  expiredPage as expiredData,
+  invalidLinkPage as invalidLinkData,
+  lockedPage as lockedData,
+  renderConfirmationPage,
+  statementPage as statementData,
+  type ConfirmationPage,
   type StatementPageModel,
 } from './confirmation-page.js';
+
+// The real templates (templates/statement-confirmation) through the one template engine.
+const engine = new TemplateEngine();
+const html =
+  <A extends unknown[]>(mapper: (...args: A) => ConfirmationPage) =>
+  (...args: A): string =>
+    renderConfirmationPage(engine, mapper(...args));
+const statementPage = html(statementData);
+const answeredPage = html(answeredData);
+const expiredPage = html(expiredData);
+const invalidLinkPage = html(invalidLinkData);
+const lockedPage = html(lockedData);
 
 const model: StatementPageModel = {
   locale: 'zh-CN',

@@ -457,8 +457,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Queue the rendering of the current version's missing copies and retry its unsent mail (after a lost job)
-     * @description Copies already stored are not rendered again.
+     * Queue the rendering of the current version's missing copies (after a lost job)
+     * @description Copies already stored are not rendered again. Each copy is mailed through the outbox, queued with the copy; a failed message is sent again with POST /api/outbox/{id}/retry.
      */
     post: operations['ContactSheetsController_resync'];
     delete?: never;
@@ -2328,6 +2328,134 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AccountContractDto: {
+      /** Format: uuid */
+      contractId: string;
+      /** @example CNY */
+      currency: string;
+      /** @description Signing date, milestones recorded by deliveries or by hand */
+      events: components['schemas']['EventDatesDto'];
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      invoiced: string;
+      number: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      outstanding: string;
+      /**
+       * @description Paid beyond the total
+       * @example 198000.00
+       */
+      overpaid: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      paid: string;
+      shares: components['schemas']['ScheduleShareDto'][];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      signingDate: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      total: string;
+    };
+    AccountCreditDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      overpaid: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      unapplied: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      withoutContract: string;
+    };
+    AccountCustomerDto: {
+      /** @example CNY */
+      currency: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      salesOwner: components['schemas']['OwnerRefDto'] | null;
+    };
+    AccountTotalsDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      contracts: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      invoiced: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      payments: string;
+    };
+    ActorRefDto: {
+      /**
+       * Format: uuid
+       * @description null: the system, or no account
+       */
+      id: string | null;
+      name: string;
+    };
+    AgingDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      days1to30: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      days31to60: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      days61to90: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      notDue: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      over90: string;
+      /**
+       * @description Negative: credit not applied to any share
+       * @example 198000.00
+       */
+      unappliedCredit: string;
+    };
+    AnswerRecordedDto: {
+      number: string;
+      response: components['schemas']['StatementResponseDetailDto'];
+      /** @enum {string} */
+      responseStatus: 'confirmed' | 'disputed';
+    };
     AnswerStatementDto: {
       /** @enum {string} */
       action: 'confirm' | 'dispute';
@@ -2346,6 +2474,45 @@ export interface components {
       /** @description Required for a dispute; an optional remark otherwise */
       reason?: string;
     };
+    AuditEntryDto: {
+      /** @example quotation.approve */
+      action: string;
+      /**
+       * Format: uuid
+       * @description null: the system, or someone without an account
+       */
+      actorId: string | null;
+      actorName: string;
+      /** Format: date-time */
+      at: string;
+      /** @description Position in the hash chain (a bigint, as a string) */
+      chainSeq: string;
+      details: {
+        [key: string]: unknown;
+      };
+      entityId: string | null;
+      /** @example quotation */
+      entityType: string;
+      /** @description SHA-256 (hex) over this entry and prevHash */
+      hash: string;
+      /** @description A bigint, as a string */
+      id: string;
+      /** @description The previous entry's hash (64 zeros for the first) */
+      prevHash: string;
+    };
+    AuditEntryPageDto: {
+      items: components['schemas']['AuditEntryDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    AuthorisedRepresentativeViewDto: {
+      idNumber: string | null;
+      name: string;
+      phone: string | null;
+      title: string | null;
+    };
     BankAccountDto: {
       /** @example 华东智能仪表有限公司 */
       accountName: string;
@@ -2358,6 +2525,16 @@ export interface components {
       bankName: string;
       /** @example 苏州吴中支行 */
       branch?: Record<string, never> | null;
+    };
+    BankAccountViewDto: {
+      accountName: string;
+      accountNumber: string;
+      bankName: string;
+      branch: string | null;
+    };
+    BelowFloorLineDto: {
+      line: number;
+      productCode: string;
     };
     BidBondDto: {
       /**
@@ -2375,6 +2552,46 @@ export interface components {
        */
       status?: 'not_required' | 'to_pay' | 'paid' | 'returned' | 'forfeited';
     };
+    BidBondViewDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      amount: string | null;
+      bank: string | null;
+      /** @enum {string|null} */
+      form: 'cash' | 'bank_transfer' | 'bank_guarantee' | 'insurance' | 'other' | null;
+      /** @enum {string} */
+      status: 'not_required' | 'to_pay' | 'paid' | 'returned' | 'forfeited';
+    };
+    BlockingQualificationDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @enum {string} */
+      type:
+        | 'business_licence'
+        | 'iso9001'
+        | 'iso14001'
+        | 'iso45001'
+        | 'industry_permit'
+        | 'product_certificate'
+        | 'credit_rating'
+        | 'other';
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validTo: string | null;
+    };
+    BrowserSessionDto: {
+      csrfToken: string | null;
+      /** @description null: no single sign-on configured */
+      sso: components['schemas']['SsoOfferDto'] | null;
+      /** @enum {string|null} */
+      stage: 'active' | 'second_factor' | 'password_change' | 'totp_enrolment' | null;
+      user: components['schemas']['SignedInUserDto'] | null;
+    };
     CancelDeliveryDto: {
       /**
        * @description Why (audit log)
@@ -2382,11 +2599,78 @@ export interface components {
        */
       reason: string;
     };
+    ChainBreakDto: {
+      chainSeq: string;
+      /** @description null when entries are missing at the end */
+      entryId: string | null;
+      reason: string;
+    };
+    ChainReportDto: {
+      /** @description When not ok: the first entry that does not fit */
+      broken?: components['schemas']['ChainBreakDto'];
+      /** @description Entries checked */
+      entries: number;
+      /** @description When ok */
+      headHash?: string;
+      /** @description When ok */
+      headSeq?: string;
+      ok: boolean;
+    };
+    ChangeOperationDto: {
+      /** @description remove, replace: the line number; add: the new line (the fields of a contract line, unpriced) */
+      line:
+        | number
+        | {
+            [key: string]: unknown;
+          };
+      /** @enum {string} */
+      op: 'add' | 'remove' | 'replace';
+      /** @description replace: the new line (the fields of a contract line, unpriced) */
+      with?: {
+        [key: string]: unknown;
+      };
+    };
     ChangePasswordDto: {
       /** @description Required when the session is fully signed in (or with an API token) */
       currentPassword?: string;
       /** @description At least PASSWORD_MIN_LENGTH characters, not a common password, not the user name */
       newPassword: string;
+    };
+    ChangeViewDto: {
+      /** @description The revision the change was asked against */
+      baseRevision: number;
+      configuration: components['schemas']['ConfigurationItemViewDto'][] | null;
+      /** Format: uuid */
+      contractId: string;
+      /** Format: date-time */
+      decidedAt: string | null;
+      decidedBy: components['schemas']['ActorRefDto'] | null;
+      decisionReason: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      deliveryDate: string | null;
+      /** Format: uuid */
+      id: string;
+      operations: components['schemas']['ChangeOperationDto'][];
+      reason: string;
+      /** Format: date-time */
+      requestedAt: string;
+      requestedBy: components['schemas']['ActorRefDto'];
+      /** @description The revision an approved change became */
+      resultRevision: number | null;
+      specialRequirements: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected';
+    };
+    CheckResultDto: {
+      error?: string;
+      /** @description The backend: postgres, filesystem, the browser path, pgboss… */
+      kind?: string;
+      latencyMs: number;
+      /** @enum {string} */
+      status: 'up' | 'down';
     };
     CompanyProfileDto: {
       addressEn?: Record<string, never> | null;
@@ -2414,6 +2698,32 @@ export interface components {
       /** @example https://www.ecsi.example */
       website?: Record<string, never> | null;
     };
+    CompanyProfileViewDto: {
+      addressEn: string | null;
+      addressZh: string | null;
+      /** @description The first is the default on documents */
+      bankAccounts: components['schemas']['BankAccountViewDto'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The unified social credit code */
+      creditCode: string;
+      email: string | null;
+      fax: string | null;
+      /** Format: uuid */
+      id: string;
+      legalNameEn: string | null;
+      legalNameZh: string;
+      legalRepresentative: string | null;
+      phone: string | null;
+      postalCode: string | null;
+      /** @description The images themselves: GET /api/company/seals/{kind} */
+      seals: components['schemas']['SealsOnFileDto'];
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+      website: string | null;
+    };
     ConfigurationItemDto: {
       /**
        * @description An item of the configuration (配置)
@@ -2425,6 +2735,16 @@ export interface components {
        * @example 分体式，IP68，4-20mA + HART
        */
       options?: Record<string, never> | null;
+    };
+    ConfigurationItemViewDto: {
+      item: string;
+      options: string | null;
+    };
+    ConfirmationCodeStateDto: {
+      attempts: number;
+      attemptsAllowed: number;
+      /** @description Whether a confirmation code was mailed (the code itself is never shown) */
+      sent: boolean;
     };
     ContactDto: {
       /**
@@ -2443,6 +2763,271 @@ export interface components {
        * @example 财务部 会计
        */
       title?: Record<string, never> | null;
+    };
+    ContactSheetViewDto: {
+      /** Format: date-time */
+      completedAt: string | null;
+      /** Format: uuid */
+      contractId: string;
+      contractNumber: string;
+      contractRevision: number;
+      copies: components['schemas']['CopyViewDto'][];
+      customer: components['schemas']['IdNameDto'];
+      /** Format: date-time */
+      issuedAt: string;
+      issuedBy: components['schemas']['ActorRefDto'];
+      mailings: components['schemas']['MailingViewDto'][];
+      projectNumber: string;
+      /**
+       * Format: uuid
+       * @description The last render-and-mail job
+       */
+      renderJobId: string | null;
+      signoffs: components['schemas']['SignoffViewDto'][];
+      /** @enum {string} */
+      status: 'open' | 'complete';
+      /** @description A newer version replaced this one; it can no longer be signed */
+      superseded: boolean;
+      version: number;
+      versions: components['schemas']['SheetVersionSummaryDto'][];
+    };
+    ContactViewDto: {
+      /** @description The billing contact: statements are mailed to them */
+      billing: boolean;
+      email: string | null;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      phone: string | null;
+      title: string | null;
+    };
+    ContractApprovalDto: {
+      /** Format: date-time */
+      at: string;
+      by: components['schemas']['ActorRefDto'];
+      /** @description The failed checks the manager let through */
+      failedChecks: string[];
+      reason: string;
+    };
+    ContractLineViewDto: {
+      /**
+       * @description Percent. Absent (not zero) for production users
+       * @example 5
+       */
+      discount?: string;
+      /** @description Line number, from 1 */
+      line: number;
+      name: string;
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      net?: string;
+      productCode: string | null;
+      /** Format: uuid */
+      productId: string | null;
+      /**
+       * @description A decimal string
+       * @example 2
+       */
+      qty: string;
+      specification: string | null;
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      tax?: string;
+      /**
+       * @description VAT percent. Absent (not zero) for production users
+       * @example 13
+       */
+      taxRate?: string;
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      total?: string;
+      /** @example 台 */
+      unit: string;
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      unitPrice?: string;
+    };
+    ContractListItemDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @example CNY */
+      currency: string;
+      customer: components['schemas']['IdNameDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      deliveryDate: string | null;
+      /** Format: uuid */
+      id: string;
+      number: string;
+      projectName: string;
+      projectNumber: string | null;
+      quotation: components['schemas']['QuotationRefDto'] | null;
+      revision: number;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      signingDate: string;
+      /** @enum {string} */
+      status: 'draft' | 'review_failed' | 'approved' | 'active' | 'completed' | 'cancelled';
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      total?: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    ContractListItemPageDto: {
+      items: components['schemas']['ContractListItemDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    ContractReviewDto: {
+      /** Format: date-time */
+      at: string;
+      by: components['schemas']['ActorRefDto'];
+      checks: components['schemas']['ReviewCheckDto'][];
+      passed: boolean;
+      revision: number;
+    };
+    ContractReviewResultDto: {
+      /** Format: date-time */
+      at: string;
+      by: components['schemas']['ActorRefDto'];
+      checks: components['schemas']['ReviewCheckDto'][];
+      passed: boolean;
+      revision: number;
+      /**
+       * @description The contract's status after the review
+       * @enum {string}
+       */
+      status: 'draft' | 'review_failed' | 'approved' | 'active' | 'completed' | 'cancelled';
+    };
+    ContractRevisionSummaryDto: {
+      /**
+       * Format: uuid
+       * @description The change request it came from
+       */
+      changeRequestId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      revision: number;
+    };
+    ContractScheduleViewDto: {
+      /** Format: uuid */
+      contractId: string;
+      /** @example CNY */
+      currency: string;
+      /** @description Signing date, milestones recorded by deliveries or by hand */
+      events: components['schemas']['EventDatesDto'];
+      number: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      outstanding: string;
+      /**
+       * @description Paid beyond the total
+       * @example 198000.00
+       */
+      overpaid: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      paid: string;
+      shares: components['schemas']['ScheduleShareDto'][];
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      total: string;
+    };
+    ContractViewDto: {
+      /** @description Absent (not zero) for production users */
+      approval?: components['schemas']['ContractApprovalDto'] | null;
+      configuration: components['schemas']['ConfigurationItemViewDto'][];
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @example CNY */
+      currency: string;
+      currentRevision: number;
+      customer: components['schemas']['IdNameDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      deliveryDate: string | null;
+      /** Format: uuid */
+      id: string;
+      lines: components['schemas']['ContractLineViewDto'][];
+      number: string;
+      /** @description Absent (not zero) for production users */
+      paymentTerms?: components['schemas']['PaymentShareDto'][];
+      projectName: string;
+      /** @description 项目号: given when the advance payment arrives */
+      projectNumber: string | null;
+      quotation: components['schemas']['QuotationRefDto'] | null;
+      /** @description Absent (not zero) for production users */
+      review?: components['schemas']['ContractReviewDto'] | null;
+      /** @description The revision shown here */
+      revision: number;
+      revisions: components['schemas']['ContractRevisionSummaryDto'][];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      signingDate: string;
+      specialRequirements: string | null;
+      /** @enum {string} */
+      status: 'draft' | 'review_failed' | 'approved' | 'active' | 'completed' | 'cancelled';
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      subtotal?: string;
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      taxTotal?: string;
+      /**
+       * @description Absent (not zero) for production users
+       * @example 198000.00
+       */
+      total?: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Every change raises it: the ETag of GET, If-Match of PATCH */
+      version: number;
+    };
+    CopyViewDto: {
+      /** @description Re-rendered with the sign-offs once complete */
+      completedVersion: number | null;
+      /** @enum {string} */
+      department: 'finance' | 'engineering' | 'production';
+      /** Format: uuid */
+      documentId: string | null;
+      files: components['schemas']['LinkedFileViewDto'][];
+      /** @description The document version as issued */
+      issuedVersion: number | null;
+      /** @description The copy's newest document version */
+      latestVersion: number | null;
     };
     CreateChangeDto: {
       /** @description The new configuration (replaces the list) */
@@ -2598,6 +3183,40 @@ export interface components {
        * @example customer-statement
        */
       template: string;
+    };
+    CreatedTokenDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description null: never expires
+       */
+      expiresAt: string | null;
+      /** Format: uuid */
+      id: string;
+      label: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** @description The first characters of the token, to recognise it */
+      prefix: string;
+      readOnly: boolean;
+      /** Format: date-time */
+      revokedAt: string | null;
+      /** @description The token itself, shown this once */
+      token: string;
+    };
+    CreatedUserDto: {
+      /** Format: date-time */
+      createdAt: string;
+      disabled: boolean;
+      email: string | null;
+      /** Format: uuid */
+      id: string;
+      invitation: components['schemas']['InvitationLinkDto'];
+      name: string;
+      roles: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
+      /** @description With apiToken: true: the API token, shown this once */
+      token?: string;
     };
     CreateInvoiceDto: {
       /**
@@ -2896,6 +3515,58 @@ export interface components {
        */
       roles: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
     };
+    CustomerAccountViewDto: {
+      aging: components['schemas']['AgingDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      asOf: string;
+      /**
+       * @description Contracts signed up to asOf minus payments up to asOf (negative: credit)
+       * @example 198000.00
+       */
+      closingBalance: string;
+      contracts: components['schemas']['AccountContractDto'][];
+      credit: components['schemas']['AccountCreditDto'];
+      customer: components['schemas']['AccountCustomerDto'];
+      invoices: components['schemas']['LedgerInvoiceDto'][];
+      payments: components['schemas']['LedgerPaymentDto'][];
+      totals: components['schemas']['AccountTotalsDto'];
+    };
+    CustomerViewDto: {
+      address: string | null;
+      archived: boolean;
+      /** @description The contact with billing: true, or null */
+      billingContact: components['schemas']['ContactViewDto'] | null;
+      contacts: components['schemas']['ContactViewDto'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      nameEn: string | null;
+      notes: string | null;
+      phone: string | null;
+      salesOwner: components['schemas']['IdNameDto'] | null;
+      taxId: string | null;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+    };
+    CustomerViewPageDto: {
+      items: components['schemas']['CustomerViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    DeletedDto: {
+      /** @enum {boolean} */
+      deleted: true;
+      id: string;
+    };
     DeliverDeliveryDto: {
       /**
        * @description The day the goods arrived: not before they shipped, not in the future
@@ -2904,6 +3575,49 @@ export interface components {
       arrivedOn: string;
       /** @example 签收单号 QS-0722，收货人赵志强 */
       note?: string;
+    };
+    DeliveryContractRefDto: {
+      /** Format: uuid */
+      id: string;
+      number: string;
+      projectName: string;
+      projectNumber: string | null;
+    };
+    DeliveryCustomerRefDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
+    DeliveryDocumentVersionDto: {
+      /** Format: date-time */
+      createdAt: string;
+      files: components['schemas']['LinkedFileViewDto'][];
+      signed: boolean;
+      version: number;
+    };
+    DeliveryDocumentViewDto: {
+      /** Format: uuid */
+      id: string;
+      latestVersion: number;
+      versions: components['schemas']['DeliveryDocumentVersionDto'][];
+    };
+    DeliveryGateResultDto: {
+      /** @enum {string} */
+      result: 'paid' | 'approved';
+    };
+    DeliveryGateViewDto: {
+      approvedBy: components['schemas']['ActorRefDto'] | null;
+      /** Format: date-time */
+      at: string;
+      /** @description What was outstanding at issue (money roles only) */
+      outstanding?: components['schemas']['GateShareDto'][];
+      /** @description Money roles only */
+      reason?: string | null;
+      /**
+       * @description paid, or approved by a manager as an exception
+       * @enum {string}
+       */
+      result: 'paid' | 'approved';
     };
     DeliveryItemDto: {
       /**
@@ -2916,6 +3630,89 @@ export interface components {
        * @example 2
        */
       qty: string;
+    };
+    DeliveryItemViewDto: {
+      /** @description The contract line's number */
+      line: number;
+      name: string;
+      productCode: string | null;
+      /**
+       * @description A decimal string
+       * @example 1
+       */
+      qty: string;
+      specification: string | null;
+      /** @example 台 */
+      unit: string;
+    };
+    DeliveryListContractRefDto: {
+      /** Format: uuid */
+      id: string;
+      number: string | null;
+      projectNumber: string | null;
+    };
+    DeliveryListCustomerRefDto: {
+      /** Format: uuid */
+      id: string;
+      name: string | null;
+    };
+    DeliveryListItemDto: {
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      arrivedOn: string | null;
+      consignee: string;
+      contract: components['schemas']['DeliveryListContractRefDto'];
+      /** Format: date-time */
+      createdAt: string;
+      customer: components['schemas']['DeliveryListCustomerRefDto'];
+      /** Format: uuid */
+      documentId: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      estimatedArrival: string | null;
+      gate: components['schemas']['DeliveryGateResultDto'];
+      /** Format: uuid */
+      id: string;
+      items: components['schemas']['DeliveryItemViewDto'][];
+      number: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      shipDate: string;
+      /** Format: date-time */
+      shippedAt: string | null;
+      /** @enum {string} */
+      status: 'issued' | 'shipped' | 'delivered' | 'cancelled';
+    };
+    DeliveryListItemPageDto: {
+      items: components['schemas']['DeliveryListItemDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    DeliveryMailViewDto: {
+      attempts: number;
+      /** @enum {string} */
+      audience: 'production' | 'customer';
+      lastError: string | null;
+      messageId: string | null;
+      /** Format: uuid */
+      outboxId: string | null;
+      /** Format: date-time */
+      sentAt: string | null;
+      /**
+       * @description The outbox status; no_address: nobody to send it to; not_queued: the notice is not rendered yet
+       * @enum {string}
+       */
+      status: 'queued' | 'sending' | 'sent' | 'failed' | 'no_address' | 'not_queued';
+      /** @description null: no address known (status no_address) */
+      to: string | null;
     };
     DeliveryTermsDto: {
       /**
@@ -2933,6 +3730,56 @@ export interface components {
       /** @example 需方现场（江苏苏州） */
       place?: string;
     };
+    DeliveryViewDto: {
+      address: string;
+      arrivalNote: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      arrivedOn: string | null;
+      carrier: string | null;
+      consignee: string;
+      contactPhone: string;
+      contract: components['schemas']['DeliveryContractRefDto'];
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      customer: components['schemas']['DeliveryCustomerRefDto'];
+      customerEmail: string | null;
+      document: components['schemas']['DeliveryDocumentViewDto'] | null;
+      driverName: string | null;
+      driverPhone: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      estimatedArrival: string | null;
+      gate: components['schemas']['DeliveryGateViewDto'];
+      /** Format: uuid */
+      id: string;
+      items: components['schemas']['DeliveryItemViewDto'][];
+      licencePlate: string | null;
+      mail: components['schemas']['DeliveryMailViewDto'][];
+      number: string;
+      remarks: string | null;
+      /**
+       * Format: uuid
+       * @description The render-and-mail job
+       */
+      renderJobId: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      shipDate: string;
+      /** Format: date-time */
+      shippedAt: string | null;
+      /** @enum {string} */
+      status: 'issued' | 'shipped' | 'delivered' | 'cancelled';
+      /** Format: date-time */
+      updatedAt: string;
+    };
     DeviationRowDto: {
       /** @example 第五章 技术要求 3.2 */
       clause: string;
@@ -2947,6 +3794,95 @@ export interface components {
       /** @example ±0.5% */
       response: string;
     };
+    DeviationRowViewDto: {
+      clause: string;
+      /**
+       * @description none 无偏离, positive 正偏离, negative 负偏离
+       * @enum {string}
+       */
+      deviation: 'none' | 'positive' | 'negative';
+      note: string | null;
+      requirement: string;
+      response: string;
+    };
+    DocumentFileViewDto: {
+      /** @example application/pdf */
+      contentType: string;
+      fileName: string;
+      /** @enum {string} */
+      format: 'pdf' | 'docx' | 'bundle';
+      /** @description SHA-256 (hex) of the bytes */
+      sha256: string;
+      /** @description Bytes */
+      size: number;
+    };
+    DocumentRecordRefDto: {
+      /** @example Q-2026-0001 */
+      number: string;
+      /** @example quotation */
+      type: string;
+    };
+    DocumentVersionViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      files: components['schemas']['DocumentFileViewDto'][];
+      /** @example zh-CN */
+      locale: string;
+      signed: boolean;
+      /** @description Every template that went into the files, with its version (content hash) */
+      templateVersions: {
+        [key: string]: string;
+      };
+      version: number;
+    };
+    DocumentViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      latestVersion: number;
+      /** @enum {string} */
+      origin: 'workflow' | 'ad-hoc';
+      record: components['schemas']['DocumentRecordRefDto'] | null;
+      subject: components['schemas']['SubjectRefDto'] | null;
+      title: string;
+      /** @description A template name, or a composite such as tender-package */
+      type: string;
+      versions: components['schemas']['DocumentVersionViewDto'][];
+    };
+    EventDatesDto: {
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      after_acceptance: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      before_delivery: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      contract_signed: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      on_delivery: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      other: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      warranty_end: string | null;
+    };
     GateOverrideDto: {
       /**
        * @description Why the goods ship before the payment due (audit log and the delivery record; never printed)
@@ -2954,9 +3890,146 @@ export interface components {
        */
       reason: string;
     };
+    GateShareDto: {
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      dueDate: string | null;
+      event: string;
+      label: string | null;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      outstanding: string;
+      /** @description The share of the payment terms (index) */
+      share: number;
+    };
     GeneratePackageDto: {
       /** @description manager only: generate although QUALIFICATION_EXPIRED / QUALIFICATION_MISSING would refuse */
       override?: components['schemas']['PackageOverrideDto'];
+    };
+    HealthChecksDto: {
+      browser: components['schemas']['CheckResultDto'];
+      database: components['schemas']['CheckResultDto'];
+      queue: components['schemas']['CheckResultDto'];
+      storage: components['schemas']['CheckResultDto'];
+    };
+    HealthReportDto: {
+      checks: components['schemas']['HealthChecksDto'];
+      /** @enum {string} */
+      status: 'up' | 'down';
+    };
+    HealthStatusDto: {
+      /** @enum {string} */
+      status: 'up' | 'down';
+    };
+    IdNameDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
+    ImportReportDto: {
+      dryRun: boolean;
+      /**
+       * @description For CSV: the encoding the file was read in
+       * @example utf-8
+       */
+      encoding?: string;
+      /** @description Empty on a 200; a 422 lists them in details.errors */
+      errors: components['schemas']['RowErrorDto'][];
+      /** @enum {string} */
+      format: 'csv' | 'xlsx';
+      /** @description Data rows read (blank rows are skipped) */
+      rows: number;
+      /** @description Records written: 0 on a dry run */
+      written: number;
+    };
+    InvitationInfoDto: {
+      /** Format: date-time */
+      expiresAt: string;
+      /** @enum {string} */
+      purpose: 'invitation' | 'reset';
+      user: components['schemas']['InvitationUserDto'];
+    };
+    InvitationLinkDto: {
+      /** Format: date-time */
+      expiresAt: string;
+      /** @description The one-time link to choose a password; shown this once */
+      url: string;
+    };
+    InvitationUserDto: {
+      name: string;
+    };
+    InvoiceContractRefDto: {
+      /** Format: uuid */
+      id: string;
+      number: string | null;
+    };
+    InvoiceViewDto: {
+      /**
+       * @description Incl. VAT; negative on a red-letter invoice
+       * @example 198000.00
+       */
+      amount: string;
+      contract: components['schemas']['InvoiceContractRefDto'] | null;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @example CNY */
+      currency: string;
+      customer: components['schemas']['IdNameDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      date: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'special' | 'ordinary';
+      /**
+       * @description amount - tax
+       * @example 198000.00
+       */
+      net: string;
+      note: string | null;
+      number: string;
+      /**
+       * Format: uuid
+       * @description The red-letter invoice that cancels this one
+       */
+      reversedBy: string | null;
+      /**
+       * Format: uuid
+       * @description The invoice this red-letter one cancels
+       */
+      reverses: string | null;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      tax: string;
+    };
+    InvoiceViewPageDto: {
+      items: components['schemas']['InvoiceViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    IssuedContactSheetDto: {
+      /** @description The job rendering and mailing its three copies */
+      job: components['schemas']['JobRefDto'] | null;
+      /** @enum {string} */
+      status: 'open';
+      version: number;
+    };
+    IssuedStatementDto: {
+      /** @description The customer's confirmation link: shown this once (only its hash is kept) */
+      confirmationUrl: string | null;
+      statement: components['schemas']['StatementViewDto'];
     };
     IssueStatementDto: {
       /**
@@ -2988,6 +4061,133 @@ export interface components {
        * @example 2026-10-31
        */
       to?: string;
+    };
+    ItemCountsDto: {
+      /** @description Render or mail failed */
+      failed: number;
+      /** @description To render */
+      pending: number;
+      /** @description Mail not sent yet */
+      rendered: number;
+      sent: number;
+      skipped: number;
+    };
+    JobRefDto: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+    };
+    JobViewDto: {
+      attempts: number;
+      /** Format: date-time */
+      createdAt: string;
+      error: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      maxAttempts: number;
+      /** @example document.render */
+      name: string;
+      progress: number;
+      /** @description The job's result when it succeeded (e.g. documentId) */
+      result: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      startedAt: string | null;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+    };
+    LedgerInvoiceDto: {
+      /**
+       * @description Incl. VAT
+       * @example 198000.00
+       */
+      amount: string;
+      /** Format: uuid */
+      contractId: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      date: string;
+      /** Format: uuid */
+      id: string;
+      number: string;
+    };
+    LedgerPaymentDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      amount: string;
+      /** Format: uuid */
+      contractId: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      date: string;
+      /** Format: uuid */
+      id: string;
+      reference: string | null;
+    };
+    LineProgressDto: {
+      /** @description On notices whose arrival was confirmed */
+      delivered: string;
+      /** @description On notices that are not cancelled */
+      issued: string;
+      line: number;
+      name: string;
+      /** @description The line's quantity on the contract (current revision) */
+      ordered: string;
+      productCode: string | null;
+      /** @description ordered - issued: what a new notice may still take */
+      remaining: string;
+      /** @description On notices shipped or delivered */
+      shipped: string;
+      specification: string | null;
+      unit: string;
+    };
+    LinkedFileViewDto: {
+      /** @example application/pdf */
+      contentType: string;
+      fileName: string;
+      /** @enum {string} */
+      format: 'pdf' | 'docx' | 'bundle';
+      /** @description SHA-256 (hex) of the bytes */
+      sha256: string;
+      /** @description Bytes */
+      size: number;
+      /** @description Where to download it */
+      url: string;
+    };
+    MailingViewDto: {
+      attempts: number;
+      /** Format: date-time */
+      createdAt: string | null;
+      /** @enum {string} */
+      department: 'finance' | 'engineering' | 'production';
+      lastError: string | null;
+      /** @description The Message-ID every attempt sends */
+      messageId: string | null;
+      /**
+       * Format: uuid
+       * @description GET /api/outbox/{id}
+       */
+      outboxMessageId: string | null;
+      /** Format: date-time */
+      sentAt: string | null;
+      /** @enum {string} */
+      stage: 'issued' | 'completed';
+      /**
+       * @description The outbox message's status; no_address: the department has no address, nothing was queued
+       * @enum {string}
+       */
+      status: 'queued' | 'sending' | 'sent' | 'failed' | 'no_address';
+      to: string[];
     };
     MetaDto: {
       /** @description The server's enumerations (labels are the console's) */
@@ -3094,9 +4294,247 @@ export interface components {
     OptionalReasonDto: {
       reason?: string;
     };
+    OutboxMessageViewDto: {
+      /** @description What it is about */
+      about: components['schemas']['TypeIdDto'];
+      /** @description The file names of the attachments */
+      attachments: string[];
+      attempts: number;
+      /**
+       * @description Who it is for, in a word: 'customer', 'production', 'billing'…
+       * @example customer
+       */
+      audience: string;
+      cc: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      jobId: string | null;
+      /** @description Sent once per key */
+      key: string;
+      lastError: string | null;
+      /** @description The Message-ID header */
+      messageId: string;
+      /** Format: date-time */
+      sentAt: string | null;
+      /** @enum {string} */
+      status: 'queued' | 'sending' | 'sent' | 'failed';
+      subject: string;
+      to: string[];
+    };
+    OutboxMessageViewPageDto: {
+      items: components['schemas']['OutboxMessageViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    OverdueBucketsDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      days1to30: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      days31to60: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      days61to90: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      over90: string;
+    };
+    OverdueContractDto: {
+      /** Format: uuid */
+      contractId: string;
+      /** @example CNY */
+      currency: string;
+      maxDaysOverdue: number;
+      number: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      overdue: string;
+      shares: components['schemas']['OverdueShareDto'][];
+    };
+    OverdueCustomerDto: {
+      buckets: components['schemas']['OverdueBucketsDto'];
+      contracts: components['schemas']['OverdueContractDto'][];
+      customer: components['schemas']['OverdueCustomerRefDto'];
+      maxDaysOverdue: number;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      overdue: string;
+      salesOwner: components['schemas']['OwnerRefDto'] | null;
+    };
+    OverdueCustomerRefDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
+    OverdueListDto: {
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      asOf: string;
+      customers: components['schemas']['OverdueCustomerDto'][];
+      minDays: number;
+      /** Format: uuid */
+      salesOwnerId: string | null;
+    };
+    OverdueShareDto: {
+      /**
+       * @description The share's amount per the schedule
+       * @example 198000.00
+       */
+      amount: string;
+      /** @enum {string} */
+      bucket: 'days1to30' | 'days31to60' | 'days61to90' | 'over90';
+      daysOverdue: number;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      dueDate: string;
+      /** @enum {string|null} */
+      event:
+        'contract_signed' | 'before_delivery' | 'on_delivery' | 'after_acceptance' | 'warranty_end' | 'other' | null;
+      label: string | null;
+      /**
+       * @description Still owed after the contract's payments and the customer's credit
+       * @example 198000.00
+       */
+      outstanding: string;
+      share: number | null;
+    };
+    OwnerRefDto: {
+      /** Format: uuid */
+      id: string;
+      name: string | null;
+    };
     PackageOverrideDto: {
       /** @description Why the package goes out although a required qualification is expired or missing (audit log only; never printed) */
       reason: string;
+    };
+    PackageOverrideViewDto: {
+      /** Format: date-time */
+      at: string;
+      by: components['schemas']['ActorRefDto'];
+    };
+    PackageSectionRangeDto: {
+      firstPage: number;
+      /** @enum {string} */
+      key:
+        | 'cover'
+        | 'toc'
+        | 'bid_letter'
+        | 'opening_summary'
+        | 'itemised_quotation'
+        | 'deviation_table'
+        | 'authorisation'
+        | 'qualifications'
+        | 'performance'
+        | 'credit';
+      lastPage: number;
+      title: string;
+    };
+    PackageSendResultDto: {
+      attachments: components['schemas']['SentAttachmentDto'][];
+      messageId: string;
+      /** @description The sales owner's address */
+      to: string;
+      version: number;
+    };
+    PackageVersionViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      files: components['schemas']['DocumentFileViewDto'][];
+      /** @example zh-CN */
+      locale: string;
+      /** @description Set when a manager let the package out although a qualification was expired or missing */
+      override: components['schemas']['PackageOverrideViewDto'] | null;
+      pages: number | null;
+      sections: components['schemas']['PackageSectionRangeDto'][];
+      signed: boolean;
+      /** @description Every template that went into the files, with its version (content hash) */
+      templateVersions: {
+        [key: string]: string;
+      };
+      version: number;
+      warnings: components['schemas']['PackageWarningDto'][];
+    };
+    PackageWarningDto: {
+      /** @example NO_COMPANY_SEAL */
+      code: string;
+      details?: {
+        [key: string]: unknown;
+      };
+      message: string;
+    };
+    PasswordChangedDto: {
+      csrfToken: string | null;
+      /** @enum {string} */
+      stage: 'active' | 'second_factor' | 'password_change' | 'totp_enrolment';
+    };
+    PasswordResetDto: {
+      invitation: components['schemas']['InvitationLinkDto'];
+    };
+    PaymentContractRefDto: {
+      /** Format: uuid */
+      id: string;
+      number: string | null;
+      projectNumber: string | null;
+    };
+    PaymentRecordedDto: {
+      /**
+       * @description A decimal string; negative on a reversal
+       * @example 198000.00
+       */
+      amount: string;
+      /** @description The contact sheet an advance payment issued */
+      contactSheet: components['schemas']['IssuedContactSheetDto'] | null;
+      contract: components['schemas']['PaymentContractRefDto'] | null;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @example CNY */
+      currency: string;
+      customer: components['schemas']['IdNameDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      date: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      method: 'bank_transfer' | 'bank_acceptance' | 'commercial_acceptance' | 'cash' | 'cheque' | 'other';
+      /** @enum {string} */
+      nature: 'advance' | 'progress' | 'delivery' | 'retention' | 'other';
+      note: string | null;
+      /** @description The contract's project number (given now or earlier) */
+      projectNumber: string | null;
+      /** @description This payment gave the contract its project number */
+      projectNumberAssigned: boolean;
+      reference: string | null;
+      /**
+       * Format: uuid
+       * @description The payment this one reverses
+       */
+      reverses: string | null;
     };
     PaymentShareDto: {
       /**
@@ -3119,6 +4557,90 @@ export interface components {
        * @example 30
        */
       percent: string;
+    };
+    PaymentViewDto: {
+      /**
+       * @description A decimal string; negative on a reversal
+       * @example 198000.00
+       */
+      amount: string;
+      contract: components['schemas']['PaymentContractRefDto'] | null;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @example CNY */
+      currency: string;
+      customer: components['schemas']['IdNameDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      date: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      method: 'bank_transfer' | 'bank_acceptance' | 'commercial_acceptance' | 'cash' | 'cheque' | 'other';
+      /** @enum {string} */
+      nature: 'advance' | 'progress' | 'delivery' | 'retention' | 'other';
+      note: string | null;
+      reference: string | null;
+      /**
+       * Format: uuid
+       * @description The payment this one reverses
+       */
+      reverses: string | null;
+    };
+    PaymentViewPageDto: {
+      items: components['schemas']['PaymentViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    PerformanceCandidateDto: {
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      completedDate: string | null;
+      /**
+       * @description Absent for callers who may not see prices
+       * @example 198000.00
+       */
+      contractAmount?: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @example CNY */
+      currency: string;
+      customerName: string;
+      /** Format: uuid */
+      id: string;
+      industry: string;
+      location: string | null;
+      productLine: string | null;
+      projectName: string;
+      /** @description Production users see acceptance certificates only */
+      proofs: components['schemas']['StoredFileViewDto'][];
+      scope: string | null;
+      selected: boolean;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      signedDate: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+    };
+    PerformanceCandidatesDto: {
+      criteria: components['schemas']['PerformanceRequirementDto'] | null;
+      /** @description Matching records, best first */
+      matches: components['schemas']['PerformanceCandidateDto'][];
+      minCount: number;
+      /** @description The selection (or proposal) holds at least minCount matching records */
+      minCountMet: boolean;
+      proposedIds: string[];
     };
     PerformanceRequirementDto: {
       /**
@@ -3143,6 +4665,251 @@ export interface components {
       minCount?: number;
       /** @example 压力变送器 */
       productLine?: Record<string, never> | null;
+    };
+    PerformanceViewDto: {
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      completedDate: string | null;
+      /**
+       * @description Absent for callers who may not see prices
+       * @example 198000.00
+       */
+      contractAmount?: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @example CNY */
+      currency: string;
+      customerName: string;
+      /** Format: uuid */
+      id: string;
+      industry: string;
+      location: string | null;
+      productLine: string | null;
+      projectName: string;
+      /** @description Production users see acceptance certificates only */
+      proofs: components['schemas']['StoredFileViewDto'][];
+      scope: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      signedDate: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+    };
+    PerformanceViewPageDto: {
+      items: components['schemas']['PerformanceViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    ProductViewDto: {
+      active: boolean;
+      /** @example NDM-137 */
+      code: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description The negotiation limit: admin, backoffice, finance and manager only
+       * @example 198000.00
+       */
+      floorPrice?: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description Absent for production
+       * @example 198000.00
+       */
+      listPrice?: string;
+      nameEn: string | null;
+      nameZh: string;
+      productLine: string | null;
+      specification: string | null;
+      /**
+       * @description Percent, a decimal string
+       * @example 13.00
+       */
+      taxRate: string;
+      /** @example 套 */
+      unit: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+    };
+    ProductViewPageDto: {
+      items: components['schemas']['ProductViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    QualificationCandidateDto: {
+      /** @description Expired on the deadline */
+      blocking: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description validTo - statusOn in days (0 on the last valid day, negative once expired); null when permanent */
+      daysLeft: number | null;
+      grade: string | null;
+      /** Format: uuid */
+      id: string;
+      issuer: string | null;
+      name: string;
+      notes: string | null;
+      number: string | null;
+      scans: components['schemas']['StoredFileViewDto'][];
+      /** @description In the current selection (or in the proposal when the selection is null) */
+      selected: boolean;
+      /**
+       * @description Derived from the dates on statusOn
+       * @enum {string}
+       */
+      status: 'valid' | 'expiring' | 'expired' | 'not_yet_valid';
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      statusOn: string;
+      /** @enum {string} */
+      type:
+        | 'business_licence'
+        | 'iso9001'
+        | 'iso14001'
+        | 'iso45001'
+        | 'industry_permit'
+        | 'product_certificate'
+        | 'credit_rating'
+        | 'other';
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validFrom: string;
+      /**
+       * Format: date
+       * @description null: permanent
+       * @example 2026-03-31
+       */
+      validTo: string | null;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+      /** @description Expires before the bid validity ends */
+      warning: boolean;
+    };
+    QualificationTypeCandidatesDto: {
+      /** @description Expired on the deadline: blocking */
+      expired: components['schemas']['QualificationCandidateDto'][];
+      /** @description Expiring before deadline + bid validity */
+      expiringBeforeValidityEnd: components['schemas']['QualificationCandidateDto'][];
+      /** @description No qualification of this type is in force on the deadline */
+      missing: boolean;
+      /** @enum {string} */
+      type:
+        | 'business_licence'
+        | 'iso9001'
+        | 'iso14001'
+        | 'iso45001'
+        | 'industry_permit'
+        | 'product_certificate'
+        | 'credit_rating'
+        | 'other';
+      /** @description In force on the deadline, best first */
+      valid: components['schemas']['QualificationCandidateDto'][];
+    };
+    QualificationViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @description validTo - statusOn in days (0 on the last valid day, negative once expired); null when permanent */
+      daysLeft: number | null;
+      grade: string | null;
+      /** Format: uuid */
+      id: string;
+      issuer: string | null;
+      name: string;
+      notes: string | null;
+      number: string | null;
+      scans: components['schemas']['StoredFileViewDto'][];
+      /**
+       * @description Derived from the dates on statusOn
+       * @enum {string}
+       */
+      status: 'valid' | 'expiring' | 'expired' | 'not_yet_valid';
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      statusOn: string;
+      /** @enum {string} */
+      type:
+        | 'business_licence'
+        | 'iso9001'
+        | 'iso14001'
+        | 'iso45001'
+        | 'industry_permit'
+        | 'product_certificate'
+        | 'credit_rating'
+        | 'other';
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validFrom: string;
+      /**
+       * Format: date
+       * @description null: permanent
+       * @example 2026-03-31
+       */
+      validTo: string | null;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+    };
+    QualificationViewPageDto: {
+      items: components['schemas']['QualificationViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    QualificationWarningDto: {
+      /** Format: uuid */
+      id: string;
+      message: string;
+      name: string;
+      /** @enum {string} */
+      type:
+        | 'business_licence'
+        | 'iso9001'
+        | 'iso14001'
+        | 'iso45001'
+        | 'industry_permit'
+        | 'product_certificate'
+        | 'credit_rating'
+        | 'other';
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validTo: string | null;
+    };
+    QuotationApprovalDto: {
+      /** Format: date-time */
+      at: string;
+      /** @description The lines approved below their floor price */
+      belowFloorLines?: components['schemas']['BelowFloorLineDto'][];
+      by: components['schemas']['ActorRefDto'];
+      reason?: string | null;
     };
     QuotationLineDto: {
       /**
@@ -3181,12 +4948,203 @@ export interface components {
        */
       unitPrice?: string;
     };
+    QuotationLineViewDto: {
+      /** @description The price after discount is below the floor (floor-price roles only) */
+      belowFloor?: boolean;
+      /**
+       * @description Percent. Absent (not zero) for callers who may not see prices
+       * @example 5
+       */
+      discount?: string;
+      /**
+       * @description The product's current floor price (floor-price roles only)
+       * @example 198000.00
+       */
+      floorPrice?: string | null;
+      /** @description Line number, from 1 */
+      line: number;
+      name: string;
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      net?: string;
+      productCode: string | null;
+      /** Format: uuid */
+      productId: string | null;
+      /**
+       * @description A decimal string
+       * @example 2
+       */
+      qty: string;
+      specification: string | null;
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      tax?: string;
+      /**
+       * @description VAT percent. Absent (not zero) for callers who may not see prices
+       * @example 13
+       */
+      taxRate?: string;
+      /**
+       * @description net + tax. Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      total?: string;
+      /** @example 台 */
+      unit: string;
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      unitPrice?: string;
+    };
+    QuotationListItemDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @example CNY */
+      currency: string;
+      customer: components['schemas']['IdNameDto'];
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      issueDate: string;
+      number: string;
+      projectName: string;
+      revision: number;
+      /** @enum {string} */
+      status: 'draft' | 'submitted' | 'approved' | 'sent' | 'accepted' | 'rejected' | 'expired';
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      subtotal?: string;
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      taxTotal?: string;
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      total?: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validUntil: string;
+    };
+    QuotationListItemPageDto: {
+      items: components['schemas']['QuotationListItemDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    QuotationRefDto: {
+      /** Format: uuid */
+      id: string;
+      number: string;
+      revision: number;
+    };
+    QuotationViewDto: {
+      approval: components['schemas']['QuotationApprovalDto'] | null;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @example CNY */
+      currency: string;
+      currentRevision: number;
+      customer: components['schemas']['IdNameDto'];
+      deliveryTerms: components['schemas']['DeliveryTermsDto'] | null;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      issueDate: string;
+      lines: components['schemas']['QuotationLineViewDto'][];
+      notes: string | null;
+      number: string;
+      /** @description Absent (not zero) for callers who may not see prices */
+      paymentTerms?: components['schemas']['PaymentShareDto'][];
+      projectName: string;
+      /** @description The revision shown here */
+      revision: number;
+      revisions: components['schemas']['RevisionSummaryDto'][];
+      /**
+       * @description Today’s (expired derived from the validity date)
+       * @enum {string}
+       */
+      status: 'draft' | 'submitted' | 'approved' | 'sent' | 'accepted' | 'rejected' | 'expired';
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      subtotal?: string;
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      taxTotal?: string;
+      /**
+       * @description Absent (not zero) for callers who may not see prices
+       * @example 198000.00
+       */
+      total?: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validUntil: string;
+      /** @description Any change raises it: the ETag of GET, If-Match of PATCH */
+      version: number;
+    };
+    ReadinessChecksDto: {
+      /** @enum {string} */
+      browser: 'up' | 'down';
+      /** @enum {string} */
+      database: 'up' | 'down';
+      /** @enum {string} */
+      queue: 'up' | 'down';
+      /** @enum {string} */
+      storage: 'up' | 'down';
+    };
+    ReadinessSummaryDto: {
+      checks: components['schemas']['ReadinessChecksDto'];
+      /** @enum {string} */
+      status: 'up' | 'down';
+    };
     ReasonDto: {
       /**
        * @description approve: required when a line is below its floor price (APPROVAL_REASON_REQUIRED); reject: the customer’s reason
        * @example 战略客户首单，总经理同意按低于底价供货
        */
       reason?: string;
+    };
+    RecoveryCodesDto: {
+      /** @description Ten codes, shown once */
+      recoveryCodes: string[];
+    };
+    RemainingViewDto: {
+      /** Format: uuid */
+      contractId: string;
+      contractNumber: string;
+      /** @description Every line has arrived in full */
+      fullyDelivered: boolean;
+      lines: components['schemas']['LineProgressDto'][];
+      revision: number;
     };
     RepresentativeDto: {
       /** @description 身份证号 */
@@ -3249,6 +5207,104 @@ export interface components {
       /** @description Why the payment is reversed (kept as the reversal note and in the audit log) */
       reason: string;
     };
+    ReviewCheckDto: {
+      /** @example line.2.unitPrice */
+      check: string;
+      /** @description The contract's value (any JSON) */
+      contract: Record<string, never>;
+      message: string;
+      passed: boolean;
+      /** @description The quotation's value (any JSON) */
+      quotation: Record<string, never>;
+    };
+    RevisionSummaryDto: {
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      issueDate: string;
+      revision: number;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validUntil: string;
+    };
+    RowErrorDto: {
+      /** @description The column header as written in the sheet */
+      column?: string;
+      /** @description The DTO field, or null for the whole row or sheet */
+      field: string | null;
+      message: string;
+      /** @description The row as numbered in the sheet */
+      row: number;
+    };
+    RunItemMailDto: {
+      attempts: number;
+      /** Format: uuid */
+      id: string;
+      lastError: string | null;
+      /** Format: date-time */
+      sentAt: string | null;
+      /** @enum {string} */
+      status: 'queued' | 'sending' | 'sent' | 'failed';
+    };
+    SalesOwnerRefDto: {
+      email: string | null;
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
+    ScheduleShareDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      amount: string;
+      days: number | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      dueDate: string | null;
+      /** @enum {string} */
+      event: 'contract_signed' | 'before_delivery' | 'on_delivery' | 'after_acceptance' | 'warranty_end' | 'other';
+      label: string | null;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      outstanding: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      paid: string;
+      /** @example 30 */
+      percent: string;
+      /** @description 1-based position in the schedule */
+      share: number;
+    };
+    SealsOnFileDto: {
+      /** @description 公章 */
+      company: components['schemas']['SealViewDto'] | null;
+      /** @description 合同章 */
+      contract: components['schemas']['SealViewDto'] | null;
+    };
+    SealViewDto: {
+      height: number;
+      /** @enum {string} */
+      kind: 'company' | 'contract';
+      sha256: string;
+      /** @description Bytes */
+      size: number;
+      /** Format: date-time */
+      uploadedAt: string;
+      width: number;
+    };
     SecondFactorDto: {
       /**
        * @description The 6 digits the authenticator app shows now
@@ -3260,6 +5316,10 @@ export interface components {
        * @example k3m9q-7xw2d
        */
       recoveryCode?: string;
+    };
+    SecondFactorResetDto: {
+      /** @description The user's sessions ended */
+      sessionsEnded: number;
     };
     SelectionDto: {
       /** @description Performance record ids in package order; null: accept the proposal; absent: unchanged */
@@ -3297,9 +5357,86 @@ export interface components {
       /** @description default: the latest */
       version?: number;
     };
+    SentAttachmentDto: {
+      fileName: string;
+      /**
+       * @description The pages of a section extract
+       * @example 3-7
+       */
+      pages: string | null;
+      /** @enum {string} */
+      part:
+        | 'all'
+        | 'cover'
+        | 'toc'
+        | 'bid_letter'
+        | 'opening_summary'
+        | 'itemised_quotation'
+        | 'deviation_table'
+        | 'authorisation'
+        | 'qualifications'
+        | 'performance'
+        | 'credit'
+        | 'pdf'
+        | 'docx'
+        | 'bundle';
+      /** @description Bytes */
+      size: number;
+    };
+    SessionAdvancedDto: {
+      /** @description Send it as X-CSRF-Token on writes with the cookie */
+      csrfToken: string;
+      /**
+       * @description What the session may do next
+       * @enum {string}
+       */
+      stage: 'active' | 'second_factor' | 'password_change' | 'totp_enrolment';
+    };
+    SessionViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The session asking */
+      current: boolean;
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: uuid */
+      id: string;
+      ip: string | null;
+      /** Format: date-time */
+      lastSeenAt: string;
+      /** @enum {string} */
+      method: 'password' | 'oidc' | 'invitation';
+      /** @enum {string} */
+      stage: 'active' | 'second_factor' | 'password_change' | 'totp_enrolment';
+      userAgent: string | null;
+    };
     SetPasswordDto: {
       /** @description At least PASSWORD_MIN_LENGTH characters, not a common password, not the user name */
       newPassword: string;
+    };
+    SheetJobDto: {
+      job: components['schemas']['JobViewDto'];
+    };
+    SheetVersionSummaryDto: {
+      /** Format: date-time */
+      completedAt: string | null;
+      contractRevision: number;
+      /** Format: date-time */
+      issuedAt: string;
+      issuedBy: components['schemas']['ActorRefDto'];
+      mailings: components['schemas']['MailingViewDto'][];
+      projectNumber: string;
+      /**
+       * Format: uuid
+       * @description The last render-and-mail job
+       */
+      renderJobId: string | null;
+      signoffs: components['schemas']['SignoffViewDto'][];
+      /** @enum {string} */
+      status: 'open' | 'complete';
+      /** @description A newer version replaced this one; it can no longer be signed */
+      superseded: boolean;
+      version: number;
     };
     ShipDeliveryDto: {
       /** @example 德邦物流 */
@@ -3325,7 +5462,46 @@ export interface components {
        */
       department?: 'finance' | 'engineering' | 'production';
     };
+    SignedInDto: {
+      /** @description Send it as X-CSRF-Token on writes with the cookie */
+      csrfToken: string;
+      /**
+       * @description What the session may do next
+       * @enum {string}
+       */
+      stage: 'active' | 'second_factor' | 'password_change' | 'totp_enrolment';
+      user: components['schemas']['SignedInUserDto'];
+    };
+    SignedInUserDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      roles: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
+    };
     SignInDto: Record<string, never>;
+    SignoffViewDto: {
+      comment: string | null;
+      /** @enum {string} */
+      department: 'finance' | 'engineering' | 'production';
+      name: string | null;
+      signed: boolean;
+      /** Format: date-time */
+      signedAt: string | null;
+      /** Format: uuid */
+      userId: string | null;
+    };
+    SignResultDto: {
+      complete: boolean;
+      contactSheet: components['schemas']['ContactSheetViewDto'];
+      /** @enum {string} */
+      department: 'finance' | 'engineering' | 'production';
+      /** @description The job re-rendering and mailing the completed copies (when this sign-off completed the sheet) */
+      job: components['schemas']['JobRefDto'] | null;
+    };
+    SsoOfferDto: {
+      /** @description The sign-in button's label */
+      label: string;
+    };
     StartStatementRunDto: {
       /**
        * @description First day of the period (YYYY-MM-DD); omitted: as-of statements (everything up to `to`)
@@ -3343,11 +5519,356 @@ export interface components {
        */
       to: string;
     };
+    StatementCustomerResponseDto: {
+      detail: components['schemas']['StatementResponseDetailDto'] | null;
+      /** @enum {string} */
+      status: 'pending' | 'confirmed' | 'disputed';
+    };
+    StatementDocumentRefDto: {
+      /** Format: uuid */
+      id: string;
+      version: number;
+    };
+    StatementFiguresDto: {
+      aging: components['schemas']['AgingDto'];
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      closingBalance: string;
+      lineCount: number;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      openingBalance: string;
+      totals: components['schemas']['StatementTotalsDto'];
+    };
+    StatementMailDto: {
+      attempts: number;
+      /** Format: uuid */
+      id: string;
+      lastError: string | null;
+      /** Format: date-time */
+      sentAt: string | null;
+      /**
+       * @description The outbox status
+       * @example sent
+       */
+      status: string;
+      to: string[];
+    };
+    StatementPeriodDto: {
+      /**
+       * Format: date
+       * @description null: a statement as of `to`
+       * @example 2026-03-31
+       */
+      from: string | null;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      to: string;
+    };
+    StatementResponseDetailDto: {
+      /**
+       * @description disputed: the balance the customer says is right
+       * @example 198000.00
+       */
+      amount: string | null;
+      /** Format: date-time */
+      at: string;
+      ip: string | null;
+      /** @description The name the customer typed */
+      name: string | null;
+      reason: string | null;
+      /** @enum {string} */
+      status: 'confirmed' | 'disputed';
+      userAgent: string | null;
+    };
+    StatementRunItemViewDto: {
+      /**
+       * @description The customer's answer
+       * @enum {string|null}
+       */
+      confirmation: 'pending' | 'confirmed' | 'disputed' | null;
+      /** Format: uuid */
+      customerId: string;
+      customerName: string;
+      /** @description The billing address */
+      email: string | null;
+      /** Format: uuid */
+      id: string;
+      mail: components['schemas']['RunItemMailDto'] | null;
+      /**
+       * @description Why skipped or failed
+       * @example NO_BILLING_EMAIL
+       */
+      reason: string | null;
+      /** Format: uuid */
+      statementId: string | null;
+      statementNumber: string | null;
+      /**
+       * @description sent when its message is; failed when render or mail failed
+       * @enum {string}
+       */
+      status: 'pending' | 'rendered' | 'sent' | 'failed' | 'skipped';
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    StatementRunItemViewPageDto: {
+      items: components['schemas']['StatementRunItemViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    StatementRunSummaryDto: {
+      counts: components['schemas']['ItemCountsDto'];
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      error: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uuid
+       * @description The plan job
+       */
+      jobId: string | null;
+      period: components['schemas']['StatementPeriodDto'];
+      progress: number;
+      /** @description Statements issued so far */
+      statementsIssued: number;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed';
+      /** @description Customers in the run (0 until they are listed) */
+      total: number;
+      /** @enum {string} */
+      trigger: 'manual' | 'monthly';
+    };
+    StatementRunSummaryPageDto: {
+      items: components['schemas']['StatementRunSummaryDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    StatementRunViewDto: {
+      counts: components['schemas']['ItemCountsDto'];
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      error: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description A page of its items */
+      items: components['schemas']['StatementRunItemViewPageDto'];
+      /**
+       * Format: uuid
+       * @description The plan job
+       */
+      jobId: string | null;
+      period: components['schemas']['StatementPeriodDto'];
+      progress: number;
+      /** @description Statements issued so far */
+      statementsIssued: number;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed';
+      /** @description Customers in the run (0 until they are listed) */
+      total: number;
+      /** @enum {string} */
+      trigger: 'manual' | 'monthly';
+    };
+    StatementTotalsDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      credit: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      debit: string;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      invoiced: string;
+    };
+    StatementViewDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      closingBalance: string;
+      confirmationCode: components['schemas']['ConfirmationCodeStateDto'];
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @example CNY */
+      currency: string;
+      customer: components['schemas']['IdNameDto'];
+      document: components['schemas']['StatementDocumentRefDto'] | null;
+      /** @description As issued (the ledger can change later) */
+      figures: components['schemas']['StatementFiguresDto'];
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      issuedOn: string;
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en';
+      /** @description The outbox messages about it */
+      mail: components['schemas']['StatementMailDto'][];
+      /** @example DZ2026-00001 */
+      number: string;
+      period: components['schemas']['StatementPeriodDto'];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      replyBy: string;
+      response: components['schemas']['StatementCustomerResponseDto'];
+      /** Format: uuid */
+      runId: string | null;
+      /** Format: date-time */
+      tokenExpiresAt: string;
+    };
+    StatementViewPageDto: {
+      items: components['schemas']['StatementViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    StoredFileViewDto: {
+      /** @example application/pdf */
+      contentType: string;
+      /** Format: uuid */
+      id: string;
+      /** @example acceptance_certificate */
+      kind: string | null;
+      originalName: string;
+      /** @example scan */
+      purpose: string;
+      /** @description SHA-256 (hex) of the bytes */
+      sha256: string;
+      /** @description Bytes */
+      size: number;
+      /** Format: date-time */
+      uploadedAt: string;
+      uploadedByName: string;
+    };
     SubjectDto: {
       /** @example 3f0c… */
       id: string;
       /** @example customer */
       type: string;
+    };
+    SubjectRefDto: {
+      id: string;
+      /** @example quotation */
+      type: string;
+    };
+    TemplateTypeDto: {
+      /** @example quotation */
+      type: string;
+      version: string;
+    };
+    TenderCandidatesDto: {
+      /** @description Expired qualifications in the selection: generation is refused with QUALIFICATION_EXPIRED */
+      blocking: components['schemas']['BlockingQualificationDto'][];
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      deadlineDate: string;
+      missingTypes: (
+        | 'business_licence'
+        | 'iso9001'
+        | 'iso14001'
+        | 'iso45001'
+        | 'industry_permit'
+        | 'product_certificate'
+        | 'credit_rating'
+        | 'other'
+      )[];
+      performance: components['schemas']['PerformanceCandidatesDto'];
+      /** @description Every qualification of a required type, expired ones included */
+      proposedQualificationIds: string[];
+      qualifications: components['schemas']['QualificationTypeCandidatesDto'][];
+      /** Format: uuid */
+      tenderId: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      validityEndDate: string;
+      warnings: components['schemas']['QualificationWarningDto'][];
+    };
+    TenderPackageViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      latestVersion: number;
+      /** @enum {string} */
+      origin: 'workflow' | 'ad-hoc';
+      record: components['schemas']['DocumentRecordRefDto'] | null;
+      subject: components['schemas']['SubjectRefDto'] | null;
+      /** Format: uuid */
+      tenderId: string;
+      title: string;
+      /** @description A template name, or a composite such as tender-package */
+      type: string;
+      versions: components['schemas']['PackageVersionViewDto'][];
+    };
+    TenderQuotationRefDto: {
+      /** Format: uuid */
+      id: string;
+      number: string;
+    };
+    TenderRequirementsViewDto: {
+      deviations: components['schemas']['DeviationRowViewDto'][];
+      performance: components['schemas']['PerformanceRequirementDto'] | null;
+      qualificationTypes: (
+        | 'business_licence'
+        | 'iso9001'
+        | 'iso14001'
+        | 'iso45001'
+        | 'industry_permit'
+        | 'product_certificate'
+        | 'credit_rating'
+        | 'other'
+      )[];
+      /** @description The sections wanted, in order */
+      sections: (
+        | 'cover'
+        | 'toc'
+        | 'bid_letter'
+        | 'opening_summary'
+        | 'itemised_quotation'
+        | 'deviation_table'
+        | 'authorisation'
+        | 'qualifications'
+        | 'performance'
+        | 'credit'
+      )[];
+    };
+    TenderSelectionViewDto: {
+      /** @description null: the proposal of GET /candidates */
+      performanceIds: string[] | null;
+      /** @description null: the proposal of GET /candidates */
+      qualificationIds: string[] | null;
     };
     TenderStatusDto: {
       /**
@@ -3358,9 +5879,106 @@ export interface components {
       /** @enum {string} */
       status: 'submitted' | 'won' | 'lost' | 'cancelled';
     };
+    TenderViewDto: {
+      agency: string | null;
+      bidBond: components['schemas']['BidBondViewDto'];
+      bidValidityDays: number;
+      buyer: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @example CNY */
+      currency: string;
+      /** Format: date-time */
+      deadline: string;
+      /**
+       * Format: date
+       * @description The deadline's calendar day: qualifications must be in force on it
+       * @example 2026-03-31
+       */
+      deadlineDate: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      language: 'zh-CN' | 'en';
+      lot: string | null;
+      notes: string | null;
+      projectName: string;
+      quotation: components['schemas']['TenderQuotationRefDto'] | null;
+      representative: components['schemas']['AuthorisedRepresentativeViewDto'] | null;
+      requirements: components['schemas']['TenderRequirementsViewDto'];
+      salesOwner: components['schemas']['SalesOwnerRefDto'] | null;
+      selection: components['schemas']['TenderSelectionViewDto'];
+      /** @enum {string} */
+      status: 'preparing' | 'generated' | 'submitted' | 'won' | 'lost' | 'cancelled';
+      tenderNo: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * Format: date
+       * @description deadlineDate + bidValidityDays
+       * @example 2026-03-31
+       */
+      validityEndDate: string;
+      /** @description Goes up with every change; GET gives it as the ETag, writes take it as If-Match */
+      version: number;
+    };
+    TenderViewPageDto: {
+      items: components['schemas']['TenderViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    TokenViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description null: never expires
+       */
+      expiresAt: string | null;
+      /** Format: uuid */
+      id: string;
+      label: string;
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** @description The first characters of the token, to recognise it */
+      prefix: string;
+      readOnly: boolean;
+      /** Format: date-time */
+      revokedAt: string | null;
+    };
     TotpCodeDto: {
       /** @example 492039 */
       code: string;
+    };
+    TotpConfirmedDto: {
+      csrfToken?: string;
+      /** @description Ten codes, shown once */
+      recoveryCodes: string[];
+      /** @enum {string} */
+      stage?: 'active' | 'second_factor' | 'password_change' | 'totp_enrolment';
+    };
+    TotpEnrolmentDto: {
+      /** @example otpauth://totp/Tenderdesk:alice?secret=… */
+      otpauthUri: string;
+      /** @description The QR code of otpauthUri, as SVG */
+      qrSvg: string;
+      /** @description Base32 */
+      secret: string;
+    };
+    TotpStatusDto: {
+      enabled: boolean;
+      /** Format: date-time */
+      enabledAt: string | null;
+      recoveryCodesLeft: number;
+      /** @description My roles require a second factor (TOTP_REQUIRED_ROLES): it cannot be turned off */
+      required: boolean;
+    };
+    TypeIdDto: {
+      id: string;
+      /** @example statement */
+      type: string;
     };
     UpdateCompanyProfileDto: {
       addressEn?: Record<string, never> | null;
@@ -3630,6 +6248,37 @@ export interface components {
       email?: Record<string, never> | null;
       roles?: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
     };
+    UserDirectoryEntryDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      roles: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
+    };
+    UserViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      disabled: boolean;
+      email: string | null;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      roles: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
+    };
+    VerifyResultDto: {
+      /** Format: uuid */
+      documentId: string | null;
+      /** @enum {string|null} */
+      format: 'pdf' | 'docx' | 'bundle' | null;
+      /**
+       * @description null for a file we did not store
+       * @enum {string|null}
+       */
+      origin: 'workflow' | 'ad-hoc' | null;
+      reason: string;
+      record: components['schemas']['DocumentRecordRefDto'] | null;
+      valid: boolean;
+      version: number | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -3660,6 +6309,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditEntryPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -3685,6 +6342,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChainReportDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -3716,7 +6381,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['InvitationInfoDto'];
+        };
       };
     };
   };
@@ -3739,7 +6406,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SignedInDto'];
+        };
       };
     };
   };
@@ -3756,6 +6425,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasswordChangedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -3785,6 +6462,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The session is active (new cookie) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionAdvancedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -3814,7 +6500,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BrowserSessionDto'];
+        };
       };
     };
   };
@@ -3831,6 +6519,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignedInDto'];
+        };
+      };
       /** @description TOO_MANY_REQUESTS: over the sign-in rate limit; see Retry-After */
       429: {
         headers: {
@@ -3849,6 +6545,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Signed out; the cookie is cleared */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -3874,6 +6577,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Every session ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -3902,6 +6612,8 @@ export interface operations {
       /** @description returnTo (or /app), with the session cookie */
       302: {
         headers: {
+          /** @description Where the browser goes next */
+          Location?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -3930,6 +6642,8 @@ export interface operations {
       /** @description the provider's authorization URL */
       302: {
         headers: {
+          /** @description Where the browser goes next */
+          Location?: string;
           [name: string]: unknown;
         };
         content?: never;
@@ -3966,7 +6680,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CompanyProfileViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -4000,6 +6716,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CompanyProfileViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4039,6 +6763,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CompanyProfileViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4073,6 +6805,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The seal image */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/png': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4107,6 +6848,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SealViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4147,6 +6896,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractListItemPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4176,6 +6933,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4213,7 +6978,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContractViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -4249,6 +7016,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4287,6 +7062,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4318,6 +7101,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4345,6 +7136,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4376,6 +7175,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4408,6 +7215,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The contract at the new revision */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4440,6 +7256,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4467,6 +7291,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4494,6 +7326,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContactSheetViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4531,7 +7371,10 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -4560,6 +7403,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The job rendering and mailing the copies */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SheetJobDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4598,6 +7450,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignResultDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4625,6 +7485,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SheetVersionSummaryDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4657,6 +7525,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The schedule with the milestone set */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractScheduleViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4684,6 +7561,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractReviewResultDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4714,6 +7599,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContractScheduleViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4754,7 +7647,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -4792,6 +7689,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4821,6 +7726,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4855,7 +7768,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CustomerViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -4887,6 +7802,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The archived customer */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4928,6 +7852,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -4966,6 +7898,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedStatementDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5008,6 +7948,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The customers as CSV or XLSX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5043,12 +7993,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { format, encoding, rows, errors: [], dryRun, written } */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ImportReportDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -5095,6 +8046,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryListItemPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5124,6 +8083,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5151,6 +8118,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5182,6 +8157,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5213,6 +8196,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5249,7 +8240,10 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -5282,6 +8276,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5309,6 +8311,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemainingViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5346,14 +8356,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DocumentViewDto'];
+        };
       };
       /** @description the job: poll GET /api/jobs/{id}; its result holds documentId */
       202: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JobViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -5389,6 +8403,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5420,6 +8442,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The file (a signed bundle is a ZIP) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+          'application/zip': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5452,6 +8485,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VerifyResultDto'];
+        };
+      };
       /** @description TOO_MANY_REQUESTS: over the verify rate limit (anonymous: verify-anonymous); see Retry-After */
       429: {
         headers: {
@@ -5479,6 +8520,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5508,6 +8557,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5535,6 +8592,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5566,6 +8631,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The red-letter invoice */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5593,6 +8667,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5618,6 +8700,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5645,6 +8735,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The session ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5670,6 +8767,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5699,6 +8804,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedTokenDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5726,6 +8839,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The revoked token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5751,6 +8873,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpStatusDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5780,6 +8910,13 @@ export interface operations {
       };
     };
     responses: {
+      /** @description TOTP is off */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5809,6 +8946,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpConfirmedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5834,6 +8979,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolmentDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5863,6 +9016,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5928,6 +9089,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutboxMessageViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5955,6 +9124,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutboxMessageViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -5982,6 +9159,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The message, queued again */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutboxMessageViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6017,6 +9203,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6046,6 +9240,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentRecordedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6073,6 +9275,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6104,6 +9314,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The reversal */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6148,6 +9367,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PerformanceViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6182,7 +9409,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PerformanceViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -6218,7 +9447,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PerformanceViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -6250,6 +9481,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6291,6 +9530,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PerformanceViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6325,6 +9572,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StoredFileViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6361,6 +9616,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StoredFileViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6389,6 +9652,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The proof as uploaded */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'image/jpeg': string;
+          'image/png': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6417,6 +9691,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6460,6 +9742,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The performance records as CSV or XLSX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6495,12 +9787,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { format, encoding, rows, errors: [], dryRun, written } */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ImportReportDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -6551,6 +9844,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6580,6 +9881,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6614,7 +9923,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ProductViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -6646,6 +9957,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The deactivated product */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6687,6 +10007,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6728,6 +10056,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The price list as CSV or XLSX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6763,12 +10101,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { format, encoding, rows, errors: [], dryRun, written } */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ImportReportDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -6830,6 +10169,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QualificationViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6864,7 +10211,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['QualificationViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -6900,7 +10249,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['QualificationViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -6932,6 +10283,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -6973,6 +10332,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QualificationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7007,6 +10374,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StoredFileViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7041,6 +10416,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StoredFileViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7069,6 +10452,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The scan as uploaded */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'image/jpeg': string;
+          'image/png': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7097,6 +10491,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7126,6 +10528,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QualificationViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7171,6 +10581,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The qualifications as CSV or XLSX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7206,12 +10626,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { format, encoding, rows, errors: [], dryRun, written } */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ImportReportDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -7262,6 +10683,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationListItemPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7291,6 +10720,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7325,7 +10762,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -7361,6 +10800,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7395,6 +10842,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7426,6 +10881,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7457,6 +10920,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7493,7 +10964,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DocumentViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -7530,6 +11003,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7557,6 +11038,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7584,6 +11073,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QuotationViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7614,6 +11111,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerAccountViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7653,7 +11158,10 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OverdueListDto'];
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -7680,11 +11188,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The signing certificate (PEM) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/x-pem-file': string;
+        };
       };
     };
   };
@@ -7700,6 +11211,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatementRunSummaryPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7729,6 +11248,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The run, queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatementRunViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7762,6 +11290,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatementRunViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7794,6 +11330,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatementViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7821,6 +11365,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StatementViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7855,7 +11407,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+          'application/zip': string;
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -7882,6 +11438,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateTypeDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7919,6 +11483,17 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The rendered sample (nothing stored) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+          'text/html': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7965,6 +11540,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenderViewPageDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -7994,6 +11577,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenderViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8028,7 +11619,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TenderViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -8064,6 +11657,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenderViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8098,6 +11699,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenderCandidatesDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8130,7 +11739,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TenderPackageViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -8171,14 +11782,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TenderPackageViewDto'];
+        };
       };
       /** @description the job: poll GET /api/jobs/{id}; its result holds documentId, version, pages, warnings */
       202: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['JobViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -8218,6 +11833,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The file (a signed bundle is a ZIP) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+          'application/zip': string;
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8249,6 +11875,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PackageSendResultDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8280,6 +11914,15 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The candidates against the new selection */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenderCandidatesDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8311,6 +11954,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenderViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8336,6 +11987,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8365,12 +12024,13 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { id, name, roles, email, disabled, createdAt, invitation: { url, expiresAt }, token? } */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CreatedUserDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
@@ -8399,6 +12059,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8430,6 +12098,14 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8457,6 +12133,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasswordResetDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8484,6 +12168,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenViewDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8515,6 +12207,14 @@ export interface operations {
       };
     };
     responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedTokenDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8543,6 +12243,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The revoked token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8570,6 +12279,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondFactorResetDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8595,6 +12312,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDirectoryEntryDto'][];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8620,6 +12345,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserViewDto'];
+        };
+      };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {
         headers: {
@@ -8650,7 +12383,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthStatusDto'] | components['schemas']['HealthReportDto'];
+        };
       };
       /** @description { status: "down" } (admin: with checks) */
       503: {
@@ -8674,7 +12409,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HealthStatusDto'];
+        };
       };
     };
   };
@@ -8687,12 +12424,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { status: "up", checks: { database: "up", storage: "up", browser: "up", queue: "up" } } */
+      /** @description { status: "up", checks: { database: "up", storage: "up", browser: "up", queue: "up" } } (admin: with details) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReadinessSummaryDto'] | components['schemas']['HealthReportDto'];
+        };
       };
       /** @description the same with status "down" and the failing checks "down" */
       503: {
@@ -8712,6 +12451,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Prometheus text exposition format */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
       /** @description UNAUTHENTICATED: neither the METRICS_TOKEN nor an admin token */
       401: {
         headers: {
@@ -8732,11 +12480,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The page (also for the 404, 409 and 410 answers) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/html': string;
+        };
       };
       /** @description TOO_MANY_REQUESTS: over the confirmation rate limit; see Retry-After */
       429: {
@@ -8763,11 +12514,15 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      /** @description JSON: the answer recorded; from the form: the thank-you page */
+      200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AnswerRecordedDto'];
+          'text/html': string;
+        };
       };
       /** @description TOO_MANY_REQUESTS: over the confirmation rate limit; see Retry-After */
       429: {
@@ -8789,11 +12544,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The signed PDF, or the page of a link that is no longer open */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/pdf': string;
+          'text/html': string;
+        };
       };
       /** @description TOO_MANY_REQUESTS: over the confirmation rate limit; see Retry-After */
       429: {

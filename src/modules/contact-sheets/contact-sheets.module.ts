@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { ContractsModule } from '../contracts/contracts.module.js';
+import { ReadModelsModule } from '../read-models/index.js';
 import { ContactListController } from './contact-list.controller.js';
 import { ContactListService } from './contact-list.service.js';
 import { ContactSheetsController } from './contact-sheets.controller.js';
@@ -13,7 +14,7 @@ import { ContactSheetsService } from './contact-sheets.service.js';
  * registered before any `/api/contracts/:id` route.
  */
 @Module({
-  imports: [ContractsModule, CompanyModule],
+  imports: [ContractsModule, CompanyModule, ReadModelsModule],
   controllers: [ContactListController, ContactSheetsController],
   providers: [ContactSheetsRepository, ContactSheetsService, ContactListService],
   exports: [ContactSheetsService],

@@ -99,6 +99,20 @@ export class LedgerReadModel extends BaseRepository {
     super(dataSource);
   }
 
+  /**
+   * What each contract has received: the sum of its payments (reversals are negative payments, so they count). The
+   * contact list's finance view; moved here from contact-sheets, whose repository read the payments table.
+   */
+  async receivedByContract(contractIds: string[]): Promise<Map<string, Amount>> {
+    if (!contractIds.length) return new Map();
+    const rows = (await this.manager.query(
+      `SELECT contract_id AS "contractId", SUM(amount)::text AS received
+         FROM payments WHERE contract_id = ANY($1::uuid[]) GROUP BY contract_id`,
+      [contractIds],
+    )) as { contractId: string; received: string }[];
+    return new Map(rows.map((r) => [r.contractId, round2(r.received)]));
+  }
+
   async customer(id: string): Promise<CustomerRow | null> {
     const rows = (await this.manager.query(
       `SELECT cu.id, cu.name, cu.sales_owner_id, u.name AS sales_owner_name

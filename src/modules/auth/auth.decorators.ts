@@ -1,6 +1,6 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { SessionStage } from '../sessions/user-session.entity.js';
+import type { SessionStage } from './session-stage.js';
 import type { Role } from './roles.js';
 
 export const ROLES_KEY = 'tenderdesk:roles';

@@ -1,3 +1,4 @@
+import type { TokenAuthenticator } from '../auth/credential-ports.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
@@ -67,7 +68,7 @@ const DAY_MS = 86_400_000;
 const TOUCH_INTERVAL_MS = 60_000;
 
 @Injectable()
-export class UsersService {
+export class UsersService implements TokenAuthenticator {
   private readonly logger = new Logger('Users');
 
   constructor(

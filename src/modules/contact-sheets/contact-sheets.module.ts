@@ -10,8 +10,8 @@ import { ContactSheetsService } from './contact-sheets.service.js';
 
 /**
  * Contact sheets and the contact list. DocumentsService, RenderingService, JobsService, Mailer and AppConfig come
- * from global modules. The contact list's controller is listed first: `GET /api/contracts/contact-list` must be
- * registered before any `/api/contracts/:id` route.
+ * from global modules. `GET /api/contracts/contact-list` goes before any `/api/contracts/:id` route whatever the
+ * order of modules and controllers (src/common/route-precedence.ts).
  */
 @Module({
   imports: [ContractsModule, CompanyModule, ReadModelsModule],

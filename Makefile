@@ -24,7 +24,7 @@ NODE_MEMORY_FLAGS := --heap-growing-percent=20 --max-semi-space-size=4
 
 SOURCES := $(shell find src -name '*.ts' -not -name '*.spec.ts' 2>/dev/null) tsconfig.json tsconfig.build.json
 
-.PHONY: start worker test install system-deps runtime build lint typecheck console-check console-types schema-check migrate test-only audit clean
+.PHONY: start worker test install system-deps runtime build lint typecheck deps-check console-check console-types schema-check migrate test-only audit clean
 
 ## start: install what is missing, build, migrate and serve on PORT (default 3000)
 start: install build
@@ -34,13 +34,14 @@ start: install build
 worker: install build
 	node $(NODE_MEMORY_FLAGS) dist/worker.js
 
-## test: install what is missing, then typecheck, lint, the console's checks (tsc + ESLint, its API types up to date),
-## schema check and the whole Jest suite
+## test: install what is missing, then typecheck, lint, module boundaries, the console's checks (tsc + ESLint, its API
+## types up to date), schema check and the whole Jest suite
 test: install build
 	@node -e 'if (+process.versions.node.split(".")[0] < $(NODE_MAJOR)) { console.error("make test: node " + process.version + " is older than $(NODE_MAJOR)"); process.exit(1) }'
 	bash scripts/ensure-postgres.sh
 	npm run --silent typecheck
 	npm run --silent lint
+	npm run --silent deps:check
 	npm run --silent console:check
 	node scripts/console-types.mjs --check
 	node dist/database/schema-check.js
@@ -91,6 +92,10 @@ console-check: install
 ## console-types: the console's API types (static/types/api.d.ts) from the OpenAPI document
 console-types: build
 	node scripts/console-types.mjs
+
+## deps-check: module boundaries (.dependency-cruiser.cjs, .dependency-cruiser.modules.cjs; docs/architecture.md)
+deps-check: install
+	npm run --silent deps:check
 
 ## schema-check: fails when the entities and the migrations disagree (CI runs it)
 schema-check: build

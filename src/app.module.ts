@@ -75,7 +75,7 @@ export class AppModule {
         QualificationsModule,
         PerformanceModule,
         QuotationsModule,
-        // Before ContractsModule: GET /api/contracts/contact-list must be registered ahead of GET /api/contracts/:id.
+        // In any order: colliding routes are ordered by specificity once registered (common/route-precedence.ts).
         ContactSheetsModule,
         PaymentsModule,
         ContractsModule,

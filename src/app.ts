@@ -9,13 +9,17 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { toErrorResponse } from './common/errors/error-body.js';
 import { ErrorCode } from './common/errors/error-codes.js';
 import { createValidationPipe } from './common/validation.js';
+import { orderRoutes, type RouteLayer } from './common/route-precedence.js';
 import { httpObservability } from './observability/http-observability.js';
 import { createRootLogger, nestLogger } from './observability/logging.js';
 import { Metrics } from './observability/metrics.js';
 import { securityHeaders } from './common/http/security-headers.js';
 
 /** Builds the HTTP application (not yet listening). Tests call this too, with their own config. */
-export async function createApp(config: AppConfig, extra: DynamicModule['imports'] = []): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  extra: DynamicModule['imports'] = [],
+): Promise<NestExpressApplication> {
   const root = createRootLogger(config, { role: 'api' });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, 'api', extra), {
     bodyParser: false,
@@ -30,13 +34,20 @@ export async function createApp(config: AppConfig, extra: DynamicModule['imports
   app.use(securityHeaders(config.publicUrl));
   // Body parsers with the configured limit; their errors (bad JSON, too large) happen before Nest routes
   // the request, so they are answered here in the same error shape.
-  const parsers = [express.json({ limit: config.bodyLimit }), express.urlencoded({ extended: false, limit: config.bodyLimit })];
+  const parsers = [
+    express.json({ limit: config.bodyLimit }),
+    express.urlencoded({ extended: false, limit: config.bodyLimit }),
+  ];
   for (const parser of parsers) app.use(withErrorShape(parser, logger));
   app.use(refuseUnreadableBody);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
 
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  // Nest registers the routes when it initialises; then the most specific of colliding routes goes first, whatever
+  // the order of the modules (common/route-precedence.ts). listen() and the tests' init() find it initialised.
+  await app.init();
+  orderRoutes((app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } }).router.stack);
   return app;
 }
 

@@ -17,8 +17,8 @@ import { SIGNER } from './signing/signer.provider.js';
 import { TemplateEngine, type RenderedHtml } from './templates/template-engine.js';
 
 /**
- * The pipeline (CONVENTIONS "Rendering"): template -> HTML -> recipe (PDF through Chromium | DOCX from the
- * same HTML) -> sign -> bundle. Storing and recording is the documents module's part.
+ * The pipeline (docs/architecture.md, "The document path"): template -> HTML -> recipe (PDF through Chromium | DOCX
+ * from the same HTML) -> sign -> bundle. Storing and recording is the documents module's part.
  */
 @Injectable()
 export class RenderingService implements OnApplicationShutdown {

@@ -1,4 +1,6 @@
-import type { DocumentFormat } from '../modules/documents/document-file.entity.js';
+/** The formats a document version's files come in: what render() makes, and the zip of them (bundle/). */
+export const DOCUMENT_FORMATS = ['pdf', 'docx', 'bundle'] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];

@@ -3,14 +3,9 @@ import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { RateLimitPolicy } from '../../config/app-config.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
-export const RATE_LIMIT_KEY = 'tenderdesk:rate-limit';
+import { RATE_LIMIT_KEY, type RateLimitRule } from './rate-limit.rule.js';
 
-export interface RateLimitRule {
-  /** The policy counting a signed-in caller's requests (per account). */
-  policy: RateLimitPolicy;
-  /** The policy for a caller without a token (per client address); default: `policy`. */
-  anonymous?: RateLimitPolicy;
-}
+export { RATE_LIMIT_KEY, type RateLimitRule } from './rate-limit.rule.js';
 
 /**
  * Counts the route's requests against a policy (RATE_LIMIT_<POLICY>): per account for a signed-in caller, per client

@@ -3,8 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppException } from '../errors/app-exception.js';
 import { ErrorCode } from '../errors/error-codes.js';
-import type { RateLimitRule } from './rate-limit.decorator.js';
-import { RATE_LIMIT_KEY } from './rate-limit.decorator.js';
+import { RATE_LIMIT_KEY, type RateLimitRule } from './rate-limit.rule.js';
 import { RateLimiters } from './rate-limiters.js';
 
 /**

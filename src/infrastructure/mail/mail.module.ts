@@ -37,6 +37,7 @@ export function timeSends(mailer: Mailer, metrics: Metrics | undefined): Mailer 
   return mailer;
 }
 
+/** Global: an infrastructure port (the outbox sends through it, health checks it) chosen once from the config. */
 @Global()
 @Module({
   providers: [

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/comm
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { AppException } from '../../common/errors/app-exception.js';
-import { Public } from '../../modules/auth/auth.decorators.js';
+import { Public } from '../../common/public.decorator.js';
 import { FilesystemStorage } from './filesystem.driver.js';
 import { ObjectStorage } from './object-storage.js';
 import { validateStorageKey } from './storage-key.js';

@@ -20,6 +20,7 @@ export function createObjectStorage(config: AppConfig): ObjectStorage {
   }
 }
 
+/** Global: an infrastructure port (documents, files, company seals, health) that no module should have to import. */
 @Global()
 @Module({
   controllers: [StorageController],

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { SessionStage } from '../sessions/user-session.entity.js';
+import type { SessionStage } from './session-stage.js';
 import { ANY_ROLE } from './auth.decorators.js';
 import type { Role } from './roles.js';
 

@@ -1,10 +1,10 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { SessionStage } from '../sessions/user-session.entity.js';
+import type { SessionStage } from './session-stage.js';
 import type { Role } from './roles.js';
 
 export const ROLES_KEY = 'tenderdesk:roles';
-export const PUBLIC_KEY = 'tenderdesk:public';
+export { PUBLIC_KEY, Public } from '../../common/public.decorator.js';
 /** Any signed-in user, whatever the role. */
 export const ANY_ROLE = '*';
 
@@ -28,6 +28,3 @@ export const SIGN_IN_STEP_KEY = 'tenderdesk:sign-in-step';
  * fully signed-in session may also call it. API tokens are always fully signed in.
  */
 export const SignInStep = (...stages: SessionStage[]) => SetMetadata(SIGN_IN_STEP_KEY, stages);
-
-/** Callable without a token (health, docs, links that carry their own signature). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);

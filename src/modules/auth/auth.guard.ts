@@ -1,11 +1,10 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Injectable, type CanActivate, type ExecutionContext, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
-import { SessionsService } from '../sessions/sessions.service.js';
-import type { SessionStage } from '../sessions/user-session.entity.js';
-import { UsersService } from '../users/users.service.js';
+import type { SessionStage } from './session-stage.js';
+import { SessionAuthenticator, TokenAuthenticator, credentialPort } from './credential-ports.js';
 import { type ANY_ROLE, PUBLIC_KEY, ROLES_KEY, SIGN_IN_STEP_KEY } from './auth.decorators.js';
 import { rolesAllow, type AuthUser } from './auth-user.js';
 import type { Role } from './roles.js';
@@ -18,12 +17,19 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * still signing in reaches only the routes marked @SignInStep for its stage; a read-only token only reads.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class AuthGuard implements CanActivate, OnModuleInit {
+  private users!: TokenAuthenticator;
+  private sessions!: SessionAuthenticator;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly users: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  onModuleInit(): void {
+    this.users = credentialPort(this.moduleRef, TokenAuthenticator);
+    this.sessions = credentialPort(this.moduleRef, SessionAuthenticator);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets: Parameters<Reflector['getAllAndOverride']>[1] = [ctx.getHandler(), ctx.getClass()];

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { UsersService } from '../users/users.service.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { TokenAuthenticator, credentialPort } from './credential-ports.js';
 import { hasRole, type AuthUser } from './auth-user.js';
 
 /**
@@ -7,8 +8,14 @@ import { hasRole, type AuthUser } from './auth-user.js';
  * Authorization header. A missing, malformed or unknown token is simply no one: these endpoints never answer 401 for it.
  */
 @Injectable()
-export class Caller {
-  constructor(private readonly users: UsersService) {}
+export class Caller implements OnModuleInit {
+  private users!: TokenAuthenticator;
+
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    this.users = credentialPort(this.moduleRef, TokenAuthenticator);
+  }
 
   /** The bearer credential as sent, or undefined. */
   static bearer(authorization: string | string[] | undefined): string | undefined {

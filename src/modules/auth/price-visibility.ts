@@ -1,8 +1,9 @@
 import type { AuthUser } from './auth-user.js';
 
 /**
- * Production scheduling never sees commercial figures (DOMAIN.md): a user whose only role is `production`
- * gets records without any price, amount or discount field — absent, not zero — in JSON and in files.
+ * Production scheduling never sees commercial figures (docs/architecture.md, "Rules the code keeps"): a user whose
+ * only role is `production` gets records without any price, amount or discount field — absent, not zero — in JSON
+ * and in files.
  */
 export function canSeePrices(user: Pick<AuthUser, 'roles'>): boolean {
   return user.roles.some((r) => r !== 'production');

@@ -10,7 +10,8 @@ import { ApiFileResponse, DOCX, PDF, XLSX } from '../../common/openapi/responses
 
 /**
  * GET /api/contracts/contact-list. Its path is also matched by the contracts module's `GET /api/contracts/:id`:
- * this module is registered before that one (src/app.module.ts), so Express reaches this route first.
+ * the app orders colliding routes literal-first (src/common/route-precedence.ts), so this one answers whatever the
+ * order of the modules.
  */
 @ApiTags('contact-sheets')
 @Controller('api/contracts/contact-list')

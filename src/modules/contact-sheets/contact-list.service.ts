@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CompanyService } from '../company/company.service.js';
 import type { ContractStatus } from '../contracts/contract.entity.js';
 import { ContractsService } from '../contracts/contracts.service.js';
-import { ContactSheetsRepository } from './contact-sheets.repository.js';
+import { LedgerReadModel } from '../read-models/index.js';
 import { contactListXlsx } from './views/contact-list-xlsx.js';
 import {
   financeList,
@@ -52,7 +52,7 @@ export function mayReadFinanceList(user: Pick<AuthUser, 'roles'>): boolean {
 export class ContactListService {
   constructor(
     private readonly contracts: ContractsService,
-    private readonly sheets: ContactSheetsRepository,
+    private readonly ledger: LedgerReadModel,
     private readonly rendering: RenderingService,
     private readonly company: CompanyService,
     private readonly ownership: OwnershipService,
@@ -101,7 +101,7 @@ export class ContactListService {
       statuses: req.statuses ?? [],
     };
     if (audience === 'production') return productionList(contracts, header);
-    return financeList(contracts, await this.sheets.receivedByContract(contracts.map((c) => c.id)), header);
+    return financeList(contracts, await this.ledger.receivedByContract(contracts.map((c) => c.id)), header);
   }
 
   private async companyHeader(): Promise<SheetCompany | null> {

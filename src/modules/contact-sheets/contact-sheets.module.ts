@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
 import { ContractsModule } from '../contracts/contracts.module.js';
 import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
+import { ReadModelsModule } from '../read-models/index.js';
 import { ContactListController } from './contact-list.controller.js';
 import { ContactListService } from './contact-list.service.js';
 import { ContactSheetsController } from './contact-sheets.controller.js';
@@ -10,11 +11,12 @@ import { ContactSheetsService } from './contact-sheets.service.js';
 
 /**
  * Contact sheets and the contact list. DocumentsService, RenderingService, JobsService, OutboxService and AppConfig
- * come from global modules; the copies are issued through DocumentIssuerModule. The contact list's controller is
- * listed first: `GET /api/contracts/contact-list` must be registered before any `/api/contracts/:id` route.
+ * come from global modules; the copies are issued through DocumentIssuerModule, the amounts received read through
+ * ReadModelsModule. `GET /api/contracts/contact-list` goes before any `/api/contracts/:id` route whatever the order of
+ * modules and controllers (src/common/route-precedence.ts).
  */
 @Module({
-  imports: [ContractsModule, CompanyModule, DocumentIssuerModule],
+  imports: [ContractsModule, CompanyModule, DocumentIssuerModule, ReadModelsModule],
   controllers: [ContactListController, ContactSheetsController],
   providers: [ContactSheetsRepository, ContactSheetsService, ContactListService],
   exports: [ContactSheetsService],

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import type { Amount } from '../../common/money.js';
-import { round2 } from '../../common/money.js';
 import { BaseRepository } from '../../database/transaction.js';
-import { Payment } from '../payments/payment.entity.js';
 import { ContactSheet, ContactSheetSignoff } from './contact-sheet.entity.js';
 
 export type SheetData = Omit<ContactSheet, 'id' | 'createdAt' | 'updatedAt'>;
@@ -63,21 +60,5 @@ export class ContactSheetsRepository extends BaseRepository {
 
   createSignoff(data: SignoffData): Promise<ContactSheetSignoff> {
     return this.repo(ContactSheetSignoff).save(this.repo(ContactSheetSignoff).create(data));
-  }
-
-  /**
-   * What each contract has received: the sum of its payments in the shared receivables ledger (reversals are
-   * negative payments, so they count). Read-only; the payments module owns the ledger.
-   */
-  async receivedByContract(contractIds: string[]): Promise<Map<string, Amount>> {
-    if (!contractIds.length) return new Map();
-    const rows = await this.repo(Payment)
-      .createQueryBuilder('p')
-      .select('p.contract_id', 'contractId')
-      .addSelect('SUM(p.amount)::text', 'received')
-      .where('p.contract_id IN (:...ids)', { ids: contractIds })
-      .groupBy('p.contract_id')
-      .getRawMany<{ contractId: string; received: string }>();
-    return new Map(rows.map((r) => [r.contractId, round2(r.received)]));
   }
 }

@@ -1,8 +1,10 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { DocumentVersion } from './document-version.entity.js';
 
-export const DOCUMENT_FORMATS = ['pdf', 'docx', 'bundle'] as const;
-export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+import type { DocumentFormat } from '../../rendering/rendering.types.js';
+
+// The formats are rendering's vocabulary (rendering knows no module); re-exported for this module's importers.
+export { DOCUMENT_FORMATS, type DocumentFormat } from '../../rendering/rendering.types.js';
 
 /** One stored file of a version. The sha256 index answers "is this file one of ours, unaltered?". */
 @Entity('document_files')

@@ -4,13 +4,15 @@ import { DocumentsRepository } from './documents.repository.js';
 import { DocumentsService } from './documents.service.js';
 import { TemplatesController } from './templates.controller.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { AttachmentSource } from '../outbox/attachment-source.js';
 
 /** Global: workflows store their documents through DocumentsService. */
 @Global()
 @Module({
   controllers: [DocumentsController, TemplatesController],
-  providers: [DocumentsRepository, DocumentsService],
-  exports: [DocumentsService],
+  // DocumentsService is also the outbox's AttachmentSource (outbox/attachment-source.ts).
+  providers: [DocumentsRepository, DocumentsService, { provide: AttachmentSource, useExisting: DocumentsService }],
+  exports: [DocumentsService, AttachmentSource],
 })
 export class DocumentsModule implements OnModuleInit {
   constructor(

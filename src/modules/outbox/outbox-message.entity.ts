@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { DocumentFormat } from '../documents/document-file.entity.js';
+import type { DocumentFormat } from '../../rendering/rendering.types.js';
 
 export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
 /**

@@ -9,7 +9,7 @@ import { toSendMailOptions } from '../../infrastructure/mail/mail-options.js';
 import { Metrics } from '../../observability/metrics.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { DocumentsService } from '../documents/documents.service.js';
+import { AttachmentSource } from './attachment-source.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { OutboxAttachment, OutboxMessage, OutboxStatus } from './outbox-message.entity.js';
 import { OutboxRepository } from './outbox.repository.js';
@@ -71,7 +71,7 @@ export class OutboxService implements OnModuleInit {
   constructor(
     private readonly messages: OutboxRepository,
     private readonly jobs: JobsService,
-    private readonly documents: DocumentsService,
+    private readonly documents: AttachmentSource,
     private readonly mailer: Mailer,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,

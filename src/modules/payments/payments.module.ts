@@ -8,7 +8,6 @@ import { PaymentsService } from './payments.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
 @Module({
-  // ContactSheetsModule first: its contact-list route must be registered before the contracts module's /:id route.
   imports: [ContactSheetsModule, ContractsModule, CustomersModule],
   controllers: [PaymentsController],
   providers: [PaymentsRepository, PaymentsService],

@@ -6,7 +6,8 @@ import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { PaymentEvent } from '../quotations/quotation-revision.entity.js';
 import { openShares, type AgingBucket, type OpenShare } from './ledger.js';
-import { ReceivablesRepository, type ContractRow, type CustomerRow } from './receivables.repository.js';
+import { LedgerReadModel, type ContractRow, type CustomerRow } from '../read-models/index.js';
+import { ReceivablesRepository } from './receivables.repository.js';
 import { ledgerContracts } from './receivables.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
@@ -117,6 +118,7 @@ const OVERDUE_SHEET = defineTable<OverdueSheetRow>({
 export class DunningService {
   constructor(
     private readonly repo: ReceivablesRepository,
+    private readonly reads: LedgerReadModel,
     private readonly ownership: OwnershipService,
   ) {}
 
@@ -125,16 +127,16 @@ export class DunningService {
     const minDays = query.minDays ?? 1;
     // A sales user sees the overdue list of their own customers only (auth/ownership.ts).
     const salesOwnerId = this.ownership.listOwner(user, query.salesOwnerId) ?? null;
-    const ids = await this.repo.customersWithReceivables(asOf, {
+    const ids = await this.reads.customersWithReceivables(asOf, {
       customerId: query.customerId,
       salesOwnerId: salesOwnerId ?? undefined,
     });
     if (!ids.length) return { asOf, minDays, salesOwnerId, customers: [] };
     // Four queries whatever the number of customers; the arithmetic per customer is in memory.
     const [contracts, payments, customers] = await Promise.all([
-      this.repo.ledgerContractsOf(ids, asOf),
-      this.repo.payments(ids, asOf),
-      this.repo.customers(ids),
+      this.reads.ledgerContractsOf(ids, asOf),
+      this.reads.payments(ids, asOf),
+      this.reads.customers(ids),
     ]);
     const milestones = await this.repo.milestones(contracts.map((c) => c.id));
     const rowsById = new Map(contracts.map((c) => [c.id, c]));

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReadModelsModule } from '../read-models/index.js';
 import { DunningService } from './dunning.service.js';
 import { ContractScheduleController, ReceivablesController } from './receivables.controller.js';
 import { ReceivablesRepository } from './receivables.repository.js';
@@ -9,6 +10,7 @@ import { ReceivablesService } from './receivables.service.js';
  * Exports ReceivablesService to deliveries, statements and statement runs.
  */
 @Module({
+  imports: [ReadModelsModule],
   controllers: [ContractScheduleController, ReceivablesController],
   providers: [ReceivablesRepository, ReceivablesService, DunningService],
   exports: [ReceivablesService],

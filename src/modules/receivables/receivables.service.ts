@@ -17,12 +17,8 @@ import {
   type ScheduleShare,
 } from './ledger.js';
 import { MILESTONE_EVENTS, type MilestoneEvent, type MilestoneSource } from './contract-milestone.entity.js';
-import {
-  ReceivablesRepository,
-  type ContractRow,
-  type CustomerRow,
-  type MilestoneRow,
-} from './receivables.repository.js';
+import { LedgerReadModel, type ContractRow, type CustomerRow } from '../read-models/index.js';
+import { ReceivablesRepository, type MilestoneRow } from './receivables.repository.js';
 
 export type Actor = Pick<AuthUser, 'id' | 'name'>;
 
@@ -81,6 +77,7 @@ export interface CustomerAccountView {
 export class ReceivablesService {
   constructor(
     private readonly repo: ReceivablesRepository,
+    private readonly reads: LedgerReadModel,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
   ) {}
@@ -93,10 +90,10 @@ export class ReceivablesService {
   /** One contract's schedule with due dates, paid and outstanding, on `asOf` (default: today). 404 CONTRACT_NOT_FOUND. */
   async schedule(contractId: string, asOf?: DateOnly): Promise<ContractScheduleView> {
     // Any status: a draft's schedule is what it will be once approved, a cancelled one's what it was.
-    const row = await this.repo.contract(contractId);
+    const row = await this.reads.contract(contractId);
     if (!row) throw contractNotFound(contractId);
     const [payments, milestones] = await Promise.all([
-      this.repo.contractPayments(contractId),
+      this.reads.contractPayments(contractId),
       this.repo.milestones([contractId]),
     ]);
     const events = eventDates(row, milestones);
@@ -138,7 +135,7 @@ export class ReceivablesService {
     },
   ): Promise<void> {
     if (!(MILESTONE_EVENTS as readonly string[]).includes(input.event)) throw milestoneEventInvalid(input.event);
-    if (!(await this.repo.contract(input.contractId))) throw contractNotFound(input.contractId);
+    if (!(await this.reads.contract(input.contractId))) throw contractNotFound(input.contractId);
     await this.repo.upsertMilestone(
       {
         contractId: input.contractId,
@@ -163,7 +160,7 @@ export class ReceivablesService {
   ): Promise<{ id: string; name: string; closingBalance: Amount }[]> {
     // One aggregate query, not a ledger per customer: buildStatement's closing balance on `to` is exactly
     // sum(ledger contract totals signed <= to) - sum(payments <= to) (invoices do not move it), so the sums give it.
-    const candidates = await this.repo.statementCandidates(from, to);
+    const candidates = await this.reads.statementCandidates(from, to);
     return candidates
       .filter((c) => c.active || compare(c.balance, 0) !== 0)
       .map((c) => ({ id: c.id, name: c.name, closingBalance: c.balance }));
@@ -256,12 +253,12 @@ export class ReceivablesService {
     customerId: string,
     asOf?: DateOnly,
   ): Promise<{ customer: CustomerRow; rows: ContractRow[]; ledger: CustomerLedger }> {
-    const customer = await this.repo.customer(customerId);
+    const customer = await this.reads.customer(customerId);
     if (!customer) throw customerNotFound(customerId);
     const [rows, payments, invoices] = await Promise.all([
-      this.repo.ledgerContracts(customerId, asOf),
-      this.repo.payments([customerId], asOf),
-      this.repo.invoices(customerId, asOf),
+      this.reads.ledgerContracts(customerId, asOf),
+      this.reads.payments([customerId], asOf),
+      this.reads.invoices(customerId, asOf),
     ]);
     const milestones = await this.repo.milestones(rows.map((c) => c.id));
     const ledger: CustomerLedger = {

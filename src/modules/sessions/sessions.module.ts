@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { SessionAuthenticator } from '../auth/credential-ports.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
-  providers: [SessionsRepository, SessionsService],
-  exports: [SessionsService],
+  // SessionsService is the guard's SessionAuthenticator (auth/credential-ports.ts).
+  providers: [SessionsRepository, SessionsService, { provide: SessionAuthenticator, useExisting: SessionsService }],
+  exports: [SessionsService, SessionAuthenticator],
 })
 export class SessionsModule {}

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SessionAuthenticator } from '../auth/credential-ports.js';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
@@ -41,7 +42,7 @@ const newCsrf = () => randomBytes(32).toString('base64url');
  * (SESSION_IDLE_MINUTES), at their absolute end (SESSION_MAX_HOURS), or when revoked.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements SessionAuthenticator {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly config: AppConfig,

@@ -1,11 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { SessionStage } from '../auth/session-stage.js';
 
-/**
- * Where a session is in signing in: `active` may call the API; the others may call only the step that completes
- * them (a second factor, a new password, enrolling a second factor that the user's roles require).
- */
-export const SESSION_STAGES = ['active', 'second_factor', 'password_change', 'totp_enrolment'] as const;
-export type SessionStage = (typeof SESSION_STAGES)[number];
+export { SESSION_STAGES, type SessionStage } from '../auth/session-stage.js';
 export const SIGN_IN_METHODS = ['password', 'oidc', 'invitation'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReadModelsModule } from '../read-models/index.js';
 import { ReceivablesModule } from '../receivables/receivables.module.js';
 import { StatementsModule } from '../statements/statements.module.js';
 import { StatementRunScheduler } from './statement-run.scheduler.js';
@@ -8,7 +9,7 @@ import { StatementRunsService } from './statement-runs.service.js';
 
 /** Statement runs. JobsService, OutboxService, AuditService and AppConfig come from global modules. */
 @Module({
-  imports: [StatementsModule, ReceivablesModule],
+  imports: [StatementsModule, ReceivablesModule, ReadModelsModule],
   controllers: [StatementRunsController],
   providers: [StatementRunsRepository, StatementRunsService, StatementRunScheduler],
   exports: [StatementRunsService],

@@ -2,54 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository, returnedRows } from '../../database/transaction.js';
-import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
-import type { StatementResponseStatus } from '../statements/statement.entity.js';
-import { StatementRun, StatementRunItem, type RunItemStatus } from './statement-run.entity.js';
-import { emptyCounts, type ItemCounts } from './statement-run.view.js';
+import { StatementRun, StatementRunItem } from './statement-run.entity.js';
 
 export type RunData = Omit<StatementRun, 'id' | 'createdAt'>;
 export type ItemData = Pick<StatementRunItem, 'runId' | 'customerId' | 'customerName' | 'status' | 'reason' | 'email'>;
 
-/** An item as the report shows it: its status with the mail's outcome folded in, the message and the statement. */
-export interface ItemRow {
-  id: string;
-  customerId: string;
-  customerName: string;
-  /** pending, rendered (mail not sent yet), sent, failed (render or mail), skipped. */
-  status: RunItemStatus;
-  reason: string | null;
-  email: string | null;
-  statementId: string | null;
-  statementNumber: string | null;
-  confirmation: StatementResponseStatus | null;
-  mail: {
-    id: string;
-    status: OutboxStatus;
-    attempts: number;
-    lastError: string | null;
-    sentAt: Date | null;
-  } | null;
-  updatedAt: Date;
-}
-
 /**
- * The status the report shows, in SQL so that it can be counted, filtered and paged: a rendered item is sent when
- * its message is, failed when its message failed for good; anything else is the item's own status. `i` is the item,
- * `m` its outbox message (left-joined).
+ * statement_runs and statement_run_items. What the runs read of other modules' tables (billing contacts, statements,
+ * outbox messages) is in the read-model module (StatementRunReadModel), except in three single-statement updates
+ * below (linkIssued, failItemsOfFailedJobs, completeIfDone): each decides from the statements', jobs' or outbox's rows
+ * and changes the items or the run in the same statement, so that no item changes between the read and the write;
+ * split into a read and a write they would race with the item jobs.
  */
-const EFFECTIVE_STATUS = `CASE WHEN i.status = 'rendered' AND m.status = 'sent' THEN 'sent'
-                               WHEN i.status = 'rendered' AND m.status = 'failed' THEN 'failed'
-                               ELSE i.status END`;
-
-/** The message's last error on a mail failure; the item's own reason otherwise. */
-const EFFECTIVE_REASON = `CASE WHEN i.status = 'rendered' AND m.status = 'failed'
-                               THEN 'MAIL_FAILED: ' || coalesce(m.last_error, 'the message could not be sent')
-                               ELSE i.reason END`;
-
-const ITEMS_FROM = `statement_run_items i
-  LEFT JOIN outbox_messages m ON m.id = i.outbox_message_id
-  LEFT JOIN statements s ON s.id = i.statement_id`;
-
 @Injectable()
 export class StatementRunsRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
@@ -103,19 +67,6 @@ export class StatementRunsRepository extends BaseRepository {
       .getMany();
   }
 
-  /** Each customer's billing contact's address (the billing contact with an e-mail, lowest position first). */
-  async billingEmails(customerIds: string[]): Promise<Map<string, string>> {
-    if (!customerIds.length) return new Map();
-    const rows = (await this.manager.query(
-      `SELECT DISTINCT ON (customer_id) customer_id AS "customerId", email
-         FROM customer_contacts
-        WHERE customer_id = ANY($1::uuid[]) AND billing AND email IS NOT NULL AND btrim(email) <> ''
-        ORDER BY customer_id, position`,
-      [customerIds],
-    )) as { customerId: string; email: string }[];
-    return new Map(rows.map((r) => [r.customerId, r.email.trim()]));
-  }
-
   /** One item per customer of the run: items already there (a plan retried) are left as they are. */
   async insertItems(items: ItemData[]): Promise<void> {
     // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
@@ -157,27 +108,6 @@ export class StatementRunsRepository extends BaseRepository {
   /** Marks the item failed, if it is still pending. */
   async failPending(id: string, reason: string): Promise<void> {
     await this.repo(StatementRunItem).update({ id, status: 'pending' }, { status: 'failed', reason });
-  }
-
-  /**
-   * A statement this run already issued for the customer, with its message: an item job whose process died after
-   * the statement committed and before the item recorded it leaves one behind for the next job to find.
-   */
-  async statementOfRun(
-    runId: string,
-    customerId: string,
-  ): Promise<{ statementId: string; outboxMessageId: string | null } | null> {
-    const rows = (await this.manager.query(
-      `SELECT s.id AS "statementId",
-              (SELECT m.id FROM outbox_messages m
-                WHERE m.subject_type = 'statement' AND m.subject_id = s.id
-                ORDER BY m.created_at LIMIT 1) AS "outboxMessageId"
-         FROM statements s
-        WHERE s.run_id = $1 AND s.customer_id = $2
-        ORDER BY s.created_at LIMIT 1`,
-      [runId, customerId],
-    )) as { statementId: string; outboxMessageId: string | null }[];
-    return rows[0] ?? null;
   }
 
   /**
@@ -258,80 +188,5 @@ export class StatementRunsRepository extends BaseRepository {
       select: { id: true, status: true, total: true },
       where: { status: In(['queued', 'running']) },
     });
-  }
-
-  /** Per run: items by the report's status, and rendered items whose mail is still on its way. */
-  async counts(runIds: string[]): Promise<Map<string, { counts: ItemCounts; mailInFlight: number; issued: number }>> {
-    const result = new Map(runIds.map((id) => [id, { counts: emptyCounts(), mailInFlight: 0, issued: 0 }]));
-    if (!runIds.length) return result;
-    const rows = (await this.manager.query(
-      `SELECT i.run_id AS "runId", ${EFFECTIVE_STATUS} AS status, count(*)::int AS n,
-              count(*) FILTER (WHERE i.status = 'rendered' AND m.status IN ('queued', 'sending'))::int AS "inFlight",
-              count(i.statement_id)::int AS issued
-         FROM statement_run_items i LEFT JOIN outbox_messages m ON m.id = i.outbox_message_id
-        WHERE i.run_id = ANY($1::uuid[])
-        GROUP BY 1, 2`,
-      [runIds],
-    )) as { runId: string; status: RunItemStatus; n: number; inFlight: number; issued: number }[];
-    for (const r of rows) {
-      const entry = result.get(r.runId)!;
-      entry.counts[r.status] += r.n;
-      entry.mailInFlight += r.inFlight;
-      entry.issued += r.issued;
-    }
-    return result;
-  }
-
-  /**
-   * A page of the run's items in customer-name order, optionally of one (report) status and of some customers only
-   * (a sales user's own; see auth/ownership.ts).
-   */
-  async items(
-    runId: string,
-    status: RunItemStatus | undefined,
-    limit: number,
-    offset: number,
-    customerIds?: string[],
-  ): Promise<[ItemRow[], number]> {
-    const where =
-      `i.run_id = $1 AND ($2::text IS NULL OR ${EFFECTIVE_STATUS} = $2::text)` +
-      ' AND ($3::uuid[] IS NULL OR i.customer_id = ANY($3::uuid[]))';
-    const rows = (await this.manager.query(
-      `SELECT i.id, i.customer_id AS "customerId", i.customer_name AS "customerName",
-              ${EFFECTIVE_STATUS} AS status, ${EFFECTIVE_REASON} AS reason, i.email,
-              i.statement_id AS "statementId", s.number AS "statementNumber", s.response_status AS confirmation,
-              m.id AS "mailId", m.status AS "mailStatus", m.attempts AS "mailAttempts",
-              m.last_error AS "mailLastError", m.sent_at AS "mailSentAt", i.updated_at AS "updatedAt"
-         FROM ${ITEMS_FROM}
-        WHERE ${where}
-        ORDER BY i.customer_name, i.id
-        LIMIT $4 OFFSET $5`,
-      [runId, status ?? null, customerIds ?? null, limit, offset],
-    )) as (Omit<ItemRow, 'mail'> & {
-      mailId: string | null;
-      mailStatus: OutboxStatus | null;
-      mailAttempts: number | null;
-      mailLastError: string | null;
-      mailSentAt: Date | null;
-    })[];
-    const [{ n }] = (await this.manager.query(`SELECT count(*)::int AS n FROM ${ITEMS_FROM} WHERE ${where}`, [
-      runId,
-      status ?? null,
-      customerIds ?? null,
-    ])) as { n: number }[];
-    const items = rows.map(({ mailId, mailStatus, mailAttempts, mailLastError, mailSentAt, ...item }) => ({
-      ...item,
-      mail:
-        mailId && mailStatus
-          ? {
-              id: mailId,
-              status: mailStatus,
-              attempts: mailAttempts ?? 0,
-              lastError: mailLastError,
-              sentAt: mailSentAt,
-            }
-          : null,
-    }));
-    return [items, n];
   }
 }

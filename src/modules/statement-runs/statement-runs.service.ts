@@ -14,8 +14,10 @@ import { ReceivablesService } from '../receivables/receivables.service.js';
 import { StatementsService } from '../statements/statements.service.js';
 import type { RunItemStatus, RunStatus, RunTrigger, StatementRun } from './statement-run.entity.js';
 import { monthlyRunDue } from './statement-run.schedule.js';
-import { progressOf, type ItemCounts } from './statement-run.view.js';
-import { StatementRunsRepository, type ItemData, type ItemRow } from './statement-runs.repository.js';
+import { foldCounts, progressOf, type ItemCounts, type RunCounts } from './statement-run.view.js';
+import { StatementRunsRepository, type ItemData } from './statement-runs.repository.js';
+import { StatementRunReadModel, type RunItemReportRow } from '../read-models/index.js';
+import type { StatementResponseStatus } from '../statements/index.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 
 export const PLAN_JOB = 'statement-run.plan';
@@ -60,7 +62,7 @@ export interface StatementRunSummary {
   finishedAt: Date | null;
 }
 
-export type StatementRunItemView = ItemRow;
+export type StatementRunItemView = RunItemReportRow<RunItemStatus, StatementResponseStatus>;
 
 export interface StatementRunView extends StatementRunSummary {
   items: Page<StatementRunItemView>;
@@ -83,6 +85,7 @@ export class StatementRunsService implements OnModuleInit {
 
   constructor(
     private readonly runs: StatementRunsRepository,
+    private readonly reads: StatementRunReadModel,
     private readonly statements: StatementsService,
     private readonly receivables: ReceivablesService,
     private readonly jobs: JobsService,
@@ -113,11 +116,15 @@ export class StatementRunsService implements OnModuleInit {
   /** The runs not finished yet with their item counts and progress (metrics). */
   private async unfinishedProgress(): Promise<{ id: string; progress: number; counts: ItemCounts }[]> {
     const runs = await this.runs.unfinished();
-    const counts = await this.runs.counts(runs.map((r) => r.id));
+    const counts = await this.counts(runs.map((r) => r.id));
     return runs.map((run) => {
       const c = counts.get(run.id)!;
       return { id: run.id, counts: c.counts, progress: progressOf(run.status, run.total, c.counts, c.mailInFlight) };
     });
+  }
+
+  private async counts(runIds: string[]): Promise<Map<string, RunCounts>> {
+    return foldCounts(runIds, await this.reads.counts(runIds));
   }
 
   onModuleInit(): void {
@@ -218,7 +225,7 @@ export class StatementRunsService implements OnModuleInit {
     if (run.status === 'completed' || run.status === 'failed') return { skipped: `run ${run.status}` };
     try {
       const customers = await this.receivables.customersForStatements(run.periodFrom, run.periodTo);
-      const emails = await this.runs.billingEmails(customers.map((c) => c.id));
+      const emails = await this.reads.billingEmails(customers.map((c) => c.id));
       const items: ItemData[] = customers.map((c) => {
         const email = emails.get(c.id) ?? null;
         return {
@@ -271,7 +278,7 @@ export class StatementRunsService implements OnModuleInit {
         if (item.statementId || item.status !== 'pending')
           return { skipped: `item ${item.status}`, statementId: item.statementId };
         const issued =
-          (await this.runs.statementOfRun(runId, item.customerId)) ??
+          (await this.reads.statementOfRun(runId, item.customerId)) ??
           (await this.issue(run, item.customerId, item.email, locale, ctx.jobId));
         await this.runs.updateItem(itemId, { status: 'rendered', reason: null, ...issued });
         return { status: 'rendered', ...issued };
@@ -340,7 +347,13 @@ export class StatementRunsService implements OnModuleInit {
     const [summary] = await this.summaries([run]);
     const page = query.itemsPage ?? 1;
     const pageSize = query.itemsPageSize ?? 100;
-    const [items, total] = await this.runs.items(id, query.status, pageSize, (page - 1) * pageSize, customerIds);
+    const [items, total] = await this.reads.items<RunItemStatus, StatementResponseStatus>(
+      id,
+      query.status,
+      pageSize,
+      (page - 1) * pageSize,
+      customerIds,
+    );
     return { ...summary, items: { items, total, page, pageSize } };
   }
 
@@ -359,7 +372,7 @@ export class StatementRunsService implements OnModuleInit {
       await this.runs.failItemsOfFailedJobs(run.id, ITEM_JOB);
       fresh.push((await this.runs.completeIfDone(run.id)) ? ((await this.runs.findRun(run.id)) ?? run) : run);
     }
-    const counts = await this.runs.counts(fresh.map((r) => r.id));
+    const counts = await this.counts(fresh.map((r) => r.id));
     return fresh.map((run) => {
       const c = counts.get(run.id)!;
       return {

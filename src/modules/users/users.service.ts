@@ -1,3 +1,4 @@
+import type { TokenAuthenticator } from '../auth/credential-ports.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
@@ -72,7 +73,7 @@ export function issuesEverlastingTokens(user: Pick<AuthUser, 'roles'>): boolean 
 }
 
 @Injectable()
-export class UsersService {
+export class UsersService implements TokenAuthenticator {
   private readonly logger = new Logger('Users');
 
   constructor(

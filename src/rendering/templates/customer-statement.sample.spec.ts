@@ -19,7 +19,7 @@ interface Statement {
 }
 
 // The samples are the benchmark's documents and the templates' previews: a statement whose running balance,
-// totals or aging do not add up would teach the wrong thing (DOMAIN.md: "aging that does not add up").
+// totals or aging do not add up would teach the wrong thing (docs/architecture.md, "Rules the code keeps").
 describe.each(['sample', 'sample-10-pages'])('customer-statement %s.json', (name) => {
   const s = new TemplateEngine().sample('customer-statement', name) as Statement;
 

@@ -11,8 +11,8 @@ function keys(value: unknown): string[] {
   return [];
 }
 
-// The sample is the template's preview: a notice with a price on it would teach the wrong thing (DOMAIN.md: "prices
-// leaking onto delivery documents").
+// The sample is the template's preview: a notice with a price on it would teach the wrong thing (prices leaking onto
+// delivery documents; docs/architecture.md, "Rules the code keeps").
 describe('delivery-notice sample.json', () => {
   const engine = new TemplateEngine();
   const sample = engine.sample('delivery-notice') as { items: { no: number }[] };

@@ -9,6 +9,7 @@ import { TemplateEngine } from './templates/template-engine.js';
 @Module({
   imports: [PdfModule],
   providers: [TemplateEngine, signerProvider, RenderingService],
-  exports: [RenderingService, PdfModule],
+  // TemplateEngine: the DocumentIssuer renders its mails with it (renderMail).
+  exports: [RenderingService, PdfModule, TemplateEngine],
 })
 export class RenderingModule {}

@@ -219,7 +219,11 @@ export class OutboxService implements OnModuleInit {
           const { file, bytes } = await this.documents.file(a.documentId, a.format, a.version);
           if (!a.extract) return { filename: a.fileName, content: bytes, contentType: file.contentType };
           if (a.format !== 'pdf') throw new Error(`attachment ${a.fileName}: only a PDF's pages can be extracted`);
-          return { filename: a.fileName, content: await extractPdfPages(bytes, a.extract), contentType: file.contentType };
+          return {
+            filename: a.fileName,
+            content: await extractPdfPages(bytes, a.extract),
+            contentType: file.contentType,
+          };
         }),
       );
       const sent = await this.mailer.send({

@@ -141,6 +141,7 @@ describe('console: the back office in a browser', () => {
       ['manager', ['manager'], '王总'],
     ] as const) {
       const made = await t.userWith([...roles], name);
+      ids[`user.${key}`] = made.id;
       tokens[key] = made.token;
       names[key] = name;
       await setPassword(t.db, made.id, PASSWORD);
@@ -323,6 +324,25 @@ describe('console: the back office in a browser', () => {
     expect(bundle.subarray(0, 2).toString()).toBe('PK');
     expect(bundle.length).toBe(sums.bundle);
     expect((await api(tokens.backoffice!, 'GET', `/api/tenders/${tenderId}`)).status).toBe('generated');
+
+    // Sent to the sales owner (issue #18): the page shows the message queued in the outbox, then follows it to sent.
+    await api(t.adminToken, 'PATCH', `/api/users/${ids['user.sales']}`, {
+      email: 'liming@huadong-instruments.example',
+    });
+    await api(tokens.backoffice!, 'PATCH', `/api/tenders/${tenderId}`, { salesOwnerId: ids['user.sales'] });
+    await page.goto(`${base}/app/tenders/${tenderId}?tab=package`);
+    await page.waitForSelector('details.send summary');
+    await page.click('details.send summary');
+    await page.click('details.send .toolbar button');
+    await page.waitForSelector('.alert[data-outbox-message]');
+    const messageId = await js<string>(
+      page,
+      `document.querySelector('.alert[data-outbox-message]').dataset.outboxMessage`,
+    );
+    await waitFor(page, `document.querySelector('.alert[data-outbox-message]')?.dataset.status === 'sent'`, 60_000);
+    const message = await api(tokens.backoffice!, 'GET', `/api/outbox/${messageId}`);
+    expect(message).toMatchObject({ status: 'sent', to: ['liming@huadong-instruments.example'] });
+    expect(await text(page, '.alert[data-outbox-message]')).toContain('liming@huadong-instruments.example');
   }, 300_000);
 
   it('reviews the contract, records the advance payment, and signs the contact sheet as finance, engineering and production', async () => {

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { SMTPServer } from 'smtp-server';
 import type { Response } from 'supertest';
 import { toChineseCapital } from '../../src/common/chinese-numerals.js';
 import { addDays, todayIso } from '../../src/common/tabular/date-only.js';
@@ -19,6 +17,7 @@ import { TENDER_SECTION_TITLES, type TenderPackageModel } from '../../src/module
 import { TENDER_SECTIONS } from '../../src/modules/tenders/tender.entity.js';
 import { scanJpeg, sealPng } from '../fixtures/assembly/fixtures.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { sleep, startSmtp, until, type ControlledSmtp } from '../support/faults.js';
 import { squash, tool, withFiles } from '../support/tools.js';
 
 const EXPIRED_ISO45001 = 'ISO 45001:2018 职业健康安全管理体系认证证书';
@@ -70,53 +69,13 @@ async function pageTexts(pdf: Buffer, layout = false): Promise<string[]> {
   });
 }
 
-interface SmtpSink {
-  port: number;
-  messages: ParsedMail[];
-  raw: Buffer[];
-  stop(): Promise<void>;
-}
-
-/** A real SMTP server on loopback that keeps every message. */
-async function startSmtp(): Promise<SmtpSink> {
-  const messages: ParsedMail[] = [];
-  const raw: Buffer[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    size: 200 * 1024 * 1024,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const bytes = Buffer.concat(chunks);
-        raw.push(bytes);
-        simpleParser(bytes).then(
-          (m) => {
-            messages.push(m);
-            callback();
-          },
-          (err: Error) => callback(err),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, messages, raw, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 /**
- * Tender packages on the demo data, the real PostgreSQL server, Chromium, an SMTP server on loopback, and
- * checked with poppler, qpdf, python-docx and unzip.
+ * Tender packages on the demo data, the real PostgreSQL server, Chromium, an SMTP server on loopback (down for a
+ * while: a package sent then arrives once it is back), and checked with poppler, qpdf, python-docx and unzip.
  */
 describe('tender package: generated, signed, checked, versioned and sent', () => {
   let t: TestApp;
-  let smtp: SmtpSink;
+  let smtp: ControlledSmtp;
   let backoffice: string;
   let sales: { id: string; token: string; email: string };
   let manager: { id: string; token: string; name: string };
@@ -196,9 +155,29 @@ describe('tender package: generated, signed, checked, versioned and sent', () =>
     throw new Error(`job ${id} did not finish`);
   };
 
+  /** The outbox message once the outbox is done with it (sent, or failed for good). */
+  const settled = (id: string, token = backoffice) =>
+    until(
+      `outbox message ${id} settled`,
+      async () => (await as(token).get(`/api/outbox/${id}`)).body as { status: string; attempts: number; messageId: string },
+      (m) => m.status === 'sent' || m.status === 'failed',
+      60_000,
+      250,
+    );
+  /** What the SMTP server received with this Message-ID, parsed. */
+  const receivedAs = (messageId: string): Promise<ParsedMail[]> =>
+    Promise.all(smtp.received.filter((r) => r.messageId === messageId).map((r) => simpleParser(r.raw)));
+
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await startTestApp('tender_package', { DEMO_DATA: 'true', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Tenderdesk <bids@tenderdesk.example>' });
+    t = await startTestApp('tender_package', {
+      DEMO_DATA: 'true',
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Tenderdesk <bids@tenderdesk.example>',
+      // While the server is down the outbox retries after 1, 2, 4... s: the test brings it back after the first.
+      MAIL_RETRY_LIMIT: '6',
+      MAIL_RETRY_DELAY_SECONDS: '1',
+    });
     backoffice = (await t.userWith(['backoffice'])).token;
     finance = (await t.userWith(['finance'])).token;
     sales = { ...(await createUser(['sales'], 'li.ming', 'liming@huadong-instruments.example')), email: 'liming@huadong-instruments.example' };
@@ -471,22 +450,41 @@ describe('tender package: generated, signed, checked, versioned and sent', () =>
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'tender.package.override' AND entity_id = '${tenderId}'`)).toBe(2);
   }, 180_000);
 
-  it('sends parts to the sales owner by e-mail: unsigned extracts of their pages', async () => {
+  // Changed with issue #18: the send answers 202 with the outbox message (it was 200 with the SMTP result after a
+  // synchronous send); the mail arrives when the outbox job has sent it.
+  it('queues parts for the sales owner in the outbox (202): unsigned extracts of their pages, cut when sent', async () => {
     const res = await as(backoffice).post(`/api/tenders/${tenderId}/package/send`, { parts: ['bid_letter', 'qualifications'], version: 1 });
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ version: 1, to: sales.email });
-    expect(smtp.messages).toHaveLength(1);
-    const mail = smtp.messages[0]!;
-    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value[0]!.address : null).toBe(sales.email);
-    expect(mail.subject).toContain('QLGT-ZB-2026-0288');
-    expect(mail.text).toContain('未经签章');
-    expect(mail.attachments.map((a) => a.filename)).toEqual([
+    expect(res.status).toBe(202);
+    const range = (key: string) => sections.find((x) => x.key === key)!;
+    expect(res.body).toMatchObject({
+      status: 'queued',
+      to: [sales.email],
+      about: { type: 'tender', id: tenderId },
+      audience: 'sales-owner',
+      version: 1,
+      attachments: ['tender-package-QLGT-ZB-2026-0288-v1-bid_letter.pdf', 'tender-package-QLGT-ZB-2026-0288-v1-qualifications.pdf'],
+      files: ['bid_letter', 'qualifications'].map((key) => ({
+        fileName: `tender-package-QLGT-ZB-2026-0288-v1-${key}.pdf`,
+        part: key,
+        pages: `${range(key).firstPage}-${range(key).lastPage}`,
+      })),
+    });
+    // The sales owner follows it on the outbox (their tender's mail).
+    const sent = await settled(res.body.id, sales.token);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(smtp.received).toHaveLength(1);
+    const [mail] = await receivedAs(sent.messageId);
+    expect(mail!.to && !Array.isArray(mail!.to) ? mail!.to.value[0]!.address : null).toBe(sales.email);
+    expect(mail!.subject).toContain('QLGT-ZB-2026-0288');
+    expect(mail!.text).toContain('未经签章');
+    expect(mail!.html).toContain('未经签章');
+    expect(mail!.attachments.map((a) => a.filename)).toEqual([
       'tender-package-QLGT-ZB-2026-0288-v1-bid_letter.pdf',
       'tender-package-QLGT-ZB-2026-0288-v1-qualifications.pdf',
     ]);
     for (const [i, key] of ['bid_letter', 'qualifications'].entries()) {
-      const s = sections.find((x) => x.key === key)!;
-      const part = mail.attachments[i]!.content;
+      const s = range(key);
+      const part = mail!.attachments[i]!.content;
       expect(await pdfPages(part)).toBe(s.lastPage - s.firstPage + 1);
       const partTexts = await pageTexts(part);
       // The same pages as in the package, page numbers of the package included.
@@ -496,28 +494,84 @@ describe('tender package: generated, signed, checked, versioned and sent', () =>
         expect((await tool('pdfsig', [join(dir, 'x.pdf')])).out).toContain('does not contain any signatures');
       });
     }
-    const audit = await t.db.query<{ details: { parts: string[]; to: string } }>(`SELECT details FROM audit_log WHERE action = 'tender.package.send'`);
-    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ parts: ['bid_letter', 'qualifications'], to: sales.email })]);
+    const audit = await t.db.query<{ details: { parts: string[]; to: string; outboxMessageId: string } }>(`SELECT details FROM audit_log WHERE action = 'tender.package.send'`);
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ parts: ['bid_letter', 'qualifications'], to: sales.email, outboxMessageId: res.body.id })]);
   });
 
-  it('sends the whole signed package and its DOCX, byte for byte as stored', async () => {
+  it('queues the whole signed package and its DOCX, sent byte for byte as stored', async () => {
     const res = await as(sales.token).post(`/api/tenders/${tenderId}/package/send`, { parts: ['all'], formats: ['pdf', 'docx'] });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     expect(res.body.version).toBe(2);
-    const mail = smtp.messages[1]!;
-    expect(mail.attachments.map((a) => a.filename)).toEqual([
+    expect(res.body.files.map((f: { part: string }) => f.part)).toEqual(['pdf', 'docx']);
+    const sent = await settled(res.body.id);
+    expect(sent.status).toBe('sent');
+    const [mail] = await receivedAs(sent.messageId);
+    expect(mail!.attachments.map((a) => a.filename)).toEqual([
       'tender-package-QLGT-ZB-2026-0288-v2-zh-CN.pdf',
       'tender-package-QLGT-ZB-2026-0288-v2-zh-CN.docx',
     ]);
     const view = (await as(sales.token).get(`/api/tenders/${tenderId}/package`)).body;
     const sums = Object.fromEntries(view.versions[1].files.map((f: { format: string; sha256: string }) => [f.format, f.sha256]));
-    expect(sha256(mail.attachments[0]!.content)).toBe(sums.pdf);
-    expect(sha256(mail.attachments[1]!.content)).toBe(sums.docx);
-    expect(mail.text).not.toContain('未经签章');
+    expect(sha256(mail!.attachments[0]!.content)).toBe(sums.pdf);
+    expect(sha256(mail!.attachments[1]!.content)).toBe(sums.docx);
+    expect(mail!.text).not.toContain('未经签章');
 
+    const before = await count(`SELECT count(*) AS n FROM outbox_messages`);
     const unknown = await as(sales.token).post(`/api/tenders/${tenderId}/package/send`, { parts: ['bogus'] });
     expect(unknown.status).toBe(400);
+    const noVersion = await as(sales.token).post(`/api/tenders/${tenderId}/package/send`, { parts: ['all'], formats: ['docx'], version: 3 });
+    expect(noVersion.status).toBe(404);
+    expect(await count(`SELECT count(*) AS n FROM outbox_messages`)).toBe(before);
   });
+
+  it('sends a package while the mail server is down: queued, retried, and once it is back delivered exactly once', async () => {
+    await smtp.stop();
+    const received = smtp.received.length;
+    const res = await as(backoffice).post(`/api/tenders/${tenderId}/package/send`, { parts: ['all', 'bid_letter', 'credit'], formats: ['pdf', 'bundle'], version: 1 });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'queued', attempts: 0, to: [sales.email] });
+    const files = [
+      'tender-package-QLGT-ZB-2026-0288-v1-zh-CN.pdf',
+      'tender-package-QLGT-ZB-2026-0288-v1-zh-CN.zip',
+      'tender-package-QLGT-ZB-2026-0288-v1-bid_letter.pdf',
+      'tender-package-QLGT-ZB-2026-0288-v1-credit.pdf',
+    ];
+    expect(res.body.attachments).toEqual(files);
+    // An attempt failed against the closed port and the message waits for the next one.
+    const waiting = await until(
+      'a failed attempt',
+      async () => (await as(backoffice).get(`/api/outbox/${res.body.id}`)).body as { status: string; attempts: number; lastError: string | null },
+      (m) => m.attempts >= 1 && m.status === 'queued',
+      30_000,
+      250,
+    );
+    expect(waiting.lastError).toBeTruthy();
+    expect(smtp.received).toHaveLength(received);
+
+    await smtp.start();
+    const sent = await settled(res.body.id);
+    expect(sent.status).toBe('sent');
+    expect(sent.attempts).toBeGreaterThanOrEqual(2);
+    await sleep(1500); // room for a duplicate, if there were one
+    expect(smtp.received).toHaveLength(received + 1);
+    const mails = await receivedAs(sent.messageId);
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!;
+    expect(mail.attachments.map((a) => a.filename)).toEqual(files);
+    const v1 = (await as(backoffice).get(`/api/tenders/${tenderId}/package`)).body.versions[0];
+    const sums = Object.fromEntries(v1.files.map((f: { format: string; sha256: string }) => [f.format, f.sha256]));
+    expect(sha256(mail.attachments[0]!.content)).toBe(sums.pdf);
+    expect(sha256(mail.attachments[1]!.content)).toBe(sums.bundle);
+    for (const [i, key] of ['bid_letter', 'credit'].entries()) {
+      const s = sections.find((x) => x.key === key)!;
+      const part = mail.attachments[2 + i]!.content;
+      expect(await pdfPages(part)).toBe(s.lastPage - s.firstPage + 1);
+      expect(squash((await pageTexts(part))[0]!)).toBe(squash(texts[s.firstPage - 1]!));
+    }
+    expect(mail.text).toContain('签名文件包');
+    expect(mail.text).toContain('未经签章');
+    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'tender.package.send'`)).toBe(3);
+  }, 90_000);
 
   it('refuses a tender without a quotation, and one whose required type nobody holds (QUALIFICATION_MISSING)', async () => {
     const base = {

@@ -14,6 +14,19 @@ export interface OutboxAttachment {
   version: number;
   format: DocumentFormat;
   fileName: string;
+  /**
+   * Send only these pages of the stored PDF (format pdf), cut from it when the message is sent: an unsigned extract
+   * (a tender package's section). Nothing new is stored: the stored PDF never changes, so every attempt cuts the same
+   * pages, and a send that is never made leaves nothing behind (see outbox/pdf-extract.ts).
+   */
+  extract?: OutboxExtract;
+}
+
+export interface OutboxExtract {
+  /** 1-based, inclusive, in this order. */
+  ranges: { first: number; last: number }[];
+  /** The extract's PDF title. */
+  title: string;
 }
 
 /**

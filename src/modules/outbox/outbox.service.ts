@@ -13,6 +13,7 @@ import { AttachmentSource } from './attachment-source.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { OutboxAttachment, OutboxMessage, OutboxStatus } from './outbox-message.entity.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { extractPdfPages } from './pdf-extract.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 import { notYourRecord } from '../auth/ownership.js';
 
@@ -216,7 +217,13 @@ export class OutboxService implements OnModuleInit {
       const attachments = await Promise.all(
         message.attachments.map(async (a) => {
           const { file, bytes } = await this.documents.file(a.documentId, a.format, a.version);
-          return { filename: a.fileName, content: bytes, contentType: file.contentType };
+          if (!a.extract) return { filename: a.fileName, content: bytes, contentType: file.contentType };
+          if (a.format !== 'pdf') throw new Error(`attachment ${a.fileName}: only a PDF's pages can be extracted`);
+          return {
+            filename: a.fileName,
+            content: await extractPdfPages(bytes, a.extract),
+            contentType: file.contentType,
+          };
         }),
       );
       const sent = await this.mailer.send({

@@ -93,13 +93,19 @@ export class TenderPackageController {
   @Post(':id/package/send')
   @OwnedRecord('tender')
   @Roles(...WRITERS)
-  @HttpCode(200)
+  @HttpCode(202)
   @ApiOperation({
-    summary: "Mail the package or parts of it to the tender's sales owner",
+    summary: "Mail the package or parts of it to the tender's sales owner (queued in the outbox)",
     description:
-      "parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING",
+      "parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING. " +
+      'The mail is queued in the outbox and sent by a job, retried while the mail server is down: follow its status ' +
+      'at GET /api/outbox/{id}.',
   })
-  @ApiOkResponse({ type: PackageSendResultDto })
+  @ApiAcceptedResponse({
+    type: PackageSendResultDto,
+    description:
+      'the outbox message (id, status queued, to, attachments…) with the version sent and what each file is (part, pages)',
+  })
   send(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() dto: SendPackageDto) {
     return this.packages.send(user, id, dto);
   }

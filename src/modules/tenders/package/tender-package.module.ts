@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../../company/company.module.js';
 import { anyOf, DocumentsService } from '../../documents/documents.service.js';
+import { DocumentIssuerModule } from '../../documents/issuer/document-issuer.module.js';
 import { FilesModule } from '../../files/files.module.js';
 import { QuotationsModule } from '../../quotations/quotations.module.js';
 import { TendersModule } from '../tenders.module.js';
@@ -10,11 +11,11 @@ import { TenderPackageRepository } from './tender-package.repository.js';
 import { PACKAGE_TYPE, TenderPackageService } from './tender-package.service.js';
 
 /**
- * The tender package (POST /api/tenders/{id}/package …). DocumentsService, RenderingService, JobsService,
- * AuditService, ObjectStorage and Mailer come from global modules.
+ * The tender package (POST /api/tenders/{id}/package …): issued through the DocumentIssuer, mailed through the
+ * outbox. DocumentsService, RenderingService, JobsService, AuditService and OutboxService come from global modules.
  */
 @Module({
-  imports: [TendersModule, QuotationsModule, CompanyModule, FilesModule],
+  imports: [TendersModule, QuotationsModule, CompanyModule, FilesModule, DocumentIssuerModule],
   controllers: [TenderPackageController],
   providers: [TenderPackageRepository, TenderPackageComposer, TenderPackageService],
   exports: [TenderPackageService],

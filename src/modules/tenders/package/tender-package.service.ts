@@ -1,17 +1,19 @@
-import { HttpStatus, Injectable, type OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../../common/errors/app-exception.js';
 import { todayIso } from '../../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../../database/transaction.js';
-import { MailDeliveryError, Mailer, type MailAttachment } from '../../../infrastructure/mail/mailer.js';
-import { ObjectStorage } from '../../../infrastructure/storage/object-storage.js';
 import { CONTENT_TYPES } from '../../../rendering/rendering.types.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../../auth/auth-user.js';
 import { CompanyService } from '../../company/company.service.js';
 import type { DocumentFormat } from '../../documents/document-file.entity.js';
 import { DocumentsService, type DocumentView, type VersionView } from '../../documents/documents.service.js';
+import { DocumentIssuer } from '../../documents/issuer/document-issuer.js';
 import { FilesService } from '../../files/files.service.js';
 import { JobsService, type JobProgress, type JobView } from '../../jobs/jobs.service.js';
+import type { OutboxAttachment } from '../../outbox/outbox-message.entity.js';
+import { OutboxService, type OutboxMessageView } from '../../outbox/outbox.service.js';
 import { QuotationsService } from '../../quotations/quotations.service.js';
 import type { TenderSection } from '../tender.entity.js';
 import type { TenderPackageInput } from '../tender.view.js';
@@ -23,12 +25,12 @@ import {
   packageFileBase,
   packageLayout,
   packageTitle,
-  pagesOf,
   scanFileIds,
   SCAN_SECTIONS,
   type BlockingCheck,
 } from './tender-package.builder.js';
-import { extractPages, TenderPackageComposer, type Attachment } from './tender-package.composer.js';
+import { TenderPackageComposer, type Attachment } from './tender-package.composer.js';
+import { PACKAGE_MAIL, packageMailData, packageMailFiles } from './tender-package.mail.js';
 import type { PackageSectionRange, PackageWarning, TenderPackageVersion } from './tender-package-version.entity.js';
 import { TenderPackageRepository } from './tender-package.repository.js';
 
@@ -61,18 +63,26 @@ export interface TenderPackageView extends Omit<DocumentView, 'versions'> {
   versions: PackageVersionView[];
 }
 
-export interface SendResult {
+/**
+ * POST /package/send answers with the outbox message (its id and status: GET /api/outbox/{id}), the version it is
+ * about and what each attachment is.
+ */
+export interface SendResult extends OutboxMessageView {
   version: number;
-  to: string;
-  messageId: string;
-  attachments: { fileName: string; size: number; part: SendPart | DocumentFormat; pages: string | null }[];
+  files: { fileName: string; part: SendPart | DocumentFormat; pages: string | null }[];
+}
+
+/** What the issue's effect keeps with the job (JSON): a retried job returns it as it was. */
+interface PackageEffect {
+  pages: number;
+  warnings: PackageWarning[];
 }
 
 /**
  * The tender package (投标文件): checks the qualifications against the deadline, renders and assembles the
  * package through TenderPackageComposer, stores PDF + DOCX + signed bundle as the next version of the
- * tender's `tender-package` document with each section's page range, and mails it (or parts) to the
- * tender's sales owner.
+ * tender's `tender-package` document with each section's page range (through the DocumentIssuer), and mails it
+ * (or parts) to the tender's sales owner through the outbox.
  */
 @Injectable()
 export class TenderPackageService implements OnModuleInit {
@@ -87,17 +97,21 @@ export class TenderPackageService implements OnModuleInit {
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly tx: TransactionRunner,
-    private readonly storage: ObjectStorage,
-    private readonly mailer: Mailer,
+    private readonly issuer: DocumentIssuer,
+    private readonly outbox: OutboxService,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register<PackageJobPayload>(
       PACKAGE_JOB,
       async ({ tenderId, actor, override }, ctx) => {
-        const { view, warnings } = await this.generate(actor, tenderId, override, ctx);
-        const made = view.versions.find((v) => v.version === view.latestVersion);
-        return { documentId: view.id, version: view.latestVersion, pages: made?.pages ?? null, warnings };
+        const { issued } = await this.generate(actor, tenderId, override, ctx);
+        return {
+          documentId: issued.documentId,
+          version: issued.version,
+          pages: issued.pages,
+          warnings: issued.warnings,
+        };
       },
       // A refusal (expired since the request) fails the same way on every attempt: one retry is for Chromium.
       { kind: 'render', retryLimit: 1, retryDelaySeconds: 2, expireInSeconds: 30 * 60 },
@@ -133,9 +147,13 @@ export class TenderPackageService implements OnModuleInit {
   }
 
   /**
-   * Mails the package or parts of it to the tender's sales owner: 'all' = the signed PDF; a section = its pages
-   * (appended scans included) extracted into a PDF of its own, an unsigned copy (the mail says so); docx and
-   * bundle are the whole package's.
+   * Mails the package or parts of it to the tender's sales owner through the outbox (queued now, sent by the
+   * `outbox.send` job, retried while the mail server is down): 'all' = the signed PDF; a section = its pages
+   * (appended scans included) as a PDF of its own, an unsigned copy (the mail says so); docx and bundle are the whole
+   * package's. A section's extract is not stored: the message names the signed PDF's pages and the outbox cuts them
+   * when it sends (OutboxAttachment.extract) — the stored PDF never changes, so every attempt cuts the same pages and
+   * a message that is never sent leaves no file behind. Each request is a message of its own (sending twice is
+   * asked for twice), written with its audit entry in one transaction.
    */
   async send(
     actor: AuthUser,
@@ -143,22 +161,24 @@ export class TenderPackageService implements OnModuleInit {
     req: { parts?: SendPart[]; formats?: DocumentFormat[]; version?: number },
   ): Promise<SendResult> {
     const tender = await this.tenders.get(tenderId);
-    const to = tender.salesOwner?.email;
-    if (!to) {
+    const owner = tender.salesOwner;
+    if (!owner?.email) {
       throw AppException.unprocessable(
         'SALES_OWNER_EMAIL_MISSING',
         'The tender has no sales owner with an e-mail address to send the package to',
         {
           tenderId,
-          salesOwner: tender.salesOwner ? { id: tender.salesOwner.id, name: tender.salesOwner.name } : null,
+          salesOwner: owner ? { id: owner.id, name: owner.name } : null,
         },
       );
     }
+    const to = owner.email;
     const doc = await this.documents.findFor(PACKAGE_TYPE, { type: 'tender', id: tenderId });
     if (!doc) throw notGenerated(tenderId);
     const version = req.version ?? doc.latestVersion;
     const record = await this.versions.find(tenderId, version);
-    if (!record) {
+    const stored = doc.versions.find((v) => v.version === version);
+    if (!record || !stored) {
       throw AppException.notFound('DOCUMENT_FILE_NOT_FOUND', `The tender package has no version ${version}`, {
         tenderId,
         version,
@@ -179,123 +199,93 @@ export class TenderPackageService implements OnModuleInit {
       );
     }
 
-    const en = tender.language === 'en';
-    const attachments: (MailAttachment & { part: SendResult['attachments'][number]['part']; pages: string | null })[] =
-      [];
-    const whole = async (format: DocumentFormat) => {
-      const { file, bytes } = await this.documents.file(doc.id, format, version);
-      attachments.push({
-        filename: file.fileName,
-        content: bytes,
-        contentType: file.contentType,
-        part: format,
-        pages: null,
-      });
-      return bytes;
-    };
-    let signedPdf: Buffer | undefined;
-    if (parts.includes('all') && formats.includes('pdf')) signedPdf = await whole('pdf');
-    if (formats.includes('docx')) await whole('docx');
-    if (formats.includes('bundle')) await whole('bundle');
-    if (sectionParts.length) {
-      signedPdf ??= (await this.documents.file(doc.id, 'pdf', version)).bytes;
-      const base = packageFileBase(tender.tenderNo);
-      for (const key of sectionParts) {
-        const range = record.sections.find((s) => s.key === key)!;
-        const extract = await extractPages(
-          signedPdf,
-          pagesOf(record.sections, [key]),
-          `${range.title} (${tender.tenderNo} v${version})`,
+    // The whole files asked for, in the order pdf, docx, bundle, then the sections' extracts in the order asked.
+    const wholeFormats = (['pdf', 'docx', 'bundle'] as const).filter(
+      (f) => formats.includes(f) && (f !== 'pdf' || parts.includes('all')),
+    );
+    const whole = wholeFormats.map((format) => {
+      const file = stored.files.find((f) => f.format === format);
+      if (!file) {
+        throw AppException.notFound(
+          'DOCUMENT_FILE_NOT_FOUND',
+          `Version ${version} of the package has no ${format} file`,
+          { tenderId, version, format },
         );
-        attachments.push({
-          filename: `${base}-v${version}-${key}.pdf`,
-          content: extract,
-          contentType: CONTENT_TYPES.pdf,
-          part: key,
-          pages: `${range.firstPage}-${range.lastPage}`,
-        });
       }
-    }
-    if (!attachments.length) {
+      return { format, fileName: file.fileName };
+    });
+    const base = packageFileBase(tender.tenderNo);
+    const sections = sectionParts.map((key) => ({ key, fileName: `${base}-v${version}-${key}.pdf` }));
+    if (!whole.length && !sections.length) {
       throw AppException.unprocessable(
         'TENDER_PACKAGE_NOTHING_TO_SEND',
         "Nothing to send: ask for parts, or for 'all' with a format",
         { parts, formats },
       );
     }
-
-    const lines = attachments.map((a) => {
-      if (a.part === 'pdf')
-        return en
-          ? `- ${a.filename}: the signed package (${record.pages} pages)`
-          : `- ${a.filename}：签章版投标文件全文（共 ${record.pages} 页）`;
-      if (a.part === 'docx')
-        return en ? `- ${a.filename}: the editable sections (DOCX)` : `- ${a.filename}：可编辑部分（DOCX）`;
-      if (a.part === 'bundle')
-        return en
-          ? `- ${a.filename}: the signed bundle (files, manifest, signature)`
-          : `- ${a.filename}：签名文件包（文件、清单及签名）`;
-      const title = record.sections.find((s) => s.key === a.part)!.title;
-      return en ? `- ${a.filename}: ${title}, pages ${a.pages}` : `- ${a.filename}：${title}，第 ${a.pages} 页`;
-    });
-    const extracts = sectionParts.length
-      ? en
-        ? `\nThe section files are unsigned copies of pages of the signed package, version ${version}; only the signed package is the original.\n`
-        : `\n各章节文件为签章版投标文件第 ${version} 版相应页的摘录，未经签章，仅供参阅；以签章版全文为准。\n`
-      : '';
-    const text = en
-      ? `Hello ${tender.salesOwner!.name},\n\nattached is the tender package for ${tender.tenderNo} ${tender.projectName}${tender.lot ? ` (${tender.lot})` : ''}, version ${version}:\n${lines.join('\n')}\n${extracts}\nSent by ${actor.name} through Tenderdesk.\n`
-      : `${tender.salesOwner!.name}，您好：\n\n附件为 ${tender.tenderNo} ${tender.projectName}${tender.lot ? `（${tender.lot}）` : ''} 的投标文件（第 ${version} 版）：\n${lines.join('\n')}\n${extracts}\n由 ${actor.name} 通过 Tenderdesk 发送。\n`;
-    const subject = en
-      ? `Tender package ${tender.tenderNo} ${tender.projectName} (v${version})`
-      : `投标文件 ${tender.tenderNo} ${tender.projectName}（第 ${version} 版）`;
-
-    let sent;
-    try {
-      sent = await this.mailer.send({
-        to: [to],
-        subject,
-        text,
-        attachments: attachments.map(({ filename, content, contentType }) => ({ filename, content, contentType })),
-      });
-    } catch (err) {
-      if (!(err instanceof MailDeliveryError)) throw err;
-      throw new AppException(
-        HttpStatus.BAD_GATEWAY,
-        'MAIL_DELIVERY_FAILED',
-        `The mail server did not take the message: ${err.message}`,
-        {
-          permanent: err.permanent,
-        },
-      );
-    }
-    const result: SendResult = {
-      version,
-      to,
-      messageId: sent.messageId,
-      attachments: attachments.map((a) => ({
-        fileName: a.filename,
-        size: a.content.length,
-        part: a.part,
-        pages: a.pages,
-      })),
-    };
-    await this.audit.record({
-      actor,
-      action: 'tender.package.send',
-      entityType: 'tender',
-      entityId: tenderId,
-      details: {
+    const extracts: OutboxAttachment[] = sections.map(({ key, fileName }) => {
+      const ranges = record.sections.filter((s) => s.key === key);
+      return {
         documentId: doc.id,
         version,
-        parts,
-        formats,
-        to,
-        messageId: sent.messageId,
-        attachments: result.attachments.map((a) => a.fileName),
-      },
+        format: 'pdf',
+        fileName,
+        extract: {
+          ranges: ranges.map((r) => ({ first: r.firstPage, last: r.lastPage })),
+          title: `${ranges[0]!.title} (${tender.tenderNo} v${version})`,
+        },
+      };
     });
-    return result;
+    const mailFiles = packageMailFiles({ whole, sections, ranges: record.sections });
+    const files: SendResult['files'] = mailFiles.map((f, i) => ({
+      fileName: f.fileName,
+      part: f.kind === 'section' ? sections[i - whole.length]!.key : f.kind,
+      pages: f.pages,
+    }));
+    const issued = { documentId: doc.id, version };
+    const key = `tender-package:${tenderId}:v${version}:${randomUUID()}`;
+
+    const message = await this.tx.run(async () => {
+      const ids = await this.issuer.mail(actor, issued, [
+        {
+          key,
+          about: { type: 'tender', id: tenderId },
+          audience: 'sales-owner',
+          to: [to],
+          template: PACKAGE_MAIL,
+          locale: tender.language,
+          data: packageMailData({
+            recipient: owner.name,
+            tender,
+            version,
+            pages: record.pages,
+            files: mailFiles,
+            sender: actor.name,
+          }),
+          attach: whole,
+          attachments: extracts,
+        },
+      ]);
+      const queued = await this.outbox.get(ids[key]!);
+      await this.audit.record({
+        actor,
+        action: 'tender.package.send',
+        entityType: 'tender',
+        entityId: tenderId,
+        details: {
+          documentId: doc.id,
+          version,
+          parts,
+          formats,
+          to,
+          outboxMessageId: queued.id,
+          messageId: queued.messageId,
+          attachments: queued.attachments,
+        },
+      });
+      return queued;
+    });
+    return { ...message, version, files };
   }
 
   // ---- generation ----
@@ -346,7 +336,7 @@ export class TenderPackageService implements OnModuleInit {
     tenderId: string,
     override: PackageOverride | null,
     ctx?: JobProgress,
-  ): Promise<{ view: TenderPackageView; warnings: PackageWarning[] }> {
+  ): Promise<{ view: TenderPackageView; issued: { documentId: string; version: number } & PackageEffect }> {
     const { input, company, model, check, overridden } = await this.prepare(actor, tenderId, override);
     const tender = input.tender;
     await ctx?.progress(10);
@@ -372,32 +362,36 @@ export class TenderPackageService implements OnModuleInit {
     });
 
     const overrideAt = overridden ? new Date() : null;
-    let stored: DocumentView | undefined;
-    try {
-      const view = await this.tx.run(async () => {
-        stored = await this.documents.store(actor, {
-          type: PACKAGE_TYPE,
-          subject: { type: 'tender', id: tenderId },
-          record: { type: 'tender-package', number: tender.tenderNo },
-          title,
-          locale: tender.language,
-          signed: true,
-          templateVersions: composed.templateVersions,
-          files: [
-            { format: 'pdf', bytes: composed.pdf, contentType: CONTENT_TYPES.pdf, extension: 'pdf' },
-            { format: 'docx', bytes: composed.docx, contentType: CONTENT_TYPES.docx, extension: 'docx' },
-          ],
-          bundle: true,
-          fileBaseName: packageFileBase(tender.tenderNo),
-          auditDetails: { tenderId, pages: composed.pages, overridden, warnings: warnings.map((w) => w.code) },
-          // A retried job whose earlier attempt committed gets that attempt's document back, not a second version.
-          jobId: ctx?.jobId,
-        });
-        if (ctx && (await this.versions.find(tenderId, stored.latestVersion))) return this.view(tenderId, stored);
+    // Assembled from many templates by the composer (outside any transaction), then issued as one version: the
+    // files, the package's own rows and audit (the effect) in one transaction, whose rollback removes the objects.
+    // As a job: a retry whose earlier attempt committed gets that attempt's version back, not a second one.
+    const issued = await this.issuer.issue<PackageEffect>({
+      actor,
+      rendered: {
+        title,
+        locale: tender.language,
+        templateVersions: composed.templateVersions,
+        files: [
+          { format: 'pdf', bytes: composed.pdf, contentType: CONTENT_TYPES.pdf, extension: 'pdf' },
+          { format: 'docx', bytes: composed.docx, contentType: CONTENT_TYPES.docx, extension: 'docx' },
+        ],
+      },
+      document: {
+        type: PACKAGE_TYPE,
+        subject: { type: 'tender', id: tenderId },
+        record: { type: 'tender-package', number: tender.tenderNo },
+        title,
+        signed: true,
+        bundle: true,
+        fileBaseName: packageFileBase(tender.tenderNo),
+        auditDetails: { tenderId, pages: composed.pages, overridden, warnings: warnings.map((w) => w.code) },
+      },
+      jobId: ctx?.jobId,
+      effect: async ({ documentId, version }) => {
         await this.versions.create({
           tenderId,
-          documentId: stored.id,
-          version: stored.latestVersion,
+          documentId,
+          version,
           pages: composed.pages,
           sections: composed.sections,
           overrideBy: overridden ? actor.id : null,
@@ -416,22 +410,26 @@ export class TenderPackageService implements OnModuleInit {
               reason: override!.reason,
               blocking: check.blocking,
               missingTypes: check.missingTypes,
-              documentId: stored.id,
-              version: stored.latestVersion,
+              documentId,
+              version,
             },
           });
         }
         if (tender.status === 'preparing') await this.tenders.setStatus(actor, tenderId, 'generated');
-        return this.view(tenderId, stored);
-      });
-      await ctx?.progress(100);
-      return { view, warnings };
-    } catch (err) {
-      // DocumentsService.store removes its objects when it fails itself; when a later step fails, the
-      // transaction rolled its version back, so its objects go too.
-      if (stored) await this.removeObjects(stored.id, stored.latestVersion);
-      throw err;
-    }
+        return { pages: composed.pages, warnings };
+      },
+    });
+    const view = await this.view(tenderId, await this.documents.get(issued.documentId));
+    await ctx?.progress(100);
+    return {
+      view,
+      issued: {
+        documentId: issued.documentId,
+        version: issued.version,
+        pages: issued.pages,
+        warnings: issued.warnings,
+      },
+    };
   }
 
   /** The scans in package order, read from storage: after `qualifications`, `performance` and `credit`. */
@@ -448,11 +446,6 @@ export class TenderPackageService implements OnModuleInit {
       out[section] = list;
     }
     return out;
-  }
-
-  private async removeObjects(documentId: string, version: number): Promise<void> {
-    const objects = await this.storage.list(`documents/${documentId}/v${version}/`).catch(() => []);
-    await Promise.all(objects.map((o) => this.storage.delete(o.key).catch(() => undefined)));
   }
 
   private async view(tenderId: string, doc: DocumentView): Promise<TenderPackageView> {

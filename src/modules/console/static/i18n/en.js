@@ -358,7 +358,9 @@ export default {
   'tender.sendHelp': '"Whole package" is the signed PDF; a section sends an unsigned extract of its pages.',
   'tender.sendAll': 'Whole package',
   'tender.sendNow': 'Send',
-  'tender.sent': 'Sent to {to} with {n} attachment(s)',
+  'tender.queued': 'Mail queued to {to} with {n} attachment(s)',
+  'tender.mailAttempts': '{n} attempt(s)',
+  'tender.outboxLink': 'See it in the mail outbox',
 
   'deviation.clause': 'Clause',
   'deviation.requirement': 'Requirement',

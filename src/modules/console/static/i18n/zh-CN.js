@@ -349,7 +349,9 @@ export default {
   'tender.sendHelp': '“整份”为签名 PDF；选择章节则发送该章节页的摘录（未签名）。',
   'tender.sendAll': '整份投标文件',
   'tender.sendNow': '发送',
-  'tender.sent': '已发送到 {to}，附件 {n} 个',
+  'tender.queued': '邮件已排队发送到 {to}，附件 {n} 个',
+  'tender.mailAttempts': '已尝试 {n} 次',
+  'tender.outboxLink': '在邮件发件箱中查看',
 
   'deviation.clause': '条款',
   'deviation.requirement': '招标要求',

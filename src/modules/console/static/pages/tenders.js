@@ -26,6 +26,7 @@ import {
   preview,
   rowsEditor,
   section,
+  sleep,
   spinner,
   statusBadge,
   table,
@@ -744,7 +745,7 @@ async function packagePanel(ctx, x, canWrite) {
             ),
           )
         : null,
-      canWrite ? sendForm(x, pkg) : null,
+      canWrite ? sendForm(ctx, x, pkg) : null,
     );
     if (!viewer.childElementCount && latest)
       fill(
@@ -825,7 +826,58 @@ function refusal(err, generate) {
   );
 }
 
-function sendForm(x, pkg) {
+/**
+ * The mail queued in the outbox (POST /package/send answers 202 with it): its status, followed on GET /api/outbox/:id
+ * until it is sent or failed (the outbox retries while the mail server is down; a failed one is retried from the
+ * outbox page), or the page is left.
+ */
+function queuedMail(ctx, message) {
+  const status = h('span');
+  const detail = h('span.muted');
+  const el = h(
+    'div.alert.alert-info',
+    { dataset: { outboxMessage: message.id } },
+    h('p', t('tender.queued', { to: message.to.join(', '), n: message.attachments.length })),
+    h('p', status, ' ', detail),
+    h('p.muted', message.attachments.join(', ')),
+    link(`/app/outbox?subjectType=tender&subjectId=${encodeURIComponent(message.about.id)}`, t('tender.outboxLink')),
+  );
+  const show = (m) => {
+    el.dataset.status = m.status;
+    fill(status, statusBadge('mailStatus', m.status));
+    fill(
+      detail,
+      [
+        m.attempts ? t('tender.mailAttempts', { n: m.attempts }) : null,
+        m.sentAt ? fmt.dateTime(m.sentAt) : null,
+        m.lastError,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    );
+  };
+  show(message);
+  void (async () => {
+    let m = message;
+    for (
+      let wait = 1000;
+      ctx.alive() && m.status !== 'sent' && m.status !== 'failed';
+      wait = Math.min(wait * 2, 15_000)
+    ) {
+      await sleep(wait);
+      if (!ctx.alive()) return;
+      try {
+        m = await api.get(`/api/outbox/${message.id}`);
+      } catch {
+        return; // the status stays as last seen; the outbox page has it
+      }
+      show(m);
+    }
+  })();
+  return el;
+}
+
+function sendForm(ctx, x, pkg) {
   const parts = h(
     'div.checks',
     ['all', ...SECTIONS].map((p) =>
@@ -860,7 +912,7 @@ function sendForm(x, pkg) {
             formats: checked(formats),
             version: pkg.latestVersion,
           });
-          fill(out, h('div.alert.alert-ok', t('tender.sent', { to: r.to, n: r.attachments.length })));
+          fill(out, queuedMail(ctx, r));
         },
         { kind: 'primary' },
       ),

@@ -1,3 +1,4 @@
+import { OutboxMessageViewDto } from '../../../outbox/dto/outbox-view.dto.js';
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { ActorRefDto } from '../../../../common/openapi/ref.dto.js';
 import { TIMESTAMP } from '../../../../common/openapi/responses.js';
@@ -70,12 +71,9 @@ export class TenderPackageViewDto
   versions!: PackageVersionViewDto[];
 }
 
-export class SentAttachmentDto {
+export class SentFileDto {
   @ApiProperty()
   fileName!: string;
-
-  @ApiProperty({ description: 'Bytes' })
-  size!: number;
 
   @ApiProperty({ enum: [...new Set([...SEND_PARTS, ...DOCUMENT_FORMATS])] })
   part!: SendPart | DocumentFormat;
@@ -84,16 +82,11 @@ export class SentAttachmentDto {
   pages!: string | null;
 }
 
-export class PackageSendResultDto implements SendResult {
+/** 202: the mail queued in the outbox (GET /api/outbox/{id} follows it), with the package version and its parts. */
+export class PackageSendResultDto extends OutboxMessageViewDto implements SendResult {
   @ApiProperty()
   version!: number;
 
-  @ApiProperty({ description: "The sales owner's address" })
-  to!: string;
-
-  @ApiProperty()
-  messageId!: string;
-
-  @ApiProperty({ type: [SentAttachmentDto] })
-  attachments!: SentAttachmentDto[];
+  @ApiProperty({ type: [SentFileDto] })
+  files!: SentFileDto[];
 }

@@ -1,8 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export const SEAL_KINDS = ['company', 'contract'] as const;
-/** `company` 公章, `contract` 合同章. */
-export type SealKind = (typeof SEAL_KINDS)[number];
+import { type SealKind } from './company-seal.types.js';
+export * from './company-seal.types.js';
 
 /** The current image of one seal; the bytes are in object storage under `storageKey`. */
 @Entity('company_seals')

@@ -1,8 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-
-/** The departments that get a copy and sign it off: finance (财务), engineering (技术部), production scheduling (生产调度). */
-export const DEPARTMENTS = ['finance', 'engineering', 'production'] as const;
-export type Department = (typeof DEPARTMENTS)[number];
+import { type Department } from './contact-sheet.types.js';
+export * from './contact-sheet.types.js';
 
 export const SHEET_STATUSES = ['open', 'complete'] as const;
 export type SheetStatus = (typeof SHEET_STATUSES)[number];

@@ -18,7 +18,7 @@ import type { DocumentFormat } from '../documents/document-file.entity.js';
 import { DocumentsService, type FileView } from '../documents/documents.service.js';
 import { DocumentIssuer, type IssuedVersion, type IssueMail } from '../documents/issuer/document-issuer.js';
 import { JobsService, type JobView } from '../jobs/jobs.service.js';
-import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
+import type { OutboxStatus } from '../outbox/outbox-message.types.js';
 import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
 import {
   DEPARTMENTS,

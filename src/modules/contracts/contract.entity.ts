@@ -11,15 +11,8 @@ import {
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import type { PaymentShare } from '../quotations/quotation-revision.entity.js';
-
-/**
- *   draft --review (all pass)--> approved --advance payment--> active --> completed
- *   draft --review (a check fails)--> review_failed --manager approval (reason)--> approved
- *   draft / review_failed --edit--> draft (the review must be run again)
- *   any but completed --cancel--> cancelled
- */
-export const CONTRACT_STATUSES = ['draft', 'review_failed', 'approved', 'active', 'completed', 'cancelled'] as const;
-export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+import { type ChangeStatus, type ContractStatus } from './contract.types.js';
+export * from './contract.types.js';
 
 /** A line as agreed: copied from the quotation (or typed in) so that the contract reads the same later. */
 export interface ContractLine {
@@ -200,9 +193,6 @@ export class ContractRevision {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 }
-
-export const CHANGE_STATUSES = ['pending', 'approved', 'rejected'] as const;
-export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
 
 /** add a line, remove line n, or replace line n (its fields as in a new line). */
 export type ChangeOperation =

@@ -12,7 +12,7 @@ import type { Role } from '../auth/roles.js';
 import { CompanyService } from '../company/company.service.js';
 import { contractRedactor } from '../contracts/contract-amounts.js';
 import type { ContractView } from '../contracts/contract.view.js';
-import type { ContractStatus } from '../contracts/contract.entity.js';
+import type { ContractStatus } from '../contracts/contract.types.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
 import type { DocumentFormat } from '../documents/document-file.entity.js';

@@ -2,9 +2,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { YearCounter } from '../../database/year-counter.js';
 import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-
-export const DELIVERY_STATUSES = ['issued', 'shipped', 'delivered', 'cancelled'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+import { type DeliveryStatus } from './delivery.types.js';
+export * from './delivery.types.js';
 
 /** An item shipped: a contract line and how much of it (never a price: production reads this). */
 export interface DeliveryItem {

@@ -1,10 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-
-export const INVOICE_KINDS = ['special', 'ordinary'] as const;
-/** 增值税专用发票 (special) or 普通发票 (ordinary). */
-export type InvoiceKind = (typeof INVOICE_KINDS)[number];
+import { type InvoiceKind } from './invoice.types.js';
+export * from './invoice.types.js';
 
 /**
  * A VAT invoice issued to a customer (开票). Listed on statements for reconciliation; it does not move the balance

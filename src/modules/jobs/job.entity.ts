@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-export const JOB_STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+import { type JobStatus } from './job.types.js';
+export * from './job.types.js';
 
 /** Long work (renders, mail) as the API reports it: status, progress, attempts, result. */
 @Entity('jobs')

@@ -2,21 +2,21 @@ import { hasRole, rolesAllow, type AuthUser } from '../auth/auth-user.js';
 import { canSeePrices } from '../auth/price-visibility.js';
 import { DOCUMENT_ISSUERS, ROLES } from '../auth/roles.js';
 import type { RouteAccess } from '../auth/route-access.js';
-import { SEAL_KINDS } from '../company/company-seal.entity.js';
-import { DEPARTMENTS } from '../contact-sheets/contact-sheet.entity.js';
-import { CHANGE_STATUSES, CONTRACT_STATUSES, type ContractStatus } from '../contracts/contract.entity.js';
+import { SEAL_KINDS } from '../company/company-seal.types.js';
+import { DEPARTMENTS } from '../contact-sheets/contact-sheet.types.js';
+import { CHANGE_STATUSES, CONTRACT_STATUSES, type ContractStatus } from '../contracts/contract.types.js';
 import { CONTRACT_ACTIONS, contractTransition, type ContractAction } from '../contracts/contract-status.js';
 import { SHIPPABLE } from '../deliveries/deliveries.service.js';
-import { DELIVERY_STATUSES } from '../deliveries/delivery.entity.js';
-import { DOCUMENT_FORMATS } from '../documents/document-file.entity.js';
-import { INVOICE_KINDS } from '../invoices/invoice.entity.js';
+import { DELIVERY_STATUSES } from '../deliveries/delivery.types.js';
+import { DOCUMENT_FORMATS } from '../../rendering/rendering.types.js';
+import { INVOICE_KINDS } from '../invoices/invoice.types.js';
 import { INVOICEABLE } from '../invoices/invoices.service.js';
-import { JOB_STATUSES } from '../jobs/job.entity.js';
-import { OUTBOX_STATUSES } from '../outbox/outbox-message.entity.js';
-import { PAYMENT_METHODS, PAYMENT_NATURES } from '../payments/payment.entity.js';
+import { JOB_STATUSES } from '../jobs/job.types.js';
+import { OUTBOX_STATUSES } from '../outbox/outbox-message.types.js';
+import { PAYMENT_METHODS, PAYMENT_NATURES } from '../payments/payment.types.js';
 import { PAYABLE } from '../payments/payments.service.js';
 import { PROOF_KINDS } from '../performance/dto/proof-upload.dto.js';
-import { INDUSTRIES } from '../performance/performance-record.entity.js';
+import { INDUSTRIES } from '../performance/performance-record.types.js';
 import { canSeeFloorPrice } from '../products/products.service.js';
 import { QUALIFICATION_STATUSES } from '../qualifications/qualification-status.js';
 import {
@@ -26,8 +26,8 @@ import {
   type QuotationAction,
   type QuotationStatus,
 } from '../quotations/quotation-status.js';
-import { RUN_ITEM_STATUSES, RUN_STATUSES } from '../statement-runs/statement-run.entity.js';
-import { STATEMENT_RESPONSES } from '../statements/statement.entity.js';
+import { RUN_ITEM_STATUSES, RUN_STATUSES } from '../statement-runs/statement-run.types.js';
+import { STATEMENT_RESPONSES } from '../statements/statement.types.js';
 import { canMove, isLocked } from '../tenders/tender-matching.js';
 import {
   BID_BOND_FORMS,
@@ -35,7 +35,7 @@ import {
   DEVIATION_KINDS,
   TENDER_STATUSES,
   type TenderStatus,
-} from '../tenders/tender.entity.js';
+} from '../tenders/tender.types.js';
 import { issuesEverlastingTokens } from '../users/users.service.js';
 
 /**

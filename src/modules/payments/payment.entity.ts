@@ -1,13 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-
-/** advance = 预付款 (gives the contract its project number), progress, delivery (before shipping), retention (质保金). */
-export const PAYMENT_NATURES = ['advance', 'progress', 'delivery', 'retention', 'other'] as const;
-export type PaymentNature = (typeof PAYMENT_NATURES)[number];
-
-export const PAYMENT_METHODS = ['bank_transfer', 'bank_acceptance', 'commercial_acceptance', 'cash', 'cheque', 'other'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+import { type PaymentMethod, type PaymentNature } from './payment.types.js';
+export * from './payment.types.js';
 
 /**
  * A payment received (回款): the receivables ledger's credit side. Shared by the contracts (advance payment ->

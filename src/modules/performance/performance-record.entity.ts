@@ -8,9 +8,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
-
-/** Suggested industries; any other word is accepted too (a record's industry is free text). */
-export const INDUSTRIES = ['steel', 'petrochemical', 'power', 'water', 'mining', 'chemical', 'other'] as const;
+export * from './performance-record.types.js';
 
 /** A performance record (业绩): a past contract cited as a reference in tenders. */
 @Entity('performance_records')

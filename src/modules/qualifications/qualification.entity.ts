@@ -7,19 +7,8 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-
-export const QUALIFICATION_TYPES = [
-  'business_licence',
-  'iso9001',
-  'iso14001',
-  'iso45001',
-  /** e.g. 辐射安全许可证 (radiation safety licence) for instruments with radioactive sources */
-  'industry_permit',
-  'product_certificate',
-  'credit_rating',
-  'other',
-] as const;
-export type QualificationType = (typeof QUALIFICATION_TYPES)[number];
+import { type QualificationType } from './qualification.types.js';
+export * from './qualification.types.js';
 
 /** A qualification (资质) the company holds. Its status is derived from the dates, never stored. */
 @Entity('qualifications')

@@ -15,16 +15,8 @@ import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { QuotationLine } from './quotation-line.entity.js';
 import { Quotation } from './quotation.entity.js';
-
-export const PAYMENT_EVENTS = [
-  'contract_signed',
-  'before_delivery',
-  'on_delivery',
-  'after_acceptance',
-  'warranty_end',
-  'other',
-] as const;
-export type PaymentEvent = (typeof PAYMENT_EVENTS)[number];
+import { type PaymentEvent } from './quotation-revision.types.js';
+export * from './quotation-revision.types.js';
 
 /** One share of the payment schedule, e.g. 30 % within 7 days of signing ("3-6-1" is three of them). */
 export interface PaymentShare {

@@ -1,8 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+import { type RunItemStatus, type RunStatus } from './statement-run.types.js';
+export * from './statement-run.types.js';
 
 export const RUN_TRIGGERS = ['manual', 'monthly'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
@@ -52,9 +51,6 @@ export class StatementRun {
   @Column({ type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
 }
-
-export const RUN_ITEM_STATUSES = ['pending', 'rendered', 'sent', 'failed', 'skipped'] as const;
-export type RunItemStatus = (typeof RUN_ITEM_STATUSES)[number];
 
 /** One customer of a run. Skipped items say why (no billing e-mail, ...): never skipped in silence. */
 @Entity('statement_run_items')

@@ -4,9 +4,8 @@ import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import type { AgingBucket } from '../receivables/ledger.js';
-
-export const STATEMENT_RESPONSES = ['pending', 'confirmed', 'disputed'] as const;
-export type StatementResponseStatus = (typeof STATEMENT_RESPONSES)[number];
+import { type StatementResponseStatus } from './statement.types.js';
+export * from './statement.types.js';
 
 /** The customer's answer through the confirmation page (no login). */
 export interface StatementResponse {

@@ -9,6 +9,8 @@ import {
 } from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { QualificationType } from '../qualifications/qualification.entity.js';
+import { type BidBondForm, type BidBondStatus, type DeviationKind, type TenderStatus } from './tender.types.js';
+export * from './tender.types.js';
 
 /** The parts of a tender package (投标文件), in the default order. */
 export const TENDER_SECTIONS = [
@@ -24,17 +26,6 @@ export const TENDER_SECTIONS = [
   'credit',
 ] as const;
 export type TenderSection = (typeof TENDER_SECTIONS)[number];
-
-export const BID_BOND_FORMS = ['cash', 'bank_transfer', 'bank_guarantee', 'insurance', 'other'] as const;
-export type BidBondForm = (typeof BID_BOND_FORMS)[number];
-export const BID_BOND_STATUSES = ['not_required', 'to_pay', 'paid', 'returned', 'forfeited'] as const;
-export type BidBondStatus = (typeof BID_BOND_STATUSES)[number];
-
-export const TENDER_STATUSES = ['preparing', 'generated', 'submitted', 'won', 'lost', 'cancelled'] as const;
-export type TenderStatus = (typeof TENDER_STATUSES)[number];
-
-export const DEVIATION_KINDS = ['none', 'positive', 'negative'] as const;
-export type DeviationKind = (typeof DEVIATION_KINDS)[number];
 
 /** One row of the deviation table (偏离表): the tender's clause and requirement, our response and the deviation. */
 export interface DeviationRow {

@@ -3,7 +3,7 @@ import { ActorRefDto, IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
 import { LinkedFileViewDto } from '../../deliveries/dto/delivery-view.dto.js';
 import { JobViewDto } from '../../jobs/dto/job-view.dto.js';
-import { JobRefDto } from '../../payments/dto/payment-view.dto.js';
+import { JobRefDto } from '../../jobs/dto/job-view.dto.js';
 import {
   DEPARTMENTS,
   SHEET_STAGES,
@@ -12,7 +12,7 @@ import {
   type SheetStage,
   type SheetStatus,
 } from '../contact-sheet.entity.js';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.entity.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.types.js';
 import type {
   ContactSheetView,
   CopyView,

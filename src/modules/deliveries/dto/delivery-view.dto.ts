@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ActorRefDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
 import { DocumentFileViewDto } from '../../documents/dto/document-view.dto.js';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.entity.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.types.js';
 import type {
   DeliveryDocumentView,
   DeliveryListItem,

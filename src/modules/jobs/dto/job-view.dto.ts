@@ -43,3 +43,12 @@ export class JobViewDto implements JobView {
   @ApiProperty({ ...TIMESTAMP, nullable: true })
   finishedAt!: Date | null;
 }
+
+/** A job named by its id and status (the job a payment or a contact sheet started). */
+export class JobRefDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: JOB_STATUSES })
+  status!: JobStatus;
+}

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CONTRACT_STATUSES } from '../../contracts/contract.entity.js';
+import { CONTRACT_STATUSES } from '../../contracts/contract.types.js';
 import { CONTRACT_ACTIONS } from '../../contracts/contract-status.js';
 import { QUOTATION_ACTIONS, QUOTATION_STATUSES } from '../../quotations/quotation-status.js';
 import {
@@ -10,8 +10,8 @@ import {
   type MetaStatusSets,
   type MetaTransitions,
 } from '../meta.js';
-import { TENDER_STATUSES } from '../../tenders/tender.entity.js';
-import { DEPARTMENTS } from '../../contact-sheets/contact-sheet.entity.js';
+import { TENDER_STATUSES } from '../../tenders/tender.types.js';
+import { DEPARTMENTS } from '../../contact-sheets/contact-sheet.types.js';
 
 // The document's schemas are written from the same arrays the answer is made of (META_ENUMS, the machines'
 // actions), so that the console's generated types name every value the server may send.

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ActorRefDto, IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
-import { JOB_STATUSES, type JobStatus } from '../../jobs/job.entity.js';
+import { JobRefDto } from '../../jobs/dto/job-view.dto.js';
 import { PAYMENT_METHODS, PAYMENT_NATURES, type PaymentMethod, type PaymentNature } from '../payment.entity.js';
 import type { PaymentRecorded, PaymentView } from '../payments.service.js';
 
@@ -55,14 +55,6 @@ export class PaymentViewDto implements PaymentView {
 
   @ApiProperty(TIMESTAMP)
   createdAt!: Date;
-}
-
-export class JobRefDto {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ enum: JOB_STATUSES })
-  status!: JobStatus;
 }
 
 export class IssuedContactSheetDto {

@@ -2,12 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
 import { ROLES, type Role } from '../../auth/roles.js';
 import type { SessionView } from '../../sessions/sessions.service.js';
-import {
-  SESSION_STAGES,
-  SIGN_IN_METHODS,
-  type SessionStage,
-  type SignInMethod,
-} from '../../sessions/user-session.entity.js';
+import { SESSION_STAGES, type SessionStage } from '../../auth/session-stage.js';
+import { SIGN_IN_METHODS, type SignInMethod } from '../../sessions/user-session.types.js';
 import type { SignedIn } from '../sign-in.service.js';
 
 export class SignedInUserDto {

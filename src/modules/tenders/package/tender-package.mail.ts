@@ -1,4 +1,4 @@
-import type { DocumentFormat } from '../../documents/document-file.entity.js';
+import type { DocumentFormat } from '../../../rendering/rendering.types.js';
 import type { TenderSection } from '../tender.entity.js';
 import type { PackageSectionRange } from './tender-package-version.entity.js';
 

@@ -12,7 +12,7 @@ import { DocumentsService, type DocumentView, type VersionView } from '../../doc
 import { DocumentIssuer } from '../../documents/issuer/document-issuer.js';
 import { FilesService } from '../../files/files.service.js';
 import { JobsService, type JobProgress, type JobView } from '../../jobs/jobs.service.js';
-import type { OutboxAttachment } from '../../outbox/outbox-message.entity.js';
+import type { OutboxAttachment } from '../../outbox/outbox-message.types.js';
 import { OutboxService, type OutboxMessageView } from '../../outbox/outbox.service.js';
 import { QuotationsService } from '../../quotations/quotations.service.js';
 import type { TenderSection } from '../tender.entity.js';

@@ -2021,8 +2021,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Mail the package or parts of it to the tender's sales owner
-     * @description parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING
+     * Mail the package or parts of it to the tender's sales owner (queued in the outbox)
+     * @description parts: 'all' (the signed PDF) and/or section keys (unsigned extracts of their pages); 422 SALES_OWNER_EMAIL_MISSING. The mail is queued in the outbox and sent by a job, retried while the mail server is down: follow its status at GET /api/outbox/{id}.
      */
     post: operations['TenderPackageController_send'];
     delete?: never;
@@ -4451,10 +4451,34 @@ export interface components {
       title: string;
     };
     PackageSendResultDto: {
-      attachments: components['schemas']['SentAttachmentDto'][];
+      /** @description What it is about */
+      about: components['schemas']['TypeIdDto'];
+      /** @description The file names of the attachments */
+      attachments: string[];
+      attempts: number;
+      /**
+       * @description Who it is for, in a word: 'customer', 'production', 'billing'…
+       * @example customer
+       */
+      audience: string;
+      cc: string[];
+      /** Format: date-time */
+      createdAt: string;
+      files: components['schemas']['SentFileDto'][];
+      /** Format: uuid */
+      id: string;
+      jobId: string | null;
+      /** @description Sent once per key */
+      key: string;
+      lastError: string | null;
+      /** @description The Message-ID header */
       messageId: string;
-      /** @description The sales owner's address */
-      to: string;
+      /** Format: date-time */
+      sentAt: string | null;
+      /** @enum {string} */
+      status: 'queued' | 'sending' | 'sent' | 'failed';
+      subject: string;
+      to: string[];
       version: number;
     };
     PackageVersionViewDto: {
@@ -5357,7 +5381,7 @@ export interface components {
       /** @description default: the latest */
       version?: number;
     };
-    SentAttachmentDto: {
+    SentFileDto: {
       fileName: string;
       /**
        * @description The pages of a section extract
@@ -5380,8 +5404,6 @@ export interface components {
         | 'pdf'
         | 'docx'
         | 'bundle';
-      /** @description Bytes */
-      size: number;
     };
     SessionAdvancedDto: {
       /** @description Send it as X-CSRF-Token on writes with the cookie */
@@ -11875,7 +11897,8 @@ export interface operations {
       };
     };
     responses: {
-      200: {
+      /** @description the outbox message (id, status queued, to, attachments…) with the version sent and what each file is (part, pages) */
+      202: {
         headers: {
           [name: string]: unknown;
         };

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { ActorRefDto } from '../../../../common/openapi/ref.dto.js';
 import { TIMESTAMP } from '../../../../common/openapi/responses.js';
 import { DocumentVersionViewDto, DocumentViewDto } from '../../../documents/dto/document-view.dto.js';
-import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../documents/document-file.entity.js';
+import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../../rendering/rendering.types.js';
 import { TENDER_SECTIONS, type TenderSection } from '../../tender.entity.js';
 import type { PackageSectionRange, PackageWarning } from '../tender-package-version.entity.js';
 import type { PackageVersionView, SendResult, TenderPackageView } from '../tender-package.service.js';

@@ -24,11 +24,13 @@ function transactionContract(name: string, open: () => Promise<{ db: Database; c
     let cleanup: () => Promise<void>;
     let users: Users;
     let tx: TransactionRunner;
+    // Opening runs every migration; on the embedded database a fresh folder is also initdb'd in wasm: 0.4 s alone,
+    // but 64 s once in CI beside the heaviest suites on 2 cores (it then passed, late): a hook bound of its own.
     beforeAll(async () => {
       ({ db, cleanup } = await open());
       users = new Users(db.dataSource);
       tx = new TransactionRunner(db.dataSource);
-    });
+    }, 180_000);
     afterAll(async () => {
       await db?.close();
       await cleanup?.();

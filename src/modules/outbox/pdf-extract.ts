@@ -27,8 +27,8 @@ export function extractPageNumbers(extract: Pick<OutboxExtract, 'ranges'>, pageC
  * own). Cut at send time rather than stored when the mail is queued: the stored PDF never changes, so each attempt
  * cuts the same pages, and nothing is written to storage that a rolled-back or never-sent message would leave
  * behind. The signature field is left out: the extract is not the signed file, and a copied widget would point at a
- * signature over other bytes. (The same cut as TenderPackageComposer's extractPages, which the package module
- * owns; the outbox does not depend on the tenders module.)
+ * signature over other bytes. The only place a package's pages are cut (the composer's own copy went with the
+ * synchronous send).
  */
 export async function extractPdfPages(pdf: Buffer, extract: OutboxExtract): Promise<Buffer> {
   const src = await PDFDocument.load(pdf, { updateMetadata: false });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
-import { PDFArray, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import {
   assemblePdf,
   type AssemblySection,
@@ -207,30 +206,4 @@ function limiter(size: number): <R>(fn: () => Promise<R>) => Promise<R> {
       else running--;
     }
   };
-}
-
-/**
- * A PDF of some pages of the package (1-based), for sending a part. The signature field is left out: the
- * extract is not the signed file, and a copied widget would point at a signature over other bytes.
- */
-export async function extractPages(pdf: Buffer, pages: readonly number[], title: string): Promise<Buffer> {
-  const src = await PDFDocument.load(pdf, { updateMetadata: false });
-  const indices = pages.map((p) => p - 1);
-  for (const i of indices) {
-    const page = src.getPage(i);
-    const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
-    if (!annots) continue;
-    const keep = annots
-      .asArray()
-      .filter((ref) => src.context.lookupMaybe(ref, PDFDict)?.get(PDFName.of('FT')) !== PDFName.of('Sig'));
-    if (keep.length === annots.size()) continue;
-    if (keep.length) page.node.set(PDFName.of('Annots'), src.context.obj(keep));
-    else page.node.delete(PDFName.of('Annots'));
-  }
-  const out = await PDFDocument.create();
-  for (const page of await out.copyPages(src, indices)) out.addPage(page);
-  out.setTitle(title);
-  out.setProducer('Tenderdesk');
-  out.setCreator('Tenderdesk');
-  return Buffer.from(await out.save());
 }

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import type { User } from '../users/user.entity.js';
+import type { SessionEnder } from '../users/user-ports.js';
 import { clearedSessionCookie, readSessionCookie, sessionCookie } from './session-cookie.js';
 import { SessionsRepository } from './sessions.repository.js';
 import type { SessionStage, SignInMethod, UserSession } from './user-session.entity.js';
@@ -42,7 +43,7 @@ const newCsrf = () => randomBytes(32).toString('base64url');
  * (SESSION_IDLE_MINUTES), at their absolute end (SESSION_MAX_HOURS), or when revoked.
  */
 @Injectable()
-export class SessionsService implements SessionAuthenticator {
+export class SessionsService implements SessionAuthenticator, SessionEnder {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly config: AppConfig,

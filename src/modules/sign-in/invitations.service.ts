@@ -5,16 +5,9 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { User } from '../users/user.entity.js';
+import type { InvitationLink, InvitationPurpose, PasswordLinkIssuer } from '../users/user-ports.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import type { UserInvitation } from './sign-in.entities.js';
-
-export type InvitationPurpose = UserInvitation['purpose'];
-
-/** What an admin hands over (the link holds the token after #, which browsers do not send to servers or in Referer). */
-export interface InvitationLink {
-  url: string;
-  expiresAt: Date;
-}
 
 const TOKEN = /^td_i_[A-Za-z0-9_-]{43}$/;
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -25,7 +18,7 @@ const hash = (token: string) => createHash('sha256').update(token, 'utf8').diges
  * A new link for a user makes that user's earlier unused ones expire.
  */
 @Injectable()
-export class InvitationsService {
+export class InvitationsService implements PasswordLinkIssuer {
   constructor(
     private readonly repo: CredentialsRepository,
     private readonly audit: AuditService,

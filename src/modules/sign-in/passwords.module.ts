@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FailedSignIns, PasswordLinkIssuer } from '../users/user-ports.js';
+import { UsersModule } from '../users/users.module.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { InvitationsService } from './invitations.service.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
@@ -10,6 +11,7 @@ import { SignInThrottleService } from './sign-in-throttle.service.js';
  * passwords without importing sign-in.
  */
 @Module({
+  imports: [UsersModule],
   providers: [
     CredentialsRepository,
     InvitationsService,
@@ -17,6 +19,6 @@ import { SignInThrottleService } from './sign-in-throttle.service.js';
     { provide: PasswordLinkIssuer, useExisting: InvitationsService },
     { provide: FailedSignIns, useExisting: SignInThrottleService },
   ],
-  exports: [CredentialsRepository, InvitationsService, SignInThrottleService, PasswordLinkIssuer, FailedSignIns],
+  exports: [InvitationsService, SignInThrottleService, PasswordLinkIssuer, FailedSignIns],
 })
 export class PasswordsModule {}

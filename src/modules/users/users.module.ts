@@ -1,18 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TokenAuthenticator } from '../auth/credential-ports.js';
 import { MyTokensController } from './my-tokens.controller.js';
+import { UserAccountsService } from './user-accounts.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 /**
- * People, roles and API tokens, below sessions, sign-in and sso: it imports none of them, and finds what it needs of
- * them through ports (user-ports.ts).
+ * People, roles and API tokens, below sessions, sign-in and sso: they import this module (UserAccountsService); it
+ * imports none of them, and finds what it needs of them through ports (user-ports.ts).
  */
 @Module({
   controllers: [UsersController, MyTokensController],
   // UsersService is the guard's TokenAuthenticator (auth/credential-ports.ts).
-  providers: [UsersRepository, UsersService, { provide: TokenAuthenticator, useExisting: UsersService }],
-  exports: [UsersService, TokenAuthenticator],
+  providers: [
+    UsersRepository,
+    UsersService,
+    UserAccountsService,
+    { provide: TokenAuthenticator, useExisting: UsersService },
+  ],
+  exports: [UsersService, UserAccountsService, TokenAuthenticator],
 })
 export class UsersModule {}

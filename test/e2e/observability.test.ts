@@ -72,7 +72,7 @@ describe('observability: JSON logs with request and job ids, /metrics, liveness 
 
   beforeAll(async () => {
     requireBuild();
-    db = await createTestDatabase('observability', { migrated: true });
+    db = await createTestDatabase('observability');
     storageDir = await mkdtemp(join(tmpdir(), 'td-observability-'));
     env = {
       DATABASE_URL: db.url,

@@ -23,6 +23,7 @@ import { ContractCounter } from '../modules/contracts/contract-counter.entity.js
 import { Payment } from '../modules/payments/payment.entity.js';
 import { ProjectNumberCounter } from '../modules/payments/project-number-counter.entity.js';
 import { CONTACT_SHEET_ENTITIES } from '../modules/contact-sheets/contact-sheet.entity.js';
+import { CONTACT_LIST_ENTITIES } from '../modules/contact-sheets/contact-lists/issued-contact-list.entity.js';
 import { TenderPackageVersion } from '../modules/tenders/package/tender-package-version.entity.js';
 import { OutboxMessage } from '../modules/outbox/outbox-message.entity.js';
 import { Invoice } from '../modules/invoices/invoice.entity.js';
@@ -57,6 +58,7 @@ export const ENTITIES = [
   Payment,
   ProjectNumberCounter,
   ...CONTACT_SHEET_ENTITIES,
+  ...CONTACT_LIST_ENTITIES,
   TenderPackageVersion,
   OutboxMessage,
   Invoice,

@@ -163,6 +163,14 @@ const NARROWER: Record<string, (roles: string[], owner: boolean) => Expectation 
   // Messages have no owner of their own: a bound sales user lists the mail of one of their records at a time
   // (subjectType + subjectId, checked in REFERENCES), never the whole outbox.
   'GET /api/outbox': (roles) => (bound(roles) ? NOT_YOURS : null),
+  // An issued contact list covers every customer's contracts: a bound sales user (say, also engineering) reads none.
+  ...Object.fromEntries(
+    [
+      'GET /api/contracts/contact-lists',
+      'GET /api/contracts/contact-lists/:id',
+      'GET /api/contracts/contact-lists/:id/file',
+    ].map((key) => [key, (roles: string[]) => (bound(roles) ? NOT_YOURS : null)]),
+  ),
 };
 
 /** Which record of a world an owned path param names. */
@@ -197,6 +205,7 @@ const SHARED_PARAMS: [string, Record<string, (s: SharedWorld, own: OwnedWorld) =
   ['/api/users/', { id: (s) => s.user, tokenId: (s) => s.userToken }],
   ['/api/outbox/', { id: (_s, own) => own.outbox }],
   ['/api/statement-runs/', { id: (s) => s.statementRun }],
+  ['/api/contracts/contact-lists/', { id: (s) => s.contactList }],
   ['/api/company/seals/', { kind: () => 'company' }],
   ['/api/templates/', { type: () => 'quotation' }],
 ];

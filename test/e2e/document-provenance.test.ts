@@ -48,6 +48,7 @@ const WORKFLOW_SUBJECTS = [
   ['delivery', 'delivery-notice'],
   ['contract', 'contact-sheet'],
   ['tender', 'tender-package'],
+  ['contact-list', 'contact-list'],
 ] as const;
 
 const binary = (

@@ -59,6 +59,8 @@ export interface SharedWorld {
   user: string;
   userToken: string;
   statementRun: string;
+  /** An issued contact list (production: every role that reads lists reads it). */
+  contactList: string;
 }
 
 export interface MatrixWorld {
@@ -241,6 +243,11 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
     id: string;
   }[];
   const run = await must('statement run', 202, call(admin, 'post', '/api/statement-runs', { to: today }));
+  const contactList = await must(
+    'issued contact list',
+    201,
+    call(admin, 'post', '/api/contracts/contact-lists', { audience: 'production' }),
+  );
 
   return {
     tokens,
@@ -257,6 +264,7 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
       user: victim.id,
       userToken: victimTokens[0].id,
       statementRun: run.id,
+      contactList: contactList.id,
     },
   };
 }

@@ -18,6 +18,7 @@ import { TotpLastStep1796645886309 } from './1796645886309-TotpLastStep.js';
 import { AuditChain1796636156251 } from './1796636156251-AuditChain.js';
 import { RecordVersions1796635254492 } from './1796635254492-RecordVersions.js';
 import { DropContactSheetMailings1796657279598 } from './1796657279598-DropContactSheetMailings.js';
+import { IssuedContactLists1796668629422 } from './1796668629422-IssuedContactLists.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SignIn1796645024228,
   TotpLastStep1796645886309,
   DropContactSheetMailings1796657279598,
+  IssuedContactLists1796668629422,
 ];

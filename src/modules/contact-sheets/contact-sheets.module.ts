@@ -8,17 +8,26 @@ import { ContactListService } from './contact-list.service.js';
 import { ContactSheetsController } from './contact-sheets.controller.js';
 import { ContactSheetsRepository } from './contact-sheets.repository.js';
 import { ContactSheetsService } from './contact-sheets.service.js';
+import { ContactListsController } from './contact-lists/contact-lists.controller.js';
+import { ContactListsRepository } from './contact-lists/contact-lists.repository.js';
+import { ContactListsService } from './contact-lists/contact-lists.service.js';
 
 /**
- * Contact sheets and the contact list. DocumentsService, RenderingService, JobsService, OutboxService and AppConfig
+ * Contact sheets, the contact list (on demand) and the issued contact lists (contact-lists/). DocumentsService, RenderingService, JobsService, OutboxService and AppConfig
  * come from global modules; the copies are issued through DocumentIssuerModule, the amounts received read through
  * ReadModelsModule. `GET /api/contracts/contact-list` goes before any `/api/contracts/:id` route whatever the order of
  * modules and controllers (src/common/route-precedence.ts).
  */
 @Module({
   imports: [ContractsModule, CompanyModule, DocumentIssuerModule, ReadModelsModule],
-  controllers: [ContactListController, ContactSheetsController],
-  providers: [ContactSheetsRepository, ContactSheetsService, ContactListService],
+  controllers: [ContactListController, ContactListsController, ContactSheetsController],
+  providers: [
+    ContactSheetsRepository,
+    ContactSheetsService,
+    ContactListService,
+    ContactListsRepository,
+    ContactListsService,
+  ],
   exports: [ContactSheetsService],
 })
 export class ContactSheetsModule {}

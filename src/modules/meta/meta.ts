@@ -4,6 +4,7 @@ import { DOCUMENT_ISSUERS, ROLES } from '../auth/roles.js';
 import type { RouteAccess } from '../auth/route-access.js';
 import { SEAL_KINDS } from '../company/company-seal.types.js';
 import { DEPARTMENTS } from '../contact-sheets/contact-sheet.types.js';
+import { LIST_AUDIENCES } from '../contact-sheets/contact-lists/issued-contact-list.types.js';
 import { CHANGE_STATUSES, CONTRACT_STATUSES, type ContractStatus } from '../contracts/contract.types.js';
 import { CONTRACT_ACTIONS, contractTransition, type ContractAction } from '../contracts/contract-status.js';
 import { SHIPPABLE } from '../deliveries/deliveries.service.js';
@@ -52,6 +53,7 @@ export const META_ENUMS = {
   deviationKind: DEVIATION_KINDS,
   quotationStatus: QUOTATION_STATUSES,
   contractStatus: CONTRACT_STATUSES,
+  contactListAudience: LIST_AUDIENCES,
   contractChangeStatus: CHANGE_STATUSES,
   deliveryStatus: DELIVERY_STATUSES,
   statementResponse: STATEMENT_RESPONSES,

@@ -1265,6 +1265,46 @@ export const CORPUS: CorpusEntry[] = [
     ],
   },
 
+  {
+    route: 'POST /api/contracts/contact-lists',
+    body: {
+      base: () => ({
+        audience: 'production',
+        from: addDays(today, -30),
+        to: today,
+        statuses: ['active'],
+        formats: ['pdf', 'docx'],
+        mailTo: ['diaodu@example.com'],
+      }),
+      fields: {
+        audience: en(req),
+        from: date(),
+        to: date(),
+        statuses: { kind: 'enumArray', also: [{ name: 'a duplicate', value: ['active', 'active'] }] },
+        formats: {
+          kind: 'enumArray',
+          also: [
+            { name: 'no format', value: [] },
+            { name: 'xlsx (not signed, not issued)', value: ['xlsx'] },
+          ],
+        },
+        mailTo: {
+          kind: 'array',
+          also: [
+            { name: 'no address', value: [] },
+            { name: 'not an address', value: ['diaodu'] },
+            { name: 'an address that is an object', value: [{ $ne: '' }] },
+            { name: 'a header injection', value: ['a@b.cn\r\nBcc: x@evil.example'] },
+            { name: '21 addresses', value: Array.from({ length: 21 }, (_, i) => `p${i}@example.com`) },
+          ],
+        },
+      },
+    },
+    extra: (): ExtraCase[] => [
+      { name: 'a period ending before it starts', json: { audience: 'finance', from: today, to: addDays(today, -1) } },
+    ],
+  },
+
   // ---- tenders
   { route: 'POST /api/tenders', body: { base: tenderBody, fields: TENDER } },
   {

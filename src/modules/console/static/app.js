@@ -28,6 +28,12 @@ export const AREAS = [
   { key: 'quotations', module: './pages/quotations.js', may: 'GET /api/quotations', group: 'sales' },
   { key: 'tenders', module: './pages/tenders.js', may: 'GET /api/tenders', group: 'sales' },
   { key: 'contracts', module: './pages/contracts.js', may: 'GET /api/contracts', group: 'sales' },
+  {
+    key: 'contact-lists',
+    module: './pages/contact-lists.js',
+    may: 'GET /api/contracts/contact-lists',
+    group: 'sales',
+  },
   // Every role reads delivery notices (they carry no price).
   { key: 'deliveries', module: './pages/deliveries.js', may: 'GET /api/deliveries', group: 'sales' },
   {

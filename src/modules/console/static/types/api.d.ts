@@ -584,6 +584,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/contracts/contact-lists': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Issued contact lists, newest first
+     * @description Finance lists for finance, backoffice and managers (403 FINANCE_LIST_NOT_ALLOWED otherwise); production lists also for production and engineering. A sales user bound to their own customers reads none (403 NOT_YOUR_RECORD): a list covers every customer's contracts.
+     */
+    get: operations['ContactListsController_list'];
+    put?: never;
+    /**
+     * Issue the contract contact list (合同联系清单) of the contracts signed from–to to finance or production: rendered, signed, stored, optionally mailed
+     * @description For backoffice, managers and finance. Rendered synchronously (signed PDF and DOCX, or the formats asked for) and stored as a document of subject `contact-list` (its /verify answer names the list number); `mailTo` mails the PDF through the outbox (status under `mail`). 400 VALIDATION_FAILED (audience, dates, statuses, formats, addresses). A refusal writes nothing.
+     */
+    post: operations['ContactListsController_issue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/contracts/contact-lists/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An issued contact list: period, filter, document, who issued it, its mail
+     * @description Finance lists for finance, backoffice and managers (403 FINANCE_LIST_NOT_ALLOWED otherwise); production lists also for production and engineering. A sales user bound to their own customers reads none (403 NOT_YOUR_RECORD): a list covers every customer's contracts. 404 CONTACT_LIST_NOT_FOUND.
+     */
+    get: operations['ContactListsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/contracts/contact-lists/{id}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download an issued contact list: format=pdf (default) | docx
+     * @description Finance lists for finance, backoffice and managers (403 FINANCE_LIST_NOT_ALLOWED otherwise); production lists also for production and engineering. A sales user bound to their own customers reads none (403 NOT_YOUR_RECORD): a list covers every customer's contracts. 404 CONTACT_LIST_NOT_FOUND; 404 DOCUMENT_FILE_NOT_FOUND for a format that was not issued.
+     */
+    get: operations['ContactListsController_file'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers': {
     parameters: {
       query?: never;
@@ -4019,12 +4083,93 @@ export interface components {
       /** @description Matching items on every page */
       total: number;
     };
+    IssueContactListDto: {
+      /**
+       * @description finance (amounts, received, outstanding) or production (no amount)
+       * @enum {string}
+       */
+      audience: 'finance' | 'production';
+      /**
+       * @default [
+       *       "pdf",
+       *       "docx"
+       *     ]
+       */
+      formats: ('pdf' | 'docx')[];
+      /**
+       * @description Signing date from (inclusive), YYYY-MM-DD; absent: open
+       * @example 2026-11-01
+       */
+      from?: string;
+      /**
+       * @description Mail the signed PDF (or the DOCX, when no PDF is issued) to these addresses, through the outbox
+       * @example [
+       *       "caiwu@example.com"
+       *     ]
+       */
+      mailTo?: string[];
+      /** @description Contract statuses (default: all) */
+      statuses?: ('draft' | 'review_failed' | 'approved' | 'active' | 'completed' | 'cancelled')[];
+      /**
+       * @description Signing date to (inclusive), YYYY-MM-DD; absent: open
+       * @example 2026-11-30
+       */
+      to?: string;
+    };
+    IssuedContactListDto: {
+      /** @enum {string} */
+      audience: 'finance' | 'production';
+      contractCount: number;
+      document: components['schemas']['IssuedListDocumentDto'];
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      issuedAt: string;
+      issuedBy: components['schemas']['ActorRefDto'];
+      /** @description The mail queued with the list, and how it went */
+      mail: components['schemas']['OutboxMessageViewDto'][];
+      mailTo: string[];
+      /** @example CL2026-0001 */
+      number: string;
+      period: components['schemas']['IssuedListPeriodDto'];
+      /** @description The filter; empty: every status */
+      statuses: ('draft' | 'review_failed' | 'approved' | 'active' | 'completed' | 'cancelled')[];
+    };
+    IssuedContactListPageDto: {
+      items: components['schemas']['IssuedContactListDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
     IssuedContactSheetDto: {
       /** @description The job rendering and mailing its three copies */
       job: components['schemas']['JobRefDto'] | null;
       /** @enum {string} */
       status: 'open';
       version: number;
+    };
+    IssuedListDocumentDto: {
+      formats: ('pdf' | 'docx')[];
+      /** Format: uuid */
+      id: string;
+      /** @description Whether the PDF carries a PAdES signature */
+      signed: boolean;
+      version: number;
+    };
+    IssuedListPeriodDto: {
+      /**
+       * Format: date
+       * @description null: open
+       * @example 2026-03-31
+       */
+      from: string | null;
+      /**
+       * Format: date
+       * @description null: open
+       * @example 2026-03-31
+       */
+      to: string | null;
     };
     IssuedStatementDto: {
       /** @description The customer's confirmation link: shown this once (only its hash is kept) */
@@ -4207,6 +4352,7 @@ export interface components {
     MetaEnumsDto: {
       bidBondForm: ('cash' | 'bank_transfer' | 'bank_guarantee' | 'insurance' | 'other')[];
       bidBondStatus: ('not_required' | 'to_pay' | 'paid' | 'returned' | 'forfeited')[];
+      contactListAudience: ('finance' | 'production')[];
       contractChangeStatus: ('pending' | 'approved' | 'rejected')[];
       contractStatus: ('draft' | 'review_failed' | 'approved' | 'active' | 'completed' | 'cancelled')[];
       deliveryStatus: ('issued' | 'shipped' | 'delivered' | 'cancelled')[];
@@ -7683,6 +7829,160 @@ export interface operations {
         content?: never;
       };
       /** @description FORBIDDEN: needs one of * */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ContactListsController_list: {
+    parameters: {
+      query?: {
+        page?: Record<string, never>;
+        pageSize?: Record<string, never>;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedContactListPageDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager, finance, production, engineering */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ContactListsController_issue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IssueContactListDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedContactListDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager, finance */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description TOO_MANY_REQUESTS: over the render rate limit; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ContactListsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedContactListDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager, finance, production, engineering */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ContactListsController_file: {
+    parameters: {
+      query?: {
+        format?: 'pdf' | 'docx';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The issued list (signed PDF or DOCX), as it was sent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager, finance, production, engineering */
       403: {
         headers: {
           [name: string]: unknown;

@@ -61,6 +61,27 @@ module.exports = {
       to: { path: '^src/modules/' },
     },
     {
+      name: 'mail-leaves-only-through-the-outbox',
+      severity: 'error',
+      comment:
+        'One way to send mail (issue #18): every mail is written to the outbox in the transaction of the record ' +
+        'change that causes it and sent by its job, with retries while the server is down, one message per key and ' +
+        'a status on the outbox page. Code that imported the Mailer port (src/infrastructure/mail/), or nodemailer ' +
+        'itself, could send past all of that, so only the outbox may reach the port. Exceptions: the mail infrastructure itself; src/app.module.ts, which ' +
+        "composes MailModule; the drivers' contract tests (test/integration/mail.*). Health and setup do not need " +
+        'it (the outbox reports the mail backlog and failures). A workflow checks an address early with ' +
+        'OutboxService.checkRecipients.',
+      from: {
+        pathNot: [
+          '^src/modules/outbox/',
+          '^src/infrastructure/mail/',
+          '^src/app\\.module\\.ts$',
+          '^test/integration/mail\\.[^/]+\\.test\\.ts$',
+        ],
+      },
+      to: { path: ['^src/infrastructure/mail/', '(^|/)node_modules/nodemailer/'] },
+    },
+    {
       name: 'services-use-no-drivers',
       severity: 'error',
       comment:

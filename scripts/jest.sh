@@ -14,7 +14,7 @@ node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
   if (r.numTotalTests === 0) { console.error("jest: no test ran"); process.exit(1); }
-  // The slowest files, so that a CI log shows where the suite's time goes.
+  // The slowest files, so that a CI log shows where the time of the suite goes.
   const files = r.testResults.map((t) => [(t.endTime - t.startTime) / 1000, require("path").relative(process.cwd(), t.name)]);
   if (files.length > 1) {
     console.log("jest: slowest files (s): " + files.sort((a, b) => b[0] - a[0]).slice(0, 12).map(([s, n]) => `${n} ${s.toFixed(1)}`).join(", "));

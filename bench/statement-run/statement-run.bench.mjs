@@ -28,6 +28,16 @@ import {
 } from '../api-load/service.mjs';
 
 requireDist();
+// BENCH_PROFILE=dir: V8 CPU profiles of the API's threads (main and the DOCX thread) into dir, and the run's window on
+// the monotonic clock the profiles stamp their samples with (dir/runs.json), for bench/tender-package/profile-summary.mjs.
+if (process.env.BENCH_PROFILE) {
+  process.env.BENCH_NODE_ARGS = [
+    process.env.BENCH_NODE_ARGS ?? '',
+    '--cpu-prof',
+    `--cpu-prof-dir=${process.env.BENCH_PROFILE}`,
+  ].join(' ');
+}
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1000);
 const CONTRACT_EVERY = 20;
 const started = Date.now();
@@ -88,6 +98,80 @@ function postgresCpu() {
     total += t.own + t.descendants;
   }
   return total;
+}
+
+/**
+ * CPU seconds per process, sampled every `ms` during the run, of (a) the API's process tree (node, Chromium and what it
+ * starts) and (b) the PostgreSQL backends serving this run's database (their process title names it). Each process
+ * counts from its value at the start (0 if born during the run) to its last sample, so processes that exit during the
+ * run count too (up to their last sample), whoever reaps them. The PostgreSQL line of cpuTimes-style accounting sums
+ * every postmaster on the machine, other helpers' tests included; this one is ours only (the server's shared
+ * background processes, WAL writer and checkpointer, are left out).
+ */
+function processSampler(rootPid, database, ms) {
+  const seen = new Map(); // pid -> { first, last, kind, parent, gone }
+  const read = () => {
+    const stats = new Map();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        stats.set(Number(entry), { name, parent: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 });
+      } catch {
+        // exited meanwhile
+      }
+    }
+    const tree = new Set([rootPid]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [p, st] of stats) {
+        if (!tree.has(p) && tree.has(st.parent)) {
+          tree.add(p);
+          grew = true;
+        }
+      }
+    }
+    const now = new Map();
+    for (const [p, st] of stats) {
+      if (tree.has(p)) now.set(p, { ...st, kind: p === rootPid ? 'node' : 'chromium' });
+      else if (st.name === 'postgres') {
+        try {
+          if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(` ${database} `)) now.set(p, { ...st, kind: 'db' });
+        } catch {
+          // exited meanwhile
+        }
+      }
+    }
+    return now;
+  };
+  const sample = (initial) => {
+    const now = read();
+    for (const [p, st] of now) {
+      const s = seen.get(p);
+      if (s) s.last = st.cpu;
+      else seen.set(p, { first: initial ? st.cpu : 0, last: st.cpu, kind: st.kind, parent: st.parent, gone: false });
+    }
+    for (const [p, s] of seen) if (!now.has(p)) s.gone = true;
+  };
+  sample(true);
+  const timer = setInterval(() => sample(false), ms);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample(false);
+      const out = { node: 0, chromium: 0, db: 0, exited: { chromium: 0, db: 0 }, exitedCpu: { chromium: 0, db: 0 } };
+      for (const s of seen.values()) {
+        out[s.kind] += s.last - s.first;
+        if (s.gone && s.kind !== 'node') {
+          out.exited[s.kind]++;
+          out.exitedCpu[s.kind] += s.last - s.first;
+        }
+      }
+      return out;
+    },
+  };
 }
 
 /** Busy and total jiffies of the whole machine (/proc/stat), to tell our share from other load on the machine. */
@@ -169,6 +253,7 @@ say(
 );
 const db = await deployment.db();
 let exitCode = 0;
+let window = { label: 'statement run', start: 0, end: 0 };
 try {
   const api = deployment.spawn('main.js');
   await waitForApi(deployment, api);
@@ -243,6 +328,8 @@ try {
   // ---- the run ----
   // Every second: reading smaps_rollup of the Chromium processes five times a second took a fifth of a core (kernel time).
   const memory = memorySampler([api.pid], Number(process.env.BENCH_SAMPLE_MS ?? 1000));
+  const processes = processSampler(api.pid, deployment.name, Number(process.env.BENCH_SAMPLE_MS ?? 1000));
+  window = { label: 'statement run', start: monotonicUs(), end: 0 };
   const cpu0 = {
     api: cpuTimes(api.pid),
     bench: process.cpuUsage(),
@@ -266,7 +353,9 @@ try {
     await sleep(1000);
   }
   const wallMs = Date.now() - t0;
+  window.end = monotonicUs();
   const peak = memory.stop();
+  const perProcess = processes.stop();
   const cpu1 = {
     api: cpuTimes(api.pid),
     bench: process.cpuUsage(),
@@ -359,6 +448,13 @@ try {
       `${cpu.bench.toFixed(1)} s; ${((cpu.node + cpu.chromium + cpu.db + cpu.bench) / (wallMs / 1000)).toFixed(2)} of 2 cores busy`,
   );
   say(
+    `  CPU by process        API node ${perProcess.node.toFixed(1)} s (${perStatement(perProcess.node)}), Chromium ${perProcess.chromium.toFixed(1)} s ` +
+      `(${perStatement(perProcess.chromium)}), this run's PostgreSQL backends ${perProcess.db.toFixed(1)} s (${perStatement(perProcess.db)}); ` +
+      `${(perProcess.node + perProcess.chromium + perProcess.db).toFixed(1)} s = ${perStatement(perProcess.node + perProcess.chromium + perProcess.db)}/statement ` +
+      `(sampled per process every ${process.env.BENCH_SAMPLE_MS ?? 1000} ms; exited during the run and counted: ` +
+      `${perProcess.exited.chromium} of Chromium's, ${perProcess.exitedCpu.chromium.toFixed(1)} s, ${perProcess.exited.db} backends, ${perProcess.exitedCpu.db.toFixed(1)} s)`,
+  );
+  say(
     `  machine               ${machineBusy.toFixed(2)} of 2 cores busy (/proc/stat, everything on the machine: the rest of it is other load)`,
   );
   say(
@@ -370,6 +466,10 @@ try {
   console.error(error);
   exitCode = 1;
 } finally {
+  if (process.env.BENCH_PROFILE) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(process.env.BENCH_PROFILE, 'runs.json'), JSON.stringify([window]));
+  }
   await db.end();
   await deployment.cleanup();
   await new Promise((resolve) => smtp.close(resolve));

@@ -39,6 +39,11 @@ const STEPS = [
     'bench memory meter',
     /^(sample|timed|memOf|kindOf|list|resident|unionSampler) .*(tender-package\.bench\.mjs|worker eval)|process-tree\.js/,
   ],
+  // The statement run's (bench/statement-run with BENCH_PROFILE): database, queue, mail and the bench's HTTP polling.
+  ['PostgreSQL client (TypeORM, pg)', /node_modules\/(typeorm|pg|pg-protocol|pg-pool|pg-types|postgres-\w+)\//],
+  ['queue (pg-boss)', /node_modules\/pg-boss\//],
+  ['mail (nodemailer)', /node_modules\/nodemailer\//],
+  ['HTTP (express, Nest)', /node_modules\/(express|router|@nestjs|body-parser|pino-http)\//],
   ['garbage collector', /^\(garbage collector\)/],
   ['idle', /^\((idle|program)\)/],
 ];

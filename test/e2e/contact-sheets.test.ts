@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { toChineseCapital } from '../../src/common/chinese-numerals.js';
 import { projectNumberRegExp } from '../../src/modules/payments/project-number.js';
 import { pyDocxText, readDocxWithPython } from '../../src/rendering/docx/testing/python-docx.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { startSmtp, type ControlledSmtp } from '../support/faults.js';
 import { pdfText, squash } from '../support/tools.js';
 
 // As prices-hidden.test.ts judges a key: a commercial figure.
@@ -89,8 +88,10 @@ interface Received {
 
 describe('contact sheets: advance payment → project number → three copies → sign-offs', () => {
   let t: TestApp;
-  let smtp: SMTPServer;
-  const received: Received[] = [];
+  let smtp: ControlledSmtp;
+  /** What the SMTP server took so far, parsed. */
+  const received = async (): Promise<Received[]> =>
+    Promise.all(smtp.received.map(async (r) => ({ rcptTo: r.rcptTo, mail: await simpleParser(r.raw) })));
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
   const products: Record<string, string> = {};
@@ -156,25 +157,9 @@ describe('contact sheets: advance payment → project number → three copies �
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          void simpleParser(Buffer.concat(chunks)).then((mail) => {
-            received.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), mail });
-            callback();
-          });
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    const port = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtp();
     t = await startTestApp('contactsheets', {
-      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SMTP_URL: smtp.url,
       FINANCE_EMAIL: MAIL.finance,
       ENGINEERING_EMAIL: MAIL.engineering,
       PRODUCTION_EMAIL: MAIL.production,
@@ -230,7 +215,7 @@ describe('contact sheets: advance payment → project number → three copies �
 
   afterAll(async () => {
     await t?.close();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.stop();
   });
 
   it('makes a contract from an accepted quotation with one unit price changed; the review reports both values', async () => {
@@ -469,7 +454,7 @@ describe('contact sheets: advance payment → project number → three copies �
     expect(prod).toContain('（生产联）');
     expect(prod).toContain('核子料位开关');
 
-    const issued = received.filter((r) => r.mail.subject?.includes('已出具'));
+    const issued = (await received()).filter((r) => r.mail.subject?.includes('已出具'));
     expect(issued.map((r) => r.rcptTo[0]).sort()).toEqual(Object.values(MAIL).sort());
     for (const r of issued) {
       expect(r.mail.attachments).toHaveLength(1);
@@ -594,13 +579,13 @@ describe('contact sheets: advance payment → project number → three copies �
       expect(v1).not.toContain('陈调度');
       expect(squash(await docxText(await copy('manager', d, 'docx', 2)))).toContain('周工程师');
     }
-    const completed = received.filter((r) => r.mail.subject?.includes('各部门已会签完毕'));
+    const completed = (await received()).filter((r) => r.mail.subject?.includes('各部门已会签完毕'));
     expect(completed.map((r) => r.rcptTo[0]).sort()).toEqual(Object.values(MAIL).sort());
     for (const r of completed) {
       expect(r.mail.attachments[0].contentType).toBe('application/pdf');
       expect(squash(await pdfText(r.mail.attachments[0].content))).toContain('陈调度');
     }
-    expect(received).toHaveLength(6);
+    expect(await received()).toHaveLength(6);
     expect(s.mailings.filter((m: { status: string }) => m.status === 'sent')).toHaveLength(6);
   }, 120_000);
 
@@ -624,7 +609,7 @@ describe('contact sheets: advance payment → project number → three copies �
         docx: found(await docxText(await copy('production', 'production', 'docx', version)), amounts),
       }).toEqual({ version, docx: [] });
     }
-    for (const r of received.filter((x) => x.rcptTo[0] === MAIL.production)) {
+    for (const r of (await received()).filter((x) => x.rcptTo[0] === MAIL.production)) {
       expect(
         found(`${r.mail.subject}\n${r.mail.text}\n${await pdfText(r.mail.attachments[0].content)}`, amounts),
       ).toEqual([]);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { simpleParser } from 'mailparser';
 import { DELIVERY_JOB } from '../../src/modules/deliveries/deliveries.service.js';
+import { ObjectStorage } from '../../src/infrastructure/storage/object-storage.js';
 import { JobsService, type JobHandler } from '../../src/modules/jobs/jobs.service.js';
+import { RenderingService } from '../../src/rendering/rendering.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { parseMail, sleep, startSmtp, until, type ControlledSmtp } from '../support/faults.js';
+import { parseMail, sleep, startSmtp, until, within, type ControlledSmtp } from '../support/faults.js';
 
 const PRODUCTION_EMAIL = 'diaodu@huadong-instruments.example';
 const CUSTOMER_EMAIL = 'shouhuo@qinglan-steel.example';
@@ -35,6 +37,7 @@ describe('delivery notice mails through the outbox while the SMTP server is down
   let t: TestApp;
   let smtp: ControlledSmtp;
   let manager: string;
+  let contractId: string;
   let notice: DeliveryBody;
 
   const get = async (path: string) => {
@@ -87,6 +90,7 @@ describe('delivery notice mails through the outbox while the SMTP server is down
       .auth(manager, { type: 'bearer' })
       .send({ reason: '手工合同，总经理同意' });
     expect(approval.status).toBe(200);
+    contractId = contract.body.id as string;
     // Nothing paid: the manager lets it through, which the production mail says.
     const issued = await t
       .http()
@@ -212,5 +216,76 @@ describe('delivery notice mails through the outbox while the SMTP server is down
     const production = await simpleParser(about.find((r) => r.rcptTo.includes(PRODUCTION_EMAIL))!.raw);
     expect(production.text).toContain('【凭审批发货】审批人：王总');
     expect(production.text).not.toContain('客户急需');
+  }, 180_000);
+
+  it('stores and mails nothing for a notice cancelled between its render and its transaction', async () => {
+    // The test's only hook, on this app's instance: the notice's render returns, then its job waits here until the
+    // cancel has committed. The job's transaction that follows is the real one.
+    const rendering = t.app.get(RenderingService);
+    const render = rendering.render;
+    let printed!: () => void;
+    const rendered = new Promise<void>((resolve) => (printed = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    rendering.render = async (req) => {
+      const result = await render.call(rendering, req);
+      if (req.template === 'delivery-notice') {
+        printed();
+        await held;
+      }
+      return result;
+    };
+    const storage = t.app.get(ObjectStorage);
+    const objects = (await storage.list('documents/')).length;
+    try {
+      const issued = await t
+        .http()
+        .post('/api/deliveries')
+        .auth(manager, { type: 'bearer' })
+        .send({
+          contractId,
+          items: [{ line: 1, qty: '1' }],
+          shipDate: new Date().toISOString().slice(0, 10),
+          consignee: '赵志强',
+          address: '山东省日照市岚山区钢城大道1号',
+          contactPhone: '139 0000 0101',
+          override: { reason: '客户急需，总经理同意先发货' },
+        });
+      expect(issued.status).toBe(201);
+      const second = issued.body as DeliveryBody;
+      expect(await within(rendered, 120_000).then(() => 'rendered')).toBe('rendered');
+      const cancelled = await t
+        .http()
+        .post(`/api/deliveries/${second.id}/cancel`)
+        .auth(manager, { type: 'bearer' })
+        .send({ reason: '客户取消本批' });
+      expect([cancelled.status, cancelled.body.status]).toEqual([200, 'cancelled']);
+      release();
+
+      const job = await until(
+        "the cancelled notice's job",
+        async () => (await get(`/api/jobs/${second.renderJobId}`)) as { status: string; result: unknown },
+        (j) => j.status === 'succeeded' || j.status === 'failed',
+        60_000,
+        250,
+      );
+      expect(job).toMatchObject({ status: 'succeeded', result: { deliveryId: second.id, cancelled: true } });
+      expect(await get(`/api/deliveries/${second.id}`)).toMatchObject({ status: 'cancelled', document: null });
+      const rows = async (table: string) =>
+        (
+          await t.db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM ${table} WHERE subject_type = 'delivery' AND subject_id = $1`,
+            [second.id],
+          )
+        )[0].n;
+      expect({ documents: await rows('documents'), mails: await rows('outbox_messages') }).toEqual({
+        documents: 0,
+        mails: 0,
+      });
+      expect((await storage.list('documents/')).length).toBe(objects);
+    } finally {
+      release();
+      rendering.render = render;
+    }
   }, 180_000);
 });

@@ -99,7 +99,7 @@ describe('POST /api/documents/verify intake (node dist/main.js)', () => {
 
   beforeAll(async () => {
     requireBuild();
-    db = await createTestDatabase('verify_intake');
+    db = await createTestDatabase('verify_intake', { migrated: true });
     dir = await mkdtemp(join(tmpdir(), 'td-verify-intake-'));
     temp = join(dir, 'tmp');
     await mkdir(temp);

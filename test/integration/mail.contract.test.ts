@@ -1,10 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../src/config/app-config.js';
 import { AppException } from '../../src/common/errors/app-exception.js';
 import { Module } from '@nestjs/common';
@@ -14,6 +12,7 @@ import { createMailer, MailModule } from '../../src/infrastructure/mail/mail.mod
 import { MailDeliveryError, Mailer, type MailMessage } from '../../src/infrastructure/mail/mailer.js';
 import { OutboxMailer } from '../../src/infrastructure/mail/outbox.driver.js';
 import { SmtpMailer } from '../../src/infrastructure/mail/smtp.driver.js';
+import { startSmtp, type ControlledSmtp } from '../support/faults.js';
 
 // Every driver must pass the same contract: what the services hand over is what a mail client reads.
 
@@ -48,53 +47,15 @@ interface Harness {
   stop(): Promise<void>;
 }
 
-interface TestSmtpServer {
-  port: number;
-  messages: { raw: Buffer; rcptTo: string[] }[];
-  stop(): Promise<void>;
-}
-
-/** A real SMTP server on loopback that keeps every message it accepts and refuses REFUSED. */
-async function startSmtpServer(): Promise<TestSmtpServer> {
-  const messages: TestSmtpServer['messages'] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address === REFUSED) {
-        const err = Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 });
-        callback(err);
-        return;
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        messages.push({ raw: Buffer.concat(chunks), rcptTo: session.envelope.rcptTo.map((r) => r.address) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, messages, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 async function smtpHarness(): Promise<Harness> {
-  const server = await startSmtpServer();
+  const server = await startSmtp({ refuse: [REFUSED] });
   const storage = await mkdtemp(join(tmpdir(), 'tenderdesk-mail-'));
-  const config = loadConfig({ STORAGE_DIR: storage, SMTP_URL: `smtp://127.0.0.1:${server.port}`, MAIL_FROM: FROM });
+  const config = loadConfig({ STORAGE_DIR: storage, SMTP_URL: server.url, MAIL_FROM: FROM });
   const mailer = createMailer(config);
   return {
     mailer,
-    delivered: async () => server.messages.map((m) => m.raw),
-    envelopes: () => server.messages.map((m) => m.rcptTo),
+    delivered: async () => server.received.map((m) => m.raw),
+    envelopes: () => server.received.map((m) => m.rcptTo),
     stop: async () => {
       (mailer as SmtpMailer).onModuleDestroy();
       await server.stop();
@@ -216,15 +177,13 @@ describe.each([
 });
 
 describe('SMTP driver failures', () => {
-  let server: TestSmtpServer;
+  let server: ControlledSmtp;
   let mailer: SmtpMailer;
   let storage: string;
   beforeAll(async () => {
-    server = await startSmtpServer();
+    server = await startSmtp({ refuse: [REFUSED] });
     storage = await mkdtemp(join(tmpdir(), 'tenderdesk-mail-'));
-    mailer = createMailer(
-      loadConfig({ STORAGE_DIR: storage, SMTP_URL: `smtp://127.0.0.1:${server.port}` }),
-    ) as SmtpMailer;
+    mailer = createMailer(loadConfig({ STORAGE_DIR: storage, SMTP_URL: server.url })) as SmtpMailer;
   });
   afterAll(async () => {
     mailer.onModuleDestroy();
@@ -238,7 +197,7 @@ describe('SMTP driver failures', () => {
     expect((err as MailDeliveryError).message).toMatch(/server refused/);
     expect((err as MailDeliveryError).message).toContain('550');
     expect((err as MailDeliveryError).permanent).toBe(true);
-    expect(server.messages).toHaveLength(0);
+    expect(server.received).toHaveLength(0);
   });
 
   it('lists a refused recipient as rejected while delivering to the others', async () => {
@@ -250,7 +209,7 @@ describe('SMTP driver failures', () => {
     });
     expect(sent.accepted).toEqual(['finance@huadong-instruments.example']);
     expect(sent.rejected).toEqual([REFUSED]);
-    expect(server.messages).toHaveLength(1);
+    expect(server.received).toHaveLength(1);
   });
 
   it('fails send and ping quickly, and retryably, once the server is gone', async () => {

@@ -21,13 +21,17 @@ export interface TestApp {
 
 let seq = 0;
 
-/** The real app on a fresh database of the real PostgreSQL server, with filesystem storage in a temp dir. */
+/**
+ * The real app on a fresh database of the real PostgreSQL server, with filesystem storage in a temp dir. The
+ * database is a copy of the migrated template (test/support/database.ts): the app still checks its migrations
+ * at start and finds them applied, as on any restart.
+ */
 export async function startTestApp(
   label: string,
   env: Record<string, string> = {},
   extra: DynamicModule['imports'] = [],
 ): Promise<TestApp> {
-  const db = await createTestDatabase(label);
+  const db = await createTestDatabase(label, { migrated: true });
   const storageDir = await mkdtemp(join(tmpdir(), `td-${label}-`));
   const adminToken = `test-admin-token-${label}-0123456789abcdef`;
   const config = loadConfig({

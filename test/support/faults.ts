@@ -170,8 +170,12 @@ export interface ControlledSmtp {
   onMessage?: (mail: ReceivedMail) => void | 'crash';
 }
 
-/** A real SMTP server on loopback (no TLS, no auth) that records every message it accepts. */
-export async function startSmtp(opts: { listen?: boolean } = {}): Promise<ControlledSmtp> {
+/**
+ * A real SMTP server on loopback (no TLS, no auth) that records every message it accepts: the one every test that
+ * needs an SMTP server uses. `listen: false` makes it down from the start (its port is known, nothing listens);
+ * `refuse` lists envelope recipients it answers 550 to.
+ */
+export async function startSmtp(opts: { listen?: boolean; refuse?: string[] } = {}): Promise<ControlledSmtp> {
   const received: ReceivedMail[] = [];
   let server: SMTPServer | undefined;
   let port = await freePort();
@@ -207,6 +211,10 @@ export async function startSmtp(opts: { listen?: boolean } = {}): Promise<Contro
         onConnect(_session, callback) {
           sessions++;
           callback();
+        },
+        onRcptTo(address, _session, callback) {
+          if (!opts.refuse?.includes(address.address)) return callback();
+          callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
         },
         onData(stream, session, callback) {
           const chunks: Buffer[] = [];

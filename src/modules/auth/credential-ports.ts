@@ -13,6 +13,7 @@ import type { SessionStage } from './session-stage.js';
 /**
  * Looked up once, when the application starts (the guard's and Caller's onModuleInit), from whichever module provides
  * it: AuthModule cannot import UsersModule or SessionsModule to inject them. Missing: the application refuses to start.
+ * UsersService finds the ports it declares (users/user-ports.ts) the same way.
  */
 export function credentialPort<T>(moduleRef: ModuleRef, port: abstract new () => T): T {
   return moduleRef.get(port, { strict: false });

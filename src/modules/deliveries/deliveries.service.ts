@@ -19,7 +19,7 @@ import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
 import type { DocumentFormat } from '../documents/document-file.entity.js';
 import { DocumentsService, type DocumentView, type FileView } from '../documents/documents.service.js';
-import { DocumentIssuer } from '../documents/issuer/document-issuer.js';
+import { DocumentIssuer, type IssueOutcome, type IssueRequest } from '../documents/issuer/document-issuer.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
 import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
@@ -727,8 +727,8 @@ export class DeliveriesService implements OnModuleInit {
    * Issues the notice through the document issuer: rendered outside any transaction (Chromium holds no lock), then
    * in one transaction stored as this job's version (a retry stores nothing twice), set as the delivery's document,
    * and its mails queued to production scheduling and the customer (one per key: a retry queues nothing twice). A
-   * notice cancelled before it was rendered is neither rendered nor mailed; a reissue (transport details changed by
-   * /ship) prints a new version with "corrected" mails.
+   * notice cancelled before it was rendered is neither rendered nor mailed, nor stored when cancelled while it was
+   * rendered; a reissue (transport details changed by /ship) prints a new version with "corrected" mails.
    */
   private async renderAndMail(
     deliveryId: string,
@@ -745,7 +745,7 @@ export class DeliveriesService implements OnModuleInit {
     // The first job prints version 1 once; a reissue (after /ship) prints a new version.
     if (d.documentId && !reissue) return this.remailNotice(d, contract, company, actor);
     let locked: Delivery | undefined;
-    const outcome = await this.issuer.issue({
+    const outcome = await this.issueUnlessCancelled({
       actor,
       jobId,
       render: {
@@ -768,6 +768,7 @@ export class DeliveriesService implements OnModuleInit {
       // The delivery's row first, as /ship takes it, then the version (whose audit entry locks the chain's head).
       before: async () => {
         locked = await this.mustLock(deliveryId);
+        if (locked.status === 'cancelled') throw new CancelledWhileRendering();
         if (!sameTransport(d, locked)) {
           // /ship changed what the notice prints while it was being printed: the retry prints the new details.
           throw new Error(`delivery ${deliveryId}: its transport details changed while the notice was rendered`);
@@ -779,7 +780,22 @@ export class DeliveriesService implements OnModuleInit {
       },
       mails: (issued) => this.noticeMails(locked!, contract, company, issued.version),
     });
+    if (!outcome) return { deliveryId, cancelled: true };
     return this.jobResult(outcome);
+  }
+
+  /**
+   * The issue, or null when the notice was cancelled while it was being printed: its `before` finds the locked row
+   * cancelled and rolls the transaction back, so nothing is stored and no mail is
+   * queued. A cancel that comes later waits for the row and cancels an issued notice.
+   */
+  private async issueUnlessCancelled<T extends object>(request: IssueRequest<T>): Promise<IssueOutcome<T> | null> {
+    try {
+      return await this.issuer.issue(request);
+    } catch (err) {
+      if (err instanceof CancelledWhileRendering) return null;
+      throw err;
+    }
   }
 
   /**
@@ -841,6 +857,9 @@ const ACTION_DONE: Record<DeliveryAction, string> = {
   deliver: 'confirmed delivered',
   cancel: 'cancelled',
 };
+
+/** Thrown in a notice's issue transaction when its row is cancelled: rolls the issue back. */
+class CancelledWhileRendering extends Error {}
 
 function notFound(id: string): AppException {
   return AppException.notFound(DeliveryError.DELIVERY_NOT_FOUND, `No delivery notice ${id}`, { id });

@@ -63,8 +63,9 @@ export class DocumentsRepository extends BaseRepository {
     return this.repo(DocumentVersion).save(this.repo(DocumentVersion).create(data));
   }
 
-  createFile(data: Omit<DocumentFile, 'id' | 'version'>): Promise<DocumentFile> {
-    return this.repo(DocumentFile).save(this.repo(DocumentFile).create(data));
+  /** A version's files in one INSERT (a statement has two: PDF and DOCX). */
+  createFiles(data: Omit<DocumentFile, 'id' | 'version'>[]): Promise<DocumentFile[]> {
+    return this.repo(DocumentFile).save(data.map((d) => this.repo(DocumentFile).create(d)));
   }
 
   versions(documentId: string): Promise<DocumentVersion[]> {

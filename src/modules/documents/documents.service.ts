@@ -284,13 +284,14 @@ export class DocumentsService implements OnModuleInit {
           });
           files.push({ format: 'bundle', name: `${base}.zip`, bytes: bundle, contentType: CONTENT_TYPES.bundle });
         }
+        const rows = [];
         for (const f of files) {
           const key = `documents/${doc.id}/v${version}/${f.name}`;
           const stored = await this.storage.put(key, f.bytes, { contentType: f.contentType });
           written.push(key);
           // Stored inside a caller's transaction (the document issuer): its rollback removes the object too.
           this.tx.onRollback(() => this.storage.delete(key).catch(() => undefined));
-          await this.documents.createFile({
+          rows.push({
             versionId: saved.id,
             format: f.format,
             storageKey: key,
@@ -300,6 +301,7 @@ export class DocumentsService implements OnModuleInit {
             fileName: f.name,
           });
         }
+        await this.documents.createFiles(rows);
         await this.documents.setLatest(doc.id, version, input.title, input.record?.number ?? null);
         await this.audit.record({
           actor,

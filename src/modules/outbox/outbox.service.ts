@@ -106,11 +106,8 @@ export class OutboxService implements OnModuleInit {
    * already written returns that message unchanged and queues nothing. 400 INVALID_EMAIL for a bad address.
    */
   async queue(actor: Actor, request: OutboxRequest): Promise<OutboxMessageView> {
-    // The same checks the drivers make, now: a message that can never be sent is refused before anything is written.
-    toSendMailOptions(
-      { to: request.to, cc: request.cc, subject: request.subject, text: request.text },
-      this.config.mail.from,
-    );
+    // A message that can never be sent is refused before anything is written.
+    this.checkRecipients(request.to, request.cc);
     const { message, created } = await this.messages.insertOnce({
       key: request.key,
       subjectType: request.about.type,
@@ -133,6 +130,14 @@ export class OutboxService implements OnModuleInit {
     });
     if (created) await this.tx.afterCommit(() => this.enqueue(actor, message.id));
     return view(message);
+  }
+
+  /**
+   * 400 INVALID_EMAIL unless every address would pass the mail drivers' own checks: for a workflow that refuses a bad
+   * address before it renders or numbers anything (the workflows reach mail only through the outbox).
+   */
+  checkRecipients(to: string[], cc: string[] = []): void {
+    toSendMailOptions({ to, cc, subject: '', text: '' }, this.config.mail.from);
   }
 
   async forSubject(type: string, id: string): Promise<OutboxMessageView[]> {

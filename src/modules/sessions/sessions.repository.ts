@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
-import { User } from '../users/user.entity.js';
 import type { SessionStage, UserSession } from './user-session.entity.js';
 import { UserSession as SessionEntity } from './user-session.entity.js';
 
@@ -17,12 +16,9 @@ export class SessionsRepository extends BaseRepository {
     );
   }
 
-  /** The unrevoked session with this token hash and its user, or null. */
-  async findLive(tokenHash: string): Promise<{ session: UserSession; user: User } | null> {
-    const session = await this.repo(SessionEntity).findOneBy({ tokenHash, revokedAt: IsNull() });
-    if (!session) return null;
-    const user = await this.repo(User).findOneBy({ id: session.userId });
-    return user ? { session, user } : null;
+  /** The unrevoked session with this token hash, or null. */
+  findLive(tokenHash: string): Promise<UserSession | null> {
+    return this.repo(SessionEntity).findOneBy({ tokenHash, revokedAt: IsNull() });
   }
 
   async touch(id: string, at: Date): Promise<void> {

@@ -5,7 +5,9 @@ import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { SessionError } from './sessions.errors.js';
-import type { User } from '../users/user.entity.js';
+import { UserAccountsService } from '../users/user-accounts.service.js';
+import type { SessionEnder } from '../users/user-ports.js';
+import type { UserRecord } from '../users/user.types.js';
 import { clearedSessionCookie, readSessionCookie, sessionCookie } from './session-cookie.js';
 import { SessionsRepository } from './sessions.repository.js';
 import type { SessionStage, SignInMethod, UserSession } from './user-session.entity.js';
@@ -30,7 +32,7 @@ export interface SessionView {
 
 /** What a request's cookie resolved to: a live session with its user, or why there is none. */
 export type Resolved =
-  { session: UserSession; user: User } | { ended: 'unknown' | 'idle' | 'expired' | 'user-disabled' };
+  { session: UserSession; user: UserRecord } | { ended: 'unknown' | 'idle' | 'expired' | 'user-disabled' };
 
 // Writing last_seen_at on every request would write on every read; once a minute keeps idleness exact enough.
 const TOUCH_INTERVAL_MS = 60_000;
@@ -44,14 +46,15 @@ const newCsrf = () => randomBytes(32).toString('base64url');
  * (SESSION_IDLE_MINUTES), at their absolute end (SESSION_MAX_HOURS), or when revoked.
  */
 @Injectable()
-export class SessionsService implements SessionAuthenticator {
+export class SessionsService implements SessionAuthenticator, SessionEnder {
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly users: UserAccountsService,
     private readonly config: AppConfig,
   ) {}
 
   /** A new session for a user who passed the first step of signing in; the caller sets `cookie` on the response. */
-  async start(user: Pick<User, 'id'>, stage: SessionStage, method: SignInMethod, client: ClientContext) {
+  async start(user: Pick<UserRecord, 'id'>, stage: SessionStage, method: SignInMethod, client: ClientContext) {
     const token = newToken();
     const csrfToken = newCsrf();
     const now = new Date();
@@ -91,9 +94,9 @@ export class SessionsService implements SessionAuthenticator {
   async resolve(cookieHeader: string | undefined): Promise<Resolved | null> {
     const token = readSessionCookie(cookieHeader, this.config.signIn.secureCookie);
     if (!token) return null;
-    const found = await this.sessions.findLive(hash(token));
-    if (!found) return { ended: 'unknown' };
-    const { session, user } = found;
+    const session = await this.sessions.findLive(hash(token));
+    const user = session && (await this.users.find(session.userId));
+    if (!session || !user) return { ended: 'unknown' };
     const now = new Date();
     const ended = user.disabled
       ? 'user-disabled'
@@ -107,7 +110,7 @@ export class SessionsService implements SessionAuthenticator {
       return { ended };
     }
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await this.sessions.touch(session.id, now);
-    return found;
+    return { session, user };
   }
 
   /**

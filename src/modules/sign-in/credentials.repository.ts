@@ -1,25 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, MoreThan } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
-import { User } from '../users/user.entity.js';
 import { SignInThrottle, UserInvitation } from './sign-in.entities.js';
 
-/** Passwords, invitations and the sign-in throttle: all their SQL. */
+/** Invitations and the sign-in throttle: all their SQL (a user's password is users': UserAccountsService). */
 @Injectable()
 export class CredentialsRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
-  }
-
-  findUser(id: string): Promise<User | null> {
-    return this.repo(User).findOneBy({ id });
-  }
-
-  async setPassword(userId: string, passwordHash: string | null, mustChange: boolean, at: Date): Promise<void> {
-    await this.repo(User).update(
-      { id: userId },
-      { passwordHash, mustChangePassword: mustChange, passwordChangedAt: passwordHash ? at : null },
-    );
   }
 
   createInvitation(data: Pick<UserInvitation, 'userId' | 'tokenHash' | 'purpose' | 'createdBy' | 'expiresAt'>) {

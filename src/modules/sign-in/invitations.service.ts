@@ -5,17 +5,11 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { SignInError } from './sign-in.errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { User } from '../users/user.entity.js';
+import { UserAccountsService } from '../users/user-accounts.service.js';
+import type { InvitationLink, InvitationPurpose, PasswordLinkIssuer } from '../users/user-ports.js';
+import type { UserRecord } from '../users/user.types.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import type { UserInvitation } from './sign-in.entities.js';
-
-export type InvitationPurpose = UserInvitation['purpose'];
-
-/** What an admin hands over (the link holds the token after #, which browsers do not send to servers or in Referer). */
-export interface InvitationLink {
-  url: string;
-  expiresAt: Date;
-}
 
 const TOKEN = /^td_i_[A-Za-z0-9_-]{43}$/;
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -26,16 +20,17 @@ const hash = (token: string) => createHash('sha256').update(token, 'utf8').diges
  * A new link for a user makes that user's earlier unused ones expire.
  */
 @Injectable()
-export class InvitationsService {
+export class InvitationsService implements PasswordLinkIssuer {
   constructor(
     private readonly repo: CredentialsRepository,
+    private readonly users: UserAccountsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
 
   /** A new link for a user (call inside the caller's transaction: it is audited with the change that needs it). */
   async issue(
-    user: Pick<User, 'id' | 'name'>,
+    user: Pick<UserRecord, 'id' | 'name'>,
     purpose: InvitationPurpose,
     actor: Pick<AuthUser, 'id' | 'name'> | { id: null; name: string },
   ): Promise<InvitationLink> {
@@ -60,14 +55,17 @@ export class InvitationsService {
   }
 
   /** The live invitation a token names, with its user; 404 INVITATION_INVALID, 410 INVITATION_EXPIRED / _USED. */
-  async find(token: string, opts: { forUpdate?: boolean } = {}): Promise<{ invitation: UserInvitation; user: User }> {
+  async find(
+    token: string,
+    opts: { forUpdate?: boolean } = {},
+  ): Promise<{ invitation: UserInvitation; user: UserRecord }> {
     const invalid = () =>
       AppException.notFound(SignInError.INVITATION_INVALID, 'This link is not valid: ask for a new one');
     if (!TOKEN.test(token)) throw invalid();
     const invitation = opts.forUpdate
       ? await this.repo.findInvitationForUpdate(hash(token))
       : await this.repo.findInvitation(hash(token));
-    const user = invitation && (await this.repo.findUser(invitation.userId));
+    const user = invitation && (await this.users.find(invitation.userId));
     if (!invitation || !user || user.disabled) throw invalid();
     if (invitation.usedAt) {
       throw new AppException(
@@ -85,7 +83,7 @@ export class InvitationsService {
   }
 
   /** Spends an invitation (call inside the transaction that found it with forUpdate). */
-  async spend(invitation: UserInvitation, user: Pick<User, 'id' | 'name'>): Promise<void> {
+  async spend(invitation: UserInvitation, user: Pick<UserRecord, 'id' | 'name'>): Promise<void> {
     await this.repo.spendInvitation(invitation.id, new Date());
     await this.audit.record({
       actor: { id: user.id, name: user.name },

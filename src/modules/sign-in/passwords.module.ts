@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
+import { FailedSignIns, PasswordLinkIssuer } from '../users/user-ports.js';
+import { UsersModule } from '../users/users.module.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { InvitationsService } from './invitations.service.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
 
 /**
- * Invitations and the sign-in throttle, apart from SignInModule so that the users module (which creates users with
- * an invitation and resets passwords) can use them without importing the sign-in routes.
+ * Invitations and the sign-in throttle, apart from SignInModule's routes. They are also the users module's
+ * PasswordLinkIssuer and FailedSignIns (users/user-ports.ts): it creates users with an invitation and resets
+ * passwords without importing sign-in.
  */
 @Module({
-  providers: [CredentialsRepository, InvitationsService, SignInThrottleService],
-  exports: [CredentialsRepository, InvitationsService, SignInThrottleService],
+  imports: [UsersModule],
+  providers: [
+    CredentialsRepository,
+    InvitationsService,
+    SignInThrottleService,
+    { provide: PasswordLinkIssuer, useExisting: InvitationsService },
+    { provide: FailedSignIns, useExisting: SignInThrottleService },
+  ],
+  exports: [InvitationsService, SignInThrottleService, PasswordLinkIssuer, FailedSignIns],
 })
 export class PasswordsModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import { TransactionRunner } from '../../database/transaction.js';
+import type { FailedSignIns } from '../users/user-ports.js';
 import type { SignInThrottle } from './sign-in.entities.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { SignInError } from './sign-in.errors.js';
@@ -30,7 +31,7 @@ export const accountKey = (userId: string) => `account:${userId}`;
  * while the first password is still being hashed.
  */
 @Injectable()
-export class SignInThrottleService {
+export class SignInThrottleService implements FailedSignIns {
   constructor(
     private readonly repo: CredentialsRepository,
     private readonly tx: TransactionRunner,

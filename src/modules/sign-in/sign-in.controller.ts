@@ -7,7 +7,7 @@ import { ErrorCode } from '../../common/errors/error-codes.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ANY_ROLE, Public, Roles, SignInStep } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { SESSION_STAGES } from '../sessions/user-session.entity.js';
+import { SESSION_STAGES } from '../auth/session-stage.js';
 import { SessionsService, type ClientContext } from '../sessions/sessions.service.js';
 import { ChangePasswordDto, SetPasswordDto } from './dto/password.dto.js';
 import { SignInDto } from './dto/sign-in.dto.js';

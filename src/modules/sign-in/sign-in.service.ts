@@ -7,17 +7,17 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { SessionsService, type ClientContext } from '../sessions/sessions.service.js';
-import type { SessionStage, SignInMethod } from '../sessions/user-session.entity.js';
-import type { User } from '../users/user.entity.js';
-import { CredentialsRepository } from './credentials.repository.js';
+import type { SessionStage } from '../auth/session-stage.js';
+import type { SignInMethod } from '../sessions/user-session.types.js';
+import { UserAccountsService } from '../users/user-accounts.service.js';
+import type { UserRecord } from '../users/user.types.js';
 import { InvitationsService } from './invitations.service.js';
 import { checkPassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';
-import { SignInRepository } from './sign-in.repository.js';
 
 export interface SignedIn {
-  user: { id: string; name: string; roles: User['roles'] };
+  user: { id: string; name: string; roles: UserRecord['roles'] };
   stage: SessionStage;
   csrfToken: string;
   /** The Set-Cookie header value for the response. */
@@ -37,8 +37,7 @@ export class SignInService {
   private decoy: Promise<string> | undefined;
 
   constructor(
-    private readonly repo: SignInRepository,
-    private readonly credentials: CredentialsRepository,
+    private readonly users: UserAccountsService,
     private readonly sessions: SessionsService,
     private readonly throttle: SignInThrottleService,
     private readonly invitations: InvitationsService,
@@ -48,7 +47,7 @@ export class SignInService {
   ) {}
 
   async withPassword(login: string, password: string, client: ClientContext): Promise<SignedIn> {
-    const user = await this.repo.findByLogin(login);
+    const user = await this.users.findByLogin(login);
     const keys = SignInThrottleService.keys(user ? { userId: user.id } : { login }, client.ip);
     await this.throttle.admit(keys);
     const ok = user?.passwordHash
@@ -92,7 +91,7 @@ export class SignInService {
     newPassword: string,
     client: ClientContext,
   ): Promise<{ stage: SessionStage; csrfToken: string | null; cookie: string | null }> {
-    const user = await this.credentials.findUser(actor.id);
+    const user = await this.users.find(actor.id);
     if (!user) throw new AppException(401, ErrorCode.UNAUTHENTICATED, 'No such user');
     const forced = actor.session?.stage === 'password_change';
     if (!forced) {
@@ -118,7 +117,7 @@ export class SignInService {
     });
     const hash = await hashPassword(newPassword, this.config.signIn.argon2);
     return this.tx.run(async () => {
-      await this.credentials.setPassword(user.id, hash, false, new Date());
+      await this.users.setPassword(user.id, hash, false, new Date());
       const ended = await this.sessions.endAllOf(user.id, 'password-changed', actor.session?.id);
       await this.audit.record({
         actor,
@@ -155,7 +154,7 @@ export class SignInService {
     return this.tx.run(async () => {
       // Again under the row's lock: of two uses at once, the second finds it spent.
       const { invitation } = await this.invitations.find(token, { forUpdate: true });
-      await this.credentials.setPassword(user.id, hash, false, new Date());
+      await this.users.setPassword(user.id, hash, false, new Date());
       await this.invitations.spend(invitation, user);
       await this.sessions.endAllOf(user.id, 'password-changed');
       await this.throttle.clearAccount(user.id);
@@ -192,7 +191,7 @@ export class SignInService {
   }
 
   /** The stage a session starts in once its first factor is given (password or single sign-on). */
-  stageAfterFirstFactor(user: User, method: SignInMethod): SessionStage {
+  stageAfterFirstFactor(user: UserRecord, method: SignInMethod): SessionStage {
     if (method === 'password' && user.mustChangePassword) return 'password_change';
     if (user.totpEnabledAt) return 'second_factor';
     if (this.config.signIn.totpRequiredRoles.some((r) => user.roles.includes(r))) return 'totp_enrolment';
@@ -200,7 +199,7 @@ export class SignInService {
   }
 
   /** A new session for a user whose first factor was checked (by a password or by single sign-on). */
-  async startSession(user: User, method: SignInMethod, client: ClientContext): Promise<SignedIn> {
+  async startSession(user: UserRecord, method: SignInMethod, client: ClientContext): Promise<SignedIn> {
     const stage = this.stageAfterFirstFactor(user, method);
     const { csrfToken, cookie } = await this.sessions.start(user, stage, method, client);
     return { user: { id: user.id, name: user.name, roles: user.roles }, stage, csrfToken, cookie };
@@ -208,7 +207,7 @@ export class SignInService {
 
   /** Audits a failed attempt (and the locks it caused). Outside any transaction: the refusal rolls nothing back. */
   private async recordFailure(
-    user: User | null,
+    user: UserRecord | null,
     login: string,
     reason: FailureReason,
     client: ClientContext,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SignInModule } from '../sign-in/sign-in.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { OidcClient } from './oidc-client.js';
 import { SsoController } from './sso.controller.js';
 import { SsoRepository } from './sso.repository.js';
@@ -7,7 +8,7 @@ import { SsoService } from './sso.service.js';
 
 /** Single sign-on with OpenID Connect (#15): on when OIDC_ISSUER is set, else its routes answer 404 SSO_DISABLED. */
 @Module({
-  imports: [SignInModule],
+  imports: [UsersModule, SignInModule],
   controllers: [SsoController],
   providers: [OidcClient, SsoRepository, SsoService],
 })

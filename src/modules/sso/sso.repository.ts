@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { BaseRepository, returnedRows } from '../../database/transaction.js';
-import { User } from '../users/user.entity.js';
 import { OidcLogin } from './oidc-login.entity.js';
 
 @Injectable()
@@ -49,35 +48,5 @@ export class SsoRepository extends BaseRepository {
     await this.manager.query(`SELECT pg_advisory_xact_lock(hashtext('sso-identity'), hashtext($1))`, [
       `${issuer}\n${subject}`,
     ]);
-  }
-
-  findLinked(issuer: string, subject: string): Promise<User | null> {
-    return this.repo(User).findOneBy({ oidcIssuer: issuer, oidcSubject: subject });
-  }
-
-  /** Users whose e-mail is this one (case-insensitive); at most two, which is enough to tell "exactly one". */
-  findByEmail(email: string): Promise<User[]> {
-    return this.repo(User)
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email })
-      .orderBy('u.created_at', 'ASC')
-      .limit(2)
-      .getMany();
-  }
-
-  async nameTaken(name: string): Promise<boolean> {
-    return (await this.repo(User).countBy({ name })) > 0;
-  }
-
-  createUser(data: Pick<User, 'name' | 'email' | 'roles' | 'oidcIssuer' | 'oidcSubject'>): Promise<User> {
-    return this.repo(User).save(this.repo(User).create({ ...data, disabled: false }));
-  }
-
-  async link(userId: string, issuer: string, subject: string): Promise<void> {
-    await this.repo(User).update({ id: userId, oidcSubject: IsNull() }, { oidcIssuer: issuer, oidcSubject: subject });
-  }
-
-  async setRoles(userId: string, roles: User['roles']): Promise<void> {
-    await this.repo(User).update({ id: userId }, { roles });
   }
 }

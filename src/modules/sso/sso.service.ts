@@ -7,7 +7,8 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { ClientContext } from '../sessions/sessions.service.js';
 import { SignInService, type SignedIn } from '../sign-in/sign-in.service.js';
-import type { User } from '../users/user.entity.js';
+import { UserAccountsService } from '../users/user-accounts.service.js';
+import type { UserRecord } from '../users/user.types.js';
 import { OidcClient } from './oidc-client.js';
 import { SsoRepository } from './sso.repository.js';
 import { baseNameFrom, claimValue, mapRoles, safeReturnTo, sameRoles } from './sso-rules.js';
@@ -48,6 +49,7 @@ export class SsoService {
     private readonly config: AppConfig,
     private readonly client: OidcClient,
     private readonly repo: SsoRepository,
+    private readonly users: UserAccountsService,
     private readonly signIn: SignInService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -175,13 +177,13 @@ export class SsoService {
   }
 
   /** The user this identity signs in as, linked or created as needed, with the roles the provider grants. */
-  private async userFor(claims: Claims, verifiedEmail: string | undefined, roles: User['roles'], seen: Seen) {
+  private async userFor(claims: Claims, verifiedEmail: string | undefined, roles: UserRecord['roles'], seen: Seen) {
     const settings = this.settings();
-    const actor = (u: User) => ({ id: u.id, name: u.name });
-    let user = await this.repo.findLinked(claims.iss, claims.sub);
+    const actor = (u: UserRecord) => ({ id: u.id, name: u.name });
+    let user = await this.users.findLinked(claims.iss, claims.sub);
     let linkByEmail = false;
     if (!user && verifiedEmail) {
-      const sameEmail = await this.repo.findByEmail(verifiedEmail);
+      const sameEmail = await this.users.findByEmail(verifiedEmail);
       if (sameEmail.length === 1 && !sameEmail[0]!.oidcSubject) {
         user = sameEmail[0]!;
         linkByEmail = true;
@@ -201,7 +203,7 @@ export class SsoService {
       // With a role map, the provider is the source of roles: no mapped role means none here (see docs/security.md).
       if (settings.roleMap.size && !roles.length) throw this.noRole(settings.roleClaim);
       if (linkByEmail) {
-        await this.repo.link(user.id, claims.iss, claims.sub);
+        await this.users.link(user.id, claims.iss, claims.sub);
         await this.audit.record({
           actor: actor(user),
           action: 'user.sso-linked',
@@ -211,7 +213,7 @@ export class SsoService {
         });
       }
       if (roles.length && !sameRoles(roles, user.roles)) {
-        await this.repo.setRoles(user.id, roles);
+        await this.users.setRoles(user.id, roles);
         await this.audit.record({
           actor: actor(user),
           action: 'user.roles-synced',
@@ -230,7 +232,7 @@ export class SsoService {
       });
     }
     if (!roles.length) throw this.noRole(settings.roleClaim);
-    const created = await this.repo.createUser({
+    const created = await this.users.createLinked({
       name: await this.uniqueName(baseNameFrom(claims)),
       email: verifiedEmail ?? null,
       roles,
@@ -252,7 +254,7 @@ export class SsoService {
   private async uniqueName(base: string): Promise<string> {
     for (let n = 1; n <= 1000; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
-      if (!(await this.repo.nameTaken(name))) return name;
+      if (!(await this.users.nameTaken(name))) return name;
     }
     throw new Error(`no free user name for ${base}`);
   }

@@ -9,7 +9,6 @@ import type { Page } from '../../common/pagination.js';
 import { addDays, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { toSendMailOptions } from '../../infrastructure/mail/mail-options.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { TemplateEngine } from '../../rendering/templates/template-engine.js';
 import type { Locale } from '../../rendering/rendering.types.js';
@@ -695,7 +694,7 @@ export class StatementsService {
 
   /** 400 INVALID_EMAIL now, before a number is taken or anything rendered (the outbox would refuse it later). */
   private checkAddress(address: string): void {
-    toSendMailOptions({ to: [address], subject: '', text: '' }, this.config.mail.from);
+    this.outbox.checkRecipients([address]);
   }
 
   private async pageCompany(): Promise<PageCompany | null> {

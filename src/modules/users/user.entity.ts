@@ -1,10 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import type { Role } from '../auth/roles.js';
 import { ApiToken } from './api-token.entity.js';
+import type { UserRecord } from './user.types.js';
+export * from './user.types.js';
 
 @Entity('users')
 @Index('users_oidc_identity', ['oidcIssuer', 'oidcSubject'], { unique: true, where: '"oidc_subject" IS NOT NULL' })
-export class User {
+export class User implements UserRecord {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -1,17 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TokenAuthenticator } from '../auth/credential-ports.js';
 import { MyTokensController } from './my-tokens.controller.js';
-import { SessionsModule } from '../sessions/sessions.module.js';
-import { PasswordsModule } from '../sign-in/passwords.module.js';
+import { UserAccountsService } from './user-accounts.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
+/**
+ * People, roles and API tokens, below sessions, sign-in and sso: they import this module (UserAccountsService); it
+ * imports none of them, and finds what it needs of them through ports (user-ports.ts).
+ */
 @Module({
-  imports: [SessionsModule, PasswordsModule],
   controllers: [UsersController, MyTokensController],
   // UsersService is the guard's TokenAuthenticator (auth/credential-ports.ts).
-  providers: [UsersRepository, UsersService, { provide: TokenAuthenticator, useExisting: UsersService }],
-  exports: [UsersService, TokenAuthenticator],
+  providers: [
+    UsersRepository,
+    UsersService,
+    UserAccountsService,
+    { provide: TokenAuthenticator, useExisting: UsersService },
+  ],
+  exports: [UsersService, UserAccountsService, TokenAuthenticator],
 })
 export class UsersModule {}

@@ -31,11 +31,60 @@ export class UsersRepository extends BaseRepository {
     return this.repo(User).findOneBy({ name });
   }
 
+  /** The user, their row locked until the transaction ends. */
+  lockById(id: string): Promise<User | null> {
+    return this.repo(User).createQueryBuilder('u').where('u.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  /** Users whose e-mail is this one (case-insensitive), oldest first; at most `limit`. */
+  findByEmail(email: string, limit: number): Promise<User[]> {
+    return this.repo(User)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email })
+      .orderBy('u.created_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  findByIdentity(issuer: string, subject: string): Promise<User | null> {
+    return this.repo(User).findOneBy({ oidcIssuer: issuer, oidcSubject: subject });
+  }
+
+  async nameTaken(name: string): Promise<boolean> {
+    return (await this.repo(User).countBy({ name })) > 0;
+  }
+
+  /** Writes some of a user's columns (password, second factor, roles). */
+  async updateUser(
+    id: string,
+    fields: Partial<
+      Pick<
+        User,
+        | 'roles'
+        | 'passwordHash'
+        | 'mustChangePassword'
+        | 'passwordChangedAt'
+        | 'totpSecret'
+        | 'totpEnabledAt'
+        | 'totpLastStep'
+      >
+    >,
+  ): Promise<void> {
+    await this.repo(User).update({ id }, fields);
+  }
+
+  /** Links a user to a single sign-on identity, unless they are linked to one already. */
+  async link(id: string, issuer: string, subject: string): Promise<void> {
+    await this.repo(User).update({ id, oidcSubject: IsNull() }, { oidcIssuer: issuer, oidcSubject: subject });
+  }
+
   list(): Promise<User[]> {
     return this.repo(User).find({ order: { createdAt: 'ASC' } });
   }
 
-  createUser(data: Pick<User, 'name' | 'roles' | 'email'>): Promise<User> {
+  createUser(
+    data: Pick<User, 'name' | 'roles' | 'email'> & Partial<Pick<User, 'oidcIssuer' | 'oidcSubject'>>,
+  ): Promise<User> {
     return this.repo(User).save(this.repo(User).create({ ...data, disabled: false }));
   }
 

@@ -1,5 +1,6 @@
-import type { TokenAuthenticator } from '../auth/credential-ports.js';
-import { Injectable, Logger } from '@nestjs/common';
+import { credentialPort, type TokenAuthenticator } from '../auth/credential-ports.js';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import { UserError } from './users.errors.js';
@@ -7,13 +8,11 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { generateToken, hashToken, tokenPrefix } from '../auth/token.js';
-import { SessionsService } from '../sessions/sessions.service.js';
-import { InvitationsService, type InvitationLink } from '../sign-in/invitations.service.js';
-import { SignInThrottleService } from '../sign-in/sign-in-throttle.service.js';
 import type { ApiToken } from './api-token.entity.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import type { User } from './user.entity.js';
+import { FailedSignIns, PasswordLinkIssuer, SessionEnder, type InvitationLink } from './user-ports.js';
 import { UsersRepository } from './users.repository.js';
 
 export interface UserView {
@@ -74,18 +73,26 @@ export function issuesEverlastingTokens(user: Pick<AuthUser, 'roles'>): boolean 
 }
 
 @Injectable()
-export class UsersService implements TokenAuthenticator {
+export class UsersService implements TokenAuthenticator, OnModuleInit {
   private readonly logger = new Logger('Users');
+  private sessions!: SessionEnder;
+  private invitations!: PasswordLinkIssuer;
+  private throttle!: FailedSignIns;
 
   constructor(
     private readonly users: UsersRepository,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-    private readonly sessions: SessionsService,
-    private readonly invitations: InvitationsService,
-    private readonly throttle: SignInThrottleService,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  onModuleInit(): void {
+    // Provided by sessions and sign-in, which sit above users (user-ports.ts).
+    this.sessions = credentialPort(this.moduleRef, SessionEnder);
+    this.invitations = credentialPort(this.moduleRef, PasswordLinkIssuer);
+    this.throttle = credentialPort(this.moduleRef, FailedSignIns);
+  }
 
   async authenticate(token: string): Promise<AuthUser | null> {
     if (token.length > 200) return null;

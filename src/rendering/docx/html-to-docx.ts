@@ -10,7 +10,6 @@ import {
   PageBreak,
   PageNumber,
   PageOrientation,
-  Packer,
   Paragraph,
   ShadingType,
   Table,
@@ -24,6 +23,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { Locale } from '../templates/labels.js';
+import { packDocx } from './docx-zip.js';
 import {
   parseBlocks,
   type Align,
@@ -138,7 +138,7 @@ export async function htmlToDocx(input: DocxInput): Promise<Buffer> {
       },
     ],
   });
-  return Packer.toBuffer(doc);
+  return packDocx(doc);
 }
 
 function headingStyle(size: number) {

@@ -1,29 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { BaseRepository, returnedRows } from '../../../database/transaction.js';
-import { User } from '../../users/user.entity.js';
 import { SignInThrottle, UserRecoveryCode } from '../sign-in.entities.js';
 
 @Injectable()
 export class SecondFactorRepository extends BaseRepository {
   constructor(dataSource: DataSource) {
     super(dataSource);
-  }
-
-  /** The user, their row locked until the transaction ends: two requests with the same code cannot both pass. */
-  lockUser(id: string): Promise<User | null> {
-    return this.repo(User).createQueryBuilder('u').where('u.id = :id', { id }).setLock('pessimistic_write').getOne();
-  }
-
-  findUser(id: string): Promise<User | null> {
-    return this.repo(User).findOneBy({ id });
-  }
-
-  async setTotp(
-    userId: string,
-    fields: Partial<Pick<User, 'totpSecret' | 'totpEnabledAt' | 'totpLastStep'>>,
-  ): Promise<void> {
-    await this.repo(User).update({ id: userId }, fields);
   }
 
   /** Replaces a user's recovery codes with these hashes. */

@@ -10,8 +10,9 @@ import { TransactionRunner } from '../../../database/transaction.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import type { SessionStage } from '../../sessions/user-session.entity.js';
-import type { User } from '../../users/user.entity.js';
+import type { SessionStage } from '../../auth/session-stage.js';
+import { UserAccountsService } from '../../users/user-accounts.service.js';
+import type { UserRecord } from '../../users/user.types.js';
 import type { SecondFactorDto } from './dto/second-factor.dto.js';
 import { SecondFactorRepository } from './second-factor.repository.js';
 import { developmentSecretsKey, SecretBox } from './sealing.js';
@@ -71,6 +72,7 @@ export class SecondFactorService {
 
   constructor(
     private readonly repo: SecondFactorRepository,
+    private readonly users: UserAccountsService,
     private readonly sessions: SessionsService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -92,7 +94,7 @@ export class SecondFactorService {
     const box = await this.secretBox();
     const secret = newTotpSecret();
     await this.tx.run(async () => {
-      const user = await this.repo.lockUser(actor.id);
+      const user = await this.users.lock(actor.id);
       if (!user) throw this.userGone(actor.id);
       if (user.totpEnabledAt) {
         throw AppException.conflict(
@@ -100,7 +102,7 @@ export class SecondFactorService {
           'A second factor is set up already: turn it off first to set up another',
         );
       }
-      await this.repo.setTotp(user.id, { totpSecret: box.seal(secret, user.id), totpLastStep: null });
+      await this.users.setTotp(user.id, { totpSecret: box.seal(secret, user.id), totpLastStep: null });
     });
     const uri = otpauthUri(secret, ISSUER, actor.name);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
@@ -129,7 +131,7 @@ export class SecondFactorService {
       },
       async (user) => {
         const recoveryCodes = await this.issueRecoveryCodes(user.id);
-        await this.repo.setTotp(user.id, { totpEnabledAt: new Date() });
+        await this.users.setTotp(user.id, { totpEnabledAt: new Date() });
         await this.audit.record({ actor, action: 'totp.enabled', entityType: 'user', entityId: user.id });
         if (!enrolling) return { recoveryCodes };
         const advanced = await this.sessions.advanceById(enrolling, 'active');
@@ -179,7 +181,7 @@ export class SecondFactorService {
         }
       },
       async (user) => {
-        await this.repo.setTotp(user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
+        await this.users.setTotp(user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
         await this.repo.replaceRecoveryCodes(user.id, []);
         await this.audit.record({ actor, action: 'totp.disabled', entityType: 'user', entityId: user.id });
       },
@@ -200,10 +202,10 @@ export class SecondFactorService {
       );
     }
     return this.tx.run(async () => {
-      const user = await this.repo.lockUser(userId);
+      const user = await this.users.lock(userId);
       if (!user) throw this.userGone(userId);
       if (!user.totpEnabledAt && !user.totpSecret) throw this.notEnabled();
-      await this.repo.setTotp(user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
+      await this.users.setTotp(user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
       await this.repo.replaceRecoveryCodes(user.id, []);
       await this.repo.clearFailures(throttleKey(user.id));
       const sessionsEnded = await this.sessions.endAllOf(user.id, 'second-factor-reset');
@@ -249,8 +251,8 @@ export class SecondFactorService {
     actor: AuthUser,
     dto: SecondFactorDto,
     place: Place,
-    precondition: (user: User) => void,
-    onPass: (user: User) => Promise<T>,
+    precondition: (user: UserRecord) => void,
+    onPass: (user: UserRecord) => Promise<T>,
   ): Promise<T> {
     oneFactor(dto);
     if (place === 'enrolment' && dto.recoveryCode !== undefined) {
@@ -262,13 +264,13 @@ export class SecondFactorService {
     if (blocked) throw this.locked(blocked, now);
     const box = await this.secretBox();
     const outcome = await this.tx.run(async () => {
-      const user = await this.repo.lockUser(actor.id);
+      const user = await this.users.lock(actor.id);
       if (!user) throw this.userGone(actor.id);
       precondition(user);
       const check = await this.check(user, box, dto, now);
       if (!check.ok) return check;
       if (check.via === 'totp') {
-        await this.repo.setTotp(user.id, { totpLastStep: check.step });
+        await this.users.setTotp(user.id, { totpLastStep: check.step });
       } else {
         if (!(await this.repo.spendRecoveryCode(check.codeId, now)))
           return { ok: false as const, reason: 'recovery-code-used' as const };
@@ -320,7 +322,7 @@ export class SecondFactorService {
     );
   }
 
-  private async check(user: User, box: SecretBox, dto: SecondFactorDto, now: Date): Promise<Check> {
+  private async check(user: UserRecord, box: SecretBox, dto: SecondFactorDto, now: Date): Promise<Check> {
     if (dto.code !== undefined) {
       const step = totpStep(this.openSecret(box, user), dto.code, now.getTime());
       if (step === null) return { ok: false, reason: 'wrong' };
@@ -334,7 +336,7 @@ export class SecondFactorService {
     return { ok: true, via: 'recovery', codeId: found.id };
   }
 
-  private openSecret(box: SecretBox, user: User): string {
+  private openSecret(box: SecretBox, user: UserRecord): string {
     try {
       return box.open(user.totpSecret!, user.id);
     } catch {
@@ -356,12 +358,12 @@ export class SecondFactorService {
     return codes;
   }
 
-  private required(user: User): boolean {
+  private required(user: UserRecord): boolean {
     return this.config.signIn.totpRequiredRoles.some((r) => user.roles.includes(r));
   }
 
-  private async mustFind(id: string): Promise<User> {
-    const user = await this.repo.findUser(id);
+  private async mustFind(id: string): Promise<UserRecord> {
+    const user = await this.users.find(id);
     if (!user) throw this.userGone(id);
     return user;
   }

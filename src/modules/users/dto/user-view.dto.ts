@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
 import { ROLES, type Role } from '../../auth/roles.js';
-import type { InvitationLink } from '../../sign-in/invitations.service.js';
+import type { InvitationLink } from '../user-ports.js';
 import type { TokenView, UserView } from '../users.service.js';
 
 export class UserViewDto implements UserView {

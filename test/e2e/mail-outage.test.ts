@@ -1,0 +1,332 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { parseMail, sleep, startSmtp, until, type ControlledSmtp } from '../support/faults.js';
+
+/**
+ * Issue #18, "no mail leaves except through the outbox": with the SMTP server (real, on loopback) down, every kind of
+ * mail the service sends is triggered through its real routes; each waits in the outbox (queued, its failed attempts
+ * counted) and nothing reaches the server. Once the server is up each message arrives exactly once, to its
+ * recipients, with its attachments, and the outbox says sent. The kinds are the folders of templates/mail: a new
+ * mail kind needs its line in KINDS below, or the first test fails.
+ */
+
+const PUBLIC_URL = 'https://tenderdesk.example.cn';
+const MAIL = {
+  customer: 'shouhuo@qinglan-steel.example',
+  billing: 'caiwu@qinglan-steel.example',
+  finance: 'caiwu@huadong-instruments.example',
+  engineering: 'jishu@huadong-instruments.example',
+  production: 'diaodu@huadong-instruments.example',
+  sales: 'liming@huadong-instruments.example',
+} as const;
+const PROFILE = {
+  legalNameZh: '华东智能仪表有限公司',
+  legalNameEn: 'East China Smart Instruments Co., Ltd.',
+  creditCode: '91350100M000100Y43',
+  addressZh: '江苏省苏州市吴中区仪表产业园科技路88号',
+  phone: '0512-6688 1200',
+};
+
+interface OutboxView {
+  id: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  attachments: string[];
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  messageId: string;
+}
+
+/** Requests as the holder of `token`. */
+function api(t: TestApp, token: string) {
+  return {
+    get: (path: string) => t.http().get(path).auth(token, { type: 'bearer' }),
+    post: (path: string, body: object = {}) => t.http().post(path).auth(token, { type: 'bearer' }).send(body),
+    put: (path: string, body: object) => t.http().put(path).auth(token, { type: 'bearer' }).send(body),
+  };
+}
+
+/** What the cases share: the app, tokens and the records made once in beforeAll. */
+interface World {
+  t: TestApp;
+  as(token: string): ReturnType<typeof api>;
+  token: { backoffice: string; manager: string; finance: string; sales: string };
+  customerId: string;
+  contractId: string;
+  tenderId: string;
+}
+
+/**
+ * One mail kind: `send` makes the service send it through its real routes (waiting for the jobs that queue it) and
+ * returns the outbox messages it queued; `subject` is what the template's zh-CN subject starts with.
+ */
+interface MailCase {
+  subject: RegExp;
+  send(w: World): Promise<string[]>;
+}
+
+/** Every kind of mail, by its folder under templates/mail. */
+const KINDS: Record<string, MailCase> = {
+  'delivery-notice': { subject: /^发货通知 FH\d{4}-\d{4}/, send: deliveryNotice },
+  statement: { subject: /^对账单 /, send: statements },
+  'contact-sheet': { subject: /^合同联系单 .+ — 已出具，请会签$/, send: contactSheet },
+  'tender-package': { subject: /^投标文件 QLGT-ZB-2026-0901 /, send: tenderPackage },
+};
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+async function jobDone(w: World, token: string, id: string): Promise<void> {
+  const job = await until(
+    `job ${id}`,
+    async () => (await w.as(token).get(`/api/jobs/${id}`)).body as { status: string; error: string | null },
+    (j) => j.status === 'succeeded' || j.status === 'failed',
+    300_000,
+    250,
+  );
+  expect(job).toMatchObject({ status: 'succeeded', error: null });
+}
+
+/** A delivery notice (a job renders it): to production scheduling and to the customer's first contact. */
+async function deliveryNotice(w: World): Promise<string[]> {
+  const issued = await w.as(w.token.manager).post('/api/deliveries', {
+    contractId: w.contractId,
+    items: [{ line: 1, qty: '1' }],
+    shipDate: today(),
+    consignee: '赵志强',
+    address: '山东省日照市岚山区钢城大道1号',
+    contactPhone: '139 0000 0101',
+    carrier: '德邦物流',
+    override: { reason: '客户急需，总经理同意先发货' },
+  });
+  expect(issued.status).toBe(201);
+  await jobDone(w, w.token.manager, issued.body.renderJobId as string);
+  const mail = (await w.as(w.token.manager).get(`/api/deliveries/${issued.body.id}`)).body.mail as {
+    to: string;
+    outboxId: string | null;
+  }[];
+  expect(mail.map((m) => m.to)).toEqual([MAIL.production, MAIL.customer]);
+  return mail.map((m) => m.outboxId!);
+}
+
+/** A customer statement issued by hand, then one from a statement run (one customer: one item job). */
+async function statements(w: World): Promise<string[]> {
+  const byHand = await w.as(w.token.finance).post(`/api/customers/${w.customerId}/statements`, { sendToBilling: true });
+  expect(byHand.status).toBe(201);
+  const started = await w.as(w.token.finance).post('/api/statement-runs', { to: today() });
+  expect(started.status).toBe(202);
+  const run = await until(
+    'the statement run',
+    async () => (await w.as(w.token.finance).get(`/api/statement-runs/${started.body.id}`)).body,
+    (r: { status: string; items: { items: { statementId: string | null }[] } }) =>
+      r.status === 'failed' || (r.items.items.length > 0 && r.items.items.every((i) => i.statementId !== null)),
+    300_000,
+    250,
+  );
+  expect(run.items.items).toHaveLength(1);
+  const fromRun = (await w.as(w.token.finance).get(`/api/statements/${run.items.items[0].statementId}`)).body;
+  return [...byHand.body.statement.mail, ...fromRun.mail].map((m: { id: string }) => m.id);
+}
+
+/** The contract's contact sheet, issued by a job when its advance is paid: one mail per department copy. */
+async function contactSheet(w: World): Promise<string[]> {
+  const paid = await w.as(w.token.finance).post('/api/payments', {
+    customerId: w.customerId,
+    contractId: w.contractId,
+    date: today(),
+    amount: '1000.00',
+    method: 'bank_transfer',
+    nature: 'advance',
+  });
+  expect(paid.status).toBe(201);
+  await jobDone(w, w.token.finance, paid.body.contactSheet.job.id as string);
+  const sheet = (await w.as(w.token.backoffice).get(`/api/contracts/${w.contractId}/contact-sheet`)).body;
+  const mailings = sheet.mailings as { to: string[]; outboxMessageId: string | null }[];
+  expect(mailings.map((m) => m.to)).toEqual([[MAIL.finance], [MAIL.engineering], [MAIL.production]]);
+  return mailings.map((m) => m.outboxMessageId!);
+}
+
+/** The tender package (generated in beforeAll) sent to its sales owner: the signed PDF and a section's extract. */
+async function tenderPackage(w: World): Promise<string[]> {
+  const res = await w.as(w.token.backoffice).post(`/api/tenders/${w.tenderId}/package/send`, {
+    parts: ['all', 'bid_letter'],
+  });
+  expect(res.status).toBe(202);
+  expect(res.body.to).toEqual([MAIL.sales]);
+  return [res.body.id as string];
+}
+
+describe('every kind of mail while the SMTP server is down, then up', () => {
+  let t: TestApp;
+  let smtp: ControlledSmtp;
+  let w: World;
+  const queued = new Map<string, string[]>();
+
+  const outbox = async (id: string) => {
+    const res = await w.as(t.adminToken).get(`/api/outbox/${id}`);
+    expect(res.status).toBe(200);
+    return res.body as OutboxView;
+  };
+  const all = async () => Promise.all([...queued.values()].flat().map(outbox));
+
+  beforeAll(async () => {
+    smtp = await startSmtp({ listen: false }); // down from the start: nothing listens on its port
+    t = await startTestApp('mail_outage', {
+      SMTP_URL: smtp.url,
+      PUBLIC_URL,
+      FINANCE_EMAIL: MAIL.finance,
+      ENGINEERING_EMAIL: MAIL.engineering,
+      PRODUCTION_EMAIL: MAIL.production,
+      MAIL_FROM: 'Tenderdesk <bids@tenderdesk.example>',
+      MAIL_RETRY_LIMIT: '20',
+      MAIL_RETRY_DELAY_SECONDS: '1',
+    });
+    const as = (token: string) => api(t, token);
+    const sales = await t
+      .http()
+      .post('/api/users')
+      .auth(t.adminToken, { type: 'bearer' })
+      .send({
+        name: 'li.ming',
+        roles: ['sales'],
+        email: MAIL.sales,
+        apiToken: true,
+      });
+    expect(sales.status).toBe(201);
+    const token = {
+      backoffice: (await t.userWith(['backoffice'], '内勤小张')).token,
+      manager: (await t.userWith(['manager'], '王总')).token,
+      finance: (await t.userWith(['finance'], '李会计')).token,
+      sales: sales.body.token as string,
+    };
+    expect((await as(token.backoffice).put('/api/company', PROFILE)).status).toBe(200);
+    const customer = await as(token.backoffice).post('/api/customers', {
+      name: '青澜钢铁集团有限公司',
+      address: '江苏省苏州市',
+      salesOwnerId: sales.body.id,
+      contacts: [
+        { name: '赵志强', phone: '139 0000 0101', email: MAIL.customer },
+        { name: '钱会计', title: '财务部', email: MAIL.billing, billing: true },
+      ],
+    });
+    expect(customer.status).toBe(201);
+    const customerId = customer.body.id as string;
+    const contract = await as(token.backoffice).post('/api/contracts', {
+      customerId,
+      projectName: '炼铁厂烧结矿浆浓度测量改造',
+      signingDate: today(),
+      lines: [{ name: '核子密度计', specification: 'DN300', qty: '3', unit: '套', unitPrice: '123457.89' }],
+      paymentTerms: [
+        { percent: '30', event: 'contract_signed', days: 7, label: '预付款' },
+        { percent: '70', event: 'before_delivery', label: '发货款' },
+      ],
+    });
+    expect(contract.status).toBe(201);
+    const contractId = contract.body.id as string;
+    expect((await as(token.backoffice).post(`/api/contracts/${contractId}/review`)).status).toBe(200);
+    const approved = await as(token.manager).post(`/api/contracts/${contractId}/approve`, { reason: '手工合同' });
+    expect(approved.status).toBe(200);
+
+    // The tender package is generated now (no mail): the test sends it while the server is down.
+    const quotation = await as(token.backoffice).post('/api/quotations', {
+      customerId,
+      projectName: '转炉煤气回收仪表改造',
+      validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      lines: [{ name: '核子密度计', unit: '套', qty: '2', unitPrice: '98000', taxRate: '13' }],
+      paymentTerms: [{ percent: '100', event: 'contract_signed' }],
+      deliveryTerms: { daysAfterAdvance: 45, place: '需方现场' },
+    });
+    expect(quotation.status).toBe(201);
+    const tender = await as(token.backoffice).post('/api/tenders', {
+      tenderNo: 'QLGT-ZB-2026-0901',
+      projectName: '转炉煤气回收仪表改造',
+      buyer: '青澜钢铁集团有限公司',
+      deadline: `${new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)}T10:00:00`,
+      quotationId: quotation.body.id,
+      salesOwnerId: sales.body.id,
+    });
+    expect(tender.status).toBe(201);
+    const tenderId = tender.body.id as string;
+    const generated = await as(token.backoffice).post(`/api/tenders/${tenderId}/package?wait=true`);
+    expect([generated.status, generated.body.error]).toEqual([201, undefined]);
+
+    w = { t, as, token, customerId, contractId, tenderId };
+  }, 600_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.stop(0);
+  });
+
+  it('has an outage case for every mail template (templates/mail/<kind>/)', () => {
+    const folders = readdirSync(join(process.cwd(), 'templates/mail'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    expect(Object.keys(KINDS).sort()).toEqual(folders);
+  });
+
+  it('queues every kind while the server is down: tried, not sent, nothing arrives', async () => {
+    for (const [kind, c] of Object.entries(KINDS)) {
+      const ids = await c.send(w);
+      expect([kind, ids.length > 0]).toEqual([kind, true]);
+      queued.set(kind, ids);
+    }
+    // Every message the service wrote is one of them: no mail of another kind, none outside these cases.
+    const everything = await w.as(t.adminToken).get('/api/outbox?pageSize=100');
+    expect(everything.body.items.map((m: { id: string }) => m.id).sort()).toEqual([...queued.values()].flat().sort());
+
+    const waiting = await until(
+      'a failed attempt of every message',
+      all,
+      (ms) => ms.every((m) => m.attempts >= 1 && m.lastError !== null),
+      120_000,
+      250,
+    );
+    for (const m of waiting) {
+      expect(['queued', 'sending']).toContain(m.status);
+      expect(m.lastError).toMatch(/could not deliver the message: server unreachable/);
+    }
+    expect(smtp.received).toHaveLength(0);
+    expect(smtp.sessions).toBe(0);
+  }, 900_000);
+
+  it('delivers each message exactly once when the server is up, with its attachments; the outbox says sent', async () => {
+    await smtp.start();
+    const sent = await until(
+      'every message sent',
+      all,
+      (ms) => ms.every((m) => m.status === 'sent' || m.status === 'failed'),
+      180_000,
+      250,
+    );
+    await sleep(3000); // room for a duplicate send, if there were one
+    expect(sent.filter((m) => m.status !== 'sent')).toEqual([]);
+    expect(smtp.received).toHaveLength(sent.length);
+
+    for (const [kind, ids] of queued) {
+      for (const id of ids) {
+        const m = sent.find((x) => x.id === id)!;
+        expect(m).toMatchObject({ status: 'sent', lastError: null });
+        expect(m.attempts).toBeGreaterThanOrEqual(2);
+        // Counted at the server by Message-ID: once, to exactly the message's recipients.
+        const received = smtp.received.filter((r) => r.messageId === m.messageId);
+        expect([kind, received.length]).toEqual([kind, 1]);
+        expect(received[0]!.rcptTo.sort()).toEqual([...m.to, ...m.cc].sort());
+        const mail = await parseMail(received[0]!);
+        expect([kind, mail.subject]).toEqual([kind, expect.stringMatching(KINDS[kind]!.subject)]);
+        expect(mail.attachments.map((a) => a.filename)).toEqual(m.attachments);
+        expect(m.attachments.length).toBeGreaterThan(0);
+        for (const a of mail.attachments) {
+          if (a.filename.endsWith('.pdf')) expect(a.content.subarray(0, 5).toString()).toBe('%PDF-');
+          else expect(a.content.length).toBeGreaterThan(0);
+        }
+      }
+    }
+  }, 600_000);
+});

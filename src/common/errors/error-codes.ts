@@ -1,4 +1,7 @@
-/** Codes shared by every module. Feature modules add their own next to their rules (e.g. QUALIFICATION_EXPIRED). */
+/**
+ * Codes shared by every module, and the codes several modules throw with one meaning. A module's own codes live in its
+ * `<module>.errors.ts`, which adds them to ErrorCodeRegistry (docs/architecture.md, "Errors").
+ */
 export const ErrorCode = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   MALFORMED_JSON: 'MALFORMED_JSON',
@@ -30,7 +33,30 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  /** A status change the record's workflow does not allow from its current status (409). */
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  /** Two records that must share a currency do not (a quotation and its tender, a payment and its contract) (422). */
+  CURRENCY_MISMATCH: 'CURRENCY_MISMATCH',
+  /** An amount or a total with more digits than the numeric columns hold (400). */
+  AMOUNT_TOO_LARGE: 'AMOUNT_TOO_LARGE',
+  /** Approving needs a reason: a quotation below the floor price, a contract that failed review (400). */
+  APPROVAL_REASON_REQUIRED: 'APPROVAL_REASON_REQUIRED',
+  /** An upload or import whose content is not one of the types the route takes (415). */
+  UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',
 } as const;
+export type CommonErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Every code an AppException may carry, one entry per owner: each `<module>.errors.ts` adds its own union with
+ * `declare module` (interface merging), so `src/common` names no module while `AppErrorCode` still spans them all.
+ * A code that no errors file declares fails the typecheck (`make test`) where it is thrown or compared with
+ * `err.code`. A type rather than a lint rule against string literals: the same check also types `err.code` and
+ * catches a misspelt code in a comparison, and there is no list of files allowed to spell codes to keep.
+ */
+export interface ErrorCodeRegistry {
+  common: CommonErrorCode;
+}
+export type AppErrorCode = ErrorCodeRegistry[keyof ErrorCodeRegistry];
 
 /** The code for an HttpException nobody gave one (framework-raised errors). */
 export function codeForStatus(status: number): string {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, type AuditEvent } from '../../modules/audit/audit.service.js';
-import { FileErrors, type Upload } from '../../modules/files/files.service.js';
+import { FileError } from '../../modules/files/files.errors.js';
+import type { Upload } from '../../modules/files/files.service.js';
 import { AppException } from '../errors/app-exception.js';
 import { importTable, type ImportOptions } from './import-table.js';
 import type { ImportReport, TableSpec } from './table-spec.js';
@@ -28,7 +29,7 @@ export class ImportRunner {
   ) {}
 
   run<D extends object>(spec: TableSpec<D>, upload: Upload | undefined, opts: RecordImport<D>): Promise<ImportReport> {
-    if (!upload) throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the sheet as the multipart field "file"');
+    if (!upload) throw AppException.badRequest(FileError.FILE_MISSING, 'Send the sheet as the multipart field "file"');
     return importTable(spec, upload.bytes, {
       dryRun: opts.dryRun,
       check: opts.check,

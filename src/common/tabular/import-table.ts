@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AppException } from '../errors/app-exception.js';
+import { TabularError } from './tabular.errors.js';
 import { flattenValidationErrors, unsafeInput } from '../validation.js';
 import { cellToValue } from './cells.js';
 import { readTable, type RawTable } from './read-table.js';
@@ -43,7 +44,7 @@ export async function importTable<D extends object>(
   if (report.errors.length) {
     const bad = new Set(report.errors.map((e) => e.row)).size;
     throw AppException.unprocessable(
-      'IMPORT_INVALID',
+      TabularError.IMPORT_INVALID,
       `${bad} row(s) of ${report.rows} have errors; nothing was imported`,
       { ...report, dryRun: !!opts.dryRun },
     );
@@ -69,7 +70,7 @@ export async function validateTable<D extends object>(
   };
   if (table.rows.length > MAX_IMPORT_ROWS) {
     throw AppException.unprocessable(
-      'IMPORT_TOO_LARGE',
+      TabularError.IMPORT_TOO_LARGE,
       `At most ${MAX_IMPORT_ROWS} rows per import; this file has ${table.rows.length}`,
       {
         rows: table.rows.length,

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppException } from '../errors/app-exception.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { TabularError } from './tabular.errors.js';
 import { fromExcel, type CellValue } from './cells.js';
 import { decodeText, parseCsv, UnterminatedQuoteError } from './csv.js';
 import { checkXlsxBounds, DEFAULT_TABLE_LIMITS, type TableLimits } from './xlsx-bounds.js';
@@ -42,7 +44,7 @@ export async function readTable(bytes: Buffer, limits: TableLimits = DEFAULT_TAB
   } else {
     throw new AppException(
       415,
-      'UNSUPPORTED_FILE_TYPE',
+      ErrorCode.UNSUPPORTED_FILE_TYPE,
       `Import a .csv or .xlsx file; this one is ${detected.ext} (${detected.mime})`,
       {
         detected: detected.ext,
@@ -52,8 +54,9 @@ export async function readTable(bytes: Buffer, limits: TableLimits = DEFAULT_TAB
   }
   const nonBlank = records.filter((r) => !isBlank(r.cells));
   const [header, ...rows] = nonBlank;
-  if (!header) throw AppException.unprocessable('IMPORT_EMPTY', 'The file holds no header row and no data');
-  if (!rows.length) throw AppException.unprocessable('IMPORT_EMPTY', 'The file holds a header row but no data rows');
+  if (!header) throw AppException.unprocessable(TabularError.IMPORT_EMPTY, 'The file holds no header row and no data');
+  if (!rows.length)
+    throw AppException.unprocessable(TabularError.IMPORT_EMPTY, 'The file holds a header row but no data rows');
   return { format, encoding, header, rows };
 }
 
@@ -62,7 +65,7 @@ function readCsv(text: string): SheetRow[] {
     return parseCsv(text).map((cells, i) => ({ line: i + 1, cells }));
   } catch (err) {
     if (!(err instanceof UnterminatedQuoteError)) throw err;
-    throw AppException.unprocessable('IMPORT_UNREADABLE', `The CSV file cannot be read: ${err.message}`, {
+    throw AppException.unprocessable(TabularError.IMPORT_UNREADABLE, `The CSV file cannot be read: ${err.message}`, {
       row: err.record,
     });
   }
@@ -73,7 +76,7 @@ async function readXlsx(bytes: Buffer): Promise<SheetRow[]> {
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch (err) {
-    throw AppException.unprocessable('IMPORT_UNREADABLE', 'The XLSX file cannot be read', {
+    throw AppException.unprocessable(TabularError.IMPORT_UNREADABLE, 'The XLSX file cannot be read', {
       reason: (err as Error).message,
     });
   }

@@ -1,5 +1,6 @@
 import yauzl from 'yauzl';
 import { AppException } from '../errors/app-exception.js';
+import { TabularError } from './tabular.errors.js';
 
 /** How much an imported XLSX may hold before ExcelJS is let near it (IMPORT_MAX_UNCOMPRESSED, IMPORT_MAX_CELLS). */
 export interface TableLimits {
@@ -30,7 +31,7 @@ export async function checkXlsxBounds(bytes: Buffer, limits: TableLimits): Promi
   try {
     zipfile = await yauzl.fromBufferPromise(bytes, { lazyEntries: true, validateEntrySizes: true });
   } catch (err) {
-    throw AppException.unprocessable('IMPORT_UNREADABLE', 'The XLSX file cannot be read', {
+    throw AppException.unprocessable(TabularError.IMPORT_UNREADABLE, 'The XLSX file cannot be read', {
       reason: (err as Error).message,
     });
   }
@@ -42,7 +43,7 @@ export async function checkXlsxBounds(bytes: Buffer, limits: TableLimits): Promi
       total += entry.uncompressedSize;
       if (++count > MAX_ENTRIES || total > limits.maxUncompressedBytes) {
         throw AppException.unprocessable(
-          'IMPORT_TOO_LARGE',
+          TabularError.IMPORT_TOO_LARGE,
           `The XLSX file would take more than ${limits.maxUncompressedBytes} bytes once uncompressed (or has more than ${MAX_ENTRIES} parts); split it into smaller sheets`,
           { uncompressedBytesAtLeast: total, entriesAtLeast: count, limit: limits.maxUncompressedBytes },
         );
@@ -63,7 +64,7 @@ export async function checkXlsxBounds(bytes: Buffer, limits: TableLimits): Promi
           }
           if (cells > limits.maxCells) {
             throw AppException.unprocessable(
-              'IMPORT_TOO_MANY_CELLS',
+              TabularError.IMPORT_TOO_MANY_CELLS,
               `The XLSX file holds more than ${limits.maxCells} cells; split it into smaller sheets`,
               { cellsAtLeast: cells, limit: limits.maxCells },
             );
@@ -76,7 +77,7 @@ export async function checkXlsxBounds(bytes: Buffer, limits: TableLimits): Promi
     }
   } catch (err) {
     if (err instanceof AppException) throw err;
-    throw AppException.unprocessable('IMPORT_UNREADABLE', 'The XLSX file cannot be read', {
+    throw AppException.unprocessable(TabularError.IMPORT_UNREADABLE, 'The XLSX file cannot be read', {
       reason: (err as Error).message,
     });
   } finally {

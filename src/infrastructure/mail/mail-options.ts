@@ -1,6 +1,7 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import type { SendMailOptions } from 'nodemailer';
 import { AppException } from '../../common/errors/app-exception.js';
+import { MailError } from './mail.errors.js';
 import type { MailMessage } from './mailer.js';
 
 // Pragmatic check of an addr-spec: no spaces or specials in the local part, a domain of
@@ -10,7 +11,7 @@ const LABEL = String.raw`[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?`;
 const ADDRESS = new RegExp(String.raw`^[^\s@"(),:;<>\[\]\\]+@(?:${LABEL}\.)*${LABEL}$`, 'u');
 
 function invalid(field: string, value: string, reason: string): AppException {
-  return AppException.badRequest('INVALID_EMAIL', `${field}: ${reason}`, { field, value });
+  return AppException.badRequest(MailError.INVALID_EMAIL, `${field}: ${reason}`, { field, value });
 }
 
 /** Checks one address entry ("a@b.cn" or "名字 <a@b.cn>") and returns it unchanged. */
@@ -31,7 +32,7 @@ export function toSendMailOptions(message: MailMessage, defaultFrom: string): Se
   const cc = (message.cc ?? []).map((a) => checkAddress('cc', a));
   const bcc = (message.bcc ?? []).map((a) => checkAddress('bcc', a));
   if (to.length + cc.length + bcc.length === 0) {
-    throw AppException.badRequest('INVALID_EMAIL', 'The message has no recipient', { field: 'to' });
+    throw AppException.badRequest(MailError.INVALID_EMAIL, 'The message has no recipient', { field: 'to' });
   }
   return {
     from: checkAddress('from', message.from ?? defaultFrom),

@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppException } from '../../common/errors/app-exception.js';
+import { StorageError } from './storage.errors.js';
 import {
   DEFAULT_CONTENT_TYPE,
   HashingStream,
@@ -83,7 +84,11 @@ export class FilesystemStorage extends ObjectStorage {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') {
         // A file cannot also be a folder: 'a' and 'a/b' cannot both be stored here (S3 allows it).
-        throw AppException.conflict('STORAGE_KEY_CONFLICT', `${key} clashes with an existing object or folder`, { key });
+        throw AppException.conflict(
+          StorageError.STORAGE_KEY_CONFLICT,
+          `${key} clashes with an existing object or folder`,
+          { key },
+        );
       }
       throw err;
     }
@@ -172,7 +177,7 @@ export class FilesystemStorage extends ObjectStorage {
     validateStorageKey(key);
     const path = resolve(this.root, ...key.split('/'));
     if (!path.startsWith(this.root + sep)) {
-      throw AppException.badRequest('INVALID_STORAGE_KEY', 'Storage key leaves the storage root', { key });
+      throw AppException.badRequest(StorageError.INVALID_STORAGE_KEY, 'Storage key leaves the storage root', { key });
     }
     return path;
   }
@@ -246,18 +251,22 @@ export function verifySignedUrl(
   nowMs: number = Date.now(),
 ): void {
   const expiresAt = typeof expires === 'string' && /^\d{1,12}$/.test(expires) ? Number(expires) : NaN;
-  const given = typeof signature === 'string' && /^[0-9a-f]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : null;
+  const given =
+    typeof signature === 'string' && /^[0-9a-f]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : null;
   const expected = Number.isNaN(expiresAt) ? null : Buffer.from(signStorageUrl(secret, key, expiresAt), 'hex');
   if (!given || !expected || !timingSafeEqual(given, expected)) {
-    throw AppException.forbidden('INVALID_SIGNATURE', 'The link signature is invalid', { key });
+    throw AppException.forbidden(StorageError.INVALID_SIGNATURE, 'The link signature is invalid', { key });
   }
   if (expiresAt * 1000 <= nowMs) {
-    throw AppException.forbidden('LINK_EXPIRED', 'The link has expired', { key, expiredAt: new Date(expiresAt * 1000).toISOString() });
+    throw AppException.forbidden(StorageError.LINK_EXPIRED, 'The link has expired', {
+      key,
+      expiredAt: new Date(expiresAt * 1000).toISOString(),
+    });
   }
 }
 
 function notFound(key: string): AppException {
-  return AppException.notFound('OBJECT_NOT_FOUND', `No object stored under ${key}`, { key });
+  return AppException.notFound(StorageError.OBJECT_NOT_FOUND, `No object stored under ${key}`, { key });
 }
 
 /** rm that also shrugs off ENOTDIR (a parent segment is a file), which `force` alone does not. */

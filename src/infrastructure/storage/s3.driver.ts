@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, S3Error, type BucketItem } from 'minio';
 import { AppException } from '../../common/errors/app-exception.js';
+import { StorageError } from './storage.errors.js';
 import type { S3Config } from '../../config/app-config.js';
 import {
   DEFAULT_CONTENT_TYPE,
@@ -195,14 +196,14 @@ export class S3Storage extends ObjectStorage {
       return await this.stat(key);
     } catch (err) {
       // Objects written by other tools may carry keys this service would never create: skip them.
-      if (err instanceof AppException && err.code === 'INVALID_STORAGE_KEY') return null;
+      if (err instanceof AppException && err.code === StorageError.INVALID_STORAGE_KEY) return null;
       throw err;
     }
   }
 }
 
 function notFound(key: string): AppException {
-  return AppException.notFound('OBJECT_NOT_FOUND', `No object stored under ${key}`, { key });
+  return AppException.notFound(StorageError.OBJECT_NOT_FOUND, `No object stored under ${key}`, { key });
 }
 
 function isMissing(err: unknown): boolean {

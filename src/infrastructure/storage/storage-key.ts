@@ -1,4 +1,5 @@
 import { AppException } from '../../common/errors/app-exception.js';
+import { StorageError } from './storage.errors.js';
 
 export const MAX_STORAGE_KEY_LENGTH = 512;
 
@@ -8,7 +9,7 @@ export const MAX_STORAGE_KEY_LENGTH = 512;
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 function invalid(key: unknown, message: string): AppException {
-  return AppException.badRequest('INVALID_STORAGE_KEY', message, { key });
+  return AppException.badRequest(StorageError.INVALID_STORAGE_KEY, message, { key });
 }
 
 /**

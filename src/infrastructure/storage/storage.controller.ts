@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/comm
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { AppException } from '../../common/errors/app-exception.js';
+import { StorageError } from './storage.errors.js';
 import { Public } from '../../common/public.decorator.js';
 import { FilesystemStorage } from './filesystem.driver.js';
 import { ObjectStorage } from './object-storage.js';
@@ -27,13 +28,13 @@ export class StorageController {
   ): Promise<StreamableFile> {
     const key = Array.isArray(segments) ? segments.join('/') : segments;
     if (!(this.storage instanceof FilesystemStorage)) {
-      throw AppException.notFound('OBJECT_NOT_FOUND', `No object stored under ${key}`, { key });
+      throw AppException.notFound(StorageError.OBJECT_NOT_FOUND, `No object stored under ${key}`, { key });
     }
     validateStorageKey(key);
     // Signature before existence: an unsigned request learns nothing about which keys exist.
     await this.storage.verifyUrl(key, expires, signature);
     const info = await this.storage.stat(key);
-    if (!info) throw AppException.notFound('OBJECT_NOT_FOUND', `No object stored under ${key}`, { key });
+    if (!info) throw AppException.notFound(StorageError.OBJECT_NOT_FOUND, `No object stored under ${key}`, { key });
     res.setHeader('ETag', `"${info.sha256}"`);
     res.setHeader('Cache-Control', 'private, no-store');
     return new StreamableFile(await this.storage.get(key), { type: info.contentType, length: info.size });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { AuditError } from './audit.errors.js';
 import type { Page } from '../../common/pagination.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { verifyChain, type ChainReport } from './audit-chain.js';
@@ -41,7 +42,7 @@ export class AuditService {
     // An empty range is a mistake (dates swapped), not a question whose answer is "nothing".
     if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
       throw AppException.badRequest(
-        'AUDIT_RANGE_INVALID',
+        AuditError.AUDIT_RANGE_INVALID,
         '`to` must be after `from` (`from` inclusive, `to` exclusive)',
         {
           from: filter.from.toISOString(),

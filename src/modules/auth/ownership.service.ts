@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import type { AppErrorCode } from '../../common/errors/error-codes.js';
 import type { AuthUser } from './auth-user.js';
 import {
   boundToOwnRecords,
@@ -15,7 +16,7 @@ import {
 interface Registration {
   resolve: OwnerResolver;
   /** The 404 code of the owning module (e.g. TENDER_NOT_FOUND). */
-  notFoundCode: string;
+  notFoundCode: AppErrorCode;
   label: string;
 }
 
@@ -30,7 +31,7 @@ export class OwnershipService {
 
   constructor(private readonly config: AppConfig) {}
 
-  register(type: OwnedType, notFoundCode: string, resolve: OwnerResolver, label: string = type): void {
+  register(type: OwnedType, notFoundCode: AppErrorCode, resolve: OwnerResolver, label: string = type): void {
     if (this.resolvers.has(type)) throw new Error(`An owner resolver for ${type} is registered twice`);
     this.resolvers.set(type, { resolve, notFoundCode, label });
   }

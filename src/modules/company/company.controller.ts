@@ -13,6 +13,8 @@ import {
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
+import { CompanyError } from './company.errors.js';
+import { FileError } from '../files/files.errors.js';
 import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { DOCUMENT_ISSUERS } from '../auth/roles.js';
@@ -33,9 +35,13 @@ const SealKindParam = () =>
     'kind',
     new ParseEnumPipe(Object.fromEntries(SEAL_KINDS.map((k) => [k, k])), {
       exceptionFactory: () =>
-        AppException.badRequest('INVALID_SEAL_KIND', `The seal kind must be one of: ${SEAL_KINDS.join(', ')}`, {
-          kinds: SEAL_KINDS,
-        }),
+        AppException.badRequest(
+          CompanyError.INVALID_SEAL_KIND,
+          `The seal kind must be one of: ${SEAL_KINDS.join(', ')}`,
+          {
+            kinds: SEAL_KINDS,
+          },
+        ),
     }),
   );
 
@@ -97,7 +103,7 @@ export class CompanyController {
     @SealKindParam() kind: SealKind,
     @UploadedFile() file: UploadedBytes | undefined,
   ) {
-    if (!file) throw AppException.badRequest('FILE_REQUIRED', 'Send the PNG as multipart field "file"');
+    if (!file) throw AppException.badRequest(FileError.FILE_REQUIRED, 'Send the PNG as multipart field "file"');
     return this.company.uploadSeal(actor, kind, file.buffer);
   }
 

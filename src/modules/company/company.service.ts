@@ -1,5 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { FileError } from '../files/files.errors.js';
+import { CompanyError } from './company.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { ObjectStorage, sha256Hex } from '../../infrastructure/storage/object-storage.js';
@@ -20,10 +22,22 @@ export type Actor = AuditEvent['actor'];
 export const MAX_SEAL_BYTES = 2 * 1024 * 1024;
 
 export const fileTooLarge = (size?: number) =>
-  new AppException(413, 'FILE_TOO_LARGE', `A seal image may be at most ${MAX_SEAL_BYTES} bytes`, {
+  new AppException(413, FileError.FILE_TOO_LARGE, `A seal image may be at most ${MAX_SEAL_BYTES} bytes`, {
     limit: MAX_SEAL_BYTES,
     ...(size ? { size } : {}),
   });
+
+/**
+ * 404 COMPANY_PROFILE_NOT_SET on the company's own routes; a document that cannot be made without the seller answers
+ * 409 with the same code and message.
+ */
+export function companyProfileNotSet(status: HttpStatus.NOT_FOUND | HttpStatus.CONFLICT = HttpStatus.NOT_FOUND) {
+  return new AppException(
+    status,
+    CompanyError.COMPANY_PROFILE_NOT_SET,
+    'The company profile has not been set up yet (PUT /api/company)',
+  );
+}
 
 export interface SealView {
   kind: SealKind;
@@ -141,8 +155,15 @@ export class CompanyService implements OnModuleInit {
   }
 
   async get(): Promise<CompanyProfileView> {
-    const profile = await this.mustFindProfile();
-    return profileView(profile, await this.company.findSeals());
+    const profile = await this.findProfile();
+    if (!profile) throw companyProfileNotSet();
+    return profile;
+  }
+
+  /** The profile, or null before it is set up (documents that print without a letterhead then). */
+  async findProfile(): Promise<CompanyProfileView | null> {
+    const profile = await this.company.findProfile();
+    return profile && profileView(profile, await this.company.findSeals());
   }
 
   /** Creates the profile, or replaces every field of the existing one. */
@@ -213,7 +234,7 @@ export class CompanyService implements OnModuleInit {
         ? `PNG colour type ${png.info.colorType} without a tRNS chunk: no transparency`
         : png.reason;
       throw AppException.unprocessable(
-        'SEAL_NOT_TRANSPARENT_PNG',
+        CompanyError.SEAL_NOT_TRANSPARENT_PNG,
         `A seal must be a PNG with transparency (${reason})`,
         { reason },
       );
@@ -263,13 +284,21 @@ export class CompanyService implements OnModuleInit {
   /** A seal's record and bytes; SEAL_NOT_FOUND when none was uploaded. */
   async seal(kind: SealKind): Promise<SealView & { bytes: Buffer }> {
     const seal = await this.company.findSeal(kind);
-    if (!seal) throw AppException.notFound('SEAL_NOT_FOUND', `No ${kind} seal has been uploaded`, { kind });
+    if (!seal) throw AppException.notFound(CompanyError.SEAL_NOT_FOUND, `No ${kind} seal has been uploaded`, { kind });
     return { ...sealView(seal), bytes: await this.sealBytes(seal) };
   }
 
   /** For the rendering pipeline: the profile and the bytes of each seal on file (null when none). */
   async getProfileWithSeals(): Promise<CompanyProfileWithSeals> {
-    const profile = await this.mustFindProfile();
+    const found = await this.findProfileWithSeals();
+    if (!found) throw companyProfileNotSet();
+    return found;
+  }
+
+  /** The same, or null before the profile is set up. */
+  async findProfileWithSeals(): Promise<CompanyProfileWithSeals | null> {
+    const profile = await this.company.findProfile();
+    if (!profile) return null;
     const seals = await this.company.findSeals();
     const withBytes = Object.fromEntries(SEAL_KINDS.map((k) => [k, null])) as CompanyProfileWithSeals['seals'];
     for (const s of seals)
@@ -287,11 +316,7 @@ export class CompanyService implements OnModuleInit {
 
   private async mustFindProfile(): Promise<CompanyProfile> {
     const profile = await this.company.findProfile();
-    if (!profile)
-      throw AppException.notFound(
-        'COMPANY_PROFILE_NOT_SET',
-        'The company profile has not been set up yet (PUT /api/company)',
-      );
+    if (!profile) throw companyProfileNotSet();
     return profile;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ContactSheetError } from './contact-sheets.errors.js';
 import { todayIso } from '../../common/tabular/date-only.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
@@ -79,7 +80,7 @@ export class ContactListService {
     const audience = req.audience ?? (mayReadFinanceList(user) ? 'finance' : 'production');
     if (audience === 'finance' && !mayReadFinanceList(user)) {
       throw AppException.forbidden(
-        'FINANCE_LIST_NOT_ALLOWED',
+        ContactSheetError.FINANCE_LIST_NOT_ALLOWED,
         'The finance contact list (with amounts) is for finance, back office and managers; ask for audience=production',
         {
           audience,
@@ -105,12 +106,8 @@ export class ContactListService {
   }
 
   private async companyHeader(): Promise<SheetCompany | null> {
-    try {
-      const p = await this.company.get();
-      return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null;
-      throw err;
-    }
+    const p = await this.company.findProfile();
+    if (!p) return null;
+    return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
   }
 }

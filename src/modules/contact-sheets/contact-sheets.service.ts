@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ContactSheetError } from './contact-sheets.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
@@ -273,7 +274,7 @@ export class ContactSheetsService implements OnModuleInit {
       if (!sheet) throw notFound(contractId);
       if (sheet.status === 'complete') {
         throw AppException.conflict(
-          'CONTACT_SHEET_COMPLETE',
+          ContactSheetError.CONTACT_SHEET_COMPLETE,
           `Version ${sheet.version} of the contact sheet is already signed off by every department`,
           {
             version: sheet.version,
@@ -285,7 +286,7 @@ export class ContactSheetsService implements OnModuleInit {
       const mine = signed.find((s) => s.department === department);
       if (mine) {
         throw AppException.conflict(
-          'ALREADY_SIGNED',
+          ContactSheetError.ALREADY_SIGNED,
           `${departmentLabel(department, 'en')} has already signed version ${sheet.version} of the contact sheet`,
           {
             department,
@@ -297,7 +298,7 @@ export class ContactSheetsService implements OnModuleInit {
       }
       if (stageVersion(sheet.copies[department], 'issued') === null) {
         throw AppException.conflict(
-          'CONTACT_SHEET_NOT_ISSUED',
+          ContactSheetError.CONTACT_SHEET_NOT_ISSUED,
           `The ${department} copy of version ${sheet.version} has not been rendered yet: sign once it is issued`,
           {
             department,
@@ -383,17 +384,25 @@ export class ContactSheetsService implements OnModuleInit {
     version?: number,
   ) {
     if (!canReadCopy(user, department)) {
-      throw AppException.forbidden('COPY_NOT_ALLOWED', `Your roles may not read the ${department} copy`, {
-        department,
-      });
+      throw AppException.forbidden(
+        ContactSheetError.COPY_NOT_ALLOWED,
+        `Your roles may not read the ${department} copy`,
+        {
+          department,
+        },
+      );
     }
     await this.mustFindLatest(contractId);
     const doc = await this.documents.findFor(copyType(department), subjectOf(contractId));
     if (!doc) {
-      throw AppException.notFound('CONTACT_SHEET_COPY_NOT_FOUND', `The ${department} copy has not been rendered yet`, {
-        contractId,
-        department,
-      });
+      throw AppException.notFound(
+        ContactSheetError.CONTACT_SHEET_COPY_NOT_FOUND,
+        `The ${department} copy has not been rendered yet`,
+        {
+          contractId,
+          department,
+        },
+      );
     }
     return this.documents.file(doc.id, format, version);
   }
@@ -560,13 +569,9 @@ export class ContactSheetsService implements OnModuleInit {
   }
 
   private async companyForSheet(): Promise<SheetCompany | null> {
-    try {
-      const p = await this.company.get();
-      return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null; // an internal sheet prints without a letterhead
-      throw err;
-    }
+    const p = await this.company.findProfile();
+    if (!p) return null; // an internal sheet prints without a letterhead
+    return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
   }
 }
 
@@ -584,7 +589,7 @@ function stageVersion(copy: SheetCopy | undefined, stage: SheetStage): number | 
 
 function notFound(contractId: string): AppException {
   return AppException.notFound(
-    'CONTACT_SHEET_NOT_FOUND',
+    ContactSheetError.CONTACT_SHEET_NOT_FOUND,
     'The contract has no contact sheet (it is issued with the advance payment)',
     { contractId },
   );
@@ -598,23 +603,27 @@ export function signingDepartment(user: Pick<AuthUser, 'roles'>, asked: Departme
   const mine = DEPARTMENTS.filter((d) => user.roles.includes(d));
   if (asked) {
     if (!mine.includes(asked)) {
-      throw AppException.forbidden('NOT_IN_DEPARTMENT', `Only a user with the ${asked} role signs for ${asked}`, {
-        department: asked,
-        roles: user.roles,
-      });
+      throw AppException.forbidden(
+        ContactSheetError.NOT_IN_DEPARTMENT,
+        `Only a user with the ${asked} role signs for ${asked}`,
+        {
+          department: asked,
+          roles: user.roles,
+        },
+      );
     }
     return asked;
   }
   if (mine.length === 1) return mine[0];
   if (mine.length === 0) {
     throw AppException.forbidden(
-      'NOT_IN_DEPARTMENT',
+      ContactSheetError.NOT_IN_DEPARTMENT,
       'Only finance, engineering or production users sign a contact sheet',
       { roles: user.roles },
     );
   }
   throw AppException.unprocessable(
-    'DEPARTMENT_REQUIRED',
+    ContactSheetError.DEPARTMENT_REQUIRED,
     `You belong to ${mine.join(', ')}: say which department you sign for`,
     { departments: mine },
   );

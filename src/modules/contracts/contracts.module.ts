@@ -7,6 +7,7 @@ import { ContractsController } from './contracts.controller.js';
 import { ContractsRepository } from './contracts.repository.js';
 import { ContractsService } from './contracts.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { ContractError } from './contracts.errors.js';
 
 /**
  * Contracts, their review and changes. Exports ContractsService (get, forContactList, setProjectNumber,
@@ -26,7 +27,7 @@ export class ContractsModule implements OnModuleInit {
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
-    this.ownership.register('contract', 'CONTRACT_NOT_FOUND', async (id) => {
+    this.ownership.register('contract', ContractError.CONTRACT_NOT_FOUND, async (id) => {
       const row = await this.repo.findById(id);
       return row && this.ownership.ownerOf('customer', row.contract.customerId);
     });

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ContractError } from './contracts.errors.js';
+import { ErrorCode, type AppErrorCode } from '../../common/errors/error-codes.js';
+import { QuotationError } from '../quotations/quotations.errors.js';
+import { CustomerError } from '../customers/customers.errors.js';
+import { ProductError } from '../products/products.errors.js';
 import { dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
@@ -134,7 +139,7 @@ export class ContractsService {
     const shown = await this.contracts.findRevision(id, revision);
     if (!shown) {
       throw AppException.notFound(
-        'CONTRACT_REVISION_NOT_FOUND',
+        ContractError.CONTRACT_REVISION_NOT_FOUND,
         `Contract ${row.contract.number} has no revision ${revision}`,
         { id, revision, currentRevision: row.contract.revision },
       );
@@ -167,7 +172,7 @@ export class ContractsService {
   async setProjectNumber(actor: Actor, id: string, projectNumber: string): Promise<ContractView> {
     const value = projectNumber.trim();
     if (!value || value.length > 40) {
-      throw AppException.badRequest('INVALID_PROJECT_NUMBER', 'A project number has 1 to 40 characters', {
+      throw AppException.badRequest(ContractError.INVALID_PROJECT_NUMBER, 'A project number has 1 to 40 characters', {
         projectNumber,
       });
     }
@@ -175,22 +180,26 @@ export class ContractsService {
       const contract = await this.lock(id);
       if (contract.projectNumber) {
         throw AppException.conflict(
-          'PROJECT_NUMBER_ASSIGNED',
+          ContractError.PROJECT_NUMBER_ASSIGNED,
           `Contract ${contract.number} already has project number ${contract.projectNumber}`,
           { id, projectNumber: contract.projectNumber },
         );
       }
       if (contract.status !== 'approved' && contract.status !== 'active') {
         throw AppException.conflict(
-          'CONTRACT_NOT_APPROVED',
+          ContractError.CONTRACT_NOT_APPROVED,
           `Contract ${contract.number} is ${contract.status}: only an approved contract gets a project number`,
           { id, status: contract.status },
         );
       }
       if (await this.contracts.projectNumberTaken(value)) {
-        throw AppException.conflict('PROJECT_NUMBER_TAKEN', `Project number ${value} belongs to another contract`, {
-          projectNumber: value,
-        });
+        throw AppException.conflict(
+          ContractError.PROJECT_NUMBER_TAKEN,
+          `Project number ${value} belongs to another contract`,
+          {
+            projectNumber: value,
+          },
+        );
       }
       const from = contract.status;
       contract.projectNumber = value;
@@ -230,7 +239,12 @@ export class ContractsService {
     // A sales user lists only the contracts of customers they own (auth/ownership.ts).
     const customerIds = await this.ownership.customerScope(user, filter.customerId);
     const [rows, total] = await this.contracts.list(
-      { ...filter, customerIds, q: filter.q?.trim() || undefined, projectNumber: filter.projectNumber?.trim() || undefined },
+      {
+        ...filter,
+        customerIds,
+        q: filter.q?.trim() || undefined,
+        projectNumber: filter.projectNumber?.trim() || undefined,
+      },
       page,
       pageSize,
     );
@@ -282,14 +296,14 @@ export class ContractsService {
       if (source) {
         if (dto.customerId !== undefined && dto.customerId !== source.customer.id) {
           throw AppException.unprocessable(
-            'CUSTOMER_MISMATCH',
+            ContractError.CUSTOMER_MISMATCH,
             `Quotation ${source.number} is for ${source.customer.name}, not for customerId`,
             { customerId: dto.customerId, quotationCustomerId: source.customer.id },
           );
         }
         if (dto.currency !== undefined && dto.currency !== source.currency) {
           throw AppException.unprocessable(
-            'CURRENCY_MISMATCH',
+            ErrorCode.CURRENCY_MISMATCH,
             `Quotation ${source.number} is in ${source.currency}, not ${dto.currency}`,
             { currency: dto.currency, quotationCurrency: source.currency },
           );
@@ -300,7 +314,7 @@ export class ContractsService {
         const existing = await this.contracts.findLiveByQuotation(source.id);
         if (existing) {
           throw AppException.conflict(
-            'CONTRACT_EXISTS_FOR_QUOTATION',
+            ContractError.CONTRACT_EXISTS_FOR_QUOTATION,
             `Quotation ${source.number} already has contract ${existing.number}`,
             { quotationId: source.id, contractId: existing.id, contractNumber: existing.number },
           );
@@ -381,7 +395,7 @@ export class ContractsService {
       const step = contractTransition(contract.status, 'edit');
       if (!step.ok) {
         throw AppException.conflict(
-          'CONTRACT_LOCKED',
+          ContractError.CONTRACT_LOCKED,
           `Contract ${contract.number} is ${contract.status}: after approval it changes only through a change request`,
           { id, status: contract.status },
         );
@@ -474,11 +488,11 @@ export class ContractsService {
   async approve(actor: AuthUser, id: string, reason: string): Promise<ContractViewFor> {
     if (!hasRole(actor, 'manager')) {
       throw AppException.forbidden(
-        'MANAGER_APPROVAL_REQUIRED',
+        ContractError.MANAGER_APPROVAL_REQUIRED,
         'Only a manager can approve a contract that failed review',
       );
     }
-    const why = requireReason(reason, 'APPROVAL_REASON_REQUIRED', 'Approving a failed review needs a reason');
+    const why = requireReason(reason, ErrorCode.APPROVAL_REASON_REQUIRED, 'Approving a failed review needs a reason');
     return this.tx.run(async () => {
       const contract = await this.lock(id);
       const step = this.mustTransition(contract, 'approve');
@@ -503,7 +517,7 @@ export class ContractsService {
   }
 
   async cancel(actor: AuthUser, id: string, reason: string): Promise<ContractViewFor> {
-    const why = requireReason(reason, 'CANCEL_REASON_REQUIRED', 'Cancelling a contract needs a reason');
+    const why = requireReason(reason, ContractError.CANCEL_REASON_REQUIRED, 'Cancelling a contract needs a reason');
     return this.move(actor, id, 'cancel', { reason: why });
   }
 
@@ -519,7 +533,7 @@ export class ContractsService {
    * manager decides; refused when it would change nothing.
    */
   async requestChange(actor: AuthUser, id: string, dto: CreateChangeDto): Promise<ChangeView> {
-    const why = requireReason(dto.reason, 'CHANGE_REASON_REQUIRED', 'A change request needs a reason');
+    const why = requireReason(dto.reason, ContractError.CHANGE_REASON_REQUIRED, 'A change request needs a reason');
     return this.tx.run(async () => {
       const contract = await this.lock(id);
       this.mustBeChangeable(contract);
@@ -530,16 +544,20 @@ export class ContractsService {
         if (op.op === 'add') return;
         if (!numbers.has(op.line)) {
           throw AppException.unprocessable(
-            'CHANGE_LINE_NOT_FOUND',
+            ContractError.CHANGE_LINE_NOT_FOUND,
             `operations[${i}]: revision ${current.revision} has no line ${op.line}`,
             { field: `operations[${i}].line`, line: op.line, lines: [...numbers] },
           );
         }
         if (referenced.has(op.line)) {
-          throw AppException.unprocessable('CHANGE_LINE_TWICE', `operations[${i}]: line ${op.line} is changed twice`, {
-            field: `operations[${i}].line`,
-            line: op.line,
-          });
+          throw AppException.unprocessable(
+            ContractError.CHANGE_LINE_TWICE,
+            `operations[${i}]: line ${op.line} is changed twice`,
+            {
+              field: `operations[${i}].line`,
+              line: op.line,
+            },
+          );
         }
         referenced.add(op.line);
       });
@@ -567,11 +585,14 @@ export class ContractsService {
       };
       const after = applyChange(current, change);
       if (!after.lines.length) {
-        throw AppException.unprocessable('CONTRACT_WITHOUT_LINES', 'The change would leave the contract without lines');
+        throw AppException.unprocessable(
+          ContractError.CONTRACT_WITHOUT_LINES,
+          'The change would leave the contract without lines',
+        );
       }
       revisionTotals(after.lines);
       if (sameContent(current, after)) {
-        throw AppException.unprocessable('CHANGE_EMPTY', 'The change request changes nothing', {});
+        throw AppException.unprocessable(ContractError.CHANGE_EMPTY, 'The change request changes nothing', {});
       }
       const saved = await this.contracts.createChange({
         contractId: id,
@@ -617,7 +638,7 @@ export class ContractsService {
       this.mustBeChangeable(contract);
       if (change.baseRevision !== contract.revision) {
         throw AppException.conflict(
-          'CHANGE_OUTDATED',
+          ContractError.CHANGE_OUTDATED,
           `The change was asked against revision ${change.baseRevision}; the contract is at revision ${contract.revision}: ask again`,
           { changeId, baseRevision: change.baseRevision, currentRevision: contract.revision },
         );
@@ -664,7 +685,7 @@ export class ContractsService {
 
   async rejectChange(actor: AuthUser, id: string, changeId: string, reason: string): Promise<ChangeView> {
     this.mustBeManager(actor);
-    const why = requireReason(reason, 'REJECT_REASON_REQUIRED', 'Rejecting a change needs a reason');
+    const why = requireReason(reason, ContractError.REJECT_REASON_REQUIRED, 'Rejecting a change needs a reason');
     return this.tx.run(async () => {
       const contract = await this.lock(id);
       const change = await this.pendingChange(id, changeId);
@@ -709,7 +730,7 @@ export class ContractsService {
     const step = contractTransition(contract.status, action, passed);
     if (!step.ok) {
       throw AppException.conflict(
-        'INVALID_TRANSITION',
+        ErrorCode.INVALID_TRANSITION,
         `Contract ${contract.number} is ${contract.status}: ${action} needs ${step.allowedFrom.join(' or ')}`,
         { id: contract.id, action, from: contract.status, allowedFrom: step.allowedFrom },
       );
@@ -720,7 +741,7 @@ export class ContractsService {
   private mustBeChangeable(contract: Contract): void {
     if (!contractTransition(contract.status, 'change').ok) {
       throw AppException.conflict(
-        'CONTRACT_NOT_CHANGEABLE',
+        ContractError.CONTRACT_NOT_CHANGEABLE,
         `Contract ${contract.number} is ${contract.status}: change requests are for approved or active contracts (a draft is edited directly)`,
         { id: contract.id, status: contract.status },
       );
@@ -729,20 +750,23 @@ export class ContractsService {
 
   private mustBeManager(actor: AuthUser): void {
     if (!hasRole(actor, 'manager')) {
-      throw AppException.forbidden('MANAGER_APPROVAL_REQUIRED', 'Only a manager decides on contract changes');
+      throw AppException.forbidden(
+        ContractError.MANAGER_APPROVAL_REQUIRED,
+        'Only a manager decides on contract changes',
+      );
     }
   }
 
   private async pendingChange(contractId: string, changeId: string): Promise<ContractChangeRequest> {
     const change = await this.contracts.findChangeForUpdate(contractId, changeId);
     if (!change) {
-      throw AppException.notFound('CHANGE_NOT_FOUND', 'No such change request for this contract', {
+      throw AppException.notFound(ContractError.CHANGE_NOT_FOUND, 'No such change request for this contract', {
         contractId,
         changeId,
       });
     }
     if (change.status !== 'pending') {
-      throw AppException.conflict('CHANGE_NOT_PENDING', `The change request was already ${change.status}`, {
+      throw AppException.conflict(ContractError.CHANGE_NOT_PENDING, `The change request was already ${change.status}`, {
         changeId,
         status: change.status,
       });
@@ -764,18 +788,15 @@ export class ContractsService {
 
   /** The quotation, accepted: 422 QUOTATION_NOT_FOUND, QUOTATION_NOT_ACCEPTED. */
   private async acceptedQuotation(quotationId: string): Promise<QuotationView> {
-    let quotation: QuotationView;
-    try {
-      quotation = await this.quotations.get(quotationId);
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'QUOTATION_NOT_FOUND') {
-        throw AppException.unprocessable('QUOTATION_NOT_FOUND', 'quotationId is not a quotation', { quotationId });
-      }
-      throw err;
+    const quotation = await this.quotations.find(quotationId);
+    if (!quotation) {
+      throw AppException.unprocessable(QuotationError.QUOTATION_NOT_FOUND, 'quotationId is not a quotation', {
+        quotationId,
+      });
     }
     if (quotation.status !== 'accepted') {
       throw AppException.unprocessable(
-        'QUOTATION_NOT_ACCEPTED',
+        ContractError.QUOTATION_NOT_ACCEPTED,
         `Quotation ${quotation.number} is ${quotation.status}: a contract follows an accepted quotation`,
         { quotationId, status: quotation.status },
       );
@@ -784,16 +805,16 @@ export class ContractsService {
   }
 
   private async checkCustomer(customerId: string): Promise<void> {
-    try {
-      const customer = await this.customers.get(customerId);
-      if (customer.archived) {
-        throw AppException.unprocessable('CUSTOMER_ARCHIVED', `Customer ${customer.name} is archived`, { customerId });
-      }
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'CUSTOMER_NOT_FOUND') {
-        throw AppException.unprocessable('CUSTOMER_NOT_FOUND', 'customerId is not a customer', { customerId });
-      }
-      throw err;
+    const customer = await this.customers.find(customerId);
+    if (!customer) {
+      throw AppException.unprocessable(CustomerError.CUSTOMER_NOT_FOUND, 'customerId is not a customer', {
+        customerId,
+      });
+    }
+    if (customer.archived) {
+      throw AppException.unprocessable(CustomerError.CUSTOMER_ARCHIVED, `Customer ${customer.name} is archived`, {
+        customerId,
+      });
     }
   }
 
@@ -813,7 +834,9 @@ export class ContractsService {
 
   private async checkNumberFree(number: string): Promise<void> {
     if (await this.contracts.numberTaken(number)) {
-      throw AppException.conflict('CONTRACT_NUMBER_TAKEN', `Contract number ${number} is taken`, { number });
+      throw AppException.conflict(ContractError.CONTRACT_NUMBER_TAKEN, `Contract number ${number} is taken`, {
+        number,
+      });
     }
   }
 
@@ -834,14 +857,14 @@ export class ContractsService {
       const where = `${field}[${i}]`;
       const p = l.productId ? products.get(l.productId) : undefined;
       if (l.productId && !p) {
-        throw AppException.unprocessable('PRODUCT_NOT_FOUND', `${where}: no such product`, {
+        throw AppException.unprocessable(ProductError.PRODUCT_NOT_FOUND, `${where}: no such product`, {
           field: `${where}.productId`,
           productId: l.productId,
         });
       }
       if (p && l.unitPrice === undefined && p.currency !== currency) {
         throw AppException.unprocessable(
-          'CURRENCY_MISMATCH',
+          ErrorCode.CURRENCY_MISMATCH,
           `${where}: product ${p.code} is priced in ${p.currency}, the contract in ${currency}: give a unitPrice`,
           { field: `${where}.unitPrice`, productCurrency: p.currency, currency },
         );
@@ -861,7 +884,7 @@ export class ContractsService {
       for (const [name, value] of Object.entries(amounts)) {
         if (!fitsAmountColumn(value)) {
           throw AppException.badRequest(
-            'AMOUNT_TOO_LARGE',
+            ErrorCode.AMOUNT_TOO_LARGE,
             `${where}: the ${name} amount ${value} has more than 16 digits`,
             {
               field: where,
@@ -878,10 +901,10 @@ export class ContractsService {
 // ---- pure helpers ----
 
 function notFound(id: string): AppException {
-  return AppException.notFound('CONTRACT_NOT_FOUND', 'No such contract', { id });
+  return AppException.notFound(ContractError.CONTRACT_NOT_FOUND, 'No such contract', { id });
 }
 
-function requireReason(reason: string | undefined, code: string, message: string): string {
+function requireReason(reason: string | undefined, code: AppErrorCode, message: string): string {
   const why = reason?.trim();
   if (!why) throw AppException.badRequest(code, `${message} ({ "reason": "…" })`, { field: 'reason' });
   return why;
@@ -930,7 +953,7 @@ function contractLine(
 function revisionTotals(lines: ContractLine[]): Totals {
   const sums = totals(lines);
   if (!fitsAmountColumn(sums.total)) {
-    throw AppException.badRequest('AMOUNT_TOO_LARGE', `The total ${sums.total} has more than 16 digits`, {
+    throw AppException.badRequest(ErrorCode.AMOUNT_TOO_LARGE, `The total ${sums.total} has more than 16 digits`, {
       total: sums.total,
     });
   }

@@ -5,6 +5,7 @@ import { CustomersController } from './customers.controller.js';
 import { CustomersRepository } from './customers.repository.js';
 import { CustomersService } from './customers.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { CustomerError } from './customers.errors.js';
 
 @Module({
   imports: [UsersModule, FilesModule],
@@ -20,7 +21,7 @@ export class CustomersModule implements OnModuleInit {
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
-    this.ownership.register('customer', 'CUSTOMER_NOT_FOUND', async (id) => {
+    this.ownership.register('customer', CustomerError.CUSTOMER_NOT_FOUND, async (id) => {
       const c = await this.repo.findById(id);
       return c && { salesOwnerId: c.salesOwnerId };
     });

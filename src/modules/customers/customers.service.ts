@@ -1,6 +1,8 @@
 import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { CustomerError } from './customers.errors.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
 import type { Page } from '../../common/pagination.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
 import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
@@ -90,9 +92,13 @@ function auditFields(c: CustomerView) {
 
 function contactData(list: ContactDto[]): ContactData[] {
   if (list.filter((c) => c.billing === true).length > 1) {
-    throw AppException.badRequest('MULTIPLE_BILLING_CONTACTS', 'At most one contact can be the billing contact', {
-      billing: list.flatMap((c, i) => (c.billing ? [`contacts[${i}]`] : [])),
-    });
+    throw AppException.badRequest(
+      CustomerError.MULTIPLE_BILLING_CONTACTS,
+      'At most one contact can be the billing contact',
+      {
+        billing: list.flatMap((c, i) => (c.billing ? [`contacts[${i}]`] : [])),
+      },
+    );
   }
   return list.map((c) => ({
     name: c.name,
@@ -189,6 +195,12 @@ export class CustomersService implements OnModuleInit {
     return view(await this.mustFind(id));
   }
 
+  /** The customer, or null when there is none: for other modules checking an id they were given. */
+  async find(id: string): Promise<CustomerView | null> {
+    const customer = await this.customers.findById(id);
+    return customer && view(customer);
+  }
+
   /** The customers with these ids that exist (archived ones included), by name. */
   async findByIds(ids: string[]): Promise<CustomerView[]> {
     return (await this.customers.findByIds([...new Set(ids)])).map(view);
@@ -268,7 +280,9 @@ export class CustomersService implements OnModuleInit {
       this.ownership.assertOwnerIsSelf(actor, dto.salesOwnerId, 'customer');
       if (boundToOwnCustomers(actor)) {
         if (dto.archived !== undefined)
-          throw AppException.forbidden('FORBIDDEN', 'Only admin and backoffice archive or restore customers', { id });
+          throw AppException.forbidden(ErrorCode.FORBIDDEN, 'Only admin and backoffice archive or restore customers', {
+            id,
+          });
       }
       if (dto.salesOwnerId !== undefined && dto.salesOwnerId !== customer.salesOwnerId)
         await this.checkOwner(dto.salesOwnerId);
@@ -318,19 +332,16 @@ export class CustomersService implements OnModuleInit {
 
   private async checkOwner(salesOwnerId: string | null): Promise<void> {
     if (salesOwnerId === null) return;
-    try {
-      await this.users.get(salesOwnerId);
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'USER_NOT_FOUND') {
-        throw AppException.unprocessable('SALES_OWNER_NOT_FOUND', 'salesOwnerId is not a user', { salesOwnerId });
-      }
-      throw err;
+    if (!(await this.users.find(salesOwnerId))) {
+      throw AppException.unprocessable(CustomerError.SALES_OWNER_NOT_FOUND, 'salesOwnerId is not a user', {
+        salesOwnerId,
+      });
     }
   }
 
   private async mustFind(id: string): Promise<Customer> {
     const customer = await this.customers.findById(id);
-    if (!customer) throw AppException.notFound('CUSTOMER_NOT_FOUND', 'No such customer', { id });
+    if (!customer) throw AppException.notFound(CustomerError.CUSTOMER_NOT_FOUND, 'No such customer', { id });
     return customer;
   }
 

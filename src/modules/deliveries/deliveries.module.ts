@@ -8,6 +8,7 @@ import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { DeliveryError } from './deliveries.errors.js';
 
 /**
  * Delivery notices, issued through the document issuer (DocumentIssuerModule). DocumentsService, OutboxService,
@@ -27,7 +28,7 @@ export class DeliveriesModule implements OnModuleInit {
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
-    this.ownership.register('delivery', 'DELIVERY_NOT_FOUND', async (id) => {
+    this.ownership.register('delivery', DeliveryError.DELIVERY_NOT_FOUND, async (id) => {
       const d = await this.repo.findById(id);
       return d && this.ownership.ownerOf('customer', d.customerId);
     });

@@ -1,5 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ContractError } from '../contracts/contracts.errors.js';
+import { DeliveryError } from './deliveries.errors.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -238,7 +240,7 @@ export class DeliveriesService implements OnModuleInit {
     const locked = await this.contracts.lockForUpdate(contractId);
     if (!SHIPPABLE.includes(locked.status)) {
       throw AppException.conflict(
-        'CONTRACT_NOT_APPROVED',
+        ContractError.CONTRACT_NOT_APPROVED,
         `Contract ${locked.number} is ${locked.status}: goods ship only on an approved or active contract`,
         { contractId: locked.id, status: locked.status },
       );
@@ -252,7 +254,7 @@ export class DeliveriesService implements OnModuleInit {
     const check = checkItems(progress, asked);
     if (check.unknown.length) {
       throw AppException.unprocessable(
-        'DELIVERY_LINE_UNKNOWN',
+        DeliveryError.DELIVERY_LINE_UNKNOWN,
         `Contract ${contract.number} (revision ${contract.revision}) has no line ${check.unknown.join(', ')}`,
         {
           contractId: contract.id,
@@ -264,7 +266,7 @@ export class DeliveriesService implements OnModuleInit {
     }
     if (check.exceeding.length) {
       throw AppException.unprocessable(
-        'DELIVERY_EXCEEDS_REMAINING',
+        DeliveryError.DELIVERY_EXCEEDS_REMAINING,
         `More than remains to deliver on contract ${contract.number}: ` +
           check.exceeding.map((e) => `line ${e.line} asks ${e.asked}, ${e.remaining} remain`).join('; '),
         { contractId: contract.id, lines: check.exceeding },
@@ -288,7 +290,7 @@ export class DeliveriesService implements OnModuleInit {
       return { gate: { result: 'paid', outstanding: [], approvedBy: null, reason: null, at }, due };
     if (!input.override || !reason) {
       throw AppException.conflict(
-        'PAYMENT_OUTSTANDING',
+        DeliveryError.PAYMENT_OUTSTANDING,
         `Contract ${contract.number}: ${due.total} ${contract.currency} due before delivery is unpaid — ` +
           `${due.shares.map(describeShare).join('; ')}. Record the payments, or a manager issues the notice with override.reason`,
         {
@@ -415,7 +417,7 @@ export class DeliveriesService implements OnModuleInit {
     const shippedAt = input.shippedAt ? new Date(input.shippedAt) : new Date();
     if (shippedAt.getTime() > Date.now() + CLOCK_SKEW_MS) {
       throw AppException.unprocessable(
-        'SHIPPED_AT_IN_FUTURE',
+        DeliveryError.SHIPPED_AT_IN_FUTURE,
         'shippedAt is in the future: record a shipment once the goods have left',
         {
           shippedAt: input.shippedAt,
@@ -463,7 +465,7 @@ export class DeliveriesService implements OnModuleInit {
       const today = todayIso();
       if (input.arrivedOn < shippedOn || input.arrivedOn > today) {
         throw AppException.unprocessable(
-          'ARRIVAL_DATE_INVALID',
+          DeliveryError.ARRIVAL_DATE_INVALID,
           `arrivedOn ${input.arrivedOn} must be from ${shippedOn} (shipped) to ${today} (today)`,
           { arrivedOn: input.arrivedOn, shippedOn, today },
         );
@@ -526,7 +528,7 @@ export class DeliveriesService implements OnModuleInit {
     const to = transition(d.status, action);
     if (!to) {
       throw AppException.conflict(
-        'DELIVERY_STATUS_CONFLICT',
+        DeliveryError.DELIVERY_STATUS_CONFLICT,
         `Delivery notice ${d.number} is ${d.status}: only an ${requiredStatus(action)} notice can be ${ACTION_DONE[action]}`,
         { id: d.id, status: d.status, action, requiredStatus: requiredStatus(action) },
       );
@@ -696,7 +698,7 @@ export class DeliveriesService implements OnModuleInit {
     const d = await this.mustFind(id);
     if (!d.documentId) {
       throw AppException.notFound(
-        'DELIVERY_NOTICE_NOT_RENDERED',
+        DeliveryError.DELIVERY_NOTICE_NOT_RENDERED,
         `Delivery notice ${d.number} has not been rendered yet`,
         {
           id,
@@ -843,14 +845,10 @@ export class DeliveriesService implements OnModuleInit {
   }
 
   private async companyForNotice(): Promise<NoticeCompany | null> {
-    try {
-      const p = await this.company.get();
-      return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
-    } catch (err) {
-      // A notice prints without a letterhead before the company profile is set.
-      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null;
-      throw err;
-    }
+    const p = await this.company.findProfile();
+    // A notice prints without a letterhead before the company profile is set.
+    if (!p) return null;
+    return { name: p.legalNameZh, nameEn: p.legalNameEn, address: p.addressZh, phone: p.phone, taxId: p.creditCode };
   }
 }
 
@@ -864,7 +862,7 @@ const ACTION_DONE: Record<DeliveryAction, string> = {
 class CancelledWhileRendering extends Error {}
 
 function notFound(id: string): AppException {
-  return AppException.notFound('DELIVERY_NOT_FOUND', `No delivery notice ${id}`, { id });
+  return AppException.notFound(DeliveryError.DELIVERY_NOT_FOUND, `No delivery notice ${id}`, { id });
 }
 
 function blankToNull(value: string | undefined | null): string | null {
@@ -912,7 +910,7 @@ function overrideReason(actor: AuthUser, input: IssueInput): string | null {
   const reason = input.override?.reason.trim() ?? null;
   if (input.override && !hasRole(actor, 'manager')) {
     throw AppException.forbidden(
-      'GATE_OVERRIDE_FORBIDDEN',
+      DeliveryError.GATE_OVERRIDE_FORBIDDEN,
       'Only a manager may let goods ship before the payment due before delivery',
       { roles: actor.roles },
     );

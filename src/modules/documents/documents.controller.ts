@@ -1,8 +1,29 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
+import { FileError } from '../files/files.errors.js';
 import { IdParam } from '../../common/validation.js';
 import { Public, Roles } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
@@ -35,7 +56,10 @@ export class DocumentsController {
     description:
       'Ad-hoc only: the PDF says so in its footer and /verify answers origin "ad-hoc". A workflow subject type (statement, quotation, delivery, contract, tender) is refused with 422 SUBJECT_RESERVED: their documents are issued by their workflows.',
   })
-  @ApiAcceptedResponse({ type: JobViewDto, description: 'the job: poll GET /api/jobs/{id}; its result holds documentId' })
+  @ApiAcceptedResponse({
+    type: JobViewDto,
+    description: 'the job: poll GET /api/jobs/{id}; its result holds documentId',
+  })
   @ApiCreatedResponse({ type: DocumentViewDto, description: 'with ?wait=true: the document' })
   async create(
     @CurrentUser() user: AuthUser,
@@ -66,7 +90,9 @@ export class DocumentsController {
   @HttpCode(200)
   @UseInterceptors(VerifyUploadInterceptor)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiBody({
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+  })
   @ApiOperation({
     summary: 'Is this PDF or bundle one of ours, unaltered? { valid, documentId, version, reason }',
     description:
@@ -75,7 +101,8 @@ export class DocumentsController {
   })
   @ApiOkResponse({ type: VerifyResultDto })
   async verify(@UploadedFile() file: Express.Multer.File | undefined) {
-    if (!file) throw AppException.badRequest('FILE_REQUIRED', 'Send the PDF or bundle as multipart field "file"');
+    if (!file)
+      throw AppException.badRequest(FileError.FILE_REQUIRED, 'Send the PDF or bundle as multipart field "file"');
     // Written to a temporary file by the interceptor; read back at most VERIFY_LIMIT bytes, one check at a time.
     return this.documents.verify(await readFile(file.path));
   }

@@ -5,6 +5,7 @@ import { DocumentsService } from './documents.service.js';
 import { TemplatesController } from './templates.controller.js';
 import { OwnershipService } from '../auth/ownership.service.js';
 import { AttachmentSource } from '../outbox/attachment-source.js';
+import { DocumentError } from './documents.errors.js';
 
 /** Global: workflows store their documents through DocumentsService. */
 @Global()
@@ -23,7 +24,7 @@ export class DocumentsModule implements OnModuleInit {
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
     // A document is its subject's (a quotation's, tender's, statement's...); one about nothing is its creator's.
-    this.ownership.register('document', 'DOCUMENT_NOT_FOUND', async (id) => {
+    this.ownership.register('document', DocumentError.DOCUMENT_NOT_FOUND, async (id) => {
       const d = await this.repo.findById(id);
       if (!d) return null;
       if (d.subjectType && d.subjectId && this.ownership.registered(d.subjectType)) {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { DocumentError } from './documents.errors.js';
 import { sha256Hex } from '../../infrastructure/storage/object-storage.js';
 import { ObjectStorage } from '../../infrastructure/storage/object-storage.js';
 import { TransactionRunner } from '../../database/transaction.js';
@@ -353,7 +354,7 @@ export class DocumentsService implements OnModuleInit {
 
   async get(id: string): Promise<DocumentView> {
     const doc = await this.documents.findById(id);
-    if (!doc) throw AppException.notFound('DOCUMENT_NOT_FOUND', 'No such document', { id });
+    if (!doc) throw AppException.notFound(DocumentError.DOCUMENT_NOT_FOUND, 'No such document', { id });
     const versions = await this.documents.versions(id);
     return view(doc, versions);
   }
@@ -363,15 +364,19 @@ export class DocumentsService implements OnModuleInit {
     const named = version === undefined ? null : await this.documents.file(id, version, format);
     if (named) return { file: named, bytes: await this.storage.getBuffer(named.storageKey) };
     const doc = await this.documents.findById(id);
-    if (!doc) throw AppException.notFound('DOCUMENT_NOT_FOUND', 'No such document', { id });
+    if (!doc) throw AppException.notFound(DocumentError.DOCUMENT_NOT_FOUND, 'No such document', { id });
     const v = version ?? doc.latestVersion;
     const file = await this.documents.file(id, v, format);
     if (!file) {
-      throw AppException.notFound('DOCUMENT_FILE_NOT_FOUND', `Version ${v} of this document has no ${format} file`, {
-        id,
-        version: v,
-        format,
-      });
+      throw AppException.notFound(
+        DocumentError.DOCUMENT_FILE_NOT_FOUND,
+        `Version ${v} of this document has no ${format} file`,
+        {
+          id,
+          version: v,
+          format,
+        },
+      );
     }
     return { file, bytes: await this.storage.getBuffer(file.storageKey) };
   }
@@ -430,15 +435,19 @@ export class DocumentsService implements OnModuleInit {
 
   private async mayRead(user: Pick<AuthUser, 'roles'>, id: string): Promise<void> {
     const doc = await this.documents.findById(id);
-    if (!doc) throw AppException.notFound('DOCUMENT_NOT_FOUND', 'No such document', { id });
+    if (!doc) throw AppException.notFound(DocumentError.DOCUMENT_NOT_FOUND, 'No such document', { id });
     const rule = doc.origin === 'workflow' ? this.readers.get(doc.type) : undefined;
     const allowed =
       user.roles.includes('admin') || (rule ? rule(user) : DOCUMENT_READERS.some((r) => user.roles.includes(r)));
     if (!allowed) {
-      throw AppException.forbidden('DOCUMENT_NOT_ALLOWED', `Your roles may not read this ${doc.type} document`, {
-        id,
-        type: doc.type,
-      });
+      throw AppException.forbidden(
+        DocumentError.DOCUMENT_NOT_ALLOWED,
+        `Your roles may not read this ${doc.type} document`,
+        {
+          id,
+          type: doc.type,
+        },
+      );
     }
   }
 
@@ -472,7 +481,7 @@ export class DocumentsService implements OnModuleInit {
 function refuseReservedSubject(subject: GenerateRequest['subject']): void {
   if (subject && isWorkflowSubject(subject.type)) {
     throw AppException.unprocessable(
-      'SUBJECT_RESERVED',
+      DocumentError.SUBJECT_RESERVED,
       `Documents about a ${subject.type} are issued by its workflow only; POST /api/documents makes ad-hoc documents (leave out subject or use another type)`,
       { subjectType: subject.type, reserved: WORKFLOW_SUBJECTS },
     );

@@ -6,6 +6,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { catchError, finalize, mergeMap, type Observable } from 'rxjs';
 import { AppException } from '../../common/errors/app-exception.js';
+import { DocumentError } from './documents.errors.js';
+import { FileError } from '../files/files.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { fileTooLarge } from '../files/files.service.js';
 
@@ -47,7 +49,11 @@ export class VerifyUploadInterceptor implements NestInterceptor {
     }
     if (this.busy) {
       res.set('Connection', 'close');
-      throw AppException.tooManyRequests('VERIFY_BUSY', 'Another file is being checked; try again in a moment', 2);
+      throw AppException.tooManyRequests(
+        DocumentError.VERIFY_BUSY,
+        'Another file is being checked; try again in a moment',
+        2,
+      );
     }
     this.busy = true;
     let released = false;
@@ -91,13 +97,16 @@ export class VerifyUploadInterceptor implements NestInterceptor {
         return fileTooLarge(null, this.limit);
       }
       return AppException.badRequest(
-        'INVALID_UPLOAD',
+        FileError.INVALID_UPLOAD,
         `Upload refused: ${err.message}${err.field ? ` (${err.field})` : ''}`,
         {
           reason: err.code,
         },
       );
     }
-    return AppException.badRequest('INVALID_UPLOAD', `The multipart body cannot be read: ${(err as Error).message}`);
+    return AppException.badRequest(
+      FileError.INVALID_UPLOAD,
+      `The multipart body cannot be read: ${(err as Error).message}`,
+    );
   }
 }

@@ -2,26 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { ObjectStorage } from '../../infrastructure/storage/object-storage.js';
 import type { AuditEvent } from '../audit/audit.service.js';
 import { detectKind, FILE_KINDS, type FileKind } from './file-kinds.js';
-import { checkImageDimensions, ImageErrors } from './image-limits.js';
+import { checkImageDimensions } from './image-limits.js';
+import { FileError } from './files.errors.js';
 import { decryptPdf, pdfEncryption } from './pdf-encryption.js';
 import { sanitizeFileName } from './file-naming.js';
 import { FilesRepository, type FileOwner } from './files.repository.js';
 import type { StoredFile } from './stored-file.entity.js';
-
-export const FileErrors = {
-  FILE_MISSING: 'FILE_MISSING',
-  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
-  UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',
-  FILE_NOT_FOUND: 'FILE_NOT_FOUND',
-  /** A PDF that needs a password to open: it could not be assembled into a package or printed. */
-  PDF_ENCRYPTED: 'PDF_ENCRYPTED',
-  ...ImageErrors,
-} as const;
 
 /** An upload as the controller received it (multer memory storage). */
 export interface Upload {
@@ -72,7 +64,7 @@ export const fileView = (f: StoredFile): FileView => ({
 export function fileTooLarge(size: number | null, limit: number): AppException {
   return new AppException(
     HttpStatus.PAYLOAD_TOO_LARGE,
-    FileErrors.FILE_TOO_LARGE,
+    FileError.FILE_TOO_LARGE,
     `The file is larger than the limit of ${limit} bytes`,
     {
       limit,
@@ -107,7 +99,7 @@ export class FilesService {
     within?: (file: FileView) => Promise<void>,
   ): Promise<FileView> {
     if (!upload || upload.bytes.length === 0) {
-      throw AppException.badRequest(FileErrors.FILE_MISSING, 'Send the file as the multipart field "file"');
+      throw AppException.badRequest(FileError.FILE_MISSING, 'Send the file as the multipart field "file"');
     }
     const limit = Math.min(opts.maxBytes ?? Infinity, this.config.uploadLimitBytes);
     if (upload.bytes.length > limit) throw fileTooLarge(upload.bytes.length, limit);
@@ -117,7 +109,7 @@ export class FilesService {
       const what = detection.detected ? `${detection.detected} (${detection.mime})` : 'not a recognised file type';
       throw new AppException(
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        FileErrors.UNSUPPORTED_FILE_TYPE,
+        ErrorCode.UNSUPPORTED_FILE_TYPE,
         `Only ${allowed} files are accepted; the bytes are ${what}`,
         {
           detected: detection.detected,
@@ -168,7 +160,7 @@ export class FilesService {
     const encryption = await pdfEncryption(upload.bytes);
     if (encryption === 'password') {
       throw AppException.unprocessable(
-        FileErrors.PDF_ENCRYPTED,
+        FileError.PDF_ENCRYPTED,
         'The PDF is protected by a password: it cannot be printed or put into a tender package. Upload a copy without a password (e.g. print it to PDF, or scan it again).',
       );
     }
@@ -198,7 +190,7 @@ export class FilesService {
   /** The file's bytes in memory (e.g. to append a scan to a tender package). */
   async read(id: string): Promise<{ file: FileView; bytes: Buffer }> {
     const row = await this.files.findById(id);
-    if (!row) throw AppException.notFound(FileErrors.FILE_NOT_FOUND, 'No such file', { id });
+    if (!row) throw AppException.notFound(FileError.FILE_NOT_FOUND, 'No such file', { id });
     return { file: fileView(row), bytes: await this.storage.getBuffer(row.storageKey) };
   }
 
@@ -227,7 +219,7 @@ export class FilesService {
 
   private async mustFind(owner: FileOwner, id: string): Promise<StoredFile> {
     const row = await this.files.findOwned(owner, id);
-    if (!row) throw AppException.notFound(FileErrors.FILE_NOT_FOUND, 'No such file for this record', { id });
+    if (!row) throw AppException.notFound(FileError.FILE_NOT_FOUND, 'No such file for this record', { id });
     return row;
   }
 }

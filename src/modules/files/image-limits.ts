@@ -1,13 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { imageSize } from 'image-size';
 import { AppException } from '../../common/errors/app-exception.js';
-
-export const ImageErrors = {
-  /** The header claims more pixels than IMAGE_MAX_SIDE / IMAGE_MAX_MEGAPIXELS allow. */
-  IMAGE_TOO_LARGE: 'IMAGE_TOO_LARGE',
-  /** No dimensions can be read from the header: nothing downstream could draw it either. */
-  IMAGE_UNREADABLE: 'IMAGE_UNREADABLE',
-} as const;
+import { FileError } from './files.errors.js';
 
 export interface ImageLimits {
   /** Pixels on either side. */
@@ -27,17 +21,17 @@ export function checkImageDimensions(bytes: Buffer, limits: ImageLimits): { widt
   try {
     ({ width, height } = imageSize(bytes));
   } catch (err) {
-    throw AppException.unprocessable(ImageErrors.IMAGE_UNREADABLE, 'The image header cannot be read', {
+    throw AppException.unprocessable(FileError.IMAGE_UNREADABLE, 'The image header cannot be read', {
       reason: (err as Error).message,
     });
   }
   if (!width || !height) {
-    throw AppException.unprocessable(ImageErrors.IMAGE_UNREADABLE, 'The image header gives no width and height');
+    throw AppException.unprocessable(FileError.IMAGE_UNREADABLE, 'The image header gives no width and height');
   }
   if (width > limits.maxSide || height > limits.maxSide || width * height > limits.maxPixels) {
     throw new AppException(
       HttpStatus.UNPROCESSABLE_ENTITY,
-      ImageErrors.IMAGE_TOO_LARGE,
+      FileError.IMAGE_TOO_LARGE,
       `The image is ${width} x ${height} pixels; at most ${limits.maxSide} pixels a side and ${limits.maxPixels / 1e6} megapixels are accepted (scan at 300 dpi or less)`,
       { width, height, maxSide: limits.maxSide, maxPixels: limits.maxPixels },
     );

@@ -14,6 +14,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { Observable } from 'rxjs';
 import { AppException } from '../../common/errors/app-exception.js';
+import { FileError } from './files.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { fileTooLarge, type Upload } from './files.service.js';
 
@@ -53,12 +54,15 @@ function UploadInterceptor(field: string): Type<NestInterceptor> {
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return fileTooLarge(null, this.limit);
         return AppException.badRequest(
-          'INVALID_UPLOAD',
+          FileError.INVALID_UPLOAD,
           `Upload refused: ${err.message}${err.field ? ` (${err.field})` : ''}`,
           { reason: err.code },
         );
       }
-      return AppException.badRequest('INVALID_UPLOAD', `The multipart body cannot be read: ${(err as Error).message}`);
+      return AppException.badRequest(
+        FileError.INVALID_UPLOAD,
+        `The multipart body cannot be read: ${(err as Error).message}`,
+      );
     }
   }
   return mixin(Interceptor);

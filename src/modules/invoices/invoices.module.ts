@@ -5,6 +5,7 @@ import { InvoicesController } from './invoices.controller.js';
 import { InvoicesRepository } from './invoices.repository.js';
 import { InvoicesService } from './invoices.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { InvoiceError } from './invoices.errors.js';
 
 @Module({
   imports: [ContractsModule, CustomersModule],
@@ -20,7 +21,7 @@ export class InvoicesModule implements OnModuleInit {
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
-    this.ownership.register('invoice', 'INVOICE_NOT_FOUND', async (id) => {
+    this.ownership.register('invoice', InvoiceError.INVOICE_NOT_FOUND, async (id) => {
       const i = await this.repo.findById(id);
       return i && this.ownership.ownerOf('customer', i.customerId);
     });

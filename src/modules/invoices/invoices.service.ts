@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { InvoiceError } from './invoices.errors.js';
+import { ContractError } from '../contracts/contracts.errors.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
+import { CustomerError } from '../customers/customers.errors.js';
 import { compare, dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
@@ -68,21 +72,21 @@ export class InvoicesService {
         contract = await this.contracts.get(dto.contractId);
         if (contract.customer.id !== customer.id) {
           throw AppException.unprocessable(
-            'INVOICE_CUSTOMER_MISMATCH',
+            InvoiceError.INVOICE_CUSTOMER_MISMATCH,
             `Contract ${contract.number} is with another customer`,
             { customerId: customer.id, contractId: contract.id, contractCustomerId: contract.customer.id },
           );
         }
         if (!INVOICEABLE.includes(contract.status)) {
           throw AppException.conflict(
-            'CONTRACT_NOT_APPROVED',
+            ContractError.CONTRACT_NOT_APPROVED,
             `Contract ${contract.number} is ${contract.status}: an invoice needs an approved contract`,
             { contractId: contract.id, status: contract.status },
           );
         }
         if (dto.currency && dto.currency !== contract.currency) {
           throw AppException.unprocessable(
-            'CURRENCY_MISMATCH',
+            ErrorCode.CURRENCY_MISMATCH,
             `Contract ${contract.number} is in ${contract.currency}, not ${dto.currency}`,
             { currency: dto.currency, contractCurrency: contract.currency },
           );
@@ -91,7 +95,7 @@ export class InvoicesService {
         const after = round2(dec(invoiced).plus(dto.amount));
         if (compare(after, contract.total) > 0) {
           throw AppException.unprocessable(
-            'INVOICE_EXCEEDS_CONTRACT',
+            InvoiceError.INVOICE_EXCEEDS_CONTRACT,
             `Contract ${contract.number} totals ${contract.total}; ${invoiced} is invoiced already, ${dto.amount} more would make ${after}`,
             {
               contractId: contract.id,
@@ -151,7 +155,7 @@ export class InvoicesService {
       if (!original) throw notFound(id);
       if (original.reverses) {
         throw AppException.conflict(
-          'INVOICE_IS_REVERSAL',
+          InvoiceError.INVOICE_IS_REVERSAL,
           'A red-letter invoice cannot be reversed: issue the invoice again',
           {
             id,
@@ -162,7 +166,7 @@ export class InvoicesService {
       const earlier = await this.invoices.findReversalOf(id);
       if (earlier) {
         throw AppException.conflict(
-          'INVOICE_ALREADY_REVERSED',
+          InvoiceError.INVOICE_ALREADY_REVERSED,
           `Invoice ${original.number} has been reversed already`,
           {
             id,
@@ -174,7 +178,7 @@ export class InvoicesService {
       const date = input.date ?? todayIso();
       if (date < original.date) {
         throw AppException.unprocessable(
-          'INVOICE_DATE_BEFORE_ORIGINAL',
+          InvoiceError.INVOICE_DATE_BEFORE_ORIGINAL,
           `A red-letter invoice cannot be dated before the invoice it cancels (${original.date})`,
           { date, originalDate: original.date },
         );
@@ -253,7 +257,7 @@ export class InvoicesService {
     await this.invoices.lockNumber(number);
     const taken = await this.invoices.findByNumber(number);
     if (taken) {
-      throw AppException.conflict('INVOICE_NUMBER_TAKEN', `Invoice number ${number} is taken`, {
+      throw AppException.conflict(InvoiceError.INVOICE_NUMBER_TAKEN, `Invoice number ${number} is taken`, {
         number,
         invoiceId: taken.id,
       });
@@ -263,11 +267,12 @@ export class InvoicesService {
   /** The customer invoiced: 422 when there is none (the id is in the body, not the path). */
   private async customer(id: string): Promise<{ id: string; name: string }> {
     const [customer] = await this.customers.findByIds([id]);
-    if (!customer) throw AppException.unprocessable('CUSTOMER_NOT_FOUND', 'No such customer', { customerId: id });
+    if (!customer)
+      throw AppException.unprocessable(CustomerError.CUSTOMER_NOT_FOUND, 'No such customer', { customerId: id });
     return customer;
   }
 }
 
 function notFound(id: string): AppException {
-  return AppException.notFound('INVOICE_NOT_FOUND', 'No such invoice', { id });
+  return AppException.notFound(InvoiceError.INVOICE_NOT_FOUND, 'No such invoice', { id });
 }

@@ -3,6 +3,7 @@ import { OwnershipService } from '../auth/ownership.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService, RUN_JOBS } from './jobs.service.js';
+import { JobError } from './jobs.errors.js';
 
 /** Global so that any feature module can register handlers and enqueue. */
 @Global()
@@ -15,7 +16,7 @@ export class JobsModule implements OnModuleInit {
 
   /** A job is its creator's, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
-    this.ownership.register('job', 'JOB_NOT_FOUND', async (id) => {
+    this.ownership.register('job', JobError.JOB_NOT_FOUND, async (id) => {
       const job = await this.repo.findById(id);
       return job && { salesOwnerId: job.createdBy };
     });

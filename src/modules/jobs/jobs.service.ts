@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { JobError } from './jobs.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { JobQueue, SlotGroup } from '../../infrastructure/queue/job-queue.js';
@@ -178,7 +179,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   async get(user: AuthUser, id: string): Promise<JobView> {
     const job = await this.jobs.findById(id);
     if (!job || (job.createdBy !== user.id && !hasRole(user, 'manager'))) {
-      throw AppException.notFound('JOB_NOT_FOUND', 'No such job', { id });
+      throw AppException.notFound(JobError.JOB_NOT_FOUND, 'No such job', { id });
     }
     return view(job);
   }
@@ -314,7 +315,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     const excess = waiting - limit + 1;
     const seconds = finished > 0 ? (excess * THROUGHPUT_WINDOW_SECONDS) / finished : THROUGHPUT_WINDOW_SECONDS;
     return AppException.tooManyRequests(
-      'QUEUE_FULL',
+      JobError.QUEUE_FULL,
       `${waiting} ${name} jobs are waiting, the limit is ${limit}; try again later`,
       Math.min(MAX_RETRY_AFTER_SECONDS, seconds),
       { job: name, waiting, limit },

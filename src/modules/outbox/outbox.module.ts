@@ -3,6 +3,7 @@ import { OwnershipService } from '../auth/ownership.service.js';
 import { OutboxController } from './outbox.controller.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxService } from './outbox.service.js';
+import { OutboxError } from './outbox.errors.js';
 
 /** Global: delivery notices, statements and runs write their mail through OutboxService. */
 @Global()
@@ -21,7 +22,7 @@ export class OutboxModule implements OnModuleInit {
   onModuleInit(): void {
     this.ownership.register(
       'outbox-message',
-      'OUTBOX_MESSAGE_NOT_FOUND',
+      OutboxError.OUTBOX_MESSAGE_NOT_FOUND,
       async (id) => {
         const m = await this.repo.findById(id);
         if (!m) return null;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { OutboxError } from './outbox.errors.js';
 import type { Page } from '../../common/pagination.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
@@ -183,7 +184,7 @@ export class OutboxService implements OnModuleInit {
 
   async get(id: string): Promise<OutboxMessageView> {
     const message = await this.messages.findById(id);
-    if (!message) throw AppException.notFound('OUTBOX_MESSAGE_NOT_FOUND', `No outbox message ${id}`, { id });
+    if (!message) throw AppException.notFound(OutboxError.OUTBOX_MESSAGE_NOT_FOUND, `No outbox message ${id}`, { id });
     return view(message);
   }
 
@@ -192,7 +193,7 @@ export class OutboxService implements OnModuleInit {
     await this.get(id);
     if (!(await this.messages.requeue(id))) {
       throw AppException.conflict(
-        'OUTBOX_NOT_FAILED',
+        OutboxError.OUTBOX_NOT_FAILED,
         'Only a failed message can be retried; this one is queued, being sent or sent',
         { id },
       );

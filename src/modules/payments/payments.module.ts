@@ -6,6 +6,7 @@ import { PaymentsController } from './payments.controller.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentsService } from './payments.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { PaymentError } from './payments.errors.js';
 
 @Module({
   imports: [ContactSheetsModule, ContractsModule, CustomersModule],
@@ -21,7 +22,7 @@ export class PaymentsModule implements OnModuleInit {
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
-    this.ownership.register('payment', 'PAYMENT_NOT_FOUND', async (id) => {
+    this.ownership.register('payment', PaymentError.PAYMENT_NOT_FOUND, async (id) => {
       const p = await this.repo.findById(id);
       return p && this.ownership.ownerOf('customer', p.customerId);
     });

@@ -1,5 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { PaymentError } from './payments.errors.js';
+import { ContractError } from '../contracts/contracts.errors.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
+import { CustomerError } from '../customers/customers.errors.js';
 import { dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
@@ -79,7 +83,7 @@ export class PaymentsService {
         contract = await this.contracts.get(dto.contractId);
         if (contract.customer.id !== dto.customerId) {
           throw AppException.unprocessable(
-            'PAYMENT_CUSTOMER_MISMATCH',
+            PaymentError.PAYMENT_CUSTOMER_MISMATCH,
             `Contract ${contract.number} is with another customer`,
             {
               customerId: dto.customerId,
@@ -90,7 +94,7 @@ export class PaymentsService {
         }
         if (!PAYABLE.includes(contract.status)) {
           throw AppException.conflict(
-            'CONTRACT_NOT_APPROVED',
+            ContractError.CONTRACT_NOT_APPROVED,
             `Contract ${contract.number} is ${contract.status}: a payment needs an approved contract`,
             {
               contractId: contract.id,
@@ -100,7 +104,7 @@ export class PaymentsService {
         }
         if (dto.currency && dto.currency !== contract.currency) {
           throw AppException.unprocessable(
-            'CURRENCY_MISMATCH',
+            ErrorCode.CURRENCY_MISMATCH,
             `Contract ${contract.number} is in ${contract.currency}, not ${dto.currency}`,
             {
               currency: dto.currency,
@@ -185,14 +189,18 @@ export class PaymentsService {
       const original = await this.payments.findByIdForUpdate(id);
       if (!original) throw notFound(id);
       if (original.reverses) {
-        throw AppException.conflict('PAYMENT_IS_REVERSAL', 'A reversal cannot be reversed: record the payment again', {
-          id,
-          reverses: original.reverses,
-        });
+        throw AppException.conflict(
+          PaymentError.PAYMENT_IS_REVERSAL,
+          'A reversal cannot be reversed: record the payment again',
+          {
+            id,
+            reverses: original.reverses,
+          },
+        );
       }
       const earlier = await this.payments.findReversalOf(id);
       if (earlier)
-        throw AppException.conflict('PAYMENT_ALREADY_REVERSED', 'This payment has been reversed already', {
+        throw AppException.conflict(PaymentError.PAYMENT_ALREADY_REVERSED, 'This payment has been reversed already', {
           id,
           reversal: earlier.id,
         });
@@ -246,13 +254,14 @@ export class PaymentsService {
   /** A customer the payment is from: 422 when there is none (the id is in the body, not the path). */
   private async customer(id: string): Promise<{ id: string; name: string }> {
     const [customer] = await this.customers.findByIds([id]);
-    if (!customer) throw AppException.unprocessable('CUSTOMER_NOT_FOUND', 'No such customer', { customerId: id });
+    if (!customer)
+      throw AppException.unprocessable(CustomerError.CUSTOMER_NOT_FOUND, 'No such customer', { customerId: id });
     return customer;
   }
 }
 
 function notFound(id: string): AppException {
-  return AppException.notFound('PAYMENT_NOT_FOUND', 'No such payment', { id });
+  return AppException.notFound(PaymentError.PAYMENT_NOT_FOUND, 'No such payment', { id });
 }
 
 function view(

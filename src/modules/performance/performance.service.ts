@@ -2,6 +2,7 @@ import { refuseNulls } from '../../common/validation.js';
 import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { PerformanceError } from './performance.errors.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
@@ -197,7 +198,7 @@ export class PerformanceService {
     const file = await this.files.get(owner, fileId);
     if (!this.visibleProofs(user, [file]).length) {
       throw AppException.forbidden(
-        'PRICES_HIDDEN',
+        PerformanceError.PRICES_HIDDEN,
         'This proof may show the contract price, which production users do not see',
         { fileId, kind: file.kind },
       );
@@ -262,7 +263,7 @@ export class PerformanceService {
   ): { search: PerformanceSearch; sort: PerformanceFilter['sort']; order: 'ASC' | 'DESC' } {
     // Filtering or sorting by amount would let a production user find the amounts out, one query at a time.
     if (!canSeePrices(user) && (query.minAmount || query.maxAmount || query.sort === 'amount')) {
-      throw AppException.forbidden('PRICES_HIDDEN', 'Production users cannot filter or sort by amount');
+      throw AppException.forbidden(PerformanceError.PRICES_HIDDEN, 'Production users cannot filter or sort by amount');
     }
     const asOf = query.asOf ?? todayIso();
     const order = query.order ?? (query.sort === 'name' ? 'asc' : 'desc');
@@ -309,8 +310,8 @@ export class PerformanceService {
 
   private async mustFind(id: string): Promise<PerformanceRecord> {
     const r = await this.repo.findById(id);
-    if (!r) throw AppException.notFound('PERFORMANCE_RECORD_NOT_FOUND', 'No such performance record', { id });
+    if (!r)
+      throw AppException.notFound(PerformanceError.PERFORMANCE_RECORD_NOT_FOUND, 'No such performance record', { id });
     return r;
   }
 }
-

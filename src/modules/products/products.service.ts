@@ -1,6 +1,7 @@
 import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ProductError } from './products.errors.js';
 import { compare, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
@@ -113,7 +114,7 @@ const headerOf = (key: keyof CreateProductDto) => PRODUCT_TABLE.columns.find((c)
 
 function checkFloor(listPrice: Amount, floorPrice: Amount): void {
   if (compare(floorPrice, listPrice) > 0) {
-    throw AppException.badRequest('FLOOR_ABOVE_LIST', 'The floor price cannot be above the list price', {
+    throw AppException.badRequest(ProductError.FLOOR_ABOVE_LIST, 'The floor price cannot be above the list price', {
       listPrice,
       floorPrice,
     });
@@ -277,12 +278,14 @@ export class ProductsService implements OnModuleInit {
 
   private async checkCodeFree(code: string): Promise<void> {
     if (await this.products.findByCode(code))
-      throw AppException.conflict('PRODUCT_CODE_EXISTS', `A product with code "${code}" already exists`, { code });
+      throw AppException.conflict(ProductError.PRODUCT_CODE_EXISTS, `A product with code "${code}" already exists`, {
+        code,
+      });
   }
 
   private async mustFind(id: string): Promise<Product> {
     const product = await this.products.findById(id);
-    if (!product) throw AppException.notFound('PRODUCT_NOT_FOUND', 'No such product', { id });
+    if (!product) throw AppException.notFound(ProductError.PRODUCT_NOT_FOUND, 'No such product', { id });
     return product;
   }
 

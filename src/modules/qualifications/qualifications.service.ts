@@ -2,6 +2,7 @@ import { refuseNulls } from '../../common/validation.js';
 import { ImportRunner } from '../../common/tabular/import-runner.js';
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { QualificationError } from './qualifications.errors.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import type { Page } from '../../common/pagination.js';
 import { daysBetween, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
@@ -312,8 +313,7 @@ export class QualificationsService {
 
   private async mustFind(id: string): Promise<Qualification> {
     const q = await this.repo.findById(id);
-    if (!q) throw AppException.notFound('QUALIFICATION_NOT_FOUND', 'No such qualification', { id });
+    if (!q) throw AppException.notFound(QualificationError.QUALIFICATION_NOT_FOUND, 'No such qualification', { id });
     return q;
   }
 }
-

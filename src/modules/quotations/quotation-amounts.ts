@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import { QuotationError } from './quotations.errors.js';
 import { compare, dec, MAX_AMOUNT, round2, sum, type Amount } from '../../common/money.js';
 
 /**
@@ -66,7 +67,11 @@ export function percentSum(shares: { percent: string }[]): string {
 export function checkPaymentTerms(shares: { percent: string }[]): void {
   const total = percentSum(shares);
   if (compare(total, '100') !== 0) {
-    throw AppException.badRequest('PAYMENT_TERMS_NOT_100', `The payment shares add up to ${total} %, not 100 %`, { sum: total });
+    throw AppException.badRequest(
+      QuotationError.PAYMENT_TERMS_NOT_100,
+      `The payment shares add up to ${total} %, not 100 %`,
+      { sum: total },
+    );
   }
 }
 

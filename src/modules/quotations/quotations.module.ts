@@ -7,6 +7,7 @@ import { QuotationsController } from './quotations.controller.js';
 import { QuotationsRepository } from './quotations.repository.js';
 import { QuotationsService } from './quotations.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { QuotationError } from './quotations.errors.js';
 
 /** Its documents are issued through DocumentIssuerModule; DocumentsService (reading them) is global. */
 @Module({
@@ -23,7 +24,7 @@ export class QuotationsModule implements OnModuleInit {
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
-    this.ownership.register('quotation', 'QUOTATION_NOT_FOUND', async (id) => {
+    this.ownership.register('quotation', QuotationError.QUOTATION_NOT_FOUND, async (id) => {
       const q = await this.repo.findById(id);
       return q && this.ownership.ownerOf('customer', q.customerId);
     });

@@ -1,5 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { QuotationError } from './quotations.errors.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
+import { ProductError } from '../products/products.errors.js';
+import { CustomerError } from '../customers/customers.errors.js';
 import { compare, dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
@@ -10,7 +14,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { redactAmounts } from '../../common/amount-redaction.js';
 import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
 import type { Role } from '../auth/roles.js';
-import { CompanyService, type CompanyProfileWithSeals } from '../company/company.service.js';
+import { CompanyService, companyProfileNotSet, type CompanyProfileWithSeals } from '../company/company.service.js';
 import { CustomersService, type CustomerView } from '../customers/customers.service.js';
 import { CustomerQuery } from '../customers/dto/customer-query.dto.js';
 import { DocumentsService, type DocumentView } from '../documents/documents.service.js';
@@ -197,10 +201,14 @@ function deliveryTerms(dto: DeliveryTermsDto | null | undefined): DeliveryTerms 
 /** Rules on a revision's terms, checked before anything is written. */
 function checkContent(c: RevisionContent): void {
   if (c.validUntil < c.issueDate) {
-    throw AppException.badRequest('VALIDITY_BEFORE_ISSUE_DATE', 'validUntil cannot be before the issue date', {
-      issueDate: c.issueDate,
-      validUntil: c.validUntil,
-    });
+    throw AppException.badRequest(
+      QuotationError.VALIDITY_BEFORE_ISSUE_DATE,
+      'validUntil cannot be before the issue date',
+      {
+        issueDate: c.issueDate,
+        validUntil: c.validUntil,
+      },
+    );
   }
   checkPaymentTerms(c.paymentTerms);
 }
@@ -209,7 +217,7 @@ function checkContent(c: RevisionContent): void {
 function revisionTotals(lines: LineData[]): Totals {
   const sums = totals(lines.map((l) => ({ net: l.net, tax: l.tax, total: round2(dec(l.net).plus(l.tax)) })));
   if (!fitsAmountColumn(sums.total)) {
-    throw AppException.badRequest('AMOUNT_TOO_LARGE', `The total ${sums.total} has more than 16 digits`, {
+    throw AppException.badRequest(ErrorCode.AMOUNT_TOO_LARGE, `The total ${sums.total} has more than 16 digits`, {
       total: sums.total,
     });
   }
@@ -291,14 +299,21 @@ export class QuotationsService implements OnModuleInit {
 
   /** The quotation at its current revision (or revision `n`), every field: for other services. */
   async get(id: string, n?: number): Promise<QuotationView> {
+    const found = await this.find(id, n);
+    if (!found) throw notFound(id);
+    return found;
+  }
+
+  /** The same, or null when there is no such quotation (a revision `n` it lacks is still 404 QUOTATION_REVISION_NOT_FOUND). */
+  async find(id: string, n?: number): Promise<QuotationView | null> {
     const quotation = await this.quotations.findById(id);
-    if (!quotation) throw notFound(id);
+    if (!quotation) return null;
     const current = await this.quotations.findRevision(id, quotation.revision);
     const shown = n === undefined || n === quotation.revision ? current : await this.quotations.findRevision(id, n);
     if (!current) throw new Error(`quotation ${id} has no revision ${quotation.revision}`);
     if (!shown) {
       throw AppException.notFound(
-        'QUOTATION_REVISION_NOT_FOUND',
+        QuotationError.QUOTATION_REVISION_NOT_FOUND,
         `Quotation ${quotation.number} has no revision ${n}`,
         {
           id,
@@ -436,7 +451,7 @@ export class QuotationsService implements OnModuleInit {
       const mode = editMode(quotation.status);
       if (mode === 'locked') {
         throw AppException.conflict(
-          'QUOTATION_LOCKED',
+          QuotationError.QUOTATION_LOCKED,
           `Quotation ${quotation.number} was accepted and cannot change`,
           {
             id,
@@ -529,14 +544,14 @@ export class QuotationsService implements OnModuleInit {
       if (below.length && !isManager(actor)) {
         // Only floor-price roles may approve at all (backoffice, manager), so the floor prices can be listed.
         throw AppException.forbidden(
-          'BELOW_FLOOR_NEEDS_MANAGER',
+          QuotationError.BELOW_FLOOR_NEEDS_MANAGER,
           `Lines ${below.map((b) => `${b.line} (${b.productCode})`).join(', ')} are below the floor price: only a manager can approve`,
           { lines: canSeeFloorPrice(actor) ? below : below.map((b) => ({ line: b.line, productCode: b.productCode })) },
         );
       }
       if (below.length && !why) {
         throw AppException.badRequest(
-          'APPROVAL_REASON_REQUIRED',
+          ErrorCode.APPROVAL_REASON_REQUIRED,
           'Approving prices below the floor price needs a reason ({ "reason": "…" })',
           { lines: below.map((b) => ({ line: b.line, productCode: b.productCode })) },
         );
@@ -564,7 +579,7 @@ export class QuotationsService implements OnModuleInit {
     const quotation = await this.get(id);
     if (!quotation.approval) {
       throw AppException.conflict(
-        'QUOTATION_NOT_APPROVED',
+        QuotationError.QUOTATION_NOT_APPROVED,
         `Revision ${quotation.revision} of ${quotation.number} has not been approved: only approved quotations are rendered`,
         { id, revision: quotation.revision, status: quotation.status },
       );
@@ -615,7 +630,7 @@ export class QuotationsService implements OnModuleInit {
     const step = transition(effectiveStatus(quotation.status, revision.validUntil, todayIso()), action);
     if (!step.ok) {
       throw AppException.conflict(
-        'INVALID_TRANSITION',
+        ErrorCode.INVALID_TRANSITION,
         `Quotation ${quotation.number} is ${step.from}: it cannot become ${step.to} (${action})`,
         { id: quotation.id, action, from: step.from, to: step.to },
       );
@@ -653,21 +668,25 @@ export class QuotationsService implements OnModuleInit {
       const field = `lines[${i}]`;
       const p = l.productId ? products.get(l.productId) : undefined;
       if (l.productId && !p) {
-        throw AppException.unprocessable('PRODUCT_NOT_FOUND', `${field}: no such product`, {
+        throw AppException.unprocessable(ProductError.PRODUCT_NOT_FOUND, `${field}: no such product`, {
           field: `${field}.productId`,
           productId: l.productId,
         });
       }
       if (p && !p.active && !allowInactive.has(p.id)) {
-        throw AppException.unprocessable('PRODUCT_INACTIVE', `${field}: product ${p.code} is no longer offered`, {
-          field: `${field}.productId`,
-          productCode: p.code,
-        });
+        throw AppException.unprocessable(
+          QuotationError.PRODUCT_INACTIVE,
+          `${field}: product ${p.code} is no longer offered`,
+          {
+            field: `${field}.productId`,
+            productCode: p.code,
+          },
+        );
       }
       // A price-list price is in the product's currency: mixing currencies would make the floor rule meaningless.
       if (p && p.currency !== currency) {
         throw AppException.unprocessable(
-          'CURRENCY_MISMATCH',
+          ErrorCode.CURRENCY_MISMATCH,
           `${field}: product ${p.code} is priced in ${p.currency}, the quotation in ${currency}`,
           { field: `${field}.productId`, productCurrency: p.currency, currency },
         );
@@ -682,7 +701,7 @@ export class QuotationsService implements OnModuleInit {
       for (const [name, value] of Object.entries(amounts)) {
         if (!fitsAmountColumn(value)) {
           throw AppException.badRequest(
-            'AMOUNT_TOO_LARGE',
+            ErrorCode.AMOUNT_TOO_LARGE,
             `${field}: the ${name} amount ${value} has more than 16 digits`,
             {
               field,
@@ -778,31 +797,25 @@ export class QuotationsService implements OnModuleInit {
   }
 
   private async checkCustomer(customerId: string): Promise<CustomerView> {
-    let customer: CustomerView;
-    try {
-      customer = await this.customers.get(customerId);
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'CUSTOMER_NOT_FOUND') {
-        throw AppException.unprocessable('CUSTOMER_NOT_FOUND', 'customerId is not a customer', { customerId });
-      }
-      throw err;
+    const customer = await this.customers.find(customerId);
+    if (!customer) {
+      throw AppException.unprocessable(CustomerError.CUSTOMER_NOT_FOUND, 'customerId is not a customer', {
+        customerId,
+      });
     }
     if (customer.archived) {
-      throw AppException.unprocessable('CUSTOMER_ARCHIVED', `Customer ${customer.name} is archived`, { customerId });
+      throw AppException.unprocessable(CustomerError.CUSTOMER_ARCHIVED, `Customer ${customer.name} is archived`, {
+        customerId,
+      });
     }
     return customer;
   }
 
   /** The seller for the letterhead; without a profile there is nothing to put on the document (409). */
   private async companyProfile(): Promise<CompanyProfileWithSeals> {
-    try {
-      return await this.company.getProfileWithSeals();
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') {
-        throw AppException.conflict(err.code, err.message);
-      }
-      throw err;
-    }
+    const company = await this.company.findProfileWithSeals();
+    if (!company) throw companyProfileNotSet(HttpStatus.CONFLICT);
+    return company;
   }
 
   private async lock(id: string): Promise<Quotation> {
@@ -851,7 +864,7 @@ const DEMO_MANAGER: QuotationActor = { id: null, name: '王志远（总经理）
 const DEMO_READER: AuthUser = { id: '00000000-0000-0000-0000-000000000000', name: 'system', roles: ['admin'] };
 
 function notFound(id: string): AppException {
-  return AppException.notFound('QUOTATION_NOT_FOUND', 'No such quotation', { id });
+  return AppException.notFound(QuotationError.QUOTATION_NOT_FOUND, 'No such quotation', { id });
 }
 
 /** A stored line as it would be sent again (a new revision carries the lines over unchanged). */

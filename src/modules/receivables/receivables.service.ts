@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { CustomerError } from '../customers/customers.errors.js';
+import { ContractError } from '../contracts/contracts.errors.js';
+import { ReceivableError } from './receivables.errors.js';
 import { compare, dec, round2, sum, type Amount } from '../../common/money.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../database/transaction.js';
@@ -328,16 +331,16 @@ export function ledgerCurrency(rows: Pick<ContractRow, 'currency'>[]): string {
 }
 
 function customerNotFound(id: string): AppException {
-  return AppException.notFound('CUSTOMER_NOT_FOUND', 'No such customer', { customerId: id });
+  return AppException.notFound(CustomerError.CUSTOMER_NOT_FOUND, 'No such customer', { customerId: id });
 }
 
 function contractNotFound(id: string): AppException {
-  return AppException.notFound('CONTRACT_NOT_FOUND', 'No such contract', { contractId: id });
+  return AppException.notFound(ContractError.CONTRACT_NOT_FOUND, 'No such contract', { contractId: id });
 }
 
 function milestoneEventInvalid(event: string): AppException {
   return AppException.unprocessable(
-    'MILESTONE_EVENT_INVALID',
+    ReceivableError.MILESTONE_EVENT_INVALID,
     event === 'contract_signed'
       ? 'contract_signed is the contract’s signing date: change the contract, not a milestone'
       : `Unknown milestone event ${event}`,

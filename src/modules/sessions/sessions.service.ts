@@ -3,6 +3,8 @@ import type { SessionAuthenticator } from '../auth/credential-ports.js';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
+import { SessionError } from './sessions.errors.js';
 import { UserAccountsService } from '../users/user-accounts.service.js';
 import type { SessionEnder } from '../users/user-ports.js';
 import type { UserRecord } from '../users/user.types.js';
@@ -84,7 +86,7 @@ export class SessionsService implements SessionAuthenticator, SessionEnder {
   /** advance() for the session the guard found (AuthUser.session carries only its id and stage). */
   async advanceById(sessionId: string, stage: SessionStage) {
     const session = await this.sessions.findById(sessionId);
-    if (!session) throw new AppException(401, 'SESSION_EXPIRED', 'Your session has ended: sign in again');
+    if (!session) throw new AppException(401, ErrorCode.SESSION_EXPIRED, 'Your session has ended: sign in again');
     return this.advance(session, stage);
   }
 
@@ -121,13 +123,13 @@ export class SessionsService implements SessionAuthenticator, SessionEnder {
     const expected = Buffer.from(session.csrfToken);
     if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
       throw AppException.forbidden(
-        'CSRF_FAILED',
+        ErrorCode.CSRF_FAILED,
         'A write from a signed-in browser must send the X-CSRF-Token header of its session',
       );
     }
     if (headers.origin !== undefined && !this.sameOrigin(headers.origin, headers.host)) {
       throw AppException.forbidden(
-        'CSRF_FAILED',
+        ErrorCode.CSRF_FAILED,
         `Writes are accepted from ${new URL(this.config.publicUrl).origin} only`,
         {
           origin: headers.origin,
@@ -175,7 +177,8 @@ export class SessionsService implements SessionAuthenticator, SessionEnder {
   /** Revokes one of a user's own sessions. */
   async revokeOwn(userId: string, sessionId: string): Promise<void> {
     const session = await this.sessions.findOf(userId, sessionId);
-    if (!session) throw AppException.notFound('SESSION_NOT_FOUND', 'No such session of yours', { id: sessionId });
+    if (!session)
+      throw AppException.notFound(SessionError.SESSION_NOT_FOUND, 'No such session of yours', { id: sessionId });
     await this.sessions.revoke(session.id, 'revoked');
   }
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import { SignInError } from './sign-in.errors.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { UserAccountsService } from '../users/user-accounts.service.js';
@@ -58,7 +59,8 @@ export class InvitationsService implements PasswordLinkIssuer {
     token: string,
     opts: { forUpdate?: boolean } = {},
   ): Promise<{ invitation: UserInvitation; user: UserRecord }> {
-    const invalid = () => AppException.notFound('INVITATION_INVALID', 'This link is not valid: ask for a new one');
+    const invalid = () =>
+      AppException.notFound(SignInError.INVITATION_INVALID, 'This link is not valid: ask for a new one');
     if (!TOKEN.test(token)) throw invalid();
     const invitation = opts.forUpdate
       ? await this.repo.findInvitationForUpdate(hash(token))
@@ -66,10 +68,14 @@ export class InvitationsService implements PasswordLinkIssuer {
     const user = invitation && (await this.users.find(invitation.userId));
     if (!invitation || !user || user.disabled) throw invalid();
     if (invitation.usedAt) {
-      throw new AppException(410, 'INVITATION_USED', 'This link was used already: sign in, or ask for a new one');
+      throw new AppException(
+        410,
+        SignInError.INVITATION_USED,
+        'This link was used already: sign in, or ask for a new one',
+      );
     }
     if (invitation.expiresAt.getTime() <= Date.now()) {
-      throw new AppException(410, 'INVITATION_EXPIRED', 'This link has expired: ask for a new one', {
+      throw new AppException(410, SignInError.INVITATION_EXPIRED, 'This link has expired: ask for a new one', {
         expiredAt: invitation.expiresAt,
       });
     }

@@ -1,4 +1,5 @@
 import { AppException } from '../../common/errors/app-exception.js';
+import { SignInError } from './sign-in.errors.js';
 import { COMMON_PASSWORDS_TEXT } from './common-passwords.js';
 
 let common: Set<string> | undefined;
@@ -58,14 +59,16 @@ export function passwordProblem(password: string, ctx: PasswordContext): AppExce
   const length = [...password].length;
   if (length < ctx.minLength) {
     return AppException.unprocessable(
-      'PASSWORD_TOO_SHORT',
+      SignInError.PASSWORD_TOO_SHORT,
       `The password must be at least ${ctx.minLength} characters long`,
       { minLength: ctx.minLength, length },
     );
   }
   const lower = password.toLowerCase();
   const tooCommon = (why: string) =>
-    AppException.unprocessable('PASSWORD_TOO_COMMON', `This password is too easy to guess: ${why}`, { reason: why });
+    AppException.unprocessable(SignInError.PASSWORD_TOO_COMMON, `This password is too easy to guess: ${why}`, {
+      reason: why,
+    });
   if (commonPasswords().has(lower)) return tooCommon('it is on the list of common passwords');
   const words = [ctx.userName, ctx.email, ctx.email?.split('@')[0], 'tenderdesk', 'password']
     .filter((w): w is string => !!w && w.length >= 3)

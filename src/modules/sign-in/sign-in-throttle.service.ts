@@ -5,6 +5,9 @@ import { TransactionRunner } from '../../database/transaction.js';
 import type { FailedSignIns } from '../users/user-ports.js';
 import type { SignInThrottle } from './sign-in.entities.js';
 import { CredentialsRepository } from './credentials.repository.js';
+import { SignInError } from './sign-in.errors.js';
+
+type ThrottleCode = typeof SignInError.SIGN_IN_LOCKED | typeof SignInError.SIGN_IN_THROTTLED;
 
 /** The longest delay between two attempts before the lock takes over. */
 const MAX_DELAY_MS = 60_000;
@@ -47,15 +50,21 @@ export class SignInThrottleService implements FailedSignIns {
   async admit(keys: ThrottleKeys, now = new Date()): Promise<void> {
     await this.tx.run(async () => {
       const rows = await this.repo.lockThrottle([keys.account, keys.address]);
-      let wait: { code: 'SIGN_IN_LOCKED' | 'SIGN_IN_THROTTLED'; ms: number } | null = null;
+      let wait: { code: ThrottleCode; ms: number } | null = null;
       for (const row of rows) {
         const w = this.waitOf(row, now);
-        if (w && (!wait || (w.code === 'SIGN_IN_LOCKED' && wait.code !== 'SIGN_IN_LOCKED') || w.ms > wait.ms)) wait = w;
+        if (
+          w &&
+          (!wait ||
+            (w.code === SignInError.SIGN_IN_LOCKED && wait.code !== SignInError.SIGN_IN_LOCKED) ||
+            w.ms > wait.ms)
+        )
+          wait = w;
       }
       if (wait) {
         throw AppException.tooManyRequests(
           wait.code,
-          wait.code === 'SIGN_IN_LOCKED'
+          wait.code === SignInError.SIGN_IN_LOCKED
             ? 'Too many failed sign-ins: signing in is locked for a while'
             : 'Too many failed sign-ins: wait before trying again',
           wait.ms / 1000,
@@ -121,16 +130,16 @@ export class SignInThrottleService implements FailedSignIns {
     );
   }
 
-  private waitOf(row: SignInThrottle, now: Date): { code: 'SIGN_IN_LOCKED' | 'SIGN_IN_THROTTLED'; ms: number } | null {
+  private waitOf(row: SignInThrottle, now: Date): { code: ThrottleCode; ms: number } | null {
     if (row.blockedUntil) {
       const ms = row.blockedUntil.getTime() - now.getTime();
-      return ms > 0 ? { code: 'SIGN_IN_LOCKED', ms } : null;
+      return ms > 0 ? { code: SignInError.SIGN_IN_LOCKED, ms } : null;
     }
     if (this.forgotten(row, now)) return null;
     const over = row.failures - this.config.signIn.delayAfter;
     if (over < 0 || !row.lastFailureAt) return null;
     const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** over);
     const ms = row.lastFailureAt.getTime() + delay - now.getTime();
-    return ms > 0 ? { code: 'SIGN_IN_THROTTLED', ms } : null;
+    return ms > 0 ? { code: SignInError.SIGN_IN_THROTTLED, ms } : null;
   }
 }

@@ -3,6 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ANY_ROLE, Public, Roles, SignInStep } from '../auth/auth.decorators.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
@@ -145,7 +146,7 @@ export class SignInController {
     const origin = req.headers.origin;
     if (origin !== undefined && !this.sessions.sameOrigin(origin, req.headers.host)) {
       throw AppException.forbidden(
-        'CSRF_FAILED',
+        ErrorCode.CSRF_FAILED,
         `Signing in is accepted from ${new URL(this.config.publicUrl).origin} only`,
         {
           origin,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import { SignInError } from './sign-in.errors.js';
+import { ErrorCode } from '../../common/errors/error-codes.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -62,7 +64,7 @@ export class SignInService {
             : null;
     if (!user || reason) {
       await this.recordFailure(user, login, reason ?? 'unknown-user', client, keys);
-      throw new AppException(401, 'SIGN_IN_FAILED', 'The user name or the password is wrong');
+      throw new AppException(401, SignInError.SIGN_IN_FAILED, 'The user name or the password is wrong');
     }
     return this.tx.run(async () => {
       await this.throttle.succeeded(keys);
@@ -90,18 +92,21 @@ export class SignInService {
     client: ClientContext,
   ): Promise<{ stage: SessionStage; csrfToken: string | null; cookie: string | null }> {
     const user = await this.users.find(actor.id);
-    if (!user) throw new AppException(401, 'UNAUTHENTICATED', 'No such user');
+    if (!user) throw new AppException(401, ErrorCode.UNAUTHENTICATED, 'No such user');
     const forced = actor.session?.stage === 'password_change';
     if (!forced) {
       if (currentPassword === undefined) {
-        throw AppException.unprocessable('CURRENT_PASSWORD_REQUIRED', 'Give your current password to change it');
+        throw AppException.unprocessable(
+          SignInError.CURRENT_PASSWORD_REQUIRED,
+          'Give your current password to change it',
+        );
       }
       // A wrong current password counts against the account as a failed sign-in does.
       const keys = SignInThrottleService.keys({ userId: user.id }, client.ip);
       await this.throttle.admit(keys);
       if (!user.passwordHash || !(await verifyPassword(user.passwordHash, currentPassword))) {
         await this.recordFailure(user, user.name, user.passwordHash ? 'wrong-password' : 'no-password', client, keys);
-        throw AppException.forbidden('CURRENT_PASSWORD_WRONG', 'The current password is wrong');
+        throw AppException.forbidden(SignInError.CURRENT_PASSWORD_WRONG, 'The current password is wrong');
       }
       await this.throttle.succeeded(keys);
     }

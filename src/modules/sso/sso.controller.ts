@@ -8,7 +8,8 @@ import { Public } from '../auth/auth.decorators.js';
 import { clientOf } from '../sign-in/sign-in.controller.js';
 import { SsoStartQuery } from './dto/sso-start.query.js';
 import { clearedSsoBindingCookie, readSsoBinding, ssoBindingCookie } from './sso-cookie.js';
-import { SsoError, SsoService } from './sso.service.js';
+import { SsoError } from './sso.errors.js';
+import { SsoService } from './sso.service.js';
 import { ApiRedirectResponse } from '../../common/openapi/responses.js';
 
 /** Where a browser is sent when single sign-on is refused: the console's sign-in page names the code. */

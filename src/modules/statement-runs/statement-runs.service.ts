@@ -1,5 +1,7 @@
 import { HttpStatus, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { StatementRunError } from './statement-runs.errors.js';
+import { StatementError } from '../statements/statements.errors.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -343,7 +345,7 @@ export class StatementRunsService implements OnModuleInit {
     customerIds?: string[],
   ): Promise<StatementRunView> {
     const run = await this.runs.findRun(id);
-    if (!run) throw AppException.notFound('STATEMENT_RUN_NOT_FOUND', `No statement run ${id}`, { id });
+    if (!run) throw AppException.notFound(StatementRunError.STATEMENT_RUN_NOT_FOUND, `No statement run ${id}`, { id });
     const [summary] = await this.summaries([run]);
     const page = query.itemsPage ?? 1;
     const pageSize = query.itemsPageSize ?? 100;
@@ -397,14 +399,18 @@ export class StatementRunsService implements OnModuleInit {
 function checkPeriod(from: DateOnly | null, to: DateOnly): void {
   const today = todayIso();
   if (from !== null && from > to) {
-    throw AppException.unprocessable('STATEMENT_PERIOD_INVALID', `The period starts (${from}) after it ends (${to})`, {
-      from,
-      to,
-    });
+    throw AppException.unprocessable(
+      StatementError.STATEMENT_PERIOD_INVALID,
+      `The period starts (${from}) after it ends (${to})`,
+      {
+        from,
+        to,
+      },
+    );
   }
   if (to > today) {
     throw AppException.unprocessable(
-      'STATEMENT_PERIOD_INVALID',
+      StatementError.STATEMENT_PERIOD_INVALID,
       `The period ends in the future (${to}; today is ${today})`,
       {
         to,

@@ -9,6 +9,7 @@ import { READERS, StatementsController } from './statements.controller.js';
 import { StatementsRepository } from './statements.repository.js';
 import { DOCUMENT_TYPE, StatementsService } from './statements.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { StatementError } from './statements.errors.js';
 
 /**
  * Customer statements and their confirmation page, issued through the one document path (DocumentIssuerModule).
@@ -32,7 +33,7 @@ export class StatementsModule implements OnModuleInit {
     // /api/documents serves a statement's files to the roles that read them here (engineering does not).
     this.documents.restrictReaders(DOCUMENT_TYPE, anyOf(READERS));
     // Whose each of this module's records is, for the ownership policy (auth/ownership.ts).
-    this.ownership.register('statement', 'STATEMENT_NOT_FOUND', async (id) => {
+    this.ownership.register('statement', StatementError.STATEMENT_NOT_FOUND, async (id) => {
       const s = await this.repo.findById(id);
       return s && this.ownership.ownerOf('customer', s.customerId);
     });

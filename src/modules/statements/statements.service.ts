@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { StatementError } from './statements.errors.js';
+import { CompanyError } from '../company/company.errors.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import type { Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
@@ -12,7 +14,7 @@ import { TemplateEngine } from '../../rendering/templates/template-engine.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import { CompanyService, type CompanyProfileView } from '../company/company.service.js';
+import { CompanyService } from '../company/company.service.js';
 import { CustomersService, type CustomerView } from '../customers/customers.service.js';
 import type { DocumentFile, DocumentFormat } from '../documents/document-file.entity.js';
 import { DocumentsService, type DocumentView } from '../documents/documents.service.js';
@@ -187,7 +189,7 @@ export class StatementsService {
     const { from, to } = request;
     if ((from !== null && from > to) || to > today) {
       throw AppException.unprocessable(
-        'STATEMENT_PERIOD_INVALID',
+        StatementError.STATEMENT_PERIOD_INVALID,
         from !== null && from > to
           ? `The period ends (${to}) before it starts (${from})`
           : `The statement cannot end after today (${today}): ${to}`,
@@ -375,7 +377,7 @@ export class StatementsService {
       mailTo = billingEmail(customer);
       if (!mailTo) {
         throw AppException.unprocessable(
-          'NO_BILLING_EMAIL',
+          StatementError.NO_BILLING_EMAIL,
           `${customer.name} has no billing contact with an e-mail address`,
           { customerId, billingContact: customer.billingContact?.name ?? null },
         );
@@ -432,7 +434,9 @@ export class StatementsService {
   async file(id: string, format: DocumentFormat): Promise<{ file: DocumentFile; bytes: Buffer }> {
     const row = await this.mustFind(id);
     if (!row.documentId) {
-      throw AppException.notFound('STATEMENT_DOCUMENT_NOT_FOUND', 'The statement has no stored document', { id });
+      throw AppException.notFound(StatementError.STATEMENT_DOCUMENT_NOT_FOUND, 'The statement has no stored document', {
+        id,
+      });
     }
     return this.documents.file(row.documentId, format);
   }
@@ -589,7 +593,7 @@ export class StatementsService {
       return {
         kind: 'closed',
         error: AppException.forbidden(
-          'STATEMENT_CODE_NOT_SENT',
+          StatementError.STATEMENT_CODE_NOT_SENT,
           'This statement was not mailed with a confirmation code and cannot be answered online',
         ),
       };
@@ -598,7 +602,7 @@ export class StatementsService {
       return {
         kind: 'closed',
         error: AppException.forbidden(
-          'STATEMENT_CODE_LOCKED',
+          StatementError.STATEMENT_CODE_LOCKED,
           'Too many wrong confirmation codes: this statement can no longer be answered online',
           { attemptsAllowed: this.codeAttempts },
         ),
@@ -608,7 +612,7 @@ export class StatementsService {
     return {
       kind: 'wrong',
       error: AppException.forbidden(
-        'STATEMENT_CODE_INVALID',
+        StatementError.STATEMENT_CODE_INVALID,
         'The confirmation code does not match the one in the statement e-mail',
         { attemptsLeft: Math.max(0, this.codeAttempts - (statement.codeAttempts + 1)) },
       ),
@@ -693,26 +697,17 @@ export class StatementsService {
     this.outbox.checkRecipients([address]);
   }
 
-  private async profile(): Promise<CompanyProfileView | null> {
-    try {
-      return await this.company.get();
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'COMPANY_PROFILE_NOT_SET') return null;
-      throw err;
-    }
-  }
-
   private async pageCompany(): Promise<PageCompany | null> {
-    const p = await this.profile();
+    const p = await this.company.findProfile();
     return p ? { name: p.legalNameZh, nameEn: p.legalNameEn, phone: p.phone } : null;
   }
 
   /** The issuer printed on the statement; a statement needs one (422 COMPANY_PROFILE_NOT_SET). */
   private async statementCompany(): Promise<StatementCompany> {
-    const p = await this.profile();
+    const p = await this.company.findProfile();
     if (!p) {
       throw AppException.unprocessable(
-        'COMPANY_PROFILE_NOT_SET',
+        CompanyError.COMPANY_PROFILE_NOT_SET,
         'A statement names its issuer: set up the company profile first (PUT /api/company)',
       );
     }
@@ -729,7 +724,7 @@ export class StatementsService {
 
   private async mustFind(id: string): Promise<StatementRecord> {
     const row = await this.statements.findById(id);
-    if (!row) throw AppException.notFound('STATEMENT_NOT_FOUND', 'No such statement', { id });
+    if (!row) throw AppException.notFound(StatementError.STATEMENT_NOT_FOUND, 'No such statement', { id });
     return row;
   }
 }
@@ -749,14 +744,18 @@ export function billingEmail(customer: Pick<CustomerView, 'contacts' | 'billingC
 function closedError(found: Exclude<Lookup, { kind: 'open' }>): AppException {
   switch (found.kind) {
     case 'invalid':
-      return AppException.notFound('STATEMENT_LINK_INVALID', 'This confirmation link is not valid');
+      return AppException.notFound(StatementError.STATEMENT_LINK_INVALID, 'This confirmation link is not valid');
     case 'expired':
-      return new AppException(410, 'STATEMENT_LINK_EXPIRED', 'This confirmation link has expired');
+      return new AppException(410, StatementError.STATEMENT_LINK_EXPIRED, 'This confirmation link has expired');
     case 'answered':
-      return AppException.conflict('STATEMENT_ALREADY_ANSWERED', 'This statement has been answered already', {
-        status: found.statement.responseStatus,
-        at: found.statement.response?.at ?? null,
-      });
+      return AppException.conflict(
+        StatementError.STATEMENT_ALREADY_ANSWERED,
+        'This statement has been answered already',
+        {
+          status: found.statement.responseStatus,
+          at: found.statement.response?.at ?? null,
+        },
+      );
   }
 }
 

@@ -7,6 +7,7 @@ import { TendersController } from './tenders.controller.js';
 import { TendersRepository } from './tenders.repository.js';
 import { TendersService } from './tenders.service.js';
 import { OwnershipService } from '../auth/ownership.service.js';
+import { TenderError } from './tenders.errors.js';
 
 /** Audit, transactions and the demo registry come from global modules. */
 @Module({
@@ -24,7 +25,7 @@ export class TendersModule implements OnModuleInit {
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
   onModuleInit(): void {
     // A tender has its own sales owner (the bid's salesman), not its customer's.
-    this.ownership.register('tender', 'TENDER_NOT_FOUND', async (id) => {
+    this.ownership.register('tender', TenderError.TENDER_NOT_FOUND, async (id) => {
       const t = await this.repo.findById(id);
       return t && { salesOwnerId: t.salesOwnerId };
     });

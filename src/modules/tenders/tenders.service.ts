@@ -1,5 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import { TenderError } from './tenders.errors.js';
+import { QuotationError } from '../quotations/quotations.errors.js';
+import { UserError } from '../users/users.errors.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { round2 } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
@@ -334,7 +337,7 @@ export class TendersService implements OnModuleInit {
         });
         if (fields.length) {
           throw AppException.conflict(
-            'TENDER_LOCKED',
+            TenderError.TENDER_LOCKED,
             `Tender ${t.tenderNo} is ${t.status}: only bidBond.status and notes can change`,
             { id, status: t.status, fields },
           );
@@ -389,7 +392,7 @@ export class TendersService implements OnModuleInit {
       const t = await this.lock(id);
       if (isLocked(t.status)) {
         throw AppException.conflict(
-          'TENDER_LOCKED',
+          TenderError.TENDER_LOCKED,
           `Tender ${t.tenderNo} is ${t.status}: the selection cannot change`,
           {
             id,
@@ -404,10 +407,14 @@ export class TendersService implements OnModuleInit {
           (await this.allQualifications(deadlineDate)).map((q) => q.id),
         );
         if (unknown.length) {
-          throw AppException.unprocessable('UNKNOWN_QUALIFICATION', `No such qualification: ${unknown.join(', ')}`, {
-            field: 'qualificationIds',
-            ids: unknown,
-          });
+          throw AppException.unprocessable(
+            TenderError.UNKNOWN_QUALIFICATION,
+            `No such qualification: ${unknown.join(', ')}`,
+            {
+              field: 'qualificationIds',
+              ids: unknown,
+            },
+          );
         }
       }
       if (dto.performanceIds) {
@@ -417,7 +424,7 @@ export class TendersService implements OnModuleInit {
         );
         if (unknown.length) {
           throw AppException.unprocessable(
-            'UNKNOWN_PERFORMANCE_RECORD',
+            TenderError.UNKNOWN_PERFORMANCE_RECORD,
             `No such performance record: ${unknown.join(', ')}`,
             { field: 'performanceIds', ids: unknown },
           );
@@ -460,11 +467,15 @@ export class TendersService implements OnModuleInit {
       const t = await this.lock(id);
       const from = t.status;
       if (!canMove(from, to)) {
-        throw AppException.conflict('INVALID_TRANSITION', `Tender ${t.tenderNo} is ${from}: it cannot become ${to}`, {
-          id,
-          from,
-          to,
-        });
+        throw AppException.conflict(
+          ErrorCode.INVALID_TRANSITION,
+          `Tender ${t.tenderNo} is ${from}: it cannot become ${to}`,
+          {
+            id,
+            from,
+            to,
+          },
+        );
       }
       if (from === to) return t; // a new package for a generated tender: nothing changes here
       t.status = to;
@@ -596,17 +607,12 @@ export class TendersService implements OnModuleInit {
    * and not be rejected (422 QUOTATION_REJECTED).
    */
   private async checkQuotation(quotationId: string, actor: TenderActor): Promise<QuotationView> {
-    let quotation: QuotationView;
-    try {
-      quotation = await this.quotations.get(quotationId);
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'QUOTATION_NOT_FOUND') {
-        throw AppException.unprocessable('QUOTATION_NOT_FOUND', 'quotationId is not a quotation', {
-          field: 'quotationId',
-          quotationId,
-        });
-      }
-      throw err;
+    const quotation = await this.quotations.find(quotationId);
+    if (!quotation) {
+      throw AppException.unprocessable(QuotationError.QUOTATION_NOT_FOUND, 'quotationId is not a quotation', {
+        field: 'quotationId',
+        quotationId,
+      });
     }
     const owner = await this.ownership.ownerOf('quotation', quotationId);
     if (owner)
@@ -616,7 +622,7 @@ export class TendersService implements OnModuleInit {
       });
     if (quotation.status === 'rejected') {
       throw AppException.unprocessable(
-        'QUOTATION_REJECTED',
+        TenderError.QUOTATION_REJECTED,
         `Quotation ${quotation.number} was rejected by the customer: bid with another one`,
         { field: 'quotationId', quotationId, number: quotation.number },
       );
@@ -628,7 +634,7 @@ export class TendersService implements OnModuleInit {
   private checkCurrency(quotation: QuotationView, currency: string): void {
     if (quotation.currency !== currency) {
       throw AppException.unprocessable(
-        'CURRENCY_MISMATCH',
+        ErrorCode.CURRENCY_MISMATCH,
         `Quotation ${quotation.number} is in ${quotation.currency}, the tender in ${currency}`,
         { field: 'currency', quotationCurrency: quotation.currency, currency },
       );
@@ -636,20 +642,15 @@ export class TendersService implements OnModuleInit {
   }
 
   private async checkOwner(userId: string): Promise<void> {
-    let disabled: boolean;
-    try {
-      disabled = (await this.users.get(userId)).disabled;
-    } catch (err) {
-      if (err instanceof AppException && err.code === 'USER_NOT_FOUND') {
-        throw AppException.unprocessable('USER_NOT_FOUND', 'salesOwnerId is not a user', {
-          field: 'salesOwnerId',
-          salesOwnerId: userId,
-        });
-      }
-      throw err;
+    const user = await this.users.find(userId);
+    if (!user) {
+      throw AppException.unprocessable(UserError.USER_NOT_FOUND, 'salesOwnerId is not a user', {
+        field: 'salesOwnerId',
+        salesOwnerId: userId,
+      });
     }
-    if (disabled) {
-      throw AppException.unprocessable('USER_DISABLED', 'salesOwnerId is a disabled user', {
+    if (user.disabled) {
+      throw AppException.unprocessable(TenderError.USER_DISABLED, 'salesOwnerId is a disabled user', {
         field: 'salesOwnerId',
         salesOwnerId: userId,
       });
@@ -681,5 +682,5 @@ export class TendersService implements OnModuleInit {
 }
 
 function notFound(id: string): AppException {
-  return AppException.notFound('TENDER_NOT_FOUND', 'No such tender', { id });
+  return AppException.notFound(TenderError.TENDER_NOT_FOUND, 'No such tender', { id });
 }

@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
+import { UserError } from './users.errors.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -121,7 +122,9 @@ export class UsersService implements TokenAuthenticator, OnModuleInit {
   ): Promise<UserView & { invitation: InvitationLink; token?: string }> {
     return this.tx.run(async () => {
       if (await this.users.findByName(dto.name)) {
-        throw AppException.conflict('USER_EXISTS', `A user named "${dto.name}" already exists`, { name: dto.name });
+        throw AppException.conflict(UserError.USER_EXISTS, `A user named "${dto.name}" already exists`, {
+          name: dto.name,
+        });
       }
       const user = await this.users.createUser({ name: dto.name, roles: dto.roles, email: dto.email ?? null });
       await this.audit.record({
@@ -167,6 +170,12 @@ export class UsersService implements TokenAuthenticator, OnModuleInit {
     return view(await this.mustFind(id));
   }
 
+  /** The user, or null when there is none: for other modules checking an id they were given. */
+  async find(id: string): Promise<UserView | null> {
+    const user = await this.users.findById(id);
+    return user && view(user);
+  }
+
   async list(): Promise<UserView[]> {
     return (await this.users.list()).map(view);
   }
@@ -184,7 +193,7 @@ export class UsersService implements TokenAuthenticator, OnModuleInit {
       const user = await this.mustFind(id);
       if (actor.id === id && (dto.disabled === true || (dto.roles && !dto.roles.includes('admin')))) {
         throw AppException.badRequest(
-          'CANNOT_DEMOTE_SELF',
+          UserError.CANNOT_DEMOTE_SELF,
           'An admin cannot disable themselves or drop their own admin role',
         );
       }
@@ -243,7 +252,8 @@ export class UsersService implements TokenAuthenticator, OnModuleInit {
   async revokeToken(actor: AuthUser, userId: string, tokenId: string): Promise<TokenView> {
     return this.tx.run(async () => {
       const token = await this.users.findToken(userId, tokenId);
-      if (!token) throw AppException.notFound('TOKEN_NOT_FOUND', 'No such token for this user', { userId, tokenId });
+      if (!token)
+        throw AppException.notFound(UserError.TOKEN_NOT_FOUND, 'No such token for this user', { userId, tokenId });
       if (!token.revokedAt) {
         token.revokedAt = new Date();
         await this.users.revokeToken(token.id, token.revokedAt);
@@ -344,14 +354,14 @@ export class UsersService implements TokenAuthenticator, OnModuleInit {
     const expiresAt = days === null ? null : new Date(Date.now() + days * DAY_MS);
     if (limit && (expiresAt === null || expiresAt > limit)) {
       throw AppException.unprocessable(
-        'TOKEN_LIFETIME_TOO_LONG',
+        UserError.TOKEN_LIFETIME_TOO_LONG,
         'A token cannot create a token that outlives it: sign in, or ask for a shorter lifetime',
         { maxExpiresAt: limit.toISOString(), asked: days },
       );
     }
     if (!admin && (days === null || days > apiTokenMaxDays)) {
       throw AppException.unprocessable(
-        'TOKEN_LIFETIME_TOO_LONG',
+        UserError.TOKEN_LIFETIME_TOO_LONG,
         days === null
           ? 'Only admins may create tokens that never expire'
           : `A token may live at most ${apiTokenMaxDays} days (API_TOKEN_MAX_DAYS)`,
@@ -363,7 +373,7 @@ export class UsersService implements TokenAuthenticator, OnModuleInit {
 
   private async mustFind(id: string): Promise<User> {
     const user = await this.users.findById(id);
-    if (!user) throw AppException.notFound('USER_NOT_FOUND', 'No such user', { id });
+    if (!user) throw AppException.notFound(UserError.USER_NOT_FOUND, 'No such user', { id });
     return user;
   }
 }

@@ -1,5 +1,6 @@
 import { PDFDocument, StandardFonts, type PDFImage, type PDFPage } from 'pdf-lib';
 import { AppException } from '../../common/errors/app-exception.js';
+import { RenderingError } from '../rendering.errors.js';
 import { addImagePage, readAttachment } from './attachments.js';
 import { addOutline } from './outline.js';
 
@@ -188,7 +189,7 @@ async function stampSeal(
     const page = pages && number !== undefined && Number.isInteger(number) ? pages[number - 1] : undefined;
     if (!page) {
       throw AppException.unprocessable(
-        'SEAL_PLACEMENT_INVALID',
+        RenderingError.SEAL_PLACEMENT_INVALID,
         `No page ${String(placement.page ?? 'last')} in section ${placement.section} for the seal`,
         {
           section: placement.section,

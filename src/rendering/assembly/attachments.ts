@@ -1,5 +1,6 @@
 import { PDFDocument, type PDFImage } from 'pdf-lib';
 import { AppException } from '../../common/errors/app-exception.js';
+import { RenderingError } from '../rendering.errors.js';
 
 export type AttachmentKind = 'pdf' | 'jpeg' | 'png';
 
@@ -22,7 +23,9 @@ export function addImagePage(doc: PDFDocument, image: PDFImage): void {
   const scale = Math.min((pageWidth - 2 * MARGIN) / image.width, (pageHeight - 2 * MARGIN) / image.height);
   const width = image.width * scale;
   const height = image.height * scale;
-  doc.addPage([pageWidth, pageHeight]).drawImage(image, { x: (pageWidth - width) / 2, y: (pageHeight - height) / 2, width, height });
+  doc
+    .addPage([pageWidth, pageHeight])
+    .drawImage(image, { x: (pageWidth - width) / 2, y: (pageHeight - height) / 2, width, height });
 }
 
 /** Loads a PDF attachment or embeds a scan; anything else (or unreadable) is a 422 ATTACHMENT_UNSUPPORTED. */
@@ -33,7 +36,10 @@ export async function readAttachment(
 ): Promise<{ kind: 'pdf'; doc: PDFDocument } | { kind: 'image'; image: PDFImage }> {
   const kind = detectAttachmentKind(attachment.bytes);
   const refuse = (why: string) =>
-    AppException.unprocessable('ATTACHMENT_UNSUPPORTED', `Attachment ${attachment.name}: ${why}`, { section, name: attachment.name });
+    AppException.unprocessable(RenderingError.ATTACHMENT_UNSUPPORTED, `Attachment ${attachment.name}: ${why}`, {
+      section,
+      name: attachment.name,
+    });
   if (!kind) throw refuse('only PDF, JPEG and PNG files can be attached');
   try {
     switch (kind) {
@@ -48,6 +54,8 @@ export async function readAttachment(
     }
   } catch (error) {
     // pdf-lib refuses encrypted PDFs and damaged images; say which file, not a stack trace.
-    throw refuse(`the ${kind.toUpperCase()} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    throw refuse(
+      `the ${kind.toUpperCase()} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    );
   }
 }

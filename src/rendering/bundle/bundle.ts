@@ -1,5 +1,6 @@
 import yazl from 'yazl';
 import { AppException } from '../../common/errors/app-exception.js';
+import { RenderingError } from '../rendering.errors.js';
 import { sha256Hex } from '../../infrastructure/storage/object-storage.js';
 import type { Signer } from '../signing/certificates.js';
 
@@ -32,14 +33,25 @@ export interface BundleManifest extends BundleManifestInput {
  * file) and `manifest.json.p7s`, a detached DER CMS signature of manifest.json's exact bytes, so that
  * `openssl cms -verify -binary -inform DER -in manifest.json.p7s -content manifest.json -CAfile cert.pem` checks it.
  */
-export async function buildBundle(input: { files: BundleFile[]; manifest: BundleManifestInput }, signer: Signer): Promise<Buffer> {
+export async function buildBundle(
+  input: { files: BundleFile[]; manifest: BundleManifestInput },
+  signer: Signer,
+): Promise<Buffer> {
   checkFileNames(input.files.map((f) => f.name));
   const mtime = new Date(input.manifest.createdAt);
-  if (Number.isNaN(mtime.getTime())) throw AppException.unprocessable('BUNDLE_INVALID', 'manifest.createdAt is not a date', { createdAt: input.manifest.createdAt });
+  if (Number.isNaN(mtime.getTime()))
+    throw AppException.unprocessable(RenderingError.BUNDLE_INVALID, 'manifest.createdAt is not a date', {
+      createdAt: input.manifest.createdAt,
+    });
 
   const manifest: BundleManifest = {
     ...input.manifest,
-    files: input.files.map((f) => ({ name: f.name, sha256: sha256Hex(f.bytes), size: f.bytes.length, contentType: f.contentType })),
+    files: input.files.map((f) => ({
+      name: f.name,
+      sha256: sha256Hex(f.bytes),
+      size: f.bytes.length,
+      contentType: f.contentType,
+    })),
   };
   const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
   const signature = await signer.signCms(manifestBytes);
@@ -61,7 +73,11 @@ function checkFileNames(names: string[]): void {
     const bad = !name || name === '.' || name === '..' || /[/\\\x00-\x1f]/.test(name) || name.length > 200;
     const reserved = name === MANIFEST_NAME || name === MANIFEST_SIGNATURE_NAME;
     if (bad || reserved || seen.has(name)) {
-      throw AppException.unprocessable('BUNDLE_INVALID', `The bundle cannot hold a file named ${JSON.stringify(name)}`, { name });
+      throw AppException.unprocessable(
+        RenderingError.BUNDLE_INVALID,
+        `The bundle cannot hold a file named ${JSON.stringify(name)}`,
+        { name },
+      );
     }
     seen.add(name);
   }

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
 import { AppException } from '../../common/errors/app-exception.js';
+import { RenderingError } from '../rendering.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Metrics } from '../../observability/metrics.js';
 import { PdfFonts } from './fonts.js';
@@ -198,7 +199,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
           if (err instanceof RenderTimeout) {
             throw new AppException(
               HttpStatus.GATEWAY_TIMEOUT,
-              'RENDER_TIMEOUT',
+              RenderingError.RENDER_TIMEOUT,
               `The PDF took longer than ${this.settings.timeoutMs} ms, twice`,
               {
                 timeoutMs: this.settings.timeoutMs,
@@ -207,7 +208,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
           }
           throw new AppException(
             HttpStatus.SERVICE_UNAVAILABLE,
-            'RENDER_FAILED',
+            RenderingError.RENDER_FAILED,
             'The PDF could not be printed, twice',
             { reason: describe(err) },
           );
@@ -270,7 +271,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     if (this.waiters.length >= this.settings.queueLimit) {
       throw new AppException(
         HttpStatus.TOO_MANY_REQUESTS,
-        'RENDER_BUSY',
+        RenderingError.RENDER_BUSY,
         'Too many PDFs are waiting to be printed; try again shortly',
         {
           queued: this.waiters.length,
@@ -507,7 +508,7 @@ function signal(pid: number): void {
 }
 
 function unavailable(message: string): AppException {
-  return new AppException(HttpStatus.SERVICE_UNAVAILABLE, 'RENDER_UNAVAILABLE', message);
+  return new AppException(HttpStatus.SERVICE_UNAVAILABLE, RenderingError.RENDER_UNAVAILABLE, message);
 }
 
 function describe(err: unknown): string {

@@ -11,6 +11,7 @@ import {
   pushGraphicsState,
 } from 'pdf-lib';
 import { AppException } from '../../common/errors/app-exception.js';
+import { RenderingError } from '../rendering.errors.js';
 import type { Signer } from './certificates.js';
 import { addPlaceholderIncrementally } from './incremental.js';
 
@@ -52,11 +53,17 @@ export async function signPdf(pdf: Buffer, signer: Signer, options: PdfSignature
   const pages = doc.getPages();
   const visible = options.visible;
   if (visible && (!Number.isInteger(visible.page) || visible.page < 1 || visible.page > pages.length)) {
-    throw AppException.unprocessable('SIGNATURE_PAGE_INVALID', `The visible signature's page ${visible.page} is not in the document (1-${pages.length})`);
+    throw AppException.unprocessable(
+      RenderingError.SIGNATURE_PAGE_INVALID,
+      `The visible signature's page ${visible.page} is not in the document (1-${pages.length})`,
+    );
   }
   const page = pages[(visible?.page ?? 1) - 1]!;
   const seal = visible ? await doc.embedPng(visible.png) : undefined;
-  const rect = visible && seal ? [visible.x, visible.y, visible.x + visible.width, visible.y + (visible.width * seal.height) / seal.width] : [0, 0, 0, 0];
+  const rect =
+    visible && seal
+      ? [visible.x, visible.y, visible.x + visible.width, visible.y + (visible.width * seal.height) / seal.width]
+      : [0, 0, 0, 0];
 
   pdflibAddPlaceholder({
     pdfPage: page,
@@ -75,7 +82,12 @@ export async function signPdf(pdf: Buffer, signer: Signer, options: PdfSignature
     // The placeholder's appearance is an empty form; draw the seal in it instead.
     const [x1, y1, x2, y2] = rect as [number, number, number, number];
     const appearance = doc.context.formXObject(
-      [pushGraphicsState(), concatTransformationMatrix(x2 - x1, 0, 0, y2 - y1, 0, 0), drawObject('Seal'), popGraphicsState()],
+      [
+        pushGraphicsState(),
+        concatTransformationMatrix(x2 - x1, 0, 0, y2 - y1, 0, 0),
+        drawObject('Seal'),
+        popGraphicsState(),
+      ],
       { BBox: [0, 0, x2 - x1, y2 - y1], Resources: { XObject: { Seal: seal.ref } } },
     );
     const annots = page.node.lookup(PDFName.of('Annots'), PDFArray);
@@ -103,7 +115,8 @@ async function fillSignature(pdf: Buffer, signer: Signer, from = 0): Promise<Buf
 
   const cms = await signer.signCms(Buffer.concat([pdf.subarray(0, open), pdf.subarray(close + 1)]));
   const room = close - open - 1;
-  if (cms.length * 2 > room) throw new Error(`signPdf: the signature (${cms.length} bytes) does not fit the placeholder (${room / 2})`);
+  if (cms.length * 2 > room)
+    throw new Error(`signPdf: the signature (${cms.length} bytes) does not fit the placeholder (${room / 2})`);
   pdf.write(cms.toString('hex').padEnd(room, '0'), open + 1, 'latin1');
   return pdf;
 }
@@ -125,7 +138,9 @@ function placeholderHexLength(signer: Signer): number {
  */
 export function pdfTextString(text: string): string {
   const ascii = /^[\x20-\x7e]*$/.test(text);
-  const bytes = ascii ? Buffer.from(text, 'latin1') : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+  const bytes = ascii
+    ? Buffer.from(text, 'latin1')
+    : Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
   let out = '';
   for (const byte of bytes) {
     const printable = byte >= 0x20 && byte <= 0x7e && byte !== 0x28 && byte !== 0x29 && byte !== 0x5c;

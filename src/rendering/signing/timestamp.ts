@@ -3,23 +3,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HttpStatus } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
+import type { TimestampErrors } from '../rendering.errors.js';
 import { children, encode, oid, readNode, TAG, type DerNode } from './der.js';
 import { openssl, OpensslError, withPrivateTempDir } from './openssl.js';
 
 const SIGNATURE_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14'; // id-aa-signatureTimeStampToken (RFC 3161 appendix A)
 const TSA_TIMEOUT_MS = 15_000;
 
-/** Why a timestamp was refused: the TSA did not answer or refused, or its reply failed verification. */
-export const TimestampErrors = {
-  /** No reply, an HTTP error, or a status other than granted. */
-  TIMESTAMP_FAILED: 'TIMESTAMP_FAILED',
-  /** The token's signature does not verify, or its certificate does not chain to TSA_CA_FILE. */
-  TIMESTAMP_UNTRUSTED: 'TIMESTAMP_UNTRUSTED',
-  /** The token is for another digest than the one asked for. */
-  TIMESTAMP_IMPRINT_MISMATCH: 'TIMESTAMP_IMPRINT_MISMATCH',
-  /** The token answers another query (a replayed or substituted reply). */
-  TIMESTAMP_NONCE_MISMATCH: 'TIMESTAMP_NONCE_MISMATCH',
-} as const;
 export type TimestampError = keyof typeof TimestampErrors;
 
 export interface TimestampAuthority {

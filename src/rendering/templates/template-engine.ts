@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import { AppException } from '../../common/errors/app-exception.js';
+import { RenderingError } from '../rendering.errors.js';
 import { HELPER_NAMES, HELPERS_VERSION, registerHelpers, TemplateHelperError, type RenderData } from './helpers.js';
 import { DEFAULT_LOCALE, isLocale, LABELS, LOCALES, type LabelSet, type Locale } from './labels.js';
 import { visibleText } from '../docx/visible-text.js';
@@ -24,8 +25,6 @@ import { visibleText } from '../docx/visible-text.js';
  */
 
 export const TEMPLATES_ROOT = 'TEMPLATES_ROOT';
-export const TEMPLATE_ERROR = 'TEMPLATE_ERROR';
-export const TEMPLATE_NOT_FOUND = 'TEMPLATE_NOT_FOUND';
 
 export interface RenderOptions {
   locale?: Locale;
@@ -175,7 +174,7 @@ export class TemplateEngine {
     const dir = this.typeDir(type);
     const file = join(dir, `${name}.json`);
     if (!SAMPLE_NAME.test(name) || !existsSync(file)) {
-      throw AppException.notFound(TEMPLATE_NOT_FOUND, `Template ${type} has no ${name}.json`, {
+      throw AppException.notFound(RenderingError.TEMPLATE_NOT_FOUND, `Template ${type} has no ${name}.json`, {
         template: type,
         sample: name,
       });
@@ -195,7 +194,11 @@ export class TemplateEngine {
   render(type: string, data: unknown, opts: RenderOptions = {}): RenderedHtml {
     const locale = opts.locale ?? DEFAULT_LOCALE;
     if (!isLocale(locale)) {
-      throw AppException.unprocessable('UNSUPPORTED_LOCALE', `Locale must be one of ${LOCALES.join(', ')}`, { locale });
+      throw AppException.unprocessable(
+        RenderingError.UNSUPPORTED_LOCALE,
+        `Locale must be one of ${LOCALES.join(', ')}`,
+        { locale },
+      );
     }
     const t = this.load(type);
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -373,7 +376,7 @@ export class TemplateEngine {
   private typeDir(type: string): string {
     const dir = join(this.root, type);
     if (typeof type !== 'string' || !TYPE_NAME.test(type) || !existsSync(join(dir, 'template.hbs'))) {
-      throw AppException.notFound(TEMPLATE_NOT_FOUND, `No template "${String(type)}"`, {
+      throw AppException.notFound(RenderingError.TEMPLATE_NOT_FOUND, `No template "${String(type)}"`, {
         template: type,
         available: this.types(),
       });
@@ -504,7 +507,7 @@ interface ErrorWhere {
 
 function templateError(type: string, where: ErrorWhere): AppException {
   const at = where.file ? ` (${where.file}${where.line ? ` line ${where.line}` : ''})` : '';
-  return AppException.unprocessable(TEMPLATE_ERROR, `Template ${type}${at}: ${where.reason}`, {
+  return AppException.unprocessable(RenderingError.TEMPLATE_ERROR, `Template ${type}${at}: ${where.reason}`, {
     template: type,
     ...where,
   });

@@ -3,6 +3,9 @@ import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 import { AppConfig } from '../../../config/app-config.js';
 import { AppException } from '../../../common/errors/app-exception.js';
+import { ErrorCode } from '../../../common/errors/error-codes.js';
+import { SignInError } from '../sign-in.errors.js';
+import { UserError } from '../../users/users.errors.js';
 import { TransactionRunner } from '../../../database/transaction.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AuthUser } from '../../auth/auth-user.js';
@@ -52,7 +55,7 @@ const throttleKey = (userId: string) => `second-factor:${userId}`;
 /** A second factor is a code of the app or a recovery code: exactly one of the two. */
 function oneFactor(dto: SecondFactorDto): void {
   if ((dto.code === undefined) === (dto.recoveryCode === undefined)) {
-    throw AppException.badRequest('VALIDATION_FAILED', 'Send either code or recoveryCode', {
+    throw AppException.badRequest(ErrorCode.VALIDATION_FAILED, 'Send either code or recoveryCode', {
       fields: ['code', 'recoveryCode'],
     });
   }
@@ -95,7 +98,7 @@ export class SecondFactorService {
       if (!user) throw this.userGone(actor.id);
       if (user.totpEnabledAt) {
         throw AppException.conflict(
-          'TOTP_ALREADY_ENABLED',
+          SignInError.TOTP_ALREADY_ENABLED,
           'A second factor is set up already: turn it off first to set up another',
         );
       }
@@ -117,9 +120,13 @@ export class SecondFactorService {
       { code },
       'enrolment',
       (user) => {
-        if (user.totpEnabledAt) throw AppException.conflict('TOTP_ALREADY_ENABLED', 'The second factor is on already');
+        if (user.totpEnabledAt)
+          throw AppException.conflict(SignInError.TOTP_ALREADY_ENABLED, 'The second factor is on already');
         if (!user.totpSecret) {
-          throw AppException.conflict('TOTP_NOT_PENDING', 'Start an enrolment first (POST /api/me/totp/enrolment)');
+          throw AppException.conflict(
+            SignInError.TOTP_NOT_PENDING,
+            'Start an enrolment first (POST /api/me/totp/enrolment)',
+          );
         }
       },
       async (user) => {
@@ -138,7 +145,7 @@ export class SecondFactorService {
     oneFactor(dto);
     if (!actor.session) {
       throw AppException.conflict(
-        'NOT_SIGNING_IN',
+        SignInError.NOT_SIGNING_IN,
         'This is a step of signing in with a browser session; an API token has nothing to complete',
       );
     }
@@ -167,7 +174,7 @@ export class SecondFactorService {
         if (!user.totpEnabledAt) throw this.notEnabled();
         if (this.required(user)) {
           throw AppException.unprocessable(
-            'SECOND_FACTOR_REQUIRED',
+            SignInError.SECOND_FACTOR_REQUIRED,
             'Your roles require a second factor: it cannot be turned off',
             { roles: this.config.signIn.totpRequiredRoles.filter((r) => user.roles.includes(r)) },
           );
@@ -190,7 +197,7 @@ export class SecondFactorService {
   async resetFor(actor: AuthUser, userId: string): Promise<{ sessionsEnded: number }> {
     if (userId === actor.id) {
       throw AppException.badRequest(
-        'CANNOT_RESET_OWN_SECOND_FACTOR',
+        SignInError.CANNOT_RESET_OWN_SECOND_FACTOR,
         'Turn your own second factor off in "my account" (DELETE /api/me/totp, with a code)',
       );
     }
@@ -249,7 +256,7 @@ export class SecondFactorService {
   ): Promise<T> {
     oneFactor(dto);
     if (place === 'enrolment' && dto.recoveryCode !== undefined) {
-      throw AppException.badRequest('VALIDATION_FAILED', 'An enrolment is confirmed with a code of the app');
+      throw AppException.badRequest(ErrorCode.VALIDATION_FAILED, 'An enrolment is confirmed with a code of the app');
     }
     const key = throttleKey(actor.id);
     const now = new Date();
@@ -300,11 +307,15 @@ export class SecondFactorService {
     if (lockedUntil) throw this.locked(lockedUntil, now);
     const status = place === 'sign-in' ? 401 : 422;
     if (outcome.reason === 'recovery-code-used') {
-      throw new AppException(status, 'RECOVERY_CODE_USED', 'This recovery code was used already: each works once');
+      throw new AppException(
+        status,
+        SignInError.RECOVERY_CODE_USED,
+        'This recovery code was used already: each works once',
+      );
     }
     throw new AppException(
       status,
-      'SECOND_FACTOR_FAILED',
+      SignInError.SECOND_FACTOR_FAILED,
       dto.code !== undefined
         ? 'The code is wrong, or was used already: wait for the next one'
         : 'The recovery code is wrong',
@@ -332,7 +343,7 @@ export class SecondFactorService {
       // Not a wrong code: the server's key changed (SECRETS_KEY) or the row was altered. Say so, count nothing.
       throw new AppException(
         500,
-        'TOTP_SECRET_UNREADABLE',
+        SignInError.TOTP_SECRET_UNREADABLE,
         "The second factor's secret cannot be opened with this server's SECRETS_KEY: ask an admin",
       );
     }
@@ -358,16 +369,16 @@ export class SecondFactorService {
   }
 
   private userGone(id: string) {
-    return AppException.notFound('USER_NOT_FOUND', 'No such user', { id });
+    return AppException.notFound(UserError.USER_NOT_FOUND, 'No such user', { id });
   }
 
   private notEnabled() {
-    return AppException.conflict('TOTP_NOT_ENABLED', 'No second factor is set up for this user');
+    return AppException.conflict(SignInError.TOTP_NOT_ENABLED, 'No second factor is set up for this user');
   }
 
   private locked(until: Date, now: Date) {
     return AppException.tooManyRequests(
-      'SIGN_IN_LOCKED',
+      SignInError.SIGN_IN_LOCKED,
       'Too many wrong codes: try again later',
       (until.getTime() - now.getTime()) / 1000,
     );

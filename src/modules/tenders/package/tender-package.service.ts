@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../../common/errors/app-exception.js';
+import { TenderError } from '../tenders.errors.js';
+import { DocumentError } from '../../documents/documents.errors.js';
 import { todayIso } from '../../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../../database/transaction.js';
 import { CONTENT_TYPES } from '../../../rendering/rendering.types.js';
@@ -164,7 +166,7 @@ export class TenderPackageService implements OnModuleInit {
     const owner = tender.salesOwner;
     if (!owner?.email) {
       throw AppException.unprocessable(
-        'SALES_OWNER_EMAIL_MISSING',
+        TenderError.SALES_OWNER_EMAIL_MISSING,
         'The tender has no sales owner with an e-mail address to send the package to',
         {
           tenderId,
@@ -179,10 +181,14 @@ export class TenderPackageService implements OnModuleInit {
     const record = await this.versions.find(tenderId, version);
     const stored = doc.versions.find((v) => v.version === version);
     if (!record || !stored) {
-      throw AppException.notFound('DOCUMENT_FILE_NOT_FOUND', `The tender package has no version ${version}`, {
-        tenderId,
-        version,
-      });
+      throw AppException.notFound(
+        DocumentError.DOCUMENT_FILE_NOT_FOUND,
+        `The tender package has no version ${version}`,
+        {
+          tenderId,
+          version,
+        },
+      );
     }
     const parts = [...new Set(req.parts ?? ['all'])];
     const formats = [...new Set(req.formats ?? ['pdf'])];
@@ -190,7 +196,7 @@ export class TenderPackageService implements OnModuleInit {
     const unknown = sectionParts.filter((p) => !record.sections.some((s) => s.key === p));
     if (unknown.length) {
       throw AppException.unprocessable(
-        'TENDER_PACKAGE_PART_UNKNOWN',
+        TenderError.TENDER_PACKAGE_PART_UNKNOWN,
         `Version ${version} of the package has no section ${unknown.join(', ')}`,
         {
           unknown,
@@ -207,7 +213,7 @@ export class TenderPackageService implements OnModuleInit {
       const file = stored.files.find((f) => f.format === format);
       if (!file) {
         throw AppException.notFound(
-          'DOCUMENT_FILE_NOT_FOUND',
+          DocumentError.DOCUMENT_FILE_NOT_FOUND,
           `Version ${version} of the package has no ${format} file`,
           { tenderId, version, format },
         );
@@ -218,7 +224,7 @@ export class TenderPackageService implements OnModuleInit {
     const sections = sectionParts.map((key) => ({ key, fileName: `${base}-v${version}-${key}.pdf` }));
     if (!whole.length && !sections.length) {
       throw AppException.unprocessable(
-        'TENDER_PACKAGE_NOTHING_TO_SEND',
+        TenderError.TENDER_PACKAGE_NOTHING_TO_SEND,
         "Nothing to send: ask for parts, or for 'all' with a format",
         { parts, formats },
       );
@@ -297,7 +303,7 @@ export class TenderPackageService implements OnModuleInit {
   private async prepare(actor: Actor, tenderId: string, override: PackageOverride | null) {
     if (override && !hasRole(actor, 'manager')) {
       throw AppException.forbidden(
-        'OVERRIDE_REQUIRES_MANAGER',
+        TenderError.OVERRIDE_REQUIRES_MANAGER,
         'Only a manager may generate a package over an expired or missing qualification',
         {
           tenderId,
@@ -305,7 +311,7 @@ export class TenderPackageService implements OnModuleInit {
       );
     }
     if (override && !override.reason.trim()) {
-      throw AppException.badRequest('OVERRIDE_REASON_REQUIRED', 'An override needs a reason', {
+      throw AppException.badRequest(TenderError.OVERRIDE_REASON_REQUIRED, 'An override needs a reason', {
         field: 'override.reason',
       });
     }
@@ -313,7 +319,7 @@ export class TenderPackageService implements OnModuleInit {
     const tender = input.tender;
     if (!tender.quotation) {
       throw AppException.unprocessable(
-        'TENDER_QUOTATION_REQUIRED',
+        TenderError.TENDER_QUOTATION_REQUIRED,
         'The tender has no quotation: its prices make the bid letter and the price schedules',
         {
           tenderId,
@@ -474,7 +480,7 @@ const actorOf = (user: AuthUser): Actor => ({ id: user.id, name: user.name, role
 
 const notGenerated = (tenderId: string) =>
   AppException.notFound(
-    'TENDER_PACKAGE_NOT_FOUND',
+    TenderError.TENDER_PACKAGE_NOT_FOUND,
     'No package has been generated for this tender yet (POST /api/tenders/{id}/package)',
     { tenderId },
   );
@@ -489,10 +495,10 @@ function blocked(tenderId: string, check: BlockingCheck): AppException {
   };
   if (check.blocking.length) {
     const names = check.blocking.map((q) => `${q.name} (${q.validTo ?? '—'})`).join(', ');
-    return AppException.unprocessable('QUALIFICATION_EXPIRED', `Expired on the deadline: ${names}`, details);
+    return AppException.unprocessable(TenderError.QUALIFICATION_EXPIRED, `Expired on the deadline: ${names}`, details);
   }
   return AppException.unprocessable(
-    'QUALIFICATION_MISSING',
+    TenderError.QUALIFICATION_MISSING,
     `No qualification in force on the deadline for: ${check.missingTypes.join(', ')}`,
     details,
   );

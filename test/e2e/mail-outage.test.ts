@@ -74,6 +74,7 @@ const KINDS: Record<string, MailCase> = {
   'delivery-notice': { subject: /^发货通知 FH\d{4}-\d{4}/, send: deliveryNotice },
   statement: { subject: /^对账单 /, send: statements },
   'contact-sheet': { subject: /^合同联系单 .+ — 已出具，请会签$/, send: contactSheet },
+  'contact-list': { subject: /^合同联系清单 CL\d{4}-\d{4}（财务版）/, send: contactList },
   'tender-package': { subject: /^投标文件 QLGT-ZB-2026-0901 /, send: tenderPackage },
 };
 
@@ -149,6 +150,17 @@ async function contactSheet(w: World): Promise<string[]> {
   const mailings = sheet.mailings as { to: string[]; outboxMessageId: string | null }[];
   expect(mailings.map((m) => m.to)).toEqual([[MAIL.finance], [MAIL.engineering], [MAIL.production]]);
   return mailings.map((m) => m.outboxMessageId!);
+}
+
+/** The month's finance contact list, issued by finance and mailed to its address with the PDF. */
+async function contactList(w: World): Promise<string[]> {
+  const res = await w.as(w.token.finance).post('/api/contracts/contact-lists', {
+    audience: 'finance',
+    mailTo: [MAIL.finance],
+  });
+  expect(res.status).toBe(201);
+  expect(res.body.mail).toHaveLength(1);
+  return res.body.mail.map((m: { id: string }) => m.id);
 }
 
 /** The tender package (generated in beforeAll) sent to its sales owner: the signed PDF and a section's extract. */

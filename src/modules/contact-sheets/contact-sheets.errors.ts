@@ -6,6 +6,8 @@ export const ContactSheetError = {
   CONTACT_SHEET_COMPLETE: 'CONTACT_SHEET_COMPLETE',
   /** A department's copy has not been rendered yet (404). */
   CONTACT_SHEET_COPY_NOT_FOUND: 'CONTACT_SHEET_COPY_NOT_FOUND',
+  /** No issued contact list has this id (404). */
+  CONTACT_LIST_NOT_FOUND: 'CONTACT_LIST_NOT_FOUND',
   /** The contract has no contact sheet yet: it is issued with the advance payment (404). */
   CONTACT_SHEET_NOT_FOUND: 'CONTACT_SHEET_NOT_FOUND',
   /** Signing a copy that has not been rendered yet (409). */

@@ -15,6 +15,7 @@ import { OutboxService, type OutboxMessageView } from '../../outbox/outbox.servi
 import { ContactListService, mayReadFinanceList } from '../contact-list.service.js';
 import { CONTACT_LIST_MAIL, contactListMailData, contactListMailKey } from './contact-list.mail.js';
 import { ContactListsRepository } from './contact-lists.repository.js';
+import { ContactSheetError } from '../contact-sheets.errors.js';
 import {
   ISSUED_LIST_FORMATS,
   LIST_AUDIENCES,
@@ -209,7 +210,7 @@ export class ContactListsService implements OnModuleInit {
     this.refuseBound(user);
     if (row.audience === 'finance' && !mayReadFinanceList(user)) {
       throw AppException.forbidden(
-        'FINANCE_LIST_NOT_ALLOWED',
+        ContactSheetError.FINANCE_LIST_NOT_ALLOWED,
         'The finance contact list (with amounts) is for finance, back office and managers',
         { id, audience: row.audience },
       );
@@ -224,7 +225,8 @@ export class ContactListsService implements OnModuleInit {
 
   private async mustFind(id: string): Promise<IssuedContactList> {
     const row = await this.lists.findById(id);
-    if (!row) throw AppException.notFound('CONTACT_LIST_NOT_FOUND', 'No such issued contact list', { id });
+    if (!row)
+      throw AppException.notFound(ContactSheetError.CONTACT_LIST_NOT_FOUND, 'No such issued contact list', { id });
     return row;
   }
 

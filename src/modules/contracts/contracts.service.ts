@@ -19,7 +19,7 @@ import {
   totals,
   type Totals,
 } from '../quotations/quotation-amounts.js';
-import type { PaymentShare } from '../quotations/quotation-revision.entity.js';
+import type { PaymentShare } from '../quotations/quotation-revision.types.js';
 import { QuotationsService, type QuotationView } from '../quotations/quotations.service.js';
 import { ContractEvents } from './contract-events.js';
 import { reviewChecks, type QuotedTerms } from './contract-review.js';
@@ -230,7 +230,12 @@ export class ContractsService {
     // A sales user lists only the contracts of customers they own (auth/ownership.ts).
     const customerIds = await this.ownership.customerScope(user, filter.customerId);
     const [rows, total] = await this.contracts.list(
-      { ...filter, customerIds, q: filter.q?.trim() || undefined, projectNumber: filter.projectNumber?.trim() || undefined },
+      {
+        ...filter,
+        customerIds,
+        q: filter.q?.trim() || undefined,
+        projectNumber: filter.projectNumber?.trim() || undefined,
+      },
       page,
       pageSize,
     );

@@ -8,7 +8,7 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ContactSheetsService } from '../contact-sheets/contact-sheets.service.js';
-import type { ContractStatus } from '../contracts/contract.entity.js';
+import type { ContractStatus } from '../contracts/contract.types.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';

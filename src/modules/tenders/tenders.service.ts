@@ -12,7 +12,7 @@ import {
   type PerformanceCriteria,
   type PerformanceView,
 } from '../performance/performance.service.js';
-import { QUALIFICATION_TYPES } from '../qualifications/qualification.entity.js';
+import { QUALIFICATION_TYPES } from '../qualifications/qualification.types.js';
 import { QualificationsService, type QualificationView } from '../qualifications/qualifications.service.js';
 import { QuotationQuery } from '../quotations/dto/quotation-query.dto.js';
 import { QuotationsService, type QuotationView } from '../quotations/quotations.service.js';

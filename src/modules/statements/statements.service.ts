@@ -15,8 +15,8 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CompanyService, type CompanyProfileView } from '../company/company.service.js';
 import { CustomersService, type CustomerView } from '../customers/customers.service.js';
-import type { DocumentFile, DocumentFormat } from '../documents/document-file.entity.js';
-import { DocumentsService, type DocumentView } from '../documents/documents.service.js';
+import type { DocumentFormat } from '../../rendering/rendering.types.js';
+import { DocumentsService, type DocumentView, type FileBytes } from '../documents/documents.service.js';
 import { DocumentIssuer } from '../documents/issuer/document-issuer.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
@@ -430,7 +430,7 @@ export class StatementsService {
     return view(row, customer[0]?.name ?? '', doc?.latestVersion ?? null, mail, this.codeAttempts);
   }
 
-  async file(id: string, format: DocumentFormat): Promise<{ file: DocumentFile; bytes: Buffer }> {
+  async file(id: string, format: DocumentFormat): Promise<FileBytes> {
     const row = await this.mustFind(id);
     if (!row.documentId) {
       throw AppException.notFound('STATEMENT_DOCUMENT_NOT_FOUND', 'The statement has no stored document', { id });
@@ -448,7 +448,7 @@ export class StatementsService {
   }
 
   /** The PDF behind the page's link, while the link is open (not answered, not expired). */
-  async confirmationPdf(token: string): Promise<{ page: PublicPage } | { file: DocumentFile; bytes: Buffer }> {
+  async confirmationPdf(token: string): Promise<{ page: PublicPage } | FileBytes> {
     const found = await this.lookup(token);
     if (found.kind !== 'open') return { page: await this.closedPage(found) };
     if (!found.statement.documentId) return { page: { status: 404, html: this.page(invalidLinkPage()) } };

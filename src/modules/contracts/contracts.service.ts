@@ -58,6 +58,13 @@ export type ContractViewFor = Shown<Omit<ContractView, 'lines'>, (typeof CONTRAC
   lines: ContractLineViewFor[];
 };
 
+/** A contract as another module names it: 合同号, the project and, once the advance payment is in, 项目号. */
+export interface ContractLabel {
+  number: string;
+  projectName: string;
+  projectNumber: string | null;
+}
+
 export interface ContractListItem {
   id: string;
   number: string;
@@ -140,6 +147,18 @@ export class ContractsService {
       );
     }
     return toView(row, shown, await this.contracts.revisionSummaries(id));
+  }
+
+  /**
+   * What other modules' lists and documents show beside a contract id (deliveries, invoices, statement lines), read
+   * in one query; unknown ids are left out.
+   */
+  async labels(ids: string[]): Promise<Map<string, ContractLabel>> {
+    if (!ids.length) return new Map();
+    const rows = await this.contracts.labels([...new Set(ids)]);
+    return new Map(
+      rows.map((r) => [r.id, { number: r.number, projectName: r.projectName, projectNumber: r.projectNumber }]),
+    );
   }
 
   /** Contracts signed from `from` to `to` (inclusive), by signing date then number, at their current revision. */

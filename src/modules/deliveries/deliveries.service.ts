@@ -646,7 +646,7 @@ export class DeliveriesService implements OnModuleInit {
       rows = found.map((r) => withoutAmountsInText(r, redactors.get(r.contractId)!));
     }
     const [contracts, customers] = await Promise.all([
-      this.deliveries.contractNumbers(rows.map((r) => r.contractId)),
+      this.contracts.labels(rows.map((r) => r.contractId)),
       this.customers.findByIds(rows.map((r) => r.customerId)),
     ]);
     const names = new Map(customers.map((c) => [c.id, c.name]));

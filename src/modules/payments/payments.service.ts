@@ -40,6 +40,13 @@ export interface PaymentView {
   createdAt: Date;
 }
 
+/** A payment's nature and method, and whether it reverses another (a negative correction). */
+export interface PaymentKinds {
+  nature: PaymentNature;
+  method: PaymentMethod;
+  reversal: boolean;
+}
+
 export interface PaymentRecorded extends PaymentView {
   /** The contract's project number: given by this payment (`projectNumberAssigned`) or earlier. */
   projectNumber: string | null;
@@ -219,6 +226,13 @@ export class PaymentsService {
       });
       return this.get(reversal.id);
     });
+  }
+
+  /** What other modules' documents say of these payments (a statement's lines); unknown ids are left out. */
+  async kindsOf(ids: string[]): Promise<Map<string, PaymentKinds>> {
+    if (!ids.length) return new Map();
+    const rows = await this.payments.kindsOf([...new Set(ids)]);
+    return new Map(rows.map((p) => [p.id, { nature: p.nature, method: p.method, reversal: p.reverses !== null }]));
   }
 
   async get(id: string): Promise<PaymentView> {

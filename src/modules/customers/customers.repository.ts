@@ -15,7 +15,7 @@ export interface CustomerSearch {
   order: 'asc' | 'desc';
 }
 
-export type CustomerData = Omit<Customer, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'salesOwner' | 'contacts'>;
+export type CustomerData = Omit<Customer, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contacts'>;
 export type ContactData = Omit<CustomerContact, 'id' | 'customerId' | 'customer' | 'position'>;
 
 const SORT_COLUMNS: Record<CustomerSort, string> = {
@@ -37,11 +37,11 @@ export class CustomersRepository extends BaseRepository {
     return this.lockedVersion(Customer, id);
   }
 
-  /** The customer with its sales owner and contacts (in their order). */
+  /** The customer with its contacts (in their order). */
   findById(id: string): Promise<Customer | null> {
     return this.repo(Customer).findOne({
       where: { id },
-      relations: { salesOwner: true, contacts: true },
+      relations: { contacts: true },
       order: { contacts: { position: 'ASC' } },
     });
   }
@@ -56,13 +56,13 @@ export class CustomersRepository extends BaseRepository {
     if (!ids.length) return Promise.resolve([]);
     return this.repo(Customer).find({
       where: { id: In(ids) },
-      relations: { salesOwner: true, contacts: true },
+      relations: { contacts: true },
       order: { name: 'ASC', contacts: { position: 'ASC' } },
     });
   }
 
   /**
-   * One page, with sales owners and contacts. Text search is ILIKE over name, English name and tax id:
+   * One page, with contacts. Text search is ILIKE over name, English name and tax id:
    * it works for Chinese and needs no extension (pg_trgm is not in the embedded PostgreSQL).
    */
   async list(search: CustomerSearch, page: number, pageSize: number): Promise<[Customer[], number]> {
@@ -81,7 +81,6 @@ export class CustomersRepository extends BaseRepository {
   private query(search: CustomerSearch) {
     const q = this.repo(Customer)
       .createQueryBuilder('c')
-      .leftJoinAndSelect('c.salesOwner', 'o')
       .where('c.archived = :archived', { archived: search.archived });
     if (search.q)
       q.andWhere('(c.name ILIKE :p OR c.name_en ILIKE :p OR c.tax_id ILIKE :p)', { p: likeContains(search.q) });
@@ -109,7 +108,7 @@ export class CustomersRepository extends BaseRepository {
   }
 
   async save(customer: Customer): Promise<Customer> {
-    const { contacts: _contacts, salesOwner: _owner, ...columns } = customer;
+    const { contacts: _contacts, ...columns } = customer;
     return this.repo(Customer).save(columns as Customer);
   }
 

@@ -62,7 +62,8 @@ const contactView = (c: CustomerContact): ContactView => ({
   billing: c.billing,
 });
 
-function view(c: Customer): CustomerView {
+function view(c: Customer, owners: Map<string, { name: string }>): CustomerView {
+  const owner = c.salesOwnerId ? owners.get(c.salesOwnerId) : undefined;
   const contacts = (c.contacts ?? []).map(contactView);
   return {
     id: c.id,
@@ -71,7 +72,7 @@ function view(c: Customer): CustomerView {
     taxId: c.taxId,
     address: c.address,
     phone: c.phone,
-    salesOwner: c.salesOwner ? { id: c.salesOwner.id, name: c.salesOwner.name } : null,
+    salesOwner: c.salesOwnerId && owner ? { id: c.salesOwnerId, name: owner.name } : null,
     notes: c.notes,
     archived: c.archived,
     contacts,
@@ -186,12 +187,12 @@ export class CustomersService implements OnModuleInit {
   }
 
   async get(id: string): Promise<CustomerView> {
-    return view(await this.mustFind(id));
+    return this.view(await this.mustFind(id));
   }
 
   /** The customers with these ids that exist (archived ones included), by name. */
   async findByIds(ids: string[]): Promise<CustomerView[]> {
-    return (await this.customers.findByIds([...new Set(ids)])).map(view);
+    return this.views(await this.customers.findByIds([...new Set(ids)]));
   }
 
   /** A sales user (bound to their own records) lists only the customers they own. */
@@ -203,14 +204,14 @@ export class CustomersService implements OnModuleInit {
       page,
       pageSize,
     );
-    return { items: items.map(view), total, page, pageSize };
+    return { items: await this.views(items), total, page, pageSize };
   }
 
   /** The filtered list as a sheet that imports back as it is. Customers carry no prices: one file for everyone. */
   async export(user: Actor, filter: CustomerFilter, format: ExportFormat): Promise<ExportedFile> {
     const salesOwnerId = this.ownership.listOwner(user, filter.salesOwnerId);
     const customers = await this.customers.all({ ...filter, salesOwnerId, q: filter.q?.trim() || undefined });
-    return exportTable(CUSTOMER_TABLE, customers.map(view).map(customerRow), format, { showPrices: true });
+    return exportTable(CUSTOMER_TABLE, (await this.views(customers)).map(customerRow), format, { showPrices: true });
   }
 
   /**
@@ -246,7 +247,7 @@ export class CustomersService implements OnModuleInit {
       const contacts = contactData(dto.contacts ?? []);
       const created = await this.customers.create(customerData(dto, salesOwnerId));
       await this.customers.replaceContacts(created.id, contacts);
-      const saved = view(await this.mustFind(created.id));
+      const saved = await this.view(await this.mustFind(created.id));
       await this.audit.record({
         actor,
         action: 'customer.create',
@@ -273,7 +274,7 @@ export class CustomersService implements OnModuleInit {
       if (dto.salesOwnerId !== undefined && dto.salesOwnerId !== customer.salesOwnerId)
         await this.checkOwner(dto.salesOwnerId);
       const contacts = dto.contacts ? contactData(dto.contacts) : null;
-      const before = view(customer);
+      const before = await this.view(customer);
       if (dto.name !== undefined) customer.name = dto.name;
       if (dto.nameEn !== undefined) customer.nameEn = dto.nameEn;
       if (dto.taxId !== undefined) customer.taxId = normaliseTaxId(dto.taxId);
@@ -285,7 +286,7 @@ export class CustomersService implements OnModuleInit {
       if (contacts) customer.updatedAt = new Date(); // the customer changed (and its version) even when only its contacts did
       await this.customers.save(customer);
       if (contacts) await this.customers.replaceContacts(id, contacts);
-      const after = view(await this.mustFind(id));
+      const after = await this.view(await this.mustFind(id));
       await this.audit.record({
         actor,
         action: 'customer.update',
@@ -302,7 +303,7 @@ export class CustomersService implements OnModuleInit {
     return this.tx.run(async () => {
       await checkVersion(ifMatch, () => this.customers.lockVersion(id), { type: 'customer', id });
       const customer = await this.mustFind(id);
-      if (customer.archived) return view(customer);
+      if (customer.archived) return this.view(customer);
       customer.archived = true;
       await this.customers.save(customer);
       await this.audit.record({
@@ -312,7 +313,7 @@ export class CustomersService implements OnModuleInit {
         entityId: id,
         details: { name: customer.name },
       });
-      return view(await this.mustFind(id));
+      return this.view(await this.mustFind(id));
     });
   }
 
@@ -326,6 +327,16 @@ export class CustomersService implements OnModuleInit {
       }
       throw err;
     }
+  }
+
+  /** The views of these rows, their sales owners' names asked of the users module in one call. */
+  private async views(rows: Customer[]): Promise<CustomerView[]> {
+    const owners = await this.users.names(rows.flatMap((c) => (c.salesOwnerId ? [c.salesOwnerId] : [])));
+    return rows.map((c) => view(c, owners));
+  }
+
+  private async view(c: Customer): Promise<CustomerView> {
+    return (await this.views([c]))[0]!;
   }
 
   private async mustFind(id: string): Promise<Customer> {

@@ -25,7 +25,9 @@ module.exports = {
         '(*.entities.ts) are private to it; use its service (or its index.ts). Exceptions: ' +
         'src/modules/read-models/ (the cross-module read models: ledger, receivables, statement runs, which query ' +
         "other modules' tables on purpose and only read); src/database/ (the data source lists every entity, the " +
-        'migrations and the schema check read them); tests (test/ and *.spec.ts) build fixtures with them.',
+        'migrations and the schema check read them); tests (test/ and *.spec.ts) build fixtures with them. Entities ' +
+        "are not exempt: a column pointing at another module's record is a uuid with @ForeignKey('Name') (the " +
+        'constraint, by name, without an import), never a relation a repository could join through.',
       from: {
         path: '^src/modules/([^/]+)/',
         pathNot: ['^src/modules/read-models/', '\\.spec\\.ts$'],

@@ -6,7 +6,7 @@ import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CompanyService } from '../company/company.service.js';
-import type { ContractStatus } from '../contracts/contract.entity.js';
+import type { ContractStatus } from '../contracts/contract.types.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { LedgerReadModel } from '../read-models/index.js';
 import { contactListXlsx } from './views/contact-list-xlsx.js';

@@ -15,7 +15,7 @@ import { ContractEvents, type ContractRevised } from '../contracts/contract-even
 import type { ContractView } from '../contracts/contract.view.js';
 import { contractAmounts } from '../contracts/contract-amounts.js';
 import { ContractsService } from '../contracts/contracts.service.js';
-import type { DocumentFormat } from '../documents/document-file.entity.js';
+import type { DocumentFormat } from '../../rendering/rendering.types.js';
 import { DocumentsService, type FileView } from '../documents/documents.service.js';
 import { DocumentIssuer, type IssuedVersion, type IssueMail } from '../documents/issuer/document-issuer.js';
 import { JobsService, type JobView } from '../jobs/jobs.service.js';

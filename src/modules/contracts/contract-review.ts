@@ -1,6 +1,6 @@
 import { compare, dec, round2, type Amount } from '../../common/money.js';
 import { addDays, daysBetween, type DateOnly } from '../../common/tabular/date-only.js';
-import type { DeliveryTerms, PaymentShare } from '../quotations/quotation-revision.entity.js';
+import type { DeliveryTerms, PaymentShare } from '../quotations/quotation-revision.types.js';
 import type { ConfigurationItem, ContractLine, ReviewCheck } from './contract.entity.js';
 
 /**
@@ -124,7 +124,14 @@ export function reviewChecks(contract: ReviewedContract, quotation: QuotedTerms 
 
 function lineChecks(q: QuotedLine, c: ContractLine): ReviewCheck[] {
   const where = q.line === c.line ? `line ${c.line}` : `line ${c.line} (quotation line ${q.line})`;
-  const check = (field: string, label: string, quoted: string, contracted: string, kind: 'amount' | 'number', suffix = '') => {
+  const check = (
+    field: string,
+    label: string,
+    quoted: string,
+    contracted: string,
+    kind: 'amount' | 'number',
+    suffix = '',
+  ) => {
     const passed = compare(contracted, quoted) === 0;
     return {
       check: `line.${c.line}.${field}`,

@@ -1,7 +1,13 @@
 import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-import type { PaymentShare } from '../quotations/quotation-revision.entity.js';
-import type { ConfigurationItem, ContractApproval, ContractLine, ContractReview, ContractStatus } from './contract.entity.js';
+import type { PaymentShare } from '../quotations/quotation-revision.types.js';
+import type {
+  ConfigurationItem,
+  ContractApproval,
+  ContractLine,
+  ContractReview,
+  ContractStatus,
+} from './contract.entity.js';
 
 /**
  * A contract at one revision (the current one unless asked otherwise), with every field, prices included. Who may
@@ -30,7 +36,12 @@ export interface ContractView {
   specialRequirements: string | null;
   review: ContractReview | null;
   approval: ContractApproval | null;
-  revisions: { revision: number; createdAt: Date; createdBy: { id: string | null; name: string }; changeRequestId: string | null }[];
+  revisions: {
+    revision: number;
+    createdAt: Date;
+    createdBy: { id: string | null; name: string };
+    changeRequestId: string | null;
+  }[];
   createdBy: { id: string | null; name: string };
   createdAt: Date;
   updatedAt: Date;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { likeContains } from '../../database/like.js';
 import { BaseRepository } from '../../database/transaction.js';
@@ -109,6 +109,14 @@ export class ContractsRepository extends BaseRepository {
   }
 
   /** The row locked until the transaction ends: status changes, reviews and revisions of one contract queue up. */
+  /** Numbers and project of these contracts, for other modules' lists and documents. */
+  labels(ids: string[]): Promise<Pick<Contract, 'id' | 'number' | 'projectName' | 'projectNumber'>[]> {
+    return this.repo(Contract).find({
+      where: { id: In(ids) },
+      select: { id: true, number: true, projectName: true, projectNumber: true },
+    });
+  }
+
   findByIdForUpdate(id: string): Promise<Contract | null> {
     return this.repo(Contract).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }

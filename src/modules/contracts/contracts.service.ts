@@ -24,7 +24,7 @@ import {
   totals,
   type Totals,
 } from '../quotations/quotation-amounts.js';
-import type { PaymentShare } from '../quotations/quotation-revision.entity.js';
+import type { PaymentShare } from '../quotations/quotation-revision.types.js';
 import { QuotationsService, type QuotationView } from '../quotations/quotations.service.js';
 import { ContractEvents } from './contract-events.js';
 import { reviewChecks, type QuotedTerms } from './contract-review.js';
@@ -62,6 +62,13 @@ export type ContractLineViewFor = Shown<ContractLine, (typeof CONTRACT_LINE_PRIC
 export type ContractViewFor = Shown<Omit<ContractView, 'lines'>, (typeof CONTRACT_PRICE_FIELDS)[number]> & {
   lines: ContractLineViewFor[];
 };
+
+/** A contract as another module names it: 合同号, the project and, once the advance payment is in, 项目号. */
+export interface ContractLabel {
+  number: string;
+  projectName: string;
+  projectNumber: string | null;
+}
 
 export interface ContractListItem {
   id: string;
@@ -145,6 +152,18 @@ export class ContractsService {
       );
     }
     return toView(row, shown, await this.contracts.revisionSummaries(id));
+  }
+
+  /**
+   * What other modules' lists and documents show beside a contract id (deliveries, invoices, statement lines), read
+   * in one query; unknown ids are left out.
+   */
+  async labels(ids: string[]): Promise<Map<string, ContractLabel>> {
+    if (!ids.length) return new Map();
+    const rows = await this.contracts.labels([...new Set(ids)]);
+    return new Map(
+      rows.map((r) => [r.id, { number: r.number, projectName: r.projectName, projectNumber: r.projectNumber }]),
+    );
   }
 
   /** Contracts signed from `from` to `to` (inclusive), by signing date then number, at their current revision. */

@@ -2,15 +2,13 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
   Index,
-  JoinColumn,
-  ManyToOne,
   OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import type { User } from '../users/user.entity.js';
 import { CustomerContact } from './customer-contact.entity.js';
 
 /** A buyer (甲方): who quotations, contracts, deliveries and statements are for. */
@@ -36,14 +34,11 @@ export class Customer {
   phone!: string | null;
 
   @Index()
+  // The owner by id only: the users table is the users module's (names through UsersService.names); the
+  // constraint stays.
   @Column({ type: 'uuid', nullable: true })
+  @ForeignKey('User')
   salesOwnerId!: string | null;
-
-  // By name, without importing User at run time: loading user.entity.ts before api-token.entity.ts breaks
-  // their import cycle (a decorator would read ApiToken's `User` before it is defined).
-  @ManyToOne('User')
-  @JoinColumn({ name: 'sales_owner_id' })
-  salesOwner?: User | null;
 
   @Column({ type: 'text', nullable: true })
   notes!: string | null;

@@ -15,7 +15,7 @@ export interface CustomerSearch {
   order: 'asc' | 'desc';
 }
 
-export type CustomerData = Omit<Customer, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'salesOwner' | 'contacts'>;
+export type CustomerData = Omit<Customer, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'contacts'>;
 export type ContactData = Omit<CustomerContact, 'id' | 'customerId' | 'customer' | 'position'>;
 
 const SORT_COLUMNS: Record<CustomerSort, string> = {
@@ -38,14 +38,14 @@ export class CustomersRepository extends BaseRepository {
   }
 
   /**
-   * The customer with its sales owner and contacts (in their order). find() rather than findOne(): findOne's LIMIT 1
+   * The customer with its contacts (in their order). find() rather than findOne(): findOne's LIMIT 1
    * over joined rows makes TypeORM look up the distinct ids in a query of its own first (two round trips per read; a
    * statement run reads every customer).
    */
   async findById(id: string): Promise<Customer | null> {
     const [customer] = await this.repo(Customer).find({
       where: { id },
-      relations: { salesOwner: true, contacts: true },
+      relations: { contacts: true },
       order: { contacts: { position: 'ASC' } },
     });
     return customer ?? null;
@@ -61,13 +61,13 @@ export class CustomersRepository extends BaseRepository {
     if (!ids.length) return Promise.resolve([]);
     return this.repo(Customer).find({
       where: { id: In(ids) },
-      relations: { salesOwner: true, contacts: true },
+      relations: { contacts: true },
       order: { name: 'ASC', contacts: { position: 'ASC' } },
     });
   }
 
   /**
-   * One page, with sales owners and contacts. Text search is ILIKE over name, English name and tax id:
+   * One page, with contacts. Text search is ILIKE over name, English name and tax id:
    * it works for Chinese and needs no extension (pg_trgm is not in the embedded PostgreSQL).
    */
   async list(search: CustomerSearch, page: number, pageSize: number): Promise<[Customer[], number]> {
@@ -86,7 +86,6 @@ export class CustomersRepository extends BaseRepository {
   private query(search: CustomerSearch) {
     const q = this.repo(Customer)
       .createQueryBuilder('c')
-      .leftJoinAndSelect('c.salesOwner', 'o')
       .where('c.archived = :archived', { archived: search.archived });
     if (search.q)
       q.andWhere('(c.name ILIKE :p OR c.name_en ILIKE :p OR c.tax_id ILIKE :p)', { p: likeContains(search.q) });
@@ -114,7 +113,7 @@ export class CustomersRepository extends BaseRepository {
   }
 
   async save(customer: Customer): Promise<Customer> {
-    const { contacts: _contacts, salesOwner: _owner, ...columns } = customer;
+    const { contacts: _contacts, ...columns } = customer;
     return this.repo(Customer).save(columns as Customer);
   }
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
-import { Contract } from '../contracts/contract.entity.js';
 import { Delivery, type DeliveryStatus } from './delivery.entity.js';
 import { inOwnCustomers } from '../../database/own-customers.js';
 
@@ -80,15 +79,5 @@ export class DeliveriesRepository extends BaseRepository {
       .offset((page - 1) * pageSize)
       .limit(pageSize)
       .getManyAndCount();
-  }
-
-  /** Contract numbers and project numbers by id, for lists (read-only; the contracts module owns them). */
-  async contractNumbers(ids: string[]): Promise<Map<string, { number: string; projectNumber: string | null }>> {
-    if (!ids.length) return new Map();
-    const rows = await this.repo(Contract).find({
-      where: { id: In([...new Set(ids)]) },
-      select: { id: true, number: true, projectNumber: true },
-    });
-    return new Map(rows.map((r) => [r.id, { number: r.number, projectNumber: r.projectNumber }]));
   }
 }

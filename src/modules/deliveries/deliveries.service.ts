@@ -17,11 +17,11 @@ import type { ContractView } from '../contracts/contract.view.js';
 import type { ContractStatus } from '../contracts/contract.types.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
-import type { DocumentFormat } from '../documents/document-file.entity.js';
+import type { DocumentFormat } from '../../rendering/rendering.types.js';
 import { DocumentsService, type DocumentView, type FileView } from '../documents/documents.service.js';
 import { DocumentIssuer, type IssueOutcome, type IssueRequest } from '../documents/issuer/document-issuer.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
+import type { OutboxStatus } from '../outbox/outbox-message.types.js';
 import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
 import { ReceivablesService } from '../receivables/receivables.service.js';
 import { DeliveriesRepository, type DeliveryPatch } from './deliveries.repository.js';
@@ -648,7 +648,7 @@ export class DeliveriesService implements OnModuleInit {
       rows = found.map((r) => withoutAmountsInText(r, redactors.get(r.contractId)!));
     }
     const [contracts, customers] = await Promise.all([
-      this.deliveries.contractNumbers(rows.map((r) => r.contractId)),
+      this.contracts.labels(rows.map((r) => r.contractId)),
       this.customers.findByIds(rows.map((r) => r.customerId)),
     ]);
     const names = new Map(customers.map((c) => [c.id, c.name]));

@@ -78,6 +78,11 @@ export interface FileView {
   size: number;
   sha256: string;
 }
+/** A stored file's bytes with what a download needs to say about them (another module's view, not the row). */
+export interface FileBytes {
+  file: FileView;
+  bytes: Buffer;
+}
 export interface VersionView {
   version: number;
   locale: string;
@@ -347,7 +352,7 @@ export class DocumentsService implements OnModuleInit {
     id: string,
     format: DocumentFormat,
     version?: number,
-  ): Promise<{ file: DocumentFile; bytes: Buffer }> {
+  ): Promise<FileBytes> {
     await this.mayRead(user, id);
     return this.file(id, format, version);
   }
@@ -359,10 +364,10 @@ export class DocumentsService implements OnModuleInit {
     return view(doc, versions);
   }
 
-  async file(id: string, format: DocumentFormat, version?: number): Promise<{ file: DocumentFile; bytes: Buffer }> {
+  async file(id: string, format: DocumentFormat, version?: number): Promise<FileBytes> {
     // A version named (an outbox attachment's): one query finds the file; the document is read only to say what is missing.
     const named = version === undefined ? null : await this.documents.file(id, version, format);
-    if (named) return { file: named, bytes: await this.storage.getBuffer(named.storageKey) };
+    if (named) return { file: fileView(named), bytes: await this.storage.getBuffer(named.storageKey) };
     const doc = await this.documents.findById(id);
     if (!doc) throw AppException.notFound(DocumentError.DOCUMENT_NOT_FOUND, 'No such document', { id });
     const v = version ?? doc.latestVersion;
@@ -378,7 +383,7 @@ export class DocumentsService implements OnModuleInit {
         },
       );
     }
-    return { file, bytes: await this.storage.getBuffer(file.storageKey) };
+    return { file: fileView(file), bytes: await this.storage.getBuffer(file.storageKey) };
   }
 
   /** Valid only when the bytes are exactly a file we stored and its signature (PDF) or manifest (bundle) checks out. */
@@ -509,15 +514,11 @@ function view(doc: DocumentRecord, versions: DocumentVersion[]): DocumentView {
       templateVersions: v.templateVersions,
       createdAt: v.createdAt,
       createdBy: { id: v.createdBy, name: v.createdByName },
-      files: (v.files ?? [])
-        .map((f) => ({
-          format: f.format,
-          fileName: f.fileName,
-          contentType: f.contentType,
-          size: Number(f.size),
-          sha256: f.sha256,
-        }))
-        .sort((a, b) => a.format.localeCompare(b.format)),
+      files: (v.files ?? []).map(fileView).sort((a, b) => a.format.localeCompare(b.format)),
     })),
   };
+}
+
+function fileView(f: DocumentFile): FileView {
+  return { format: f.format, fileName: f.fileName, contentType: f.contentType, size: Number(f.size), sha256: f.sha256 };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { round2, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
@@ -48,6 +48,10 @@ export class InvoicesRepository extends BaseRepository {
     return this.repo(Invoice).findOneBy({ number });
   }
 
+  kindsOf(ids: string[]): Promise<Pick<Invoice, 'id' | 'kind'>[]> {
+    return this.repo(Invoice).find({ where: { id: In(ids) }, select: { id: true, kind: true } });
+  }
+
   findReversalOf(id: string): Promise<Invoice | null> {
     return this.repo(Invoice).findOneBy({ reverses: id });
   }
@@ -59,16 +63,6 @@ export class InvoicesRepository extends BaseRepository {
       ids,
     ])) as { id: string; reverses: string }[];
     return new Map(rows.map((r) => [r.reverses, r.id]));
-  }
-
-  /** The numbers of these contracts (the contracts table, read only): contract id -> number. */
-  async contractNumbers(ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const rows = (await this.manager.query(`SELECT id, number FROM contracts WHERE id = ANY($1::uuid[])`, [ids])) as {
-      id: string;
-      number: string;
-    }[];
-    return new Map(rows.map((r) => [r.id, r.number]));
   }
 
   /** What has been invoiced on the contract so far (red-letter invoices are negative). */

@@ -10,7 +10,7 @@ import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { ContractStatus } from '../contracts/contract.entity.js';
+import type { ContractStatus } from '../contracts/contract.types.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
@@ -211,6 +211,13 @@ export class InvoicesService {
     return this.get(reversalId);
   }
 
+  /** What other modules' documents say of these invoices (a statement's lines); unknown ids are left out. */
+  async kindsOf(ids: string[]): Promise<Map<string, { kind: InvoiceKind }>> {
+    if (!ids.length) return new Map();
+    const rows = await this.invoices.kindsOf([...new Set(ids)]);
+    return new Map(rows.map((i) => [i.id, { kind: i.kind }]));
+  }
+
   async get(id: string): Promise<InvoiceView> {
     const invoice = await this.invoices.findById(id);
     if (!invoice) throw notFound(id);
@@ -231,14 +238,14 @@ export class InvoicesService {
       (await this.customers.findByIds([...new Set(items.map((i) => i.customerId))])).map((c) => [c.id, c]),
     );
     const contractIds = [...new Set(items.map((i) => i.contractId).filter((x): x is string => x !== null))];
-    const numbers = await this.invoices.contractNumbers(contractIds);
+    const numbers = await this.contracts.labels(contractIds);
     const reversals = await this.invoices.reversalsOf(items.map((i) => i.id));
     return items.map((i) => ({
       id: i.id,
       number: i.number,
       kind: i.kind,
       customer: { id: i.customerId, name: customers.get(i.customerId)?.name ?? '' },
-      contract: i.contractId ? { id: i.contractId, number: numbers.get(i.contractId) ?? null } : null,
+      contract: i.contractId ? { id: i.contractId, number: numbers.get(i.contractId)?.number ?? null } : null,
       date: i.date,
       amount: i.amount,
       tax: i.tax,

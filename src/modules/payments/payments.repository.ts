@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
 import { Payment, type PaymentNature } from './payment.entity.js';
@@ -43,6 +43,13 @@ export class PaymentsRepository extends BaseRepository {
   /** The payment locked until the transaction ends: two reversals of one payment queue up. */
   findByIdForUpdate(id: string): Promise<Payment | null> {
     return this.repo(Payment).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  kindsOf(ids: string[]): Promise<Pick<Payment, 'id' | 'nature' | 'method' | 'reverses'>[]> {
+    return this.repo(Payment).find({
+      where: { id: In(ids) },
+      select: { id: true, nature: true, method: true, reverses: true },
+    });
   }
 
   findReversalOf(id: string): Promise<Payment | null> {

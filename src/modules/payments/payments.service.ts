@@ -12,7 +12,7 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { ContactSheetsService } from '../contact-sheets/contact-sheets.service.js';
-import type { ContractStatus } from '../contracts/contract.entity.js';
+import type { ContractStatus } from '../contracts/contract.types.js';
 import type { ContractView } from '../contracts/contract.view.js';
 import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService } from '../customers/customers.service.js';
@@ -42,6 +42,13 @@ export interface PaymentView {
   reverses: string | null;
   createdBy: { id: string | null; name: string };
   createdAt: Date;
+}
+
+/** A payment's nature and method, and whether it reverses another (a negative correction). */
+export interface PaymentKinds {
+  nature: PaymentNature;
+  method: PaymentMethod;
+  reversal: boolean;
 }
 
 export interface PaymentRecorded extends PaymentView {
@@ -227,6 +234,13 @@ export class PaymentsService {
       });
       return this.get(reversal.id);
     });
+  }
+
+  /** What other modules' documents say of these payments (a statement's lines); unknown ids are left out. */
+  async kindsOf(ids: string[]): Promise<Map<string, PaymentKinds>> {
+    if (!ids.length) return new Map();
+    const rows = await this.payments.kindsOf([...new Set(ids)]);
+    return new Map(rows.map((p) => [p.id, { nature: p.nature, method: p.method, reversal: p.reverses !== null }]));
   }
 
   async get(id: string): Promise<PaymentView> {

@@ -1,6 +1,7 @@
 import {
   Column,
   Entity,
+  ForeignKey,
   Index,
   JoinColumn,
   ManyToOne,
@@ -9,7 +10,6 @@ import {
   type ValueTransformer,
 } from 'typeorm';
 import { amountColumn, dec, type Amount } from '../../common/money.js';
-import type { Product } from '../products/product.entity.js';
 import { QuotationRevision } from './quotation-revision.entity.js';
 
 /** numeric(15,3) quantities come back without trailing zeros: "3", "2.5", "0.125". */
@@ -40,13 +40,11 @@ export class QuotationLine {
   @Column({ type: 'integer' })
   position!: number;
 
+  // The product by id only: its table is the products module's (read through ProductsService), the constraint stays.
   @Index()
   @Column({ type: 'uuid', nullable: true })
+  @ForeignKey('Product')
   productId!: string | null;
-
-  @ManyToOne('Product')
-  @JoinColumn({ name: 'product_id' })
-  product?: Product | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   productCode!: string | null;

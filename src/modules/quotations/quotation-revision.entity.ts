@@ -15,30 +15,8 @@ import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { QuotationLine } from './quotation-line.entity.js';
 import { Quotation } from './quotation.entity.js';
-import { type PaymentEvent } from './quotation-revision.types.js';
+import { type DeliveryTerms, type PaymentShare } from './quotation-revision.types.js';
 export * from './quotation-revision.types.js';
-
-/** One share of the payment schedule, e.g. 30 % within 7 days of signing ("3-6-1" is three of them). */
-export interface PaymentShare {
-  /** percent, two places at most; the shares add up to exactly 100 */
-  percent: string;
-  event: PaymentEvent;
-  /** due within this many days of the event */
-  days: number | null;
-  label: string | null;
-}
-
-/** Incoterms 2020. */
-export const INCOTERMS = ['EXW', 'FCA', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP', 'FAS', 'FOB', 'CFR', 'CIF'] as const;
-
-export interface DeliveryTerms {
-  /** delivery within this many days of receiving the advance payment */
-  daysAfterAdvance: number | null;
-  /** or on/by this date */
-  date: DateOnly | null;
-  place: string | null;
-  incoterm: (typeof INCOTERMS)[number] | null;
-}
 
 /** A line the approver let through below its product's floor price (kept with the approval). */
 export interface BelowFloorLine {

@@ -29,7 +29,7 @@ export class Quotation {
   @Column({ type: 'uuid' })
   customerId!: string;
 
-  // By name, without importing Customer at run time (see Customer.salesOwner for why).
+  // By name, without importing Customer at run time: entities name each other lazily.
   @ManyToOne('Customer')
   @JoinColumn({ name: 'customer_id' })
   customer?: Customer;

@@ -1,6 +1,6 @@
 import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
 import type { QuotationSort } from './dto/quotation-query.dto.js';
@@ -63,6 +63,10 @@ export class QuotationsRepository extends BaseRepository {
 
   findById(id: string): Promise<Quotation | null> {
     return this.repo(Quotation).findOne({ where: { id }, relations: { customer: true } });
+  }
+
+  numbers(ids: string[]): Promise<Pick<Quotation, 'id' | 'number'>[]> {
+    return this.repo(Quotation).find({ select: { id: true, number: true }, where: { id: In(ids) } });
   }
 
   /** The row locked until the transaction ends: status changes and revisions of one quotation queue up. */

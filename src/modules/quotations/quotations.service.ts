@@ -344,6 +344,13 @@ export class QuotationsService implements OnModuleInit {
     return hidePricesFor(user, { ...view, lines, approval } as QuotationViewFor, QUOTATION_PRICE_FIELDS);
   }
 
+  /** Quotation numbers by id, for other modules' lists (tenders); unknown ids are left out. */
+  async numbers(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.quotations.numbers([...new Set(ids)]);
+    return new Map(rows.map((q) => [q.id, q.number]));
+  }
+
   async getFor(user: AuthUser, id: string, n?: number): Promise<QuotationViewFor> {
     return this.viewFor(user, await this.get(id, n));
   }

@@ -4,7 +4,7 @@ import { exportTable, type ExportedFile } from '../../common/tabular/export-tabl
 import { defineTable } from '../../common/tabular/table-spec.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { PaymentEvent } from '../quotations/quotation-revision.entity.js';
+import type { PaymentEvent } from '../quotations/quotation-revision.types.js';
 import { openShares, type AgingBucket, type OpenShare } from './ledger.js';
 import { LedgerReadModel, type ContractRow, type CustomerRow } from '../read-models/index.js';
 import { ReceivablesRepository } from './receivables.repository.js';

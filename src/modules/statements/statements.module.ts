@@ -1,8 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/company.module.js';
+import { ContractsModule } from '../contracts/contracts.module.js';
 import { CustomersModule } from '../customers/customers.module.js';
 import { anyOf, DocumentsService } from '../documents/documents.service.js';
 import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
+import { InvoicesModule } from '../invoices/invoices.module.js';
+import { PaymentsModule } from '../payments/payments.module.js';
 import { ReceivablesModule } from '../receivables/receivables.module.js';
 import { StatementConfirmationController } from './statement-confirmation.controller.js';
 import { READERS, StatementsController } from './statements.controller.js';
@@ -17,7 +20,15 @@ import { StatementError } from './statements.errors.js';
  * AuditService and AppConfig come from global modules.
  */
 @Module({
-  imports: [ReceivablesModule, CustomersModule, CompanyModule, DocumentIssuerModule],
+  imports: [
+    ReceivablesModule,
+    ContractsModule,
+    PaymentsModule,
+    InvoicesModule,
+    CustomersModule,
+    CompanyModule,
+    DocumentIssuerModule,
+  ],
   controllers: [StatementsController, StatementConfirmationController],
   providers: [StatementsRepository, StatementsService],
   exports: [StatementsService],

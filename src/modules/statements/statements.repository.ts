@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
-import { Contract } from '../contracts/contract.entity.js';
-import { Invoice } from '../invoices/invoice.entity.js';
-import { Payment } from '../payments/payment.entity.js';
-import type { LineSources } from './views/statement-document.js';
 import { StatementRecord, type StatementResponse, type StatementResponseStatus } from './statement.entity.js';
 import { inOwnCustomers } from '../../database/own-customers.js';
 
@@ -95,32 +91,5 @@ export class StatementsRepository extends BaseRepository {
       .andWhere("response_status = 'pending'")
       .execute();
     return (result.affected ?? 0) > 0;
-  }
-
-  /** What the statement's lines say besides the ledger's figures: project, payment nature and method, invoice kind. */
-  async lineSources(ids: { contracts: string[]; payments: string[]; invoices: string[] }): Promise<LineSources> {
-    // One after the other: a caller's transaction has one connection.
-    const contracts = ids.contracts.length
-      ? await this.repo(Contract).find({
-          where: { id: In(ids.contracts) },
-          select: { id: true, projectName: true, projectNumber: true },
-        })
-      : [];
-    const payments = ids.payments.length
-      ? await this.repo(Payment).find({
-          where: { id: In(ids.payments) },
-          select: { id: true, nature: true, method: true, reverses: true },
-        })
-      : [];
-    const invoices = ids.invoices.length
-      ? await this.repo(Invoice).find({ where: { id: In(ids.invoices) }, select: { id: true, kind: true } })
-      : [];
-    return {
-      contracts: new Map(contracts.map((c) => [c.id, { projectName: c.projectName, projectNumber: c.projectNumber }])),
-      payments: new Map(
-        payments.map((p) => [p.id, { nature: p.nature, method: p.method, reversal: p.reverses !== null }]),
-      ),
-      invoices: new Map(invoices.map((i) => [i.id, { kind: i.kind }])),
-    };
   }
 }

@@ -11,16 +11,18 @@ import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { TemplateEngine } from '../../rendering/templates/template-engine.js';
-import type { Locale } from '../../rendering/rendering.types.js';
+import type { DocumentFormat, Locale } from '../../rendering/rendering.types.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CompanyService } from '../company/company.service.js';
+import { ContractsService } from '../contracts/contracts.service.js';
 import { CustomersService, type CustomerView } from '../customers/customers.service.js';
-import type { DocumentFile, DocumentFormat } from '../documents/document-file.entity.js';
-import { DocumentsService, type DocumentView } from '../documents/documents.service.js';
+import { DocumentsService, type DocumentView, type FileBytes } from '../documents/documents.service.js';
 import { DocumentIssuer } from '../documents/issuer/document-issuer.js';
+import { InvoicesService } from '../invoices/invoices.service.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
+import { PaymentsService } from '../payments/payments.service.js';
 import { buildStatement } from '../receivables/ledger.js';
 import { ReceivablesService } from '../receivables/receivables.service.js';
 import { parseAnswer, type AnswerError, type StatementAnswer } from './statement-answer.js';
@@ -51,6 +53,7 @@ import {
   lineRecords,
   templateData,
   type IssuedFigures,
+  type LineSources,
   type StatementCompany,
 } from './views/statement-document.js';
 import { OwnershipService } from '../auth/ownership.service.js';
@@ -142,6 +145,9 @@ export class StatementsService {
   constructor(
     private readonly statements: StatementsRepository,
     private readonly receivables: ReceivablesService,
+    private readonly contracts: ContractsService,
+    private readonly payments: PaymentsService,
+    private readonly invoices: InvoicesService,
     private readonly customers: CustomersService,
     private readonly company: CompanyService,
     private readonly rendering: RenderingService,
@@ -219,7 +225,7 @@ export class StatementsService {
     });
     const records = lineRecords(statement, ledger);
     const kinds = statement.lines.map((l) => l.kind);
-    const sources = await this.statements.lineSources({
+    const sources = await this.lineSources({
       contracts: records.filter((_, i) => kinds[i] === 'contract'),
       payments: records.filter((_, i) => kinds[i] === 'payment'),
       invoices: records.filter((_, i) => kinds[i] === 'invoice'),
@@ -431,7 +437,7 @@ export class StatementsService {
     return view(row, customer[0]?.name ?? '', doc?.latestVersion ?? null, mail, this.codeAttempts);
   }
 
-  async file(id: string, format: DocumentFormat): Promise<{ file: DocumentFile; bytes: Buffer }> {
+  async file(id: string, format: DocumentFormat): Promise<FileBytes> {
     const row = await this.mustFind(id);
     if (!row.documentId) {
       throw AppException.notFound(StatementError.STATEMENT_DOCUMENT_NOT_FOUND, 'The statement has no stored document', {
@@ -451,7 +457,7 @@ export class StatementsService {
   }
 
   /** The PDF behind the page's link, while the link is open (not answered, not expired). */
-  async confirmationPdf(token: string): Promise<{ page: PublicPage } | { file: DocumentFile; bytes: Buffer }> {
+  async confirmationPdf(token: string): Promise<{ page: PublicPage } | FileBytes> {
     const found = await this.lookup(token);
     if (found.kind !== 'open') return { page: await this.closedPage(found) };
     if (!found.statement.documentId) return { page: { status: 404, html: this.page(invalidLinkPage()) } };
@@ -720,6 +726,19 @@ export class StatementsService {
       taxId: p.creditCode,
       bank: bank ? { name: [bank.bankName, bank.branch].filter(Boolean).join(''), account: bank.accountNumber } : null,
     };
+  }
+
+  /** What the lines say besides the ledger's figures, asked of the modules that own the records. */
+  private async lineSources(ids: {
+    contracts: string[];
+    payments: string[];
+    invoices: string[];
+  }): Promise<LineSources> {
+    // One after the other: a caller's transaction has one connection.
+    const contracts = await this.contracts.labels(ids.contracts);
+    const payments = await this.payments.kindsOf(ids.payments);
+    const invoices = await this.invoices.kindsOf(ids.invoices);
+    return { contracts, payments, invoices };
   }
 
   private async mustFind(id: string): Promise<StatementRecord> {

@@ -1,6 +1,6 @@
 import { addDays, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { inForce, type QualificationStatus } from '../qualifications/qualification-status.js';
-import type { QualificationType } from '../qualifications/qualification.entity.js';
+import type { QualificationType } from '../qualifications/qualification.types.js';
 import type { TenderStatus } from './tender.entity.js';
 
 /**

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { likeContains } from '../../database/like.js';
 import { BaseRepository } from '../../database/transaction.js';
-import { Quotation } from '../quotations/quotation.entity.js';
-import { User } from '../users/user.entity.js';
 import { Tender, type TenderStatus } from './tender.entity.js';
 
 export type TenderFields = Omit<Tender, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
@@ -16,12 +14,6 @@ export interface TenderSearch {
   deadlineFrom?: Date;
   deadlineBefore?: Date;
   order: 'ASC' | 'DESC';
-}
-
-/** What a tender view shows of its quotation and sales owner. */
-export interface TenderLabels {
-  quotations: Map<string, string>;
-  users: Map<string, { name: string; email: string | null }>;
 }
 
 @Injectable()
@@ -71,19 +63,5 @@ export class TendersRepository extends BaseRepository {
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getManyAndCount();
-  }
-
-  /** Quotation numbers and user names for a page of tenders, in two queries (not one service call per row). */
-  async labels(quotationIds: string[], userIds: string[]): Promise<TenderLabels> {
-    const quotations = quotationIds.length
-      ? await this.repo(Quotation).find({ select: { id: true, number: true }, where: { id: In(quotationIds) } })
-      : [];
-    const users = userIds.length
-      ? await this.repo(User).find({ select: { id: true, name: true, email: true }, where: { id: In(userIds) } })
-      : [];
-    return {
-      quotations: new Map(quotations.map((q) => [q.id, q.number])),
-      users: new Map(users.map((u) => [u.id, { name: u.name, email: u.email }])),
-    };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
 import { ApiToken } from './api-token.entity.js';
 import { User } from './user.entity.js';
@@ -25,6 +25,10 @@ export class UsersRepository extends BaseRepository {
 
   findById(id: string): Promise<User | null> {
     return this.repo(User).findOneBy({ id });
+  }
+
+  names(ids: string[]): Promise<Pick<User, 'id' | 'name' | 'email'>[]> {
+    return this.repo(User).find({ select: { id: true, name: true, email: true }, where: { id: In(ids) } });
   }
 
   findByName(name: string): Promise<User | null> {

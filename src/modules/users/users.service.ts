@@ -180,6 +180,13 @@ export class UsersService implements TokenAuthenticator, OnModuleInit {
     return (await this.users.list()).map(view);
   }
 
+  /** Names and mail addresses of these users (disabled ones too), for other modules' views; unknown ids are left out. */
+  async names(ids: string[]): Promise<Map<string, { name: string; email: string | null }>> {
+    if (!ids.length) return new Map();
+    const rows = await this.users.names([...new Set(ids)]);
+    return new Map(rows.map((u) => [u.id, { name: u.name, email: u.email }]));
+  }
+
   /** Who can be picked as an owner: active users, by name; id, name and roles only (any signed-in user reads it). */
   async directory(): Promise<Pick<UserView, 'id' | 'name' | 'roles'>[]> {
     return (await this.users.list())

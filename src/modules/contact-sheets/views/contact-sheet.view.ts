@@ -3,7 +3,7 @@ import { dec, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
 import type { ContractView } from '../../contracts/contract.view.js';
-import type { PaymentEvent } from '../../quotations/quotation-revision.entity.js';
+import type { PaymentEvent } from '../../quotations/quotation-revision.types.js';
 import type { Department } from '../contact-sheet.entity.js';
 import { redactAmounts } from '../../../common/amount-redaction.js';
 import { contractAmounts, paymentShares } from '../../contracts/contract-amounts.js';

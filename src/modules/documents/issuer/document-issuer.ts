@@ -5,7 +5,7 @@ import { TemplateEngine } from '../../../rendering/templates/template-engine.js'
 import type { Locale, RenderRequest, RenderResult } from '../../../rendering/rendering.types.js';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { JobsService } from '../../jobs/jobs.service.js';
-import type { OutboxAttachment } from '../../outbox/outbox-message.entity.js';
+import type { OutboxAttachment } from '../../outbox/outbox-message.types.js';
 import { OutboxService } from '../../outbox/outbox.service.js';
 import type { DocumentFormat } from '../document-file.entity.js';
 import type { DocumentRecordRef, WorkflowSubject } from '../document-origin.js';

@@ -1,8 +1,8 @@
 import { compare, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
-import type { InvoiceKind } from '../../invoices/invoice.entity.js';
-import type { PaymentMethod, PaymentNature } from '../../payments/payment.entity.js';
+import type { InvoiceKind } from '../../invoices/invoice.types.js';
+import type { PaymentMethod, PaymentNature } from '../../payments/payment.types.js';
 import type {
   AgingBucket,
   LedgerContract,

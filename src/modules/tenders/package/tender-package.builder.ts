@@ -3,11 +3,11 @@ import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { TocEntry } from '../../../rendering/assembly/assembler.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
 import type { CompanyProfileWithSeals } from '../../company/company.service.js';
-import type { QualificationType } from '../../qualifications/qualification.entity.js';
+import type { QualificationType } from '../../qualifications/qualification.types.js';
 import { QUALIFICATION_TYPE_LABELS } from '../../qualifications/qualifications.table.js';
 import type { QualificationView } from '../../qualifications/qualifications.service.js';
 import { trimDecimal } from '../../quotations/quotation-amounts.js';
-import type { DeliveryTerms, PaymentEvent, PaymentShare } from '../../quotations/quotation-revision.entity.js';
+import type { DeliveryTerms, PaymentEvent, PaymentShare } from '../../quotations/quotation-revision.types.js';
 import type { QuotationView } from '../../quotations/quotations.service.js';
 import { TENDER_SECTIONS, type TenderSection } from '../tender.entity.js';
 import { TENDER_SECTION_TITLES, type QualificationRow, type TenderPackageModel } from '../tender-package.model.js';
@@ -64,7 +64,8 @@ export function sectionRanges(
   }
   return layout.order.map((key, i) => {
     const entry = outline[i]!;
-    if (entry.title !== titles[key]) throw new Error(`sectionRanges: outline entry ${i} is "${entry.title}", expected "${titles[key]}" (${key})`);
+    if (entry.title !== titles[key])
+      throw new Error(`sectionRanges: outline entry ${i} is "${entry.title}", expected "${titles[key]}" (${key})`);
     const next = outline[i + 1];
     return { key, title: entry.title, firstPage: entry.page, lastPage: next ? next.page - 1 : totalPages };
   });
@@ -129,7 +130,12 @@ export function buildPackageModel({ input, quotation, company, date }: ModelCont
       fax: p.fax,
       email: p.email,
       legalRepresentative: p.legalRepresentative,
-      bankAccounts: p.bankAccounts.map((a) => ({ bankName: a.bankName, branch: a.branch, accountName: a.accountName, accountNumber: a.accountNumber })),
+      bankAccounts: p.bankAccounts.map((a) => ({
+        bankName: a.bankName,
+        branch: a.branch,
+        accountName: a.accountName,
+        accountNumber: a.accountNumber,
+      })),
     },
     representative: representativeOf(tender, p.legalRepresentative),
     date,
@@ -185,7 +191,10 @@ export function buildPackageModel({ input, quotation, company, date }: ModelCont
 }
 
 /** The model for one section's PDF: the same data, `sections` = [that one]. */
-export const sectionModel = (model: TenderPackageModel, section: RenderedSection): TenderPackageModel => ({ ...model, sections: [section] });
+export const sectionModel = (model: TenderPackageModel, section: RenderedSection): TenderPackageModel => ({
+  ...model,
+  sections: [section],
+});
 
 /**
  * Where a render sits in its section when a long table is printed in several renders (sectionParts). The
@@ -204,7 +213,10 @@ export type SectionPartModel = TenderPackageModel & { part?: SectionPart };
 const SECTION_ROWS = {
   itemised_quotation: {
     rows: (m: TenderPackageModel) => m.quotation.lines,
-    with: (m: TenderPackageModel, lines: TenderPackageModel['quotation']['lines']) => ({ ...m, quotation: { ...m.quotation, lines } }),
+    with: (m: TenderPackageModel, lines: TenderPackageModel['quotation']['lines']) => ({
+      ...m,
+      quotation: { ...m.quotation, lines },
+    }),
   },
   deviation_table: {
     rows: (m: TenderPackageModel) => m.deviations,
@@ -222,7 +234,12 @@ const SECTION_ROWS = {
     rows: (m: TenderPackageModel) => m.credit,
     with: (m: TenderPackageModel, credit: TenderPackageModel['credit']) => ({ ...m, credit }),
   },
-} satisfies Partial<Record<RenderedSection, { rows(m: TenderPackageModel): unknown[]; with(m: TenderPackageModel, rows: never[]): TenderPackageModel }>>;
+} satisfies Partial<
+  Record<
+    RenderedSection,
+    { rows(m: TenderPackageModel): unknown[]; with(m: TenderPackageModel, rows: never[]): TenderPackageModel }
+  >
+>;
 
 /**
  * The renders of one section, in order: one model, or, for a table longer than `rowsPerRender`, one model
@@ -230,8 +247,13 @@ const SECTION_ROWS = {
  * (430–520 MiB for a 38-page table, docs/benchmarks.md "Tender package"); slices keep each print small. Every
  * slice starts a page: a part's last page may end short, as before a section's signature block.
  */
-export function sectionParts(model: TenderPackageModel, section: RenderedSection, rowsPerRender: number): SectionPartModel[] {
-  if (!Number.isInteger(rowsPerRender) || rowsPerRender < 1) throw new Error(`sectionParts: rowsPerRender ${rowsPerRender} is not a positive integer`);
+export function sectionParts(
+  model: TenderPackageModel,
+  section: RenderedSection,
+  rowsPerRender: number,
+): SectionPartModel[] {
+  if (!Number.isInteger(rowsPerRender) || rowsPerRender < 1)
+    throw new Error(`sectionParts: rowsPerRender ${rowsPerRender} is not a positive integer`);
   const whole = sectionModel(model, section);
   if (!(section in SECTION_ROWS)) return [whole];
   const table = SECTION_ROWS[section as keyof typeof SECTION_ROWS];
@@ -240,7 +262,10 @@ export function sectionParts(model: TenderPackageModel, section: RenderedSection
   const parts: SectionPartModel[] = [];
   for (let from = 0; from < rows.length; from += rowsPerRender) {
     const slice = rows.slice(from, from + rowsPerRender);
-    parts.push({ ...table.with(whole, slice), part: { continued: from > 0, more: from + rowsPerRender < rows.length } });
+    parts.push({
+      ...table.with(whole, slice),
+      part: { continued: from > 0, more: from + rowsPerRender < rows.length },
+    });
   }
   return parts;
 }
@@ -297,7 +322,8 @@ const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
 export function paymentTermLine(share: PaymentShare, locale: Locale): string {
   const percent = `${trimDecimal(share.percent)}%`;
   const event = share.event === 'other' && share.label ? share.label : PAYMENT_EVENT_LABELS[locale][share.event];
-  const note = share.event !== 'other' && share.label ? (locale === 'en' ? ` (${share.label})` : `（${share.label}）`) : '';
+  const note =
+    share.event !== 'other' && share.label ? (locale === 'en' ? ` (${share.label})` : `（${share.label}）`) : '';
   if (locale === 'en') return `${percent} ${share.days === null ? event : `within ${share.days} days ${event}`}${note}`;
   return `${percent} ${event}${share.days === null ? '' : ` ${share.days} 天内`}${note}`;
 }
@@ -307,7 +333,11 @@ export function deliveryTermsText(terms: DeliveryTerms, locale: Locale): string 
   const en = locale === 'en';
   const parts: string[] = [];
   if (terms.daysAfterAdvance !== null) {
-    parts.push(en ? `Delivery within ${terms.daysAfterAdvance} days of receiving the advance payment` : `收到预付款后 ${terms.daysAfterAdvance} 天内交货`);
+    parts.push(
+      en
+        ? `Delivery within ${terms.daysAfterAdvance} days of receiving the advance payment`
+        : `收到预付款后 ${terms.daysAfterAdvance} 天内交货`,
+    );
   }
   if (terms.date) parts.push(en ? `Delivery by ${terms.date}` : `交货日期：${terms.date}`);
   if (terms.place) parts.push(en ? `Place of delivery: ${terms.place}` : `交货地点：${terms.place}`);
@@ -315,7 +345,10 @@ export function deliveryTermsText(terms: DeliveryTerms, locale: Locale): string 
   return parts.length ? parts.join(en ? '; ' : '；') : null;
 }
 
-function representativeOf(tender: TenderView, legalRepresentative: string | null): TenderPackageModel['representative'] {
+function representativeOf(
+  tender: TenderView,
+  legalRepresentative: string | null,
+): TenderPackageModel['representative'] {
   if (tender.representative) return { ...tender.representative };
   // 授权委托人 defaults to the salesman who owns the bid; without one, the legal representative signs himself.
   const name = tender.salesOwner?.name ?? legalRepresentative ?? '';

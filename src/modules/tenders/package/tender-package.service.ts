@@ -9,7 +9,7 @@ import { CONTENT_TYPES } from '../../../rendering/rendering.types.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { hasRole, type AuthUser } from '../../auth/auth-user.js';
 import { CompanyService } from '../../company/company.service.js';
-import type { DocumentFormat } from '../../documents/document-file.entity.js';
+import type { DocumentFormat } from '../../../rendering/rendering.types.js';
 import { DocumentsService, type DocumentView, type VersionView } from '../../documents/documents.service.js';
 import { DocumentIssuer } from '../../documents/issuer/document-issuer.js';
 import { FilesService } from '../../files/files.service.js';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../documents/document-file.entity.js';
+import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../../rendering/rendering.types.js';
 import { TENDER_SECTIONS, type TenderSection } from '../../tender.entity.js';
 
 export const SEND_PARTS = ['all', ...TENDER_SECTIONS] as const;
@@ -11,7 +11,8 @@ export class SendPackageDto {
     enum: SEND_PARTS,
     isArray: true,
     default: ['all'],
-    description: "'all': the signed package; a section key: that section's pages (appended scans included) as an unsigned extract",
+    description:
+      "'all': the signed package; a section key: that section's pages (appended scans included) as an unsigned extract",
   })
   @IsOptional()
   @IsArray()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { AuditError } from './audit.errors.js';
 import type { Page } from '../../common/pagination.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth/index.js';
 import { verifyChain, type ChainReport } from './audit-chain.js';
 import type { AuditEntry } from './audit-entry.entity.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';

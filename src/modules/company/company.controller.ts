@@ -14,15 +14,12 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { CompanyError } from './company.errors.js';
-import { FileError } from '../files/files.errors.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { DOCUMENT_ISSUERS } from '../auth/roles.js';
+import { FileError } from '../files/index.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, DOCUMENT_ISSUERS, SharedRecords } from '../auth/index.js';
 import { SEAL_KINDS, type SealKind } from './company-seal.entity.js';
 import { CompanyService } from './company.service.js';
 import { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
 import { SealUploadInterceptor } from './seal-upload.interceptor.js';
-import { SharedRecords } from '../auth/ownership.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 import { ApiFileResponse } from '../../common/openapi/responses.js';

@@ -1,13 +1,12 @@
 import { HttpStatus, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
-import { FileError } from '../files/files.errors.js';
+import { FileError, checkImageDimensions } from '../files/index.js';
 import { CompanyError } from './company.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { ObjectStorage, sha256Hex } from '../../infrastructure/storage/object-storage.js';
-import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/audit.service.js';
-import { checkImageDimensions } from '../files/image-limits.js';
-import { DemoDataRegistry } from '../setup/demo-data.registry.js';
+import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/index.js';
+import { DemoDataRegistry } from '../setup/index.js';
 import type { BankAccount, CompanyProfile } from './company-profile.entity.js';
 import { SEAL_KINDS, type CompanySeal, type SealKind } from './company-seal.entity.js';
 import { CompanyRepository } from './company.repository.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/auth.decorators.js';
+import { Public } from '../auth/index.js';
 import { ConsoleAssets, type ConsoleAsset } from './console-assets.js';
 
 /**

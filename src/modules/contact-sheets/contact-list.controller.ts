@@ -1,9 +1,8 @@
 import { Controller, Get, Query, Res, type StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendExport } from '../files/file-download.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser } from '../auth/index.js';
+import { sendExport } from '../files/index.js';
 import { ContactListService } from './contact-list.service.js';
 import { ContactListQuery } from './dto/contact-sheet.dto.js';
 import { ApiFileResponse, DOCX, PDF, XLSX } from '../../common/openapi/responses.js';

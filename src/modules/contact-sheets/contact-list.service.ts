@@ -4,10 +4,9 @@ import { ContactSheetError } from './contact-sheets.errors.js';
 import { todayIso } from '../../common/tabular/date-only.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CompanyService } from '../company/company.service.js';
-import type { ContractStatus } from '../contracts/contract.types.js';
-import { ContractsService } from '../contracts/contracts.service.js';
+import { type AuthUser, OwnershipService } from '../auth/index.js';
+import { CompanyService } from '../company/index.js';
+import { type ContractStatus, ContractsService } from '../contracts/index.js';
 import { LedgerReadModel } from '../read-models/index.js';
 import { contactListXlsx } from './views/contact-list-xlsx.js';
 import {
@@ -19,7 +18,6 @@ import {
   type ListHeader,
 } from './views/contact-list.view.js';
 import type { SheetCompany } from './views/contact-sheet.view.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 export interface ContactListRequest {
   from?: string;

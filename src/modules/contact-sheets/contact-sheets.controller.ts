@@ -15,13 +15,11 @@ import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendBytes } from '../files/file-download.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
+import { sendBytes } from '../files/index.js';
 import { DEPARTMENTS, type Department } from './contact-sheet.entity.js';
 import { ContactSheetsService } from './contact-sheets.service.js';
 import { CopyFileQuery, SignContactSheetDto } from './dto/contact-sheet.dto.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ApiFileResponse, DOCX, PDF } from '../../common/openapi/responses.js';
 import {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CompanyModule } from '../company/company.module.js';
-import { ContractsModule } from '../contracts/contracts.module.js';
-import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
+import { CompanyModule } from '../company/index.js';
+import { ContractsModule } from '../contracts/index.js';
+import { DocumentIssuerModule } from '../documents/index.js';
 import { ReadModelsModule } from '../read-models/index.js';
 import { ContactListController } from './contact-list.controller.js';
 import { ContactListService } from './contact-list.service.js';

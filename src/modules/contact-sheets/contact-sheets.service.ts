@@ -6,21 +6,26 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { redactAmounts } from '../../common/amount-redaction.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { canSeePrices } from '../auth/price-visibility.js';
-import type { Role } from '../auth/roles.js';
-import { CompanyService } from '../company/company.service.js';
-import { ContractEvents, type ContractRevised } from '../contracts/contract-events.js';
-import type { ContractView } from '../contracts/contract.view.js';
-import { contractAmounts } from '../contracts/contract-amounts.js';
-import { ContractsService } from '../contracts/contracts.service.js';
+import { AuditService } from '../audit/index.js';
+import { type AuthUser, canSeePrices, type Role } from '../auth/index.js';
+import { CompanyService } from '../company/index.js';
+import {
+  ContractEvents,
+  type ContractRevised,
+  type ContractView,
+  contractAmounts,
+  ContractsService,
+} from '../contracts/index.js';
 import type { DocumentFormat } from '../../rendering/rendering.types.js';
-import { DocumentsService, type FileView } from '../documents/documents.service.js';
-import { DocumentIssuer, type IssuedVersion, type IssueMail } from '../documents/issuer/document-issuer.js';
-import { JobsService, type JobView } from '../jobs/jobs.service.js';
-import type { OutboxStatus } from '../outbox/outbox-message.types.js';
-import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
+import {
+  DocumentsService,
+  type FileView,
+  DocumentIssuer,
+  type IssuedVersion,
+  type IssueMail,
+} from '../documents/index.js';
+import { JobsService, type JobView } from '../jobs/index.js';
+import { type OutboxStatus, OutboxService, type OutboxMessageView } from '../outbox/index.js';
 import {
   DEPARTMENTS,
   SHEET_STAGES,

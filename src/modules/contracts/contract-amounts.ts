@@ -1,6 +1,6 @@
 import { redactAmounts } from '../../common/amount-redaction.js';
 import { dec, round2, type Amount } from '../../common/money.js';
-import type { PaymentEvent } from '../quotations/quotation-revision.types.js';
+import type { PaymentEvent } from '../quotations/index.js';
 import type { ContractView } from './contract.view.js';
 
 export interface PaymentShareAmount {

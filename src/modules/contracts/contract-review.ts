@@ -1,6 +1,6 @@
 import { compare, dec, round2, type Amount } from '../../common/money.js';
 import { addDays, daysBetween, type DateOnly } from '../../common/tabular/date-only.js';
-import type { DeliveryTerms, PaymentShare } from '../quotations/quotation-revision.types.js';
+import type { DeliveryTerms, PaymentShare } from '../quotations/index.js';
 import type { ConfigurationItem, ContractLine, ReviewCheck } from './contract.entity.js';
 
 /**

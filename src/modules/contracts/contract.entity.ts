@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-import type { PaymentShare } from '../quotations/quotation-revision.types.js';
+import type { PaymentShare } from '../quotations/index.js';
 import { type ChangeStatus, type ContractStatus } from './contract.types.js';
 export * from './contract.types.js';
 

@@ -1,6 +1,6 @@
 import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-import type { PaymentShare } from '../quotations/quotation-revision.types.js';
+import type { PaymentShare } from '../quotations/index.js';
 import type {
   ConfigurationItem,
   ContractApproval,

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { ContractsService } from './contracts.service.js';
 import { ContractQuery, ContractRevisionQuery } from './dto/contract-query.dto.js';
 import {
@@ -12,7 +11,6 @@ import {
   RequiredReasonDto,
   UpdateContractDto,
 } from './dto/contract.dto.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 import { PageOf } from '../../common/openapi/responses.js';

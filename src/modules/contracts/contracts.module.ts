@@ -1,12 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { CustomersModule } from '../customers/customers.module.js';
-import { ProductsModule } from '../products/products.module.js';
-import { QuotationsModule } from '../quotations/quotations.module.js';
+import { CustomersModule } from '../customers/index.js';
+import { ProductsModule } from '../products/index.js';
+import { QuotationsModule } from '../quotations/index.js';
 import { ContractEvents } from './contract-events.js';
 import { ContractsController } from './contracts.controller.js';
 import { ContractsRepository } from './contracts.repository.js';
 import { ContractsService } from './contracts.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { ContractError } from './contracts.errors.js';
 
 /**

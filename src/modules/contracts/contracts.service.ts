@@ -2,30 +2,29 @@ import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ContractError } from './contracts.errors.js';
 import { ErrorCode, type AppErrorCode } from '../../common/errors/error-codes.js';
-import { QuotationError } from '../quotations/quotations.errors.js';
-import { CustomerError } from '../customers/customers.errors.js';
-import { ProductError } from '../products/products.errors.js';
-import { dec, round2, type Amount } from '../../common/money.js';
-import type { Page } from '../../common/pagination.js';
-import type { DateOnly } from '../../common/tabular/date-only.js';
-import { refuseNulls } from '../../common/validation.js';
-import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService } from '../audit/audit.service.js';
-import { hasRole, type AuthUser } from '../auth/auth-user.js';
-import { redactAmounts } from '../../common/amount-redaction.js';
-import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
-import { CustomersService } from '../customers/customers.service.js';
-import { ProductsService } from '../products/products.service.js';
-import type { PaymentShareDto, QuotationLineDto } from '../quotations/dto/quotation.dto.js';
 import {
+  QuotationError,
+  type PaymentShareDto,
+  type QuotationLineDto,
   checkPaymentTerms,
   fitsAmountColumn,
   lineAmounts,
   totals,
   type Totals,
-} from '../quotations/quotation-amounts.js';
-import type { PaymentShare } from '../quotations/quotation-revision.types.js';
-import { QuotationsService, type QuotationView } from '../quotations/quotations.service.js';
+  type PaymentShare,
+  QuotationsService,
+  type QuotationView,
+} from '../quotations/index.js';
+import { CustomerError, CustomersService } from '../customers/index.js';
+import { ProductError, ProductsService } from '../products/index.js';
+import { dec, round2, type Amount } from '../../common/money.js';
+import type { Page } from '../../common/pagination.js';
+import type { DateOnly } from '../../common/tabular/date-only.js';
+import { refuseNulls } from '../../common/validation.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { AuditService } from '../audit/index.js';
+import { hasRole, type AuthUser, canSeePrices, hidePricesFor, OwnershipService } from '../auth/index.js';
+import { redactAmounts } from '../../common/amount-redaction.js';
 import { ContractEvents } from './contract-events.js';
 import { reviewChecks, type QuotedTerms } from './contract-review.js';
 import { contractTransition, type ContractAction } from './contract-status.js';
@@ -49,7 +48,6 @@ import type {
   CreateContractDto,
   UpdateContractDto,
 } from './dto/contract.dto.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;

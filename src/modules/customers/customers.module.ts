@@ -1,10 +1,10 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { FilesModule } from '../files/files.module.js';
-import { UsersModule } from '../users/users.module.js';
+import { FilesModule } from '../files/index.js';
+import { UsersModule } from '../users/index.js';
 import { CustomersController } from './customers.controller.js';
 import { CustomersRepository } from './customers.repository.js';
 import { CustomersService } from './customers.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { CustomerError } from './customers.errors.js';
 
 @Module({

@@ -8,12 +8,12 @@ import { exportTable, type ExportedFile, type ExportFormat } from '../../common/
 import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
 import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
-import { hasRole, type AuthUser } from '../auth/auth-user.js';
-import { looksLikeUscc } from '../company/uscc.js';
-import type { Upload } from '../files/files.service.js';
-import { DemoDataRegistry } from '../setup/demo-data.registry.js';
-import { UsersService } from '../users/users.service.js';
+import { AuditService, SYSTEM_ACTOR } from '../audit/index.js';
+import { hasRole, type AuthUser, OwnershipService } from '../auth/index.js';
+import { looksLikeUscc } from '../company/index.js';
+import type { Upload } from '../files/index.js';
+import { DemoDataRegistry } from '../setup/index.js';
+import { UsersService } from '../users/index.js';
 import type { CustomerContact } from './customer-contact.entity.js';
 import type { Customer } from './customer.entity.js';
 import { CustomersRepository, type ContactData, type CustomerData } from './customers.repository.js';
@@ -22,7 +22,6 @@ import { DEMO_CUSTOMERS_CSV } from './demo-data.js';
 import type { ContactDto, CreateCustomerDto, UpdateCustomerDto } from './dto/customer.dto.js';
 import type { CustomerFilter, CustomerQuery } from './dto/customer-query.dto.js';
 import type { CustomerRowDto } from './dto/customer-row.dto.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 /** A signed-in user, or the system (demo data, imports), which is not bound by the sales-owner rule. */
 export type Actor = AuthUser | typeof SYSTEM_ACTOR;

@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile } fro
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendBytes } from '../files/file-download.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
+import { sendBytes } from '../files/index.js';
 import { DeliveriesService } from './deliveries.service.js';
 import {
   CancelDeliveryDto,
@@ -15,7 +14,6 @@ import {
   RemainingQuery,
   ShipDeliveryDto,
 } from './dto/delivery.dto.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { ApiFileResponse, DOCX, PageOf, PDF } from '../../common/openapi/responses.js';
 import { DeliveryListItemDto, DeliveryViewDto, RemainingViewDto } from './dto/delivery-view.dto.js';
 

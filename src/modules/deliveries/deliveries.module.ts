@@ -1,13 +1,13 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { CompanyModule } from '../company/company.module.js';
-import { ContractsModule } from '../contracts/contracts.module.js';
-import { CustomersModule } from '../customers/customers.module.js';
-import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
-import { ReceivablesModule } from '../receivables/receivables.module.js';
+import { CompanyModule } from '../company/index.js';
+import { ContractsModule } from '../contracts/index.js';
+import { CustomersModule } from '../customers/index.js';
+import { DocumentIssuerModule } from '../documents/index.js';
+import { ReceivablesModule } from '../receivables/index.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveriesService } from './deliveries.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { DeliveryError } from './deliveries.errors.js';
 
 /**

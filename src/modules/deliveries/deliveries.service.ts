@@ -1,29 +1,34 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
-import { ContractError } from '../contracts/contracts.errors.js';
+import {
+  ContractError,
+  contractRedactor,
+  type ContractView,
+  type ContractStatus,
+  ContractsService,
+} from '../contracts/index.js';
 import { DeliveryError } from './deliveries.errors.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import type { Locale } from '../../rendering/rendering.types.js';
-import { AuditService } from '../audit/audit.service.js';
-import { hasRole, type AuthUser } from '../auth/auth-user.js';
-import { canSeePrices } from '../auth/price-visibility.js';
-import type { Role } from '../auth/roles.js';
-import { CompanyService } from '../company/company.service.js';
-import { contractRedactor } from '../contracts/contract-amounts.js';
-import type { ContractView } from '../contracts/contract.view.js';
-import type { ContractStatus } from '../contracts/contract.types.js';
-import { ContractsService } from '../contracts/contracts.service.js';
-import { CustomersService } from '../customers/customers.service.js';
+import { AuditService } from '../audit/index.js';
+import { hasRole, type AuthUser, canSeePrices, type Role, OwnershipService } from '../auth/index.js';
+import { CompanyService } from '../company/index.js';
+import { CustomersService } from '../customers/index.js';
 import type { DocumentFormat } from '../../rendering/rendering.types.js';
-import { DocumentsService, type DocumentView, type FileView } from '../documents/documents.service.js';
-import { DocumentIssuer, type IssueOutcome, type IssueRequest } from '../documents/issuer/document-issuer.js';
-import { JobsService } from '../jobs/jobs.service.js';
-import type { OutboxStatus } from '../outbox/outbox-message.types.js';
-import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
-import { ReceivablesService } from '../receivables/receivables.service.js';
+import {
+  DocumentsService,
+  type DocumentView,
+  type FileView,
+  DocumentIssuer,
+  type IssueOutcome,
+  type IssueRequest,
+} from '../documents/index.js';
+import { JobsService } from '../jobs/index.js';
+import { type OutboxStatus, OutboxService, type OutboxMessageView } from '../outbox/index.js';
+import { ReceivablesService } from '../receivables/index.js';
 import { DeliveriesRepository, type DeliveryPatch } from './deliveries.repository.js';
 import type { Delivery, DeliveryGate, DeliveryItem, DeliveryStatus } from './delivery.entity.js';
 import {
@@ -41,7 +46,6 @@ import {
 } from './delivery-rules.js';
 import { MAIL_AUDIENCES, mailKey, noticeMails, type MailAudience } from './delivery.mail.js';
 import { noticeData, type NoticeCompany } from './views/delivery-notice.view.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 export const DELIVERY_JOB = 'delivery.render';
 const TEMPLATE = 'delivery-notice';

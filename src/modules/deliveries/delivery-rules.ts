@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import { Dec, sum, type Amount } from '../../common/money.js';
-import type { ScheduleShare } from '../receivables/ledger.js';
+import type { ScheduleShare } from '../receivables/index.js';
 import type { DeliveryItem, DeliveryStatus, GateShare } from './delivery.entity.js';
 
 /**

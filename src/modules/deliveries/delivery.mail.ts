@@ -1,5 +1,5 @@
 import type { Locale } from '../../rendering/rendering.types.js';
-import type { IssueMail } from '../documents/issuer/document-issuer.js';
+import type { IssueMail } from '../documents/index.js';
 import type { Delivery } from './delivery.entity.js';
 import { formatQty } from './delivery-rules.js';
 import type { NoticeCompany } from './views/delivery-notice.view.js';

@@ -23,19 +23,16 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppException } from '../../common/errors/app-exception.js';
-import { FileError } from '../files/files.errors.js';
+import { FileError, sendBytes } from '../files/index.js';
 import { IdParam } from '../../common/validation.js';
-import { Public, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendBytes } from '../files/file-download.js';
+import { Public, Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { DocumentsService } from './documents.service.js';
 import { CreateDocumentDto } from './dto/create-document.dto.js';
 import { FileQuery, WaitQuery } from './dto/document-query.dto.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { VerifyUploadInterceptor } from './verify-upload.interceptor.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ApiFileResponse, DOCX, PDF } from '../../common/openapi/responses.js';
-import { JobViewDto } from '../jobs/dto/job-view.dto.js';
+import { JobViewDto } from '../jobs/index.js';
 import { DocumentViewDto, VerifyResultDto } from './dto/document-view.dto.js';
 
 // Documents carry prices: production users get their copies through the workflows that make price-free ones.

@@ -3,8 +3,8 @@ import { DocumentsController } from './documents.controller.js';
 import { DocumentsRepository } from './documents.repository.js';
 import { DocumentsService } from './documents.service.js';
 import { TemplatesController } from './templates.controller.js';
-import { OwnershipService } from '../auth/ownership.service.js';
-import { AttachmentSource } from '../outbox/attachment-source.js';
+import { OwnershipService } from '../auth/index.js';
+import { AttachmentSource } from '../outbox/index.js';
 import { DocumentError } from './documents.errors.js';
 
 /** Global: workflows store their documents through DocumentsService. */

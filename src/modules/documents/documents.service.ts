@@ -6,10 +6,9 @@ import { ObjectStorage } from '../../infrastructure/storage/object-storage.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES, type Locale, type RenderedFile } from '../../rendering/rendering.types.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import type { Role } from '../auth/roles.js';
-import { JobsService, type JobView } from '../jobs/jobs.service.js';
+import { AuditService } from '../audit/index.js';
+import { type AuthUser, type Role, OwnershipService } from '../auth/index.js';
+import { JobsService, type JobView } from '../jobs/index.js';
 import type { DocumentFile, DocumentFormat } from './document-file.entity.js';
 import {
   AD_HOC_NOTICE,
@@ -22,7 +21,6 @@ import {
 import type { DocumentVersion } from './document-version.entity.js';
 import type { DocumentRecord } from './document.entity.js';
 import { DocumentsRepository } from './documents.repository.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 export const RENDER_JOB = 'document.render';
 

@@ -3,9 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nes
 import type { Response } from 'express';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
-import { ANY_ROLE, Public, Roles } from '../auth/auth.decorators.js';
+import { ANY_ROLE, Public, Roles, SharedRecords } from '../auth/index.js';
 import { PreviewQuery } from './dto/document-query.dto.js';
-import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ApiFileResponse, ApiTextResponse, DOCX, PDF } from '../../common/openapi/responses.js';
 import { TemplateTypeDto } from './dto/document-view.dto.js';

@@ -7,9 +7,8 @@ import multer from 'multer';
 import { catchError, finalize, mergeMap, type Observable } from 'rxjs';
 import { AppException } from '../../common/errors/app-exception.js';
 import { DocumentError } from './documents.errors.js';
-import { FileError } from '../files/files.errors.js';
+import { FileError, fileTooLarge } from '../files/index.js';
 import { AppConfig } from '../../config/app-config.js';
-import { fileTooLarge } from '../files/files.service.js';
 
 /** Room for the multipart framing around the file (boundaries, part headers) when judging Content-Length. */
 const MULTIPART_OVERHEAD = 16 * 1024;

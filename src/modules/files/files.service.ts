@@ -6,7 +6,7 @@ import { ErrorCode } from '../../common/errors/error-codes.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { ObjectStorage } from '../../infrastructure/storage/object-storage.js';
-import type { AuditEvent } from '../audit/audit.service.js';
+import type { AuditEvent } from '../audit/index.js';
 import { detectKind, FILE_KINDS, type FileKind } from './file-kinds.js';
 import { checkImageDimensions } from './image-limits.js';
 import { FileError } from './files.errors.js';

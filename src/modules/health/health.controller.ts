@@ -1,8 +1,7 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/auth.decorators.js';
-import { Caller } from '../auth/caller.js';
+import { Public, Caller } from '../auth/index.js';
 import { HealthService, type HealthReport, type ReadinessSummary } from './health.service.js';
 import { ApiOkOneOfResponse } from '../../common/openapi/responses.js';
 import { HealthReportDto, HealthStatusDto, ReadinessSummaryDto } from './dto/health-view.dto.js';

@@ -1,11 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { CreateInvoiceDto, InvoiceQuery, ReverseInvoiceDto } from './dto/invoice.dto.js';
 import { InvoicesService } from './invoices.service.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { PageOf } from '../../common/openapi/responses.js';
 import { InvoiceViewDto } from './dto/invoice-view.dto.js';
 

@@ -1,10 +1,10 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ContractsModule } from '../contracts/contracts.module.js';
-import { CustomersModule } from '../customers/customers.module.js';
+import { ContractsModule } from '../contracts/index.js';
+import { CustomersModule } from '../customers/index.js';
 import { InvoicesController } from './invoices.controller.js';
 import { InvoicesRepository } from './invoices.repository.js';
 import { InvoicesService } from './invoices.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { InvoiceError } from './invoices.errors.js';
 
 @Module({

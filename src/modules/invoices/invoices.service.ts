@@ -1,23 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { InvoiceError } from './invoices.errors.js';
-import { ContractError } from '../contracts/contracts.errors.js';
+import { ContractError, type ContractStatus, type ContractView, ContractsService } from '../contracts/index.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
-import { CustomerError } from '../customers/customers.errors.js';
+import { CustomerError, CustomersService } from '../customers/index.js';
 import { compare, dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import type { ContractStatus } from '../contracts/contract.types.js';
-import type { ContractView } from '../contracts/contract.view.js';
-import { ContractsService } from '../contracts/contracts.service.js';
-import { CustomersService } from '../customers/customers.service.js';
+import { AuditService } from '../audit/index.js';
+import { type AuthUser, OwnershipService } from '../auth/index.js';
 import type { CreateInvoiceDto, InvoiceQuery } from './dto/invoice.dto.js';
 import type { Invoice, InvoiceKind } from './invoice.entity.js';
 import { InvoicesRepository } from './invoices.repository.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 /** Contracts that can be invoiced: those in the receivables ledger (not a draft, a failed review or a cancelled one). */
 /** The contract statuses an invoice may be recorded against (also GET /api/meta's statusSets). */

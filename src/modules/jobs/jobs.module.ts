@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService, RUN_JOBS } from './jobs.service.js';

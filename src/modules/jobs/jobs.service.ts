@@ -6,7 +6,7 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { JobQueue, SlotGroup } from '../../infrastructure/queue/job-queue.js';
 import { withLogFields } from '../../observability/log-context.js';
 import { Metrics } from '../../observability/metrics.js';
-import { hasRole, type AuthUser } from '../auth/auth-user.js';
+import { hasRole, type AuthUser } from '../auth/index.js';
 import type { Job } from './job.entity.js';
 import { JobsRepository } from './jobs.repository.js';
 

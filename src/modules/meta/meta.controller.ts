@@ -1,8 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { RouteAccessCatalog, type RouteAccess } from '../auth/route-access.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, RouteAccessCatalog, type RouteAccess } from '../auth/index.js';
 import { MetaDto } from './dto/meta.dto.js';
 import { metaFor, type Meta } from './meta.js';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { AuthModule } from '../auth/index.js';
 import { MetaController } from './meta.controller.js';
 
 /** GET /api/meta: the enumerations and role rules the console takes from the server instead of copying them. */

@@ -1,43 +1,50 @@
-import { hasRole, rolesAllow, type AuthUser } from '../auth/auth-user.js';
-import { canSeePrices } from '../auth/price-visibility.js';
-import { DOCUMENT_ISSUERS, ROLES } from '../auth/roles.js';
-import type { RouteAccess } from '../auth/route-access.js';
-import { SEAL_KINDS } from '../company/company-seal.types.js';
-import { DEPARTMENTS } from '../contact-sheets/contact-sheet.types.js';
-import { LIST_AUDIENCES } from '../contact-sheets/contact-lists/issued-contact-list.types.js';
-import { CHANGE_STATUSES, CONTRACT_STATUSES, type ContractStatus } from '../contracts/contract.types.js';
-import { CONTRACT_ACTIONS, contractTransition, type ContractAction } from '../contracts/contract-status.js';
-import { SHIPPABLE } from '../deliveries/deliveries.service.js';
-import { DELIVERY_STATUSES } from '../deliveries/delivery.types.js';
+import {
+  hasRole,
+  rolesAllow,
+  type AuthUser,
+  canSeePrices,
+  DOCUMENT_ISSUERS,
+  ROLES,
+  type RouteAccess,
+} from '../auth/index.js';
+import { SEAL_KINDS } from '../company/index.js';
+import { DEPARTMENTS, LIST_AUDIENCES } from '../contact-sheets/index.js';
+import {
+  CHANGE_STATUSES,
+  CONTRACT_STATUSES,
+  type ContractStatus,
+  CONTRACT_ACTIONS,
+  contractTransition,
+  type ContractAction,
+} from '../contracts/index.js';
+import { SHIPPABLE, DELIVERY_STATUSES } from '../deliveries/index.js';
 import { DOCUMENT_FORMATS } from '../../rendering/rendering.types.js';
-import { INVOICE_KINDS } from '../invoices/invoice.types.js';
-import { INVOICEABLE } from '../invoices/invoices.service.js';
-import { JOB_STATUSES } from '../jobs/job.types.js';
-import { OUTBOX_STATUSES } from '../outbox/outbox-message.types.js';
-import { PAYMENT_METHODS, PAYMENT_NATURES } from '../payments/payment.types.js';
-import { PAYABLE } from '../payments/payments.service.js';
-import { PROOF_KINDS } from '../performance/dto/proof-upload.dto.js';
-import { INDUSTRIES } from '../performance/performance-record.types.js';
-import { canSeeFloorPrice } from '../products/products.service.js';
-import { QUALIFICATION_STATUSES } from '../qualifications/qualification-status.js';
+import { INVOICE_KINDS, INVOICEABLE } from '../invoices/index.js';
+import { JOB_STATUSES } from '../jobs/index.js';
+import { OUTBOX_STATUSES } from '../outbox/index.js';
+import { PAYMENT_METHODS, PAYMENT_NATURES, PAYABLE } from '../payments/index.js';
+import { PROOF_KINDS, INDUSTRIES } from '../performance/index.js';
+import { canSeeFloorPrice } from '../products/index.js';
+import { QUALIFICATION_STATUSES } from '../qualifications/index.js';
 import {
   QUOTATION_ACTIONS,
   QUOTATION_STATUSES,
   transition,
   type QuotationAction,
   type QuotationStatus,
-} from '../quotations/quotation-status.js';
-import { RUN_ITEM_STATUSES, RUN_STATUSES } from '../statement-runs/statement-run.types.js';
-import { STATEMENT_RESPONSES } from '../statements/statement.types.js';
-import { canMove, isLocked } from '../tenders/tender-matching.js';
+} from '../quotations/index.js';
+import { RUN_ITEM_STATUSES, RUN_STATUSES } from '../statement-runs/index.js';
+import { STATEMENT_RESPONSES } from '../statements/index.js';
 import {
+  canMove,
+  isLocked,
   BID_BOND_FORMS,
   BID_BOND_STATUSES,
   DEVIATION_KINDS,
   TENDER_STATUSES,
   type TenderStatus,
-} from '../tenders/tender.types.js';
-import { issuesEverlastingTokens } from '../users/users.service.js';
+} from '../tenders/index.js';
+import { issuesEverlastingTokens } from '../users/index.js';
 
 /**
  * The enumerations the console shows and filters by: the server's own const arrays (the entities' and DTOs'),

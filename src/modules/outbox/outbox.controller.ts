@@ -1,11 +1,9 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { OutboxQuery } from './dto/outbox-query.dto.js';
 import { OutboxService } from './outbox.service.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { PageOf } from '../../common/openapi/responses.js';
 import { OutboxMessageViewDto } from './dto/outbox-view.dto.js';
 

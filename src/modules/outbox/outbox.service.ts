@@ -8,15 +8,13 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { MailDeliveryError, Mailer } from '../../infrastructure/mail/mailer.js';
 import { toSendMailOptions } from '../../infrastructure/mail/mail-options.js';
 import { Metrics } from '../../observability/metrics.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import { AuditService } from '../audit/index.js';
+import { type AuthUser, OwnershipService, notYourRecord } from '../auth/index.js';
 import { AttachmentSource } from './attachment-source.js';
-import { JobsService } from '../jobs/jobs.service.js';
+import { JobsService } from '../jobs/index.js';
 import type { OutboxAttachment, OutboxMessage, OutboxStatus } from './outbox-message.entity.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { extractPdfPages } from './pdf-extract.js';
-import { OwnershipService } from '../auth/ownership.service.js';
-import { notYourRecord } from '../auth/ownership.js';
 
 export const OUTBOX_JOB = 'outbox.send';
 

@@ -1,11 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { CreatePaymentDto, PaymentQuery, ReversePaymentDto } from './dto/payment.dto.js';
 import { PaymentsService } from './payments.service.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { PageOf } from '../../common/openapi/responses.js';
 import { PaymentRecordedDto, PaymentViewDto } from './dto/payment-view.dto.js';
 

@@ -1,11 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ContactSheetsModule } from '../contact-sheets/contact-sheets.module.js';
-import { ContractsModule } from '../contracts/contracts.module.js';
-import { CustomersModule } from '../customers/customers.module.js';
+import { ContactSheetsModule } from '../contact-sheets/index.js';
+import { ContractsModule } from '../contracts/index.js';
+import { CustomersModule } from '../customers/index.js';
 import { PaymentsController } from './payments.controller.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentsService } from './payments.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { PaymentError } from './payments.errors.js';
 
 @Module({

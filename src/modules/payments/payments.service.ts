@@ -1,27 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { PaymentError } from './payments.errors.js';
-import { ContractError } from '../contracts/contracts.errors.js';
+import { ContractError, type ContractStatus, type ContractView, ContractsService } from '../contracts/index.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
-import { CustomerError } from '../customers/customers.errors.js';
+import { CustomerError, CustomersService } from '../customers/index.js';
 import { dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { ContactSheetsService } from '../contact-sheets/contact-sheets.service.js';
-import type { ContractStatus } from '../contracts/contract.types.js';
-import type { ContractView } from '../contracts/contract.view.js';
-import { ContractsService } from '../contracts/contracts.service.js';
-import { CustomersService } from '../customers/customers.service.js';
-import type { JobView } from '../jobs/jobs.service.js';
+import { AuditService } from '../audit/index.js';
+import { type AuthUser, OwnershipService } from '../auth/index.js';
+import { ContactSheetsService } from '../contact-sheets/index.js';
+import type { JobView } from '../jobs/index.js';
 import type { CreatePaymentDto, PaymentQuery } from './dto/payment.dto.js';
 import type { Payment, PaymentMethod, PaymentNature } from './payment.entity.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { formatProjectNumber, yearOf } from './project-number.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 /** A contract takes payments once approved (and while active or completed); a draft, a failed review or a cancelled one does not. */
 /** The contract statuses a payment may be recorded against (also GET /api/meta's statusSets). */

@@ -10,10 +10,9 @@ import { minusYears, todayIso, type DateOnly } from '../../common/tabular/date-o
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
 import type { ImportReport } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService, type AuditEvent } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { canSeePrices, hidePricesFor } from '../auth/price-visibility.js';
-import { FilesService, type FileDownload, type FileView, type Upload } from '../files/files.service.js';
+import { AuditService, type AuditEvent } from '../audit/index.js';
+import { type AuthUser, canSeePrices, hidePricesFor } from '../auth/index.js';
+import { FilesService, type FileDownload, type FileView, type Upload } from '../files/index.js';
 import type { CreatePerformanceRecordDto } from './dto/create-performance-record.dto.js';
 import type { PerformanceFilter, PerformanceListQuery } from './dto/performance-query.dto.js';
 import type { ProofKind } from './dto/proof-upload.dto.js';

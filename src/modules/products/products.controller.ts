@@ -10,15 +10,11 @@ import {
 import type { Response } from 'express';
 import { ImportQuery } from '../../common/tabular/tabular.dto.js';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendExport } from '../files/file-download.js';
-import type { Upload } from '../files/files.service.js';
-import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, SharedRecords } from '../auth/index.js';
+import { sendExport, type Upload, FileUpload, UploadedBytes } from '../files/index.js';
 import { CreateProductDto, UpdateProductDto } from './dto/product.dto.js';
 import { ProductExportQuery, ProductQuery } from './dto/product-query.dto.js';
 import { ProductsService } from './products.service.js';
-import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';

@@ -10,23 +10,25 @@ import {
 import type { Response } from 'express';
 import { ImportQuery } from '../../common/tabular/tabular.dto.js';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendExport, sendStoredFile } from '../files/file-download.js';
-import type { Upload } from '../files/files.service.js';
-import { FileUpload, UploadedBytes } from '../files/upload.interceptor.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, SharedRecords } from '../auth/index.js';
+import {
+  sendExport,
+  sendStoredFile,
+  type Upload,
+  FileUpload,
+  UploadedBytes,
+  StoredFileViewDto,
+} from '../files/index.js';
 import { CreateQualificationDto } from './dto/create-qualification.dto.js';
 import { ExpiringQuery, QualificationExportQuery, QualificationListQuery } from './dto/qualification-query.dto.js';
 import { UpdateQualificationDto } from './dto/update-qualification.dto.js';
 import { QualificationsService } from './qualifications.service.js';
-import { SharedRecords } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 import { ImportReportDto } from '../../common/tabular/import-report.dto.js';
 import { ApiFileResponse, CSV, PageOf, PDF, XLSX } from '../../common/openapi/responses.js';
 import { DeletedDto } from '../../common/openapi/ref.dto.js';
-import { StoredFileViewDto } from '../files/dto/file-view.dto.js';
 import { QualificationViewDto } from './dto/qualification-view.dto.js';
 
 // Keeping the records is the back office's job; everyone may read them (they carry no prices).

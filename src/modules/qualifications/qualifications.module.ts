@@ -1,8 +1,8 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { fillRelativeDates } from '../../common/tabular/date-only.js';
-import { SYSTEM_ACTOR } from '../audit/audit.service.js';
-import { FilesModule } from '../files/files.module.js';
-import { DemoDataRegistry } from '../setup/demo-data.registry.js';
+import { SYSTEM_ACTOR } from '../audit/index.js';
+import { FilesModule } from '../files/index.js';
+import { DemoDataRegistry } from '../setup/index.js';
 import { DEMO_QUALIFICATIONS_CSV } from './demo/qualifications.demo.js';
 import { QualificationsController } from './qualifications.controller.js';
 import { QualificationsRepository } from './qualifications.repository.js';

@@ -9,10 +9,9 @@ import { daysBetween, todayIso, type DateOnly } from '../../common/tabular/date-
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
 import type { ImportReport } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService, type AuditEvent } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { canSeePrices } from '../auth/price-visibility.js';
-import { FilesService, type FileDownload, type FileView, type Upload } from '../files/files.service.js';
+import { AuditService, type AuditEvent } from '../audit/index.js';
+import { type AuthUser, canSeePrices } from '../auth/index.js';
+import { FilesService, type FileDownload, type FileView, type Upload } from '../files/index.js';
 import type { CreateQualificationDto } from './dto/create-qualification.dto.js';
 import type { ExpiringQuery, QualificationFilter, QualificationListQuery } from './dto/qualification-query.dto.js';
 import type { UpdateQualificationDto } from './dto/update-qualification.dto.js';

@@ -9,7 +9,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import type { Customer } from '../customers/customer.entity.js';
+import type { Customer } from '../customers/index.js';
 import type { StoredStatus } from './quotation-status.js';
 
 /**

@@ -3,17 +3,15 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { QuotationQuery, RenderQuery } from './dto/quotation-query.dto.js';
 import { CreateQuotationDto, ReasonDto, UpdateQuotationDto } from './dto/quotation.dto.js';
 import { QuotationsService } from './quotations.service.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 import { PageOf } from '../../common/openapi/responses.js';
-import { DocumentViewDto } from '../documents/dto/document-view.dto.js';
+import { DocumentViewDto } from '../documents/index.js';
 import { QuotationListItemDto, QuotationViewDto } from './dto/quotation-view.dto.js';
 
 // Sales ask for quotations and the back office writes them; both submit, send and record the answer.

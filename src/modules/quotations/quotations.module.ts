@@ -1,12 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { CompanyModule } from '../company/company.module.js';
-import { CustomersModule } from '../customers/customers.module.js';
-import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
-import { ProductsModule } from '../products/products.module.js';
+import { CompanyModule } from '../company/index.js';
+import { CustomersModule } from '../customers/index.js';
+import { DocumentIssuerModule } from '../documents/index.js';
+import { ProductsModule } from '../products/index.js';
 import { QuotationsController } from './quotations.controller.js';
 import { QuotationsRepository } from './quotations.repository.js';
 import { QuotationsService } from './quotations.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { QuotationError } from './quotations.errors.js';
 
 /** Its documents are issued through DocumentIssuerModule; DocumentsService (reading them) is global. */

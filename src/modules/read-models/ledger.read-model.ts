@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { round2, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
-import type { ContractStatus } from '../contracts/contract.types.js';
-import type { PaymentShare } from '../quotations/quotation-revision.types.js';
+import type { ContractStatus } from '../contracts/index.js';
+import type { PaymentShare } from '../quotations/index.js';
 
 /** Contracts that owe money: approved (before the advance), active and completed. Drafts, failed reviews and cancelled contracts do not. */
 export const LEDGER_STATUSES: readonly ContractStatus[] = ['approved', 'active', 'completed'];

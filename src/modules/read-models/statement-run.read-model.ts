@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
-import type { OutboxStatus } from '../outbox/outbox-message.entity.js';
+import type { OutboxStatus } from '../outbox/index.js';
 
 /**
  * An item as the report shows it: its status with the mail's outcome folded in, the message and the statement. The

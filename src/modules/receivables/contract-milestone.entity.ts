@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-import type { PaymentEvent } from '../quotations/quotation-revision.types.js';
+import type { PaymentEvent } from '../quotations/index.js';
 
 /** Milestones a payment share can hang on; `contract_signed` is the contract's signing date, never a row. */
 export const MILESTONE_EVENTS = [

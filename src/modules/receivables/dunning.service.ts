@@ -3,13 +3,12 @@ import { compare, sum, type Amount } from '../../common/money.js';
 import { exportTable, type ExportedFile } from '../../common/tabular/export-table.js';
 import { defineTable } from '../../common/tabular/table-spec.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import type { PaymentEvent } from '../quotations/quotation-revision.types.js';
+import { type AuthUser, OwnershipService } from '../auth/index.js';
+import type { PaymentEvent } from '../quotations/index.js';
 import { openShares, type AgingBucket, type OpenShare } from './ledger.js';
 import { LedgerReadModel, type ContractRow, type CustomerRow } from '../read-models/index.js';
 import { ReceivablesRepository } from './receivables.repository.js';
 import { ledgerContracts } from './receivables.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 export type OverdueBucket = Exclude<AgingBucket, 'notDue' | 'unappliedCredit'>;
 export const OVERDUE_BUCKETS: readonly OverdueBucket[] = ['days1to30', 'days31to60', 'days61to90', 'over90'];

@@ -1,6 +1,6 @@
 import { compare, dec, round2, sum, type Amount } from '../../common/money.js';
 import { addDays, daysBetween, type DateOnly } from '../../common/tabular/date-only.js';
-import type { PaymentEvent, PaymentShare } from '../quotations/quotation-revision.types.js';
+import type { PaymentEvent, PaymentShare } from '../quotations/index.js';
 
 /**
  * The receivables arithmetic, pure: a contract's payment schedule with due dates and what is paid of each share,

@@ -2,13 +2,11 @@ import { Body, Controller, Get, Param, Put, Query, Res, type StreamableFile } fr
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendExport } from '../files/file-download.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
+import { sendExport } from '../files/index.js';
 import { DunningService, type OverdueList } from './dunning.service.js';
 import { AsOfQuery, MilestoneDto, OverdueQuery } from './dto/receivables.dto.js';
 import { ReceivablesService } from './receivables.service.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { ApiJsonOrFileResponse, XLSX } from '../../common/openapi/responses.js';
 import { ContractScheduleViewDto, CustomerAccountViewDto, OverdueListDto } from './dto/receivables-view.dto.js';
 

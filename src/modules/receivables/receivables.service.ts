@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
-import { CustomerError } from '../customers/customers.errors.js';
-import { ContractError } from '../contracts/contracts.errors.js';
+import { CustomerError } from '../customers/index.js';
+import { ContractError } from '../contracts/index.js';
 import { ReceivableError } from './receivables.errors.js';
 import { compare, dec, round2, sum, type Amount } from '../../common/money.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import { AuditService } from '../audit/index.js';
+import type { AuthUser } from '../auth/index.js';
 import {
   buildStatement,
   contractSchedule,

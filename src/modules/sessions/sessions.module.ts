@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SessionAuthenticator } from '../auth/credential-ports.js';
-import { SessionEnder } from '../users/user-ports.js';
-import { UsersModule } from '../users/users.module.js';
+import { SessionAuthenticator } from '../auth/index.js';
+import { SessionEnder, UsersModule } from '../users/index.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 

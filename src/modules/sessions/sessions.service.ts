@@ -1,13 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SessionAuthenticator } from '../auth/credential-ports.js';
+import type { SessionAuthenticator } from '../auth/index.js';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { SessionError } from './sessions.errors.js';
-import { UserAccountsService } from '../users/user-accounts.service.js';
-import type { SessionEnder } from '../users/user-ports.js';
-import type { UserRecord } from '../users/user.types.js';
+import { UserAccountsService, type SessionEnder, type UserRecord } from '../users/index.js';
 import { clearedSessionCookie, readSessionCookie, sessionCookie } from './session-cookie.js';
 import { SessionsRepository } from './sessions.repository.js';
 import type { SessionStage, SignInMethod, UserSession } from './user-session.entity.js';

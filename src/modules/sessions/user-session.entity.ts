@@ -1,9 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { SessionStage } from '../auth/session-stage.js';
+import type { SessionStage } from '../auth/index.js';
 import { type SignInMethod } from './user-session.types.js';
 export * from './user-session.types.js';
 
-export { SESSION_STAGES, type SessionStage } from '../auth/session-stage.js';
+export { SESSION_STAGES, type SessionStage } from '../auth/index.js';
 
 /** A person's signed-in browser: the cookie holds a random token, the table only its SHA-256. */
 @Entity('user_sessions')

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { UsersModule } from '../users/users.module.js';
+import { UsersModule } from '../users/index.js';
 import { DemoDataRegistry } from './demo-data.registry.js';
 import { SetupService } from './setup.service.js';
 

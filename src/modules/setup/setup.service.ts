@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService } from '../users/index.js';
 import { DemoDataRegistry } from './demo-data.registry.js';
 
 /** First start of an empty database: the first admin, then (unless DEMO_DATA=false) the demo data. */

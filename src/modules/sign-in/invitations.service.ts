@@ -3,11 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import { SignInError } from './sign-in.errors.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { UserAccountsService } from '../users/user-accounts.service.js';
-import type { InvitationLink, InvitationPurpose, PasswordLinkIssuer } from '../users/user-ports.js';
-import type { UserRecord } from '../users/user.types.js';
+import { AuditService } from '../audit/index.js';
+import type { AuthUser } from '../auth/index.js';
+import {
+  UserAccountsService,
+  type InvitationLink,
+  type InvitationPurpose,
+  type PasswordLinkIssuer,
+  type UserRecord,
+} from '../users/index.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import type { UserInvitation } from './sign-in.entities.js';
 

@@ -1,9 +1,8 @@
 import { Controller, Delete, Get, HttpCode } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { SessionsService } from '../sessions/sessions.service.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser } from '../auth/index.js';
+import { SessionsService } from '../sessions/index.js';
 import { SignInService } from './sign-in.service.js';
 import { SessionViewDto } from './dto/sign-in-view.dto.js';
 

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FailedSignIns, PasswordLinkIssuer } from '../users/user-ports.js';
-import { UsersModule } from '../users/users.module.js';
+import { FailedSignIns, PasswordLinkIssuer, UsersModule } from '../users/index.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { InvitationsService } from './invitations.service.js';
 import { SignInThrottleService } from './sign-in-throttle.service.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import type { FailedSignIns } from '../users/user-ports.js';
+import type { FailedSignIns } from '../users/index.js';
 import type { SignInThrottle } from './sign-in.entities.js';
 import { CredentialsRepository } from './credentials.repository.js';
 import { SignInError } from './sign-in.errors.js';

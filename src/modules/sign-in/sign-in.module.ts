@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SessionsModule } from '../sessions/sessions.module.js';
-import { UsersModule } from '../users/users.module.js';
+import { SessionsModule } from '../sessions/index.js';
+import { UsersModule } from '../users/index.js';
 import { SecondFactorModule } from './second-factor/second-factor.module.js';
 import { MySessionsController } from './my-sessions.controller.js';
 import { PasswordsModule } from './passwords.module.js';

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../auth/roles.js';
+import { ROLES, type Role } from '../auth/index.js';
 
 /** Where the console lands after signing in when returnTo is absent or refused. */
 export const DEFAULT_RETURN_TO = '/app';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SignInModule } from '../sign-in/sign-in.module.js';
-import { UsersModule } from '../users/users.module.js';
+import { SignInModule } from '../sign-in/index.js';
+import { UsersModule } from '../users/index.js';
 import { OidcClient } from './oidc-client.js';
 import { SsoController } from './sso.controller.js';
 import { SsoRepository } from './sso.repository.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
-import { RUN_JOBS } from '../jobs/jobs.service.js';
+import { RUN_JOBS } from '../jobs/index.js';
 import { StatementRunsService } from './statement-runs.service.js';
 
 /** How often a process that runs jobs looks whether the monthly run is due. */

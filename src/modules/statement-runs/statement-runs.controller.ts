@@ -2,11 +2,9 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination.js';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { Roles, CurrentUser, type AuthUser, SharedRecords } from '../auth/index.js';
 import { StartStatementRunDto, StatementRunQuery } from './dto/statement-run.dto.js';
 import { StatementRunsService } from './statement-runs.service.js';
-import { SharedRecords } from '../auth/ownership.js';
 import { PageOf } from '../../common/openapi/responses.js';
 import { StatementRunSummaryDto, StatementRunViewDto } from './dto/statement-run-view.dto.js';
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReadModelsModule } from '../read-models/index.js';
-import { ReceivablesModule } from '../receivables/receivables.module.js';
-import { StatementsModule } from '../statements/statements.module.js';
+import { ReceivablesModule } from '../receivables/index.js';
+import { StatementsModule } from '../statements/index.js';
 import { StatementRunScheduler } from './statement-run.scheduler.js';
 import { StatementRunsController } from './statement-runs.controller.js';
 import { StatementRunsRepository } from './statement-runs.repository.js';

@@ -9,8 +9,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { contentDisposition } from '../files/file-naming.js';
-import { Public } from '../auth/auth.decorators.js';
+import { contentDisposition } from '../files/index.js';
+import { Public } from '../auth/index.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { AnswerStatementDto } from './dto/statement.dto.js';
 import { StatementsService, type PublicPage } from './statements.service.js';

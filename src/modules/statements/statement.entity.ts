@@ -3,7 +3,7 @@ import { YearCounter } from '../../database/year-counter.js';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import type { Locale } from '../../rendering/rendering.types.js';
-import type { AgingBucket } from '../receivables/ledger.js';
+import type { AgingBucket } from '../receivables/index.js';
 import { type StatementResponseStatus } from './statement.types.js';
 export * from './statement.types.js';
 

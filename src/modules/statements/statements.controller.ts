@@ -2,12 +2,10 @@ import { Body, Controller, Get, Post, Query, Res, StreamableFile } from '@nestjs
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { sendBytes } from '../files/file-download.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
+import { sendBytes } from '../files/index.js';
 import { IssueStatementDto, StatementFileQuery, StatementQuery } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { ApiFileResponse, DOCX, PageOf, PDF } from '../../common/openapi/responses.js';
 import { IssuedStatementDto, StatementViewDto } from './dto/statement-view.dto.js';

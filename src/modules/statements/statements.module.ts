@@ -1,17 +1,16 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { CompanyModule } from '../company/company.module.js';
-import { ContractsModule } from '../contracts/contracts.module.js';
-import { CustomersModule } from '../customers/customers.module.js';
-import { anyOf, DocumentsService } from '../documents/documents.service.js';
-import { DocumentIssuerModule } from '../documents/issuer/document-issuer.module.js';
-import { InvoicesModule } from '../invoices/invoices.module.js';
-import { PaymentsModule } from '../payments/payments.module.js';
-import { ReceivablesModule } from '../receivables/receivables.module.js';
+import { CompanyModule } from '../company/index.js';
+import { ContractsModule } from '../contracts/index.js';
+import { CustomersModule } from '../customers/index.js';
+import { anyOf, DocumentsService, DocumentIssuerModule } from '../documents/index.js';
+import { InvoicesModule } from '../invoices/index.js';
+import { PaymentsModule } from '../payments/index.js';
+import { ReceivablesModule } from '../receivables/index.js';
 import { StatementConfirmationController } from './statement-confirmation.controller.js';
 import { READERS, StatementsController } from './statements.controller.js';
 import { StatementsRepository } from './statements.repository.js';
 import { DOCUMENT_TYPE, StatementsService } from './statements.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { StatementError } from './statements.errors.js';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { StatementError } from './statements.errors.js';
-import { CompanyError } from '../company/company.errors.js';
+import { CompanyError, CompanyService } from '../company/index.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import type { Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
@@ -12,19 +12,16 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { TemplateEngine } from '../../rendering/templates/template-engine.js';
 import type { DocumentFormat, Locale } from '../../rendering/rendering.types.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CompanyService } from '../company/company.service.js';
-import { ContractsService } from '../contracts/contracts.service.js';
-import { CustomersService, type CustomerView } from '../customers/customers.service.js';
-import { DocumentsService, type DocumentView, type FileBytes } from '../documents/documents.service.js';
-import { DocumentIssuer } from '../documents/issuer/document-issuer.js';
-import { InvoicesService } from '../invoices/invoices.service.js';
-import { JobsService } from '../jobs/jobs.service.js';
-import { OutboxService, type OutboxMessageView } from '../outbox/outbox.service.js';
-import { PaymentsService } from '../payments/payments.service.js';
-import { buildStatement } from '../receivables/ledger.js';
-import { ReceivablesService } from '../receivables/receivables.service.js';
+import { AuditService } from '../audit/index.js';
+import { type AuthUser, OwnershipService } from '../auth/index.js';
+import { ContractsService } from '../contracts/index.js';
+import { CustomersService, type CustomerView } from '../customers/index.js';
+import { DocumentsService, type DocumentView, type FileBytes, DocumentIssuer } from '../documents/index.js';
+import { InvoicesService } from '../invoices/index.js';
+import { JobsService } from '../jobs/index.js';
+import { OutboxService, type OutboxMessageView } from '../outbox/index.js';
+import { PaymentsService } from '../payments/index.js';
+import { buildStatement, ReceivablesService } from '../receivables/index.js';
 import { parseAnswer, type AnswerError, type StatementAnswer } from './statement-answer.js';
 import { codeMatches, hashCode, newCode } from './statement-code.js';
 import { STATEMENT_MAIL, statementMailData } from './statement.mail.js';
@@ -56,7 +53,6 @@ import {
   type LineSources,
   type StatementCompany,
 } from './views/statement-document.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 
 export type Actor = Pick<AuthUser, 'id' | 'name'>;
 

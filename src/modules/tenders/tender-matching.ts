@@ -1,6 +1,5 @@
 import { addDays, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
-import { inForce, type QualificationStatus } from '../qualifications/qualification-status.js';
-import type { QualificationType } from '../qualifications/qualification.types.js';
+import { inForce, type QualificationStatus, type QualificationType } from '../qualifications/index.js';
 import type { TenderStatus } from './tender.entity.js';
 
 /**

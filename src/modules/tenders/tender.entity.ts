@@ -8,7 +8,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
-import type { QualificationType } from '../qualifications/qualification.types.js';
+import type { QualificationType } from '../qualifications/index.js';
 import { type BidBondForm, type BidBondStatus, type DeviationKind, type TenderStatus } from './tender.types.js';
 export * from './tender.types.js';
 

@@ -1,8 +1,7 @@
 import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
-import type { PerformanceView } from '../performance/performance.service.js';
-import type { QualificationType } from '../qualifications/qualification.types.js';
-import type { QualificationView } from '../qualifications/qualifications.service.js';
+import type { PerformanceView } from '../performance/index.js';
+import type { QualificationType, QualificationView } from '../qualifications/index.js';
 import type {
   AuthorisedRepresentative,
   BidBondForm,

@@ -1,12 +1,10 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { TenderQuery } from './dto/tender-query.dto.js';
 import { CreateTenderDto, SelectionDto, TenderStatusDto, UpdateTenderDto } from './dto/tender.dto.js';
 import { TendersService } from './tenders.service.js';
-import { OwnedRecord } from '../auth/ownership.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
 import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/versioned.decorators.js';
 import { PageOf } from '../../common/openapi/responses.js';

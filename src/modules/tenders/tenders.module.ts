@@ -1,12 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { PerformanceModule } from '../performance/performance.module.js';
-import { QualificationsModule } from '../qualifications/qualifications.module.js';
-import { QuotationsModule } from '../quotations/quotations.module.js';
-import { UsersModule } from '../users/users.module.js';
+import { PerformanceModule } from '../performance/index.js';
+import { QualificationsModule } from '../qualifications/index.js';
+import { QuotationsModule } from '../quotations/index.js';
+import { UsersModule } from '../users/index.js';
 import { TendersController } from './tenders.controller.js';
 import { TendersRepository } from './tenders.repository.js';
 import { TendersService } from './tenders.service.js';
-import { OwnershipService } from '../auth/ownership.service.js';
+import { OwnershipService } from '../auth/index.js';
 import { TenderError } from './tenders.errors.js';
 
 /** Audit, transactions and the demo registry come from global modules. */

@@ -1,26 +1,18 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { TenderError } from './tenders.errors.js';
-import { QuotationError } from '../quotations/quotations.errors.js';
-import { UserError } from '../users/users.errors.js';
+import { QuotationError, QuotationQuery, QuotationsService, type QuotationView } from '../quotations/index.js';
+import { UserError, UsersService } from '../users/index.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { round2 } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { addDays, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import {
-  PerformanceService,
-  type PerformanceCriteria,
-  type PerformanceView,
-} from '../performance/performance.service.js';
-import { QUALIFICATION_TYPES } from '../qualifications/qualification.types.js';
-import { QualificationsService, type QualificationView } from '../qualifications/qualifications.service.js';
-import { QuotationQuery } from '../quotations/dto/quotation-query.dto.js';
-import { QuotationsService, type QuotationView } from '../quotations/quotations.service.js';
-import { DemoDataRegistry } from '../setup/demo-data.registry.js';
-import { UsersService } from '../users/users.service.js';
+import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/index.js';
+import { type AuthUser, OwnershipService } from '../auth/index.js';
+import { PerformanceService, type PerformanceCriteria, type PerformanceView } from '../performance/index.js';
+import { QUALIFICATION_TYPES, QualificationsService, type QualificationView } from '../qualifications/index.js';
+import { DemoDataRegistry } from '../setup/index.js';
 import { demoTender } from './demo/tenders.demo.js';
 import type { TenderQuery } from './dto/tender-query.dto.js';
 import type {
@@ -56,7 +48,6 @@ import {
 } from './tender.entity.js';
 import type { QualificationCandidate, TenderCandidates, TenderPackageInput, TenderView } from './tender.view.js';
 import { TendersRepository, type TenderFields } from './tenders.repository.js';
-import { OwnershipService } from '../auth/ownership.service.js';
 import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 /** Who writes: a signed-in user, or the system (the demo data loader). */

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { SharedRecords } from '../auth/ownership.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, SharedRecords } from '../auth/index.js';
 import { CreateTokenDto } from './dto/create-token.dto.js';
 import { UsersService } from './users.service.js';
 import { CreatedTokenDto, TokenViewDto } from './dto/user-view.dto.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../auth/index.js';
 import type { UserRecord, UserTotpFields } from './user.types.js';
 import { UsersRepository } from './users.repository.js';
 

@@ -1,4 +1,4 @@
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../auth/index.js';
 import type { UserRecord } from './user.types.js';
 
 /*

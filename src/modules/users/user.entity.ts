@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../auth/index.js';
 import { ApiToken } from './api-token.entity.js';
 import type { UserRecord } from './user.types.js';
 export * from './user.types.js';

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../auth/index.js';
 
 /**
  * A user's row as the modules above users read it (sessions, sign-in, sso), through UserAccountsService: plain data,

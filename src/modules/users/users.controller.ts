@@ -1,13 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IdParam } from '../../common/validation.js';
-import { ANY_ROLE, Roles } from '../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { ANY_ROLE, Roles, CurrentUser, type AuthUser, SharedRecords } from '../auth/index.js';
 import { CreateTokenDto } from './dto/create-token.dto.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { UpdateUserDto } from './dto/update-user.dto.js';
 import { UsersService } from './users.service.js';
-import { SharedRecords } from '../auth/ownership.js';
 import {
   CreatedTokenDto,
   CreatedUserDto,

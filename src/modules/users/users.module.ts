@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TokenAuthenticator } from '../auth/credential-ports.js';
+import { TokenAuthenticator } from '../auth/index.js';
 import { MyTokensController } from './my-tokens.controller.js';
 import { UserAccountsService } from './user-accounts.service.js';
 import { UsersController } from './users.controller.js';

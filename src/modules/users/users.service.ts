@@ -1,13 +1,18 @@
-import { credentialPort, type TokenAuthenticator } from '../auth/credential-ports.js';
+import {
+  credentialPort,
+  type TokenAuthenticator,
+  type AuthUser,
+  generateToken,
+  hashToken,
+  tokenPrefix,
+} from '../auth/index.js';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.js';
 import { AppException } from '../../common/errors/app-exception.js';
 import { UserError } from './users.errors.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { generateToken, hashToken, tokenPrefix } from '../auth/token.js';
+import { AuditService, SYSTEM_ACTOR } from '../audit/index.js';
 import type { ApiToken } from './api-token.entity.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import { YearCounter } from '../../../database/year-counter.js';
-import type { ContractStatus } from '../../contracts/contract.types.js';
+import type { ContractStatus } from '../../contracts/index.js';
 import type { ListAudience } from './issued-contact-list.types.js';
 export * from './issued-contact-list.types.js';
 

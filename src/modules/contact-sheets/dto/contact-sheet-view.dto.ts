@@ -1,9 +1,8 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { ActorRefDto, IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
-import { LinkedFileViewDto } from '../../deliveries/dto/delivery-view.dto.js';
-import { JobViewDto } from '../../jobs/dto/job-view.dto.js';
-import { JobRefDto } from '../../jobs/dto/job-view.dto.js';
+import { LinkedFileViewDto } from '../../deliveries/index.js';
+import { JobViewDto, JobRefDto } from '../../jobs/index.js';
 import {
   DEPARTMENTS,
   SHEET_STAGES,
@@ -12,7 +11,7 @@ import {
   type SheetStage,
   type SheetStatus,
 } from '../contact-sheet.entity.js';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.types.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/index.js';
 import type {
   ContactSheetView,
   CopyView,

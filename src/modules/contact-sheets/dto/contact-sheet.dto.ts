@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { IsDateOnly, IsNotBefore } from '../../../common/tabular/date-only.js';
-import { CONTRACT_STATUSES, type ContractStatus } from '../../contracts/contract.types.js';
+import { CONTRACT_STATUSES, type ContractStatus } from '../../contracts/index.js';
 import { DEPARTMENTS, type Department } from '../contact-sheet.entity.js';
 import { LIST_AUDIENCES, LIST_FORMATS, type ListAudience, type ListFormat } from '../views/contact-list.view.js';
 

@@ -1,8 +1,6 @@
 import { dec, round2, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
-import type { ContractStatus } from '../../contracts/contract.types.js';
-import type { ContractView } from '../../contracts/contract.view.js';
-import { contractAmounts } from '../../contracts/contract-amounts.js';
+import { type ContractStatus, type ContractView, contractAmounts } from '../../contracts/index.js';
 import type { SheetCompany } from './contact-sheet.view.js';
 import { redactAmounts } from '../../../common/amount-redaction.js';
 

@@ -2,11 +2,10 @@ import { toChineseCapital } from '../../../common/chinese-numerals.js';
 import { dec, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
-import type { ContractView } from '../../contracts/contract.view.js';
-import type { PaymentEvent } from '../../quotations/quotation-revision.types.js';
+import { type ContractView, contractAmounts, paymentShares } from '../../contracts/index.js';
+import type { PaymentEvent } from '../../quotations/index.js';
 import type { Department } from '../contact-sheet.entity.js';
 import { redactAmounts } from '../../../common/amount-redaction.js';
-import { contractAmounts, paymentShares } from '../../contracts/contract-amounts.js';
 
 /**
  * The data templates/contact-sheet is rendered from, one builder per copy (联). The finance copy is built from the

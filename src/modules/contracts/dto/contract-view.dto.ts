@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ActorRefDto, IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
-import { PaymentShareDto } from '../../quotations/dto/quotation-view.dto.js';
+import { QuotationViewPaymentShareDto as PaymentShareDto } from '../../quotations/index.js';
 import {
   CHANGE_STATUSES,
   CONTRACT_STATUSES,

@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDateOnly } from '../../../common/tabular/date-only.js';
-import { PaymentShareDto, QuotationLineDto } from '../../quotations/dto/quotation.dto.js';
+import { PaymentShareDto, QuotationLineDto } from '../../quotations/index.js';
 
 const handMade = (o: { quotationId?: string }) => o.quotationId === undefined || o.quotationId === null;
 

@@ -13,7 +13,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsTaxId } from '../../company/uscc.js';
+import { IsTaxId } from '../../company/index.js';
 
 /** A contact's field rules, shared by ContactDto and the contact columns of the customer sheet. */
 export const ContactRules = {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ActorRefDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
-import { DocumentFileViewDto } from '../../documents/dto/document-view.dto.js';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.types.js';
+import { DocumentFileViewDto } from '../../documents/index.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/index.js';
 import type {
   DeliveryDocumentView,
   DeliveryListItem,

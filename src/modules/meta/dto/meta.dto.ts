@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CONTRACT_STATUSES } from '../../contracts/contract.types.js';
-import { CONTRACT_ACTIONS } from '../../contracts/contract-status.js';
-import { QUOTATION_ACTIONS, QUOTATION_STATUSES } from '../../quotations/quotation-status.js';
+import { CONTRACT_STATUSES, CONTRACT_ACTIONS } from '../../contracts/index.js';
+import { QUOTATION_ACTIONS, QUOTATION_STATUSES } from '../../quotations/index.js';
 import {
   META_ENUMS,
   type Meta,
@@ -10,8 +9,8 @@ import {
   type MetaStatusSets,
   type MetaTransitions,
 } from '../meta.js';
-import { TENDER_STATUSES } from '../../tenders/tender.types.js';
-import { DEPARTMENTS } from '../../contact-sheets/contact-sheet.types.js';
+import { TENDER_STATUSES } from '../../tenders/index.js';
+import { DEPARTMENTS } from '../../contact-sheets/index.js';
 
 // The document's schemas are written from the same arrays the answer is made of (META_ENUMS, the machines'
 // actions), so that the console's generated types name every value the server may send.

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ActorRefDto, IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
-import { JobRefDto } from '../../jobs/dto/job-view.dto.js';
+import { JobRefDto } from '../../jobs/index.js';
 import { PAYMENT_METHODS, PAYMENT_NATURES, type PaymentMethod, type PaymentNature } from '../payment.entity.js';
 import type { PaymentRecorded, PaymentView } from '../payments.service.js';
 

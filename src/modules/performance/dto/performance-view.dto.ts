@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
-import { StoredFileViewDto } from '../../files/dto/file-view.dto.js';
+import { StoredFileViewDto } from '../../files/index.js';
 import type { PerformanceView } from '../performance.service.js';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
-import { StoredFileViewDto } from '../../files/dto/file-view.dto.js';
+import { StoredFileViewDto } from '../../files/index.js';
 import { QUALIFICATION_STATUSES, type QualificationStatus } from '../qualification-status.js';
 import { QUALIFICATION_TYPES, type QualificationType } from '../qualification.entity.js';
 import type { QualificationView } from '../qualifications.service.js';

@@ -23,7 +23,7 @@ import {
 import { compare } from '../../../common/money.js';
 import { IsDateOnly } from '../../../common/tabular/date-only.js';
 import { IsAmount } from '../../../common/validation.js';
-import { IsPercent } from '../../products/dto/product.dto.js';
+import { IsPercent } from '../../products/index.js';
 import { INCOTERMS, PAYMENT_EVENTS, type PaymentEvent } from '../quotation-revision.entity.js';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AMOUNT, DATE_ONLY } from '../../../common/openapi/responses.js';
-import { PAYMENT_EVENTS, type PaymentEvent } from '../../quotations/quotation-revision.types.js';
+import { PAYMENT_EVENTS, type PaymentEvent } from '../../quotations/index.js';
 import type { CustomerAccountView, ContractScheduleView } from '../receivables.service.js';
 import type { AgingBucket, EventDates, LedgerInvoice, LedgerPayment, ScheduleShare } from '../ledger.js';
 import {

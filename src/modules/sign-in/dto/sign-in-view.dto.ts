@@ -1,9 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
-import { ROLES, type Role } from '../../auth/roles.js';
-import type { SessionView } from '../../sessions/sessions.service.js';
-import { SESSION_STAGES, type SessionStage } from '../../auth/session-stage.js';
-import { SIGN_IN_METHODS, type SignInMethod } from '../../sessions/user-session.types.js';
+import { ROLES, type Role, SESSION_STAGES, type SessionStage } from '../../auth/index.js';
+import { type SessionView, SIGN_IN_METHODS, type SignInMethod } from '../../sessions/index.js';
 import type { SignedIn } from '../sign-in.service.js';
 
 export class SignedInUserDto {

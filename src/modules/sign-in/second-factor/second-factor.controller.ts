@@ -2,9 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/comm
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../../common/validation.js';
-import { ANY_ROLE, Roles, SignInStep } from '../../auth/auth.decorators.js';
-import { SharedRecords } from '../../auth/ownership.js';
-import { CurrentUser, type AuthUser } from '../../auth/auth-user.js';
+import { ANY_ROLE, Roles, SignInStep, SharedRecords, CurrentUser, type AuthUser } from '../../auth/index.js';
 import { SecondFactorDto, TotpCodeDto } from './dto/second-factor.dto.js';
 import { SecondFactorService } from './second-factor.service.js';
 import { SessionAdvancedDto } from '../dto/sign-in-view.dto.js';

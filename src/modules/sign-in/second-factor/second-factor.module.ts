@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SessionsModule } from '../../sessions/sessions.module.js';
-import { UsersModule } from '../../users/users.module.js';
+import { SessionsModule } from '../../sessions/index.js';
+import { UsersModule } from '../../users/index.js';
 import { SecondFactorController } from './second-factor.controller.js';
 import { SecondFactorRepository } from './second-factor.repository.js';
 import { SecondFactorService } from './second-factor.service.js';

@@ -2,9 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ActorRefDto } from '../../../common/openapi/ref.dto.js';
 import { PageOf, TIMESTAMP } from '../../../common/openapi/responses.js';
 import type { Page } from '../../../common/pagination.js';
-import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/outbox-message.types.js';
-import { STATEMENT_RESPONSES, type StatementResponseStatus } from '../../statements/statement.types.js';
-import { StatementPeriodDto } from '../../statements/dto/statement-view.dto.js';
+import { OUTBOX_STATUSES, type OutboxStatus } from '../../outbox/index.js';
+import { STATEMENT_RESPONSES, type StatementResponseStatus, StatementPeriodDto } from '../../statements/index.js';
 import {
   RUN_ITEM_STATUSES,
   RUN_STATUSES,

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ActorRefDto, IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
 import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
-import { AgingDto } from '../../receivables/dto/receivables-view.dto.js';
+import { AgingDto } from '../../receivables/index.js';
 import {
   STATEMENT_RESPONSES,
   type StatementFigures,

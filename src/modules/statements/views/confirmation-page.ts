@@ -2,7 +2,7 @@ import { sum, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
 import type { TemplateEngine } from '../../../rendering/templates/template-engine.js';
-import { AGING_BUCKETS, type AgingBucket } from '../../receivables/ledger.js';
+import { AGING_BUCKETS, type AgingBucket } from '../../receivables/index.js';
 import type { AnswerError } from '../statement-answer.js';
 import { MAX_NAME, MAX_REASON } from '../statement-answer.js';
 import type { IssuedLine } from './statement-document.js';

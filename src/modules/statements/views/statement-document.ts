@@ -1,8 +1,8 @@
 import { compare, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
-import type { InvoiceKind } from '../../invoices/invoice.types.js';
-import type { PaymentMethod, PaymentNature } from '../../payments/payment.types.js';
+import type { InvoiceKind } from '../../invoices/index.js';
+import type { PaymentMethod, PaymentNature } from '../../payments/index.js';
 import type {
   AgingBucket,
   LedgerContract,
@@ -11,7 +11,7 @@ import type {
   Statement,
   StatementLine,
   StatementLineKind,
-} from '../../receivables/ledger.js';
+} from '../../receivables/index.js';
 import type { StatementFigures } from '../statement.entity.js';
 
 /**

@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
-import { PerformanceViewDto } from '../../performance/dto/performance-view.dto.js';
-import { QualificationViewDto } from '../../qualifications/dto/qualification-view.dto.js';
-import { QUALIFICATION_TYPES, type QualificationType } from '../../qualifications/qualification.types.js';
+import { PerformanceViewDto } from '../../performance/index.js';
+import { QualificationViewDto, QUALIFICATION_TYPES, type QualificationType } from '../../qualifications/index.js';
 import {
   BID_BOND_FORMS,
   BID_BOND_STATUSES,

@@ -20,7 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsAmount } from '../../../common/validation.js';
-import { QUALIFICATION_TYPES, type QualificationType } from '../../qualifications/qualification.types.js';
+import { QUALIFICATION_TYPES, type QualificationType } from '../../qualifications/index.js';
 import {
   BID_BOND_FORMS,
   BID_BOND_STATUSES,

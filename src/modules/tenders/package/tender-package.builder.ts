@@ -2,13 +2,19 @@ import { toChineseCapital } from '../../../common/chinese-numerals.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { TocEntry } from '../../../rendering/assembly/assembler.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
-import type { CompanyProfileWithSeals } from '../../company/company.service.js';
-import type { QualificationType } from '../../qualifications/qualification.types.js';
-import { QUALIFICATION_TYPE_LABELS } from '../../qualifications/qualifications.table.js';
-import type { QualificationView } from '../../qualifications/qualifications.service.js';
-import { trimDecimal } from '../../quotations/quotation-amounts.js';
-import type { DeliveryTerms, PaymentEvent, PaymentShare } from '../../quotations/quotation-revision.types.js';
-import type { QuotationView } from '../../quotations/quotations.service.js';
+import type { CompanyProfileWithSeals } from '../../company/index.js';
+import {
+  type QualificationType,
+  QUALIFICATION_TYPE_LABELS,
+  type QualificationView,
+} from '../../qualifications/index.js';
+import {
+  trimDecimal,
+  type DeliveryTerms,
+  type PaymentEvent,
+  type PaymentShare,
+  type QuotationView,
+} from '../../quotations/index.js';
 import { TENDER_SECTIONS, type TenderSection } from '../tender.entity.js';
 import { TENDER_SECTION_TITLES, type QualificationRow, type TenderPackageModel } from '../tender-package.model.js';
 import type { TenderPackageInput, TenderView } from '../tender.view.js';

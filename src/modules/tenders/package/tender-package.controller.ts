@@ -9,17 +9,15 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { IdParam } from '../../../common/validation.js';
-import { Roles } from '../../auth/auth.decorators.js';
-import { CurrentUser, type AuthUser } from '../../auth/auth-user.js';
-import { FileQuery, WaitQuery } from '../../documents/dto/document-query.dto.js';
-import { sendBytes } from '../../files/file-download.js';
+import { Roles, CurrentUser, type AuthUser, OwnedRecord } from '../../auth/index.js';
+import { FileQuery, WaitQuery } from '../../documents/index.js';
+import { sendBytes } from '../../files/index.js';
 import { GeneratePackageDto } from './dto/generate-package.dto.js';
 import { SendPackageDto } from './dto/send-package.dto.js';
 import { TenderPackageService } from './tender-package.service.js';
-import { OwnedRecord } from '../../auth/ownership.js';
 import { RateLimit } from '../../../common/rate-limit/rate-limit.decorator.js';
 import { ApiFileResponse, DOCX, PDF } from '../../../common/openapi/responses.js';
-import { JobViewDto } from '../../jobs/dto/job-view.dto.js';
+import { JobViewDto } from '../../jobs/index.js';
 import { PackageSendResultDto, TenderPackageViewDto } from './dto/tender-package-view.dto.js';
 
 const WRITERS = ['backoffice', 'sales', 'manager'] as const;

@@ -1,9 +1,8 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { CompanyModule } from '../../company/company.module.js';
-import { anyOf, DocumentsService } from '../../documents/documents.service.js';
-import { DocumentIssuerModule } from '../../documents/issuer/document-issuer.module.js';
-import { FilesModule } from '../../files/files.module.js';
-import { QuotationsModule } from '../../quotations/quotations.module.js';
+import { CompanyModule } from '../../company/index.js';
+import { anyOf, DocumentsService, DocumentIssuerModule } from '../../documents/index.js';
+import { FilesModule } from '../../files/index.js';
+import { QuotationsModule } from '../../quotations/index.js';
 import { TendersModule } from '../tenders.module.js';
 import { TenderPackageComposer } from './tender-package.composer.js';
 import { READERS, TenderPackageController } from './tender-package.controller.js';

@@ -2,21 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../../common/errors/app-exception.js';
 import { TenderError } from '../tenders.errors.js';
-import { DocumentError } from '../../documents/documents.errors.js';
+import {
+  DocumentError,
+  DocumentsService,
+  type DocumentView,
+  type VersionView,
+  DocumentIssuer,
+} from '../../documents/index.js';
 import { todayIso } from '../../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../../database/transaction.js';
 import { CONTENT_TYPES } from '../../../rendering/rendering.types.js';
-import { AuditService } from '../../audit/audit.service.js';
-import { hasRole, type AuthUser } from '../../auth/auth-user.js';
-import { CompanyService } from '../../company/company.service.js';
+import { AuditService } from '../../audit/index.js';
+import { hasRole, type AuthUser } from '../../auth/index.js';
+import { CompanyService } from '../../company/index.js';
 import type { DocumentFormat } from '../../../rendering/rendering.types.js';
-import { DocumentsService, type DocumentView, type VersionView } from '../../documents/documents.service.js';
-import { DocumentIssuer } from '../../documents/issuer/document-issuer.js';
-import { FilesService } from '../../files/files.service.js';
-import { JobsService, type JobProgress, type JobView } from '../../jobs/jobs.service.js';
-import type { OutboxAttachment } from '../../outbox/outbox-message.types.js';
-import { OutboxService, type OutboxMessageView } from '../../outbox/outbox.service.js';
-import { QuotationsService } from '../../quotations/quotations.service.js';
+import { FilesService } from '../../files/index.js';
+import { JobsService, type JobProgress, type JobView } from '../../jobs/index.js';
+import { type OutboxAttachment, OutboxService, type OutboxMessageView } from '../../outbox/index.js';
+import { QuotationsService } from '../../quotations/index.js';
 import type { TenderSection } from '../tender.entity.js';
 import type { TenderPackageInput } from '../tender.view.js';
 import { TendersService } from '../tenders.service.js';

@@ -12,7 +12,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { ROLES, type Role } from '../../auth/roles.js';
+import { ROLES, type Role } from '../../auth/index.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'wang.li', description: 'Sign-in name, unique; letters (any script), digits, . _ -' })

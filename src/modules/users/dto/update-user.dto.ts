@@ -11,7 +11,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { ROLES, type Role } from '../../auth/roles.js';
+import { ROLES, type Role } from '../../auth/index.js';
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES, isArray: true })

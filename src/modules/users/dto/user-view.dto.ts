@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
-import { ROLES, type Role } from '../../auth/roles.js';
+import { ROLES, type Role } from '../../auth/index.js';
 import type { InvitationLink } from '../user-ports.js';
 import type { TokenView, UserView } from '../users.service.js';
 

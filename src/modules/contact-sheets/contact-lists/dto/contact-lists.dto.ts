@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../../../common/pagination.js';
 import { IsDateOnly, IsNotBefore } from '../../../../common/tabular/date-only.js';
-import { CONTRACT_STATUSES, type ContractStatus } from '../../../contracts/contract.types.js';
+import { CONTRACT_STATUSES, type ContractStatus } from '../../../contracts/index.js';
 import {
   ISSUED_LIST_FORMATS,
   LIST_AUDIENCES,

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ActorRefDto } from '../../../../common/openapi/ref.dto.js';
 import { DATE_ONLY, TIMESTAMP } from '../../../../common/openapi/responses.js';
-import { CONTRACT_STATUSES, type ContractStatus } from '../../../contracts/contract.types.js';
-import { OutboxMessageViewDto } from '../../../outbox/dto/outbox-view.dto.js';
+import { CONTRACT_STATUSES, type ContractStatus } from '../../../contracts/index.js';
+import { OutboxMessageViewDto } from '../../../outbox/index.js';
 import {
   ISSUED_LIST_FORMATS,
   LIST_AUDIENCES,

@@ -1,4 +1,4 @@
-import type { ContractView } from '../../../contracts/contract.view.js';
+import type { ContractView } from '../../../contracts/index.js';
 
 // Test support for the view specs (like src/rendering/docx/testing): not used by the service.
 

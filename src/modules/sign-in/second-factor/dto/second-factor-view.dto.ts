@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TIMESTAMP } from '../../../../common/openapi/responses.js';
-import { SESSION_STAGES, type SessionStage } from '../../../auth/session-stage.js';
+import { SESSION_STAGES, type SessionStage } from '../../../auth/index.js';
 import type { TotpStatus } from '../second-factor.service.js';
 
 export class TotpStatusDto implements TotpStatus {

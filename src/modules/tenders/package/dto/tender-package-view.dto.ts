@@ -1,8 +1,8 @@
-import { OutboxMessageViewDto } from '../../../outbox/dto/outbox-view.dto.js';
+import { OutboxMessageViewDto } from '../../../outbox/index.js';
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { ActorRefDto } from '../../../../common/openapi/ref.dto.js';
 import { TIMESTAMP } from '../../../../common/openapi/responses.js';
-import { DocumentVersionViewDto, DocumentViewDto } from '../../../documents/dto/document-view.dto.js';
+import { DocumentVersionViewDto, DocumentViewDto } from '../../../documents/index.js';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../../rendering/rendering.types.js';
 import { TENDER_SECTIONS, type TenderSection } from '../../tender.entity.js';
 import type { PackageSectionRange, PackageWarning } from '../tender-package-version.entity.js';

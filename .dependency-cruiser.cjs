@@ -38,6 +38,33 @@ module.exports = {
       },
     },
     {
+      name: 'modules-only-through-index',
+      severity: 'error',
+      comment:
+        "A module uses another only through that module's index.ts, the list of what it offers the others: its " +
+        'Nest module, services, DTOs, types, and its entities as types only. Everything else of a module is ' +
+        'private to it and may change without looking outside the folder. Exceptions: specs (a unit spec tests ' +
+        "the files beside it, and may reach into a neighbour for a fixture); another module's *.entity.ts, " +
+        '*.entities.ts and *.repository.ts, which no-foreign-repository-or-entity governs (read-models reads ' +
+        "entities on purpose; the repositories that still query another module's table are its known violations). " +
+        'Code outside src/modules (app.module.ts, src/database listing every entity, tests) is not a module.',
+      from: { path: '^src/modules/([^/]+)/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^src/modules/[^/]+/',
+        pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$', '\\.(repository|entity|entities)\\.ts$'],
+      },
+    },
+    {
+      name: 'no-own-index',
+      severity: 'error',
+      comment:
+        "A module's files import their neighbours directly, never their own index.ts: the index loads the whole " +
+        'module, so a file importing it imports itself back, a runtime cycle in which ESM evaluates one file ' +
+        'half-initialised (a class used before its definition, a decorator reading undefined).',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/$1/index\\.ts$' },
+    },
+    {
       name: 'no-repository-or-entity-outside-modules',
       severity: 'error',
       comment:

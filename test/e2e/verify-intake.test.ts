@@ -153,7 +153,10 @@ describe('POST /api/documents/verify intake (node dist/main.js)', () => {
     expect(res.body.error?.code).toBe('FILE_TOO_LARGE');
     const after = await status(pid);
     console.log(`90 MB chunked: peak RSS growth ${((after.peakKb - before.rssKb) / 1024).toFixed(1)} MB`);
-    expect((after.peakKb - before.rssKb) / 1024).toBeLessThan(60);
+    // Below the body's 90 MB: it was not held in memory (on 15dd7e8 one such request took the API to 937 MB). What the
+    // stream leaves in socket and parser buffers before the limit stops it varies from run to run: the same build
+    // measured 0 to 67 MB in nine runs on 2026-12-07, so the old bound of 60 MB was inside that noise.
+    expect((after.peakKb - before.rssKb) / 1024).toBeLessThan(85);
     expect(await uploads(temp)).toEqual([]);
   });
 

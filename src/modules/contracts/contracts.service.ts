@@ -15,7 +15,7 @@ import {
   QuotationsService,
   type QuotationView,
 } from '../quotations/index.js';
-import { CustomerError, CustomersService } from '../customers/index.js';
+import { CustomersService } from '../customers/index.js';
 import { ProductError, ProductsService } from '../products/index.js';
 import { dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
@@ -339,7 +339,7 @@ export class ContractsService {
       } else {
         customerId = dto.customerId!; // required without a quotation (DTO)
         currency = dto.currency ?? 'CNY';
-        await this.checkCustomer(customerId);
+        await this.customers.requireActive(customerId);
       }
       await this.ownership.checkReference(actor, 'customer', customerId, source ? 'quotationId' : 'customerId');
       const lines = dto.lines ? await this.priceInputs(dto.lines, currency) : source!.lines.map(copyQuotedLine);
@@ -819,20 +819,6 @@ export class ContractsService {
       );
     }
     return quotation;
-  }
-
-  private async checkCustomer(customerId: string): Promise<void> {
-    const customer = await this.customers.find(customerId);
-    if (!customer) {
-      throw AppException.unprocessable(CustomerError.CUSTOMER_NOT_FOUND, 'customerId is not a customer', {
-        customerId,
-      });
-    }
-    if (customer.archived) {
-      throw AppException.unprocessable(CustomerError.CUSTOMER_ARCHIVED, `Customer ${customer.name} is archived`, {
-        customerId,
-      });
-    }
   }
 
   /** The given number if free (409 CONTRACT_NUMBER_TAKEN), else the next HT{YYYY}-{SEQ:4} of the signing year. */

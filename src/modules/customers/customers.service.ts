@@ -201,6 +201,25 @@ export class CustomersService implements OnModuleInit {
     return customer && this.view(customer);
   }
 
+  /**
+   * The customer a new quotation or contract is made for: 422 CUSTOMER_NOT_FOUND when the id names none (it comes from
+   * the request body, not the path), 422 CUSTOMER_ARCHIVED when archived.
+   */
+  async requireActive(customerId: string): Promise<CustomerView> {
+    const customer = await this.find(customerId);
+    if (!customer) {
+      throw AppException.unprocessable(CustomerError.CUSTOMER_NOT_FOUND, 'customerId is not a customer', {
+        customerId,
+      });
+    }
+    if (customer.archived) {
+      throw AppException.unprocessable(CustomerError.CUSTOMER_ARCHIVED, `Customer ${customer.name} is archived`, {
+        customerId,
+      });
+    }
+    return customer;
+  }
+
   /** The customers with these ids that exist (archived ones included), by name. */
   async findByIds(ids: string[]): Promise<CustomerView[]> {
     return this.views(await this.customers.findByIds([...new Set(ids)]));

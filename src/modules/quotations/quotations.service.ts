@@ -3,7 +3,7 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { QuotationError } from './quotations.errors.js';
 import { ErrorCode } from '../../common/errors/error-codes.js';
 import { ProductError, ProductQuery, canSeeFloorPrice, ProductsService, type ProductView } from '../products/index.js';
-import { CustomerError, CustomersService, type CustomerView, CustomerQuery } from '../customers/index.js';
+import { CustomersService, CustomerQuery } from '../customers/index.js';
 import { compare, dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
@@ -396,7 +396,7 @@ export class QuotationsService implements OnModuleInit {
     };
     checkContent(content);
     return this.tx.run(async () => {
-      const customer = await this.checkCustomer(dto.customerId);
+      const customer = await this.customers.requireActive(dto.customerId);
       this.ownership.assert(
         actor,
         { salesOwnerId: customer.salesOwner?.id ?? null },
@@ -793,21 +793,6 @@ export class QuotationsService implements OnModuleInit {
   private async productMap(lines: { productId: string | null }[]): Promise<Map<string, ProductView>> {
     const ids = lines.flatMap((l) => (l.productId ? [l.productId] : []));
     return new Map((await this.products.findByIds(ids)).map((p) => [p.id, p]));
-  }
-
-  private async checkCustomer(customerId: string): Promise<CustomerView> {
-    const customer = await this.customers.find(customerId);
-    if (!customer) {
-      throw AppException.unprocessable(CustomerError.CUSTOMER_NOT_FOUND, 'customerId is not a customer', {
-        customerId,
-      });
-    }
-    if (customer.archived) {
-      throw AppException.unprocessable(CustomerError.CUSTOMER_ARCHIVED, `Customer ${customer.name} is archived`, {
-        customerId,
-      });
-    }
-    return customer;
   }
 
   /** The seller for the letterhead; without a profile there is nothing to put on the document (409). */

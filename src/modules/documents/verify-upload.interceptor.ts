@@ -9,6 +9,7 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { DocumentError } from './documents.errors.js';
 import { FileError, fileTooLarge } from '../files/index.js';
 import { AppConfig } from '../../config/app-config.js';
+import { dropRestOfRefusedUpload } from '../../common/http/refused-upload.js';
 
 /** Room for the multipart framing around the file (boundaries, part headers) when judging Content-Length. */
 const MULTIPART_OVERHEAD = 16 * 1024;
@@ -42,12 +43,12 @@ export class VerifyUploadInterceptor implements NestInterceptor {
     const res = http.getResponse<Response>();
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > this.limit + MULTIPART_OVERHEAD) {
-      // Answered without reading the body: close the connection rather than drain what the client still sends.
-      res.set('Connection', 'close');
+      // Answered before a byte of the body is read or stored; the rest is dropped as it comes, for a bounded time.
+      dropRestOfRefusedUpload(req, res);
       throw fileTooLarge(null, this.limit);
     }
     if (this.busy) {
-      res.set('Connection', 'close');
+      dropRestOfRefusedUpload(req, res);
       throw AppException.tooManyRequests(
         DocumentError.VERIFY_BUSY,
         'Another file is being checked; try again in a moment',
@@ -65,7 +66,7 @@ export class VerifyUploadInterceptor implements NestInterceptor {
     };
     try {
       await new Promise<void>((resolve, reject) =>
-        this.parse(req, res, (err?: unknown) => (err ? reject(this.translate(err, res)) : resolve())),
+        this.parse(req, res, (err?: unknown) => (err ? reject(this.translate(err, req, res)) : resolve())),
       );
     } catch (err) {
       release();
@@ -89,10 +90,10 @@ export class VerifyUploadInterceptor implements NestInterceptor {
     );
   }
 
-  private translate(err: unknown, res: Response): AppException {
+  private translate(err: unknown, req: Request, res: Response): AppException {
     if (err instanceof multer.MulterError) {
       if (err.code === 'LIMIT_FILE_SIZE') {
-        res.set('Connection', 'close');
+        dropRestOfRefusedUpload(req, res);
         return fileTooLarge(null, this.limit);
       }
       return AppException.badRequest(

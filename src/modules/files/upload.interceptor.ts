@@ -12,6 +12,7 @@ import {
 import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import { dropRestOfRefusedUpload } from '../../common/http/refused-upload.js';
 import type { Observable } from 'rxjs';
 import { AppException } from '../../common/errors/app-exception.js';
 import { FileError } from './files.errors.js';
@@ -42,10 +43,15 @@ function UploadInterceptor(field: string): Type<NestInterceptor> {
 
     async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
       const http = ctx.switchToHttp();
+      const req = http.getRequest<Request>();
+      const res = http.getResponse<Response>();
       await new Promise<void>((resolve, reject) =>
-        this.parse(http.getRequest<Request>(), http.getResponse<Response>(), (err?: unknown) =>
-          err ? reject(this.translate(err)) : resolve(),
-        ),
+        this.parse(req, res, (err?: unknown) => {
+          if (!err) return resolve();
+          // Past the limit multer stops storing and the rest is dropped as it comes, for a bounded time.
+          if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') dropRestOfRefusedUpload(req, res);
+          reject(this.translate(err));
+        }),
       );
       return next.handle();
     }

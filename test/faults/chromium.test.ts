@@ -96,7 +96,6 @@ describe('fault: Chromium killed during a batch of renders', () => {
   };
 
   it('finishes every render job after the browser tree is SIGKILLed twice, and leaves no Chromium behind', async () => {
-    const started = Date.now();
     const posted = await Promise.all(
       Array.from({ length: BATCH }, () =>
         t
@@ -182,7 +181,6 @@ describe('fault: Chromium killed during a batch of renders', () => {
     expect(poolProcesses(stats.launched)).toEqual([]);
     expect(poolProcesses(pool.stats().launched)).toEqual([]);
     expect(ourChromiumByFolder()).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(60_000);
   }, 60_000);
 
   it('fails a render over at once when its browser dies under a puppeteer call that never settles', async () => {
@@ -195,7 +193,6 @@ describe('fault: Chromium killed during a batch of renders', () => {
     const standalone = new BrowserPool(loadConfig({ STORAGE_DIR: dir, RENDER_TIMEOUT_MS: '60000' }), new PdfFonts());
     try {
       let attempts = 0;
-      const started = Date.now();
       const pdf = await standalone.run(async (page) => {
         if (++attempts === 1) {
           const { browserPid, launched } = standalone.stats();
@@ -208,8 +205,9 @@ describe('fault: Chromium killed during a batch of renders', () => {
       });
       expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe('%PDF-');
       expect(attempts).toBe(2);
+      // timeouts: 0 is what says "at once": the render did not wait for its 60 s timeout. No wall-clock bound (CI
+      // measured 49.8 s for the two cold launches at a load average of 21).
       expect(standalone.stats()).toMatchObject({ crashes: 1, retries: 1, timeouts: 0, renders: 1, launches: 2 });
-      expect(Date.now() - started).toBeLessThan(45_000);
     } finally {
       const { launched } = standalone.stats();
       await standalone.close();

@@ -3,6 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Longer than any call takes on an idle machine (an RSA-3072 development key: about a second). */
+const TIMEOUT_MS = 60_000;
+
 export class OpensslError extends Error {
   constructor(
     readonly args: string[],
@@ -25,11 +28,13 @@ export function openssl(args: string[], options: { input?: Buffer; env?: Record<
       {
         encoding: 'buffer',
         maxBuffer: 256 * 1024 * 1024,
-        timeout: 60_000,
+        timeout: TIMEOUT_MS,
         env: { ...process.env, ...options.env },
       },
       (error, stdout, stderr) => {
-        if (error) reject(new OpensslError(args, stderr.toString('utf8') || error.message));
+        // A timeout kills it: say so, rather than the progress dots a key generation writes to stderr.
+        if (error?.killed) reject(new OpensslError(args, `timed out after ${TIMEOUT_MS / 1000} s (killed)`));
+        else if (error) reject(new OpensslError(args, stderr.toString('utf8') || error.message));
         else resolve(stdout);
       },
     );

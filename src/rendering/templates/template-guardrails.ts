@@ -106,10 +106,9 @@ export function checkTemplate(input: GuardrailInput): TemplateProblem[] {
       problems.push(problemOf('TEMPLATE_INVALID', file, problem.reason, problem));
     }
     if (!ast) continue; // nothing more can be said of a file that does not parse
-    problems.push(...checkMarkup(file, ast));
-    problems.push(...checkFields(file, ast, contract));
+    problems.push(...byPosition([...checkMarkup(file, ast), ...checkFields(file, ast, contract)]));
   }
-  if (files['styles.css'] !== undefined) problems.push(...checkCss(files['styles.css']));
+  if (files['styles.css'] !== undefined) problems.push(...byPosition(checkCss(files['styles.css'])));
   if (files['meta.json'] !== undefined) problems.push(...checkMeta(files['meta.json'], contract));
   return problems;
 }
@@ -133,6 +132,9 @@ function problemOf(
 ): TemplateProblem {
   return { code, severity: SEVERITY[code], file, line: where.line, column: where.column, message, ...extra };
 }
+
+const byPosition = (problems: TemplateProblem[]) =>
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 
 // ---- positions ----
 
@@ -278,7 +280,7 @@ function checkFields(file: TemplateFileName, ast: hbs.AST.Program, contract: Dat
       ),
     );
   }
-  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return problems;
 }
 
 /** Known: in the contract, or the `length` of something that is (a list's or a string's). */
@@ -486,7 +488,7 @@ function checkCss(source: string): TemplateProblem[] {
       ),
     );
   }
-  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return problems;
 }
 
 // ---- meta.json ----

@@ -37,3 +37,21 @@ export function redactAmounts(text: string | null, amounts: Amount[]): string | 
   }
   return out;
 }
+
+/**
+ * A field name that carries a commercial figure: a price, an amount, a discount, a tax, a total, a balance, what was
+ * paid or is owed, whether a price is below the floor. It covers the modules' price lists (CONTRACT_PRICE_FIELDS,
+ * CONTRACT_LINE_PRICE_FIELDS, QUOTATION_PRICE_FIELDS, LINE_PRICE_FIELDS, PRODUCT_PRICE_FIELDS, performance's
+ * contractAmount; src/rendering/templates/data-contract.spec.ts holds it to them) and the names the templates' data
+ * use (totals, totalInWords, paymentTerms, openingBalance, debit/credit, aging, bidBond, received, outstanding,
+ * invoiced). Production staff receive no field of these names: the template guardrails refuse a production copy
+ * that reaches one. `taxId` and `creditCode` (a company's registration numbers) are not figures.
+ */
+export const PRICE_FIELD =
+  /price|amount|discount|total|^net$|^tax$|^taxRate$|balance|paid|outstanding|received|invoiced|^debit$|^credit$|unappliedCredit|^paymentTerms$|^aging$|bidBond|belowFloor/i;
+
+/** Whether the last name of a dotted path (`lines[].unitPrice` -> `unitPrice`) is a price field. */
+export function isPriceField(path: string): boolean {
+  const last = path.split('.').pop() ?? '';
+  return PRICE_FIELD.test(last.replace(/\[\]$/, ''));
+}

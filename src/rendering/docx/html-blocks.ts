@@ -13,7 +13,35 @@ import { parseDocument } from 'htmlparser2';
  * - head, style, script, title, template, noscript and comments are not content.
  * Whitespace follows CSS `white-space: normal`: runs of spaces, tabs and newlines are one space, dropped at the
  * start and end of a line; `&nbsp;` (U+00A0) is kept as it is. Entities are decoded by the parser.
+ * DOCX_ELEMENTS lists the elements by what they become; the reader below takes its sets from it.
  */
+
+/**
+ * Every element the reader handles by name, grouped by what it becomes. The template guardrails
+ * (templates/template-guardrails.ts) allow a document template exactly the content elements here, so this list is
+ * the one place the DOCX subset is written down; html-blocks.spec.ts fails when the reader names an element that
+ * is not listed, or a listed element is not read as its group says.
+ */
+export const DOCX_ELEMENTS = {
+  /** Not content: left out with everything inside. */
+  skipped: ['head', 'style', 'script', 'title', 'template', 'noscript', 'meta', 'link'],
+  /** Heading 1–4 paragraphs. */
+  headings: ['h1', 'h2', 'h3', 'h4'],
+  /** Browsers draw h5/h6 as bold blocks; DOCX gets them as bold paragraphs. */
+  boldBlocks: ['h5', 'h6'],
+  /** Paragraphs (a block inside a block starts a new paragraph). */
+  blocks: ['p', 'div', 'section', 'header', 'footer', 'article', 'blockquote', 'address', 'li'],
+  lists: ['ul', 'ol'],
+  /** A table and its parts (caption drawn above it, colgroup/col for the column widths). */
+  table: ['table', 'caption', 'colgroup', 'col', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
+  bold: ['strong', 'b'],
+  italic: ['em', 'i'],
+  underline: ['u'],
+  lineBreak: ['br'],
+  image: ['img'],
+  /** Inline containers: their text joins the run around them, without a look of their own. */
+  text: ['span', 'a', 'small'],
+} as const satisfies Record<string, readonly string[]>;
 
 export type Align = 'left' | 'center' | 'right';
 
@@ -141,11 +169,13 @@ interface Style {
 }
 const PLAIN: Style = { bold: false, italic: false, underline: false };
 
-const SKIPPED = new Set(['head', 'style', 'script', 'title', 'template', 'noscript', 'meta', 'link']);
-const BLOCKS = new Set(['p', 'div', 'section', 'header', 'footer', 'article', 'blockquote', 'address', 'li']);
-const HEADINGS: Record<string, 1 | 2 | 3 | 4> = { h1: 1, h2: 2, h3: 3, h4: 4 };
-// Browsers draw h5/h6 as bold blocks; DOCX gets them as bold paragraphs.
-const BOLD_BLOCKS = new Set(['h5', 'h6']);
+const SKIPPED = new Set<string>(DOCX_ELEMENTS.skipped);
+const BLOCKS = new Set<string>(DOCX_ELEMENTS.blocks);
+const HEADINGS: Record<string, 1 | 2 | 3 | 4> = { h1: 1, h2: 2, h3: 3, h4: 4 } satisfies Record<
+  (typeof DOCX_ELEMENTS.headings)[number],
+  1 | 2 | 3 | 4
+>;
+const BOLD_BLOCKS = new Set<string>(DOCX_ELEMENTS.boldBlocks);
 
 class BlockBuilder {
   private readonly blocks: BlockModel[] = [];
@@ -203,7 +233,7 @@ class BlockBuilder {
       this.block(el, { ...style, heading: heading ?? style.heading, bold: style.bold || BOLD_BLOCKS.has(name) });
       return;
     }
-    this.children(el.children, style); // span, a, small, unknown tags: inline containers
+    this.children(el.children, style); // DOCX_ELEMENTS.text, and unknown tags: inline containers
   }
 
   private block(el: DomElement, style: Style): void {

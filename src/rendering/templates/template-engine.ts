@@ -86,7 +86,7 @@ interface LoadedMail {
   html: Compiled;
 }
 
-interface TemplateMeta {
+export interface TemplateMeta {
   title?: Partial<Record<Locale, string>>;
   required?: string[];
   orientation?: 'portrait' | 'landscape';
@@ -158,6 +158,11 @@ export class TemplateEngine {
   constructor(@Optional() @Inject(TEMPLATES_ROOT) root?: string) {
     this.root = root ?? defaultTemplatesRoot();
     registerHelpers(this.env);
+  }
+
+  /** The shared partials' names (`templates/_partials/*.hbs`): what `{{> name}}` may name. */
+  partialNames(): string[] {
+    return [...this.loadPartials(PARTIALS_DIR).names].sort();
   }
 
   /** The document types on disk (folders with a template.hbs), sorted. */
@@ -453,19 +458,8 @@ export class TemplateEngine {
   }
 
   private compile(type: string, file: string, source: string, options: CompileOptions = COMPILE_OPTIONS): Compiled {
-    let ast: hbs.AST.Program;
-    try {
-      ast = Handlebars.parse(source);
-    } catch (e) {
-      throw fromHandlebarsError(type, file, e);
-    }
-    const problem = new SourceChecker(this.partials?.names ?? new Set()).check(ast);
+    const { problem } = checkTemplateSource(source, this.partials?.names ?? new Set(), options);
     if (problem) throw templateError(type, { file, ...problem });
-    try {
-      this.env.precompile(source, options); // compile() is lazy: this surfaces compile errors now
-    } catch (e) {
-      throw fromHandlebarsError(type, file, e);
-    }
     return this.env.compile(source, options) as Compiled;
   }
 
@@ -495,6 +489,40 @@ export class TemplateEngine {
   }
 }
 
+/** What is wrong with a template file, where (line and column 1-based). */
+export interface SourceProblem {
+  line?: number;
+  column?: number;
+  reason: string;
+}
+
+/**
+ * The engine's check of one template file, also for code that vets a source before it is stored (the template
+ * guardrails): Handlebars syntax, then SourceChecker (raw output, unknown or dynamic partials, `<script>`), then
+ * compilation with the engine's options (unknown helpers). `ast` is there when the source parsed; `problem` is the
+ * first mistake, none when the engine would compile the file.
+ */
+export function checkTemplateSource(
+  source: string,
+  partials: ReadonlySet<string>,
+  options: CompileOptions = COMPILE_OPTIONS,
+): { ast?: hbs.AST.Program; problem?: SourceProblem } {
+  let ast: hbs.AST.Program;
+  try {
+    ast = Handlebars.parse(source);
+  } catch (e) {
+    return { problem: handlebarsWhere(e) };
+  }
+  const problem = new SourceChecker(partials).check(ast);
+  if (problem) return { ast, problem };
+  try {
+    Handlebars.precompile(source, options); // compile() is lazy: this surfaces compile errors now
+  } catch (e) {
+    return { ast, problem: handlebarsWhere(e) };
+  }
+  return { ast };
+}
+
 // ---- errors ----
 
 interface ErrorWhere {
@@ -514,20 +542,15 @@ function templateError(type: string, where: ErrorWhere): AppException {
 }
 
 /** Handlebars errors carry lineNumber/column (0-based) except parse errors, which say "on line N" in the message. */
-function handlebarsWhere(file: string, e: unknown): ErrorWhere {
+function handlebarsWhere(e: unknown): SourceProblem {
   const err = e as { message?: string; lineNumber?: number; column?: number };
   const message = String(err.message ?? e);
   const line = err.lineNumber ?? Number(/on line (\d+)/.exec(message)?.[1] ?? NaN);
   return {
-    file,
     line: Number.isFinite(line) ? line : undefined,
     column: typeof err.column === 'number' ? err.column + 1 : undefined,
     reason: message.replace(/ - \d+:\d+$/, '').replace(/\s*\n\s*/g, ' '),
   };
-}
-
-function fromHandlebarsError(type: string, file: string, e: unknown): AppException {
-  return templateError(type, handlebarsWhere(file, e));
 }
 
 /** A failure while rendering, attributed to the innermost template file (partials wrap themselves). */
@@ -544,7 +567,7 @@ function locate(file: string, fn: () => string): string {
     if (e instanceof TemplateFault) throw e;
     if (e instanceof TemplateHelperError)
       throw new TemplateFault({ file, line: e.line, column: e.column, reason: e.message });
-    throw new TemplateFault(handlebarsWhere(file, e));
+    throw new TemplateFault({ file, ...handlebarsWhere(e) });
   }
 }
 
@@ -561,7 +584,7 @@ function run(type: string, file: string, fn: () => string): string {
 class SourceChecker extends Handlebars.Visitor {
   private problem?: Omit<ErrorWhere, 'file'>;
 
-  constructor(private readonly partials: Set<string>) {
+  constructor(private readonly partials: ReadonlySet<string>) {
     super();
   }
 
@@ -613,11 +636,18 @@ class SourceChecker extends Handlebars.Visitor {
 type CompileOptions = Parameters<typeof Handlebars.compile>[1] & object;
 
 function parseMeta(type: string, source: string): TemplateMeta {
+  const read = readMeta(source);
+  if ('reason' in read) throw templateError(type, { file: 'meta.json', reason: read.reason });
+  return read.meta;
+}
+
+/** A meta.json read and checked, or what is wrong with it. */
+export function readMeta(source: string): { meta: TemplateMeta } | { reason: string } {
   let meta: unknown;
   try {
     meta = JSON.parse(source);
   } catch (e) {
-    throw templateError(type, { file: 'meta.json', reason: `invalid JSON: ${(e as Error).message}` });
+    return { reason: `invalid JSON: ${(e as Error).message}` };
   }
   const m = meta as TemplateMeta;
   const bad =
@@ -629,8 +659,7 @@ function parseMeta(type: string, source: string): TemplateMeta {
         : m.orientation !== undefined && m.orientation !== 'portrait' && m.orientation !== 'landscape'
           ? '"orientation" must be "portrait" or "landscape"'
           : undefined;
-  if (bad) throw templateError(type, { file: 'meta.json', reason: bad });
-  return m;
+  return bad ? { reason: bad } : { meta: m };
 }
 
 /** A required field is there when it is neither undefined, null nor an empty string (an empty list is a list). */

@@ -134,16 +134,22 @@ function dateParts(value: unknown): DateParts {
 /**
  * `long` (running text and headings): zh-CN `2026年11月23日`, en `23 Nov 2026`, es `23 de noviembre de 2026`.
  * `short` (table cells): es `23/11/2026`, the day-first numeric date Spanish readers write; zh-CN and en
- * `2026-11-23`, as their tables always printed. `iso` is `2026-11-23` in every locale. `datetime` is `long` and
- * `14:05` (China time).
+ * `2026-11-23`, as their tables always printed. `iso` is `2026-11-23` in every locale. `datetime` adds `14:05`
+ * (China time) to `long`, in es to `short` (`23/11/2026 14:05`): timestamps stand in narrow cells (sign-off
+ * tables), where `23 de noviembre de 2026 14:05` would not fit.
  */
 export function formatDate(value: unknown, locale: Locale, format: DateFormat = 'long'): string {
   if (value === undefined || value === null || value === '') return '';
   const { y, m, d, time } = dateParts(value);
   const dd = String(d).padStart(2, '0');
   const mm = String(m).padStart(2, '0');
-  if (format === 'iso' || (format === 'short' && locale !== 'es')) return `${y}-${mm}-${dd}`;
-  if (format === 'short') return `${dd}/${mm}/${y}`;
+  const iso = `${y}-${mm}-${dd}`;
+  if (format === 'iso') return iso;
+  if (locale === 'es' && (format === 'short' || (format === 'datetime' && time))) {
+    const numeric = `${dd}/${mm}/${y}`;
+    return format === 'datetime' ? `${numeric} ${time}` : numeric;
+  }
+  if (format === 'short') return iso;
   const long =
     locale === 'en'
       ? `${d} ${MONTHS_EN[m - 1]} ${y}`

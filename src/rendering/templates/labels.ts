@@ -92,7 +92,7 @@ export const LABELS: Record<Locale, LabelSet> = {
     'party.address': 'Dirección',
     'party.phone': 'Teléfono',
     'party.email': 'Correo electrónico',
-    'party.contact': 'Persona de contacto',
+    'party.contact': 'Contacto',
     'party.bank': 'Banco',
     'party.account': 'N.º de cuenta',
     'doc.no': 'N.º',

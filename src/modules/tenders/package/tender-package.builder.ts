@@ -351,7 +351,10 @@ export function deliveryTermsText(terms: DeliveryTerms, locale: Locale): string 
   if (terms.date) parts.push(w.date(locale === 'es' ? formatDate(terms.date, locale, 'short') : terms.date));
   if (terms.place) parts.push(w.place(terms.place));
   if (terms.incoterm) parts.push(w.incoterm(terms.incoterm));
-  return parts.length ? parts.join(w.sep) : null;
+  if (!parts.length) return null;
+  const text = parts.join(w.sep);
+  // Spanish goes on in lower case after a semicolon: only the whole line starts with a capital.
+  return locale === 'es' ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 
 const DELIVERY_WORDS: Record<
@@ -379,9 +382,9 @@ const DELIVERY_WORDS: Record<
     sep: '; ',
   },
   es: {
-    afterAdvance: (days) => `Entrega en un plazo de ${days} días desde la recepción del anticipo`,
-    date: (date) => `Entrega a más tardar el ${date}`,
-    place: (place) => `Lugar de entrega: ${place}`,
+    afterAdvance: (days) => `entrega en un plazo de ${days} días desde la recepción del anticipo`,
+    date: (date) => `entrega a más tardar el ${date}`,
+    place: (place) => `lugar de entrega: ${place}`,
     incoterm: (term) => `Incoterms 2020: ${term}`,
     sep: '; ',
   },

@@ -87,20 +87,17 @@ describe('tender-package parts of a long table', () => {
     for (const h of [whole, first, middle, last]) expect(h).toMatch(/<table class="items">[\s\S]*<thead>/);
   });
 
-  it.each(['deviation_table', 'qualifications', 'performance', 'credit'] as const)(
-    'splits %s the same way',
-    (section) => {
-      const [first, middle, last] = [
-        { continued: false, more: true },
-        { continued: true, more: true },
-        { continued: true, more: false },
-      ].map((part) => render(section, part));
-      const title = `>${s.titles[section]}</h1>`;
-      expect([first, middle, last].map((h) => h.includes(title))).toEqual([true, false, false]);
-      expect([first, middle, last].map((h) => h.includes(signature))).toEqual([false, false, true]);
-      for (const h of [first, middle, last]) expect(h).toMatch(/<table class="grid[^"]*">[\s\S]*<thead>/);
-    },
-  );
+  it.each(['deviation_table', 'qualifications', 'performance', 'credit'] as const)('splits %s the same way', (section) => {
+    const [first, middle, last] = [
+      { continued: false, more: true },
+      { continued: true, more: true },
+      { continued: true, more: false },
+    ].map((part) => render(section, part));
+    const title = `>${s.titles[section]}</h1>`;
+    expect([first, middle, last].map((h) => h.includes(title))).toEqual([true, false, false]);
+    expect([first, middle, last].map((h) => h.includes(signature))).toEqual([false, false, true]);
+    for (const h of [first, middle, last]) expect(h).toMatch(/<table class="grid[^"]*">[\s\S]*<thead>/);
+  });
 });
 
 describe('tender-toc sample.json', () => {

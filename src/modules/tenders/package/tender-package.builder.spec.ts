@@ -25,12 +25,7 @@ import {
 
 const scan = (id: string, name = `${id}.pdf`) => ({ id, originalName: name }) as QualificationView['scans'][number];
 
-const qualification = (
-  id: string,
-  type: QualificationView['type'],
-  scans: string[],
-  validTo: string | null = '2028-01-01',
-) =>
+const qualification = (id: string, type: QualificationView['type'], scans: string[], validTo: string | null = '2028-01-01') =>
   ({
     id,
     type,
@@ -77,12 +72,7 @@ function tender(overrides: Partial<TenderView> = {}): TenderView {
     quotation: { id: 'q-1', number: 'Q2026-0007' },
     salesOwner: { id: 'u-1', name: '李明', email: 'liming@example.com' },
     language: 'zh-CN',
-    requirements: {
-      qualificationTypes: ['iso9001'],
-      performance: null,
-      sections: [...TENDER_SECTIONS],
-      deviations: [],
-    },
+    requirements: { qualificationTypes: ['iso9001'], performance: null, sections: [...TENDER_SECTIONS], deviations: [] },
     selection: { qualificationIds: null, performanceIds: null },
     representative: null,
     status: 'preparing',
@@ -152,14 +142,7 @@ const company = {
     fax: null,
     email: 'bid@huadong.example',
     legalRepresentative: '周建华',
-    bankAccounts: [
-      {
-        bankName: '中国工商银行',
-        branch: '苏州园区支行',
-        accountName: '华东智能仪表有限公司',
-        accountNumber: '1102 0206 0900 1234 567',
-      },
-    ],
+    bankAccounts: [{ bankName: '中国工商银行', branch: '苏州园区支行', accountName: '华东智能仪表有限公司', accountNumber: '1102 0206 0900 1234 567' }],
   },
   seals: { company: null, contract: null },
 } as unknown as CompanyProfileWithSeals;
@@ -167,10 +150,7 @@ const company = {
 function input(t: TenderView = tender()): TenderPackageInput {
   return {
     tender: t,
-    qualifications: [
-      qualification('q1', 'business_licence', ['s1', 's2'], null),
-      qualification('q2', 'iso9001', ['s3']),
-    ],
+    qualifications: [qualification('q1', 'business_licence', ['s1', 's2'], null), qualification('q2', 'iso9001', ['s3'])],
     credit: [qualification('c1', 'credit_rating', ['s4'])],
     performance: [record('p1', ['f1', 'f2']), record('p2', []), record('p3', ['f3'])],
     blocking: [],
@@ -204,13 +184,7 @@ describe('buildPackageModel', () => {
   const model = buildPackageModel({ input: input(), quotation, company, date: '2026-11-23' });
 
   it('takes the totals from the quotation and writes the total in capital numerals', () => {
-    expect(model.quotation).toMatchObject({
-      number: 'Q2026-0007',
-      revision: 2,
-      subtotal: '109285.70',
-      taxTotal: '14207.14',
-      total: '123492.84',
-    });
+    expect(model.quotation).toMatchObject({ number: 'Q2026-0007', revision: 2, subtotal: '109285.70', taxTotal: '14207.14', total: '123492.84' });
     expect(model.quotation.totalInWords).toBe(toChineseCapital('123492.84'));
     expect(model.quotation.totalInWords).toBe('壹拾贰万叁仟肆佰玖拾贰元捌角肆分');
     expect(model.quotation.lines.map((l) => [l.qty, l.discount, l.taxRate, l.total])).toEqual([
@@ -220,18 +194,10 @@ describe('buildPackageModel', () => {
   });
 
   it('writes payment and delivery terms as lines in the package language', () => {
-    expect(model.quotation.paymentTerms).toEqual([
-      '30% 合同签订后 7 天内',
-      '60% 发货前',
-      '10% 验收合格后 365 天内（质保金）',
-    ]);
+    expect(model.quotation.paymentTerms).toEqual(['30% 合同签订后 7 天内', '60% 发货前', '10% 验收合格后 365 天内（质保金）']);
     expect(model.quotation.deliveryTerms).toBe('收到预付款后 45 天内交货；交货地点：江苏省苏州市；贸易术语：DAP');
-    expect(paymentTermLine({ percent: '30', event: 'contract_signed', days: 7, label: null }, 'en')).toBe(
-      '30% within 7 days after contract signing',
-    );
-    expect(deliveryTermsText({ daysAfterAdvance: null, date: '2027-01-31', place: null, incoterm: null }, 'en')).toBe(
-      'Delivery by 2027-01-31',
-    );
+    expect(paymentTermLine({ percent: '30', event: 'contract_signed', days: 7, label: null }, 'en')).toBe('30% within 7 days after contract signing');
+    expect(deliveryTermsText({ daysAfterAdvance: null, date: '2027-01-31', place: null, incoterm: null }, 'en')).toBe('Delivery by 2027-01-31');
     expect(deliveryTermsText({ daysAfterAdvance: null, date: null, place: null, incoterm: null }, 'zh-CN')).toBeNull();
   });
 
@@ -275,14 +241,8 @@ describe('buildPackageModel', () => {
   it('signs with the tender representative, else the sales owner, else the legal representative', () => {
     expect(model.representative).toEqual({ name: '李明', title: null, idNumber: null, phone: null });
     const rep = { name: '陈晓东', title: '销售经理', idNumber: null, phone: '13912345678' };
-    expect(
-      buildPackageModel({ input: input(tender({ representative: rep })), quotation, company, date: '2026-11-23' })
-        .representative,
-    ).toEqual(rep);
-    expect(
-      buildPackageModel({ input: input(tender({ salesOwner: null })), quotation, company, date: '2026-11-23' })
-        .representative.name,
-    ).toBe('周建华');
+    expect(buildPackageModel({ input: input(tender({ representative: rep })), quotation, company, date: '2026-11-23' }).representative).toEqual(rep);
+    expect(buildPackageModel({ input: input(tender({ salesOwner: null })), quotation, company, date: '2026-11-23' }).representative.name).toBe('周建华');
   });
 
   it('uses English titles, type names and the English company name for an en tender', () => {
@@ -305,14 +265,7 @@ describe('buildPackageModel', () => {
 describe('sectionParts', () => {
   const base = buildPackageModel({ input: input(), quotation, company, date: '2026-11-23' });
   const lines = Array.from({ length: 5 }, (_, i) => ({ ...base.quotation.lines[0]!, line: i + 1 }));
-  const deviations = Array.from({ length: 3 }, (_, i) => ({
-    no: i + 1,
-    clause: `5.${i + 1}`,
-    requirement: 'r',
-    response: 's',
-    deviation: 'none' as const,
-    note: null,
-  }));
+  const deviations = Array.from({ length: 3 }, (_, i) => ({ no: i + 1, clause: `5.${i + 1}`, requirement: 'r', response: 's', deviation: 'none' as const, note: null }));
   const model = { ...base, quotation: { ...base.quotation, lines }, deviations };
 
   it('slices a long table into renders of at most that many rows, numbers kept, the section whole around them', () => {
@@ -374,29 +327,14 @@ describe('scans and page ranges', () => {
     const layout = packageLayout(['cover', 'bid_letter']);
     const t = TENDER_SECTION_TITLES['zh-CN'];
     expect(() => sectionRanges(layout, t, [{ title: t.cover, page: 1 }], 3)).toThrow(/1 entries for 2 sections/);
-    expect(() =>
-      sectionRanges(
-        layout,
-        t,
-        [
-          { title: t.cover, page: 1 },
-          { title: t.credit, page: 2 },
-        ],
-        3,
-      ),
-    ).toThrow(/expected "投标函"/);
+    expect(() => sectionRanges(layout, t, [{ title: t.cover, page: 1 }, { title: t.credit, page: 2 }], 3)).toThrow(/expected "投标函"/);
   });
 });
 
 describe('checks and names', () => {
   it('is clear only with nothing expired and nothing missing', () => {
     expect(isClear({ blocking: [], missingTypes: [] })).toBe(true);
-    expect(
-      isClear({
-        blocking: [{ id: 'x', type: 'iso45001', name: 'ISO 45001', validTo: '2026-10-01' }],
-        missingTypes: [],
-      }),
-    ).toBe(false);
+    expect(isClear({ blocking: [{ id: 'x', type: 'iso45001', name: 'ISO 45001', validTo: '2026-10-01' }], missingTypes: [] })).toBe(false);
     expect(isClear({ blocking: [], missingTypes: ['iso14001'] })).toBe(false);
   });
 

@@ -100,7 +100,7 @@ export const LABELS: Record<Locale, LabelSet> = {
     'doc.currency': 'Moneda',
     'doc.remarks': 'Observaciones',
     'money.total': 'Total',
-    'money.capital': 'Importe en letras (chino)',
+    'money.capital': 'En numerales chinos',
     'lineType.contract': 'Contrato',
     'lineType.invoice': 'Factura',
     'lineType.payment': 'Cobro',

@@ -71,7 +71,9 @@ export class RenderingService implements OnApplicationShutdown {
   /** PAdES-signs a PDF with the configured signer: renderPdf's own, or one assembled elsewhere (a tender package). */
   signPdf(pdf: Buffer, reason: { title: string; locale: Locale }): Promise<Buffer> {
     return signPdf(pdf, this.signer, {
-      reason: reason.locale === 'en' ? `Issued: ${reason.title}` : `出具：${reason.title}`,
+      reason: { 'zh-CN': `出具：${reason.title}`, en: `Issued: ${reason.title}`, es: `Emitido: ${reason.title}` }[
+        reason.locale
+      ],
       name: this.signer.subject,
     });
   }

@@ -2,8 +2,9 @@
 export const DOCUMENT_FORMATS = ['pdf', 'docx', 'bundle'] as const;
 export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 
-export type Locale = 'zh-CN' | 'en';
-export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+import type { Locale } from './templates/labels.js';
+
+export { LOCALES, type Locale } from './templates/labels.js';
 
 export interface RenderRequest {
   template: string;

@@ -193,7 +193,7 @@ describe('console: the back office in a browser', () => {
     expect(((await unauth.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
   });
 
-  it('signs in with a password, switches to English, and signing out ends the session on the server', async () => {
+  it('signs in with a password, switches to English and Spanish, and signing out ends the session on the server', async () => {
     const { page } = await open();
     await page.goto(`${base}/app/customers`);
     await page.waitForSelector('input#login');
@@ -222,6 +222,11 @@ describe('console: the back office in a browser', () => {
     await page.click('.lang button[data-lang="en"]');
     await waitFor(page, `document.querySelector('h1')?.textContent === 'Customers'`);
     expect(await js(page, `document.documentElement.lang`)).toBe('en');
+    await page.click('.lang button[data-lang="es"]');
+    await waitFor(page, `document.querySelector('h1')?.textContent === 'Clientes'`);
+    expect(await js(page, `document.documentElement.lang`)).toBe('es');
+    expect(await text(page, 'nav.menu a[data-area="quotations"]')).toBe('Presupuestos');
+    expect(await js(page, `localStorage.getItem('td.lang')`)).toBe('es');
     await page.click('.lang button[data-lang="zh-CN"]');
     await waitFor(page, `document.querySelector('h1')?.textContent === '客户'`);
 

@@ -62,7 +62,7 @@ describe('the statement confirmation page in a real browser', () => {
       "SELECT text FROM outbox_messages WHERE subject_type = 'statement' AND subject_id = $1",
       [statementId],
     );
-    const code = /(?:确认码：|confirmation code: )(\d{4} \d{4})/.exec(mail!.text)?.[1];
+    const code = /(?:确认码：|confirmation code: |código de confirmación: )(\d{4} \d{4})/.exec(mail!.text)?.[1];
     expect(code).toBeDefined();
     return code!;
   };
@@ -313,6 +313,28 @@ describe('the statement confirmation page in a real browser', () => {
     const used = await open(s.url);
     expect(used.status()).toBe(409);
     expect(await text()).toContain('(disputed)');
+  }, 120_000);
+
+  it('speaks Spanish on a Spanish statement and reads the disputed balance as a Spanish reader types it', async () => {
+    const s = await issue(customerA, { asOf: '2026-07-31', locale: 'es' });
+    expect((await open(s.url)).status()).toBe(200);
+    const shown = await text();
+    expect(shown).toContain('Confirmación del estado de cuenta');
+    expect(shown).toMatch(/53\.000,00\sCNY/);
+    expect(shown).toContain('31 de julio de 2026');
+    await page.click('#action-dispute');
+    await page.type('#amount', '46.800,00');
+    await page.type('#reason', 'Falta el anticipo de 6.200,00 pagado el 28/06/2026.');
+    await page.type('#name', 'Carmen Ruiz');
+    await page.type('#code', s.code!);
+    const done = await submit();
+    expect(done.status()).toBe(200);
+    expect(await text()).toMatch(
+      new RegExp(`Ha impugnado el estado de cuenta ${s.number} \\(el saldo que considera correcto: 46\\.800,00\\sCNY\\)`),
+    );
+    // 46.800,00 is forty-six thousand eight hundred, not 46.80
+    const view = (await as('finance').get(`/api/statements/${s.id}`)).body;
+    expect(view.response).toMatchObject({ status: 'disputed', detail: { amount: '46800.00', name: 'Carmen Ruiz' } });
   }, 120_000);
 
   it('shows an expired link as expired, with whom to contact and no figures, and accepts no answer', async () => {

@@ -27,6 +27,7 @@ const REASON_TOKEN = 'E2E-OVERRIDE-7Q4K';
 const REASON = `${REASON_TOKEN} 两证换证审核已通过，新证书下周颁发`;
 const ZH = TENDER_SECTION_TITLES['zh-CN'];
 const EN = TENDER_SECTION_TITLES.en;
+const ES = TENDER_SECTION_TITLES.es;
 
 interface Section {
   key: string;
@@ -632,6 +633,58 @@ describe('tender package: generated, signed, checked, versioned and sent', () =>
     const toc = (v.sections as Section[]).find((s) => s.key === 'toc')!;
     expect(layout[toc.firstPage - 1]).toMatch(new RegExp(`${escape(EN.bid_letter)}\\s+${(v.sections as Section[])[2]!.firstPage}\\s*$`, 'm'));
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'tender.package.override' AND entity_id = '${id}'`)).toBe(0);
+  }, 120_000);
+
+  it('renders an es tender in Spanish: section titles, letter, terms and figures, in the PDF and the DOCX', async () => {
+    const created = await as(backoffice).post('/api/tenders', {
+      tenderNo: 'QLGT-ZB-2026-0301-ES',
+      projectName: 'Medición de densidad de pulpa en la planta de sinterización',
+      buyer: 'Qinglan Iron & Steel Group',
+      deadline: `${addDays(todayIso(), 20)}T10:00:00`,
+      quotationId: quotation.id,
+      language: 'es',
+      requirements: {
+        qualificationTypes: ['business_licence', 'iso9001', 'credit_rating'],
+        sections: ['cover', 'toc', 'bid_letter', 'opening_summary', 'itemised_quotation', 'authorisation', 'credit'],
+      },
+    });
+    expect(created.status).toBe(201);
+    const res = await as(backoffice).post(`/api/tenders/${created.body.id}/package?wait=true`);
+    expect(res.status).toBe(201);
+    const v = res.body.versions[0];
+    expect(v).toMatchObject({ version: 1, locale: 'es' });
+    expect(v.sections.map((s: Section) => s.title)).toEqual([
+      ES.cover,
+      ES.toc,
+      ES.bid_letter,
+      ES.opening_summary,
+      ES.itemised_quotation,
+      ES.authorisation,
+      ES.credit,
+    ]);
+    const pdf = await as(backoffice).download(`/api/tenders/${created.body.id}/package/file`);
+    const texts = await pageTexts(pdf);
+    for (const s of v.sections as Section[]) expect(squash(texts[s.firstPage - 1]!)).toContain(squash(s.title));
+    const all = squash(texts.join(''));
+    for (const words of [
+      'Documentación de la oferta',
+      'Tras haber examinado en su totalidad los pliegos',
+      'días naturales',
+      'Poder de representación',
+      'en numerales chinos',
+      'Forma de pago',
+    ]) {
+      expect([words, all.includes(squash(words))]).toEqual([words, true]);
+    }
+    // Spanish figures: the total with a decimal comma and the currency's code after it
+    expect(all).toMatch(/\d{1,3}(\.\d{3})*,\d{2}CNY/);
+    expect(all).not.toContain(squash(ZH.bid_letter));
+    expect(all).not.toContain('投标函');
+    const docxFile = await as(backoffice).download(`/api/tenders/${created.body.id}/package/file?format=docx`);
+    const docxText = squash(pyDocxText(await readDocxWithPython(docxFile)));
+    for (const s of (v.sections as Section[]).filter((x) => x.key !== 'toc'))
+      expect(docxText).toContain(squash(s.title));
+    expect(docxText).toContain(squash('Tras haber examinado en su totalidad los pliegos'));
   }, 120_000);
 
   it('prints a long table in several renders joined into its one section: header row on every page, every row once, totals and signature at its end', async () => {

@@ -37,8 +37,36 @@ const textRuns = (xml: string) =>
     .filter((r) => r.includes('<w:t'));
 
 describe.each([
-  ['zh-CN', { customer: '山东鲁北化工股份有限公司', amountHeader: '金额 (CNY)', footer: ['第 ', ' 页 / 共 ', ' 页'] }],
-  ['en', { customer: '山东鲁北化工股份有限公司', amountHeader: 'Amount (CNY)', footer: ['Page ', ' of '] }],
+  [
+    'zh-CN',
+    {
+      customer: '山东鲁北化工股份有限公司',
+      amountHeader: '金额 (CNY)',
+      footer: ['第 ', ' 页 / 共 ', ' 页'],
+      title: '对账单',
+      total: '¥1,535,750.50',
+    },
+  ],
+  [
+    'en',
+    {
+      customer: '山东鲁北化工股份有限公司',
+      amountHeader: 'Amount (CNY)',
+      footer: ['Page ', ' of '],
+      title: 'Statement of Account',
+      total: '¥1,535,750.50',
+    },
+  ],
+  [
+    'es',
+    {
+      customer: '山东鲁北化工股份有限公司',
+      amountHeader: 'Importe (CNY)',
+      footer: ['Página ', ' de '],
+      title: 'Estado de cuenta',
+      total: '1.535.750,50 CNY', // a non-breaking space in the DOCX; the text read back has plain spaces
+    },
+  ],
 ] as const)('customer-statement as DOCX (%s)', (locale, expected) => {
   const engine = new TemplateEngine();
   let rendered: RenderedHtml;
@@ -63,7 +91,7 @@ describe.each([
     expect(text).toContain(expected.customer);
     expect(text).toContain('壹佰伍拾叁万伍仟柒佰伍拾元伍角整');
     expect(text).toContain('江苏恒远仪器设备有限公司');
-    expect(text).toContain('¥1,535,750.50');
+    expect(text).toContain(expected.total);
   });
 
   it('repeats the ledger header rows on every page and merges the amount header', () => {
@@ -95,7 +123,7 @@ describe.each([
     for (const words of expected.footer) expect(footer).toContain(`>${words}</w:t>`);
     const header = Object.entries(doc.parts).find(([name]) => /^word\/header\d*\.xml$/.test(name))?.[1] ?? '';
     expect(header).toContain(rendered.headerText);
-    expect(header).toContain(locale === 'en' ? 'Statement of Account' : '对账单');
+    expect(header).toContain(expected.title);
   });
 
   it('is an A4 page', () => {

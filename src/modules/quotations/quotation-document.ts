@@ -73,7 +73,7 @@ export function quotationDocument(
     company: {
       name: p.legalNameZh,
       nameEn: p.legalNameEn,
-      address: (locale === 'en' ? p.addressEn : null) ?? p.addressZh,
+      address: (locale === 'zh-CN' ? null : p.addressEn) ?? p.addressZh,
       phone: p.phone,
       taxId: p.creditCode,
       bank: bank ? { name: [bank.bankName, bank.branch].filter(Boolean).join(' '), account: bank.accountNumber } : null,

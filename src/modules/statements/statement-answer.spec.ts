@@ -64,4 +64,26 @@ describe('the customer answer', () => {
     expect(parseAmountInput('CNY 1 234 567 890 123.45')).toBe('1234567890123.45');
     expect(parseAmountInput('1e5')).toBeNull();
   });
+
+  it('reads amounts as a Spanish page prints them: decimal comma, grouping point, unit after', () => {
+    expect(parseAmountInput('1.234,56', 'es')).toBe('1234.56');
+    expect(parseAmountInput('1.234.567,5 CNY', 'es')).toBe('1234567.50');
+    expect(parseAmountInput('0,50 €', 'es')).toBe('0.50');
+    expect(parseAmountInput('-700', 'es')).toBe('-700.00');
+    expect(parseAmountInput('1234,5', 'es')).toBe('1234.50');
+    expect(parseAmountInput('1.234', 'es')).toBe('1234.00'); // a grouping point, as a Spanish reader means it
+    expect(parseAmountInput('1234.56', 'es')).toBe('1234.56'); // a decimal point typed the English way
+    // Ambiguous or malformed: refused, never read a hundred or a thousand times off
+    expect(parseAmountInput('1.23.4', 'es')).toBeNull();
+    expect(parseAmountInput('1,234.56', 'es')).toBeNull();
+    expect(parseAmountInput('12,345', 'es')).toBeNull();
+  });
+
+  it('answers a Spanish page in its own notation', () => {
+    const parsed = parseAnswer(
+      { action: 'dispute', amount: '52.000,00', reason: 'r', name: 'x', code: '01234567' },
+      'es',
+    );
+    expect(parsed.answer?.amount).toBe('52000.00');
+  });
 });

@@ -1,5 +1,6 @@
 import { isAmount, round2, type Amount } from '../../common/money.js';
 import { normalizeCode } from './statement-code.js';
+import type { Locale } from '../../rendering/rendering.types.js';
 
 /**
  * The customer's answer on the confirmation page, from the form (application/x-www-form-urlencoded) or as JSON.
@@ -33,18 +34,36 @@ export const MAX_REASON = 2000;
 const MAX_AMOUNT_INPUT = 40;
 const MAX_CODE_INPUT = 20;
 
-/** "¥ 1,234.50", "1 234.5", "-700" -> "1234.50", "1234.50", "-700.00"; null when it is no amount. */
-export function parseAmountInput(raw: string): Amount | null {
-  const cleaned = raw
+/**
+ * "¥ 1,234.50", "1 234.5", "-700" -> "1234.50", "1234.50", "-700.00"; null when it is no amount.
+ * On a Spanish page the comma is the decimal sign and the point groups thousands ("1.234,56 CNY" -> "1234.56"),
+ * as the page prints the balance; a point followed by one or two digits is still read as a decimal point
+ * ("1234.56"), and anything else ambiguous is refused rather than read a hundred times too large or small.
+ */
+export function parseAmountInput(raw: string, locale: Locale = 'zh-CN'): Amount | null {
+  if (locale !== 'es') {
+    const cleaned = raw
+      .trim()
+      .replace(/^(?:CNY|RMB|¥|￥)\s*/i, '')
+      .replace(/[\s,，]/g, '');
+    return isAmount(cleaned) ? round2(cleaned) : null;
+  }
+  const compact = raw
     .trim()
-    .replace(/^(?:CNY|RMB|¥|￥)\s*/i, '')
-    .replace(/[\s,，]/g, '');
-  return isAmount(cleaned) ? round2(cleaned) : null;
+    .replace(/^(?:CNY|RMB|EUR|USD|¥|￥|€|\$)\s*/i, '')
+    .replace(/\s*(?:CNY|RMB|EUR|USD|¥|￥|€|\$)$/i, '')
+    .replace(/\s/g, '');
+  let plain: string | null = null;
+  if (/^-?\d{1,3}(\.\d{3})+(,\d{1,2})?$/.test(compact)) plain = compact.replace(/\./g, '').replace(',', '.');
+  else if (/^-?\d+(,\d{1,2})?$/.test(compact)) plain = compact.replace(',', '.');
+  else if (/^-?\d+\.\d{1,2}$/.test(compact)) plain = compact;
+  return plain !== null && isAmount(plain) ? round2(plain) : null;
 }
 
 /** The answer, or the list of what is wrong with it (field names as in the form). */
 export function parseAnswer(
   body: unknown,
+  locale: Locale = 'zh-CN',
 ): { answer: StatementAnswer; errors: [] } | { answer: null; errors: AnswerError[] } {
   const errors: AnswerError[] = [];
   const input: Record<string, string> = {};
@@ -90,7 +109,7 @@ export function parseAnswer(
     if (!raw) errors.push({ field: 'amount', problem: 'required' });
     else if (raw.length > MAX_AMOUNT_INPUT) errors.push({ field: 'amount', problem: 'tooLong' });
     else {
-      amount = parseAmountInput(raw);
+      amount = parseAmountInput(raw, locale);
       if (amount === null) errors.push({ field: 'amount', problem: 'invalid' });
     }
   }

@@ -476,7 +476,7 @@ export class StatementsService {
       if (json) throw closedError(found);
       return { page: await this.closedPage(found) };
     }
-    const parsed = parseAnswer(body);
+    const parsed = parseAnswer(body, found.statement.locale);
     if (!parsed.answer) {
       if (json) {
         throw AppException.badRequest(

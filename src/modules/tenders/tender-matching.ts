@@ -1,5 +1,6 @@
 import { addDays, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { inForce, type QualificationStatus, type QualificationType } from '../qualifications/index.js';
+import type { Locale } from '../../rendering/rendering.types.js';
 import type { TenderStatus } from './tender.entity.js';
 
 /**
@@ -52,12 +53,18 @@ export function byLatestValidTo(a: QualificationFacts, b: QualificationFacts): n
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export type TenderLanguage = 'zh-CN' | 'en';
+/** A tender package is written in one of the documents' languages. */
+export type TenderLanguage = Locale;
 
 export function warningMessage(q: QualificationFacts, dates: TenderDates, language: TenderLanguage): string {
-  return language === 'en'
-    ? `${q.name} expires on ${q.validTo}, before the bid validity ends on ${dates.validityEndDate}`
-    : `${q.name}有效期至 ${q.validTo}，早于投标有效期截止日 ${dates.validityEndDate}`;
+  switch (language) {
+    case 'en':
+      return `${q.name} expires on ${q.validTo}, before the bid validity ends on ${dates.validityEndDate}`;
+    case 'es':
+      return `${q.name} caduca el ${q.validTo}, antes del fin de la validez de la oferta (${dates.validityEndDate})`;
+    case 'zh-CN':
+      return `${q.name}有效期至 ${q.validTo}，早于投标有效期截止日 ${dates.validityEndDate}`;
+  }
 }
 
 export interface QualificationMatch<Q extends QualificationFacts> {

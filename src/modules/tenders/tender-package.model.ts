@@ -1,6 +1,7 @@
 import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import type { DeviationKind, TenderSection } from './tender.entity.js';
+import type { TenderLanguage } from './tender-matching.js';
 
 /**
  * The data of the `tender-package` template (templates/tender-package/). The package service renders it once per
@@ -74,7 +75,14 @@ export interface TenderPackageModel {
     paymentTerms: string[];
     deliveryTerms: string | null;
   };
-  deviations: { no: number; clause: string; requirement: string; response: string; deviation: DeviationKind; note: string | null }[];
+  deviations: {
+    no: number;
+    clause: string;
+    requirement: string;
+    response: string;
+    deviation: DeviationKind;
+    note: string | null;
+  }[];
   /** Qualifications except credit ratings; `pages` = pages of its scans appended after the section. */
   qualifications: QualificationRow[];
   performance: {
@@ -116,7 +124,7 @@ export interface TenderTocModel {
 }
 
 /** Section titles, one source for the template's headings, the outline and the table of contents. */
-export const TENDER_SECTION_TITLES: Record<'zh-CN' | 'en', Record<TenderSection, string>> = {
+export const TENDER_SECTION_TITLES: Record<TenderLanguage, Record<TenderSection, string>> = {
   'zh-CN': {
     cover: '封面',
     toc: '目录',
@@ -140,5 +148,17 @@ export const TENDER_SECTION_TITLES: Record<'zh-CN' | 'en', Record<TenderSection,
     qualifications: 'Qualification Documents',
     performance: 'Similar Project References',
     credit: 'Credit Certificates',
+  },
+  es: {
+    cover: 'Portada',
+    toc: 'Índice',
+    bid_letter: 'Carta de oferta',
+    opening_summary: 'Cuadro resumen para la apertura de ofertas',
+    itemised_quotation: 'Oferta económica desglosada',
+    deviation_table: 'Tabla de desviaciones técnicas y comerciales',
+    authorisation: 'Poder de representación',
+    qualifications: 'Documentación acreditativa',
+    performance: 'Referencias de proyectos similares',
+    credit: 'Certificados de solvencia crediticia',
   },
 };

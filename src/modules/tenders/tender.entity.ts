@@ -9,6 +9,7 @@ import {
 } from 'typeorm';
 import { amountColumn, type Amount } from '../../common/money.js';
 import type { QualificationType } from '../qualifications/index.js';
+import type { TenderLanguage } from './tender-matching.js';
 import { type BidBondForm, type BidBondStatus, type DeviationKind, type TenderStatus } from './tender.types.js';
 export * from './tender.types.js';
 
@@ -129,9 +130,9 @@ export class Tender {
   @Column({ type: 'uuid', nullable: true })
   salesOwnerId!: string | null;
 
-  /** The package's language: zh-CN (default) or en. */
+  /** The package's language: zh-CN (default), en or es. */
   @Column({ type: 'varchar', length: 8, default: 'zh-CN' })
-  language!: 'zh-CN' | 'en';
+  language!: TenderLanguage;
 
   @Column({ type: 'jsonb' })
   requirements!: TenderRequirements;

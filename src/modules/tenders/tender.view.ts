@@ -2,6 +2,7 @@ import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import type { PerformanceView } from '../performance/index.js';
 import type { QualificationType, QualificationView } from '../qualifications/index.js';
+import type { TenderLanguage } from './tender-matching.js';
 import type {
   AuthorisedRepresentative,
   BidBondForm,
@@ -29,7 +30,7 @@ export interface TenderView {
   currency: string;
   quotation: { id: string; number: string } | null;
   salesOwner: { id: string; name: string; email: string | null } | null;
-  language: 'zh-CN' | 'en';
+  language: TenderLanguage;
   requirements: TenderRequirements;
   selection: TenderSelection;
   representative: AuthorisedRepresentative | null;

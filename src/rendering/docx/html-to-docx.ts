@@ -51,7 +51,7 @@ export interface DocxInput {
   html: string;
   /** One line at the top of every page (company name and document title). */
   headerText?: string;
-  /** "第 X 页 / 共 Y 页" (zh-CN) or "Page X of Y" (en) at the bottom of every page, as PAGE/NUMPAGES fields. */
+  /** "第 X 页 / 共 Y 页" (zh-CN), "Page X of Y" (en) or "Página X de Y" (es) at the bottom of every page, as PAGE/NUMPAGES fields. */
   footer?: 'page-x-of-y';
   /** A line of its own under the page numbers (the ad-hoc notice). */
   footerNote?: string;
@@ -97,7 +97,7 @@ export async function htmlToDocx(input: DocxInput): Promise<Buffer> {
           run: {
             font: FONT,
             size: BODY_SIZE,
-            language: { value: input.locale === 'en' ? 'en-US' : 'zh-CN', eastAsia: 'zh-CN' },
+            language: { value: { 'zh-CN': 'zh-CN', en: 'en-US', es: 'es-ES' }[input.locale], eastAsia: 'zh-CN' },
           },
           paragraph: { spacing: { after: 60, line: 276 } },
         },
@@ -170,10 +170,11 @@ function pageHeader(text: string): Header {
 }
 
 function pageFooter(locale: Locale, note?: string): Footer {
-  const parts =
-    locale === 'en'
-      ? ['Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES]
-      : ['第 ', PageNumber.CURRENT, ' 页 / 共 ', PageNumber.TOTAL_PAGES, ' 页'];
+  const parts = {
+    'zh-CN': ['第 ', PageNumber.CURRENT, ' 页 / 共 ', PageNumber.TOTAL_PAGES, ' 页'],
+    en: ['Page ', PageNumber.CURRENT, ' of ', PageNumber.TOTAL_PAGES],
+    es: ['Página ', PageNumber.CURRENT, ' de ', PageNumber.TOTAL_PAGES],
+  }[locale];
   return new Footer({
     children: [
       new Paragraph({

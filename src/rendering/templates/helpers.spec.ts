@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import Handlebars from 'handlebars';
-import { addDecimals, formatDate, formatMoney, HELPER_NAMES, registerHelpers, TemplateHelperError } from './helpers.js';
+import {
+  addDecimals,
+  formatDate,
+  formatMoney,
+  formatPercent,
+  HELPER_NAMES,
+  registerHelpers,
+  TemplateHelperError,
+} from './helpers.js';
 import { LABELS, type Locale } from './labels.js';
 
 /** Renders a one-off template with the helpers, as the engine does (locale and labels as @data). */
@@ -33,6 +41,18 @@ describe('formatMoney', () => {
     expect(formatMoney(amount, currency)).toBe(expected);
   });
 
+  it.each([
+    ['1234567.89', 'CNY', '1.234.567,89\u00a0CNY'],
+    ['1234.5', 'CNY', '1.234,50\u00a0CNY'], // four digits are grouped too: amounts stand in columns
+    ['999', 'CNY', '999,00\u00a0CNY'],
+    ['0.5', 'EUR', '0,50\u00a0€'],
+    ['-1234.56', 'USD', '-1.234,56\u00a0USD'], // $ is any dollar to a Spanish reader
+    ['-0.00', 'CNY', '0,00\u00a0CNY'],
+    ['9999999999999999.99', 'CNY', '9.999.999.999.999.999,99\u00a0CNY'],
+  ])('formats %s %s in es as %s', (amount, currency, expected) => {
+    expect(formatMoney(amount, currency, 'es')).toBe(expected);
+  });
+
   it('leaves a missing amount blank (an empty debit or credit cell)', () => {
     expect(formatMoney(undefined)).toBe('');
     expect(formatMoney(null)).toBe('');
@@ -55,6 +75,17 @@ describe('formatDate', () => {
     expect(formatDate('2026-01-05', 'en', 'iso')).toBe('2026-01-05');
   });
 
+  it('writes es dates: long in running text, day first in table cells', () => {
+    expect(formatDate('2026-12-07', 'es')).toBe('7 de diciembre de 2026');
+    expect(formatDate('2026-09-01', 'es')).toBe('1 de septiembre de 2026');
+    expect(formatDate('2026-12-07', 'es', 'short')).toBe('07/12/2026');
+    expect(formatDate('2026-12-07', 'es', 'iso')).toBe('2026-12-07');
+    expect(formatDate('2026-11-23T20:30:00Z', 'es', 'datetime')).toBe('24/11/2026 04:30');
+    // zh-CN and en table cells keep the ISO date they always printed
+    expect(formatDate('2026-12-07', 'zh-CN', 'short')).toBe('2026-12-07');
+    expect(formatDate('2026-12-07', 'en', 'short')).toBe('2026-12-07');
+  });
+
   it('shows an instant in China time', () => {
     // 20:30 UTC on the 23rd is 04:30 on the 24th in Shanghai.
     expect(formatDate('2026-11-23T20:30:00Z', 'zh-CN', 'datetime')).toBe('2026年11月24日 04:30');
@@ -67,6 +98,20 @@ describe('formatDate', () => {
     expect(() => formatDate('23/11/2026', 'zh-CN')).toThrow(/not a date/);
     expect(() => formatDate('2026-13-01', 'zh-CN')).toThrow(/not a date/);
     expect(() => formatDate('2026-11-23Tnonsense', 'zh-CN')).toThrow(/not a date/);
+  });
+});
+
+describe('formatPercent', () => {
+  it('writes 13% in zh-CN and en, 13 % with a decimal comma in es', () => {
+    expect(formatPercent('13', 'zh-CN')).toBe('13%');
+    expect(formatPercent('2.5', 'en')).toBe('2.5%');
+    expect(formatPercent('13', 'es')).toBe('13\u00a0%');
+    expect(formatPercent('2.5', 'es')).toBe('2,5\u00a0%');
+    expect(formatPercent(undefined, 'es')).toBe('');
+  });
+  it('refuses what is not a decimal', () => {
+    expect(() => formatPercent('13%', 'es')).toThrow(/not a percentage/);
+    expect(() => formatPercent('1e3', 'zh-CN')).toThrow(/not a percentage/);
   });
 });
 
@@ -93,6 +138,13 @@ describe('helpers in a template', () => {
 
   it('follows the locale', () => {
     expect(render('{{date d}} {{t "lineType" "invoice"}}', { d: '2026-11-23' }, 'en')).toBe('23 Nov 2026 Invoice');
+    expect(
+      render(
+        '{{date d}} {{t "lineType" "invoice"}} {{money a}} {{pct r}}',
+        { d: '2026-11-23', a: '1005', r: '13' },
+        'es',
+      ),
+    ).toBe('23 de noviembre de 2026 Factura 1.005,00\u00a0CNY 13\u00a0%');
   });
 
   it('compares, adds and counts', () => {
@@ -126,6 +178,6 @@ describe('helpers in a template', () => {
     expect(error).toBeInstanceOf(TemplateHelperError);
     expect(error).toMatchObject({ helper: 'money', line: 2, column: 10 });
     expect(() => render('{{t "no.such.label"}}')).toThrow(/no label "no.such.label"/);
-    expect(() => render('{{date d "short"}}', { d: '2026-01-01' })).toThrow(/unknown date format/);
+    expect(() => render('{{date d "medium"}}', { d: '2026-01-01' })).toThrow(/unknown date format/);
   });
 });

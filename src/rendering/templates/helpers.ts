@@ -7,7 +7,7 @@ import type { LabelSet, Locale } from './labels.js';
  * Bump when a helper's output changes: it is part of every template's version, so documents record which
  * formatting they were made with.
  */
-export const HELPERS_VERSION = 'helpers-1';
+export const HELPERS_VERSION = 'helpers-2';
 
 /** What the engine passes to every render as Handlebars data (`@locale`, `@title` in templates). */
 export interface RenderData {
@@ -41,24 +41,61 @@ type Options = Handlebars.HelperOptions & {
 const SYMBOLS: Record<string, string> = { CNY: '¥', USD: '$', EUR: '€' };
 
 /**
- * `¥1,234,567.89`, `$12.00`, `€0.50`, `GBP 1,234.56`; negative `-¥1.00`. Works on the decimal string
- * (never a float). Blank for a missing amount, so optional cells (a line's debit or credit) stay empty.
+ * zh-CN and en: `¥1,234,567.89`, `$12.00`, `€0.50`, `GBP 1,234.56`; negative `-¥1.00`.
+ * es: `1.234.567,89 CNY`, `0,50 €`, `-1,00 USD`: Spanish separators and the unit after the figure, as Spanish
+ * readers write it. Only the euro keeps its sign: ¥ means the yen as much as the yuan to a Spanish reader and $ is
+ * any dollar, so other currencies print their ISO code. Four-digit amounts are grouped too (`1.234,56`, where the
+ * RAE would allow `1234,56`): amounts stand in columns, and a column reads best with one grouping.
+ * Works on the decimal string (never a float). Blank for a missing amount, so optional cells (a line's debit or
+ * credit) stay empty.
  */
-export function formatMoney(amount: unknown, currency: string = 'CNY'): string {
+export function formatMoney(amount: unknown, currency: string = 'CNY', locale: Locale = 'zh-CN'): string {
   if (amount === undefined || amount === null || amount === '') return '';
   if (!isAmount(amount))
     throw new Error(`not an amount (a decimal string such as "1234.50"): ${JSON.stringify(amount)}`);
   if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`not an ISO 4217 currency code: ${JSON.stringify(currency)}`);
   const fixed = round2(amount);
-  const negative = fixed.startsWith('-') && /[1-9]/.test(fixed);
+  const sign = fixed.startsWith('-') && /[1-9]/.test(fixed) ? '-' : '';
   const [int, frac] = fixed.replace('-', '').split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (locale === 'es') {
+    return `${sign}${groupThousands(int, '.')},${frac}\u00a0${currency === 'EUR' ? '€' : currency}`;
+  }
   const symbol = SYMBOLS[currency] ?? `${currency} `;
-  return `${negative ? '-' : ''}${symbol}${grouped}.${frac}`;
+  return `${sign}${symbol}${groupThousands(int, ',')}.${frac}`;
+}
+
+function groupThousands(digits: string, separator: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+}
+
+/**
+ * A rate or share given in percent as a decimal string or number: zh-CN and en `13%`, `2.5%`; es `13 %`, `2,5 %`
+ * (decimal comma, and the space the RAE and ISO 80000 ask for, non-breaking so the sign never wraps alone).
+ */
+export function formatPercent(value: unknown, locale: Locale): string {
+  if (value === undefined || value === null || value === '') return '';
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string' || !/^-?\d+(\.\d+)?$/.test(text))
+    throw new Error(`not a percentage (a decimal such as "13" or "2.5"): ${JSON.stringify(value)}`);
+  return locale === 'es' ? `${text.replace('.', ',')}\u00a0%` : `${text}%`;
 }
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-export const DATE_FORMATS = ['long', 'iso', 'datetime'] as const;
+const MONTHS_ES = [
+  'enero',
+  'febrero',
+  'marzo',
+  'abril',
+  'mayo',
+  'junio',
+  'julio',
+  'agosto',
+  'septiembre',
+  'octubre',
+  'noviembre',
+  'diciembre',
+];
+export const DATE_FORMATS = ['long', 'short', 'iso', 'datetime'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
 // The business runs on China time: an instant (timestamp) is shown as the date and time in Shanghai.
@@ -94,12 +131,31 @@ function dateParts(value: unknown): DateParts {
   throw new Error(`not a date ("YYYY-MM-DD" or an ISO timestamp): ${JSON.stringify(value)}`);
 }
 
-/** zh-CN `2026年11月23日`, en `23 Nov 2026`; `iso` gives `2026-11-23`; `datetime` adds `14:05` (China time). */
+/**
+ * `long` (running text and headings): zh-CN `2026年11月23日`, en `23 Nov 2026`, es `23 de noviembre de 2026`.
+ * `short` (table cells): es `23/11/2026`, the day-first numeric date Spanish readers write; zh-CN and en
+ * `2026-11-23`, as their tables always printed. `iso` is `2026-11-23` in every locale. `datetime` adds `14:05`
+ * (China time) to `long`, in es to `short` (`23/11/2026 14:05`): timestamps stand in narrow cells (sign-off
+ * tables), where `23 de noviembre de 2026 14:05` would not fit.
+ */
 export function formatDate(value: unknown, locale: Locale, format: DateFormat = 'long'): string {
   if (value === undefined || value === null || value === '') return '';
   const { y, m, d, time } = dateParts(value);
-  if (format === 'iso') return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  const long = locale === 'en' ? `${d} ${MONTHS_EN[m - 1]} ${y}` : `${y}年${m}月${d}日`;
+  const dd = String(d).padStart(2, '0');
+  const mm = String(m).padStart(2, '0');
+  const iso = `${y}-${mm}-${dd}`;
+  if (format === 'iso') return iso;
+  if (locale === 'es' && (format === 'short' || (format === 'datetime' && time))) {
+    const numeric = `${dd}/${mm}/${y}`;
+    return format === 'datetime' ? `${numeric} ${time}` : numeric;
+  }
+  if (format === 'short') return iso;
+  const long =
+    locale === 'en'
+      ? `${d} ${MONTHS_EN[m - 1]} ${y}`
+      : locale === 'es'
+        ? `${d} de ${MONTHS_ES[m - 1]} de ${y}`
+        : `${y}年${m}月${d}日`;
   return format === 'datetime' && time ? `${long} ${time}` : long;
 }
 
@@ -125,7 +181,9 @@ export function addDecimals(values: unknown[]): string {
 type Helper = (args: unknown[], options: Options) => unknown;
 
 const HELPERS: Record<string, Helper> = {
-  money: ([amount, currency]) => formatMoney(amount, typeof currency === 'string' ? currency : undefined),
+  money: ([amount, currency], o) =>
+    formatMoney(amount, typeof currency === 'string' ? currency : undefined, o.data.locale),
+  pct: ([value], o) => formatPercent(value, o.data.locale),
   capital: ([amount]) => toChineseCapital(amount as Amount),
   date: ([value, format], o) => {
     if (format !== undefined && !(DATE_FORMATS as readonly unknown[]).includes(format)) {

@@ -35,6 +35,29 @@ describe('labels', () => {
     }
   });
 
+  it('has Spanish in es: no Chinese, and not the English left untranslated', () => {
+    // The invalid-link page knows no statement and so no language: it says the same, in Chinese and English, in
+    // every locale (templates/statement-confirmation/README.md).
+    const sameEverywhere = new Set(['invalid.title', 'invalid', 'invalid.en']);
+    const sets = [
+      ['labels.ts', LABELS.es, LABELS.en] as const,
+      ...typeDirs.map(({ name }) => [name, templateLabels(name).es ?? {}, templateLabels(name).en ?? {}] as const),
+    ];
+    let translated = 0;
+    let total = 0;
+    for (const [where, es, en] of sets) {
+      for (const [key, text] of Object.entries(es)) {
+        if (sameEverywhere.has(key)) continue;
+        expect([where, key, /[\u3000-\u9fff\uff00-\uffef]/.test(text)]).toEqual([where, key, false]);
+        total++;
+        if (text !== en[key]) translated++;
+      }
+    }
+    // Codes, punctuation and blanks ("N.º", ", ", "Fax", "Total") may read the same; sentences may not.
+    expect(total).toBeGreaterThan(400);
+    expect(translated / total).toBeGreaterThan(0.85);
+  });
+
   it('has every literal {{t "key"}} a template or partial uses', () => {
     const sources = [
       ...readdirSync(join(root, '_partials'))

@@ -3,7 +3,7 @@
  * `meta.json` ("labels": {"zh-CN": {...}, "en": {...}}), so a new template does not have to touch this file.
  * Keys are flat and dotted; `{{t "lineType" type}}` joins its arguments with dots.
  */
-export const LOCALES = ['zh-CN', 'en'] as const;
+export const LOCALES = ['zh-CN', 'en', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
@@ -45,6 +45,9 @@ export const LABELS: Record<Locale, LabelSet> = {
     'signature.date': '日期',
     'signature.sealed': '（盖章）',
     'signature.blankDate': '年　　月　　日',
+    'page.before': '第 ',
+    'page.of': ' 页 / 共 ',
+    'page.after': ' 页',
   },
   en: {
     colon: ': ',
@@ -77,5 +80,43 @@ export const LABELS: Record<Locale, LabelSet> = {
     'signature.date': 'Date',
     'signature.sealed': ' (seal)',
     'signature.blankDate': '____ / ____ / ________',
+    'page.before': 'Page ',
+    'page.of': ' of ',
+    'page.after': '',
+  },
+  es: {
+    colon: ': ',
+    'party.company': 'Empresa',
+    'party.customer': 'Cliente',
+    'party.taxId': 'NIF',
+    'party.address': 'Dirección',
+    'party.phone': 'Teléfono',
+    'party.email': 'Correo electrónico',
+    'party.contact': 'Contacto',
+    'party.bank': 'Banco',
+    'party.account': 'N.º de cuenta',
+    'doc.no': 'N.º',
+    'doc.date': 'Fecha',
+    'doc.currency': 'Moneda',
+    'doc.remarks': 'Observaciones',
+    'money.total': 'Total',
+    'money.capital': 'En numerales chinos',
+    'lineType.contract': 'Contrato',
+    'lineType.invoice': 'Factura',
+    'lineType.payment': 'Cobro',
+    'lineType.adjustment': 'Ajuste',
+    'signOff.title': 'Visto bueno de los departamentos',
+    'signOff.department': 'Departamento',
+    'signOff.name': 'Nombre',
+    'signOff.time': 'Fecha y hora',
+    'signOff.comment': 'Observaciones',
+    'signOff.signature': 'Firma',
+    'signature.signatory': 'Firmado por',
+    'signature.date': 'Fecha',
+    'signature.sealed': ' (sello)',
+    'signature.blankDate': '____ / ____ / ________',
+    'page.before': 'Página ',
+    'page.of': ' de ',
+    'page.after': '',
   },
 };

@@ -87,4 +87,25 @@ describe('the shipped mails (templates/mail)', () => {
       }
     }
   });
+
+  it('writes the Spanish mails with Spanish figures and dates', () => {
+    const sample = (name: string) =>
+      JSON.parse(readFileSync(join(root, 'mail', name, 'sample.json'), 'utf8')) as object;
+    const statement = engine.renderMail('statement', sample('statement'), 'es');
+    expect(statement.subject).toBe(
+      'Estado de cuenta DZ2026-00001 del 01/04/2026 al 30/06/2026: responda a más tardar el 21/12/2026',
+    );
+    expect(statement.text).toContain('del 1 de abril de 2026 al 30 de junio de 2026 (saldo final: 53.000,00\u00a0CNY)');
+    expect(statement.html).toMatch(/^<!doctype html>\n<html lang="es">/);
+    const delivery = engine.renderMail('delivery-notice', sample('delivery-notice'), 'es');
+    expect(delivery.subject).toBe(
+      'Albarán de entrega FH2026-0007 [corrección, versión 2] (East China Instruments Co., Ltd.)',
+    );
+    expect(delivery.text).toContain(
+      'se expedirán el 20 de julio de 2026, con llegada prevista el 22 de julio de 2026.',
+    );
+    expect(engine.renderMail('tender-package', sample('tender-package'), 'es').text).toContain(
+      'la oferta firmada (48 páginas)',
+    );
+  });
 });

@@ -5,7 +5,7 @@
 // a module exporting render(ctx), and its words in i18n/*.js.
 import { fill, h } from './lib/dom.js';
 import { api, ApiError, onUnauthorized, queryString, readSession, session } from './lib/api.js';
-import { currentLang, LANGS, loadLang, t, tEnum } from './lib/i18n.js';
+import { currentLang, LANG_SHORT, LANGS, loadLang, t, tEnum } from './lib/i18n.js';
 import { forgetMe, issuesDocuments, loadMe, may, me, safeNext, signInStepPath } from './lib/session.js';
 import { button, errorBox, revokeObjectUrls, setRouter, spinner } from './lib/ui.js';
 
@@ -198,7 +198,7 @@ function langSwitch() {
             void route();
           },
         },
-        l === 'zh-CN' ? '中文' : 'EN',
+        LANG_SHORT[l],
       ),
     ),
   );

@@ -1,5 +1,6 @@
 import { dec, round2, type Amount } from '../../../common/money.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
+import type { Locale } from '../../../rendering/rendering.types.js';
 import { type ContractStatus, type ContractView, contractAmounts } from '../../contracts/index.js';
 import type { SheetCompany } from './contact-sheet.view.js';
 import { redactAmounts } from '../../../common/amount-redaction.js';
@@ -61,9 +62,9 @@ export interface ProductionListData extends ListHeader {
 export type ContactListData = FinanceListData | ProductionListData;
 
 /** The production projection of a contract for the list: named fields only, free text cleared of the contract's amounts. */
-export function productionListRow(c: ContractView, no: number, locale: 'zh-CN' | 'en' = 'zh-CN'): ProductionListRow {
+export function productionListRow(c: ContractView, no: number, locale: Locale = 'zh-CN'): ProductionListRow {
   const amounts = contractAmounts(c);
-  const separator = locale === 'en' ? '; ' : '；';
+  const separator = locale === 'zh-CN' ? '；' : '; ';
   return {
     no,
     projectNumber: c.projectNumber,

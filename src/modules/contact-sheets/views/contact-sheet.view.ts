@@ -124,6 +124,7 @@ export type ProductionProjection = Omit<TechnicalProjection, 'configuration'>;
 const DEPARTMENT_LABELS: Record<Locale, Record<Department, string>> = {
   'zh-CN': { finance: '财务部', engineering: '技术部', production: '生产调度' },
   en: { finance: 'Finance', engineering: 'Engineering', production: 'Production scheduling' },
+  es: { finance: 'Finanzas', engineering: 'Ingeniería', production: 'Planificación de la producción' },
 };
 
 export function departmentLabel(department: Department, locale: Locale): string {

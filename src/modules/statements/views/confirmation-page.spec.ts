@@ -102,6 +102,33 @@ describe('the confirmation pages', () => {
     expect(lockedNotice).not.toMatch(/¥|700|青澜/);
   });
 
+  it('speak Spanish on a Spanish statement: labels, figures, dates and the contact by its English name', () => {
+    const company = { ...model.company!, nameEn: 'East China Smart Instruments Co., Ltd.' };
+    const html = statementPage({ ...model, locale: 'es', company, errors: [{ field: 'reason', problem: 'required' }] });
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<h1>Confirmación del estado de cuenta · DZ2026-00001</h1>');
+    expect(html).toContain('1 de abril de 2026 – 30 de junio de 2026');
+    expect(html).toContain('-700,00\u00a0CNY');
+    expect(html).toContain('79.100,00\u00a0CNY');
+    expect(html).toContain('Anticipos sin aplicar');
+    expect(html).toContain('Motivo: es obligatorio');
+    expect(html).toContain('负柒佰元整'); // the capital line stays, labelled as such
+    expect(html).toContain('Saldo final en numerales chinos');
+    const notMailed = statementPage({ ...model, locale: 'es', company, errors: [], answerable: 'notMailed' });
+    expect(notMailed).toContain(
+      'no puede responderse aquí. Póngase en contacto con East China Smart Instruments Co., Ltd., teléfono 0512-6688 1200.',
+    );
+    const answered = answeredPage({
+      locale: 'es',
+      company,
+      number: 'DZ2026-00001',
+      status: 'disputed',
+      at: '2026-11-24T02:05:00Z',
+    });
+    expect(answered).toContain('El estado de cuenta DZ2026-00001 se respondió el 24/11/2026 10:05 (impugnado)');
+    expect(expiredPage('es', company)).toContain('Este enlace de confirmación ha caducado.');
+  });
+
   it('load nothing from elsewhere: no script, no external URL', () => {
     for (const html of [statementPage(model), invalidLinkPage(), expiredPage('en', model.company)]) {
       expect(html).not.toMatch(/<script|<link|<img|<iframe|src=/i);

@@ -63,10 +63,10 @@ export function renderConfirmationPage(engine: TemplateEngine, page: Confirmatio
   return engine.renderPage(CONFIRMATION_PAGE, page.view, page.data, page.locale).html;
 }
 
-/** Whom to contact, in the page's language: the company's English name on an English page, if it has one. */
+/** Whom to contact, in the page's language: the company's English name on an English or Spanish page, if it has one. */
 function contactOf(locale: Locale, company: PageCompany | null): { name: string; phone: string | null } | null {
   if (!company) return null;
-  return { name: locale === 'en' && company.nameEn ? company.nameEn : company.name, phone: company.phone };
+  return { name: locale !== 'zh-CN' && company.nameEn ? company.nameEn : company.name, phone: company.phone };
 }
 
 /** The statement with the answer form (again with `errors` after a refused answer). */

@@ -99,6 +99,14 @@ describe('statement lines as printed', () => {
     expect(contractDescription({ projectName: 'P', projectNumber: null }, 'en')).toBe('P');
   });
 
+  it('describes lines in Spanish on a Spanish statement', () => {
+    expect(paymentDescription({ nature: 'advance', method: 'bank_acceptance', reversal: true }, 'HT1', 'es')).toBe(
+      'Anulación: Anticipo, HT1, letra de cambio con aceptación bancaria',
+    );
+    expect(invoiceDescription({ kind: 'special' }, null, 'es')).toBe('Factura especial de IVA, sin contrato');
+    expect(contractDescription({ projectName: 'P', projectNumber: '2026-001' }, 'es')).toBe('P (proyecto 2026-001)');
+  });
+
   it('fails loudly when a line matches no record (the ledger order changed)', () => {
     const shuffled = { ...statement, lines: [statement.lines[1]!, statement.lines[0]!, ...statement.lines.slice(2)] };
     expect(() => lineRecords(shuffled, ledger)).toThrow(/matches no contract/);

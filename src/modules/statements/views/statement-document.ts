@@ -59,6 +59,13 @@ const NATURES: Record<Locale, Record<PaymentNature, string>> = {
     retention: 'Retention',
     other: 'Other payment',
   },
+  es: {
+    advance: 'Anticipo',
+    progress: 'Pago parcial',
+    delivery: 'Pago previo a la entrega',
+    retention: 'Retención de garantía',
+    other: 'Otro cobro',
+  },
 };
 const METHODS: Record<Locale, Record<PaymentMethod, string>> = {
   'zh-CN': {
@@ -77,14 +84,24 @@ const METHODS: Record<Locale, Record<PaymentMethod, string>> = {
     cheque: 'cheque',
     other: 'other means',
   },
+  es: {
+    bank_transfer: 'transferencia bancaria',
+    bank_acceptance: 'letra de cambio con aceptación bancaria',
+    commercial_acceptance: 'letra de cambio con aceptación comercial',
+    cash: 'efectivo',
+    cheque: 'cheque',
+    other: 'otro medio de pago',
+  },
 };
 const INVOICE_KINDS: Record<Locale, Record<InvoiceKind, string>> = {
   'zh-CN': { special: '增值税专用发票', ordinary: '增值税普通发票' },
   en: { special: 'Special VAT invoice', ordinary: 'Ordinary VAT invoice' },
+  es: { special: 'Factura especial de IVA', ordinary: 'Factura ordinaria de IVA' },
 };
 const WORDS: Record<Locale, { project: string; noContract: string; reversal: string; sep: string }> = {
   'zh-CN': { project: '项目号', noContract: '未指定合同', reversal: '冲销', sep: ' ' },
   en: { project: 'project', noContract: 'no contract', reversal: 'Reversal', sep: ', ' },
+  es: { project: 'proyecto', noContract: 'sin contrato', reversal: 'Anulación', sep: ', ' },
 };
 
 export function contractDescription(
@@ -92,9 +109,9 @@ export function contractDescription(
   locale: Locale,
 ): string {
   if (!source.projectNumber) return source.projectName;
-  return locale === 'en'
-    ? `${source.projectName} (${WORDS.en.project} ${source.projectNumber})`
-    : `${source.projectName}（${WORDS['zh-CN'].project} ${source.projectNumber}）`;
+  return locale === 'zh-CN'
+    ? `${source.projectName}（${WORDS['zh-CN'].project} ${source.projectNumber}）`
+    : `${source.projectName} (${WORDS[locale].project} ${source.projectNumber})`;
 }
 
 export function paymentDescription(
@@ -107,7 +124,7 @@ export function paymentDescription(
     w.sep,
   );
   if (!source.reversal) return text;
-  return locale === 'en' ? `${w.reversal}: ${text}` : `${w.reversal}：${text}`;
+  return locale === 'zh-CN' ? `${w.reversal}：${text}` : `${w.reversal}: ${text}`;
 }
 
 export function invoiceDescription(

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IdNameDto } from '../../../common/openapi/ref.dto.js';
 import { AMOUNT, DATE_ONLY, TIMESTAMP } from '../../../common/openapi/responses.js';
+import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { PerformanceViewDto } from '../../performance/index.js';
 import { QualificationViewDto, QUALIFICATION_TYPES, type QualificationType } from '../../qualifications/index.js';
 import {
@@ -162,8 +163,8 @@ export class TenderViewDto implements TenderView {
   @ApiProperty({ type: SalesOwnerRefDto, nullable: true })
   salesOwner!: SalesOwnerRefDto | null;
 
-  @ApiProperty({ enum: ['zh-CN', 'en'] })
-  language!: 'zh-CN' | 'en';
+  @ApiProperty({ enum: LOCALES })
+  language!: Locale;
 
   @ApiProperty({ type: TenderRequirementsViewDto })
   requirements!: TenderRequirementsViewDto;

@@ -20,6 +20,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsAmount } from '../../../common/validation.js';
+import { LOCALES } from '../../../rendering/rendering.types.js';
+import type { TenderLanguage } from '../tender-matching.js';
 import { QUALIFICATION_TYPES, type QualificationType } from '../../qualifications/index.js';
 import {
   BID_BOND_FORMS,
@@ -34,7 +36,7 @@ import {
 
 // No property initialisers anywhere here: PartialType copies them, and a PATCH would then reset the field.
 
-export const TENDER_LANGUAGES = ['zh-CN', 'en'] as const;
+export const TENDER_LANGUAGES = LOCALES;
 /** A date and time, with or without an offset (without: the server's time zone): 2026-12-15T09:30:00+08:00. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/;
 
@@ -261,7 +263,7 @@ export class CreateTenderDto {
   @ApiPropertyOptional({ enum: TENDER_LANGUAGES, description: "The package's language; default zh-CN" })
   @IsOptional()
   @IsIn(TENDER_LANGUAGES)
-  language?: 'zh-CN' | 'en';
+  language?: TenderLanguage;
 
   @ApiPropertyOptional({ type: RequirementsDto })
   @IsOptional()

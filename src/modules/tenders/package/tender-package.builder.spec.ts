@@ -13,6 +13,7 @@ import {
   formatDeadline,
   isClear,
   packageFileBase,
+  packageTitle,
   packageLayout,
   pagesOf,
   paymentTermLine,
@@ -198,6 +199,22 @@ describe('buildPackageModel', () => {
     expect(paymentTermLine({ percent: '30', event: 'contract_signed', days: 7, label: null }, 'en')).toBe('30% within 7 days after contract signing');
     expect(deliveryTermsText({ daysAfterAdvance: null, date: '2027-01-31', place: null, incoterm: null }, 'en')).toBe('Delivery by 2027-01-31');
     expect(deliveryTermsText({ daysAfterAdvance: null, date: null, place: null, incoterm: null }, 'zh-CN')).toBeNull();
+  });
+
+  it('writes the terms in Spanish for a Spanish package: 30 %, day-first dates, no Chinese punctuation', () => {
+    expect(paymentTermLine({ percent: '30', event: 'contract_signed', days: 7, label: null }, 'es')).toBe(
+      '30\u00a0% en un plazo de 7 días tras la firma del contrato',
+    );
+    expect(paymentTermLine({ percent: '12.5', event: 'warranty_end', days: null, label: 'garantía' }, 'es')).toBe(
+      '12,5\u00a0% al término del período de garantía (garantía)',
+    );
+    expect(
+      deliveryTermsText({ daysAfterAdvance: 45, date: '2027-01-31', place: 'Suzhou', incoterm: 'DAP' }, 'es'),
+    ).toBe(
+      'Entrega en un plazo de 45 días desde la recepción del anticipo; entrega a más tardar el 31/01/2027; ' +
+        'lugar de entrega: Suzhou; Incoterms 2020: DAP',
+    );
+    expect(packageTitle({ tenderNo: 'ZB-1', projectName: 'P', lot: null, language: 'es' })).toBe('Oferta ZB-1 P');
   });
 
   it('prints the deadline in Beijing time and every rendered section with its Chinese title', () => {

@@ -2,6 +2,7 @@ import { toChineseCapital } from '../../../common/chinese-numerals.js';
 import type { DateOnly } from '../../../common/tabular/date-only.js';
 import type { TocEntry } from '../../../rendering/assembly/assembler.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
+import { formatDate, formatPercent } from '../../../rendering/templates/helpers.js';
 import type { CompanyProfileWithSeals } from '../../company/index.js';
 import {
   type QualificationType,
@@ -127,10 +128,10 @@ export function buildPackageModel({ input, quotation, company, date }: ModelCont
           : { amount: tender.bidBond.amount, form: tender.bidBond.form, bank: tender.bidBond.bank },
     },
     company: {
-      name: locale === 'en' ? (p.legalNameEn ?? p.legalNameZh) : p.legalNameZh,
+      name: locale === 'zh-CN' ? p.legalNameZh : (p.legalNameEn ?? p.legalNameZh),
       nameEn: p.legalNameEn,
       creditCode: p.creditCode,
-      address: (locale === 'en' ? p.addressEn : null) ?? p.addressZh,
+      address: (locale === 'zh-CN' ? null : p.addressEn) ?? p.addressZh,
       postalCode: p.postalCode,
       phone: p.phone,
       fax: p.fax,
@@ -293,9 +294,8 @@ export function scanFileIds(input: TenderPackageInput, section: RenderedSection)
 /** The package's title: in the PDF's metadata, the signature's reason, the document record. */
 export function packageTitle(tender: Pick<TenderView, 'tenderNo' | 'projectName' | 'lot' | 'language'>): string {
   const lot = tender.lot ? ` ${tender.lot}` : '';
-  return tender.language === 'en'
-    ? `Bid ${tender.tenderNo} ${tender.projectName}${lot}`
-    : `投标文件 ${tender.tenderNo} ${tender.projectName}${lot}`;
+  const word = { 'zh-CN': '投标文件', en: 'Bid', es: 'Oferta' }[tender.language];
+  return `${word} ${tender.tenderNo} ${tender.projectName}${lot}`;
 }
 
 /** An ASCII file base name (Content-Disposition, mail attachments): `tender-package-<tender number>`. */
@@ -324,32 +324,71 @@ const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
   hourCycle: 'h23',
 });
 
-/** "30% 合同签订后 7 天内" / "30% within 7 days after contract signing". */
+/**
+ * "30% 合同签订后 7 天内" / "30% within 7 days after contract signing" /
+ * "30 % en un plazo de 7 días tras la firma del contrato".
+ */
 export function paymentTermLine(share: PaymentShare, locale: Locale): string {
-  const percent = `${trimDecimal(share.percent)}%`;
+  const percent = formatPercent(trimDecimal(share.percent), locale);
   const event = share.event === 'other' && share.label ? share.label : PAYMENT_EVENT_LABELS[locale][share.event];
   const note =
-    share.event !== 'other' && share.label ? (locale === 'en' ? ` (${share.label})` : `（${share.label}）`) : '';
-  if (locale === 'en') return `${percent} ${share.days === null ? event : `within ${share.days} days ${event}`}${note}`;
-  return `${percent} ${event}${share.days === null ? '' : ` ${share.days} 天内`}${note}`;
+    share.event !== 'other' && share.label ? (locale === 'zh-CN' ? `（${share.label}）` : ` (${share.label})`) : '';
+  switch (locale) {
+    case 'en':
+      return `${percent} ${share.days === null ? event : `within ${share.days} days ${event}`}${note}`;
+    case 'es':
+      return `${percent} ${share.days === null ? event : `en un plazo de ${share.days} días ${event}`}${note}`;
+    case 'zh-CN':
+      return `${percent} ${event}${share.days === null ? '' : ` ${share.days} 天内`}${note}`;
+  }
 }
 
 /** "收到预付款后 30 天内交货；交货地点：…；贸易术语：DAP" */
 export function deliveryTermsText(terms: DeliveryTerms, locale: Locale): string | null {
-  const en = locale === 'en';
+  const w = DELIVERY_WORDS[locale];
   const parts: string[] = [];
-  if (terms.daysAfterAdvance !== null) {
-    parts.push(
-      en
-        ? `Delivery within ${terms.daysAfterAdvance} days of receiving the advance payment`
-        : `收到预付款后 ${terms.daysAfterAdvance} 天内交货`,
-    );
-  }
-  if (terms.date) parts.push(en ? `Delivery by ${terms.date}` : `交货日期：${terms.date}`);
-  if (terms.place) parts.push(en ? `Place of delivery: ${terms.place}` : `交货地点：${terms.place}`);
-  if (terms.incoterm) parts.push(en ? `Incoterms 2020: ${terms.incoterm}` : `贸易术语：${terms.incoterm}`);
-  return parts.length ? parts.join(en ? '; ' : '；') : null;
+  if (terms.daysAfterAdvance !== null) parts.push(w.afterAdvance(terms.daysAfterAdvance));
+  if (terms.date) parts.push(w.date(locale === 'es' ? formatDate(terms.date, locale, 'short') : terms.date));
+  if (terms.place) parts.push(w.place(terms.place));
+  if (terms.incoterm) parts.push(w.incoterm(terms.incoterm));
+  if (!parts.length) return null;
+  const text = parts.join(w.sep);
+  // Spanish goes on in lower case after a semicolon: only the whole line starts with a capital.
+  return locale === 'es' ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
+
+const DELIVERY_WORDS: Record<
+  Locale,
+  {
+    afterAdvance: (days: number) => string;
+    date: (date: string) => string;
+    place: (place: string) => string;
+    incoterm: (term: string) => string;
+    sep: string;
+  }
+> = {
+  'zh-CN': {
+    afterAdvance: (days) => `收到预付款后 ${days} 天内交货`,
+    date: (date) => `交货日期：${date}`,
+    place: (place) => `交货地点：${place}`,
+    incoterm: (term) => `贸易术语：${term}`,
+    sep: '；',
+  },
+  en: {
+    afterAdvance: (days) => `Delivery within ${days} days of receiving the advance payment`,
+    date: (date) => `Delivery by ${date}`,
+    place: (place) => `Place of delivery: ${place}`,
+    incoterm: (term) => `Incoterms 2020: ${term}`,
+    sep: '; ',
+  },
+  es: {
+    afterAdvance: (days) => `entrega en un plazo de ${days} días desde la recepción del anticipo`,
+    date: (date) => `entrega a más tardar el ${date}`,
+    place: (place) => `lugar de entrega: ${place}`,
+    incoterm: (term) => `Incoterms 2020: ${term}`,
+    sep: '; ',
+  },
+};
 
 function representativeOf(
   tender: TenderView,
@@ -387,6 +426,16 @@ export const QUALIFICATION_TYPE_NAMES: Record<Locale, Record<QualificationType, 
     credit_rating: 'Credit rating',
     other: 'Other',
   },
+  es: {
+    business_licence: 'Licencia de actividad empresarial',
+    iso9001: 'Certificado ISO 9001 de gestión de la calidad',
+    iso14001: 'Certificado ISO 14001 de gestión ambiental',
+    iso45001: 'Certificado ISO 45001 de seguridad y salud en el trabajo',
+    industry_permit: 'Licencia sectorial',
+    product_certificate: 'Certificado de producto',
+    credit_rating: 'Calificación crediticia',
+    other: 'Otros',
+  },
 };
 
 const PAYMENT_EVENT_LABELS: Record<Locale, Record<PaymentEvent, string>> = {
@@ -405,5 +454,13 @@ const PAYMENT_EVENT_LABELS: Record<Locale, Record<PaymentEvent, string>> = {
     after_acceptance: 'after acceptance',
     warranty_end: 'after the warranty period',
     other: 'other',
+  },
+  es: {
+    contract_signed: 'tras la firma del contrato',
+    before_delivery: 'antes de la entrega',
+    on_delivery: 'tras la entrega',
+    after_acceptance: 'tras la recepción conforme',
+    warranty_end: 'al término del período de garantía',
+    other: 'otro',
   },
 };

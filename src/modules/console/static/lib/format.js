@@ -4,34 +4,45 @@ import { currentLang } from './i18n.js';
 
 const SYMBOLS = { CNY: '¥', USD: '$', EUR: '€', GBP: '£', JPY: 'JP¥', HKD: 'HK$' };
 
-/** "1234567.8" -> "1,234,567.80"; with a currency: "¥1,234,567.80". */
+/**
+ * "1234567.8" -> "1,234,567.80"; with a currency: "¥1,234,567.80". In Spanish "1.234.567,80", "1.234.567,80 CNY",
+ * "0,50 €": the documents' notation (src/rendering/templates/helpers.ts formatMoney says why).
+ */
 export function money(amount, currency) {
   if (amount === null || amount === undefined || amount === '') return '';
   const s = String(amount);
   const neg = s.startsWith('-');
   const [int, frac = ''] = (neg ? s.slice(1) : s).split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const cents = frac.length >= 2 ? frac : frac.padEnd(2, '0');
+  if (currentLang() === 'es') {
+    const figure = `${neg ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, '.')},${cents}`;
+    return currency ? `${figure}\u00a0${currency === 'EUR' ? '€' : currency}` : figure;
+  }
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const sym = currency ? (SYMBOLS[currency] ?? `${currency} `) : '';
   return `${neg ? '-' : ''}${sym}${grouped}.${cents}`;
 }
 
-/** A percent string from the API ("13.00") as "13%". */
+/** A percent string from the API ("13.00") as "13%"; in Spanish "13 %", "2,5 %". */
 export function percent(p) {
   if (p === null || p === undefined || p === '') return '';
-  return `${String(p)
+  const trimmed = String(p)
     .replace(/\.0+$/, '')
-    .replace(/(\.\d*?)0+$/, '$1')}%`;
+    .replace(/(\.\d*?)0+$/, '$1');
+  return currentLang() === 'es' ? `${trimmed.replace('.', ',')}\u00a0%` : `${trimmed}%`;
 }
 
 const pad = (n) => String(n).padStart(2, '0');
 
-/** A date-only string stays as it is; a timestamp shows as the local date. */
+/** A date-only string stays as it is; a timestamp shows as the local date. In Spanish, day first: 07/12/2026. */
 export function date(v) {
   if (!v) return '';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? String(v) : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? null : new Date(v);
+  if (d && Number.isNaN(d.getTime())) return String(v);
+  const iso = d ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` : v;
+  if (currentLang() !== 'es') return iso;
+  const [y, m, day] = iso.split('-');
+  return `${day}/${m}/${y}`;
 }
 
 export function dateTime(v) {

@@ -1,7 +1,12 @@
 // @ts-check
-// One dictionary per language (i18n/<lang>.js); zh-CN unless the user chose English.
+// One dictionary per language (i18n/<lang>.js); zh-CN unless the user chose English or Spanish.
 
-export const LANGS = ['zh-CN', 'en'];
+/** The console's languages, which are also the languages documents are issued in (LOCALES on the server). */
+export const LANGS = ['zh-CN', 'en', 'es'];
+/** Each language named in itself, for the choice of a document's language. */
+export const LANG_NAMES = { 'zh-CN': '中文', en: 'English', es: 'Español' };
+/** The language switch's short labels. */
+export const LANG_SHORT = { 'zh-CN': '中文', en: 'EN', es: 'ES' };
 const LANG_KEY = 'td.lang';
 let dict = {};
 let lang = 'zh-CN';

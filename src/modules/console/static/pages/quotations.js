@@ -3,7 +3,7 @@
 // rendered PDF previewed before the quotation is marked as sent.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { enumOptions, t } from '../lib/i18n.js';
+import { enumOptions, LANG_NAMES, LANGS, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
 import { canSeePrices, may, overridesGates, transitions, enumValues } from '../lib/session.js';
 import {
@@ -166,9 +166,9 @@ async function detail(ctx, id) {
         h('p.muted', t('quotation.documentHelp')),
         h(
           'div.toolbar',
-          ['zh-CN', 'en'].map((locale) =>
+          LANGS.map((locale) =>
             button(
-              t('quotation.renderIn', { lang: locale === 'zh-CN' ? '中文' : 'English' }),
+              t('quotation.renderIn', { lang: LANG_NAMES[locale] }),
               async () => {
                 const doc = await api.post(`/api/quotations/${id}/render`, {}, { formats: 'pdf,docx', locale });
                 ctx.replaceQuery({ doc: doc.id });

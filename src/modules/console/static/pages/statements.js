@@ -3,7 +3,7 @@
 // answer (confirmed / disputed) and the mail's status.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { enumOptions, t } from '../lib/i18n.js';
+import { enumOptions, LANG_NAMES, LANGS, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
 import { may, enumValues } from '../lib/session.js';
 import {
@@ -107,10 +107,7 @@ async function create(ctx) {
         label: t('tender.language'),
         type: 'select',
         required: true,
-        options: [
-          { value: 'zh-CN', label: '中文' },
-          { value: 'en', label: 'English' },
-        ],
+        options: LANGS.map((l) => ({ value: l, label: LANG_NAMES[l] })),
       },
       { name: 'replyDays', label: t('statement.replyDays'), type: 'int', min: 1, max: 365 },
       {

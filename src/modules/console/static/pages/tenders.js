@@ -4,7 +4,7 @@
 // downloads (PDF, DOCX, bundle), the PDF inline, and sending to the sales owner.
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
-import { enumOptions, t, tEnum } from '../lib/i18n.js';
+import { enumOptions, LANG_NAMES, LANGS, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
 import { may, overridesGates, ownerOptions, statusSets, transitions, enumValues } from '../lib/session.js';
 import {
@@ -159,10 +159,7 @@ async function edit(ctx, id) {
       label: t('tender.language'),
       type: 'select',
       required: true,
-      options: [
-        { value: 'zh-CN', label: '中文' },
-        { value: 'en', label: 'English' },
-      ],
+      options: LANGS.map((l) => ({ value: l, label: LANG_NAMES[l] })),
     },
     {
       name: 'quotationId',
@@ -337,7 +334,7 @@ function overview(x) {
             t('tender.owner'),
             x.salesOwner ? `${x.salesOwner.name}${x.salesOwner.email ? ` <${x.salesOwner.email}>` : ''}` : null,
           ],
-          [t('tender.language'), x.language === 'en' ? 'English' : '中文'],
+          [t('tender.language'), LANG_NAMES[x.language] ?? x.language],
           [t('common.notes'), x.notes],
         ],
         'one',

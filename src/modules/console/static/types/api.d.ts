@@ -3234,7 +3234,7 @@ export interface components {
        * @default zh-CN
        * @enum {string}
        */
-      locale: 'zh-CN' | 'en';
+      locale: 'zh-CN' | 'en' | 'es';
       /**
        * @description PAdES-sign the PDF
        * @default true
@@ -3526,7 +3526,7 @@ export interface components {
        * @description The package's language; default zh-CN
        * @enum {string}
        */
-      language?: 'zh-CN' | 'en';
+      language?: 'zh-CN' | 'en' | 'es';
       /**
        * @description 标段; none when the tender has one lot
        * @example 第二标段
@@ -4191,7 +4191,7 @@ export interface components {
        * @default zh-CN
        * @enum {string}
        */
-      locale: 'zh-CN' | 'en';
+      locale: 'zh-CN' | 'en' | 'es';
       /** @description Days to answer; default STATEMENT_REPLY_DAYS */
       replyDays?: number;
       /**
@@ -5680,7 +5680,7 @@ export interface components {
        * @description The statements' language (default: the statements' default)
        * @enum {string}
        */
-      locale?: 'zh-CN' | 'en';
+      locale?: 'zh-CN' | 'en' | 'es';
       /**
        * @description Last day of the period (YYYY-MM-DD), today at the latest
        * @example 2026-04-30
@@ -5894,7 +5894,7 @@ export interface components {
        */
       issuedOn: string;
       /** @enum {string} */
-      locale: 'zh-CN' | 'en';
+      locale: 'zh-CN' | 'en' | 'es';
       /** @description The outbox messages about it */
       mail: components['schemas']['StatementMailDto'][];
       /** @example DZ2026-00001 */
@@ -6067,7 +6067,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      language: 'zh-CN' | 'en';
+      language: 'zh-CN' | 'en' | 'es';
       lot: string | null;
       notes: string | null;
       projectName: string;
@@ -6387,7 +6387,7 @@ export interface components {
        * @description The package's language; default zh-CN
        * @enum {string}
        */
-      language?: 'zh-CN' | 'en';
+      language?: 'zh-CN' | 'en' | 'es';
       /**
        * @description 标段; none when the tender has one lot
        * @example 第二标段
@@ -11271,7 +11271,7 @@ export interface operations {
       query?: {
         /** @description Comma-separated: pdf, docx, bundle */
         formats?: string[];
-        locale?: 'zh-CN' | 'en';
+        locale?: 'zh-CN' | 'en' | 'es';
       };
       header?: never;
       path: {
@@ -11788,7 +11788,7 @@ export interface operations {
     parameters: {
       query?: {
         format?: 'pdf' | 'docx' | 'html';
-        locale?: 'zh-CN' | 'en';
+        locale?: 'zh-CN' | 'en' | 'es';
       };
       header?: never;
       path: {

@@ -56,6 +56,47 @@ describe('PdfFonts.fontFaceCss across documents', () => {
   });
 });
 
+describe('PdfFonts.fontFaceCss with the serif face', () => {
+  const families = (css: string) => [...css.matchAll(/font-family:'([^']+)';font-style:normal;font-weight:(\d+);/g)];
+
+  it('adds Tenderdesk Serif 400 and 700 only to a document that names it, as its own small TrueType subsets', async () => {
+    const fonts = new PdfFonts();
+    const sans = await fonts.fontFaceCss('<style>body{font-family:"Tenderdesk Sans"}</style><p>客户对账单</p>');
+    expect(families(sans).map((m) => `${m[1]} ${m[2]}`)).toEqual(['Tenderdesk Sans 400', 'Tenderdesk Sans 700']);
+    const html =
+      "<style>body{font-family:'Tenderdesk Serif'}h1{font-family:'Tenderdesk Sans'}</style><p>客户对账单</p>";
+    const both = await fonts.fontFaceCss(html);
+    expect(families(both).map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'Tenderdesk Sans 400',
+      'Tenderdesk Sans 700',
+      'Tenderdesk Serif 400',
+      'Tenderdesk Serif 700',
+    ]);
+    expect(both.startsWith(sans)).toBe(true); // the sans part is what a sans-only document gets
+    const serifFonts = [...both.slice(sans.length).matchAll(/base64,([A-Za-z0-9+/=]+)\)/g)].map((m) =>
+      Buffer.from(m[1]!, 'base64'),
+    );
+    expect(serifFonts).toHaveLength(2);
+    for (const font of serifFonts) {
+      expect(font.readUInt32BE(0)).toBe(0x00010000); // TrueType outlines
+      expect(font.length).toBeLessThan(80_000); // vs 14.8 MB for the whole font
+    }
+    const sansFonts = [...sans.matchAll(/base64,([A-Za-z0-9+/=]+)\)/g)].map((m) => m[1]);
+    expect(serifFonts.map((f) => f.toString('base64'))).not.toContain(sansFonts[0]); // another face, not a copy
+    // Names in any case, quoted or not, in an inline style too.
+    expect(await fonts.fontFaceCss('<p style="font-family: tenderdesk serif">客户</p>')).toContain(
+      "'Tenderdesk Serif'",
+    );
+  });
+
+  it('keeps a shared subset per face: a serif document does not change the sans CSS of the next sans document', async () => {
+    const fonts = new PdfFonts();
+    const first = await fonts.fontFaceCss('<p>客户对账单</p>');
+    await fonts.fontFaceCss(`<p style="font-family:'Tenderdesk Serif'">${'甲乙丙丁戊己庚辛壬癸'.repeat(6)}</p>`);
+    expect(await fonts.fontFaceCss('<p>客户对账单</p>')).toBe(first);
+  });
+});
+
 describe('insertIntoHead', () => {
   it('inserts at the start of <head>, of <html> without a head, or of the text', () => {
     expect(insertIntoHead('<!doctype html><html lang="zh"><head><title>t</title></head></html>', 'X')).toBe(

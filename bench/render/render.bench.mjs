@@ -7,7 +7,7 @@
 //   BENCH_QUICK=1             a shorter pass;  BENCH_NAIVE=1  also the naive puppeteer baselines (slow, ~4 min)
 //   BENCH_DIST=/path/to/dist  another build of src/
 import 'reflect-metadata';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +169,16 @@ function makePipeline(concurrency, recycleAfter = '200') {
 }
 /** What POST /api/templates/:type/preview?format=pdf does: HTML, then the unsigned PDF. */
 const preview = (rendering, type, data) => rendering.renderPdf(rendering.html(type, data), false);
+// The serif face: the statement with "font": "serif" in its meta.json (宋体 text, 黑体 headings), from a copy of
+// templates/. A build from before the serif face ignores the key and prints it in the sans face.
+const serifRoot = join(work, 'templates-serif');
+cpSync(new URL('templates/', root), serifRoot, { recursive: true });
+{
+  const meta = join(serifRoot, 'customer-statement', 'meta.json');
+  writeFileSync(meta, JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), font: 'serif' }));
+}
+const serifTemplates = new TemplateEngine(serifRoot);
+const previewSerif = (rendering, data) => rendering.renderPdf(serifTemplates.render('customer-statement', data), false);
 
 say(
   `machine: ${cpus().length} × ${cpus()[0].model.trim()}, ${mib(totalmem())} RAM, load average ${loadAvg()} at start`,
@@ -214,6 +224,7 @@ const printTrivial = async (tab, headerFooter) => {
     floorHF: () => printTrivial(tab, true),
     statement1: (i) => preview(main.rendering, 'customer-statement', varied(statement1, 100 + i)),
     statement1Cached: () => preview(main.rendering, 'customer-statement', statement1),
+    statement1Serif: (i) => previewSerif(main.rendering, varied(statement1, 500 + i)),
     notice1: (i) => preview(main.rendering, 'delivery-notice', varied(notice, i)),
     fixture1: (i) => main.renderer.render(variedFixture(fixture1, 200 + i)),
   });
@@ -221,6 +232,7 @@ const printTrivial = async (tab, headerFooter) => {
   const r10 = await interleaved(QUICK ? 3 : 9, 1, {
     statement10: (i) => preview(main.rendering, 'customer-statement', varied(statement10, 300 + i)),
     fixture10: (i) => main.renderer.render(variedFixture(fixture10, 400 + i)),
+    statement10Serif: (i) => previewSerif(main.rendering, varied(statement10, 600 + i)),
   });
   Object.assign(results, r10);
   t = performance.now();
@@ -231,6 +243,9 @@ const printTrivial = async (tab, headerFooter) => {
     `customer-statement (sample.json, 1 page, new customer each time): median ${ms(results.statement1)} = ${(results.statement1 / results.floor).toFixed(1)}× floor (${(results.statement1 / results.floorHF).toFixed(1)}× the header/footer floor)`,
   );
   say(`customer-statement, the same document again (font subset cached): median ${ms(results.statement1Cached)}`);
+  say(
+    `customer-statement in the serif face ("font": "serif", new customer each time): median ${ms(results.statement1Serif)} = ${(results.statement1Serif / results.statement1).toFixed(2)}× the sans statement; 10-page ${ms(results.statement10Serif)} = ${(results.statement10Serif / results.statement10).toFixed(2)}×`,
+  );
   say(`delivery-notice (sample.json): median ${ms(results.notice1)}`);
   say(`customer-statement (sample-10-pages.json): median ${ms(results.statement10)}`);
   say(`fixtures (test/fixtures/pdf, PdfRenderer): 1-page ${ms(results.fixture1)}, 10-page ${ms(results.fixture10)}`);
@@ -294,6 +309,7 @@ say('stages (medians):');
   const p = makePipeline(1, '100000');
   const h1 = p.rendering.html('customer-statement', statement1);
   const h10 = p.rendering.html('customer-statement', statement10);
+  const h1Serif = serifTemplates.render('customer-statement', statement1);
   await preview(p.rendering, 'customer-statement', statement1); // launched, HarfBuzz loaded
   const tab = await ownTab(p.pool);
   const PRINT = {
@@ -340,6 +356,10 @@ say('stages (medians):');
         `${h1.html}${CUSTOMERS[k % 5]}${NUMERALS[k % 10]}${String.fromCodePoint(0x4e00 + (k++ % 5000))}`,
       ),
     subsetCached: () => p.fonts.fontFaceCss(h1.html),
+    subsetNewSerif: () =>
+      p.fonts.fontFaceCss(
+        `${h1Serif.html}${CUSTOMERS[k % 5]}${NUMERALS[k % 10]}${String.fromCodePoint(0x4e00 + (k++ % 5000))}`,
+      ),
     setDocument: () => set(doc1),
     loadedCheck: () => loaded(),
     print: () => print({ ...PRINT, ...hf(h1), transferMode: 'ReturnAsBase64' }),
@@ -369,7 +389,9 @@ say('stages (medians):');
     },
   });
   say(`  handlebars (customer-statement, 1 page): ${ms(s1.handlebars)}`);
-  say(`  font subset, new character set: ${ms(s1.subsetNew)}; cached: ${ms(s1.subsetCached)}`);
+  say(
+    `  font subset, new character set: ${ms(s1.subsetNew)}; cached: ${ms(s1.subsetCached)}; serif document (both faces), new character set: ${ms(s1.subsetNewSerif)}`,
+  );
   say(
     `  Page.setDocumentContent: ${ms(s1.setDocument)}; nonce + document.fonts.ready check: ${ms(s1.loadedCheck)}; Page.printToPDF: ${ms(s1.print)}`,
   );

@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { documentCodepoints, PdfFonts } from './fonts.js';
 import { insertIntoHead } from './pdf-renderer.js';
@@ -94,6 +97,38 @@ describe('PdfFonts.fontFaceCss with the serif face', () => {
     const first = await fonts.fontFaceCss('<p>客户对账单</p>');
     await fonts.fontFaceCss(`<p style="font-family:'Tenderdesk Serif'">${'甲乙丙丁戊己庚辛壬癸'.repeat(6)}</p>`);
     expect(await fonts.fontFaceCss('<p>客户对账单</p>')).toBe(first);
+  });
+});
+
+describe('PdfFonts.writeFontconfig', () => {
+  it('serves the header subsets as Tenderdesk Sans, and Tenderdesk Serif once a header/footer template named it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'td-fontconfig-'));
+    try {
+      const fonts = new PdfFonts();
+      const before = await readFile(await fonts.writeFontconfig(join(dir, 'a')), 'utf8');
+      expect(before).toContain('<string>Tenderdesk Sans</string>');
+      expect(before).not.toContain('Tenderdesk Serif');
+      expect(await readdir(join(dir, 'a', 'fonts'))).toEqual(['TenderdeskSans-400.ttf', 'TenderdeskSans-700.ttf']);
+
+      fonts.noteHeaderText('<div style="font-family:\'Tenderdesk Serif\'">页眉</div>');
+      const after = await readFile(await fonts.writeFontconfig(join(dir, 'b')), 'utf8');
+      expect(after).toContain(`<string>${join(dir, 'b', 'fonts')}/TenderdeskSerif-</string>`);
+      expect(after).toContain('<string>Tenderdesk Serif</string>');
+      const files = await readdir(join(dir, 'b', 'fonts'));
+      expect(files.sort()).toEqual([
+        'TenderdeskSans-400.ttf',
+        'TenderdeskSans-700.ttf',
+        'TenderdeskSerif-400.ttf',
+        'TenderdeskSerif-700.ttf',
+      ]);
+      const serif = await readFile(join(dir, 'b', 'fonts', 'TenderdeskSerif-400.ttf'));
+      expect(serif.length).toBeLessThan(600_000); // the header subset, not the 14.8 MB font
+      // The serif font's PostScript name, in the name table's UTF-16BE.
+      const name = Buffer.from([...'NotoSerifSC-Regular'].flatMap((c) => [0, c.charCodeAt(0)]));
+      expect(serif.includes(name)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,6 +6,8 @@
 //   PRINTER=chromium ...      full Chromium (the fallback printer) instead of the headless shell
 //   BENCH_QUICK=1             a shorter pass;  BENCH_NAIVE=1  also the naive puppeteer baselines (slow, ~4 min)
 //   BENCH_DIST=/path/to/dist  another build of src/
+//   BENCH_BEFORE=/path/to/dist  also print every built-in template by that build and this one in the same rounds
+//                               (BENCH_COMPARE_ONLY=1: only that)
 import 'reflect-metadata';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -184,6 +186,79 @@ say(
   `machine: ${cpus().length} × ${cpus()[0].model.trim()}, ${mib(totalmem())} RAM, load average ${loadAvg()} at start`,
 );
 say(`printer: PRINTER=${PRINTER} (${config0.chromiumPath})`);
+
+// ---- 0. Optional: this build against another one (BENCH_BEFORE=/path/to/dist), in the same rounds ----
+// Each built-in template's sample (a new customer each time) printed by both builds, each with its own pool of one
+// tab, alternately and in alternating order, so that both see the same load; the serif statement by this build.
+if (process.env.BENCH_BEFORE) {
+  const other = pathToFileURL(`${process.env.BENCH_BEFORE}/`);
+  const loadOther = (path) => import(new URL(path, other).href);
+  const builds = {
+    before: {
+      loadConfig: (await loadOther('config/app-config.js')).loadConfig,
+      PdfFonts: (await loadOther('rendering/pdf/fonts.js')).PdfFonts,
+      BrowserPool: (await loadOther('rendering/pdf/browser-pool.js')).BrowserPool,
+      PdfRenderer: (await loadOther('rendering/pdf/pdf-renderer.js')).PdfRenderer,
+      TemplateEngine: (await loadOther('rendering/templates/template-engine.js')).TemplateEngine,
+      RenderingService: (await loadOther('rendering/rendering.service.js')).RenderingService,
+    },
+    after: { loadConfig, PdfFonts, BrowserPool, PdfRenderer, TemplateEngine, RenderingService },
+  };
+  const pipelines = Object.fromEntries(
+    Object.entries(builds).map(([name, m]) => {
+      const config = m.loadConfig({ ...baseConfig, RENDER_CONCURRENCY: '1', RENDER_RECYCLE_AFTER: '100000' });
+      const fonts = new m.PdfFonts();
+      const pool = new m.BrowserPool(config, fonts);
+      const rendering = new m.RenderingService(new m.TemplateEngine(), new m.PdfRenderer(pool, fonts), signer, config);
+      return [name, { pool, rendering }];
+    }),
+  );
+  const docs = templates.types().map((type) => [type, sampleOf(type)]);
+  docs.push(['customer-statement (10 pages)', statement10]);
+  const typeOf = (label) => label.split(' ')[0];
+  const jobs = [];
+  for (const [label, data] of docs) {
+    for (const build of ['before', 'after']) {
+      jobs.push([
+        `${label}|${build}`,
+        (i) => preview(pipelines[build].rendering, typeOf(label), varied(data, 3000 + i)),
+      ]);
+    }
+  }
+  jobs.push([
+    'customer-statement serif|after',
+    (i) => previewSerif(pipelines.after.rendering, varied(statement1, 3000 + i)),
+  ]);
+  for (const [, fn] of jobs) await fn(-1); // launched, warm
+  const times = Object.fromEntries(jobs.map(([key]) => [key, []]));
+  const rounds = QUICK ? 6 : 15;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...jobs].reverse() : jobs;
+    for (const [key, fn] of order) {
+      const t = performance.now();
+      await fn(round);
+      times[key].push(performance.now() - t);
+    }
+  }
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  results.compare = m;
+  say(`this build against BENCH_BEFORE=${process.env.BENCH_BEFORE} (${rounds} rounds, medians, one tab each):`);
+  for (const [label] of docs) {
+    const b = m[`${label}|before`];
+    const a = m[`${label}|after`];
+    say(`  ${label}: before ${ms(b)}, after ${ms(a)} = ${(a / b).toFixed(2)}×`);
+  }
+  const serifAfter = m['customer-statement serif|after'];
+  say(
+    `  customer-statement in the serif face (after): ${ms(serifAfter)} = ${(serifAfter / m['customer-statement|after']).toFixed(2)}× the sans statement`,
+  );
+  for (const { pool } of Object.values(pipelines)) await pool.close();
+  if (process.env.BENCH_COMPARE_ONLY === '1') {
+    if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringify(results, null, 2));
+    await rm(work, { recursive: true, force: true });
+    process.exit(0);
+  }
+}
 
 // ---- 1. The floor and the pipeline, in the same rounds ----
 // The floor: a trivial page printed on a warm tab of the pool's own browser (same binary, flags and fontconfig),

@@ -7,12 +7,16 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { BrowserPool } from '../../src/rendering/pdf/browser-pool.js';
 import { PdfFonts } from '../../src/rendering/pdf/fonts.js';
 import { PdfRenderer } from '../../src/rendering/pdf/pdf-renderer.js';
+import { readDocxWithPython, pyDocxText } from '../../src/rendering/docx/testing/python-docx.js';
+import { RenderingService } from '../../src/rendering/rendering.service.js';
+import { loadSigner, signerSourceFromConfig } from '../../src/rendering/signing/certificates.js';
 import { defaultTemplatesRoot, TemplateEngine } from '../../src/rendering/templates/template-engine.js';
 import { glyphVariety, inkBox, rasterize, VARIETY_MIN, type Gray } from '../support/raster.js';
 import { pdfText, squash, tool, withFiles } from '../support/tools.js';
 
 // Every built-in document type rendered with the serif face as its default ("font": "serif" in a copy of its
-// meta.json), on its sample.json, through the real PdfRenderer (real Chromium), checked with poppler.
+// meta.json), on its sample.json, through RenderingService (real Chromium, signed PDF and DOCX), checked with
+// poppler, qpdf and python-docx as the documents e2e test checks the sans documents.
 
 const builtIn = new TemplateEngine();
 const TYPES = builtIn.types();
@@ -79,17 +83,27 @@ afterAll(() => rmSync(storage, { recursive: true, force: true }));
 
 describe("the serif face (Noto Serif SC) as every document type's default", () => {
   const { pool, renderer } = makeRenderer();
-  afterAll(() => pool.close());
+  let rendering: RenderingService;
+  beforeAll(async () => {
+    const config = loadConfig({ STORAGE_DIR: storage });
+    rendering = new RenderingService(serif, renderer, await loadSigner(signerSourceFromConfig(config)), config);
+  });
+  afterAll(async () => {
+    await rendering?.onApplicationShutdown();
+    await pool.close();
+  });
 
   describe.each(TYPES)('%s', (type) => {
     const data = builtIn.sample(type);
     const html = serif.render(type, data);
     const sansHtml = builtIn.render(type, data);
     let pdf: Buffer;
+    let docx: Buffer;
     let sansPdf: Buffer;
 
     beforeAll(async () => {
-      pdf = await renderer.render({ html: html.html, headerHtml: html.headerHtml, footerHtml: html.footerHtml });
+      const issued = await rendering.render({ template: type, data, formats: ['pdf', 'docx'], sign: true });
+      [pdf, docx] = ['pdf', 'docx'].map((f) => issued.files.find((file) => file.format === f)!.bytes);
       sansPdf = await renderer.render({
         html: sansHtml.html,
         headerHtml: sansHtml.headerHtml,
@@ -118,6 +132,16 @@ describe("the serif face (Noto Serif SC) as every document type's default", () =
       if (/<h[1-4]\b/.test(html.html)) expect(used).toContain('NotoSansSC-Bold');
       // The same document in the sans face carries no serif font: it is only embedded where a document uses it.
       expect(faces(await pdfFonts(sansPdf)).filter((f) => f.includes('Serif'))).toEqual([]);
+    });
+
+    it('is a signed PDF that qpdf accepts, and a DOCX that python-docx reads', async () => {
+      await withFiles({ 'd.pdf': pdf }, async (dir) => {
+        expect((await tool('qpdf', ['--check', join(dir, 'd.pdf')])).code).toBe(0);
+        const sig = await tool('pdfsig', [join(dir, 'd.pdf')]);
+        expect(sig.out).toContain('Signature is Valid.');
+        expect(sig.out).toContain('Total document signed');
+      });
+      expect(cjkChars(pyDocxText(await readDocxWithPython(docx))).length).toBeGreaterThan(20);
     });
 
     it('extracts the same Chinese text as the sans document, header and footer included', async () => {

@@ -403,6 +403,7 @@ say('stages (medians):');
   const withFonts = async (h) => insertIntoHead(h.html, `<style>${await p.fonts.fontFaceCss(h.html)}</style>`);
   const doc1 = await withFonts(h1);
   const doc10 = await withFonts(h10);
+  const doc1Serif = await withFonts(h1Serif);
   const set = (html) => tab.session.send('Page.setDocumentContent', { frameId: tab.frameId, html });
   const loaded = () =>
     tab.session.send('Runtime.evaluate', {
@@ -448,6 +449,11 @@ say('stages (medians):');
       await loaded();
       await print({ ...PRINT, ...hf(h1), transferMode: 'ReturnAsBase64' });
     },
+    setLoadedPrintSerif: async () => {
+      await set(doc1Serif);
+      await loaded();
+      await print({ ...PRINT, ...hf(h1Serif), transferMode: 'ReturnAsBase64' });
+    },
     setLoadedPrintStream: async () => {
       await set(doc1);
       await loaded();
@@ -472,6 +478,9 @@ say('stages (medians):');
   );
   say(
     `  set + check + print: ${ms(s1.setLoadedPrint)} (the trivial page in the same rounds: ${ms(s1.trivial)}); without header/footer templates: ${ms(s1.printNoHeaderFooter)}`,
+  );
+  say(
+    `  set + check + print, the statement in the serif face: ${ms(s1.setLoadedPrintSerif)} = ${(s1.setLoadedPrintSerif / s1.setLoadedPrint).toFixed(2)}× the sans one`,
   );
   say(
     `  transfer: base64 ${ms(s1.setLoadedPrint)}, stream (IO.read) ${ms(s1.setLoadedPrintStream)}; tagged PDF ${ms(s1.setLoadedPrintTagged)}`,

@@ -6,8 +6,10 @@
 //   PRINTER=chromium ...      full Chromium (the fallback printer) instead of the headless shell
 //   BENCH_QUICK=1             a shorter pass;  BENCH_NAIVE=1  also the naive puppeteer baselines (slow, ~4 min)
 //   BENCH_DIST=/path/to/dist  another build of src/
+//   BENCH_BEFORE=/path/to/dist  also print every built-in template by that build and this one in the same rounds
+//                               (BENCH_COMPARE_ONLY=1: only that)
 import 'reflect-metadata';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -169,11 +171,94 @@ function makePipeline(concurrency, recycleAfter = '200') {
 }
 /** What POST /api/templates/:type/preview?format=pdf does: HTML, then the unsigned PDF. */
 const preview = (rendering, type, data) => rendering.renderPdf(rendering.html(type, data), false);
+// The serif face: the statement with "font": "serif" in its meta.json (宋体 text, 黑体 headings), from a copy of
+// templates/. A build from before the serif face ignores the key and prints it in the sans face.
+const serifRoot = join(work, 'templates-serif');
+cpSync(new URL('templates/', root), serifRoot, { recursive: true });
+{
+  const meta = join(serifRoot, 'customer-statement', 'meta.json');
+  writeFileSync(meta, JSON.stringify({ ...JSON.parse(readFileSync(meta, 'utf8')), font: 'serif' }));
+}
+const serifTemplates = new TemplateEngine(serifRoot);
+const previewSerif = (rendering, data) => rendering.renderPdf(serifTemplates.render('customer-statement', data), false);
 
 say(
   `machine: ${cpus().length} × ${cpus()[0].model.trim()}, ${mib(totalmem())} RAM, load average ${loadAvg()} at start`,
 );
 say(`printer: PRINTER=${PRINTER} (${config0.chromiumPath})`);
+
+// ---- 0. Optional: this build against another one (BENCH_BEFORE=/path/to/dist), in the same rounds ----
+// Each built-in template's sample (a new customer each time) printed by both builds, each with its own pool of one
+// tab, alternately and in alternating order, so that both see the same load; the serif statement by this build.
+if (process.env.BENCH_BEFORE) {
+  const other = pathToFileURL(`${process.env.BENCH_BEFORE}/`);
+  const loadOther = (path) => import(new URL(path, other).href);
+  const builds = {
+    before: {
+      loadConfig: (await loadOther('config/app-config.js')).loadConfig,
+      PdfFonts: (await loadOther('rendering/pdf/fonts.js')).PdfFonts,
+      BrowserPool: (await loadOther('rendering/pdf/browser-pool.js')).BrowserPool,
+      PdfRenderer: (await loadOther('rendering/pdf/pdf-renderer.js')).PdfRenderer,
+      TemplateEngine: (await loadOther('rendering/templates/template-engine.js')).TemplateEngine,
+      RenderingService: (await loadOther('rendering/rendering.service.js')).RenderingService,
+    },
+    after: { loadConfig, PdfFonts, BrowserPool, PdfRenderer, TemplateEngine, RenderingService },
+  };
+  const pipelines = Object.fromEntries(
+    Object.entries(builds).map(([name, m]) => {
+      const config = m.loadConfig({ ...baseConfig, RENDER_CONCURRENCY: '1', RENDER_RECYCLE_AFTER: '100000' });
+      const fonts = new m.PdfFonts();
+      const pool = new m.BrowserPool(config, fonts);
+      const rendering = new m.RenderingService(new m.TemplateEngine(), new m.PdfRenderer(pool, fonts), signer, config);
+      return [name, { pool, rendering }];
+    }),
+  );
+  const docs = templates.types().map((type) => [type, sampleOf(type)]);
+  docs.push(['customer-statement (10 pages)', statement10]);
+  const typeOf = (label) => label.split(' ')[0];
+  const jobs = [];
+  for (const [label, data] of docs) {
+    for (const build of ['before', 'after']) {
+      jobs.push([
+        `${label}|${build}`,
+        (i) => preview(pipelines[build].rendering, typeOf(label), varied(data, 3000 + i)),
+      ]);
+    }
+  }
+  jobs.push([
+    'customer-statement serif|after',
+    (i) => previewSerif(pipelines.after.rendering, varied(statement1, 3000 + i)),
+  ]);
+  for (const [, fn] of jobs) await fn(-1); // launched, warm
+  const times = Object.fromEntries(jobs.map(([key]) => [key, []]));
+  const rounds = QUICK ? 6 : 15;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...jobs].reverse() : jobs;
+    for (const [key, fn] of order) {
+      const t = performance.now();
+      await fn(round);
+      times[key].push(performance.now() - t);
+    }
+  }
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  results.compare = m;
+  say(`this build against BENCH_BEFORE=${process.env.BENCH_BEFORE} (${rounds} rounds, medians, one tab each):`);
+  for (const [label] of docs) {
+    const b = m[`${label}|before`];
+    const a = m[`${label}|after`];
+    say(`  ${label}: before ${ms(b)}, after ${ms(a)} = ${(a / b).toFixed(2)}×`);
+  }
+  const serifAfter = m['customer-statement serif|after'];
+  say(
+    `  customer-statement in the serif face (after): ${ms(serifAfter)} = ${(serifAfter / m['customer-statement|after']).toFixed(2)}× the sans statement`,
+  );
+  for (const { pool } of Object.values(pipelines)) await pool.close();
+  if (process.env.BENCH_COMPARE_ONLY === '1') {
+    if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringify(results, null, 2));
+    await rm(work, { recursive: true, force: true });
+    process.exit(0);
+  }
+}
 
 // ---- 1. The floor and the pipeline, in the same rounds ----
 // The floor: a trivial page printed on a warm tab of the pool's own browser (same binary, flags and fontconfig),
@@ -214,6 +299,7 @@ const printTrivial = async (tab, headerFooter) => {
     floorHF: () => printTrivial(tab, true),
     statement1: (i) => preview(main.rendering, 'customer-statement', varied(statement1, 100 + i)),
     statement1Cached: () => preview(main.rendering, 'customer-statement', statement1),
+    statement1Serif: (i) => previewSerif(main.rendering, varied(statement1, 500 + i)),
     notice1: (i) => preview(main.rendering, 'delivery-notice', varied(notice, i)),
     fixture1: (i) => main.renderer.render(variedFixture(fixture1, 200 + i)),
   });
@@ -221,6 +307,7 @@ const printTrivial = async (tab, headerFooter) => {
   const r10 = await interleaved(QUICK ? 3 : 9, 1, {
     statement10: (i) => preview(main.rendering, 'customer-statement', varied(statement10, 300 + i)),
     fixture10: (i) => main.renderer.render(variedFixture(fixture10, 400 + i)),
+    statement10Serif: (i) => previewSerif(main.rendering, varied(statement10, 600 + i)),
   });
   Object.assign(results, r10);
   t = performance.now();
@@ -231,6 +318,9 @@ const printTrivial = async (tab, headerFooter) => {
     `customer-statement (sample.json, 1 page, new customer each time): median ${ms(results.statement1)} = ${(results.statement1 / results.floor).toFixed(1)}× floor (${(results.statement1 / results.floorHF).toFixed(1)}× the header/footer floor)`,
   );
   say(`customer-statement, the same document again (font subset cached): median ${ms(results.statement1Cached)}`);
+  say(
+    `customer-statement in the serif face ("font": "serif", new customer each time): median ${ms(results.statement1Serif)} = ${(results.statement1Serif / results.statement1).toFixed(2)}× the sans statement; 10-page ${ms(results.statement10Serif)} = ${(results.statement10Serif / results.statement10).toFixed(2)}×`,
+  );
   say(`delivery-notice (sample.json): median ${ms(results.notice1)}`);
   say(`customer-statement (sample-10-pages.json): median ${ms(results.statement10)}`);
   say(`fixtures (test/fixtures/pdf, PdfRenderer): 1-page ${ms(results.fixture1)}, 10-page ${ms(results.fixture10)}`);
@@ -294,6 +384,7 @@ say('stages (medians):');
   const p = makePipeline(1, '100000');
   const h1 = p.rendering.html('customer-statement', statement1);
   const h10 = p.rendering.html('customer-statement', statement10);
+  const h1Serif = serifTemplates.render('customer-statement', statement1);
   await preview(p.rendering, 'customer-statement', statement1); // launched, HarfBuzz loaded
   const tab = await ownTab(p.pool);
   const PRINT = {
@@ -312,6 +403,7 @@ say('stages (medians):');
   const withFonts = async (h) => insertIntoHead(h.html, `<style>${await p.fonts.fontFaceCss(h.html)}</style>`);
   const doc1 = await withFonts(h1);
   const doc10 = await withFonts(h10);
+  const doc1Serif = await withFonts(h1Serif);
   const set = (html) => tab.session.send('Page.setDocumentContent', { frameId: tab.frameId, html });
   const loaded = () =>
     tab.session.send('Runtime.evaluate', {
@@ -340,6 +432,10 @@ say('stages (medians):');
         `${h1.html}${CUSTOMERS[k % 5]}${NUMERALS[k % 10]}${String.fromCodePoint(0x4e00 + (k++ % 5000))}`,
       ),
     subsetCached: () => p.fonts.fontFaceCss(h1.html),
+    subsetNewSerif: () =>
+      p.fonts.fontFaceCss(
+        `${h1Serif.html}${CUSTOMERS[k % 5]}${NUMERALS[k % 10]}${String.fromCodePoint(0x4e00 + (k++ % 5000))}`,
+      ),
     setDocument: () => set(doc1),
     loadedCheck: () => loaded(),
     print: () => print({ ...PRINT, ...hf(h1), transferMode: 'ReturnAsBase64' }),
@@ -352,6 +448,11 @@ say('stages (medians):');
       await set(doc1);
       await loaded();
       await print({ ...PRINT, ...hf(h1), transferMode: 'ReturnAsBase64' });
+    },
+    setLoadedPrintSerif: async () => {
+      await set(doc1Serif);
+      await loaded();
+      await print({ ...PRINT, ...hf(h1Serif), transferMode: 'ReturnAsBase64' });
     },
     setLoadedPrintStream: async () => {
       await set(doc1);
@@ -369,12 +470,17 @@ say('stages (medians):');
     },
   });
   say(`  handlebars (customer-statement, 1 page): ${ms(s1.handlebars)}`);
-  say(`  font subset, new character set: ${ms(s1.subsetNew)}; cached: ${ms(s1.subsetCached)}`);
+  say(
+    `  font subset, new character set: ${ms(s1.subsetNew)}; cached: ${ms(s1.subsetCached)}; serif document (both faces), new character set: ${ms(s1.subsetNewSerif)}`,
+  );
   say(
     `  Page.setDocumentContent: ${ms(s1.setDocument)}; nonce + document.fonts.ready check: ${ms(s1.loadedCheck)}; Page.printToPDF: ${ms(s1.print)}`,
   );
   say(
     `  set + check + print: ${ms(s1.setLoadedPrint)} (the trivial page in the same rounds: ${ms(s1.trivial)}); without header/footer templates: ${ms(s1.printNoHeaderFooter)}`,
+  );
+  say(
+    `  set + check + print, the statement in the serif face: ${ms(s1.setLoadedPrintSerif)} = ${(s1.setLoadedPrintSerif / s1.setLoadedPrint).toFixed(2)}× the sans one`,
   );
   say(
     `  transfer: base64 ${ms(s1.setLoadedPrint)}, stream (IO.read) ${ms(s1.setLoadedPrintStream)}; tagged PDF ${ms(s1.setLoadedPrintTagged)}`,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { BrowserPool, type BrowserPoolStats } from '../../src/rendering/pdf/brow
 import { PdfFonts } from '../../src/rendering/pdf/fonts.js';
 import { PdfModule } from '../../src/rendering/pdf/pdf.module.js';
 import { PdfRenderer } from '../../src/rendering/pdf/pdf-renderer.js';
+import { glyphVariety, inkBox, rasterize, VARIETY_MIN } from '../support/raster.js';
 
 // Real Chromium (/usr/bin/chromium), checked with poppler-utils and qpdf. Loopback only.
 const run = promisify(execFile);
@@ -100,90 +101,12 @@ async function eventually(check: () => boolean, ms = 5_000): Promise<boolean> {
   return check();
 }
 
-// ---- raster checks: did the Chinese glyphs draw? -------------------------------------------------------------
-interface Gray {
-  width: number;
-  height: number;
-  px: Uint8Array;
-}
-
-/** Page 1 at 50 dpi in 8-bit gray (pdftoppm -gray writes a PGM: no PNG decoder needed). */
-async function rasterize(file: string): Promise<Gray> {
-  const prefix = join(workDir, `raster-${++seq}`);
-  await run('pdftoppm', ['-r', '50', '-gray', '-f', '1', '-l', '1', '-singlefile', file, prefix]);
-  const data = await readFile(`${prefix}.pgm`);
-  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(data.subarray(0, 40).toString('latin1'))!;
-  return { width: Number(header[1]), height: Number(header[2]), px: data.subarray(header[0].length) };
-}
-
-/** Bounding box of the ink (pixels darker than mid-gray) between rows y0 and y1. */
-function inkBox(
-  img: Gray,
-  y0: number,
-  y1: number,
-): { x0: number; x1: number; y0: number; y1: number; ink: number } | undefined {
-  let box: { x0: number; x1: number; y0: number; y1: number; ink: number } | undefined;
-  for (let y = y0; y < y1; y++) {
-    for (let x = 0; x < img.width; x++) {
-      if (img.px[y * img.width + x] >= 128) continue;
-      box ??= { x0: x, x1: x, y0: y, y1: y, ink: 0 };
-      box.x0 = Math.min(box.x0, x);
-      box.x1 = Math.max(box.x1, x);
-      box.y1 = y;
-      box.ink++;
-    }
-  }
-  return box;
-}
-
-/**
- * How different the n glyphs of one line look from each other: for each pair of character cells, the share of
- * pixels that differ at the best alignment (a few pixels either way). Tofu (the same box for every character)
- * and blank text score ~0; different glyphs score high.
- */
-function glyphVariety(img: Gray, box: { x0: number; x1: number; y0: number; y1: number }, n: number): number {
-  const dark = (x: number, y: number) =>
-    x >= 0 && y >= 0 && x < img.width && y < img.height && img.px[y * img.width + x] < 128;
-  const cellW = (box.x1 - box.x0 + 1) / n;
-  const cells = Array.from({ length: n }, (_, i) => {
-    const x0 = Math.round(box.x0 + i * cellW);
-    return { x0, w: Math.round(box.x0 + (i + 1) * cellW) - x0 };
-  });
-  const ink = cells.map((c) => {
-    let count = 0;
-    for (let y = box.y0; y <= box.y1; y++) for (let x = c.x0; x < c.x0 + c.w; x++) if (dark(x, y)) count++;
-    return count;
-  });
-  let sum = 0;
-  let pairs = 0;
-  for (let a = 0; a < n; a++) {
-    for (let b = a + 1; b < n; b++) {
-      let best = Infinity;
-      for (let dx = -3; dx <= 3; dx++) {
-        for (let dy = -2; dy <= 2; dy++) {
-          let diff = 0;
-          for (let y = box.y0; y <= box.y1; y++) {
-            for (let x = 0; x < cells[a].w; x++)
-              if (dark(cells[a].x0 + x, y) !== dark(cells[b].x0 + x + dx, y + dy)) diff++;
-          }
-          best = Math.min(best, diff);
-        }
-      }
-      sum += best / Math.max(1, ink[a] + ink[b]);
-      pairs++;
-    }
-  }
-  return sum / pairs;
-}
-
 const probe = (text: string) =>
   `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>` +
   `body { margin: 0; font-family: 'Tenderdesk Sans'; } p { font-size: 28pt; line-height: 1; margin: 0; white-space: nowrap; }` +
   `</style></head><body><p>${text}</p></body></html>`;
 const headerProbe = (text: string) =>
   `<div style="font-family: 'Tenderdesk Sans'; font-size: 20pt; line-height: 1; margin-left: 15mm; white-space: nowrap;">${text}</div>`;
-/** Measured: real glyphs ~0.5 (body and header); identical boxes and DejaVu's tofu ~0.01. */
-const VARIETY_MIN = 0.2;
 
 describe('PdfRenderer with real Chromium', () => {
   const { pool, renderer } = makeRenderer();
@@ -253,7 +176,7 @@ describe('PdfRenderer with real Chromium', () => {
   it('draws the Chinese glyphs in the body and in the header (rasterised, not just extractable)', async () => {
     // Body: one line of 16 different characters at 28 pt, nothing else on the page.
     const body = await rasterize(
-      await saved(await renderer.render({ html: probe(CAPITAL_AMOUNT), headerHtml: EMPTY, footerHtml: EMPTY })),
+      await renderer.render({ html: probe(CAPITAL_AMOUNT), headerHtml: EMPTY, footerHtml: EMPTY }),
     );
     const line = inkBox(body, 0, body.height)!;
     expect(line).toBeDefined();
@@ -264,13 +187,11 @@ describe('PdfRenderer with real Chromium', () => {
 
     // Header: printed by Chromium with the font fontconfig gives it, a different path from the body's web font.
     const header = await rasterize(
-      await saved(
-        await renderer.render({
-          html: '<!doctype html><html><body></body></html>',
-          headerHtml: headerProbe(CAPITAL_AMOUNT),
-          footerHtml: EMPTY,
-        }),
-      ),
+      await renderer.render({
+        html: '<!doctype html><html><body></body></html>',
+        headerHtml: headerProbe(CAPITAL_AMOUNT),
+        footerHtml: EMPTY,
+      }),
     );
     const headerLine = inkBox(header, 0, Math.round((20 / 25.4) * 50))!; // inside the 20 mm top margin
     expect(headerLine).toBeDefined();
@@ -278,10 +199,10 @@ describe('PdfRenderer with real Chromium', () => {
 
     // Controls: the check must fail on a line of identical boxes and on text printed without any CJK font.
     const boxes = await rasterize(
-      await saved(await renderer.render({ html: probe('口'.repeat(16)), headerHtml: EMPTY, footerHtml: EMPTY })),
+      await renderer.render({ html: probe('口'.repeat(16)), headerHtml: EMPTY, footerHtml: EMPTY }),
     );
     expect(glyphVariety(boxes, inkBox(boxes, 0, boxes.height)!, 16)).toBeLessThan(VARIETY_MIN);
-    const tofu = await rasterize(await saved(await printWithoutCjkFont(probe(CAPITAL_AMOUNT))));
+    const tofu = await rasterize(await printWithoutCjkFont(probe(CAPITAL_AMOUNT)));
     const tofuLine = inkBox(tofu, 0, tofu.height);
     expect(tofuLine === undefined || glyphVariety(tofu, tofuLine, 16) < VARIETY_MIN).toBe(true);
   }, 120_000);

@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { documentCodepoints, PdfFonts } from './fonts.js';
 import { insertIntoHead } from './pdf-renderer.js';
@@ -53,6 +56,79 @@ describe('PdfFonts.fontFaceCss across documents', () => {
     expect(ranges(rebuilt)).toEqual([]); // all in the new shared subset
     expect(rebuilt).not.toBe(first);
     expect(await fonts.fontFaceCss('<p>客户</p>')).toBe(rebuilt);
+  });
+});
+
+describe('PdfFonts.fontFaceCss with the serif face', () => {
+  const families = (css: string) => [...css.matchAll(/font-family:'([^']+)';font-style:normal;font-weight:(\d+);/g)];
+
+  it('adds Tenderdesk Serif 400 and 700 only to a document that names it, as its own small TrueType subsets', async () => {
+    const fonts = new PdfFonts();
+    const sans = await fonts.fontFaceCss('<style>body{font-family:"Tenderdesk Sans"}</style><p>客户对账单</p>');
+    expect(families(sans).map((m) => `${m[1]} ${m[2]}`)).toEqual(['Tenderdesk Sans 400', 'Tenderdesk Sans 700']);
+    const html =
+      "<style>body{font-family:'Tenderdesk Serif'}h1{font-family:'Tenderdesk Sans'}</style><p>客户对账单</p>";
+    const both = await fonts.fontFaceCss(html);
+    expect(families(both).map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'Tenderdesk Sans 400',
+      'Tenderdesk Sans 700',
+      'Tenderdesk Serif 400',
+      'Tenderdesk Serif 700',
+    ]);
+    expect(both.startsWith(sans)).toBe(true); // the sans part is what a sans-only document gets
+    const serifFonts = [...both.slice(sans.length).matchAll(/base64,([A-Za-z0-9+/=]+)\)/g)].map((m) =>
+      Buffer.from(m[1]!, 'base64'),
+    );
+    expect(serifFonts).toHaveLength(2);
+    for (const font of serifFonts) {
+      expect(font.readUInt32BE(0)).toBe(0x00010000); // TrueType outlines
+      expect(font.length).toBeLessThan(80_000); // vs 14.8 MB for the whole font
+    }
+    const sansFonts = [...sans.matchAll(/base64,([A-Za-z0-9+/=]+)\)/g)].map((m) => m[1]);
+    expect(serifFonts.map((f) => f.toString('base64'))).not.toContain(sansFonts[0]); // another face, not a copy
+    // Names in any case, quoted or not, in an inline style too.
+    expect(await fonts.fontFaceCss('<p style="font-family: tenderdesk serif">客户</p>')).toContain(
+      "'Tenderdesk Serif'",
+    );
+  });
+
+  it('keeps a shared subset per face: a serif document does not change the sans CSS of the next sans document', async () => {
+    const fonts = new PdfFonts();
+    const first = await fonts.fontFaceCss('<p>客户对账单</p>');
+    await fonts.fontFaceCss(`<p style="font-family:'Tenderdesk Serif'">${'甲乙丙丁戊己庚辛壬癸'.repeat(6)}</p>`);
+    expect(await fonts.fontFaceCss('<p>客户对账单</p>')).toBe(first);
+  });
+});
+
+describe('PdfFonts.writeFontconfig', () => {
+  it('serves the header subsets as Tenderdesk Sans, and Tenderdesk Serif once a header/footer template named it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'td-fontconfig-'));
+    try {
+      const fonts = new PdfFonts();
+      const before = await readFile(await fonts.writeFontconfig(join(dir, 'a')), 'utf8');
+      expect(before).toContain('<string>Tenderdesk Sans</string>');
+      expect(before).not.toContain('Tenderdesk Serif');
+      expect(await readdir(join(dir, 'a', 'fonts'))).toEqual(['TenderdeskSans-400.ttf', 'TenderdeskSans-700.ttf']);
+
+      fonts.noteHeaderText('<div style="font-family:\'Tenderdesk Serif\'">页眉</div>');
+      const after = await readFile(await fonts.writeFontconfig(join(dir, 'b')), 'utf8');
+      expect(after).toContain(`<string>${join(dir, 'b', 'fonts')}/TenderdeskSerif-</string>`);
+      expect(after).toContain('<string>Tenderdesk Serif</string>');
+      const files = await readdir(join(dir, 'b', 'fonts'));
+      expect(files.sort()).toEqual([
+        'TenderdeskSans-400.ttf',
+        'TenderdeskSans-700.ttf',
+        'TenderdeskSerif-400.ttf',
+        'TenderdeskSerif-700.ttf',
+      ]);
+      const serif = await readFile(join(dir, 'b', 'fonts', 'TenderdeskSerif-400.ttf'));
+      expect(serif.length).toBeLessThan(600_000); // the header subset, not the 14.8 MB font
+      // The serif font's PostScript name, in the name table's UTF-16BE.
+      const name = Buffer.from([...'NotoSerifSC-Regular'].flatMap((c) => [0, c.charCodeAt(0)]));
+      expect(serif.includes(name)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,14 +6,17 @@ import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 
 /**
- * Fonts for PDFs: the TrueType Noto Sans SC shipped by npm (@expo-google-fonts/noto-sans-sc), never the host's
- * fonts. TrueType (glyf) outlines come out of Chromium as embedded CID TrueType fonts; Debian's CFF Noto CJK
+ * Fonts for PDFs: the TrueType Noto Sans SC and Noto Serif SC shipped by npm (@expo-google-fonts/noto-sans-sc and
+ * noto-serif-sc; 黑体 and 宋体), never the host's fonts. TrueType (glyf) outlines come out of Chromium as embedded CID TrueType fonts; Debian's CFF Noto CJK
  * came out as ~100 Type 3 fonts per PDF (FINDINGS).
  *
  * Cost is what shapes this file: Chromium spends time in proportion to the size of each font file a document
  * uses, system fonts included (the whole 10.5 MB font ~200 ms per document; against a 15 KB subset, a 1.2 MB
  * one cost 40 ms more and a 2.2 MB one 85 ms more, docs/benchmarks.md). So:
- * - the body gets 'Tenderdesk Sans' as `@font-face` data: URIs in two parts: a shared subset, the same CSS for
+ * - each face is subset on its own ('Tenderdesk Sans', and 'Tenderdesk Serif' only for a document whose HTML names
+ *   it: the serif face costs nothing to documents that do not use it, and its 2 x 14.8 MB are loaded into HarfBuzz
+ *   on first use only);
+ * - the body gets each face as `@font-face` data: URIs in two parts: a shared subset, the same CSS for
  *   every document while it lasts (Chromium decodes a data: URI it has seen before from its memory cache), and a
  *   small subset of the document's characters the shared one lacks, declared with their `unicode-range`. A
  *   statement with a new customer name printed ~25% faster than with a subset of exactly its characters, and
@@ -23,19 +26,38 @@ import { Injectable } from '@nestjs/common';
  * - header/footer templates cannot use web fonts, so fontconfig serves them 'Tenderdesk Sans' from a small
  *   subset written at each browser launch: punctuation, Latin and the characters header/footer templates have
  *   used so far in this process (a header with new characters still prints right, through the fallback, and
- *   the next browser launched picks them up);
+ *   the next browser launched picks them up); 'Tenderdesk Serif' likewise, once a header/footer template of this
+ *   process has named it (until the next launch, such a header prints in the sans face);
  * - the full Noto Sans SC is the fallback for any character a subset lacks, so no glyph is ever missing.
  */
 export const FONT_FAMILY = 'Tenderdesk Sans';
+export const SERIF_FAMILY = 'Tenderdesk Serif';
 
 type Weight = 400 | 700;
 const WEIGHTS: readonly Weight[] = [400, 700];
+export type Face = 'sans' | 'serif';
 
 const require = createRequire(import.meta.url);
-const FONT_FILES: Record<Weight, string> = {
-  400: require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
-  700: require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'),
+const FACES: Record<Face, { family: string; file: string; files: Record<Weight, string> }> = {
+  sans: {
+    family: FONT_FAMILY,
+    file: 'TenderdeskSans',
+    files: {
+      400: require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'),
+      700: require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf'),
+    },
+  },
+  serif: {
+    family: SERIF_FAMILY,
+    file: 'TenderdeskSerif',
+    files: {
+      400: require.resolve('@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf'),
+      700: require.resolve('@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf'),
+    },
+  },
 };
+/** A CSS font-family naming the serif face (quoted or not, any case: CSS family names are case-insensitive). */
+const NAMES_SERIF = /tenderdesk\s+serif/i;
 // HarfBuzz's subsetter build (harfbuzzjs, pinned in package.json: the wasm exports subsetFonts() calls).
 const HARFBUZZ_WASM = require.resolve('harfbuzzjs/dist/harfbuzz-subset.wasm');
 
@@ -110,24 +132,119 @@ export function documentCodepoints(html: string): Set<number> {
   return cps;
 }
 
+/** Whether a document (its CSS or inline styles) names the serif face: only then is the serif face subset for it. */
+export function usesSerif(html: string): boolean {
+  return NAMES_SERIF.test(html);
+}
+
 @Injectable()
 export class PdfFonts {
   private harfbuzz?: Promise<Subsetter>;
-  private readonly cssCache = new Map<string, string>();
+  private readonly subsets: Record<Face, FaceSubsets> = {
+    sans: new FaceSubsets('sans'),
+    serif: new FaceSubsets('serif'),
+  };
   private readonly headerChars = new Set<number>(HEADER_SEED);
-  private shared?: { cps: ReadonlySet<number>; css: string };
-  /** Characters documents had beyond the shared subset, for its next rebuild. */
-  private readonly pending = new Set<number>();
+  /** Faces header/footer templates have named: the next browser's fontconfig serves them. */
+  private readonly headerFaces = new Set<Face>(['sans']);
 
   /**
-   * `@font-face` rules defining 'Tenderdesk Sans' (400 and 700) for a document: the shared subset, plus a subset of
-   * the document's characters the shared one lacks (with their unicode-range), so that every character of the
-   * document is in the fonts the CSS names.
+   * `@font-face` rules defining 'Tenderdesk Sans' (400 and 700) for a document, and 'Tenderdesk Serif' when the
+   * document names it: for each face, its shared subset, plus a subset of the document's characters the shared one
+   * lacks (with their unicode-range), so that every character of the document is in the fonts the CSS names.
    */
   async fontFaceCss(html: string): Promise<string> {
     const subsetter = await this.subsetter();
     const doc = documentCodepoints(html);
-    this.shared ??= { cps: doc, css: faces(subsetter, doc) };
+    const css = this.subsets.sans.css(subsetter, doc);
+    return usesSerif(html) ? `${css}\n${this.subsets.serif.css(subsetter, doc)}` : css;
+  }
+
+  /** Remembers the characters (and faces) of header/footer templates for the header fonts of the next browser. */
+  noteHeaderText(text: string): void {
+    if (usesSerif(text)) this.headerFaces.add('serif');
+    for (const cp of documentCodepoints(text)) {
+      if (this.headerChars.size >= HEADER_CHARS_MAX) return;
+      this.headerChars.add(cp);
+    }
+  }
+
+  /**
+   * Writes a fontconfig configuration into `dir` for one browser launch (FONTCONFIG_FILE): the header subsets
+   * registered as 'Tenderdesk Sans' (and 'Tenderdesk Serif' once a header named it), the full Noto Sans SC as
+   * fallback, and no host font at all, so that the output never depends on what the machine has installed.
+   * Returns the path of fonts.conf.
+   */
+  async writeFontconfig(dir: string): Promise<string> {
+    const subsetter = await this.subsetter();
+    const cps = [...this.headerChars].sort((a, b) => a - b);
+    const fontDir = join(dir, 'fonts');
+    await mkdir(fontDir, { recursive: true });
+    await mkdir(join(dir, 'fontconfig-cache'), { recursive: true });
+    const faces = [...this.headerFaces];
+    for (const face of faces) {
+      for (const weight of WEIGHTS) {
+        await writeFile(join(fontDir, `${FACES[face].file}-${weight}.ttf`), subsetter.subset(face, weight, cps));
+      }
+    }
+    const x = escapeXml;
+    const sans = FACES.sans.files;
+    const rename = faces
+      .map(
+        (face) => `  <match target="scan">
+    <test name="file" compare="contains"><string>${x(fontDir)}/${FACES[face].file}-</string></test>
+    <edit name="family" mode="assign" binding="same"><string>${x(FACES[face].family)}</string></edit>
+  </match>`,
+      )
+      .join('\n');
+    const conf = `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>${x(fontDir)}</dir>
+  <dir>${x(dirname(sans[400]))}</dir>
+  <dir>${x(dirname(sans[700]))}</dir>
+  <cachedir>${x(join(dir, 'fontconfig-cache'))}</cachedir>
+  <!-- The header subsets are named Noto Sans SC / Noto Serif SC inside; rename them so that the family is unambiguous. -->
+${rename}
+  <!-- Any family asked for (sans-serif, Arial, ...) falls back on the small subset, never on the 10.5 MB font. -->
+  <match target="pattern">
+    <edit name="family" mode="append_last" binding="strong"><string>${FONT_FAMILY}</string></edit>
+  </match>
+</fontconfig>
+`;
+    const file = join(dir, 'fonts.conf');
+    await writeFile(file, conf);
+    return file;
+  }
+
+  /** Loads HarfBuzz and the sans face once (~0.2 s); later calls share it. */
+  warmUp(): Promise<void> {
+    return this.subsetter().then(() => undefined);
+  }
+
+  private subsetter(): Promise<Subsetter> {
+    this.harfbuzz ??= Subsetter.load().catch((err: unknown) => {
+      this.harfbuzz = undefined; // let a later call try again
+      throw err;
+    });
+    return this.harfbuzz;
+  }
+}
+
+/**
+ * One face's subsets across documents: a shared subset that grows with the characters documents bring (up to
+ * SHARED_CHARS_MAX), and per-document extras beyond it, cached by character set.
+ */
+class FaceSubsets {
+  private readonly cssCache = new Map<string, string>();
+  private shared?: { cps: ReadonlySet<number>; css: string };
+  /** Characters documents had beyond the shared subset, for its next rebuild. */
+  private readonly pending = new Set<number>();
+
+  constructor(private readonly face: Face) {}
+
+  css(subsetter: Subsetter, doc: ReadonlySet<number>): string {
+    this.shared ??= { cps: doc, css: faces(subsetter, this.face, doc) };
     let extra = [...doc].filter((cp) => !this.shared!.cps.has(cp));
     if (extra.length > 0 && this.shared.cps.size < SHARED_CHARS_MAX) {
       for (const cp of extra) this.pending.add(cp);
@@ -136,7 +253,7 @@ export class PdfFonts {
           ...this.shared.cps,
           ...[...this.pending].slice(0, SHARED_CHARS_MAX - this.shared.cps.size),
         ]);
-        this.shared = { cps, css: faces(subsetter, cps) };
+        this.shared = { cps, css: faces(subsetter, this.face, cps) };
         this.pending.clear();
         extra = extra.filter((cp) => !cps.has(cp));
       }
@@ -157,69 +274,10 @@ export class PdfFonts {
       this.cssCache.set(key, cached);
       return cached;
     }
-    const css = faces(subsetter, cps, cps.map((cp) => `U+${cp.toString(16)}`).join(','));
+    const css = faces(subsetter, this.face, cps, cps.map((cp) => `U+${cp.toString(16)}`).join(','));
     this.cssCache.set(key, css);
     if (this.cssCache.size > SUBSET_CACHE_SIZE) this.cssCache.delete(this.cssCache.keys().next().value!);
     return css;
-  }
-
-  /** Remembers the characters of header/footer templates for the header font of the next browser launched. */
-  noteHeaderText(text: string): void {
-    for (const cp of documentCodepoints(text)) {
-      if (this.headerChars.size >= HEADER_CHARS_MAX) return;
-      this.headerChars.add(cp);
-    }
-  }
-
-  /**
-   * Writes a fontconfig configuration into `dir` for one browser launch (FONTCONFIG_FILE): the header subset
-   * registered as 'Tenderdesk Sans', the full Noto Sans SC as fallback, and no host font at all, so that the
-   * output never depends on what the machine has installed. Returns the path of fonts.conf.
-   */
-  async writeFontconfig(dir: string): Promise<string> {
-    const subsetter = await this.subsetter();
-    const cps = [...this.headerChars].sort((a, b) => a - b);
-    const fontDir = join(dir, 'fonts');
-    await mkdir(fontDir, { recursive: true });
-    await mkdir(join(dir, 'fontconfig-cache'), { recursive: true });
-    for (const weight of WEIGHTS) {
-      await writeFile(join(fontDir, `TenderdeskSans-${weight}.ttf`), subsetter.subset(weight, cps));
-    }
-    const x = escapeXml;
-    const conf = `<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <dir>${x(fontDir)}</dir>
-  <dir>${x(dirname(FONT_FILES[400]))}</dir>
-  <dir>${x(dirname(FONT_FILES[700]))}</dir>
-  <cachedir>${x(join(dir, 'fontconfig-cache'))}</cachedir>
-  <!-- The header subsets are named Noto Sans SC inside; rename them so that the family is unambiguous. -->
-  <match target="scan">
-    <test name="file" compare="contains"><string>${x(fontDir)}/</string></test>
-    <edit name="family" mode="assign" binding="same"><string>${FONT_FAMILY}</string></edit>
-  </match>
-  <!-- Any family asked for (sans-serif, Arial, ...) falls back on the small subset, never on the 10.5 MB font. -->
-  <match target="pattern">
-    <edit name="family" mode="append_last" binding="strong"><string>${FONT_FAMILY}</string></edit>
-  </match>
-</fontconfig>
-`;
-    const file = join(dir, 'fonts.conf');
-    await writeFile(file, conf);
-    return file;
-  }
-
-  /** Loads HarfBuzz and both fonts once (~0.2 s); later calls share it. */
-  warmUp(): Promise<void> {
-    return this.subsetter().then(() => undefined);
-  }
-
-  private subsetter(): Promise<Subsetter> {
-    this.harfbuzz ??= Subsetter.load().catch((err: unknown) => {
-      this.harfbuzz = undefined; // let a later call try again
-      throw err;
-    });
-    return this.harfbuzz;
   }
 }
 
@@ -251,19 +309,29 @@ const HB_MEMORY_MODE_WRITABLE = 2;
  * subset-font copies and parses the 10.5 MB font on every call: 40-60 ms per weight per document measured;
  * with the face kept, a statement's subset takes 1-3 ms. HarfBuzz's default layout features are kept (kerning
  * and the shaping features Chromium applies; 67 KB), not subset-font's "all features" (124 KB, 5x slower).
+ * The sans face is loaded with HarfBuzz; the serif face on its first subset (most deployments never use it).
  */
 class Subsetter {
-  private constructor(
-    private readonly hb: HarfbuzzExports,
-    private readonly faces: Record<Weight, number>,
-  ) {}
+  private readonly faces: Partial<Record<Face, Record<Weight, number>>> = {};
+
+  private constructor(private readonly hb: HarfbuzzExports) {}
 
   static async load(): Promise<Subsetter> {
     const { instance } = await WebAssembly.instantiate(readFileSync(HARFBUZZ_WASM));
     const hb = instance.exports as unknown as HarfbuzzExports;
     hb._initialize();
-    const face = (weight: Weight) => {
-      const font = readFileSync(FONT_FILES[weight]);
+    const subsetter = new Subsetter(hb);
+    subsetter.loaded('sans');
+    return subsetter;
+  }
+
+  /** The HarfBuzz faces of both weights, read and loaded on first use. */
+  private loaded(face: Face): Record<Weight, number> {
+    const known = this.faces[face];
+    if (known) return known;
+    const { hb } = this;
+    const load = (weight: Weight) => {
+      const font = readFileSync(FACES[face].files[weight]);
       const ptr = hb.malloc(font.length); // owned by the face for the life of the process
       new Uint8Array(hb.memory.buffer).set(font, ptr);
       const blob = hb.hb_blob_create(ptr, font.length, HB_MEMORY_MODE_WRITABLE, 0, 0);
@@ -271,22 +339,24 @@ class Subsetter {
       hb.hb_blob_destroy(blob);
       return f;
     };
-    const subsetter = new Subsetter(hb, { 400: face(400), 700: face(700) });
-    for (const weight of WEIGHTS) subsetter.subset(weight, ASCII); // the first subset of a face loads its tables
-    return subsetter;
+    const faces = { 400: load(400), 700: load(700) };
+    this.faces[face] = faces;
+    for (const weight of WEIGHTS) this.subset(face, weight, ASCII); // the first subset of a face loads its tables
+    return faces;
   }
 
   /** A TrueType font holding the glyphs of these code points (those the font has). */
-  subset(weight: Weight, codepoints: Iterable<number>): Buffer {
+  subset(face: Face, weight: Weight, codepoints: Iterable<number>): Buffer {
     const { hb } = this;
+    const hbFace = this.loaded(face)[weight];
     const input = hb.hb_subset_input_create_or_fail();
     if (input === 0) throw new Error('harfbuzz: hb_subset_input_create_or_fail failed');
     try {
       const unicodes = hb.hb_subset_input_unicode_set(input);
       for (const cp of codepoints) hb.hb_set_add(unicodes, cp);
-      const face = hb.hb_subset_or_fail(this.faces[weight], input);
-      if (face === 0) throw new Error('harfbuzz: hb_subset_or_fail failed');
-      const blob = hb.hb_face_reference_blob(face);
+      const subset = hb.hb_subset_or_fail(hbFace, input);
+      if (subset === 0) throw new Error('harfbuzz: hb_subset_or_fail failed');
+      const blob = hb.hb_face_reference_blob(subset);
       try {
         const length = hb.hb_blob_get_length(blob);
         const data = hb.hb_blob_get_data(blob, 0);
@@ -294,7 +364,7 @@ class Subsetter {
         return Buffer.from(new Uint8Array(hb.memory.buffer, data, length));
       } finally {
         hb.hb_blob_destroy(blob);
-        hb.hb_face_destroy(face);
+        hb.hb_face_destroy(subset);
       }
     } finally {
       hb.hb_subset_input_destroy(input);
@@ -302,14 +372,14 @@ class Subsetter {
   }
 }
 
-/** `@font-face` rules for both weights of a subset of these characters, inlined as data: URIs. */
-function faces(subsetter: Subsetter, cps: Iterable<number>, unicodeRange?: string): string {
+/** `@font-face` rules for both weights of a face's subset of these characters, inlined as data: URIs. */
+function faces(subsetter: Subsetter, face: Face, cps: Iterable<number>, unicodeRange?: string): string {
   const sorted = [...cps].sort((a, b) => a - b);
   return WEIGHTS.map(
     (weight) =>
-      `@font-face{font-family:'${FONT_FAMILY}';font-style:normal;font-weight:${weight};` +
+      `@font-face{font-family:'${FACES[face].family}';font-style:normal;font-weight:${weight};` +
       (unicodeRange ? `unicode-range:${unicodeRange};` : '') +
-      `src:url(data:font/ttf;base64,${subsetter.subset(weight, sorted).toString('base64')}) format('truetype');}`,
+      `src:url(data:font/ttf;base64,${subsetter.subset(face, weight, sorted).toString('base64')}) format('truetype');}`,
   ).join('\n');
 }
 

@@ -5,7 +5,7 @@ import { BrowserPool } from './browser-pool.js';
 import { PdfFonts } from './fonts.js';
 
 export interface PdfRenderInput {
-  /** A complete `<!doctype html>` document, CSS inlined, text in font-family 'Tenderdesk Sans'. */
+  /** A complete `<!doctype html>` document, CSS inlined, text in font-family 'Tenderdesk Sans' or 'Tenderdesk Serif'. */
   html: string;
   /** Chromium header/footer templates (`<span class="pageNumber">`, `<span class="totalPages">`), inline styles. */
   headerHtml: string;

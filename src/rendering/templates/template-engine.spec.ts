@@ -116,6 +116,23 @@ describe('TemplateEngine', () => {
     expect(engine.render('letter', engine.sample('letter')).html).toContain('@page { size: A4 landscape; }');
   });
 
+  it('sets the text in the serif face and the headings in the sans face when meta.json says "font": "serif"', () => {
+    const serif = new TemplateEngine(fixture({ ...letter, 'letter/meta.json': '{"font": "serif"}' }));
+    const html = serif.render('letter', serif.sample('letter')).html;
+    // After base.css (which it overrides), before the type's styles.css (which may override it).
+    expect(html).toMatch(
+      /body \{ font-family: "Tenderdesk Sans"; \}\nbody \{ font-family: 'Tenderdesk Serif'; \}\nh1, h2, h3, h4 \{ font-family: 'Tenderdesk Sans'; \}\nh1 \{ color/,
+    );
+    for (const meta of ['{}', '{"font": "sans"}']) {
+      const sans = new TemplateEngine(fixture({ ...letter, 'letter/meta.json': meta }));
+      expect(sans.render('letter', sans.sample('letter')).html).not.toContain('Tenderdesk Serif');
+    }
+    const bad = new TemplateEngine(fixture({ ...letter, 'letter/meta.json': '{"font": "songti"}' }));
+    const e = failure(() => bad.render('letter', bad.sample('letter')));
+    expect(e.code).toBe('TEMPLATE_ERROR');
+    expect(e.details).toMatchObject({ file: 'meta.json', reason: '"font" must be "sans" or "serif"' });
+  });
+
   describe('template errors: 422 TEMPLATE_ERROR with the template, file and line', () => {
     const broken = (source: string) => new TemplateEngine(fixture({ 'bad/template.hbs': source }));
 

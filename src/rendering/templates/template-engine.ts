@@ -9,13 +9,17 @@ import { RenderingError } from '../rendering.errors.js';
 import { HELPER_NAMES, HELPERS_VERSION, registerHelpers, TemplateHelperError, type RenderData } from './helpers.js';
 import { DEFAULT_LOCALE, isLocale, LABELS, LOCALES, type LabelSet, type Locale } from './labels.js';
 import { visibleText } from '../docx/visible-text.js';
+import { FONT_FAMILY, SERIF_FAMILY } from '../pdf/fonts.js';
 
 /**
  * Document templates on disk -> HTML. A document type is a folder `templates/<type>/` with `template.hbs`,
  * `styles.css`, `sample.json`, optional `header.hbs`/`footer.hbs` (Chromium's page header/footer templates;
  * defaults in `templates/_partials/`) and optional `meta.json`:
  *   { "title": {"zh-CN": "对账单", "en": "Statement"}, "required": ["customer.name", "lines"],
- *     "orientation": "portrait", "labels": {"zh-CN": {...}, "en": {...}} }
+ *     "orientation": "portrait", "font": "serif", "labels": {"zh-CN": {...}, "en": {...}} }
+ * `font` is the document's default face: "sans" ('Tenderdesk Sans', Noto Sans SC, 黑体; the default) or "serif"
+ * (the text in 'Tenderdesk Serif', Noto Serif SC, 宋体, and the headings h1-h4 in the sans face, as Chinese formal
+ * documents set them). The type's styles.css comes after and may name either face for any element.
  * Shared partials are `templates/_partials/*.hbs` (`{{> letterhead}}`), with `templates/_partials/base.css`.
  *
  * A type is compiled once, on first use, and kept; its version (a SHA-256 of its folder, the partials, the
@@ -95,6 +99,8 @@ export interface TemplateMeta {
    * renders into a larger PDF and stamps continuous numbers (the tender package's sections).
    */
   pageNumbers?: 'footer' | 'assembly';
+  /** The document's default face (see the top of this file). */
+  font?: 'sans' | 'serif';
   labels?: Partial<Record<Locale, Record<string, string>>>;
 }
 
@@ -133,6 +139,8 @@ const MAIL_PARTS = ['subject', 'text', 'html'] as const;
 const PLAIN_OPTIONS: CompileOptions = { ...COMPILE_OPTIONS, noEscape: true };
 const SAMPLE_NAME = /^sample[a-z0-9-]*$/;
 const PARTIALS_DIR = '_partials';
+/** `"font": "serif"`: 宋体 text, 黑体 headings; after base.css, before the type's styles.css (which may override it). */
+const SERIF_DEFAULT_CSS = `body { font-family: '${SERIF_FAMILY}'; }\nh1, h2, h3, h4 { font-family: '${FONT_FAMILY}'; }\n`;
 
 /** `<repo>/templates`, found from this file whether it runs from src/ (tests) or dist/. */
 export function defaultTemplatesRoot(): string {
@@ -236,10 +244,11 @@ export class TemplateEngine {
     }
 
     const orientation = t.meta.orientation === 'landscape' ? '@page { size: A4 landscape; }\n' : '';
+    const font = t.meta.font === 'serif' ? SERIF_DEFAULT_CSS : '';
     const html =
       `<!doctype html>\n<html lang="${locale}">\n<head>\n<meta charset="utf-8">\n` +
       `<title>${Handlebars.escapeExpression(title)}</title>\n` +
-      `<style>\n${this.loadPartials(type).baseCss}\n${orientation}${t.css}\n</style>\n</head>\n` +
+      `<style>\n${this.loadPartials(type).baseCss}\n${orientation}${font}${t.css}\n</style>\n</head>\n` +
       `<body class="doc-${type}">\n${body.trim()}\n</body>\n</html>\n`;
 
     return {
@@ -658,7 +667,9 @@ export function readMeta(source: string): { meta: TemplateMeta } | { reason: str
         ? '"required" must be a list of dotted field paths'
         : m.orientation !== undefined && m.orientation !== 'portrait' && m.orientation !== 'landscape'
           ? '"orientation" must be "portrait" or "landscape"'
-          : undefined;
+          : m.font !== undefined && m.font !== 'sans' && m.font !== 'serif'
+            ? '"font" must be "sans" or "serif"'
+            : undefined;
   return bad ? { reason: bad } : { meta: m };
 }
 

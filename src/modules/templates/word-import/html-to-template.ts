@@ -117,6 +117,8 @@ class TemplateWriter {
   private readonly open: Marker[] = [];
   /** For each element being written, how many blocks were open when it started: its own must close inside it. */
   private readonly scopes: number[] = [0];
+  /** Inside a cell, paragraphs follow one another on a line: a row is a line of the source. */
+  private cells = 0;
 
   constructor(
     private readonly partials: readonly string[],
@@ -144,6 +146,7 @@ class TemplateWriter {
     const name = el.name.toLowerCase();
     if (LEAF_BLOCKS.has(name)) return this.block(el, name);
     if (Object.hasOwn(INLINE, name)) {
+      if (textOf(el) === '' && !el.children.some(isElement)) return; // its text moved into an expression before it
       const tag = INLINE[name as keyof typeof INLINE];
       return this.scoped(`<${tag}>`, `</${tag}>`, () => this.nodes(el.children));
     }
@@ -180,7 +183,7 @@ class TemplateWriter {
       return;
     }
     const cls = classAttr(el);
-    this.scoped(`<${name}${cls}>`, `</${name}>\n`, () => this.nodes(el.children));
+    this.scoped(`<${name}${cls}>`, `</${name}>${this.cells > 0 ? '' : '\n'}`, () => this.nodes(el.children));
   }
 
   private table(el: DomElement): void {
@@ -214,7 +217,9 @@ class TemplateWriter {
             .filter((a) => /^[1-9]\d{0,2}$/.test(cell.attribs[a] ?? '') && cell.attribs[a] !== '1')
             .map((a) => ` ${a}="${cell.attribs[a]}"`)
             .join('');
+          this.cells++;
           this.scoped(`<${cell.name}${span}${classAttr(cell)}>`, `</${cell.name}>`, () => this.nodes(cell.children));
+          this.cells--;
         }
       });
     }

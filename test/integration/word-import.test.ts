@@ -123,6 +123,14 @@ describe('importWordTemplate: the bid letter fixture', () => {
     expect(result.files['styles.css']).toContain('.doc-bid-letter { font-size: 11pt; }');
   });
 
+  it('gives the same draft for the letter saved again by LibreOffice (another writer of the format)', async () => {
+    const resaved = await importWordTemplate(fixture('bid-letter-libreoffice.docx'), {
+      type: 'bid-letter',
+      locale: 'zh-CN',
+    });
+    expect(resaved).toEqual(result);
+  });
+
   it('renders to HTML through the real TemplateEngine with the data filled in', () => {
     const html = app.get(TemplateEngine).render('bid-letter', DATA, { locale: 'zh-CN' }).html;
     expect(html).toContain('根据贵方 江南市第二水厂智慧水务改造项目（项目编号：JN-ZB-2026-118）');

@@ -14,12 +14,15 @@ export interface DocxPackageLimits {
 export interface DocxPackage {
   /** The parts zipped again, for mammoth. */
   zip: Buffer;
-  /** The parts by path, inflated. */
+  /** The parts mammoth reads, by path, inflated. */
   parts: Map<string, Buffer>;
 }
 
 /** A Word document has a few dozen parts; thousands mean something else. */
 const MAX_ENTRIES = 1000;
+/** What mammoth reads: the package's content types and relationships, and the document's own parts (not the
+ * properties, thumbnail or custom XML: those are neither inflated nor copied). */
+const READ_BY_MAMMOTH = /^(?:\[Content_Types\]\.xml|_rels\/\.rels|word\/.*[^/])$/;
 const XML_PART = /\.(xml|rels)$/i;
 /** Word never writes a DTD; one in a part can only be there to make the XML parser expand entities. */
 const DTD = /<!DOCTYPE/i;
@@ -48,7 +51,7 @@ export async function boundedDocx(docx: Buffer, limits: DocxPackageLimits): Prom
     if (zipfile.entryCount > MAX_ENTRIES) throw tooLarge(limits, { entries: zipfile.entryCount });
     let total = 0;
     for await (const entry of zipfile.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue; // a folder
+      if (!READ_BY_MAMMOTH.test(entry.fileName)) continue; // folders, properties, thumbnail: never inflated
       if (parts.has(entry.fileName)) throw unreadable(`the part ${entry.fileName} appears twice`);
       if (total + entry.uncompressedSize > limits.maxUncompressedBytes) {
         throw tooLarge(limits, { uncompressedBytesAtLeast: total + entry.uncompressedSize });

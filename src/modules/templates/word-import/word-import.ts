@@ -145,6 +145,9 @@ interface MammothElement {
   alignment?: string;
 }
 
+/** The body text's style, which LibreOffice names on every paragraph (Word leaves it out): nothing lost there. */
+const BODY_STYLES = /^(?:normal|正文|default paragraph style|text body|body text)$/i;
+
 function headingLevel(styleName: string | null | undefined): number | undefined {
   const name = (styleName ?? '').trim();
   const numbered = /^(?:heading|标题)\s*([1-6])$/i.exec(name);
@@ -165,7 +168,8 @@ function alignParagraphs(element: MammothElement, warnings: ImportWarnings): Mam
           : undefined;
     if (align) {
       const level = headingLevel(element.styleName);
-      if (!level && element.styleId) warnings.add('style', element.styleName ?? element.styleId);
+      const plain = !element.styleId || BODY_STYLES.test(element.styleName ?? element.styleId);
+      if (!level && !plain) warnings.add('style', element.styleName ?? element.styleId!);
       return { ...element, styleName: `td-${align}-${level ? `h${level}` : 'p'}` };
     }
   }

@@ -37,7 +37,7 @@ const DATA = {
     { name: '电磁流量计', quantity: 8, amount: '51480.00' },
   ],
   total: '147480.00',
-  company: { name: '华东精工设备有限公司' },
+  company: { name: '华东精工设备有限公司', phone: '0571-8888 6666' },
 };
 
 /** A templates root holding the built-in partials and one type made of the import's files. */
@@ -118,6 +118,9 @@ describe('importWordTemplate: the bid letter fixture', () => {
     expect(template).toContain('<p><strong>我方承诺：投标有效期为 {{tender.validityDays}} 天');
     expect(template).toMatch(/\{\{#each lines\}\}<tr><td><p>\{\{inc @index\}\}<\/p><\/td>.*<\/tr>\n\{\{\/each\}\}/);
     expect(template).toContain('<p class="text-right">日期：{{date tender.date}}</p>');
+    // The goods table is drawn with borders in Word (Table Grid), the signature layout table without.
+    expect(template.match(/<table[^>]*>/g)).toEqual(['<table>', '<table class="plain">']);
+    expect(template).toContain('<table class="plain">\n<tr><td><p>法定代表人或授权代表（签字）：</p></td>');
     expect(template).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]+">/);
     expect(template).not.toContain('{{> letterhead}}\n');
     expect(result.files['styles.css']).toContain('.doc-bid-letter { font-size: 11pt; }');
@@ -158,6 +161,7 @@ describe('importWordTemplate: the bid letter fixture', () => {
       '2电磁流量计8',
       '投标总价（大写）：壹拾肆万柒仟肆佰捌拾元整',
       '投标人：华东精工设备有限公司（盖章）',
+      '联系电话：0571-88886666',
       '日期：2026年12月7日',
     ];
     const pdfBody = squash(await pdfText(pdf));

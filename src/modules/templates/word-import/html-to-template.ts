@@ -7,7 +7,7 @@ import type { ImportWarnings } from './import-warnings.js';
  * mammoth's HTML -> a template.hbs in the subset the DOCX mapping reads (src/rendering/docx/html-blocks.ts) and the
  * template engine accepts (src/rendering/templates/template-engine.ts):
  * - elements: h1–h6, p, br, strong, em, u, table/thead/tbody/tr/th/td (colspan, rowspan), ul/ol/li, img with a PNG or
- *   JPEG data: URI; classes text-left/center/right only. Anything else keeps its text and loses its tag, with a
+ *   JPEG data: URI; classes text-left/center/right, and plain on a table (no borders). Anything else keeps its text and loses its tag, with a
  *   warning (hyperlinks, struck-out text, superscripts…); bookmarks go silently.
  * - `{{…}}` typed in Word stays a Handlebars expression, also when Word split it over runs of different formatting
  *   (the expression moves whole into its first run). Curly quotes and full-width braces typed by an IME are made
@@ -187,7 +187,8 @@ class TemplateWriter {
   }
 
   private table(el: DomElement): void {
-    this.scoped('<table>\n', '</table>\n', () => {
+    const plain = (el.attribs.class ?? '').split(/\s+/).includes('plain') ? ' class="plain"' : '';
+    this.scoped(`<table${plain}>\n`, '</table>\n', () => {
       for (const part of el.children) {
         if (!isElement(part)) continue;
         if (part.name === 'tr') this.row(part);

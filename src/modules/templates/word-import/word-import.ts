@@ -9,6 +9,7 @@ import { checkImageDimensions } from '../../files/index.js';
 import { boundedDocx, unreadable } from './docx-package.js';
 import { htmlToTemplate } from './html-to-template.js';
 import { ImportWarnings } from './import-warnings.js';
+import { borderlessTables } from './table-borders.js';
 import { WordImportError } from './word-import.errors.js';
 
 type ImageLimits = Parameters<typeof checkImageDimensions>[1];
@@ -83,7 +84,8 @@ export async function importWordTemplate(docx: Buffer, opts: WordImportOptions):
       {
         styleMap: STYLE_MAP,
         externalFileAccess: false, // a linked image names a file or URL: never read it
-        transformDocument: (document: MammothElement) => alignParagraphs(document, warnings),
+        transformDocument: (document: MammothElement) =>
+          new DocumentStyles(warnings, plainTables(document, pkg.parts)).transform(document),
         convertImage: mammoth.images.imgElement(async (image) => ({ src: await images.dataUri(image) })),
       },
     );
@@ -112,13 +114,14 @@ const HEADER =
   '{{!-- Imported from a Word document. The letterhead is not added: put {{> letterhead}} on the first line to ' +
   'print it. --}}';
 
-// ---- paragraph styles and alignment ----
+// ---- paragraph styles, alignment, borderless tables ----
 
 /**
  * mammoth maps paragraphs by style name only and drops their alignment; the DOCX mapping and base.css align with the
  * classes text-center/text-right. So a centred or right-aligned paragraph is renamed here to a style of ours
  * (`td-center-h1`, `td-right-p`) that the style map turns into the element with its class. Word writes the built-in
- * names in English whatever its language (`heading 1`); WPS may write them in Chinese (`标题 1`).
+ * names in English whatever its language (`heading 1`); WPS may write them in Chinese (`标题 1`). Likewise a table
+ * Word draws without borders is renamed `td-plain`, which becomes `<table class="plain">`.
  */
 const HEADING_LEVELS = [1, 2, 3, 4, 5, 6] as const;
 const ALIGNED = ['center', 'right'] as const;
@@ -129,6 +132,7 @@ const STYLE_MAP = [
   "p[style-name='Subtitle'] => h2:fresh",
   "p[style-name='副标题'] => h2:fresh",
   ...HEADING_LEVELS.map((n) => `p[style-name='标题 ${n}'] => h${n}:fresh`),
+  "table[style-name='td-plain'] => table.plain:fresh",
   ...ALIGNED.flatMap((a) => [
     `p[style-name='td-${a}-p'] => p.text-${a}:fresh`,
     ...HEADING_LEVELS.map((n) => `p[style-name='td-${a}-h${n}'] => h${n}.text-${a}:fresh`),
@@ -157,24 +161,50 @@ function headingLevel(styleName: string | null | undefined): number | undefined 
   return undefined;
 }
 
-function alignParagraphs(element: MammothElement, warnings: ImportWarnings): MammothElement {
-  // List items keep their style: mammoth finds lists by their numbering, and a renamed style would win over it.
-  if (element.type === 'paragraph' && !element.numbering) {
-    const align =
-      element.alignment === 'center'
-        ? 'center'
-        : ['right', 'end'].includes(element.alignment ?? '')
-          ? 'right'
-          : undefined;
-    if (align) {
-      const level = headingLevel(element.styleName);
-      const plain = !element.styleId || BODY_STYLES.test(element.styleName ?? element.styleId);
-      if (!level && !plain) warnings.add('style', element.styleName ?? element.styleId!);
-      return { ...element, styleName: `td-${align}-${level ? `h${level}` : 'p'}` };
+/**
+ * Which of mammoth's tables are borderless: read from the XML (table-borders.ts), used only when the XML has as many
+ * tables as mammoth found (a text box Word writes twice, once for old readers, would shift them): else none is.
+ */
+function plainTables(document: MammothElement, parts: Map<string, Buffer>): boolean[] {
+  const flags = borderlessTables(
+    parts.get('word/document.xml')?.toString('utf8') ?? '',
+    parts.get('word/styles.xml')?.toString('utf8'),
+  );
+  const count = (e: MammothElement): number =>
+    (e.type === 'table' ? 1 : 0) + (e.children ?? []).reduce((n, c) => n + count(c), 0);
+  return count(document) === flags.length ? flags : [];
+}
+
+class DocumentStyles {
+  private table = 0;
+
+  constructor(
+    private readonly warnings: ImportWarnings,
+    private readonly plain: boolean[],
+  ) {}
+
+  /** The document with its aligned paragraphs and borderless tables renamed, in document order. */
+  transform(element: MammothElement): MammothElement {
+    let renamed = element;
+    if (element.type === 'table' && this.plain[this.table++]) renamed = { ...element, styleName: 'td-plain' };
+    // List items keep their style: mammoth finds lists by their numbering, and a renamed style would win over it.
+    if (element.type === 'paragraph' && !element.numbering) {
+      const align =
+        element.alignment === 'center'
+          ? 'center'
+          : ['right', 'end'].includes(element.alignment ?? '')
+            ? 'right'
+            : undefined;
+      if (align) {
+        const level = headingLevel(element.styleName);
+        const plain = !element.styleId || BODY_STYLES.test(element.styleName ?? element.styleId);
+        if (!level && !plain) this.warnings.add('style', element.styleName ?? element.styleId!);
+        renamed = { ...element, styleName: `td-${align}-${level ? `h${level}` : 'p'}` };
+      }
     }
+    if (!renamed.children) return renamed;
+    return { ...renamed, children: renamed.children.map((c) => this.transform(c)) };
   }
-  if (!element.children) return element;
-  return { ...element, children: element.children.map((c) => alignParagraphs(c, warnings)) };
 }
 
 // ---- images ----

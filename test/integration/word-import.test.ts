@@ -183,6 +183,7 @@ describe('importWordTemplate: what it drops and refuses', () => {
     expect(result.warnings).toEqual([
       'an image of type image/gif was dropped: only PNG and JPEG images are supported',
       "Word conversion: Unrecognised paragraph style: '公司条款' (Style ID: 公司条款)",
+      "the Word document's page headers and footers were not imported: use {{> letterhead}} for the letterhead; page numbers are added by the service",
       '<s> (struck-out text) is not supported: its formatting was dropped, its text kept',
       'the hyperlink to https://example.com/terms was kept as plain text',
       'the placeholder {{shout tender.date}} was dropped: You specified knownHelpersOnly, but used the unknown helper shout',

@@ -50,6 +50,11 @@ const MESSAGES = {
     'zh-CN': (expr: string) => `已去掉 ${expr}：前面没有对应的开始标记`,
     en: (expr: string) => `${expr} was dropped: nothing before it opens that block`,
   },
+  pageMargins: {
+    'zh-CN': () => 'Word 文档的页眉和页脚没有导入：公司抬头请用 {{> letterhead}}，页码由系统生成',
+    en: () =>
+      "the Word document's page headers and footers were not imported: use {{> letterhead}} for the letterhead; page numbers are added by the service",
+  },
   style: {
     'zh-CN': (name: string) => `不认识的段落样式“${name}”：按普通段落处理`,
     en: (name: string) => `unrecognised paragraph style "${name}": kept as a plain paragraph`,

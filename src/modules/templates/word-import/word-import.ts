@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import mammoth from 'mammoth';
 import { AppException } from '../../../common/errors/app-exception.js';
 import { ErrorCode } from '../../../common/errors/error-codes.js';
+import type { AppConfig } from '../../../config/app-config.js';
 import { isLocale, LOCALES, type Locale } from '../../../rendering/templates/labels.js';
 import { defaultTemplatesRoot } from '../../../rendering/templates/template-engine.js';
 import { checkImageDimensions } from '../../files/index.js';
@@ -25,13 +26,25 @@ export interface WordImportLimits {
   maxImageBytes: number;
 }
 
-/** The configuration's defaults; the route passes AppConfig's values. */
+const MAX_IMAGE_BYTES = 1024 * 1024;
+
+/** The configuration's defaults, for callers without one; the route passes wordImportLimits(config). */
 export const DEFAULT_WORD_IMPORT_LIMITS: WordImportLimits = {
   maxBytes: 20 * 1024 * 1024,
   maxUncompressedBytes: 64 * 1024 * 1024,
   images: { maxSide: 10_000, maxPixels: 40_000_000 },
-  maxImageBytes: 1024 * 1024,
+  maxImageBytes: MAX_IMAGE_BYTES,
 };
+
+/** The limits the configuration sets for every upload: UPLOAD_LIMIT, IMPORT_MAX_UNCOMPRESSED, IMAGE_MAX_*. */
+export function wordImportLimits(config: AppConfig): WordImportLimits {
+  return {
+    maxBytes: config.uploadLimitBytes,
+    maxUncompressedBytes: config.imports.maxUncompressedBytes,
+    images: config.images,
+    maxImageBytes: MAX_IMAGE_BYTES,
+  };
+}
 
 export interface WordImportOptions {
   /** The document type the draft is for (its folder name: `bid-letter`); the CSS is scoped to it. */
@@ -93,6 +106,13 @@ export async function importWordTemplate(docx: Buffer, opts: WordImportOptions):
     throw unreadable((err as Error).message);
   }
   for (const m of converted.messages) warnings.add('mammoth', m.message);
+  if (
+    [...pkg.parts].some(
+      ([name, xml]) => PAGE_MARGINS.test(name) && /<w:t(?:\s[^>]*)?>\s*[^<\s]/.test(xml.toString('utf8')),
+    )
+  ) {
+    warnings.add('pageMargins');
+  }
 
   const body = htmlToTemplate(converted.value, opts.partials ?? builtInPartials(), warnings);
   if (body.replace(/<[^>]*>/g, '').trim() === '') {
@@ -109,6 +129,9 @@ export async function importWordTemplate(docx: Buffer, opts: WordImportOptions):
     warnings: warnings.list(),
   };
 }
+
+/** Word's page headers and footers, which mammoth does not read: often where a company typed its letterhead. */
+const PAGE_MARGINS = /^word\/(?:header|footer)\d*\.xml$/;
 
 const HEADER =
   '{{!-- Imported from a Word document. The letterhead is not added: put {{> letterhead}} on the first line to ' +

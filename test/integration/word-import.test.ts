@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { FileError } from '../../src/modules/files/files.errors.js';
 import { importWordTemplate, type WordImportResult } from '../../src/modules/templates/word-import/word-import.js';
+import { MAX_XML_BYTES } from '../../src/modules/templates/word-import/docx-package.js';
 import { WordImportError } from '../../src/modules/templates/word-import/word-import.errors.js';
 import { zipParts } from '../../src/rendering/docx/docx-zip.js';
 import { pyDocxText, readDocxWithPython } from '../../src/rendering/docx/testing/python-docx.js';
@@ -70,12 +71,12 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; cod
   return { status: e.status, code: e.code, details: e.details };
 }
 
-/** A .docx-shaped zip holding a document.xml of `size` bytes of spaces (deflates to about a thousandth of it). */
-function bomb(size: number): Buffer {
+/** A .docx-shaped zip holding `part` of `size` bytes of spaces (deflates to about a thousandth of it). */
+function bomb(size: number, part = 'word/document.xml'): Buffer {
   return zipParts(
     new Map<string, Uint8Array>([
       ['[Content_Types].xml', Buffer.from('<?xml version="1.0"?><Types/>')],
-      ['word/document.xml', Buffer.alloc(size, 0x20)],
+      [part, Buffer.alloc(size, 0x20)],
     ]),
   );
 }
@@ -210,12 +211,19 @@ describe('importWordTemplate: what it drops and refuses', () => {
   });
 
   it('refuses a zip bomb before inflating past the bound: 422 WORD_IMPORT_TOO_LARGE', async () => {
-    const zip = bomb(32 * 1024 * 1024);
+    const zip = bomb(32 * 1024 * 1024, 'word/media/image1.png');
     expect(zip.length).toBeLessThan(100 * 1024);
     const r = await refusal(
       importWordTemplate(zip, { type: 'x', locale: 'en', limits: { maxUncompressedBytes: 16 * 1024 * 1024 } }),
     );
     expect(r).toMatchObject({ status: 422, code: WordImportError.WORD_IMPORT_TOO_LARGE });
+    expect(r.details).toMatchObject({ uncompressedBytesAtLeast: 32 * 1024 * 1024 + 29 }); // declared: refused unread
+  });
+
+  it('refuses more XML than mammoth may parse, well below the file bound', async () => {
+    const r = await refusal(importWordTemplate(bomb(MAX_XML_BYTES + 1), { type: 'x', locale: 'en' }));
+    expect(r).toMatchObject({ status: 422, code: WordImportError.WORD_IMPORT_TOO_LARGE });
+    expect(r.details).toMatchObject({ xmlBytesAtLeast: MAX_XML_BYTES + 1 + 29 });
   });
 
   it('refuses a bomb that declares a small size: yauzl stops at the declared size', async () => {

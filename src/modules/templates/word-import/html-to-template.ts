@@ -119,6 +119,7 @@ class TemplateWriter {
   private readonly scopes: number[] = [0];
   /** Inside a cell, paragraphs follow one another on a line: a row is a line of the source. */
   private cells = 0;
+  private readonly checked = new Map<string, string | undefined>();
 
   constructor(
     private readonly partials: readonly string[],
@@ -281,7 +282,7 @@ class TemplateWriter {
     }
     if (inner.startsWith('#') || (inner.startsWith('^') && inner !== '^')) {
       const name = /^[#^]\s*([^\s}]+)/.exec(inner)?.[1] ?? '';
-      const problem = compileProblem(`${source}{{/${name}}}`);
+      const problem = this.compileProblem(`${source}{{/${name}}}`);
       if (problem) return this.warnings.add('expression', typed, problem);
       const marker: Marker = { kind: 'open', name, text: source, dropped: false };
       this.open.push(marker);
@@ -300,15 +301,21 @@ class TemplateWriter {
       return;
     }
     if (inner === 'else' || inner === '^' || inner.startsWith('else ')) {
-      const problem = compileProblem(`{{#if x}}${source}{{/if}}`);
+      const problem = this.compileProblem(`{{#if x}}${source}{{/if}}`);
       if (problem) return this.warnings.add('expression', typed, problem);
       if (this.open.length > this.scopes[this.scopes.length - 1]) this.out.push(source);
       else this.warnings.add('unopened', typed);
       return;
     }
-    const problem = compileProblem(source);
+    const problem = this.compileProblem(source);
     if (problem) return this.warnings.add('expression', typed, problem);
     this.out.push(source);
+  }
+
+  /** compileProblem, once per distinct expression: a long table repeats the same few (precompile is ~0.3 ms). */
+  private compileProblem(source: string): string | undefined {
+    if (!this.checked.has(source)) this.checked.set(source, compileProblem(source));
+    return this.checked.get(source);
   }
 }
 

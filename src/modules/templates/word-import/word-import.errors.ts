@@ -4,7 +4,10 @@
  * upload.
  */
 export const WordImportError = {
-  /** The .docx would inflate past the import bound (IMPORT_MAX_UNCOMPRESSED) or holds too many parts (422). */
+  /**
+   * The .docx would inflate past the import bound (IMPORT_MAX_UNCOMPRESSED), its XML past MAX_XML_BYTES
+   * (docx-package.ts), or it holds too many parts (422).
+   */
   WORD_IMPORT_TOO_LARGE: 'WORD_IMPORT_TOO_LARGE',
   /** Not a readable .docx: not a zip, no word/document.xml, a part with a DTD, or mammoth cannot read it (422). */
   WORD_IMPORT_UNREADABLE: 'WORD_IMPORT_UNREADABLE',

@@ -7,6 +7,7 @@ import { Module, type DynamicModule, type INestApplicationContext } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import yauzl from 'yauzl';
 import { AppException } from '../../src/common/errors/app-exception.js';
+import { ErrorCode } from '../../src/common/errors/error-codes.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { FileError } from '../../src/modules/files/files.errors.js';
@@ -200,6 +201,19 @@ describe('importWordTemplate: what it drops and refuses', () => {
   it('says the warnings in Chinese for a zh-CN user', async () => {
     const result = await importWordTemplate(fixture('unsupported.docx'), { type: 'authorisation', locale: 'zh-CN' });
     expect(result.warnings[0]).toBe('已去掉一张 image/gif 格式的图片：只支持 PNG 和 JPEG');
+  });
+
+  it('refuses a type that is not a template folder name (it scopes the CSS), and an unknown locale', async () => {
+    const docx = fixture('bid-letter.docx');
+    for (const opts of [
+      { type: 'x} body { color: red', locale: 'en' as const },
+      { type: 'bid-letter', locale: 'fr' as unknown as 'en' },
+    ]) {
+      expect(await refusal(importWordTemplate(docx, opts))).toMatchObject({
+        status: 400,
+        code: ErrorCode.VALIDATION_FAILED,
+      });
+    }
   });
 
   it('refuses a file over the upload limit with 413 FILE_TOO_LARGE', async () => {

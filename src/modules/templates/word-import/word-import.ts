@@ -71,8 +71,9 @@ const TYPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
  * import dropped is listed in `warnings`. `{{field}}` placeholders typed in Word are kept. The letterhead partial is
  * not added: the draft is the document as it was typed.
  *
- * Refusals: 413 FILE_TOO_LARGE over maxBytes; 422 WORD_IMPORT_TOO_LARGE (inflates past maxUncompressedBytes or too
- * many parts), WORD_IMPORT_UNREADABLE (not a .docx), WORD_IMPORT_EMPTY (no text at all).
+ * Refusals: 400 VALIDATION_FAILED for a type or locale that is none; 413 FILE_TOO_LARGE over maxBytes; 422
+ * WORD_IMPORT_TOO_LARGE (inflates past maxUncompressedBytes, XML past MAX_XML_BYTES, or too many parts),
+ * WORD_IMPORT_UNREADABLE (not a .docx), WORD_IMPORT_EMPTY (no text at all).
  */
 export async function importWordTemplate(docx: Buffer, opts: WordImportOptions): Promise<WordImportResult> {
   if (!TYPE_NAME.test(opts.type)) {

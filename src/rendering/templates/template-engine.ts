@@ -521,7 +521,7 @@ export class TemplateEngine {
     try {
       ast = Handlebars.parse(source);
     } catch (e) {
-      throw fromHandlebarsError(type, file, e);
+      throw templateError(type, withParseColumn(handlebarsWhere(file, e)));
     }
     const problem = new SourceChecker(this.partials?.names ?? new Set()).check(ast);
     if (problem) throw templateError(type, { file, ...problem });
@@ -589,6 +589,19 @@ function handlebarsWhere(file: string, e: unknown): ErrorWhere {
     column: typeof err.column === 'number' ? err.column + 1 : undefined,
     reason: message.replace(/ - \d+:\d+$/, '').replace(/\s*\n\s*/g, ' '),
   };
+}
+
+/**
+ * The parser's syntax errors name the line only ("Parse error on line 3"); its lexer, read right after the failed
+ * parse (synchronous, so nothing else has used it since), holds where the token it stopped at starts.
+ */
+function withParseColumn(where: ErrorWhere): ErrorWhere {
+  if (where.column !== undefined || where.line === undefined) return where;
+  const parser = (Handlebars as unknown as { Parser: unknown }).Parser as {
+    lexer?: { yylloc?: { first_line: number; first_column: number } };
+  };
+  const at = parser.lexer?.yylloc;
+  return at && at.first_line === where.line ? { ...where, column: at.first_column + 1 } : where;
 }
 
 function fromHandlebarsError(type: string, file: string, e: unknown): AppException {

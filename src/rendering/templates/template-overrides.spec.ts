@@ -130,10 +130,10 @@ describe('TemplateEngine rendering a stored version', () => {
     const engine = new TemplateEngine(fixture());
     const base = edited(engine);
     const syntax = failure(() =>
-      engine.check('letter', { ...base, 'template.hbs': '<p>ok</p>\n<p>{{customer.name}</p>\n' }),
+      engine.check('letter', { ...base, 'template.hbs': '<p>ok</p>\n<p>{{customer.name bar=}}</p>\n' }),
     );
     expect(syntax.code).toBe('TEMPLATE_ERROR');
-    expect(syntax.details).toMatchObject({ file: 'template.hbs', line: 2 });
+    expect(syntax.details).toMatchObject({ file: 'template.hbs', line: 2, column: 24 });
     const helper = failure(() => engine.check('letter', { ...base, 'template.hbs': '<p>{{shout customer.name}}</p>' }));
     expect(helper.details).toMatchObject({ file: 'template.hbs', line: 1 });
     const partial = failure(() => engine.check('letter', { ...base, 'footer.hbs': '{{> nowhere}}' }));

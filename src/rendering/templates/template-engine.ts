@@ -22,9 +22,9 @@ import { TEMPLATE_FILE_NAMES, templateFilesHash, type TemplateFiles, type Templa
  * A type is compiled once, on first use, and kept; its version (a SHA-256 of its folder, the partials, the
  * labels and the helpers' version) is computed then. A type can also be rendered from given files (a company's
  * stored version, `source`): compiled once per content hash with the same checks, partials, labels and helpers, its
- * version a SHA-256 of the files' content hash, the partials, the labels and the helpers' version. Template mistakes are refused with 422 TEMPLATE_ERROR and
- * the file and line: syntax errors, unknown helpers and partials at compile time (knownHelpersOnly), a missing
- * required field before rendering, a helper refusing its argument at render time.
+ * version a SHA-256 of the files' content hash, the partials, the labels and the helpers' version. Template mistakes
+ * are refused with 422 TEMPLATE_ERROR and the file and line: syntax errors, unknown helpers and partials at compile
+ * time (knownHelpersOnly), a missing required field before rendering, a helper refusing its argument at render time.
  */
 
 export const TEMPLATES_ROOT = 'TEMPLATES_ROOT';

@@ -105,8 +105,8 @@ export class TemplatesController {
   @Get(':type/versions/:id')
   @SharedRecords()
   @Roles(ANY_ROLE)
-  @VersionedRead()
   @ApiOkResponse({ type: TemplateVersionViewDto })
+  @VersionedRead()
   version(@Param('type') type: string, @IdParam() id: string) {
     return this.templates.get(type, id);
   }

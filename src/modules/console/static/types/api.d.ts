@@ -12488,7 +12488,9 @@ export interface operations {
           ETag?: string;
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TemplateVersionViewDto'];
+        };
       };
       /** @description UNAUTHENTICATED: no or unknown bearer token */
       401: {

@@ -9,6 +9,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { OwnershipModule } from './modules/auth/ownership.module.js';
 import { DocumentsModule } from './modules/documents/documents.module.js';
+import { TemplatesModule } from './modules/templates/templates.module.js';
 import { RenderingModule } from './rendering/rendering.module.js';
 import { CompanyModule } from './modules/company/company.module.js';
 import { CustomersModule } from './modules/customers/customers.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         OwnershipModule,
         JobsModule.forRoot(runJobs),
         RenderingModule,
+        TemplatesModule,
         DocumentsModule,
         SetupModule.forRoot(role === 'api'),
         UsersModule,

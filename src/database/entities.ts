@@ -31,6 +31,7 @@ import { ContractMilestone } from '../modules/receivables/contract-milestone.ent
 import { Delivery, DeliveryCounter } from '../modules/deliveries/delivery.entity.js';
 import { StatementCounter, StatementRecord } from '../modules/statements/statement.entity.js';
 import { StatementRun, StatementRunItem } from '../modules/statement-runs/statement-run.entity.js';
+import { TemplateVersion } from '../modules/templates/template-version.entity.js';
 
 /** Every entity, listed (no globs: they are fragile under ESM and in bundles). */
 export const ENTITIES = [
@@ -74,4 +75,5 @@ export const ENTITIES = [
   SignInThrottle,
   UserRecoveryCode,
   OidcLogin,
+  TemplateVersion,
 ];

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { buildBundle, type BundleFile, type BundleManifestInput } from './bundle/bundle.js';
 import { verifyBundle, verifyPdfSignature } from './bundle/verify.js';
@@ -15,6 +15,8 @@ import { getCertificatePem, type Signer } from './signing/certificates.js';
 import { signPdf } from './signing/pdf-signer.js';
 import { SIGNER } from './signing/signer.provider.js';
 import { TemplateEngine, type RenderedHtml } from './templates/template-engine.js';
+import { DEFAULT_LOCALE } from './templates/labels.js';
+import { TemplateOverrides, type TemplateSource } from './templates/template-source.js';
 
 /**
  * The pipeline (docs/architecture.md, "The document path"): template -> HTML -> recipe (PDF through Chromium | DOCX
@@ -30,19 +32,41 @@ export class RenderingService implements OnApplicationShutdown {
     private readonly pdf: PdfRenderer,
     @Inject(SIGNER) private readonly signer: Signer,
     private readonly config: AppConfig,
+    // Provided by the templates module; absent where rendering runs without the application (benchmarks, tests of
+    // the pipeline), which then renders the built-in templates.
+    @Optional() private readonly overrides?: TemplateOverrides,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.docx.close();
   }
 
-  /** The HTML; throws template errors (unknown template, missing required field, template bug) as 4xx. */
-  html(template: string, data: unknown, locale?: Locale): RenderedHtml {
-    return this.templates.render(template, data, { locale });
+  /**
+   * The template a document type renders with in a locale: the company's published version (one indexed query), or
+   * undefined for the built-in folder.
+   */
+  async source(template: string, locale?: Locale): Promise<TemplateSource | undefined> {
+    return this.overrides?.active(template, locale ?? DEFAULT_LOCALE);
   }
 
-  sample(template: string): unknown {
-    return this.templates.sample(template);
+  /**
+   * The HTML from the template in use (see source()); throws template errors (unknown template, missing required
+   * field, template bug) as 4xx.
+   */
+  async html(template: string, data: unknown, locale?: Locale): Promise<RenderedHtml> {
+    return this.htmlFrom(await this.source(template, locale), template, data, locale);
+  }
+
+  /**
+   * The HTML from the given template files (undefined: the built-in folder): a draft's preview, or the many renders
+   * of one tender package, which looks its templates up once.
+   */
+  htmlFrom(source: TemplateSource | undefined, template: string, data: unknown, locale?: Locale): RenderedHtml {
+    return this.templates.render(template, data, { locale, source });
+  }
+
+  sample(template: string, name?: string): unknown {
+    return this.templates.sample(template, name);
   }
 
   templateTypes(): { type: string; version: string }[] {
@@ -50,7 +74,7 @@ export class RenderingService implements OnApplicationShutdown {
   }
 
   async render(req: RenderRequest): Promise<RenderResult> {
-    const rendered = this.templates.render(req.template, req.data, { locale: req.locale });
+    const rendered = await this.html(req.template, req.data, req.locale);
     const html = req.footerNote ? withFooterNote(rendered, req.footerNote) : rendered;
     const files: RenderedFile[] = [];
     // DOCX is pure CPU in Node; the PDF waits for Chromium: run them side by side.

@@ -207,7 +207,7 @@ const SHARED_PARAMS: [string, Record<string, (s: SharedWorld, own: OwnedWorld) =
   ['/api/statement-runs/', { id: (s) => s.statementRun }],
   ['/api/contracts/contact-lists/', { id: (s) => s.contactList }],
   ['/api/company/seals/', { kind: () => 'company' }],
-  ['/api/templates/', { type: () => 'quotation' }],
+  ['/api/templates/', { type: () => 'quotation', id: (s) => s.templateDraft, hash: () => '0'.repeat(64) }],
 ];
 
 /**

@@ -61,6 +61,8 @@ export interface SharedWorld {
   statementRun: string;
   /** An issued contact list (production: every role that reads lists reads it). */
   contactList: string;
+  /** A draft of the quotation's template (issue #19). */
+  templateDraft: string;
 }
 
 export interface MatrixWorld {
@@ -249,6 +251,12 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
     call(admin, 'post', '/api/contracts/contact-lists', { audience: 'production' }),
   );
 
+  const templateDraft = await must(
+    'template draft',
+    201,
+    call(admin, 'post', '/api/templates/quotation/drafts', { locale: 'zh-CN', from: 'built-in' }),
+  );
+
   return {
     tokens,
     ids,
@@ -265,6 +273,7 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
       userToken: victimTokens[0].id,
       statementRun: run.id,
       contactList: contactList.id,
+      templateDraft: templateDraft.id,
     },
   };
 }

@@ -2,7 +2,7 @@ import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { DocumentsController } from './documents.controller.js';
 import { DocumentsRepository } from './documents.repository.js';
 import { DocumentsService } from './documents.service.js';
-import { TemplatesController } from './templates.controller.js';
+import { SigningController } from './signing.controller.js';
 import { OwnershipService } from '../auth/index.js';
 import { AttachmentSource } from '../outbox/index.js';
 import { DocumentError } from './documents.errors.js';
@@ -10,7 +10,7 @@ import { DocumentError } from './documents.errors.js';
 /** Global: workflows store their documents through DocumentsService. */
 @Global()
 @Module({
-  controllers: [DocumentsController, TemplatesController],
+  controllers: [DocumentsController, SigningController],
   // DocumentsService is also the outbox's AttachmentSource (outbox/attachment-source.ts).
   providers: [DocumentsRepository, DocumentsService, { provide: AttachmentSource, useExisting: DocumentsService }],
   exports: [DocumentsService, AttachmentSource],

@@ -170,7 +170,7 @@ export class DocumentsService implements OnModuleInit {
   /** Checks what can be checked before queueing (template exists, data fits it, subject free), so a job does not fail later. */
   async enqueue(actor: AuthUser, request: GenerateRequest): Promise<JobView> {
     refuseReservedSubject(request.subject);
-    this.rendering.html(request.template, request.data, request.locale); // template errors as 4xx now, not in the job
+    await this.rendering.html(request.template, request.data, request.locale); // template errors as 4xx now, not in the job
     return this.jobs.enqueue(
       RENDER_JOB,
       { request, actor: { id: actor.id, name: actor.name } } as Record<string, unknown>,

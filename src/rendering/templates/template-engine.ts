@@ -10,6 +10,7 @@ import { HELPER_NAMES, HELPERS_VERSION, registerHelpers, TemplateHelperError, ty
 import { DEFAULT_LOCALE, isLocale, LABELS, LOCALES, type LabelSet, type Locale } from './labels.js';
 import { visibleText } from '../docx/visible-text.js';
 import { FONT_FAMILY, SERIF_FAMILY } from '../pdf/fonts.js';
+import { TEMPLATE_FILE_NAMES, templateFilesHash, type TemplateFiles, type TemplateSource } from './template-source.js';
 
 /**
  * Document templates on disk -> HTML. A document type is a folder `templates/<type>/` with `template.hbs`,
@@ -23,15 +24,19 @@ import { FONT_FAMILY, SERIF_FAMILY } from '../pdf/fonts.js';
  * Shared partials are `templates/_partials/*.hbs` (`{{> letterhead}}`), with `templates/_partials/base.css`.
  *
  * A type is compiled once, on first use, and kept; its version (a SHA-256 of its folder, the partials, the
- * labels and the helpers' version) is computed then. Template mistakes are refused with 422 TEMPLATE_ERROR and
- * the file and line: syntax errors, unknown helpers and partials at compile time (knownHelpersOnly), a missing
- * required field before rendering, a helper refusing its argument at render time.
+ * labels and the helpers' version) is computed then. A type can also be rendered from given files (a company's
+ * stored version, `source`): compiled once per content hash with the same checks, partials, labels and helpers, its
+ * version a SHA-256 of the files' content hash, the partials, the labels and the helpers' version. Template mistakes
+ * are refused with 422 TEMPLATE_ERROR and the file and line: syntax errors, unknown helpers and partials at compile
+ * time (knownHelpersOnly), a missing required field before rendering, a helper refusing its argument at render time.
  */
 
 export const TEMPLATES_ROOT = 'TEMPLATES_ROOT';
 
 export interface RenderOptions {
   locale?: Locale;
+  /** Render these files instead of the type's folder (a stored version of the type). */
+  source?: TemplateSource;
 }
 
 export interface RenderedHtml {
@@ -141,6 +146,11 @@ const SAMPLE_NAME = /^sample[a-z0-9-]*$/;
 const PARTIALS_DIR = '_partials';
 /** `"font": "serif"`: 宋体 text, 黑体 headings; after base.css, before the type's styles.css (which may override it). */
 const SERIF_DEFAULT_CSS = `body { font-family: '${SERIF_FAMILY}'; }\nh1, h2, h3, h4 { font-family: '${FONT_FAMILY}'; }\n`;
+/**
+ * Compiled overrides kept, by content hash: the published ones are few, but every saved draft is one more; beyond
+ * this the oldest compiled is dropped (and compiled again if rendered again).
+ */
+const SOURCE_CACHE = 64;
 
 /** `<repo>/templates`, found from this file whether it runs from src/ (tests) or dist/. */
 export function defaultTemplatesRoot(): string {
@@ -159,6 +169,10 @@ export class TemplateEngine {
   private readonly env = Handlebars.create();
   private partials?: Partials;
   private readonly loaded = new Map<string, LoadedTemplate>();
+  /** Overrides by type and content hash, oldest first (see SOURCE_CACHE). */
+  private readonly sources = new Map<string, LoadedTemplate>();
+  /** The part of an override's version that is not its files: partials, labels, helpers. */
+  private sharedVersion?: string;
   private readonly mails = new Map<string, LoadedMail>();
   private readonly pages = new Map<string, LoadedPage>();
   readonly root: string;
@@ -195,8 +209,40 @@ export class TemplateEngine {
     return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   }
 
-  version(type: string): string {
-    return this.load(type).version;
+  /** What a document made by this template records as its version (content hash; see RenderedHtml.version). */
+  version(type: string, source?: TemplateSource): string {
+    return (source ? this.loadSource(type, source) : this.load(type)).version;
+  }
+
+  /**
+   * The version a document rendered from these files records, without compiling them: a SHA-256 of their content
+   * hash and of what every type shares (partials, labels, helpers), so it differs from the built-in's and changes
+   * with any of them.
+   */
+  overrideVersion(files: TemplateFiles): string {
+    this.sharedVersion ??= this.computeVersion();
+    return createHash('sha256')
+      .update(`override\0${this.sharedVersion}\0${templateFilesHash(files)}`)
+      .digest('hex');
+  }
+
+  /** The files of the type's folder that a stored version overrides (TEMPLATE_FILE_NAMES), as they are on disk. */
+  builtInFiles(type: string): TemplateFiles {
+    const dir = this.typeDir(type);
+    const files: Partial<Record<string, string>> = {};
+    for (const name of TEMPLATE_FILE_NAMES) {
+      if (existsSync(join(dir, name))) files[name] = readFileSync(join(dir, name), 'utf8');
+    }
+    return files as TemplateFiles;
+  }
+
+  /**
+   * Compiles the files as the type's template, with every check a render makes before it has data (syntax with line
+   * and column, `{{{ }}}`, unknown helpers and partials, `<script>`, meta.json): 422 TEMPLATE_ERROR naming the file.
+   * Returns the version a document rendered from them records.
+   */
+  check(type: string, files: TemplateFiles): string {
+    return this.loadSource(type, { files }).version;
   }
 
   /** `footer`: every page says page X of Y; `assembly`: the pages are numbered where they are assembled. */
@@ -213,7 +259,7 @@ export class TemplateEngine {
         { locale },
       );
     }
-    const t = this.load(type);
+    const t = opts.source ? this.loadSource(type, opts.source) : this.load(type);
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw templateError(type, { reason: 'the data must be a JSON object' });
     }
@@ -403,27 +449,47 @@ export class TemplateEngine {
     if (cached) return cached;
     const dir = this.typeDir(type);
     this.loadPartials(type);
+    const loaded = this.build(type, this.computeVersion(dir), this.builtInFiles(type));
+    this.loaded.set(type, loaded);
+    return loaded;
+  }
 
-    const read = (name: string): string | undefined =>
-      existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : undefined;
-    const partialSource = (name: string): [string, string] => {
-      const own = read(name);
+  /** A type from given files: compiled once per content hash (the type must exist: its sample and name are kept). */
+  private loadSource(type: string, source: TemplateSource): LoadedTemplate {
+    this.typeDir(type);
+    const contentHash = templateFilesHash(source.files);
+    const key = `${type}\0${contentHash}`;
+    const cached = this.sources.get(key);
+    if (cached) {
+      this.sources.delete(key); // most recently used last
+      this.sources.set(key, cached);
+      return cached;
+    }
+    this.loadPartials(type);
+    const loaded = this.build(type, this.overrideVersion(source.files), source.files);
+    this.sources.set(key, loaded);
+    if (this.sources.size > SOURCE_CACHE) this.sources.delete(this.sources.keys().next().value!);
+    return loaded;
+  }
+
+  /** Compiles a type's files; header and footer fall back to the defaults in _partials/. */
+  private build(type: string, version: string, files: TemplateFiles): LoadedTemplate {
+    const partialSource = (name: 'header.hbs' | 'footer.hbs'): [string, string] => {
+      const own = files[name];
       return own !== undefined
         ? [name, own]
         : [`${PARTIALS_DIR}/${name}`, readFileSync(join(this.root, PARTIALS_DIR, name), 'utf8')];
     };
-
-    const metaSource = read('meta.json') ?? '{}';
+    const metaSource = files['meta.json'] ?? '{}';
     const meta = parseMeta(type, metaSource);
-    const templateSource = read('template.hbs') ?? '';
+    const templateSource = files['template.hbs'];
     const [headerFile, headerSource] = partialSource('header.hbs');
     const [footerFile, footerSource] = partialSource('footer.hbs');
-
-    const loaded: LoadedTemplate = {
+    return {
       type,
-      version: this.computeVersion(dir),
+      version,
       meta,
-      css: read('styles.css') ?? '',
+      css: files['styles.css'] ?? '',
       body: this.compile(type, 'template.hbs', templateSource),
       header: this.compile(type, headerFile, headerSource),
       footer: this.compile(type, footerFile, footerSource),
@@ -432,8 +498,6 @@ export class TemplateEngine {
       templateSource,
       metaSource,
     };
-    this.loaded.set(type, loaded);
-    return loaded;
   }
 
   /** Compiles `_partials/*.hbs` into the environment once; errors name the partial's file. */
@@ -472,10 +536,11 @@ export class TemplateEngine {
     return this.env.compile(source, options) as Compiled;
   }
 
-  private computeVersion(dir: string): string {
+  /** The type folder's version; without one, the version of what every type shares (partials, labels, helpers). */
+  private computeVersion(dir?: string): string {
     const hash = createHash('sha256');
     hash.update(`${HELPERS_VERSION}\0${JSON.stringify(LABELS)}\0`);
-    for (const base of [dir, join(this.root, PARTIALS_DIR)]) {
+    for (const base of [...(dir ? [dir] : []), join(this.root, PARTIALS_DIR)]) {
       for (const file of listFiles(base)) {
         hash.update(`${relative(this.root, file)}\0`);
         hash.update(readFileSync(file));
@@ -520,7 +585,7 @@ export function checkTemplateSource(
   try {
     ast = Handlebars.parse(source);
   } catch (e) {
-    return { problem: handlebarsWhere(e) };
+    return { problem: withParseColumn(handlebarsWhere(e)) };
   }
   const problem = new SourceChecker(partials).check(ast);
   if (problem) return { ast, problem };
@@ -560,6 +625,19 @@ function handlebarsWhere(e: unknown): SourceProblem {
     column: typeof err.column === 'number' ? err.column + 1 : undefined,
     reason: message.replace(/ - \d+:\d+$/, '').replace(/\s*\n\s*/g, ' '),
   };
+}
+
+/**
+ * The parser's syntax errors name the line only ("Parse error on line 3"); its lexer, read right after the failed
+ * parse (synchronous, so nothing else has used it since), holds where the token it stopped at starts.
+ */
+function withParseColumn(where: SourceProblem): SourceProblem {
+  if (where.column !== undefined || where.line === undefined) return where;
+  const parser = (Handlebars as unknown as { Parser: unknown }).Parser as {
+    lexer?: { yylloc?: { first_line: number; first_column: number } };
+  };
+  const at = parser.lexer?.yylloc;
+  return at && at.first_line === where.line ? { ...where, column: at.first_column + 1 } : where;
 }
 
 /** A failure while rendering, attributed to the innermost template file (partials wrap themselves). */

@@ -38,6 +38,7 @@ export interface Fixtures {
     invoice: string;
     delivery: string;
     statementToken: string;
+    templateDraft: string;
   };
 }
 
@@ -606,6 +607,7 @@ const uuidParam = (value: (f: Fixtures) => string): ParamSpec => ({ kind: 'uuid'
 const IMPORT_QUERY = { base: { dryRun: 'true' }, fields: { dryRun: { kind: 'bool' } } } as const;
 const WAIT_QUERY = { base: {}, fields: { wait: { kind: 'bool' } } } as const;
 const NOT_STATE = 'a state transition without a body';
+const TEMPLATE_TYPE: ParamSpec = { kind: 'name', value: () => 'customer-statement' };
 
 // ---------------------------------------------------------------- the corpus
 
@@ -1423,6 +1425,59 @@ export const CORPUS: CorpusEntry[] = [
       { name: 'an unknown template', path: '/api/templates/no-such-template/preview', json: {}, codes: null },
     ],
   },
+  // The template store (#19): a draft of the statement's template; every case below is refused before it changes it.
+  {
+    route: 'POST /api/templates/:type/drafts',
+    as: 'backoffice',
+    params: { type: TEMPLATE_TYPE },
+    body: {
+      base: () => ({ locale: 'zh-CN', from: 'built-in' }),
+      fields: { locale: en(req), from: code(), note: text(2000) },
+    },
+  },
+  {
+    route: 'PUT /api/templates/:type/drafts/:id',
+    as: 'backoffice',
+    params: { type: TEMPLATE_TYPE, id: uuidParam((f) => f.ids.templateDraft) },
+    body: {
+      base: () => ({ files: { 'template.hbs': '<p>{{customer.name}}</p>' }, note: '语料' }),
+      fields: { files: { kind: 'object', required: true }, note: text(2000) },
+      exempt: {
+        files:
+          'its keys are file names with a dot (template.hbs), which field paths cannot name; unknown names, {{{ }}} and ' +
+          'syntax errors are refused in test/e2e/template-store.test.ts',
+      },
+    },
+  },
+  {
+    route: 'DELETE /api/templates/:type/drafts/:id',
+    params: { type: TEMPLATE_TYPE, id: uuidParam((f) => f.ids.templateDraft) },
+    noBody: 'deletes the draft named by the path',
+  },
+  {
+    route: 'POST /api/templates/:type/drafts/:id/preview',
+    params: { type: TEMPLATE_TYPE, id: uuidParam((f) => f.ids.templateDraft) },
+    query: { base: { format: 'html' }, fields: { format: { kind: 'enum' }, sample: { kind: 'enum' } } },
+    noBody: "the body is the template's free-form data (any object)",
+    skip: { 'empty body': 'no body previews the sample' },
+  },
+  {
+    route: 'POST /api/templates/:type/drafts/:id/publish',
+    params: { type: TEMPLATE_TYPE, id: uuidParam((f) => f.ids.templateDraft) },
+    noBody: NOT_STATE,
+  },
+  {
+    route: 'POST /api/templates/:type/versions/:id/restore',
+    params: { type: TEMPLATE_TYPE, id: uuidParam((f) => f.ids.templateDraft) },
+    // Not empty: the __proto__ probes are spliced in after the opening brace.
+    body: { base: () => ({ note: '恢复' }), fields: { note: text(2000) } },
+  },
+  {
+    route: 'POST /api/templates/:type/reset',
+    params: { type: TEMPLATE_TYPE },
+    query: { base: { locale: 'zh-CN' }, fields: { locale: { kind: 'enum' } } },
+    noBody: NOT_STATE,
+  },
   {
     // No such message: a bad id is refused before any lookup, a good one is a 404, nothing is sent either way.
     route: 'POST /api/outbox/:id/retry',
@@ -1445,6 +1500,7 @@ const VERSIONED_WRITES = new Set([
   'PATCH /api/tenders/:id',
   'PATCH /api/quotations/:id',
   'PATCH /api/contracts/:id',
+  'PUT /api/templates/:type/drafts/:id',
 ]);
 for (const entry of CORPUS) {
   if (!VERSIONED_WRITES.has(entry.route) || !entry.body) continue;
@@ -1571,6 +1627,13 @@ export async function buildFixtures(http: FixtureHttp): Promise<Fixtures> {
     await must('customer', 201, http.json(admin, 'post', '/api/customers', customerBody(f) as object))
   ).id!;
   f.ids.product = (await must('product', 201, http.json(admin, 'post', '/api/products', productBody() as object))).id!;
+  f.ids.templateDraft = (
+    await must(
+      'template draft',
+      201,
+      http.json(admin, 'post', '/api/templates/customer-statement/drafts', { locale: 'zh-CN', from: 'built-in' }),
+    )
+  ).id!;
   f.ids.qualification = (
     await must('qualification', 201, http.json(admin, 'post', '/api/qualifications', qualificationBody() as object))
   ).id!;

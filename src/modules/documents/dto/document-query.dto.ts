@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Min } from 'class-validator';
-import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../document-file.entity.js';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
@@ -26,16 +25,4 @@ export class FileQuery {
   @IsInt()
   @Min(1)
   version?: number;
-}
-
-export class PreviewQuery {
-  @ApiPropertyOptional({ enum: ['pdf', 'docx', 'html'], default: 'pdf' })
-  @IsOptional()
-  @IsIn(['pdf', 'docx', 'html'])
-  format: 'pdf' | 'docx' | 'html' = 'pdf';
-
-  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
-  @IsOptional()
-  @IsIn(LOCALES)
-  locale?: Locale;
 }

@@ -116,12 +116,3 @@ export class VerifyResultDto implements VerifyResult {
   @ApiProperty({ type: DocumentRecordRefDto, nullable: true })
   record!: DocumentRecordRefDto | null;
 }
-
-/** GET /api/templates: a template and its version (content hash). */
-export class TemplateTypeDto {
-  @ApiProperty({ example: 'quotation' })
-  type!: string;
-
-  @ApiProperty()
-  version!: string;
-}

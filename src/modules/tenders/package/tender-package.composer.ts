@@ -83,15 +83,25 @@ export class TenderPackageComposer {
   ) {}
 
   /** The template errors (unknown template, a required field missing) now, before any work is queued. */
-  check(model: TenderPackageModel, locale: Locale): void {
-    this.rendering.html(PACKAGE_TEMPLATE, model, locale);
+  async check(model: TenderPackageModel, locale: Locale): Promise<void> {
+    await this.rendering.html(PACKAGE_TEMPLATE, model, locale);
   }
 
   async compose(req: ComposeRequest): Promise<ComposedPackage> {
     const { model, layout, locale } = req;
     const templateVersions: Record<string, string> = {};
+    // Looked up once: every section and part of this package renders from the same templates.
+    const [packageSource, tocSource] = await Promise.all([
+      this.rendering.source(PACKAGE_TEMPLATE, locale),
+      this.rendering.source(TOC_TEMPLATE, locale),
+    ]);
     // The DOCX is CPU in Node, the sections wait for Chromium: run them side by side.
-    const docxHtml = this.rendering.html(PACKAGE_TEMPLATE, { ...model, sections: layout.rendered }, locale);
+    const docxHtml = this.rendering.htmlFrom(
+      packageSource,
+      PACKAGE_TEMPLATE,
+      { ...model, sections: layout.rendered },
+      locale,
+    );
     templateVersions[PACKAGE_TEMPLATE] = docxHtml.version;
     const docxPromise = this.rendering.renderDocx(docxHtml);
     docxPromise.catch(() => undefined); // awaited below; not an unhandled rejection while the PDF is made
@@ -109,7 +119,8 @@ export class TenderPackageComposer {
     const partPdfs = renders.map(({ data }) =>
       limit(async () => {
         if (stopped) throw new Error('the package failed: render not started');
-        const pdf = await this.rendering.renderPdf(this.rendering.html(PACKAGE_TEMPLATE, data, locale), false);
+        const html = this.rendering.htmlFrom(packageSource, PACKAGE_TEMPLATE, data, locale);
+        const pdf = await this.rendering.renderPdf(html, false);
         await req.progress?.(10 + (50 * ++done) / renders.length);
         return pdf;
       }),
@@ -141,7 +152,7 @@ export class TenderPackageComposer {
                 },
                 entries,
               };
-              const html = this.rendering.html(TOC_TEMPLATE, data, locale);
+              const html = this.rendering.htmlFrom(tocSource, TOC_TEMPLATE, data, locale);
               templateVersions[TOC_TEMPLATE] = html.version;
               return this.rendering.renderPdf(html, false);
             },

@@ -336,7 +336,7 @@ export class TenderPackageService implements OnModuleInit {
       this.company.getProfileWithSeals(),
     ]);
     const model = buildPackageModel({ input, quotation, company, date: todayIso() });
-    this.composer.check(model, tender.language); // a template error is a 4xx now, not a failed job
+    await this.composer.check(model, tender.language); // a template error is a 4xx now, not a failed job
     return { input, company, model, check, overridden: !isClear(check) };
   }
 

@@ -1841,7 +1841,7 @@ export interface paths {
       cookie?: never;
     };
     /** The certificate that signs PDFs and bundle manifests (PEM), for anyone to verify with */
-    get: operations['TemplatesController_certificate'];
+    get: operations['SigningController_certificate'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1949,10 +1949,95 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The document templates and their versions (content hashes) */
+    /** The document templates and their built-in versions (content hashes) */
     get: operations['TemplatesController_list'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/diff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A unified diff per file between two versions ('built-in' allowed on either side) */
+    get: operations['TemplatesController_diff'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/drafts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A draft: the files of the built-in, the published ('active', the default) or a stored version */
+    post: operations['TemplatesController_createDraft'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/drafts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Save a draft's files: compiled first ({{{ }}}, syntax, unknown helpers and partials refused) */
+    put: operations['TemplatesController_updateDraft'];
+    post?: never;
+    delete: operations['TemplatesController_deleteDraft'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/drafts/{id}/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Render a draft on the type's sample (or the posted data) in the draft's locale; nothing stored */
+    post: operations['TemplatesController_previewDraft'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/drafts/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a draft: documents of its type and locale render with it (audited) */
+    post: operations['TemplatesController_publish'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1968,8 +2053,92 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Render sample.json (or the posted data) without storing anything */
+    /** Render sample.json (or the posted data) with the template in use (published or built-in); nothing stored */
     post: operations['TemplatesController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Go back to the built-in template in a locale (audited when something was published) */
+    post: operations['TemplatesController_reset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A type's built-in template, its stored versions in a locale and the one in use */
+    get: operations['TemplatesController_versions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/versions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TemplatesController_version'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/{type}/versions/{id}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a copy of an older version (audited) */
+    post: operations['TemplatesController_restore'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/templates/versions/by-hash/{hash}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The stored versions with this hash: a version's content hash, or what a document recorded in templateVersions */
+    get: operations['TemplatesController_byHash'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2474,6 +2643,15 @@ export interface components {
        */
       payments: string;
     };
+    ActiveTemplateDto: {
+      /**
+       * Format: uuid
+       * @description null: the built-in
+       */
+      id: string | null;
+      /** @description What documents rendered now record in templateVersions */
+      renderVersion: string;
+    };
     ActorRefDto: {
       /**
        * Format: uuid
@@ -2655,6 +2833,11 @@ export interface components {
       /** @enum {string|null} */
       stage: 'active' | 'second_factor' | 'password_change' | 'totp_enrolment' | null;
       user: components['schemas']['SignedInUserDto'] | null;
+    };
+    BuiltInTemplateDto: {
+      files: components['schemas']['TemplateFilesDto'];
+      /** @description The built-in template's version (content hash) */
+      version: string;
     };
     CancelDeliveryDto: {
       /**
@@ -3247,6 +3430,16 @@ export interface components {
        * @example customer-statement
        */
       template: string;
+    };
+    CreateDraftDto: {
+      /**
+       * @description What to copy: 'built-in' (the folder), 'active' (the published version, else the built-in; the default) or a version id
+       * @example active
+       */
+      from?: string;
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en';
+      note?: string;
     };
     CreatedTokenDto: {
       /** Format: date-time */
@@ -5359,6 +5552,9 @@ export interface components {
         | 'credit'
       )[];
     };
+    RestoreDto: {
+      note?: string;
+    };
     ReverseInvoiceDto: {
       /**
        * @description The red-letter invoice’s date; default today; not before the original
@@ -5947,10 +6143,74 @@ export interface components {
       /** @example quotation */
       type: string;
     };
+    TemplateDiffViewDto: {
+      files: components['schemas']['TemplateFileDiffDto'][];
+      from: string;
+      to: string;
+      type: string;
+    };
+    TemplateFileDiffDto: {
+      changed: boolean;
+      /** @example styles.css */
+      file: string;
+      /** @description A unified diff; empty when unchanged */
+      patch: string;
+    };
+    TemplateFilesDto: {
+      /** @description Chromium's page footer; absent: templates/_partials/footer.hbs */
+      'footer.hbs'?: string;
+      /** @description Chromium's page header; absent: templates/_partials/header.hbs */
+      'header.hbs'?: string;
+      /** @description title, required fields, orientation, labels per locale */
+      'meta.json'?: string;
+      'styles.css'?: string;
+      /** @description The Handlebars body */
+      'template.hbs': string;
+    };
     TemplateTypeDto: {
       /** @example quotation */
       type: string;
       version: string;
+    };
+    TemplateVersionsViewDto: {
+      active: components['schemas']['ActiveTemplateDto'];
+      builtIn: components['schemas']['BuiltInTemplateDto'];
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en';
+      type: string;
+      /** @description Newest first, without files */
+      versions: components['schemas']['TemplateVersionViewDto'][];
+    };
+    TemplateVersionViewDto: {
+      /** @description The built-in template's version or the id of the version it was copied from */
+      basedOn: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @description In answers about one version, not in lists */
+      files?: components['schemas']['TemplateFilesDto'];
+      /** @description SHA-256 of the files */
+      hash: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en';
+      note: string | null;
+      /** @description 1, 2, … per type and locale */
+      number: number;
+      /** Format: date-time */
+      publishedAt: string | null;
+      publishedBy: components['schemas']['ActorRefDto'] | null;
+      /** @description What a document rendered from it records in templateVersions (this build's) */
+      renderVersion: string;
+      /** Format: uuid */
+      restoredFrom: string | null;
+      /** @enum {string} */
+      status: 'draft' | 'published' | 'superseded';
+      /** @example customer-statement */
+      type: string;
+      /** @description Goes up with every saved change of a draft (the ETag) */
+      version: number;
     };
     TenderCandidatesDto: {
       /** @description Expired qualifications in the selection: generation is refused with QUALIFICATION_EXPIRED */
@@ -6219,6 +6479,10 @@ export interface components {
        * @example 91320500MA1W8K7C2W
        */
       taxId?: Record<string, never> | null;
+    };
+    UpdateDraftDto: {
+      files: components['schemas']['TemplateFilesDto'];
+      note?: string;
     };
     UpdatePerformanceRecordDto: {
       /**
@@ -11501,7 +11765,7 @@ export interface operations {
       };
     };
   };
-  TemplatesController_certificate: {
+  SigningController_certificate: {
     parameters: {
       query?: never;
       header?: never;
@@ -11784,6 +12048,298 @@ export interface operations {
       };
     };
   };
+  TemplatesController_diff: {
+    parameters: {
+      query: {
+        /** @description 'built-in' or a version id */
+        from: string;
+        /** @description 'built-in' or a version id */
+        to: string;
+      };
+      header?: never;
+      path: {
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateDiffViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of * */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_createDraft: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateDraftDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_updateDraft: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag from your last GET (W/"3" or "3"). Stale: 412 STALE_RECORD and nothing changes. Absent: the write is not checked, unless REQUIRE_IF_MATCH is on (428 IF_MATCH_REQUIRED) */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateDraftDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description TEMPLATE_ERROR: details.file, line, column, reason (the draft is not saved) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_deleteDraft: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag from your last GET (W/"3" or "3"). Stale: 412 STALE_RECORD and nothing changes. Absent: the write is not checked, unless REQUIRE_IF_MATCH is on (428 IF_MATCH_REQUIRED) */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_previewDraft: {
+    parameters: {
+      query?: {
+        format?: 'pdf' | 'docx' | 'html';
+        /** @description Which sample of the type: sample.json (default) or sample-*.json */
+        sample?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+        type: string;
+      };
+      cookie?: never;
+    };
+    /** @description The template's data; none: its sample */
+    requestBody?: {
+      content: {
+        'application/json': {
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The rendered draft (nothing stored) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+          'text/html': string;
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description TEMPLATE_ERROR: details.file, line, column, reason (the draft is not saved) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description TOO_MANY_REQUESTS: over the render rate limit; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_publish: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag from your last GET (W/"3" or "3"). Stale: 412 STALE_RECORD and nothing changes. Absent: the write is not checked, unless REQUIRE_IF_MATCH is on (428 IF_MATCH_REQUIRED) */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   TemplatesController_preview: {
     parameters: {
       query?: {
@@ -11832,6 +12388,194 @@ export interface operations {
       };
       /** @description TOO_MANY_REQUESTS: over the render rate limit; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_reset: {
+    parameters: {
+      query?: {
+        locale?: 'zh-CN' | 'en';
+      };
+      header?: never;
+      path: {
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionsViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_versions: {
+    parameters: {
+      query?: {
+        locale?: 'zh-CN' | 'en';
+      };
+      header?: never;
+      path: {
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionsViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of * */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_version: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The record; its version in `version` and in the ETag header (weak: W/"<version>") */
+      200: {
+        headers: {
+          /** @description W/"<version>" */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of * */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_restore: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RestoreDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_byHash: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        hash: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateVersionViewDto'][];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of * */
+      403: {
         headers: {
           [name: string]: unknown;
         };

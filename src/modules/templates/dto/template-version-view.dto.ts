@@ -1,0 +1,129 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ActorRefDto } from '../../../common/openapi/ref.dto.js';
+import { TIMESTAMP } from '../../../common/openapi/responses.js';
+import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
+import { TEMPLATE_VERSION_STATUSES, type TemplateVersionStatus } from '../template-version.types.js';
+import type {
+  TemplateDiffView,
+  TemplateFileDiff,
+  TemplateVersionsView,
+  TemplateVersionView,
+} from '../templates.service.js';
+import { TemplateFilesDto } from './template-version.dto.js';
+
+export class TemplateVersionViewDto implements TemplateVersionView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'customer-statement' })
+  type!: string;
+
+  @ApiProperty({ enum: LOCALES })
+  locale!: Locale;
+
+  @ApiProperty({ description: '1, 2, … per type and locale' })
+  number!: number;
+
+  @ApiProperty({ enum: TEMPLATE_VERSION_STATUSES })
+  status!: TemplateVersionStatus;
+
+  @ApiProperty({ description: 'SHA-256 of the files' })
+  hash!: string;
+
+  @ApiProperty({ description: "What a document rendered from it records in templateVersions (this build's)" })
+  renderVersion!: string;
+
+  @ApiProperty({ description: "The built-in template's version or the id of the version it was copied from" })
+  basedOn!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  note!: string | null;
+
+  @ApiProperty({ type: ActorRefDto })
+  createdBy!: ActorRefDto;
+
+  @ApiProperty(TIMESTAMP)
+  createdAt!: Date;
+
+  @ApiProperty({ type: ActorRefDto, nullable: true })
+  publishedBy!: ActorRefDto | null;
+
+  @ApiProperty({ ...TIMESTAMP, nullable: true })
+  publishedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  restoredFrom!: string | null;
+
+  @ApiProperty({ description: 'Goes up with every saved change of a draft (the ETag)' })
+  version!: number;
+
+  @ApiPropertyOptional({ type: TemplateFilesDto, description: 'In answers about one version, not in lists' })
+  files?: TemplateFilesDto;
+}
+
+class BuiltInTemplateDto {
+  @ApiProperty({ description: "The built-in template's version (content hash)" })
+  version!: string;
+
+  @ApiProperty({ type: TemplateFilesDto })
+  files!: TemplateFilesDto;
+}
+
+class ActiveTemplateDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: the built-in' })
+  id!: string | null;
+
+  @ApiProperty({ description: 'What documents rendered now record in templateVersions' })
+  renderVersion!: string;
+}
+
+export class TemplateVersionsViewDto implements TemplateVersionsView {
+  @ApiProperty()
+  type!: string;
+
+  @ApiProperty({ enum: LOCALES })
+  locale!: Locale;
+
+  @ApiProperty({ type: BuiltInTemplateDto })
+  builtIn!: BuiltInTemplateDto;
+
+  @ApiProperty({ type: ActiveTemplateDto })
+  active!: ActiveTemplateDto;
+
+  @ApiProperty({ type: [TemplateVersionViewDto], description: 'Newest first, without files' })
+  versions!: TemplateVersionViewDto[];
+}
+
+class TemplateFileDiffDto implements TemplateFileDiff {
+  @ApiProperty({ example: 'styles.css' })
+  file!: string;
+
+  @ApiProperty()
+  changed!: boolean;
+
+  @ApiProperty({ description: 'A unified diff; empty when unchanged' })
+  patch!: string;
+}
+
+export class TemplateDiffViewDto implements TemplateDiffView {
+  @ApiProperty()
+  type!: string;
+
+  @ApiProperty()
+  from!: string;
+
+  @ApiProperty()
+  to!: string;
+
+  @ApiProperty({ type: [TemplateFileDiffDto] })
+  files!: TemplateFileDiffDto[];
+}
+
+/** GET /api/templates: a template and its version (content hash). */
+export class TemplateTypeDto {
+  @ApiProperty({ example: 'quotation' })
+  type!: string;
+
+  @ApiProperty()
+  version!: string;
+}

@@ -1,0 +1,6 @@
+// The public surface of the templates module: what other modules may import from it. They import templates only
+// through this file (npm run deps:check); entity and repository classes are exported as types only, so no other
+// module queries its tables. Add a named export here when another module needs one. The module's own files
+// import their neighbours directly, never this file. See docs/architecture.md, "Modules and what they own".
+// Other modules render through RenderingService, which asks this module's TemplateOverrides: none imports it yet.
+export { TemplatesModule } from './templates.module.js';

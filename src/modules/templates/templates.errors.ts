@@ -1,0 +1,21 @@
+/**
+ * The error codes of the templates module (shared ones are ErrorCode; a template's own mistakes are rendering's
+ * TEMPLATE_ERROR, with file, line and column; see docs/architecture.md, "Errors").
+ */
+export const TemplateStoreError = {
+  /** No stored version with this id (or hash) for this document type. */
+  TEMPLATE_VERSION_NOT_FOUND: 'TEMPLATE_VERSION_NOT_FOUND',
+  /** 409: only a draft is edited, previewed as a draft, published or deleted; a published version never changes. */
+  TEMPLATE_VERSION_NOT_DRAFT: 'TEMPLATE_VERSION_NOT_DRAFT',
+  /** 409: a draft is restored by publishing it, not by restore. */
+  TEMPLATE_VERSION_NOT_PUBLISHED_YET: 'TEMPLATE_VERSION_NOT_PUBLISHED_YET',
+  /** 422: files with a name a template folder does not have, or without template.hbs. */
+  TEMPLATE_FILES_INVALID: 'TEMPLATE_FILES_INVALID',
+} as const;
+export type TemplateStoreErrorCode = (typeof TemplateStoreError)[keyof typeof TemplateStoreError];
+
+declare module '../../common/errors/error-codes.js' {
+  interface ErrorCodeRegistry {
+    templates: TemplateStoreErrorCode;
+  }
+}

@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { TemplateOverrides } from '../../rendering/templates/template-source.js';
+import { ActiveTemplates } from './active-templates.js';
+import { TemplatesController } from './templates.controller.js';
+import { TemplatesRepository } from './templates.repository.js';
+import { TemplatesService } from './templates.service.js';
+
+/**
+ * Global: the (global) rendering module asks TemplateOverrides, which this module provides, before every render; a
+ * provider of a module that is not global would not reach it.
+ */
+@Global()
+@Module({
+  controllers: [TemplatesController],
+  providers: [
+    TemplatesRepository,
+    TemplatesService,
+    ActiveTemplates,
+    { provide: TemplateOverrides, useExisting: ActiveTemplates },
+  ],
+  exports: [TemplateOverrides],
+})
+export class TemplatesModule {}

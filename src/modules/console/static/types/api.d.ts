@@ -3438,7 +3438,7 @@ export interface components {
        */
       from?: string;
       /** @enum {string} */
-      locale: 'zh-CN' | 'en';
+      locale: 'zh-CN' | 'en' | 'es';
       note?: string;
     };
     CreatedTokenDto: {
@@ -6176,7 +6176,7 @@ export interface components {
       active: components['schemas']['ActiveTemplateDto'];
       builtIn: components['schemas']['BuiltInTemplateDto'];
       /** @enum {string} */
-      locale: 'zh-CN' | 'en';
+      locale: 'zh-CN' | 'en' | 'es';
       type: string;
       /** @description Newest first, without files */
       versions: components['schemas']['TemplateVersionViewDto'][];
@@ -6194,7 +6194,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      locale: 'zh-CN' | 'en';
+      locale: 'zh-CN' | 'en' | 'es';
       note: string | null;
       /** @description 1, 2, … per type and locale */
       number: number;
@@ -12398,7 +12398,7 @@ export interface operations {
   TemplatesController_reset: {
     parameters: {
       query?: {
-        locale?: 'zh-CN' | 'en';
+        locale?: 'zh-CN' | 'en' | 'es';
       };
       header?: never;
       path: {
@@ -12435,7 +12435,7 @@ export interface operations {
   TemplatesController_versions: {
     parameters: {
       query?: {
-        locale?: 'zh-CN' | 'en';
+        locale?: 'zh-CN' | 'en' | 'es';
       };
       header?: never;
       path: {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DOCX_FONT, htmlToDocx } from '../../src/rendering/docx/html-to-docx.js';
+import { DOCX_FONTS, htmlToDocx } from '../../src/rendering/docx/html-to-docx.js';
 import { png } from '../../src/rendering/docx/testing/png.js';
 import {
   pyDocxText,
@@ -37,8 +37,24 @@ const textRuns = (xml: string) =>
     .filter((r) => r.includes('<w:t'));
 
 describe.each([
-  ['zh-CN', { customer: '山东鲁北化工股份有限公司', amountHeader: '金额 (CNY)', footer: ['第 ', ' 页 / 共 ', ' 页'] }],
-  ['en', { customer: '山东鲁北化工股份有限公司', amountHeader: 'Amount (CNY)', footer: ['Page ', ' of '] }],
+  [
+    'zh-CN',
+    {
+      customer: '山东鲁北化工股份有限公司',
+      amountHeader: '金额 (CNY)',
+      footer: ['第 ', ' 页 / 共 ', ' 页'],
+      title: '对账单',
+    },
+  ],
+  [
+    'en',
+    {
+      customer: '山东鲁北化工股份有限公司',
+      amountHeader: 'Amount (CNY)',
+      footer: ['Page ', ' of '],
+      title: 'Statement of Account',
+    },
+  ],
 ] as const)('customer-statement as DOCX (%s)', (locale, expected) => {
   const engine = new TemplateEngine();
   let rendered: RenderedHtml;
@@ -79,13 +95,49 @@ describe.each([
     expect(body).toMatch(/<w:gridSpan w:val="3"\/>/);
   });
 
-  it('sets the East Asian font on every run and in the default style', () => {
+  it('names a face Word and WPS users have as the East Asian font of every run and of the default style', () => {
     const runs = textRuns(body);
     expect(runs.length).toBeGreaterThan(100);
-    for (const run of runs) expect(run).toContain(`w:eastAsia="${DOCX_FONT}"`);
+    for (const run of runs) expect(run).toContain(`w:eastAsia="${DOCX_FONTS.sans.name}"`);
     expect(doc.parts['word/styles.xml']).toMatch(
-      new RegExp(`<w:docDefaults>.*w:eastAsia="${DOCX_FONT}".*</w:docDefaults>`, 's'),
+      new RegExp(`<w:docDefaults>.*w:eastAsia="${DOCX_FONTS.sans.name}".*</w:docDefaults>`, 's'),
     );
+    // The font table gives Word and WPS the Chinese name and the class of each face, to substitute a missing one.
+    const fontTable = doc.parts['word/fontTable.xml'];
+    expect(fontTable).toMatch(
+      /<w:font w:name="Microsoft YaHei"><w:altName w:val="微软雅黑"\/>.*<w:charset w:val="86"\/>/,
+    );
+    expect(fontTable).toContain('<w:altName w:val="宋体"/>');
+    expect(fontTable).toContain('<w:altName w:val="黑体"/>');
+  });
+
+  it('styles the letterhead name and the headings as the PDF does, with styles of their own', () => {
+    const paragraphs = doc.blocks.filter((b) => b.kind === 'p');
+    expect(paragraphs[0]).toEqual({ kind: 'p', text: '江苏恒远仪器设备有限公司', style: 'Letterhead' });
+    expect(paragraphs.find((p) => p.text === expected.title)?.style).toBe('Heading 1');
+    expect(paragraphs.filter((p) => p.style === 'Heading 2').length).toBe(3);
+    const styles = doc.parts['word/styles.xml'];
+    const style = (id: string) =>
+      new RegExp(`<w:style [^>]*w:styleId="${id}".*?</w:style>`, 's').exec(styles)?.[0] ?? '';
+    // base.css: .letterhead-name 14 pt bold, h1 16 pt, h2 11 pt, body 9 pt (sizes in half-points).
+    expect(style('Letterhead')).toMatch(/<w:b\/>.*<w:sz w:val="28"\/>/s);
+    expect(style('Heading1')).toContain('<w:sz w:val="32"/>');
+    expect(style('Heading2')).toContain('<w:sz w:val="22"/>');
+    expect(styles).toMatch(/<w:docDefaults>.*<w:sz w:val="18"\/>.*<\/w:docDefaults>/s);
+    // The letterhead's rule under its last line.
+    const beforeTitle = body.slice(0, body.indexOf('<w:pStyle w:val="Heading1"/>'));
+    expect(beforeTitle).toContain('<w:pBdr><w:bottom w:val="single" w:color="222222" w:sz="10" w:space="4"/></w:pBdr>');
+  });
+
+  it('gives the ledger its 8 pt text and widens its date column to hold a date on one line', () => {
+    const grids = [...body.matchAll(/<w:tblGrid>(.*?)<\/w:tblGrid>/gs)].map((m) =>
+      [...m[1].matchAll(/w:w="(\d+)"/g)].map((g) => Number(g[1])),
+    );
+    const ledger = grids.find((g) => g.length === 7)!;
+    const total = ledger.reduce((a, b) => a + b, 0);
+    expect(total).toBe(11906 - 2 * 850); // the page's text width
+    expect(ledger[0] / total).toBeGreaterThan(0.095); // the template's 9.5% is a little short for 2026-10-08
+    expect(body).toMatch(/<w:sz w:val="16"\/>.*2026-10-08/s);
   });
 
   it('numbers pages with PAGE and NUMPAGES fields in the footer and puts the title in the header', () => {

@@ -95,13 +95,14 @@ describe.each([
     expect(body).toMatch(/<w:gridSpan w:val="3"\/>/);
   });
 
-  it('names a face Word and WPS users have as the East Asian font of every run and of the default style', () => {
+  it('names a face Word and WPS users have as the East Asian font of the default and heading styles', () => {
     const runs = textRuns(body);
     expect(runs.length).toBeGreaterThan(100);
-    for (const run of runs) expect(run).toContain(`w:eastAsia="${DOCX_FONTS.sans.name}"`);
-    expect(doc.parts['word/styles.xml']).toMatch(
-      new RegExp(`<w:docDefaults>.*w:eastAsia="${DOCX_FONTS.sans.name}".*</w:docDefaults>`, 's'),
-    );
+    // The runs take it from their styles: none names another face.
+    for (const run of runs) expect(run).not.toMatch(/w:eastAsia="(?!Microsoft YaHei")/);
+    const styles = doc.parts['word/styles.xml'];
+    expect(styles).toMatch(new RegExp(`<w:docDefaults>.*w:eastAsia="${DOCX_FONTS.sans.name}".*</w:docDefaults>`, 's'));
+    expect(styles).toMatch(new RegExp(`w:styleId="Heading1".*?w:eastAsia="${DOCX_FONTS.sans.name}".*?</w:style>`, 's'));
     // The font table gives Word and WPS the Chinese name and the class of each face, to substitute a missing one.
     const fontTable = doc.parts['word/fontTable.xml'];
     expect(fontTable).toMatch(
@@ -267,5 +268,21 @@ describe('a synthetic template with merged cells, images, lists and a page break
     expect(doc.blocks.find((b) => b.kind === 'p' && b.text === '合并单元格与图片')).toMatchObject({
       style: 'Heading 2',
     });
+  });
+});
+
+describe('a serif document', () => {
+  it('names SimSun for its serif body and SimHei for its sans headings (宋体 body, 黑体 headings)', async () => {
+    const html = `<!doctype html><html><head><style>
+      body { font-family: 'Tenderdesk Serif', serif; font-size: 10.5pt; }
+      h1 { font-family: 'Tenderdesk Sans'; font-size: 16pt; } .sans { font-family: 'Tenderdesk Sans'; }
+    </style></head><body><h1>投标函</h1><p>正文 <span class="sans">黑体字</span></p></body></html>`;
+    const doc = await readDocxWithPython(await htmlToDocx({ html, locale: 'zh-CN', title: '投标函' }));
+    const styles = doc.parts['word/styles.xml'];
+    const body = doc.parts['word/document.xml'];
+    expect(styles).toMatch(/<w:docDefaults>.*w:eastAsia="SimSun".*<w:sz w:val="21"\/>.*<\/w:docDefaults>/s);
+    expect(styles).toMatch(/w:styleId="Heading1".*?w:eastAsia="SimHei".*?<w:sz w:val="32"\/>.*?<\/w:style>/s);
+    expect(body).toMatch(/w:eastAsia="SimHei"[^]*?黑体字/);
+    expect(textRuns(body).find((r) => r.includes('正文'))).not.toContain('w:eastAsia');
   });
 });

@@ -53,8 +53,9 @@ import { fitNoWrapColumns } from './text-width.js';
  * Fonts: the PDF embeds Noto Sans SC; the DOCX embeds no font (a CJK face is megabytes, and a subset would lack
  * the characters a clerk types) and names instead the faces Word and WPS users have: Microsoft YaHei (微软雅黑)
  * for sans text, SimSun (宋体) for serif text and SimHei (黑体) for sans text in a serif document (宋体 body, 黑体
- * headings). Every run names its face for ascii, hAnsi, eastAsia and cs, and so does the default style, so Word and
- * LibreOffice do not fall back to a Latin font for Chinese text; the font table gives each face its Chinese name,
+ * headings). The default style names the body's face for ascii, hAnsi, eastAsia and cs (so Word and LibreOffice do
+ * not fall back to a Latin font for Chinese text), the heading and letterhead styles theirs, a run its own only
+ * where it differs; the font table gives each face its Chinese name,
  * charset and PANOSE class, from which Word and WPS pick the nearest face a machine has.
  */
 
@@ -122,13 +123,33 @@ const HEADING_SPACING = {
   4: { before: 2, after: 1 },
 } as const;
 const LETTERHEAD_STYLE = 'Letterhead';
-const CELL_TEXT_STYLE = 'TableText';
 
 /** What the paragraphs of one document share: its base styles and fonts. */
 interface Doc {
   body: TextStyle;
   headings: Record<1 | 2 | 3 | 4, TextStyle>;
   letterhead: TextStyle;
+  /**
+   * The "Table Text" styles, one per text size the tables use, made as cells need them: a cell's paragraph names
+   * its style instead of carrying its size and line spacing itself (a 10-page statement's XML, and its CPU, grew
+   * by half when every cell paragraph and run did).
+   */
+  cellStyles: Map<string, { id: string; name: string; style: TextStyle }>;
+}
+
+function cellStyle(d: Doc, size: number, lineHeight: number): { id: string; style: TextStyle } {
+  const key = `${size}/${lineHeight}`;
+  let found = d.cellStyles.get(key);
+  if (!found) {
+    const n = d.cellStyles.size;
+    found = {
+      id: n === 0 ? 'TableText' : `TableText${n + 1}`,
+      name: n === 0 ? 'Table Text' : `Table Text ${n + 1}`,
+      style: { ...d.body, size, lineHeight },
+    };
+    d.cellStyles.set(key, found);
+  }
+  return found;
 }
 
 const ALIGN: Record<Align, (typeof AlignmentType)[keyof typeof AlignmentType]> = {
@@ -148,7 +169,7 @@ export async function htmlToDocx(input: DocxInput): Promise<Buffer> {
   const pageWidth = landscape ? A4.long : A4.short;
   const contentWidth = pageWidth - MARGIN.left - MARGIN.right;
   const model = parseDocumentModel(input.html);
-  const d: Doc = { body: model.body, headings: model.headings, letterhead: model.letterhead };
+  const d: Doc = { body: model.body, headings: model.headings, letterhead: model.letterhead, cellStyles: new Map() };
   const children = blocksToDocx(model.blocks, contentWidth, d);
   const bodyFont = runFonts(faceFont(d.body.face, d.body.face));
 
@@ -184,14 +205,15 @@ export async function htmlToDocx(input: DocxInput): Promise<Buffer> {
           },
           paragraph: { spacing: { after: 0, line: lineTwips(d.letterhead), lineRule: 'exact' } },
         },
-        {
-          // Text in table cells: no space after (base.css: `td p { margin: 0 }`).
-          id: CELL_TEXT_STYLE,
-          name: 'Table Text',
+        // Text in table cells: no space after (base.css: `td p { margin: 0 }`), at the table's size.
+        ...[...d.cellStyles.values()].map(({ id, name, style }) => ({
+          id,
+          name,
           basedOn: 'Normal',
           quickFormat: true,
-          paragraph: { spacing: { after: 0 } },
-        },
+          run: style.size !== d.body.size ? { size: halfPoints(style.size) } : undefined,
+          paragraph: { spacing: { after: 0, line: lineTwips(style), lineRule: 'exact' as const } },
+        })),
       ],
     },
     numbering: {
@@ -319,25 +341,20 @@ function blocksToDocx(blocks: BlockModel[], width: number, d: Doc): (Paragraph |
 }
 
 /** The paragraph style's text: what a paragraph's runs and spacing differ from. */
-function styleOf(p: ParagraphModel, d: Doc): TextStyle {
-  if (p.heading) return d.headings[p.heading];
-  if (p.role === 'letterhead-name') return d.letterhead;
-  return d.body;
+function styleOf(p: ParagraphModel, d: Doc): { id?: string; style: TextStyle } {
+  if (p.heading) return { style: d.headings[p.heading] };
+  if (p.role === 'letterhead-name') return { id: LETTERHEAD_STYLE, style: d.letterhead };
+  if (p.inCell) return cellStyle(d, p.size, p.lineHeight);
+  return { style: d.body };
 }
 
 function paragraph(p: ParagraphModel, width: number, d: Doc): Paragraph {
-  const base = styleOf(p, d);
+  const { id, style: base } = styleOf(p, d);
   const line = lineTwips(p);
   const image = p.runs.some((r) => r.kind === 'image');
   return new Paragraph({
     heading: p.heading ? HEADING[p.heading] : undefined,
-    style: p.heading
-      ? undefined
-      : p.role === 'letterhead-name'
-        ? LETTERHEAD_STYLE
-        : p.inCell
-          ? CELL_TEXT_STYLE
-          : undefined,
+    style: id,
     alignment: p.align ? ALIGN[p.align] : undefined,
     keepNext: p.keepNext,
     // Only where the CSS makes this paragraph's lines other than its style's (a smaller table text), or it holds an image.
@@ -362,7 +379,9 @@ function run(r: RunModel, width: number, base: TextStyle, d: Doc): ParagraphChil
         italics: r.italic || undefined,
         underline: r.underline ? {} : undefined,
         size: r.size !== base.size ? halfPoints(r.size) : undefined,
-        font: runFonts(faceFont(r.face, d.body.face)),
+        // The default style names the body's face, a heading or letterhead style its own: a run names a face only
+        // where it differs from its paragraph style's (naming it on every run made a third of the XML).
+        font: r.face !== base.face ? runFonts(faceFont(r.face, d.body.face)) : undefined,
       });
     case 'break':
       return new TextRun({ break: 1 });
@@ -441,12 +460,7 @@ function table(t: TableModel, width: number, d: Doc): Table {
 }
 
 function emptyCellParagraph(cell: CellModel, d: Doc): Paragraph {
-  const line = lineTwips(cell);
-  return new Paragraph({
-    style: CELL_TEXT_STYLE,
-    spacing: line !== lineTwips(d.body) ? { line, lineRule: 'exact' } : undefined,
-    run: cell.size !== d.body.size ? { size: halfPoints(cell.size) } : undefined,
-  });
+  return new Paragraph({ style: cellStyle(d, cell.size, cell.lineHeight).id });
 }
 
 /** The no-wrap cells that span one column. */

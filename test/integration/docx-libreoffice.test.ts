@@ -44,6 +44,8 @@ const UNBREAKABLE = [
 ];
 
 let dir: string;
+/** The statement's letterhead name, as wide as Chromium prints it and as LibreOffice does. */
+const letterhead = { pdf: 0, lo: 0 };
 let pool: BrowserPool;
 const results = new Map<
   string,
@@ -71,6 +73,17 @@ function cellTokens(blocks: BlockModel[]): string[] {
     }
   }
   return out;
+}
+
+/** The width in points of the widest occurrence of `word` on page 1 (pdftotext -bbox). */
+async function widest(file: string, word: string): Promise<number> {
+  const { stdout } = await run('pdftotext', ['-f', '1', '-l', '1', '-bbox', file, '-']);
+  const widths = [
+    ...stdout.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g),
+  ]
+    .filter((m) => m[3] === word)
+    .map((m) => Number(m[2]) - Number(m[1]));
+  return Math.max(0, ...widths);
 }
 
 const occurrences = (lines: string[], token: string) => lines.reduce((n, line) => n + line.split(token).length - 1, 0);
@@ -137,6 +150,9 @@ beforeAll(async () => {
     ],
     { env: { ...process.env, FONTCONFIG_FILE: join(dir, 'fonts.conf') }, timeout: 240_000 },
   );
+  const company = '江苏恒远仪器设备有限公司';
+  letterhead.pdf = await widest(join(dir, 'customer-statement-zh-CN.pdf'), company);
+  letterhead.lo = await widest(join(out, 'customer-statement-zh-CN.pdf'), company);
   for (const c of CASES) {
     const lo = join(out, `${c.name}.pdf`);
     results.set(c.name, {
@@ -175,4 +191,9 @@ it('covers every document type and finds dates, amounts or references in the sta
   expect(results.get('customer-statement-zh-CN')!.cellTokens).toEqual(
     expect.arrayContaining(['2026-10-08', 'HT-2026-0412', '¥1,360,000.00']),
   );
+});
+
+it("prints the statement's letterhead name as big as the PDF does (14 pt bold, not body text)", () => {
+  expect(letterhead.pdf).toBeGreaterThan(150); // 12 characters at 14 pt
+  expect(Math.abs(letterhead.lo - letterhead.pdf) / letterhead.pdf).toBeLessThan(0.05);
 });

@@ -12,6 +12,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v fc-cache >/dev/null || missing+=(fontconfig)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 /usr/bin/python3 -c 'import docx' 2>/dev/null || missing+=(python3-docx)
+# LibreOffice prints the DOCX in test/integration/docx-libreoffice.test.ts (Writer only, without the GUI).
+command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${missing[*]}"
 sudo=""

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DOCX_FONT, htmlToDocx } from '../../src/rendering/docx/html-to-docx.js';
+import { DOCX_FONTS, htmlToDocx } from '../../src/rendering/docx/html-to-docx.js';
 import { png } from '../../src/rendering/docx/testing/png.js';
 import {
   pyDocxText,
@@ -107,13 +107,50 @@ describe.each([
     expect(body).toMatch(/<w:gridSpan w:val="3"\/>/);
   });
 
-  it('sets the East Asian font on every run and in the default style', () => {
+  it('names a face Word and WPS users have as the East Asian font of the default and heading styles', () => {
     const runs = textRuns(body);
     expect(runs.length).toBeGreaterThan(100);
-    for (const run of runs) expect(run).toContain(`w:eastAsia="${DOCX_FONT}"`);
-    expect(doc.parts['word/styles.xml']).toMatch(
-      new RegExp(`<w:docDefaults>.*w:eastAsia="${DOCX_FONT}".*</w:docDefaults>`, 's'),
+    // The runs take it from their styles: none names another face.
+    for (const run of runs) expect(run).not.toMatch(/w:eastAsia="(?!Microsoft YaHei")/);
+    const styles = doc.parts['word/styles.xml'];
+    expect(styles).toMatch(new RegExp(`<w:docDefaults>.*w:eastAsia="${DOCX_FONTS.sans.name}".*</w:docDefaults>`, 's'));
+    expect(styles).toMatch(new RegExp(`w:styleId="Heading1".*?w:eastAsia="${DOCX_FONTS.sans.name}".*?</w:style>`, 's'));
+    // The font table gives Word and WPS the Chinese name and the class of each face, to substitute a missing one.
+    const fontTable = doc.parts['word/fontTable.xml'];
+    expect(fontTable).toMatch(
+      /<w:font w:name="Microsoft YaHei"><w:altName w:val="微软雅黑"\/>.*<w:charset w:val="86"\/>/,
     );
+    expect(fontTable).toContain('<w:altName w:val="宋体"/>');
+    expect(fontTable).toContain('<w:altName w:val="黑体"/>');
+  });
+
+  it('styles the letterhead name and the headings as the PDF does, with styles of their own', () => {
+    const paragraphs = doc.blocks.filter((b) => b.kind === 'p');
+    expect(paragraphs[0]).toEqual({ kind: 'p', text: '江苏恒远仪器设备有限公司', style: 'Letterhead' });
+    expect(paragraphs.find((p) => p.text === expected.title)?.style).toBe('Heading 1');
+    expect(paragraphs.filter((p) => p.style === 'Heading 2').length).toBe(3);
+    const styles = doc.parts['word/styles.xml'];
+    const style = (id: string) =>
+      new RegExp(`<w:style [^>]*w:styleId="${id}".*?</w:style>`, 's').exec(styles)?.[0] ?? '';
+    // base.css: .letterhead-name 14 pt bold, h1 16 pt, h2 11 pt, body 9 pt (sizes in half-points).
+    expect(style('Letterhead')).toMatch(/<w:b\/>.*<w:sz w:val="28"\/>/s);
+    expect(style('Heading1')).toContain('<w:sz w:val="32"/>');
+    expect(style('Heading2')).toContain('<w:sz w:val="22"/>');
+    expect(styles).toMatch(/<w:docDefaults>.*<w:sz w:val="18"\/>.*<\/w:docDefaults>/s);
+    // The letterhead's rule under its last line.
+    const beforeTitle = body.slice(0, body.indexOf('<w:pStyle w:val="Heading1"/>'));
+    expect(beforeTitle).toContain('<w:pBdr><w:bottom w:val="single" w:color="222222" w:sz="10" w:space="4"/></w:pBdr>');
+  });
+
+  it('gives the ledger its 8 pt text and widens its date column to hold a date on one line', () => {
+    const grids = [...body.matchAll(/<w:tblGrid>(.*?)<\/w:tblGrid>/gs)].map((m) =>
+      [...m[1].matchAll(/w:w="(\d+)"/g)].map((g) => Number(g[1])),
+    );
+    const ledger = grids.find((g) => g.length === 7)!;
+    const total = ledger.reduce((a, b) => a + b, 0);
+    expect(total).toBe(11906 - 2 * 850); // the page's text width
+    expect(ledger[0] / total).toBeGreaterThan(0.095); // the template's 9.5% is a little short for 2026-10-08
+    expect(body).toMatch(/<w:sz w:val="16"\/>.*2026-10-08/s);
   });
 
   it('numbers pages with PAGE and NUMPAGES fields in the footer and puts the title in the header', () => {
@@ -243,5 +280,21 @@ describe('a synthetic template with merged cells, images, lists and a page break
     expect(doc.blocks.find((b) => b.kind === 'p' && b.text === '合并单元格与图片')).toMatchObject({
       style: 'Heading 2',
     });
+  });
+});
+
+describe('a serif document', () => {
+  it('names SimSun for its serif body and SimHei for its sans headings (宋体 body, 黑体 headings)', async () => {
+    const html = `<!doctype html><html><head><style>
+      body { font-family: 'Tenderdesk Serif', serif; font-size: 10.5pt; }
+      h1 { font-family: 'Tenderdesk Sans'; font-size: 16pt; } .sans { font-family: 'Tenderdesk Sans'; }
+    </style></head><body><h1>投标函</h1><p>正文 <span class="sans">黑体字</span></p></body></html>`;
+    const doc = await readDocxWithPython(await htmlToDocx({ html, locale: 'zh-CN', title: '投标函' }));
+    const styles = doc.parts['word/styles.xml'];
+    const body = doc.parts['word/document.xml'];
+    expect(styles).toMatch(/<w:docDefaults>.*w:eastAsia="SimSun".*<w:sz w:val="21"\/>.*<\/w:docDefaults>/s);
+    expect(styles).toMatch(/w:styleId="Heading1".*?w:eastAsia="SimHei".*?<w:sz w:val="32"\/>.*?<\/w:style>/s);
+    expect(body).toMatch(/w:eastAsia="SimHei"[^]*?黑体字/);
+    expect(textRuns(body).find((r) => r.includes('正文'))).not.toContain('w:eastAsia');
   });
 });

@@ -41,9 +41,14 @@ function compiler(): DocxCompiler {
 /** Compressed parts of the last documents, by path (one DOCX thread: a statement run's documents share them). */
 const cache = new Map<string, Part>();
 
-/** The document as a .docx file (the same parts as `Packer.toBuffer(doc)`). */
-export function packDocx(doc: File): Buffer {
-  return zipParts(compiler().compile(doc));
+/**
+ * The document as a .docx file (the same parts as `Packer.toBuffer(doc)`); `replace` gives some parts other XML
+ * (a part `docx` cannot be told how to write, such as the font table).
+ */
+export function packDocx(doc: File, replace: Record<string, string> = {}): Buffer {
+  const parts = compiler().compile(doc);
+  for (const [path, xml] of Object.entries(replace)) if (parts.has(path)) parts.set(path, xml);
+  return zipParts(parts);
 }
 
 /** A zip of these parts, in this order, each deflated (level 6, zlib's default, as `docx` did). */

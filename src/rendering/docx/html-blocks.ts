@@ -1,4 +1,5 @@
 import { parseDocument } from 'htmlparser2';
+import { StyleSheet, type Declared, type ElementRef, type Face } from './css-rules.js';
 
 /**
  * The restricted HTML our templates produce, read into a small block model. One reading serves both
@@ -10,6 +11,11 @@ import { parseDocument } from 'htmlparser2';
  * - inline: strong/b, em/i, u, span (and any unknown tag), br, img with a data: URI (PNG or JPEG; anything else,
  *   and the `<img class="seal" data-seal>` placeholder without a source, is dropped: nothing is ever fetched);
  * - alignment classes text-left, text-center, text-right on blocks and cells;
+ * - from the CSS (`<style>` and `style` attributes, read by css-rules.ts): font-size, font-weight, font-family
+ *   (sans or serif), line-height and white-space: nowrap of every element, and percentage widths of col, th and
+ *   td as column widths;
+ * - `<div class="letterhead-name">` is the letterhead's name (a paragraph style of its own in the DOCX) and the
+ *   last line of `<div class="letterhead">` carries the letterhead's rule;
  * - head, style, script, title, template, noscript and comments are not content.
  * Whitespace follows CSS `white-space: normal`: runs of spaces, tabs and newlines are one space, dropped at the
  * start and end of a line; `&nbsp;` (U+00A0) is kept as it is. Entities are decoded by the parser.
@@ -51,6 +57,9 @@ export interface TextRunModel {
   bold: boolean;
   italic: boolean;
   underline: boolean;
+  /** Points. */
+  size: number;
+  face: Face;
 }
 export interface BreakRunModel {
   kind: 'break';
@@ -75,6 +84,14 @@ export interface ListContext {
 export interface ParagraphModel {
   kind: 'paragraph';
   runs: RunModel[];
+  /** Points: the font size of the block (its runs may differ). */
+  size: number;
+  /** Line height as a factor of `size`. */
+  lineHeight: number;
+  /** In a table cell (no space after it, as `td p { margin: 0 }`). */
+  inCell?: boolean;
+  /** `letterhead-name`: the letterhead's name; `letterhead-rule`: the last line of the letterhead, ruled below. */
+  role?: 'letterhead-name' | 'letterhead-rule';
   heading?: 1 | 2 | 3 | 4;
   align?: Align;
   list?: ListContext;
@@ -89,6 +106,13 @@ export interface CellModel {
   /** First grid column the cell occupies. */
   column: number;
   header: boolean;
+  /** `white-space: nowrap` (the `nowrap` class): its lines must not wrap, so its column is made wide enough. */
+  noWrap: boolean;
+  /** Horizontal padding in points, where the CSS gives it. */
+  padding?: { left: number; right: number };
+  /** The cell's text size (points) and line height: an empty cell's line is as high as its neighbours'. */
+  size: number;
+  lineHeight: number;
 }
 
 export interface RowModel {
@@ -113,12 +137,64 @@ export interface PageBreakModel {
 
 export type BlockModel = ParagraphModel | TableModel | PageBreakModel;
 
+/** The type of paragraphs of a kind, as the CSS makes them: the DOCX's paragraph styles. */
+export interface TextStyle {
+  size: number;
+  bold: boolean;
+  face: Face;
+  lineHeight: number;
+}
+
+export interface DocumentModel {
+  blocks: BlockModel[];
+  /** The body's text: the DOCX's default style. */
+  body: TextStyle;
+  /** A bare h1–h4 in the body. */
+  headings: Record<1 | 2 | 3 | 4, TextStyle>;
+  /** `div.letterhead-name` in `div.letterhead`. */
+  letterhead: TextStyle;
+}
+
 export function parseBlocks(html: string): BlockModel[] {
+  return parseDocumentModel(html).blocks;
+}
+
+export function parseDocumentModel(html: string): DocumentModel {
   const dom = parseDocument(html);
   const body = findElement(dom.children, 'body');
-  const builder = new BlockBuilder({ next: 1 });
-  builder.children(body ? body.children : dom.children, PLAIN);
-  return builder.finish();
+  const css: string[] = [];
+  collectStyles(dom.children, css);
+  const sheet = StyleSheet.of(css.join('\n'));
+  const htmlEl = findElement(dom.children, 'html');
+  const ctx: Context = { lists: { next: 1 }, sheet, ancestors: [] };
+  let base = BROWSER_DEFAULT;
+  for (const el of [htmlEl, body]) {
+    if (!el) continue;
+    base = cascade(base, ctx.sheet.match(ref(el), ctx.ancestors, el.attribs.style));
+    ctx.ancestors.push(ref(el));
+  }
+  const builder = new BlockBuilder(ctx);
+  builder.children(body ? body.children : dom.children, base);
+  const blocks = builder.finish();
+
+  const kind = (chain: ElementRef[], extra: Partial<Style> = {}): TextStyle => {
+    let style = base;
+    for (let i = 0; i < chain.length; i++) {
+      style = cascade(style, sheet.match(chain[i]!, [...ctx.ancestors, ...chain.slice(0, i)]));
+    }
+    style = { ...style, ...extra };
+    return { size: style.size, bold: style.bold, face: style.face, lineHeight: style.lineHeight };
+  };
+  const h = (n: number) => kind([{ tag: `h${n}`, classes: [] }], { bold: true });
+  return {
+    blocks,
+    body: kind([]),
+    headings: { 1: h(1), 2: h(2), 3: h(3), 4: h(4) },
+    letterhead: kind([
+      { tag: 'div', classes: ['letterhead'] },
+      { tag: 'div', classes: ['letterhead-name'] },
+    ]),
+  };
 }
 
 // ---- DOM access (htmlparser2's own domhandler types, taken from its result so versions cannot mismatch) ----
@@ -144,6 +220,18 @@ function classes(el: DomElement): string[] {
   return (el.attribs.class ?? '').split(/\s+/).filter(Boolean);
 }
 
+function ref(el: DomElement): ElementRef {
+  return { tag: el.name.toLowerCase(), classes: classes(el) };
+}
+
+function collectStyles(nodes: DomNode[], out: string[]): void {
+  for (const n of nodes) {
+    if (!isElement(n)) continue;
+    if (n.name === 'style') out.push(n.children.map((c) => (c as { data?: string }).data ?? '').join(''));
+    else collectStyles(n.children, out);
+  }
+}
+
 function alignOf(el: DomElement): Align | undefined {
   const c = classes(el);
   if (c.includes('text-right')) return 'right';
@@ -163,11 +251,61 @@ interface Style {
   bold: boolean;
   italic: boolean;
   underline: boolean;
+  /** Points. */
+  size: number;
+  face: Face;
+  /** A factor of `size`. */
+  lineHeight: number;
+  noWrap: boolean;
   align?: Align;
   heading?: 1 | 2 | 3 | 4;
   list?: ListContext;
+  inCell?: boolean;
 }
-const PLAIN: Style = { bold: false, italic: false, underline: false };
+/** What a browser starts from: 16 px text, line-height normal (about 1.2). */
+const BROWSER_DEFAULT: Style = {
+  bold: false,
+  italic: false,
+  underline: false,
+  size: 12,
+  face: 'sans',
+  lineHeight: 1.2,
+  noWrap: false,
+};
+
+/** The style of an element inside `parent`, as the CSS declares it (inherited properties only). */
+function cascade(parent: Style, d: Declared): Style {
+  if (
+    d.fontSize === undefined &&
+    d.bold === undefined &&
+    d.face === undefined &&
+    d.lineHeight === undefined &&
+    d.noWrap === undefined
+  ) {
+    return parent;
+  }
+  const size = d.fontSize ? ('pt' in d.fontSize ? d.fontSize.pt : parent.size * d.fontSize.factor) : parent.size;
+  return {
+    ...parent,
+    size,
+    bold: d.bold ?? parent.bold,
+    face: d.face ?? parent.face,
+    lineHeight: d.lineHeight
+      ? 'pt' in d.lineHeight
+        ? d.lineHeight.pt / size
+        : d.lineHeight.factor
+      : parent.lineHeight,
+    noWrap: d.noWrap ?? parent.noWrap,
+  };
+}
+
+interface Context {
+  sheet: StyleSheet;
+  /** Numbers the ordered lists of the whole document, cells included. */
+  lists: { next: number };
+  /** The elements around the one being read, outermost first (for descendant selectors). */
+  ancestors: ElementRef[];
+}
 
 const SKIPPED = new Set<string>(DOCX_ELEMENTS.skipped);
 const BLOCKS = new Set<string>(DOCX_ELEMENTS.blocks);
@@ -181,8 +319,7 @@ class BlockBuilder {
   private readonly blocks: BlockModel[] = [];
   private para: ParagraphModel | null = null;
 
-  /** `lists` numbers the ordered lists of the whole document, cells included. */
-  constructor(private readonly lists: { next: number }) {}
+  constructor(private readonly ctx: Context) {}
 
   finish(): BlockModel[] {
     this.close();
@@ -197,9 +334,21 @@ class BlockBuilder {
     }
   }
 
-  private element(el: DomElement, style: Style): void {
+  /** `el` read with its own CSS, as an ancestor of what it contains. */
+  private element(el: DomElement, parent: Style): void {
     const name = el.name.toLowerCase();
     if (SKIPPED.has(name)) return;
+    const self = ref(el);
+    const style = cascade(parent, this.ctx.sheet.match(self, this.ctx.ancestors, el.attribs.style));
+    this.ctx.ancestors.push(self);
+    try {
+      this.content(el, name, style);
+    } finally {
+      this.ctx.ancestors.pop();
+    }
+  }
+
+  private content(el: DomElement, name: string, style: Style): void {
     switch (name) {
       case 'br':
         this.lineBreak(style);
@@ -246,9 +395,15 @@ class BlockBuilder {
     const start = this.blocks.length;
     this.children(el.children, { ...style, align: alignOf(el) ?? style.align });
     this.close();
-    if (c.includes('signature-block')) {
-      const group = this.blocks.slice(start).filter((b): b is ParagraphModel => b.kind === 'paragraph');
-      group.slice(0, -1).forEach((p) => (p.keepNext = true));
+    const group = () => this.blocks.slice(start).filter((b): b is ParagraphModel => b.kind === 'paragraph');
+    if (c.includes('signature-block'))
+      group()
+        .slice(0, -1)
+        .forEach((p) => (p.keepNext = true));
+    if (c.includes('letterhead-name')) group().forEach((p) => (p.role = 'letterhead-name'));
+    if (c.includes('letterhead')) {
+      const last = group().at(-1);
+      if (last && !last.role) last.role = 'letterhead-rule';
     }
   }
 
@@ -257,7 +412,7 @@ class BlockBuilder {
     const list: ListContext = {
       ordered,
       level: style.list ? Math.min(style.list.level + 1, 8) : 0,
-      instance: ordered ? this.lists.next++ : 0,
+      instance: ordered ? this.ctx.lists.next++ : 0,
     };
     for (const item of el.children) {
       if (isElement(item)) this.block(item, { ...style, list });
@@ -267,14 +422,18 @@ class BlockBuilder {
   private table(el: DomElement, style: Style): void {
     this.close();
     const rows: RowModel[] = [];
-    let widths: number[] | undefined;
+    const cellWidths: (number | undefined)[][] = []; // per row: each cell's declared width, in %
+    let colWidths: number[] | undefined;
     const readRows = (nodes: DomNode[], header: boolean): void => {
       for (const n of nodes) {
         if (!isElement(n)) continue;
-        if (n.name === 'tr') rows.push(this.row(n, header, { ...style, align: alignOf(el) ?? style.align }));
-        else if (n.name === 'thead') readRows(n.children, true);
-        else if (n.name === 'tbody' || n.name === 'tfoot') readRows(n.children, header);
-        else if (n.name === 'colgroup') widths = columnWidths(n);
+        if (n.name === 'tr') {
+          const read = this.within(n, style, (s) => this.row(n, header, { ...s, align: alignOf(el) ?? style.align }));
+          rows.push(read.row);
+          cellWidths.push(read.widths);
+        } else if (n.name === 'thead') this.within(n, style, () => readRows(n.children, true));
+        else if (n.name === 'tbody' || n.name === 'tfoot') this.within(n, style, () => readRows(n.children, header));
+        else if (n.name === 'colgroup') colWidths = this.within(n, style, () => this.columnWidths(n));
         else if (n.name === 'caption') this.block(n, style); // browsers draw the caption above the table
       }
     };
@@ -285,40 +444,95 @@ class BlockBuilder {
       kind: 'table',
       rows,
       columns,
-      widths: widths && widths.length === columns ? normalise(widths) : undefined,
+      widths: tableWidths(columns, colWidths, rows, cellWidths),
       plain: classes(el).includes('plain'),
     });
   }
 
-  private row(tr: DomElement, header: boolean, style: Style): RowModel {
+  /** `fn` with `el` among the ancestors (a table's parts: thead, tr, colgroup), given `el`'s own style. */
+  private within<T>(el: DomElement, parent: Style, fn: (style: Style) => T): T {
+    const self = ref(el);
+    const style = cascade(parent, this.ctx.sheet.match(self, this.ctx.ancestors, el.attribs.style));
+    this.ctx.ancestors.push(self);
+    try {
+      return fn(style);
+    } finally {
+      this.ctx.ancestors.pop();
+    }
+  }
+
+  /** Each `<col>`'s width in % (its width attribute or CSS), NaN where it has none. */
+  private columnWidths(colgroup: DomElement): number[] {
+    const widths: number[] = [];
+    for (const col of colgroup.children) {
+      if (!isElement(col) || col.name !== 'col') continue;
+      const declared = this.ctx.sheet.match(ref(col), this.ctx.ancestors, col.attribs.style).widthPct;
+      const attr = /^([\d.]+)%$/.exec((col.attribs.width ?? '').trim());
+      const value = attr ? Number(attr[1]) : (declared ?? NaN);
+      for (let k = 0; k < positiveInt(col.attribs.span); k++) widths.push(value);
+    }
+    return widths;
+  }
+
+  private row(tr: DomElement, header: boolean, style: Style): { row: RowModel; widths: (number | undefined)[] } {
     const rowStyle = { ...style, align: alignOf(tr) ?? style.align };
     const cells: CellModel[] = [];
+    const widths: (number | undefined)[] = [];
     for (const n of tr.children) {
       if (!isElement(n) || (n.name !== 'td' && n.name !== 'th')) continue;
       const th = n.name === 'th';
-      const inner = new BlockBuilder(this.lists);
-      inner.children(n.children, {
-        bold: rowStyle.bold || th,
-        italic: rowStyle.italic,
-        underline: rowStyle.underline,
-        align: alignOf(n) ?? rowStyle.align,
-      });
+      const self = ref(n);
+      const declared = this.ctx.sheet.match(self, this.ctx.ancestors, n.attribs.style);
+      const cellStyle = cascade({ ...rowStyle, bold: rowStyle.bold || th }, declared);
+      const attr = /^([\d.]+)%$/.exec((n.attribs.width ?? '').trim());
+      widths.push(attr ? Number(attr[1]) : declared.widthPct);
+      const inner = new BlockBuilder(this.ctx);
+      this.ctx.ancestors.push(self);
+      try {
+        inner.children(n.children, {
+          ...cellStyle,
+          italic: rowStyle.italic,
+          underline: rowStyle.underline,
+          align: alignOf(n) ?? rowStyle.align,
+          heading: undefined,
+          list: undefined,
+          inCell: true,
+        });
+      } finally {
+        this.ctx.ancestors.pop();
+      }
       cells.push({
         blocks: inner.finish(),
         colSpan: positiveInt(n.attribs.colspan),
         rowSpan: positiveInt(n.attribs.rowspan),
         column: 0,
         header: th,
+        noWrap: cellStyle.noWrap,
+        size: cellStyle.size,
+        lineHeight: cellStyle.lineHeight,
+        padding:
+          declared.paddingLeft !== undefined || declared.paddingRight !== undefined
+            ? { left: declared.paddingLeft ?? 0, right: declared.paddingRight ?? 0 }
+            : undefined,
       });
     }
-    return { header, cells };
+    return { row: { header, cells }, widths };
   }
 
   // ---- inline content ----
 
   private paragraph(style: Style): ParagraphModel {
     if (!this.para) {
-      this.para = { kind: 'paragraph', runs: [], heading: style.heading, align: style.align, list: style.list };
+      this.para = {
+        kind: 'paragraph',
+        runs: [],
+        size: style.size,
+        lineHeight: style.lineHeight,
+        inCell: style.inCell,
+        heading: style.heading,
+        align: style.align,
+        list: style.list,
+      };
     }
     return this.para;
   }
@@ -335,11 +549,14 @@ class BlockBuilder {
       last?.kind === 'text' &&
       last.bold === style.bold &&
       last.italic === style.italic &&
-      last.underline === style.underline
+      last.underline === style.underline &&
+      last.size === style.size &&
+      last.face === style.face
     ) {
       last.text += text;
     } else {
-      p.runs.push({ kind: 'text', text, bold: style.bold, italic: style.italic, underline: style.underline });
+      const { bold, italic, underline, size, face } = style;
+      p.runs.push({ kind: 'text', text, bold, italic, underline, size, face });
     }
   }
 
@@ -391,16 +608,33 @@ function placeCells(rows: RowModel[]): number {
   return columns;
 }
 
-function columnWidths(colgroup: DomElement): number[] {
-  const widths: number[] = [];
-  for (const col of colgroup.children) {
-    if (!isElement(col) || col.name !== 'col') continue;
-    const declared = col.attribs.width ?? /width\s*:\s*([\d.]+%)/.exec(col.attribs.style ?? '')?.[1] ?? '';
-    const pct = /^([\d.]+)%$/.exec(declared.trim());
-    const value = pct ? Number(pct[1]) : NaN;
-    for (let k = 0; k < positiveInt(col.attribs.span); k++) widths.push(value);
-  }
-  return widths.every((w) => w > 0) ? widths : [];
+/**
+ * The columns' widths as fractions of the table: each column's from its `<col>`, else from a cell of its own (no
+ * colspan) that declares one; columns left without share what the others leave of 100%. Undefined when no column
+ * has a width, or the declared ones leave nothing for the rest.
+ */
+function tableWidths(
+  columns: number,
+  colWidths: number[] | undefined,
+  rows: RowModel[],
+  cellWidths: (number | undefined)[][],
+): number[] | undefined {
+  const widths: (number | undefined)[] = Array.from({ length: columns }, (_, c) => {
+    const w = colWidths?.[c];
+    return w !== undefined && w > 0 ? w : undefined;
+  });
+  rows.forEach((row, r) =>
+    row.cells.forEach((cell, i) => {
+      const w = cellWidths[r]?.[i];
+      if (cell.colSpan === 1 && w !== undefined && widths[cell.column] === undefined) widths[cell.column] = w;
+    }),
+  );
+  const known = widths.filter((w): w is number => w !== undefined);
+  if (known.length === 0) return undefined;
+  const missing = columns - known.length;
+  const left = 100 - known.reduce((a, b) => a + b, 0);
+  if (missing > 0 && left <= 0) return undefined;
+  return normalise(widths.map((w) => w ?? left / missing));
 }
 
 function normalise(widths: number[]): number[] {

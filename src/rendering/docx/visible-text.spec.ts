@@ -70,19 +70,44 @@ describe('parseBlocks', () => {
     expect(table.rows[2].cells.map((c) => c.column)).toEqual([0, 1, 2, 3]);
   });
 
-  it('takes column widths from <col width="N%"> when every column has one', () => {
-    const html = (cols: string) => doc(`<table>${cols}<tr><td>a</td><td>b</td><td>c</td></tr></table>`);
+  it('takes column widths from <col>, th or td widths and the CSS; columns without one share the rest', () => {
+    const html = (cols: string, cells = '<td>a</td><td>b</td><td>c</td>', css = '') =>
+      doc(`<style>${css}</style><table>${cols}<tr>${cells}</tr></table>`);
+    const widths = (h: string) => (parseBlocks(h)[0] as TableModel).widths;
+    expect(widths(html('<colgroup><col width="50%"><col width="30%"><col style="width: 20%"></colgroup>'))).toEqual([
+      0.5, 0.3, 0.2,
+    ]);
+    expect(widths(html('<colgroup><col width="50%"><col span="2" width="25%"></colgroup>'))).toEqual([0.5, 0.25, 0.25]);
+    expect(widths(html('<colgroup><col width="50%"><col></colgroup>'))).toEqual([0.5, 0.25, 0.25]);
+    expect(widths(html('', '<td style="width: 40%">a</td><td width="20%">b</td><td>c</td>'))).toEqual([0.4, 0.2, 0.4]);
     expect(
-      (
-        parseBlocks(
-          html('<colgroup><col width="50%"><col width="30%"><col style="width: 20%"></colgroup>'),
-        )[0] as TableModel
-      ).widths,
-    ).toEqual([0.5, 0.3, 0.2]);
-    expect(
-      (parseBlocks(html('<colgroup><col width="50%"><col span="2" width="25%"></colgroup>'))[0] as TableModel).widths,
-    ).toEqual([0.5, 0.25, 0.25]);
-    expect((parseBlocks(html('<colgroup><col width="50%"><col></colgroup>'))[0] as TableModel).widths).toBeUndefined();
+      widths(html('<colgroup><col class="date"><col><col></colgroup>', undefined, 'col.date { width: 20% }')),
+    ).toEqual([0.2, 0.4, 0.4]);
+    expect(widths(html(''))).toBeUndefined();
+    expect(widths(html('<colgroup><col width="100%"><col></colgroup>'))).toBeUndefined(); // nothing left for the rest
+  });
+
+  it('reads font sizes, weight, line height and no-wrap from the CSS, with descendant selectors', () => {
+    const css = `body { font-size: 9pt; line-height: 1.45; } table.ledger { font-size: 8pt; }
+      .nowrap { white-space: nowrap; } table.ledger td.big { font-size: 150%; } p > span.b { font-weight: bold; }
+      @page { size: A4; } @media print { td { font-size: 20pt; } } a[href] { font-size: 30pt; }`;
+    const blocks = parseBlocks(
+      doc(`<style>${css}</style><p>body <span class="b">bold</span></p>
+        <table class="ledger"><tr><td class="nowrap">2026-10-08</td><td class="big">x</td><td>y</td></tr></table>`),
+    );
+    const p = blocks[0] as ParagraphModel;
+    expect(p.size).toBe(9);
+    expect(p.lineHeight).toBe(1.45);
+    expect(p.runs.map((r) => r.kind === 'text' && [r.text, r.bold])).toEqual([
+      ['body ', false],
+      ['bold', true],
+    ]);
+    const t = blocks[1] as TableModel;
+    expect(t.rows[0].cells.map((c) => [c.noWrap, c.size])).toEqual([
+      [true, 8],
+      [false, 12],
+      [false, 8],
+    ]);
   });
 
   it('marks th bold, applies alignment classes and the plain table class', () => {

@@ -27,11 +27,24 @@ export class TemplatesController {
   @HttpCode(200)
   @Roles('backoffice', 'sales', 'finance', 'manager')
   @RateLimit('render')
-  @ApiBody({ required: false, schema: { type: 'object', additionalProperties: true }, description: "The template's data; none: its sample.json" })
-  @ApiProduces('application/pdf', 'text/html', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+  @ApiBody({
+    required: false,
+    schema: { type: 'object', additionalProperties: true },
+    description: "The template's data; none: its sample.json",
+  })
+  @ApiProduces(
+    'application/pdf',
+    'text/html',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  )
   @ApiOperation({ summary: 'Render sample.json (or the posted data) without storing anything' })
   @ApiFileResponse('The rendered sample (nothing stored)', PDF, 'text/html', DOCX)
-  async preview(@Param('type') type: string, @Query() q: PreviewQuery, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async preview(
+    @Param('type') type: string,
+    @Query() q: PreviewQuery,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const hasData = body !== null && typeof body === 'object' && Object.keys(body).length > 0;
     const data = hasData ? body : this.rendering.sample(type);
     const html = this.rendering.html(type, data, q.locale);
@@ -41,8 +54,17 @@ export class TemplatesController {
         : q.format === 'docx'
           ? await this.rendering.renderDocx(html)
           : await this.rendering.renderPdf(html, false);
-    res.set({ 'Content-Type': CONTENT_TYPES[q.format], 'Content-Length': String(bytes.length), 'X-Template-Version': html.version, 'Cache-Control': 'no-store' });
-    if (q.format === 'html') res.set('Content-Security-Policy', "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:");
+    res.set({
+      'Content-Type': CONTENT_TYPES[q.format],
+      'Content-Length': String(bytes.length),
+      'X-Template-Version': html.version,
+      'Cache-Control': 'no-store',
+    });
+    if (q.format === 'html')
+      res.set(
+        'Content-Security-Policy',
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:",
+      );
     res.end(bytes);
   }
 
@@ -53,7 +75,11 @@ export class TemplatesController {
   @ApiTextResponse('The signing certificate (PEM)', 'application/x-pem-file')
   certificate(@Res() res: Response): void {
     const info = this.rendering.signerInfo();
-    res.set({ 'Content-Type': 'application/x-pem-file', 'X-Signer-Subject': encodeURIComponent(info.subject), 'X-Development-Certificate': String(info.isDevelopment) });
+    res.set({
+      'Content-Type': 'application/x-pem-file',
+      'X-Signer-Subject': encodeURIComponent(info.subject),
+      'X-Development-Certificate': String(info.isDevelopment),
+    });
     res.end(this.rendering.certificatePem());
   }
 }

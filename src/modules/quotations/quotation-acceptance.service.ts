@@ -297,7 +297,10 @@ export class QuotationAcceptanceService {
     });
   }
 
-  /** The sales owner's notice (none when the customer has no sales owner with an e-mail address). */
+  /**
+   * The sales owner's notice (none when the customer has no sales owner with an e-mail address), with the PDF it is
+   * about attached: the new version with the acceptance record, or the version that was declined.
+   */
   private async ownerNotice(
     link: QuotationLink,
     quotation: QuotationView,
@@ -331,6 +334,7 @@ export class QuotationAcceptanceService {
           at: at.toISOString(),
           documentSha256: link.documentSha256,
         },
+        attach: [{ format: 'pdf', fileName: `${quotation.number}-r${link.revision}-${answer}.pdf` }],
       },
     ];
   }

@@ -173,6 +173,20 @@ describe('quotations accepted online', () => {
 
     const view = await as('sales').get(`/api/quotations/${q.id}`);
     expect(view.body.status).toBe('accepted');
+    expect(view.body.customerAnswers).toEqual([
+      {
+        revision: 1,
+        answer: 'accepted',
+        at: expect.any(String),
+        name: '赵志强',
+        position: '设备部部长',
+        reason: null,
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+        userAgent: AGENT,
+        sentTo: CUSTOMER_MAIL,
+        document: { id: expect.any(String), sentVersion: 1, sha256: sentSha, recordVersion: 2 },
+      },
+    ]);
     const link = await linkRow(q.id);
     expect(link).toMatchObject({
       answer: 'accepted',
@@ -246,6 +260,28 @@ describe('quotations accepted online', () => {
     const notice = notices.find((m) => m.subject?.includes(q.number))!;
     expect(notice.subject).toContain('客户已谢绝报价单');
     expect(notice.text).toContain('预算明年才批');
+  }, 240_000);
+
+  it('takes one of two acceptances sent at once: the other changes nothing', async () => {
+    const q = await sendOne('焦化厂氨水流量计');
+    const [a, b] = await Promise.all(
+      ['赵志强', '孙副总'].map((name) =>
+        t.http().post(q.path).send({ action: 'accept', name, position: '设备部部长' }),
+      ),
+    );
+    expect([a!.status, b!.status].sort()).toEqual([200, 409]);
+    const link = await linkRow(q.id);
+    expect(link.name).toBe(a!.status === 200 ? '赵志强' : '孙副总');
+    const versions = await t.db.query<{ version: number }>(
+      'SELECT version FROM document_versions WHERE document_id = $1 ORDER BY version',
+      [link.document_id],
+    );
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    const audits = await t.db.query(
+      "SELECT id FROM audit_log WHERE entity_type = 'quotation' AND entity_id = $1 AND action = 'quotation.accept'",
+      [q.id],
+    );
+    expect(audits).toHaveLength(1);
   }, 240_000);
 
   it('gives unknown, expired and superseded links their own page, without a figure', async () => {

@@ -12,9 +12,8 @@ import {
 import type { Locale } from '../../rendering/rendering.types.js';
 import { Quotation } from './quotation.entity.js';
 
-/** How the customer answered on the acceptance page. */
-export const QUOTATION_ANSWERS = ['accepted', 'declined'] as const;
-export type QuotationAnswer = (typeof QUOTATION_ANSWERS)[number];
+import type { QuotationAnswer } from './quotation-link.types.js';
+export * from './quotation-link.types.js';
 
 /**
  * The acceptance link of one sent revision of a quotation (quotation-acceptance.service.ts): mailed to the customer

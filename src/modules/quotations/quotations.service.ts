@@ -50,6 +50,7 @@ import {
   type StoredStatus,
 } from './quotation-status.js';
 import type { Quotation } from './quotation.entity.js';
+import type { QuotationAnswer } from './quotation-link.types.js';
 import { QuotationsRepository, type LineData, type RevisionData } from './quotations.repository.js';
 import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
@@ -105,6 +106,22 @@ export interface RevisionSummary {
   createdAt: Date;
 }
 
+/** A customer's answer through the acceptance link of a sent revision (quotation_links). */
+export interface CustomerAnswerView {
+  revision: number;
+  answer: QuotationAnswer;
+  at: Date;
+  name: string;
+  position: string | null;
+  /** why they declined, or a remark with an acceptance */
+  reason: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  sentTo: string;
+  /** The document version they were sent and its PDF's sha256; recordVersion: the version with the record page. */
+  document: { id: string; sentVersion: number; sha256: string; recordVersion: number | null };
+}
+
 /** A quotation at one revision (the current one unless asked otherwise), with every field. */
 export interface QuotationView {
   id: string;
@@ -128,6 +145,8 @@ export interface QuotationView {
   notes: string | null;
   approval: ApprovalView | null;
   revisions: RevisionSummary[];
+  /** What the customer answered through acceptance links, newest first (every revision). */
+  customerAnswers: CustomerAnswerView[];
   createdBy: { id: string | null; name: string };
   createdAt: Date;
   updatedAt: Date;
@@ -901,6 +920,7 @@ export class QuotationsService implements OnModuleInit {
   ): Promise<QuotationView> {
     const lines = (shown.lines ?? []).map(lineView);
     const products = await this.productMap(lines);
+    const answered = await this.quotations.answeredLinks(q.id);
     for (const l of lines) {
       const p = l.productId ? products.get(l.productId) : undefined;
       l.floorPrice = p?.floorPrice ?? null;
@@ -931,6 +951,23 @@ export class QuotationsService implements OnModuleInit {
         validUntil: r.validUntil,
         createdBy: { id: r.createdBy, name: r.createdByName },
         createdAt: r.createdAt,
+      })),
+      customerAnswers: answered.map((l) => ({
+        revision: l.revision,
+        answer: l.answer!,
+        at: l.answeredAt!,
+        name: l.name ?? '',
+        position: l.position,
+        reason: l.reason,
+        ip: l.ip,
+        userAgent: l.userAgent,
+        sentTo: l.sentTo,
+        document: {
+          id: l.documentId,
+          sentVersion: l.documentVersion,
+          sha256: l.documentSha256,
+          recordVersion: l.auditVersion,
+        },
       })),
       createdBy: { id: q.createdBy, name: q.createdByName },
       createdAt: q.createdAt,
@@ -1040,5 +1077,6 @@ function withoutAmountsInText(view: QuotationView): QuotationView {
     projectName: redact(view.projectName) ?? '',
     notes: redact(view.notes),
     lines: view.lines.map((l) => ({ ...l, name: redact(l.name) ?? '', specification: redact(l.specification) })),
+    customerAnswers: view.customerAnswers.map((a) => ({ ...a, reason: redact(a.reason) })),
   };
 }

@@ -2558,6 +2558,16 @@ export interface components {
        */
       unappliedCredit: string;
     };
+    AnsweredDocumentDto: {
+      /** Format: uuid */
+      id: string;
+      /** @description accepted: the version with the signed acceptance record page appended */
+      recordVersion: number | null;
+      /** @description The document version the customer was sent (and saw through the link) */
+      sentVersion: number;
+      /** @description sha256 (hex) of that version’s PDF */
+      sha256: string;
+    };
     AnswerRecordedDto: {
       number: string;
       response: components['schemas']['StatementResponseDetailDto'];
@@ -3641,6 +3651,24 @@ export interface components {
       invoices: components['schemas']['LedgerInvoiceDto'][];
       payments: components['schemas']['LedgerPaymentDto'][];
       totals: components['schemas']['AccountTotalsDto'];
+    };
+    CustomerAnswerDto: {
+      /** @enum {string} */
+      answer: 'accepted' | 'declined';
+      /** Format: date-time */
+      at: string;
+      document: components['schemas']['AnsweredDocumentDto'];
+      /** @description The client address (TRUST_PROXY) */
+      ip: string | null;
+      /** @description As the customer typed it */
+      name: string;
+      position: string | null;
+      /** @description Why they declined, or a remark with an acceptance */
+      reason: string | null;
+      revision: number;
+      /** @description Where the link was mailed */
+      sentTo: string;
+      userAgent: string | null;
     };
     CustomerViewDto: {
       address: string | null;
@@ -5278,6 +5306,8 @@ export interface components {
       currency: string;
       currentRevision: number;
       customer: components['schemas']['IdNameDto'];
+      /** @description What the customer answered through acceptance links (POST /send with sendTo), newest first */
+      customerAnswers: components['schemas']['CustomerAnswerDto'][];
       deliveryTerms: components['schemas']['DeliveryTermsDto'] | null;
       /** Format: uuid */
       id: string;

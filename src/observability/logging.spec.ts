@@ -30,6 +30,9 @@ describe('secretScrubber', () => {
     expect(scrub('GET /statements/confirm/Qm9vbGVhbi1saW5rLXRva2Vu/pdf 404')).toBe(
       'GET /statements/confirm/[redacted]/pdf 404',
     );
+    expect(scrub('POST /quotations/accept/Qm9vbGVhbi1saW5rLXRva2Vu 200')).toBe(
+      'POST /quotations/accept/[redacted] 200',
+    );
     expect(scrub('/api/storage/a/b.pdf?expires=1&signature=deadbeef')).toBe(
       '/api/storage/a/b.pdf?expires=1&signature=[redacted]',
     );
@@ -43,6 +46,7 @@ describe('secretScrubber', () => {
 
   it('leaves route templates and ordinary text alone', () => {
     expect(scrub('/statements/confirm/:token')).toBe('/statements/confirm/:token');
+    expect(scrub('/quotations/accept/:token')).toBe('/quotations/accept/:token');
     expect(scrub('job document.render 42 attempt 1/3 started')).toBe('job document.render 42 attempt 1/3 started');
   });
 });

@@ -20,7 +20,7 @@ export function pinoLevel(level: AppConfig['logLevel']): LevelWithSilent {
 
 /**
  * Secrets that must never reach a log line, whatever wrote it: API tokens (`td_...`), bearer credentials, the token of
- * a statement confirmation link, signatures and tokens in query strings, passwords in URLs, and the configured
+ * a statement confirmation or quotation acceptance link, signatures and tokens in query strings, passwords in URLs, and the configured
  * ADMIN_TOKEN and METRICS_TOKEN themselves.
  */
 export function secretScrubber(config: Pick<AppConfig, 'adminToken' | 'observability'>): (text: string) => string {
@@ -29,7 +29,7 @@ export function secretScrubber(config: Pick<AppConfig, 'adminToken' | 'observabi
     let out = text
       .replace(/td_[A-Za-z0-9_-]{16,}/g, 'td_[redacted]')
       .replace(/(Bearer\s+)[^\s"',]+/gi, '$1[redacted]')
-      .replace(/(\/statements\/confirm\/)(?!:)[^/?#\s"']+/g, '$1[redacted]')
+      .replace(/(\/(?:statements\/confirm|quotations\/accept)\/)(?!:)[^/?#\s"']+/g, '$1[redacted]')
       .replace(/([?&](?:signature|token|access_token|password|secret)=)[^&#\s"']*/gi, '$1[redacted]')
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@"']+:)[^@/\s"']+@/gi, '$1[redacted]@');
     for (const secret of fixed) out = out.split(secret).join('[redacted]');

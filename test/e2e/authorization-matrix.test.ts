@@ -85,6 +85,21 @@ const SPECIAL: Record<
   }
 > = {
   ...Object.fromEntries(
+    ['GET /quotations/accept/:token', 'GET /quotations/accept/:token/pdf', 'POST /quotations/accept/:token'].map(
+      (key) => [
+        key,
+        {
+          why: "the customer's quotation acceptance link: the token is the credential, whoever calls",
+          cases: {
+            record: (fx: Fixtures) => key.split(' ')[1].replace(':token', fx.world.own.quotationToken),
+            none: () => key.split(' ')[1].replace(':token', randomBytes(32).toString('base64url')),
+          },
+          expect: (_caller: Caller, c: Case) => (c === 'none' ? MISSING : ALLOWED),
+        },
+      ],
+    ),
+  ),
+  ...Object.fromEntries(
     ['GET /statements/confirm/:token', 'GET /statements/confirm/:token/pdf', 'POST /statements/confirm/:token'].map(
       (key) => [
         key,
@@ -529,7 +544,7 @@ describe('authorization matrix: every route × every role × own / other / no re
   it("refuses another owner's record named in a body or a query (403 NOT_YOUR_RECORD, nothing changed) and lets one's own through", async () => {
     const { world } = fx;
     const token = world.tokens.sales!;
-    const ids = Object.entries(world.other).filter(([k]) => k !== 'statementToken');
+    const ids = Object.entries(world.other).filter(([k]) => !['statementToken', 'quotationToken'].includes(k));
     const call = (ref: Reference, w: OwnedWorld) => {
       const req = t.http()[ref.method](ref.url(w, world.own)).auth(token, { type: 'bearer' });
       return ref.body ? req.send(ref.body(w, fx, ++refN)) : req;
@@ -572,7 +587,9 @@ describe('authorization matrix: every route × every role × own / other / no re
     const notTheirs = (caller: Caller) =>
       [world.own, world.other]
         .filter((w) => w.salesUser !== world.ids[caller])
-        .flatMap((w) => Object.entries(w).filter(([k]) => !['salesUser', 'statementToken'].includes(k)));
+        .flatMap((w) =>
+          Object.entries(w).filter(([k]) => !['salesUser', 'statementToken', 'quotationToken'].includes(k)),
+        );
     const failures: string[] = [];
     const check = async (cell: Cell) => {
       const res = await send(cell);

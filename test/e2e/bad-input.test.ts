@@ -83,6 +83,15 @@ describe('bad-input corpus: hostile input to every write route is refused and ch
         const res = await r.attach('file', file.bytes, file.name);
         return { status: res.status, body: res.body };
       },
+      mailText: async (subjectType, subjectId) =>
+        (
+          await t.db.query<{ text: string }>(
+            'SELECT text FROM outbox_messages WHERE subject_type = $1 AND subject_id = $2',
+            [subjectType, subjectId],
+          )
+        )
+          .map((m) => m.text)
+          .join('\n'),
     });
   }, 120_000);
   afterAll(async () => {

@@ -58,6 +58,8 @@ interface World {
   customerId: string;
   contractId: string;
   tenderId: string;
+  /** The acceptance link the quotation case mailed (its path), for the quotation-accepted case. */
+  quotationLink?: string;
 }
 
 /**
@@ -76,6 +78,8 @@ const KINDS: Record<string, MailCase> = {
   'contact-sheet': { subject: /^合同联系单 .+ — 已出具，请会签$/, send: contactSheet },
   'contact-list': { subject: /^合同联系清单 CL\d{4}-\d{4}（财务版）/, send: contactList },
   'tender-package': { subject: /^投标文件 QLGT-ZB-2026-0901 /, send: tenderPackage },
+  quotation: { subject: /^报价单 Q\d{4}-\d{4}（第1版）/, send: quotationWithLink },
+  'quotation-accepted': { subject: /^客户已接受报价单 Q\d{4}-\d{4}/, send: quotationAccepted },
 };
 
 function today(): string {
@@ -113,6 +117,43 @@ async function deliveryNotice(w: World): Promise<string[]> {
   }[];
   expect(mail.map((m) => m.to)).toEqual([MAIL.production, MAIL.customer]);
   return mail.map((m) => m.outboxId!);
+}
+
+/** A quotation sent to the customer with its acceptance link. */
+async function quotationWithLink(w: World): Promise<string[]> {
+  const created = await w.as(w.token.sales).post('/api/quotations', {
+    customerId: w.customerId,
+    projectName: '烧结机料位计更换',
+    validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    lines: [{ name: '料位开关', unit: '台', qty: '4', unitPrice: '12800', taxRate: '13' }],
+    paymentTerms: [{ percent: '100', event: 'contract_signed' }],
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  expect((await w.as(w.token.sales).post(`/api/quotations/${id}/submit`)).status).toBe(200);
+  expect((await w.as(w.token.backoffice).post(`/api/quotations/${id}/approve`)).status).toBe(200);
+  const sent = await w.as(w.token.sales).post(`/api/quotations/${id}/send`, { sendTo: MAIL.customer });
+  expect([sent.status, sent.body.status]).toEqual([200, 'sent']);
+  const messages = await w.t.db.query<{ id: string; text: string }>(
+    "SELECT id, text FROM outbox_messages WHERE subject_type = 'quotation' AND subject_id = $1",
+    [id],
+  );
+  expect(messages).toHaveLength(1);
+  w.quotationLink = /\/quotations\/accept\/[A-Za-z0-9_-]{43}/.exec(messages[0]!.text)?.[0];
+  return messages.map((m) => m.id);
+}
+
+/** The customer accepts through that link: the sales owner's notice, with the PDF carrying the acceptance record. */
+async function quotationAccepted(w: World): Promise<string[]> {
+  expect(w.quotationLink).toBeDefined();
+  const before = new Set((await w.t.db.query<{ id: string }>('SELECT id FROM outbox_messages')).map((m) => m.id));
+  const res = await w.t
+    .http()
+    .post(w.quotationLink!)
+    .send({ action: 'accept', name: '赵志强', position: '设备部部长' });
+  expect([res.status, res.body.answer]).toEqual([200, 'accepted']);
+  const after = await w.t.db.query<{ id: string }>('SELECT id FROM outbox_messages');
+  return after.map((m) => m.id).filter((id) => !before.has(id));
 }
 
 /** A customer statement issued by hand, then one from a statement run (one customer: one item job). */

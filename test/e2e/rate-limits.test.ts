@@ -124,6 +124,15 @@ describe('rate limits', () => {
       ).status,
     ).toBe(404);
   });
+
+  it('counts the quotation acceptance pages against the same limit as the statement pages', async () => {
+    const from = (path: string) => t.http().get(path).set('X-Forwarded-For', '192.0.2.57');
+    expect((await from('/statements/confirm/' + 'x'.repeat(43))).status).toBe(404);
+    expect((await from('/quotations/accept/' + 'x'.repeat(43))).status).toBe(404);
+    const refused = await from('/quotations/accept/' + 'x'.repeat(43));
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.details.policy).toBe('confirmation');
+  });
 });
 
 describe('rate limits switched off', () => {

@@ -44,6 +44,8 @@ export interface OwnedWorld {
   delivery: string;
   statement: string;
   statementToken: string;
+  /** The acceptance link of a quotation sent with { sendTo } (its token, from the mail). */
+  quotationToken: string;
   /** The statement's mail to the billing contact. */
   outbox: string;
   document: string;
@@ -160,6 +162,18 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
       return id;
     };
     const sent = await quotation(['submit', 'approve', 'send']);
+    const linked = await quotation(['submit', 'approve']);
+    await must(
+      'quotation send with link',
+      200,
+      call(admin, 'post', `/api/quotations/${linked}/send`, { sendTo: `shebei${n}@customer.example` }),
+    );
+    const [linkMail] = await t.db.query<{ text: string }>(
+      "SELECT text FROM outbox_messages WHERE subject_type = 'quotation' AND subject_id = $1",
+      [linked],
+    );
+    const quotationToken = /\/quotations\/accept\/([A-Za-z0-9_-]{43})/.exec(linkMail?.text ?? '')?.[1];
+    if (!quotationToken) throw new Error(`matrix fixture quotation link: ${JSON.stringify(linkMail)}`);
     const accepted = await quotation(['submit', 'approve', 'send', 'accept']);
     const spareQuotation = await quotation(['submit', 'approve', 'send', 'accept']);
     const contract = (
@@ -232,6 +246,7 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
       delivery,
       statement,
       statementToken,
+      quotationToken,
       outbox,
       document,
       job,

@@ -19,6 +19,7 @@ import { AuditChain1796636156251 } from './1796636156251-AuditChain.js';
 import { RecordVersions1796635254492 } from './1796635254492-RecordVersions.js';
 import { DropContactSheetMailings1796657279598 } from './1796657279598-DropContactSheetMailings.js';
 import { IssuedContactLists1796668629422 } from './1796668629422-IssuedContactLists.js';
+import { QuotationLinks1796680420026 } from './1796680420026-QuotationLinks.js';
 import { TemplateVersions1796681168195 } from './1796681168195-TemplateVersions.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
@@ -43,5 +44,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TotpLastStep1796645886309,
   DropContactSheetMailings1796657279598,
   IssuedContactLists1796668629422,
+  QuotationLinks1796680420026,
   TemplateVersions1796681168195,
 ];

@@ -231,7 +231,7 @@ export class DocumentsService implements OnModuleInit {
 
   /** `store` without reading the document back (two queries): the id and the version just stored. */
   async storeRecord(
-    actor: Pick<AuthUser, 'id' | 'name'>,
+    actor: Pick<AuthUser, 'id' | 'name'> | { id: null; name: string },
     input: StoreRequest,
   ): Promise<{ id: string; latestVersion: number }> {
     if (!isWorkflowSubject(input.subject.type)) throw new Error(`not a workflow subject type: ${input.subject.type}`);
@@ -243,7 +243,7 @@ export class DocumentsService implements OnModuleInit {
   }
 
   private async saveRecord(
-    actor: Pick<AuthUser, 'id' | 'name'>,
+    actor: Pick<AuthUser, 'id' | 'name'> | { id: null; name: string },
     input: StoreInput,
   ): Promise<{ id: string; latestVersion: number }> {
     const written: string[] = [];
@@ -459,7 +459,7 @@ export class DocumentsService implements OnModuleInit {
    * that failed half-way while storage was down (and so could not remove what it had written) is overwritten by
    * the retry instead of leaving stray objects.
    */
-  private async documentFor(actor: Pick<AuthUser, 'id'>, input: StoreInput): Promise<DocumentRecord> {
+  private async documentFor(actor: { id: string | null }, input: StoreInput): Promise<DocumentRecord> {
     const { type, subject, origin } = input;
     if (subject) {
       const existing = await this.documents.findForSubjectLocked(origin, type, subject.type, subject.id);

@@ -9,4 +9,4 @@ export { FileQuery, WaitQuery } from './dto/document-query.dto.js';
 export { DocumentFileViewDto, DocumentVersionViewDto, DocumentViewDto } from './dto/document-view.dto.js';
 export { DocumentIssuerModule } from './issuer/document-issuer.module.js';
 export { DocumentIssuer } from './issuer/document-issuer.js';
-export type { IssuedVersion, IssueMail, IssueOutcome, IssueRequest } from './issuer/document-issuer.js';
+export type { IssuedVersion, IssueMail, IssueOutcome, IssueRequest, IssuingActor } from './issuer/document-issuer.js';

@@ -10,6 +10,9 @@ import type { DateOnly } from '../../common/tabular/date-only.js';
  * Editing is not a transition of its own: a draft is edited in place; a quotation that has left the draft
  * (submitted, approved, sent, rejected, expired) gets revision N+1, which starts again as a draft and needs
  * approval again; an accepted quotation is final (the contract follows from it).
+ *
+ * accept and reject are recorded by staff, or by the customer through the acceptance link of the sent revision
+ * (quotation-acceptance.service.ts; the customer's "decline" is `rejected` here, `declined` on the link).
  */
 export const QUOTATION_STATUSES = [
   'draft',

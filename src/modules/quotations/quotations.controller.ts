@@ -5,7 +5,7 @@ import { ErrorCode } from '../../common/errors/error-codes.js';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, Roles, CurrentUser, type AuthUser, OwnedRecord } from '../auth/index.js';
 import { QuotationQuery, RenderQuery } from './dto/quotation-query.dto.js';
-import { CreateQuotationDto, ReasonDto, UpdateQuotationDto } from './dto/quotation.dto.js';
+import { CreateQuotationDto, ReasonDto, SendQuotationDto, UpdateQuotationDto } from './dto/quotation.dto.js';
 import { QuotationsService } from './quotations.service.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import type { ExpectedVersion } from '../../common/versioning/record-version.js';
@@ -129,10 +129,16 @@ export class QuotationsController {
   @OwnedRecord('quotation')
   @Roles(...WRITERS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'approved → sent (to the customer)' })
+  @ApiOperation({
+    summary: 'approved → sent (to the customer); with { sendTo }, mailed with a link to accept or decline it online',
+    description:
+      'With sendTo: the approved revision is issued as a new signed PDF version of the quotation document and mailed ' +
+      'to sendTo through the outbox with its acceptance link (/quotations/accept/{token}, valid until the end of the ' +
+      'validity date). 400 INVALID_EMAIL; 409 INVALID_TRANSITION, COMPANY_PROFILE_NOT_SET.',
+  })
   @ApiOkResponse({ type: QuotationViewDto })
-  send(@CurrentUser() actor: AuthUser, @IdParam() id: string) {
-    return this.quotations.send(actor, id);
+  send(@CurrentUser() actor: AuthUser, @IdParam() id: string, @Body() dto: SendQuotationDto) {
+    return this.quotations.send(actor, id, { sendTo: dto.sendTo, locale: dto.locale });
   }
 
   @Post(':id/accept')

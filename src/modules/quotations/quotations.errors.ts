@@ -10,6 +10,14 @@ export const QuotationError = {
   QUOTATION_LOCKED: 'QUOTATION_LOCKED',
   /** Only an approved revision is rendered (409). */
   QUOTATION_NOT_APPROVED: 'QUOTATION_NOT_APPROVED',
+  /** The acceptance link has been answered already (409). */
+  QUOTATION_LINK_ANSWERED: 'QUOTATION_LINK_ANSWERED',
+  /** The acceptance link's revision is no longer the one on offer: revised, or answered by staff (409). */
+  QUOTATION_LINK_CLOSED: 'QUOTATION_LINK_CLOSED',
+  /** The acceptance link is past the quotation's validity (410). */
+  QUOTATION_LINK_EXPIRED: 'QUOTATION_LINK_EXPIRED',
+  /** The acceptance link names no quotation (404). */
+  QUOTATION_LINK_INVALID: 'QUOTATION_LINK_INVALID',
   /** No such quotation: 404 on its own routes, 422 when a contract or tender names it. */
   QUOTATION_NOT_FOUND: 'QUOTATION_NOT_FOUND',
   QUOTATION_REVISION_NOT_FOUND: 'QUOTATION_REVISION_NOT_FOUND',

@@ -3,17 +3,23 @@ import { CompanyModule } from '../company/index.js';
 import { CustomersModule } from '../customers/index.js';
 import { DocumentIssuerModule } from '../documents/index.js';
 import { ProductsModule } from '../products/index.js';
+import { UsersModule } from '../users/index.js';
+import { QuotationAcceptanceController } from './quotation-acceptance.controller.js';
+import { QuotationAcceptanceService } from './quotation-acceptance.service.js';
 import { QuotationsController } from './quotations.controller.js';
 import { QuotationsRepository } from './quotations.repository.js';
 import { QuotationsService } from './quotations.service.js';
 import { OwnershipService } from '../auth/index.js';
 import { QuotationError } from './quotations.errors.js';
 
-/** Its documents are issued through DocumentIssuerModule; DocumentsService (reading them) is global. */
+/**
+ * Its documents are issued through DocumentIssuerModule; DocumentsService (reading them) is global. UsersModule: the
+ * sales owner's address for the notice of a customer's answer.
+ */
 @Module({
-  imports: [CompanyModule, CustomersModule, ProductsModule, DocumentIssuerModule],
-  controllers: [QuotationsController],
-  providers: [QuotationsRepository, QuotationsService],
+  imports: [CompanyModule, CustomersModule, ProductsModule, DocumentIssuerModule, UsersModule],
+  controllers: [QuotationsController, QuotationAcceptanceController],
+  providers: [QuotationsRepository, QuotationsService, QuotationAcceptanceService],
   exports: [QuotationsService],
 })
 export class QuotationsModule implements OnModuleInit {

@@ -1,10 +1,11 @@
 import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
 import type { QuotationSort } from './dto/quotation-query.dto.js';
 import { QuotationLine } from './quotation-line.entity.js';
+import { QuotationLink } from './quotation-link.entity.js';
 import { QuotationRevision } from './quotation-revision.entity.js';
 import { CLOSED_STATUSES, type QuotationStatus } from './quotation-status.js';
 import { Quotation } from './quotation.entity.js';
@@ -155,4 +156,37 @@ export class QuotationsRepository extends BaseRepository {
       await this.repo(QuotationLine).insert(lines.map((l, i) => ({ ...l, revisionId, position: i + 1 })));
     }
   }
+
+  // ---- acceptance links ----
+
+  async insertLink(data: LinkData): Promise<void> {
+    await this.repo(QuotationLink).insert(data);
+  }
+
+  findLinkByTokenHash(tokenHash: string): Promise<QuotationLink | null> {
+    return this.repo(QuotationLink).findOne({ where: { tokenHash } });
+  }
+
+  /** The link locked for the rest of the transaction: two answers to one link queue here, the second finds it used. */
+  findLinkForUpdate(id: string): Promise<QuotationLink | null> {
+    return this.repo(QuotationLink).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The answered links of a quotation, newest first (for its view). */
+  answeredLinks(quotationId: string): Promise<QuotationLink[]> {
+    return this.repo(QuotationLink).find({
+      where: { quotationId, answer: Not(IsNull()) },
+      order: { answeredAt: 'DESC' },
+    });
+  }
+
+  async saveAnswer(id: string, answer: LinkAnswer): Promise<void> {
+    await this.repo(QuotationLink).update({ id }, answer);
+  }
 }
+
+export type LinkData = Omit<QuotationLink, 'id' | 'createdAt' | 'quotation'>;
+export type LinkAnswer = Pick<
+  QuotationLink,
+  'answer' | 'answeredAt' | 'name' | 'position' | 'reason' | 'ip' | 'userAgent' | 'auditVersion'
+>;

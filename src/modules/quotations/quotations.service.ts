@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HttpStatus, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppException } from '../../common/errors/app-exception.js';
 import { QuotationError } from './quotations.errors.js';
@@ -8,6 +9,10 @@ import { compare, dec, round2, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { TransactionRunner } from '../../database/transaction.js';
+import { AppConfig } from '../../config/app-config.js';
+import { endOfDay, hashToken, newToken } from '../../common/public-links/link-token.js';
+import { RenderingService } from '../../rendering/rendering.service.js';
+import { OutboxService } from '../outbox/index.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/index.js';
 import { type AuthUser, canSeePrices, hidePricesFor, type Role, OwnershipService } from '../auth/index.js';
@@ -45,8 +50,15 @@ import {
   type StoredStatus,
 } from './quotation-status.js';
 import type { Quotation } from './quotation.entity.js';
+import type { QuotationAnswer } from './quotation-link.types.js';
 import { QuotationsRepository, type LineData, type RevisionData } from './quotations.repository.js';
 import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
+
+export interface SendOptions {
+  /** Mail the issued PDF with its acceptance link to this address. */
+  sendTo?: string;
+  locale?: Locale;
+}
 
 /**
  * Who acts on a quotation: a signed-in user, or the demo data loader acting as a named person (its audit
@@ -94,6 +106,22 @@ export interface RevisionSummary {
   createdAt: Date;
 }
 
+/** A customer's answer through the acceptance link of a sent revision (quotation_links). */
+export interface CustomerAnswerView {
+  revision: number;
+  answer: QuotationAnswer;
+  at: Date;
+  name: string;
+  position: string | null;
+  /** why they declined, or a remark with an acceptance */
+  reason: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  sentTo: string;
+  /** The document version they were sent and its PDF's sha256; recordVersion: the version with the record page. */
+  document: { id: string; sentVersion: number; sha256: string; recordVersion: number | null };
+}
+
 /** A quotation at one revision (the current one unless asked otherwise), with every field. */
 export interface QuotationView {
   id: string;
@@ -117,6 +145,8 @@ export interface QuotationView {
   notes: string | null;
   approval: ApprovalView | null;
   revisions: RevisionSummary[];
+  /** What the customer answered through acceptance links, newest first (every revision). */
+  customerAnswers: CustomerAnswerView[];
   createdBy: { id: string | null; name: string };
   createdAt: Date;
   updatedAt: Date;
@@ -280,6 +310,9 @@ export class QuotationsService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly demo: DemoDataRegistry,
     private readonly ownership: OwnershipService,
+    private readonly rendering: RenderingService,
+    private readonly outbox: OutboxService,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -515,8 +548,149 @@ export class QuotationsService implements OnModuleInit {
     return this.move(actor, id, 'submit');
   }
 
-  send(actor: QuotationActor, id: string): Promise<QuotationViewFor> {
-    return this.move(actor, id, 'send');
+  /**
+   * approved → sent. With `sendTo`, the approved revision is issued as a new signed PDF version of the quotation's
+   * document and mailed there with its acceptance link (one per sent revision: quotation_links), all in one
+   * transaction; the link's token exists in clear only in that mail. Without it, the quotation is only marked sent.
+   */
+  async send(actor: QuotationActor, id: string, options: SendOptions = {}): Promise<QuotationViewFor> {
+    if (!options.sendTo) return this.move(actor, id, 'send');
+    const sendTo = options.sendTo;
+    const locale = options.locale ?? 'zh-CN';
+    this.outbox.checkRecipients([sendTo]); // 400 INVALID_EMAIL before anything is rendered
+    const quotation = await this.get(id);
+    // Checked again under the lock (before): this one spares a render that could not be sent.
+    const step = transition(quotation.status, 'send');
+    if (!step.ok) throw invalidTransition(quotation, 'send', step);
+    const [company, customer] = await Promise.all([this.companyProfile(), this.customers.get(quotation.customer.id)]);
+    const rendered = await this.rendering.render({
+      template: 'quotation',
+      data: quotationDocument(quotation, company, customer, locale),
+      formats: ['pdf'],
+      sign: true,
+      locale,
+    });
+    const pdf = rendered.files.find((f) => f.format === 'pdf')!;
+    const token = newToken();
+    const url = `${this.config.publicUrl.replace(/\/+$/, '')}/quotations/accept/${token}`;
+    let locked: Quotation | null = null;
+    await this.issuer.issue({
+      actor: auditActor(actor),
+      rendered,
+      document: {
+        type: 'quotation',
+        subject: { type: 'quotation', id },
+        record: { type: 'quotation', number: quotation.number },
+        title: (title) => title,
+        signed: true,
+        bundle: false,
+        auditDetails: { formats: ['pdf'], sentTo: sendTo },
+      },
+      before: async () => {
+        locked = await this.lock(id);
+        const revision = await this.mustFindRevision(locked, locked.revision);
+        // What was rendered must still be what is on offer: a revision made meanwhile is sent on its own.
+        if (locked.revision !== quotation.revision) {
+          throw invalidTransition(quotation, 'send', { from: 'draft', to: 'sent' });
+        }
+        this.checkTransition(locked, revision, 'send');
+      },
+      effect: async (issued) => {
+        const q = locked!;
+        q.status = 'sent';
+        await this.quotations.saveQuotation(q);
+        const expiresAt = endOfDay(quotation.validUntil);
+        await this.quotations.insertLink({
+          quotationId: id,
+          revision: q.revision,
+          documentId: issued.documentId,
+          documentVersion: issued.version,
+          documentSha256: createHash('sha256').update(pdf.bytes).digest('hex'),
+          tokenHash: hashToken(token),
+          expiresAt,
+          sentTo: sendTo,
+          locale,
+          answer: null,
+          answeredAt: null,
+          name: null,
+          position: null,
+          reason: null,
+          ip: null,
+          userAgent: null,
+          auditVersion: null,
+          createdBy: actor.id,
+          createdByName: actor.name,
+        });
+        await this.audit.record({
+          actor: auditActor(actor),
+          action: 'quotation.send',
+          entityType: 'quotation',
+          entityId: id,
+          details: {
+            number: q.number,
+            revision: q.revision,
+            from: 'approved',
+            to: 'sent',
+            sentTo: sendTo,
+            document: issued,
+            linkExpiresAt: expiresAt.toISOString(),
+          },
+        });
+        return {};
+      },
+      mails: () => [
+        {
+          key: `quotation:${id}:r${quotation.revision}:${sendTo.toLowerCase()}`,
+          about: { type: 'quotation', id },
+          audience: 'customer',
+          to: [sendTo],
+          template: 'quotation',
+          locale,
+          data: {
+            number: quotation.number,
+            revision: quotation.revision,
+            customerName: quotation.customer.name,
+            projectName: quotation.projectName,
+            total: quotation.total,
+            currency: quotation.currency,
+            validUntil: quotation.validUntil,
+            url,
+            contact: [company.profile.legalNameZh, company.profile.phone].filter(Boolean).join(' '),
+          },
+          attach: [{ format: 'pdf', fileName: `${rendered.title}-${quotation.number}.pdf` }],
+        },
+      ],
+    });
+    return this.viewFor(actor, await this.get(id));
+  }
+
+  /**
+   * The customer's answer through the acceptance link of `revision` (quotation-acceptance.service.ts), in the
+   * caller's transaction: sent → accepted or rejected, audited as the customer. False, changing nothing, when the
+   * quotation is no longer sent at that revision (revised, answered by staff, expired).
+   */
+  async recordCustomerAnswer(
+    id: string,
+    revision: number,
+    action: 'accept' | 'reject',
+    actor: { id: null; name: string },
+    details: Record<string, unknown>,
+  ): Promise<boolean> {
+    const quotation = await this.lock(id);
+    if (quotation.revision !== revision) return false;
+    const current = await this.mustFindRevision(quotation, quotation.revision);
+    const step = transition(effectiveStatus(quotation.status, current.validUntil, todayIso()), action);
+    if (!step.ok) return false;
+    quotation.status = step.to;
+    await this.quotations.saveQuotation(quotation);
+    await this.audit.record({
+      actor,
+      action: `quotation.${action}`,
+      entityType: 'quotation',
+      entityId: id,
+      details: { number: quotation.number, revision, from: step.from, to: step.to, via: 'link', ...details },
+    });
+    return true;
   }
 
   accept(actor: QuotationActor, id: string): Promise<QuotationViewFor> {
@@ -627,13 +801,7 @@ export class QuotationsService implements OnModuleInit {
     action: QuotationAction,
   ): { from: QuotationStatus; to: StoredStatus; action: QuotationAction } {
     const step = transition(effectiveStatus(quotation.status, revision.validUntil, todayIso()), action);
-    if (!step.ok) {
-      throw AppException.conflict(
-        ErrorCode.INVALID_TRANSITION,
-        `Quotation ${quotation.number} is ${step.from}: it cannot become ${step.to} (${action})`,
-        { id: quotation.id, action, from: step.from, to: step.to },
-      );
-    }
+    if (!step.ok) throw invalidTransition(quotation, action, step);
     return { from: step.from, to: step.to, action };
   }
 
@@ -752,6 +920,7 @@ export class QuotationsService implements OnModuleInit {
   ): Promise<QuotationView> {
     const lines = (shown.lines ?? []).map(lineView);
     const products = await this.productMap(lines);
+    const answered = await this.quotations.answeredLinks(q.id);
     for (const l of lines) {
       const p = l.productId ? products.get(l.productId) : undefined;
       l.floorPrice = p?.floorPrice ?? null;
@@ -782,6 +951,23 @@ export class QuotationsService implements OnModuleInit {
         validUntil: r.validUntil,
         createdBy: { id: r.createdBy, name: r.createdByName },
         createdAt: r.createdAt,
+      })),
+      customerAnswers: answered.map((l) => ({
+        revision: l.revision,
+        answer: l.answer!,
+        at: l.answeredAt!,
+        name: l.name ?? '',
+        position: l.position,
+        reason: l.reason,
+        ip: l.ip,
+        userAgent: l.userAgent,
+        sentTo: l.sentTo,
+        document: {
+          id: l.documentId,
+          sentVersion: l.documentVersion,
+          sha256: l.documentSha256,
+          recordVersion: l.auditVersion,
+        },
       })),
       createdBy: { id: q.createdBy, name: q.createdByName },
       createdAt: q.createdAt,
@@ -847,6 +1033,18 @@ const DEMO_BACKOFFICE: QuotationActor = { id: null, name: '李静（销售内勤
 const DEMO_MANAGER: QuotationActor = { id: null, name: '王志远（总经理）', roles: ['manager'] };
 const DEMO_READER: AuthUser = { id: '00000000-0000-0000-0000-000000000000', name: 'system', roles: ['admin'] };
 
+function invalidTransition(
+  quotation: { id: string; number: string },
+  action: QuotationAction,
+  step: { from: QuotationStatus; to: StoredStatus },
+): AppException {
+  return AppException.conflict(
+    ErrorCode.INVALID_TRANSITION,
+    `Quotation ${quotation.number} is ${step.from}: it cannot become ${step.to} (${action})`,
+    { id: quotation.id, action, from: step.from, to: step.to },
+  );
+}
+
 function notFound(id: string): AppException {
   return AppException.notFound(QuotationError.QUOTATION_NOT_FOUND, 'No such quotation', { id });
 }
@@ -879,5 +1077,6 @@ function withoutAmountsInText(view: QuotationView): QuotationView {
     projectName: redact(view.projectName) ?? '',
     notes: redact(view.notes),
     lines: view.lines.map((l) => ({ ...l, name: redact(l.name) ?? '', specification: redact(l.specification) })),
+    customerAnswers: view.customerAnswers.map((a) => ({ ...a, reason: redact(a.reason) })),
   };
 }

@@ -13,26 +13,10 @@ import { contentDisposition } from '../files/index.js';
 import { Public } from '../auth/index.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { AnswerStatementDto } from './dto/statement.dto.js';
-import { StatementsService, type PublicPage } from './statements.service.js';
+import { StatementsService } from './statements.service.js';
+import { clientOf, PUBLIC_PAGE_HEADERS, sendPublicPage as sendPage } from '../../common/public-links/public-page.js';
 import { ApiTextResponse } from '../../common/openapi/responses.js';
 import { AnswerRecordedDto } from './dto/statement-view.dto.js';
-
-/**
- * Every answer of the confirmation site: nothing but the page itself may load (inline CSS, no script, no other
- * origin), the link's token must not leak through a Referer, and no cache keeps a customer's figures.
- */
-const PAGE_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-};
-
-function sendPage(res: Response, page: PublicPage): void {
-  res.status(page.status).set(PAGE_HEADERS).type('html').send(page.html);
-}
 
 /**
  * The customer's confirmation page (no login): the link in the statement's PDF and mail. Answered here as HTML,
@@ -75,7 +59,7 @@ export class StatementConfirmationController {
     res
       .status(200)
       .set({
-        ...PAGE_HEADERS,
+        ...PUBLIC_PAGE_HEADERS,
         'Content-Type': found.file.contentType,
         'Content-Length': String(found.bytes.length),
         // Shown in the browser, saved under the statement's file name.
@@ -109,13 +93,8 @@ export class StatementConfirmationController {
   async answer(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     // The page's form posts urlencoded and gets pages; anything else (JSON, no body) is a program: the API's errors.
     const json = req.is('application/x-www-form-urlencoded') !== 'application/x-www-form-urlencoded';
-    const result = await this.statements.answer(
-      token,
-      (req.body as unknown) ?? {},
-      { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null },
-      json,
-    );
+    const result = await this.statements.answer(token, (req.body as unknown) ?? {}, clientOf(req), json);
     if ('page' in result) return sendPage(res, result.page);
-    res.status(200).set(PAGE_HEADERS).json(result.recorded);
+    res.status(200).set(PUBLIC_PAGE_HEADERS).json(result.recorded);
   }
 }

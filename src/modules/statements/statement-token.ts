@@ -1,34 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { DateOnly } from '../../common/tabular/date-only.js';
-
-/**
- * The confirmation link's token: 32 random bytes (256 bits), base64url. Only its sha256 is stored; a request is
- * matched by looking the hash up (a unique index), so no comparison of secrets runs in our code and the time an
- * answer takes says nothing about how close a guess was.
- */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-export function newToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-/** A string that can be a token (anything else is answered "not valid" without a lookup). */
-export function isTokenShaped(value: unknown): value is string {
-  return typeof value === 'string' && TOKEN_PATTERN.test(value);
-}
-
-/**
- * The link works until the end of the reply-by day on the server's clock (local time, like todayIso: set
- * TZ=Asia/Shanghai on a server in China).
- */
-export function endOfDay(date: DateOnly): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(y, m - 1, d, 23, 59, 59, 999);
-}
+// The token scheme is the one every customer link uses (src/common/public-links/link-token.ts).
+export { endOfDay, hashToken, isTokenShaped, newToken, TOKEN_PATTERN } from '../../common/public-links/link-token.js';
 
 export function confirmationUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/statements/confirm/${token}`;

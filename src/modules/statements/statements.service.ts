@@ -8,6 +8,7 @@ import type { Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { addDays, todayIso, type DateOnly } from '../../common/tabular/date-only.js';
 import { AppConfig } from '../../config/app-config.js';
+import type { PublicPage } from '../../common/public-links/public-page.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { TemplateEngine } from '../../rendering/templates/template-engine.js';
@@ -107,12 +108,6 @@ export interface IssueForCustomerRequest {
   replyDays?: number;
   sendTo?: string;
   sendToBilling?: boolean;
-}
-
-/** A page of the public confirmation site: its status and HTML. */
-export interface PublicPage {
-  status: 200 | 400 | 403 | 404 | 409 | 410;
-  html: string;
 }
 
 /** What the JSON form of the answer gets back. */

@@ -39,6 +39,8 @@ export interface Fixtures {
     delivery: string;
     statementToken: string;
     templateDraft: string;
+    /** The acceptance link of a quotation sent with { sendTo } (its token, from the mail). */
+    quotationToken: string;
   };
 }
 
@@ -922,7 +924,15 @@ export const CORPUS: CorpusEntry[] = [
     params: { id: uuidParam((f) => f.ids.quotationSubmitted) },
     body: { base: () => ({ reason: '同意' }), fields: OPTIONAL_REASON },
   },
-  { route: 'POST /api/quotations/:id/send', params: { id: uuidParam((f) => f.ids.quotationDraft) }, noBody: NOT_STATE },
+  {
+    // A draft: a valid request is refused (409 INVALID_TRANSITION) before anything is rendered or mailed.
+    route: 'POST /api/quotations/:id/send',
+    params: { id: uuidParam((f) => f.ids.quotationDraft) },
+    body: {
+      base: () => ({ sendTo: 'shebei@example.com', locale: 'zh-CN' }),
+      fields: { sendTo: { kind: 'email' }, locale: en() },
+    },
+  },
   {
     route: 'POST /api/quotations/:id/accept',
     params: { id: uuidParam((f) => f.ids.quotationDraft) },
@@ -1250,6 +1260,31 @@ export const CORPUS: CorpusEntry[] = [
         name: 'a made-up token',
         path: '/statements/confirm/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
         json: { action: 'confirm', name: 'a' },
+        codes: null,
+      },
+    ],
+  },
+
+  {
+    // The customer's answer to a quotation (no login), read by hand like the statement's; its field rules are in
+    // acceptance-answer.spec.ts and quotation-acceptance.test.ts. A valid answer is final: only refused bodies here.
+    route: 'POST /quotations/accept/:token',
+    params: { token: { kind: 'name', value: (f) => f.ids.quotationToken } },
+    noBody: 'a form body read by hand (no DTO); the cases below probe it',
+    extra: (): ExtraCase[] => [
+      { name: 'no action', json: { name: '赵志强', position: '部长' } },
+      { name: 'an unknown action', json: { action: 'sign', name: '赵志强', position: '部长' } },
+      { name: 'an acceptance without a position', json: { action: 'accept', name: '赵志强' } },
+      { name: 'a decline without a reason', json: { action: 'decline', name: '赵志强' } },
+      { name: 'no name', json: { action: 'accept', position: '部长' } },
+      { name: 'a NUL in the name', json: { action: 'accept', name: 'a\u0000b', position: '部长' } },
+      { name: 'a name that is an object', json: { action: 'accept', name: { $ne: '' }, position: '部长' } },
+      { name: 'a name of 101 characters', json: { action: 'accept', name: 'x'.repeat(101), position: '部长' } },
+      { name: 'a field the form does not have', json: { action: 'accept', name: 'a', position: 'b', total: '1' } },
+      {
+        name: 'a made-up token',
+        path: '/quotations/accept/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        json: { action: 'accept', name: 'a', position: 'b' },
         codes: null,
       },
     ],
@@ -1593,6 +1628,8 @@ export interface FixtureHttp {
     file: FilePart,
     fields?: Record<string, string>,
   ): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The text of the outbox messages about a record (a link's token exists in clear only there). */
+  mailText(subjectType: string, subjectId: string): Promise<string>;
 }
 
 /** Makes, through the API, one record in each state a corpus route needs. */
@@ -1674,6 +1711,16 @@ export async function buildFixtures(http: FixtureHttp): Promise<Fixtures> {
   f.ids.quotationDraft = await quotation('draft');
   f.ids.quotationSubmitted = await quotation('submitted');
   f.ids.quotationSent = await quotation('sent');
+  const linked = await quotation('submitted');
+  await must('quotation approve', 200, http.json(admin, 'post', `/api/quotations/${linked}/approve`, {}));
+  await must(
+    'quotation send with link',
+    200,
+    http.json(admin, 'post', `/api/quotations/${linked}/send`, { sendTo: 'shebei@example.com' }),
+  );
+  const link = /\/quotations\/accept\/([A-Za-z0-9_-]{43})/.exec(await http.mailText('quotation', linked))?.[1];
+  if (!link) throw new Error('fixture quotation link: no link in the mail');
+  f.ids.quotationToken = link;
   const accepted = await quotation('accepted');
 
   const { number: _number, ...handMade } = contractBody(f) as Record<string, Json>;

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../document-file.entity.js';
 
@@ -44,7 +56,10 @@ export class CreateDocumentDto {
   @IsIn(LOCALES)
   locale?: Locale;
 
-  @ApiPropertyOptional({ type: SubjectDto, description: 'The record the document is about: re-generating adds a version' })
+  @ApiPropertyOptional({
+    type: SubjectDto,
+    description: 'The record the document is about: re-generating adds a version',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()

@@ -3,10 +3,13 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../document-file.entity.js';
 
-const bool = ({ value }: { value: unknown }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value);
+const bool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
 export class WaitQuery {
-  @ApiPropertyOptional({ description: 'Render now and answer 201 with the document (small documents); default: a job (202)' })
+  @ApiPropertyOptional({
+    description: 'Render now and answer 201 with the document (small documents); default: a job (202)',
+  })
   @IsOptional()
   @Transform(bool)
   @IsBoolean()

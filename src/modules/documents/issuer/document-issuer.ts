@@ -10,7 +10,9 @@ import type { DocumentFormat } from '../document-file.entity.js';
 import type { DocumentRecordRef, WorkflowSubject } from '../document-origin.js';
 import { DocumentsService } from '../documents.service.js';
 
-type Actor = Pick<AuthUser, 'id' | 'name'>;
+/** A user, or someone without an account (a customer accepting a quotation through its link): id null. */
+export type IssuingActor = Pick<AuthUser, 'id' | 'name'> | { id: null; name: string };
+type Actor = IssuingActor;
 
 /** The version the issuer just stored (or, for a job's retry, the one an earlier attempt stored). */
 export interface IssuedVersion {
@@ -151,7 +153,7 @@ export class DocumentIssuer {
       const out: Record<string, string> = {};
       for (const m of mails) {
         const rendered = this.templates.renderMail(m.template, m.data, m.locale);
-        const message = await this.outbox.queue(actor, {
+        const message = await this.outbox.queue(actor.id === null ? null : actor, {
           key: m.key,
           about: m.about,
           audience: m.audience,

@@ -10,8 +10,10 @@ import {
   type PaymentShare,
 } from '../quotation-revision.entity.js';
 import { QUOTATION_STATUSES, type QuotationStatus } from '../quotation-status.js';
+import { QUOTATION_ANSWERS, type QuotationAnswer } from '../quotation-link.types.js';
 import type {
   ApprovalView,
+  CustomerAnswerView,
   QuotationLineViewFor,
   QuotationListItemFor,
   QuotationViewFor,
@@ -138,6 +140,56 @@ export class RevisionSummaryDto implements RevisionSummary {
   createdAt!: Date;
 }
 
+export class AnsweredDocumentDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ description: 'The document version the customer was sent (and saw through the link)' })
+  sentVersion!: number;
+
+  @ApiProperty({ description: 'sha256 (hex) of that version’s PDF' })
+  sha256!: string;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'accepted: the version with the signed acceptance record page appended',
+  })
+  recordVersion!: number | null;
+}
+
+export class CustomerAnswerDto implements CustomerAnswerView {
+  @ApiProperty()
+  revision!: number;
+
+  @ApiProperty({ enum: QUOTATION_ANSWERS })
+  answer!: QuotationAnswer;
+
+  @ApiProperty(TIMESTAMP)
+  at!: Date;
+
+  @ApiProperty({ description: 'As the customer typed it' })
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  position!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why they declined, or a remark with an acceptance' })
+  reason!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The client address (TRUST_PROXY)' })
+  ip!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  userAgent!: string | null;
+
+  @ApiProperty({ description: 'Where the link was mailed' })
+  sentTo!: string;
+
+  @ApiProperty({ type: AnsweredDocumentDto })
+  document!: AnsweredDocumentDto;
+}
+
 export class QuotationViewDto implements QuotationViewFor {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -195,6 +247,12 @@ export class QuotationViewDto implements QuotationViewFor {
 
   @ApiProperty({ type: [RevisionSummaryDto] })
   revisions!: RevisionSummaryDto[];
+
+  @ApiProperty({
+    type: [CustomerAnswerDto],
+    description: 'What the customer answered through acceptance links (POST /send with sendTo), newest first',
+  })
+  customerAnswers!: CustomerAnswerDto[];
 
   @ApiProperty({ type: ActorRefDto })
   createdBy!: ActorRefDto;

@@ -19,7 +19,9 @@ import {
   ValidateIf,
   ValidateNested,
   type ValidationArguments,
+  IsEmail,
 } from 'class-validator';
+import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { compare } from '../../../common/money.js';
 import { IsDateOnly } from '../../../common/tabular/date-only.js';
 import { IsAmount } from '../../../common/validation.js';
@@ -228,4 +230,24 @@ export class ReasonDto {
   @IsString()
   @MaxLength(2000)
   reason?: string;
+}
+
+/** POST /api/quotations/{id}/send: optionally mailed to the customer with its acceptance link. */
+export class SendQuotationDto {
+  @ApiPropertyOptional({
+    example: 'shebei@customer.example',
+    description:
+      'Mail the signed PDF of the approved revision to this address with a link where the customer accepts (name, ' +
+      'position) or declines (reason) it online; without it the quotation is only marked sent',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @IsEmail()
+  sendTo?: string;
+
+  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN', description: 'The language of the PDF, mail and page' })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 }

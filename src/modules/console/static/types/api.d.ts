@@ -1768,7 +1768,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** approved → sent (to the customer) */
+    /**
+     * approved → sent (to the customer); with { sendTo }, mailed with a link to accept or decline it online
+     * @description With sendTo: the approved revision is issued as a new signed PDF version of the quotation document and mailed to sendTo through the outbox with its acceptance link (/quotations/accept/{token}, valid until the end of the validity date). 400 INVALID_EMAIL; 409 INVALID_TRANSITION, COMPANY_PROFILE_NOT_SET.
+     */
     post: operations['QuotationsController_send'];
     delete?: never;
     options?: never;
@@ -2516,6 +2519,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/quotations/accept/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The customer's quotation page with the accept / decline form (no login; the token is the link's)
+     * @description 404 page: not a valid link; 409: answered already, or the quotation was revised or answered since (no figures); 410: past the quotation’s validity.
+     */
+    get: operations['QuotationAcceptanceController_page'];
+    put?: never;
+    /**
+     * Record the customer's answer: accept (name, position) or decline (reason) the sent revision
+     * @description Recorded once with the time, the client address (TRUST_PROXY), user agent and the sha256 of the PDF sent; the quotation becomes accepted or rejected and its sales owner is mailed. An acceptance issues a new version of the quotation document: the PDF sent with a signed acceptance record page appended. From the form: the thank-you page (200) or the page again with the errors (400, nothing recorded). As JSON: 200 { number, revision, answer, at, document }, 400 VALIDATION_FAILED, 404 QUOTATION_LINK_INVALID, 409 QUOTATION_LINK_ANSWERED / QUOTATION_LINK_CLOSED, 410 QUOTATION_LINK_EXPIRED.
+     */
+    post: operations['QuotationAcceptanceController_answer'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/quotations/accept/{token}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed PDF the customer was sent, while its link is open (else the pages above) */
+    get: operations['QuotationAcceptanceController_pdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/statements/confirm/{token}': {
     parameters: {
       query?: never;
@@ -2691,6 +2735,16 @@ export interface components {
        * @example 198000.00
        */
       unappliedCredit: string;
+    };
+    AnsweredDocumentDto: {
+      /** Format: uuid */
+      id: string;
+      /** @description accepted: the version with the signed acceptance record page appended */
+      recordVersion: number | null;
+      /** @description The document version the customer was sent (and saw through the link) */
+      sentVersion: number;
+      /** @description sha256 (hex) of that version’s PDF */
+      sha256: string;
     };
     AnswerRecordedDto: {
       number: string;
@@ -3790,6 +3844,24 @@ export interface components {
       invoices: components['schemas']['LedgerInvoiceDto'][];
       payments: components['schemas']['LedgerPaymentDto'][];
       totals: components['schemas']['AccountTotalsDto'];
+    };
+    CustomerAnswerDto: {
+      /** @enum {string} */
+      answer: 'accepted' | 'declined';
+      /** Format: date-time */
+      at: string;
+      document: components['schemas']['AnsweredDocumentDto'];
+      /** @description The client address (TRUST_PROXY) */
+      ip: string | null;
+      /** @description As the customer typed it */
+      name: string;
+      position: string | null;
+      /** @description Why they declined, or a remark with an acceptance */
+      reason: string | null;
+      revision: number;
+      /** @description Where the link was mailed */
+      sentTo: string;
+      userAgent: string | null;
     };
     CustomerViewDto: {
       address: string | null;
@@ -5427,6 +5499,8 @@ export interface components {
       currency: string;
       currentRevision: number;
       customer: components['schemas']['IdNameDto'];
+      /** @description What the customer answered through acceptance links (POST /send with sendTo), newest first */
+      customerAnswers: components['schemas']['CustomerAnswerDto'][];
       deliveryTerms: components['schemas']['DeliveryTermsDto'] | null;
       /** Format: uuid */
       id: string;
@@ -5722,6 +5796,19 @@ export interface components {
       )[];
       /** @description default: the latest */
       version?: number;
+    };
+    SendQuotationDto: {
+      /**
+       * @description The language of the PDF, mail and page
+       * @default zh-CN
+       * @enum {string}
+       */
+      locale: 'zh-CN' | 'en';
+      /**
+       * @description Mail the signed PDF of the approved revision to this address with a link where the customer accepts (name, position) or declines (reason) it online; without it the quotation is only marked sent
+       * @example shebei@customer.example
+       */
+      sendTo?: string;
     };
     SentFileDto: {
       fileName: string;
@@ -11622,7 +11709,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SendQuotationDto'];
+      };
+    };
     responses: {
       200: {
         headers: {
@@ -13529,6 +13620,118 @@ export interface operations {
       };
       /** @description UNAUTHENTICATED: neither the METRICS_TOKEN nor an admin token */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  QuotationAcceptanceController_page: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page (also for the 404, 409 and 410 answers) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description TOO_MANY_REQUESTS: over the confirmation rate limit; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  QuotationAcceptanceController_answer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token: string;
+      };
+      cookie?: never;
+    };
+    /** @description application/x-www-form-urlencoded (the page’s form) or JSON: { action: accept | decline, name, position (required to accept), reason (required to decline) } */
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          action: 'accept' | 'decline';
+          name: string;
+          position?: string;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description JSON: the answer recorded; from the form: the thank-you page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            answer?: 'accepted' | 'declined';
+            /** Format: date-time */
+            at?: string;
+            document?: {
+              /** Format: uuid */
+              id?: string;
+              version?: number;
+            } | null;
+            number?: string;
+            revision?: number;
+          };
+          'text/html': string;
+        };
+      };
+      /** @description TOO_MANY_REQUESTS: over the confirmation rate limit; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  QuotationAcceptanceController_pdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The signed PDF, or the page of a link that is no longer open */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'text/html': string;
+        };
+      };
+      /** @description TOO_MANY_REQUESTS: over the confirmation rate limit; see Retry-After */
+      429: {
         headers: {
           [name: string]: unknown;
         };

@@ -5,7 +5,7 @@ import { IsAmount } from '../validation.js';
 import { cellToValue } from './cells.js';
 import { IsDateOnly, IsNotBefore } from './date-only.js';
 import { exportTable } from './export-table.js';
-import { importTable, validateTable } from './import-table.js';
+import { importTable, validateTable, type ImportPlan } from './import-table.js';
 import { readTable } from './read-table.js';
 import { defineTable, labelled } from './table-spec.js';
 
@@ -92,8 +92,8 @@ describe('tabular import', () => {
 
   it('writes nothing when any row is bad, and everything in one call when all are good', async () => {
     const written: ItemDto[][] = [];
-    const write = async (rows: ItemDto[]) => {
-      written.push(rows);
+    const write = async (plan: ImportPlan<ItemDto, { id: string }>) => {
+      written.push(plan.created.map((c) => c.record));
     };
     await expect(
       importTable(TABLE, csv('名称,行业,金额,开始日期\n甲,钢铁,1,2024-01-01\n乙,钢铁,x,2024-01-01\n'), { write }),

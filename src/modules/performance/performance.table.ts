@@ -25,6 +25,7 @@ export const PERFORMANCE_TABLE = defineTable({
   name: 'performance-records',
   title: '业绩',
   dto: CreatePerformanceRecordDto,
+  withId: true,
   columns: [
     { key: 'projectName', header: '项目名称', aliases: ['工程名称', 'project'], required: true, width: 40 },
     {

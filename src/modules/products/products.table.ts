@@ -29,6 +29,7 @@ export const PRODUCT_TABLE = defineTable({
   name: 'products',
   title: '产品价格表',
   dto: CreateProductDto,
+  withId: true,
   columns: [
     { key: 'code', header: '产品编码', aliases: ['编码', '产品代码', '物料编码'], required: true, width: 14 },
     { key: 'nameZh', header: '产品名称', aliases: ['名称', '中文名称', '品名', 'name'], required: true, width: 22 },
@@ -59,6 +60,7 @@ export const PRODUCT_TABLE = defineTable({
       header: '税率',
       aliases: ['增值税率', '税率%'],
       width: 8,
+      decimal: true,
       fromCell: (t) => t.replace(/\s*%$/, ''),
     },
     {

@@ -241,16 +241,10 @@ export function diffRow<D extends object>(
   after: SheetValues<D>,
 ): FieldChange[] {
   return present.flatMap((column) => {
-    const old = canonical(column, before[column.key]);
-    const now = canonical(column, after[column.key]);
-    if (old === now) return [];
+    const value = isEmpty(after[column.key]) ? column.emptyMeans : after[column.key];
+    if (canonical(column, before[column.key]) === canonical(column, value)) return [];
     return [
-      {
-        field: column.key,
-        column: column.header,
-        old: shown(column, before[column.key]),
-        new: shown(column, after[column.key]),
-      },
+      { field: column.key, column: column.header, old: shown(column, before[column.key]), new: shown(column, value) },
     ];
   });
 }

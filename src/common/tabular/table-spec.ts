@@ -26,6 +26,8 @@ export interface ColumnSpec<D extends object> {
   width?: number;
   /** Compared as a decimal number when an import looks for changes ("13" = "13.00"); amount columns always are. */
   decimal?: boolean;
+  /** What an empty cell means when the record is written (the DTO's default, e.g. CNY): no change from that value. */
+  emptyMeans?: string | boolean;
 }
 
 export interface TableSpec<D extends object> {

@@ -66,6 +66,7 @@ export const PERFORMANCE_TABLE = defineTable({
       header: '币种',
       aliases: ['货币'],
       width: 8,
+      emptyMeans: 'CNY',
       fromCell: (t) => CURRENCY_WORDS[t] ?? t.toUpperCase(),
     },
     {

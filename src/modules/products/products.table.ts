@@ -61,6 +61,7 @@ export const PRODUCT_TABLE = defineTable({
       aliases: ['增值税率', '税率%'],
       width: 8,
       decimal: true,
+      emptyMeans: '13.00',
       fromCell: (t) => t.replace(/\s*%$/, ''),
     },
     {
@@ -68,6 +69,7 @@ export const PRODUCT_TABLE = defineTable({
       header: '币种',
       aliases: ['货币'],
       width: 8,
+      emptyMeans: 'CNY',
       fromCell: (t) => CURRENCY_WORDS[t] ?? t.toUpperCase(),
     },
     { key: 'productLine', header: '产品线', aliases: ['产品类别', '类别'], width: 12 },
@@ -77,6 +79,7 @@ export const PRODUCT_TABLE = defineTable({
       header: '状态',
       aliases: ['启用'],
       width: 8,
+      emptyMeans: true,
       fromCell: (t) => ACTIVE_WORDS[t.toLowerCase()] ?? t,
       toCell: (v) => (v === false ? '停用' : '启用'),
     },

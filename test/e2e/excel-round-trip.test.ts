@@ -346,14 +346,22 @@ describe('Excel round-trip: export, edit, re-import (dry run, then apply)', () =
       expect(await snapshot('products')).toEqual(before);
     });
 
-    it('refuses an ID that names no product', async () => {
+    it('takes an ID that names no product (another installation, a deleted record) as no ID: the code decides', async () => {
       const sheet = await exportXlsx('/api/products');
-      sheet.set(sheet.find('产品编码', 'RT-2'), 'ID', '00000000-0000-4000-8000-000000000000');
+      const p2 = sheet.find('产品编码', 'RT-2');
+      sheet.set(p2, 'ID', '00000000-0000-4000-8000-000000000000');
+      const p9 = sheet.add({
+        ID: '00000000-0000-4000-8000-000000000009',
+        产品编码: 'RT-9',
+        产品名称: '九',
+        单位: '台',
+        目录价: 9,
+        最低价: 9,
+      });
       const res = await importXlsx('/api/products', sheet, '?dryRun=true');
-      expect(res.status).toBe(422);
-      expect(res.body.error.details.errors).toEqual([
-        expect.objectContaining({ field: 'id', column: 'ID', code: 'IMPORT_ROW_UNKNOWN_ID' }),
-      ]);
+      expect(res.status).toBe(200);
+      expect(byRow(res.body.results as Result[], p2)).toMatchObject({ status: 'unchanged', id: ids['RT-2'] });
+      expect(byRow(res.body.results as Result[], p9)).toMatchObject({ status: 'new', id: null });
     });
   });
 

@@ -153,20 +153,15 @@ export async function matchRows<D extends object, E extends { id: string }>(
 
   for (const { row, id, record } of records) {
     const key = keyOf(record as SheetValues<D>);
+    // An id that names no record here (an export of another installation, a record deleted since) is no match: the
+    // key decides, and the preview shows such a row as new.
     const byItsId = id ? byId.get(id) : undefined;
     const byItsKey = key === null ? [] : (byKey.get(key) ?? []);
-    if (id && !byItsId) {
-      fail(row, {
-        row,
-        field: 'id',
-        column: ID_HEADER,
-        code: TabularError.IMPORT_ROW_UNKNOWN_ID,
-        message: `ID ${id} names no record (deleted, or exported elsewhere); clear the cell to add the row as a new record`,
-      });
-      continue;
-    }
     const others = byItsKey.filter((e) => e.id !== byItsId?.id);
-    if ((byItsId && others.length) || (!byItsId && others.length > 1)) {
+    // With an ID, the key conflicts only when the row gives its record another record's key: records that already
+    // share a key (two references of one project) stay reachable by their IDs.
+    const keyMoved = byItsId !== undefined && keyOf(match!.rowOf(byItsId)) !== key;
+    if ((byItsId && keyMoved && others.length) || (!byItsId && others.length > 1)) {
       fail(row, {
         row,
         field: keyField,

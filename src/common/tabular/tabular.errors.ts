@@ -14,8 +14,6 @@ export const TabularError = {
   IMPORT_ROW_INVALID: 'IMPORT_ROW_INVALID',
   /** A row's code: its id and its key (or its key alone) match two different records. */
   IMPORT_ROW_AMBIGUOUS: 'IMPORT_ROW_AMBIGUOUS',
-  /** A row's code: the ID column names no record (deleted since the export, or from another installation). */
-  IMPORT_ROW_UNKNOWN_ID: 'IMPORT_ROW_UNKNOWN_ID',
   /** A row's code: an earlier row of the sheet already matches the same record, or adds the same key. */
   IMPORT_ROW_DUPLICATE: 'IMPORT_ROW_DUPLICATE',
 } as const;

@@ -5430,7 +5430,7 @@ export interface components {
     };
     RowErrorDto: {
       /**
-       * @description IMPORT_ROW_INVALID (a refused value), IMPORT_ROW_AMBIGUOUS (matches two records), IMPORT_ROW_UNKNOWN_ID, IMPORT_ROW_DUPLICATE (an earlier row has the same record or key), NOT_YOUR_RECORD, or the code of the refused write
+       * @description IMPORT_ROW_INVALID (a refused value), IMPORT_ROW_AMBIGUOUS (matches two records), IMPORT_ROW_DUPLICATE (an earlier row has the same record or key), NOT_YOUR_RECORD, or the code of the refused write
        * @example IMPORT_ROW_AMBIGUOUS
        */
       code?: string;

@@ -21,7 +21,8 @@ export interface RecordImport<D extends object, E extends { id: string } = { id:
   insert: (records: D[]) => Promise<void>;
   /**
    * Changes one matched record's `fields` to the row's values, through the module's own update (its rules, version
-   * and audit entry). Inside the import's transaction: a refusal (an AppException) refuses the whole file.
+   * and audit entry), expecting the version the changes were computed on (a record changed meanwhile: STALE_RECORD).
+   * Inside the import's transaction: a refusal (an AppException) refuses the whole file.
    */
   update?: (existing: E, record: D, fields: Extract<keyof D, string>[]) => Promise<unknown>;
 }

@@ -334,7 +334,8 @@ export class CustomersService implements OnModuleInit {
         this.customers.insertMany(
           rows.map((row) => ({ customer: customerData(row, ownerOf(row)), contacts: contactData(rowContacts(row)) })),
         ),
-      update: (existing, row, fields) => this.update(actor, existing.id, changedFields(existing, row, fields, ownerOf)),
+      update: (existing, row, fields) =>
+        this.update(actor, existing.id, changedFields(existing, row, fields, ownerOf), [existing.version]),
     });
   }
 

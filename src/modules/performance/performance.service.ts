@@ -251,7 +251,7 @@ export class PerformanceService {
       insert: (records) => this.repo.insertMany(records.map(fieldsOf)),
       update: (r, row, fields) => {
         const data = fieldsOf(row);
-        return this.update(actor, r.id, Object.fromEntries(fields.map((f) => [f, data[f]])));
+        return this.update(actor, r.id, Object.fromEntries(fields.map((f) => [f, data[f]])), [r.version]);
       },
     });
   }

@@ -211,7 +211,7 @@ export class ProductsService implements OnModuleInit {
         rowOf: (p) => view(p),
       },
       insert: (rows) => this.products.insertMany(rows.map(productData)),
-      update: (p, row, fields) => this.update(actor, p.id, pick(productData(row), fields)),
+      update: (p, row, fields) => this.update(actor, p.id, pick(productData(row), fields), [p.version]),
     });
   }
 

@@ -240,7 +240,7 @@ export class QualificationsService {
       insert: (records) => this.repo.insertMany(records.map(fieldsOf)),
       update: (q, row, fields) => {
         const data = fieldsOf(row);
-        return this.update(actor, q.id, Object.fromEntries(fields.map((f) => [f, data[f]])));
+        return this.update(actor, q.id, Object.fromEntries(fields.map((f) => [f, data[f]])), [q.version]);
       },
     });
   }

@@ -176,6 +176,16 @@ describe('matching rows to records', () => {
     ]);
     expect(report.errors.map((e) => e.row)).toEqual([2, 4]);
     expect(p.changed).toEqual([]);
+
+    // Two rows giving the same new key: to a new record and to a matched one (renamed), or to two new ones.
+    const renamed = await plan(
+      `ID,名称,行业,金额,开始日期\n,丙,钢铁,1,2024-01-01\n${A},丙,钢铁,100,2024-01-01\n,丙,钢铁,1,2024-01-01\n`,
+    );
+    expect(renamed.report.results.map((r) => [r.row, r.status, r.errors.map((e) => e.message)])).toEqual([
+      [2, 'new', []],
+      [3, 'error', ['名称 "丙" is already used in row 2']],
+      [4, 'error', ['名称 "丙" is already used in row 2']],
+    ]);
   });
 });
 

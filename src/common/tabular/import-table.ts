@@ -147,12 +147,14 @@ export async function matchRows<D extends object, E extends { id: string }>(
   }
   const keyColumn = match?.keyColumns.map((k) => columnHeader(spec, k)).join(' + ') ?? '';
   const keyField = match?.keyColumns.join('+') ?? null;
-  // Which sheet row already took a record (by id) or a new key: a second row for either is an error.
+  // Which sheet row already took a record, or a key: a second row for the same record (or key) is an error.
   const takenRecord = new Map<string, number>();
   const takenKey = new Map<string, number>();
 
   for (const { row, id, record } of records) {
     const key = keyOf(record as SheetValues<D>);
+    // The key as the user typed it (a composite key is kept as JSON by keyOf).
+    const shownKey = match?.keyColumns.map((k) => String((record as SheetValues<D>)[k] ?? '')).join(' + ') ?? '';
     // An id that names no record here (an export of another installation, a record deleted since) is no match: the
     // key decides, and the preview shows such a row as new.
     const byItsId = id ? byId.get(id) : undefined;
@@ -168,28 +170,31 @@ export async function matchRows<D extends object, E extends { id: string }>(
         column: keyColumn,
         code: TabularError.IMPORT_ROW_AMBIGUOUS,
         message: byItsId
-          ? `The row matches two records: its ID names ${id}, its ${keyColumn} "${key}" names ${others[0].id}`
-          : `The row's ${keyColumn} "${key}" matches ${others.length} records (${others.map((e) => e.id).join(', ')}); give the ID column to say which`,
+          ? `The row matches two records: its ID names ${id}, its ${keyColumn} "${shownKey}" names ${others[0].id}`
+          : `The row's ${keyColumn} "${shownKey}" matches ${others.length} records (${others.map((e) => e.id).join(', ')}); give the ID column to say which`,
       });
       continue;
     }
     const existing = byItsId ?? byItsKey[0];
-    const claim = existing ? takenRecord : takenKey;
-    const claimKey = existing ? existing.id : key;
-    const earlier = claimKey === null ? undefined : claim.get(claimKey);
-    if (earlier !== undefined) {
+    const earlierRecord = existing ? takenRecord.get(existing.id) : undefined;
+    // A key given to a new record or moved to a matched one must be the sheet's only such key (two rows writing the
+    // same code would break its uniqueness at the write); records that already share a key keep it.
+    const earlierKey = key !== null && (!existing || keyMoved) ? takenKey.get(key) : undefined;
+    if (earlierRecord !== undefined || earlierKey !== undefined) {
       fail(row, {
         row,
-        field: existing ? null : keyField,
-        column: existing ? undefined : keyColumn,
+        field: earlierRecord !== undefined ? null : keyField,
+        column: earlierRecord !== undefined ? undefined : keyColumn,
         code: TabularError.IMPORT_ROW_DUPLICATE,
-        message: existing
-          ? `Row ${earlier} already matches the same record (${existing.id})`
-          : `${keyColumn} "${key}" is already used in row ${earlier}`,
+        message:
+          earlierRecord !== undefined
+            ? `Row ${earlierRecord} already matches the same record (${existing!.id})`
+            : `${keyColumn} "${shownKey}" is already used in row ${earlierKey}`,
       });
       continue;
     }
-    if (claimKey !== null) claim.set(claimKey, row);
+    if (existing) takenRecord.set(existing.id, row);
+    if (key !== null && !takenKey.has(key)) takenKey.set(key, row);
     if (!existing) {
       outcome.set(row, { row, status: 'new', id: null, changes: [], errors: [] });
       plan.created.push({ row, record });

@@ -743,7 +743,10 @@ function importFailure(err, file) {
       report.errors,
       { className: 'errors' },
     ),
-    Array.isArray(report.results) && report.results.length ? importRows(report.results) : null,
+    // The other rows too (what the file would change once corrected), unless every row is an error.
+    Array.isArray(report.results) && report.results.some((r) => r.status !== 'error')
+      ? importRows(report.results)
+      : null,
   );
 }
 

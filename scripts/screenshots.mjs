@@ -302,6 +302,16 @@ async function main() {
       await (await p.$('.dropzone-wrap input[type=file]')).uploadFile(sheet);
       await p.waitForSelector('.import-errors table');
     });
+    await shot(page, '26-import-preview', '/app/customers/import', '.dropzone', async (p) => {
+      // An edited export: one customer found by its ID with two cells changed, and a new row.
+      const sheet = join(work, 'customers-edited.csv');
+      await writeFile(
+        sheet,
+        `\ufeffID,客户名称,电话,备注\n${customer.id},${customer.name},0512-6655 3021,年底前对账\n,华东测试客户四,0551-6288 1000,\n`,
+      );
+      await (await p.$('.dropzone-wrap input[type=file]')).uploadFile(sheet);
+      await p.waitForSelector('.import-preview table');
+    });
     const finance = await session('finance');
     await shot(finance, '24-statement-run', `/app/statement-runs/${run.id}`, '.run-progress');
     await shot(finance, '25-statements', '/app/statements', 'table.data tbody tr a');

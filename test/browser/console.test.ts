@@ -534,6 +534,26 @@ describe('console: the back office in a browser', () => {
     expect(await text(page, '.import-errors .alert-error')).toContain('未导入任何数据');
     expect((await api(tokens.backoffice!, 'GET', '/api/customers?q=华东测试客户')).total).toBe(0);
 
+    // An edited export: previewed row by row (one customer changed, one new), written only by "Apply".
+    const [known] = (await api(tokens.backoffice!, 'GET', '/api/customers?pageSize=1')).items!;
+    const edited = join(downloads, 'edited-customers.csv');
+    await writeFile(edited, `\ufeffID,客户名称,备注\n${known.id},${known.name},预览后应用\n,浏览器预览客户,\n`);
+    await input!.uploadFile(edited);
+    await page.waitForSelector('.import-preview table tbody tr');
+    const preview = await js<string[][]>(
+      page,
+      `[...document.querySelectorAll('.import-preview tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent))`,
+    );
+    expect(preview).toEqual([
+      ['2', '修改', `备注: ${known.notes ?? '（空）'} → 预览后应用`],
+      ['3', '新增', ''],
+    ]);
+    expect((await api(tokens.backoffice!, 'GET', '/api/customers?q=浏览器预览客户')).total).toBe(0);
+    await page.click('button[name=import-apply]');
+    await waitFor(page, `document.querySelector('.import-result .alert-ok')?.textContent.includes('已导入')`);
+    expect((await api(tokens.backoffice!, 'GET', '/api/customers?q=浏览器预览客户')).total).toBe(1);
+    expect((await api(tokens.backoffice!, 'GET', `/api/customers/${String(known.id)}`)).notes).toBe('预览后应用');
+
     // A scan dropped onto a qualification's drop area.
     const doc = await PDFDocument.create();
     const font = await doc.embedFont(StandardFonts.Helvetica);

@@ -78,7 +78,15 @@ describe('import and export of customers', () => {
     const bytes = await fixture('customers-gb18030.csv');
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
     const dry = await importFile(bytes, '客户.csv', '?dryRun=true');
-    expect(dry.body).toEqual({ format: 'csv', encoding: 'gb18030', rows: 3, errors: [], dryRun: true, written: 0 });
+    expect(dry.body).toMatchObject({
+      format: 'csv',
+      encoding: 'gb18030',
+      rows: 3,
+      errors: [],
+      dryRun: true,
+      written: 0,
+    });
+    expect(dry.body.totals).toEqual({ new: 3, changed: 0, unchanged: 0, error: 0 });
 
     const before = await snapshot();
     const res = await importFile(bytes, '客户.csv');
@@ -126,7 +134,10 @@ describe('import and export of customers', () => {
 
     const audit = await t.http().get('/api/audit?action=customer.import').auth(t.adminToken, { type: 'bearer' });
     expect(audit.body.items).toEqual([
-      expect.objectContaining({ action: 'customer.import', details: { count: 3, file: '客户.csv' } }),
+      expect.objectContaining({
+        action: 'customer.import',
+        details: { count: 3, created: 3, changed: [], file: '客户.csv' },
+      }),
     ]);
   });
 
@@ -155,14 +166,22 @@ describe('import and export of customers', () => {
     });
   });
 
-  it('keeps imports to admin and backoffice: sales and production are refused', async () => {
+  it("keeps production out; a sales user's sheet may touch only their own customers", async () => {
     const production = (await t.userWith(['production'])).token;
     const before = await snapshot();
     const bytes = await fixture('customers-gb18030.csv');
-    for (const token of [owner.token, production]) {
-      const res = await importFile(bytes, 'c.csv', '', t, token);
-      expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN']);
-    }
+    const refused = await importFile(bytes, 'c.csv', '', t, production);
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    // The sheet was imported above: its rows match by tax id. Row 3's customer has no sales owner, so not 王磊's.
+    const res = await importFile(bytes, 'c.csv', '', t, owner.token);
+    expect([res.status, res.body.error.code]).toEqual([422, 'IMPORT_INVALID']);
+    expect(res.body.error.details.errors).toEqual([
+      expect.objectContaining({
+        row: 3,
+        code: 'NOT_YOUR_RECORD',
+        message: 'This customer belongs to another sales owner',
+      }),
+    ]);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -175,6 +194,7 @@ describe('import and export of customers', () => {
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const [header, ...rows] = parseCsv(decodeText(body).text);
     expect(header).toEqual([
+      'ID',
       '客户名称',
       '英文名称',
       '税号',
@@ -191,7 +211,7 @@ describe('import and export of customers', () => {
       '开票联系人邮箱',
       '备注',
     ]);
-    expect(rows.map((r) => [r[0], r[5], r[6], r[10]])).toEqual([
+    expect(rows.map((r) => [r[1], r[6], r[7], r[11]])).toEqual([
       ['皖北煤电集团有限责任公司', '王磊', '李建国', '陈静'],
     ]);
     // A production user reads customers, so may export them (customers carry no prices).

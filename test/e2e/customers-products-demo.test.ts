@@ -24,7 +24,9 @@ describe('demo customers and products, loaded through the import', () => {
       ['product.import', DEMO_PRODUCTS.length, 'products.demo.csv'],
     ] as const) {
       const audit = await get(`/api/audit?action=${action}`);
-      expect(audit.body.items).toEqual([expect.objectContaining({ actorName: 'system', details: { count, file } })]);
+      expect(audit.body.items).toEqual([
+        expect.objectContaining({ actorName: 'system', details: { count, created: count, changed: [], file } }),
+      ]);
     }
     const created = await t.db.query("SELECT id FROM audit_log WHERE action IN ('customer.create', 'product.create')");
     expect(created).toEqual([]);

@@ -60,25 +60,28 @@ describe('import and export of products', () => {
     await t?.close();
   });
 
-  it('refuses a CSV with a negative price, a floor above list, duplicate codes and a bad rate; writes nothing', async () => {
+  it('refuses a CSV with a negative price, a floor above list, a code twice and a bad rate; writes nothing', async () => {
     const before = await snapshot();
     const res = await importFile(await fixture('products-bad.csv'), 'products-bad.csv');
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('IMPORT_INVALID');
-    expect(res.body.error.message).toBe('5 row(s) of 6 have errors; nothing was imported');
-    expect(res.body.error.details.errors.map((e: Row) => [e.row, e.field, e.column])).toEqual([
-      [3, 'listPrice', '目录价'],
-      [4, 'floorPrice', '最低价'],
-      [5, 'code', '产品编码'],
-      [6, 'code', '产品编码'],
-      [7, 'taxRate', '税率'],
+    expect(res.body.error.message).toBe('4 row(s) of 6 have errors; nothing was imported');
+    expect(res.body.error.details.errors.map((e: Row) => [e.row, e.field, e.column, e.code])).toEqual([
+      [3, 'listPrice', '目录价', 'IMPORT_ROW_INVALID'],
+      [4, 'floorPrice', '最低价', 'FLOOR_ABOVE_LIST'],
+      [5, 'code', '产品编码', 'IMPORT_ROW_DUPLICATE'],
+      [7, 'taxRate', '税率', 'IMPORT_ROW_INVALID'],
     ]);
-    expect(res.body.error.details.errors.map((e: Row) => e.message).slice(0, 4)).toEqual([
+    expect(res.body.error.details.errors.map((e: Row) => e.message).slice(0, 3)).toEqual([
       expect.stringContaining('not below 0'),
       'The floor price 100.01 is above the list price 100.00',
-      'Code "OK-1" is already used in row 2',
-      'A product with code "EXIST-1" already exists',
+      '产品编码 "OK-1" is already used in row 2',
     ]);
+    // A code already in the table is no error any more: the row updates that product (here: its name).
+    expect(res.body.error.details.results.find((r: Row) => r.row === 6)).toMatchObject({
+      status: 'changed',
+      changes: [{ field: 'nameZh', column: '产品名称', old: '已有产品', new: '表中已有的编码' }],
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -86,7 +89,15 @@ describe('import and export of products', () => {
     const bytes = await fixture('products-gb18030.csv');
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
     const dry = await importFile(bytes, '价格表.csv', '?dryRun=true', t, manager);
-    expect(dry.body).toEqual({ format: 'csv', encoding: 'gb18030', rows: 3, errors: [], dryRun: true, written: 0 });
+    expect(dry.body).toMatchObject({
+      format: 'csv',
+      encoding: 'gb18030',
+      rows: 3,
+      errors: [],
+      dryRun: true,
+      written: 0,
+    });
+    expect(dry.body.totals).toEqual({ new: 3, changed: 0, unchanged: 0, error: 0 });
 
     const res = await importFile(bytes, '价格表.csv', '', t, manager);
     expect(res.status).toBe(200);
@@ -110,7 +121,10 @@ describe('import and export of products', () => {
     expect(byCode.get('SRV-CAL')).toMatchObject({ taxRate: '6.00', currency: 'CNY', active: true });
     const audit = await t.http().get('/api/audit?action=product.import').auth(t.adminToken, { type: 'bearer' });
     expect(audit.body.items).toEqual([
-      expect.objectContaining({ action: 'product.import', details: { count: 3, file: '价格表.csv' } }),
+      expect.objectContaining({
+        action: 'product.import',
+        details: { count: 3, created: 3, changed: [], file: '价格表.csv' },
+      }),
     ]);
   });
 
@@ -151,6 +165,7 @@ describe('import and export of products', () => {
       expect(res.status).toBe(200);
       const [header, ...rows] = await cells(format, res.body as Buffer);
       expect(header).toEqual([
+        'ID',
         '产品编码',
         '产品名称',
         '英文名称',
@@ -177,13 +192,13 @@ describe('import and export of products', () => {
     expect(forSales).toContain('目录价');
     expect(forSales).not.toContain('最低价');
     const [forBackoffice] = await cells('xlsx', (await exportFile('?format=xlsx')).body as Buffer);
-    expect(forBackoffice.slice(5, 7)).toEqual(['目录价', '最低价']);
+    expect(forBackoffice.slice(6, 8)).toEqual(['目录价', '最低价']);
   });
 
   it('exports the filtered list', async () => {
     const res = await exportFile(`?format=csv&productLine=${encodeURIComponent('压力仪表')}`);
     const [, ...rows] = await cells('csv', res.body as Buffer);
-    expect(rows.map((r) => r[0])).toEqual(['HDP-3051']);
+    expect(rows.map((r) => r[1])).toEqual(['HDP-3051']);
     expect((await exportFile('?format=pdf')).status).toBe(400);
   });
 

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { AMOUNT_PATTERN } from '../money.js';
 import { escapeFormula, writeCsv } from './csv.js';
 import { isDateOnly, todayIso } from './date-only.js';
-import type { ColumnSpec, TableSpec } from './table-spec.js';
+import { ID_HEADER, type ColumnSpec, type TableSpec } from './table-spec.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'xlsx'];
@@ -30,7 +30,11 @@ export async function exportTable<D extends object>(
   format: ExportFormat,
   opts: ExportOptions,
 ): Promise<ExportedFile> {
-  const columns = spec.columns.filter((c) => opts.showPrices || !c.priced);
+  const columns = [
+    // The id first, so that a re-import of the edited file updates these records (import-table.ts, matchRows).
+    ...(spec.withId ? [{ key: 'id', header: ID_HEADER, width: 38 } as unknown as ColumnSpec<D>] : []),
+    ...spec.columns.filter((c) => opts.showPrices || !c.priced),
+  ];
   const fileName = `${spec.name}-${todayIso()}.${format}`;
   if (format === 'csv') {
     const records = [

@@ -5,7 +5,7 @@ import { IsAmount } from '../validation.js';
 import { cellToValue } from './cells.js';
 import { IsDateOnly, IsNotBefore } from './date-only.js';
 import { exportTable } from './export-table.js';
-import { importTable, validateTable } from './import-table.js';
+import { importTable, matchRows, validateTable, type ImportPlan, type RowMatcher } from './import-table.js';
 import { readTable } from './read-table.js';
 import { defineTable, labelled } from './table-spec.js';
 
@@ -92,8 +92,8 @@ describe('tabular import', () => {
 
   it('writes nothing when any row is bad, and everything in one call when all are good', async () => {
     const written: ItemDto[][] = [];
-    const write = async (rows: ItemDto[]) => {
-      written.push(rows);
+    const write = async (plan: ImportPlan<ItemDto, { id: string }>) => {
+      written.push(plan.created.map((c) => c.record));
     };
     await expect(
       importTable(TABLE, csv('名称,行业,金额,开始日期\n甲,钢铁,1,2024-01-01\n乙,钢铁,x,2024-01-01\n'), { write }),
@@ -122,6 +122,70 @@ describe('tabular import', () => {
   it('refuses a file that is neither CSV nor XLSX by its bytes', async () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     await expect(readTable(png)).rejects.toMatchObject({ status: 415, code: 'UNSUPPORTED_FILE_TYPE' });
+  });
+});
+
+describe('matching rows to records', () => {
+  interface Item {
+    id: string;
+    name: string;
+    industry: string;
+    amount: string;
+    from: string;
+  }
+  const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+  const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+  const records: Item[] = [
+    { id: A, name: '甲', industry: 'steel', amount: '100.00', from: '2024-01-01' },
+    { id: B, name: '乙', industry: 'power', amount: '200.00', from: '2024-01-01' },
+  ];
+  const KEYED = defineTable({ ...TABLE, withId: true });
+  const matcher: RowMatcher<ItemDto, Item> = {
+    keyColumns: ['name'],
+    keyOf: (row) => (typeof row.name === 'string' ? row.name : null),
+    byIds: async (ids) => records.filter((r) => ids.includes(r.id)),
+    byKeys: async (keys) => records.filter((r) => keys.includes(r.name)),
+    rowOf: (r) => r,
+  };
+  const plan = async (text: string) =>
+    matchRows(KEYED, await validateTable(KEYED, await readTable(csv(text))), matcher);
+
+  it('finds records by ID or key, and lists only the fields that differ, amounts by value', async () => {
+    const { report, plan: p } = await plan(
+      `ID,名称,行业,金额,开始日期\n${A},甲,钢铁,100,2024-01-01\n,乙,电力,250.5,2024-01-01\n,丙,电力,1,2024-01-01\n`,
+    );
+    expect(report.results.map((r) => [r.row, r.status, r.id])).toEqual([
+      [2, 'unchanged', A],
+      [3, 'changed', B],
+      [4, 'new', null],
+    ]);
+    expect(report.results[1].changes).toEqual([{ field: 'amount', column: '金额', old: '200.00', new: '250.50' }]);
+    expect(report.totals).toEqual({ new: 1, changed: 1, unchanged: 1, error: 0 });
+    expect(p.changed.map((c) => [c.existing.id, c.fields])).toEqual([[B, ['amount']]]);
+    expect(p.created.map((c) => c.record.name)).toEqual(['丙']);
+  });
+
+  it('makes a row whose ID and key name two records, or a second row for one record, an error of that row', async () => {
+    const { report, plan: p } = await plan(
+      `ID,名称,行业,金额,开始日期\n${A},乙,钢铁,100,2024-01-01\n,乙,电力,200,2024-01-01\n${B},乙,电力,200,2024-01-01\n`,
+    );
+    expect(report.results.map((r) => [r.row, r.status, r.errors.map((e) => e.code)])).toEqual([
+      [2, 'error', ['IMPORT_ROW_AMBIGUOUS']],
+      [3, 'unchanged', []],
+      [4, 'error', ['IMPORT_ROW_DUPLICATE']],
+    ]);
+    expect(report.errors.map((e) => e.row)).toEqual([2, 4]);
+    expect(p.changed).toEqual([]);
+
+    // Two rows giving the same new key: to a new record and to a matched one (renamed), or to two new ones.
+    const renamed = await plan(
+      `ID,名称,行业,金额,开始日期\n,丙,钢铁,1,2024-01-01\n${A},丙,钢铁,100,2024-01-01\n,丙,钢铁,1,2024-01-01\n`,
+    );
+    expect(renamed.report.results.map((r) => [r.row, r.status, r.errors.map((e) => e.message)])).toEqual([
+      [2, 'new', []],
+      [3, 'error', ['名称 "丙" is already used in row 2']],
+      [4, 'error', ['名称 "丙" is already used in row 2']],
+    ]);
   });
 });
 

@@ -24,6 +24,10 @@ export interface ColumnSpec<D extends object> {
   toCell?: (value: unknown) => string;
   /** Column width in characters for XLSX. */
   width?: number;
+  /** Compared as a decimal number when an import looks for changes ("13" = "13.00"); amount columns always are. */
+  decimal?: boolean;
+  /** What an empty cell means when the record is written (the DTO's default, e.g. CNY): no change from that value. */
+  emptyMeans?: string | boolean;
 }
 
 export interface TableSpec<D extends object> {
@@ -34,6 +38,11 @@ export interface TableSpec<D extends object> {
   /** The class-validator DTO each row must satisfy, the same one the API's create endpoint uses. */
   dto: new () => D;
   columns: ColumnSpec<D>[];
+  /**
+   * The export's first column is the record's id (header `ID`), and an import matches a row by it (see
+   * import-runner.ts): an edited export updates its records instead of adding them again.
+   */
+  withId?: boolean;
 }
 
 /** One problem in an import. `row` is the row number the user sees in the sheet (the header is row 1). */
@@ -43,7 +52,38 @@ export interface RowError {
   field: string | null;
   /** The column header as it was written in the sheet, when the problem is in one column. */
   column?: string;
+  /** A stable code: IMPORT_ROW_INVALID for a value the DTO or the module's checks refuse, or a matching problem. */
+  code?: string;
   message: string;
+}
+
+/** One changed field of a matched record, as sheet text (labels, not codes). */
+export interface FieldChange {
+  field: string;
+  column: string;
+  old: string | null;
+  new: string | null;
+}
+
+/** What an import does (or, on a dry run, would do) with one data row. */
+export type RowStatus = 'new' | 'changed' | 'unchanged' | 'error';
+
+export interface RowResult {
+  row: number;
+  status: RowStatus;
+  /** The record the row matched (changed, unchanged), or null. */
+  id: string | null;
+  /** The fields that change (status `changed`). */
+  changes: FieldChange[];
+  /** What is wrong with the row (status `error`). */
+  errors: RowError[];
+}
+
+export interface ImportTotals {
+  new: number;
+  changed: number;
+  unchanged: number;
+  error: number;
 }
 
 export interface ImportReport {
@@ -54,9 +94,15 @@ export interface ImportReport {
   rows: number;
   errors: RowError[];
   dryRun: boolean;
-  /** Records written: 0 on a dry run. */
+  /** Records written (created or changed): 0 on a dry run. */
   written: number;
+  /** Row by row: new, changed (fields old -> new), unchanged or error. */
+  results: RowResult[];
+  totals: ImportTotals;
 }
+
+/** The header an export writes over the records' ids (spec.withId); an import also takes `id` or `记录ID`. */
+export const ID_HEADER = 'ID';
 
 /** A helper so a spec is type-checked against its DTO without spelling the generic out. */
 export function defineTable<D extends object>(spec: TableSpec<D>): TableSpec<D> {

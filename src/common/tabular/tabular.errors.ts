@@ -10,6 +10,12 @@ export const TabularError = {
   IMPORT_TOO_MANY_CELLS: 'IMPORT_TOO_MANY_CELLS',
   /** The CSV or XLSX cannot be parsed (422). */
   IMPORT_UNREADABLE: 'IMPORT_UNREADABLE',
+  /** A row's code in an IMPORT_INVALID report: a value the DTO or the module's own checks refuse. */
+  IMPORT_ROW_INVALID: 'IMPORT_ROW_INVALID',
+  /** A row's code: its id and its key (or its key alone) match two different records. */
+  IMPORT_ROW_AMBIGUOUS: 'IMPORT_ROW_AMBIGUOUS',
+  /** A row's code: an earlier row of the sheet already matches the same record, or adds the same key. */
+  IMPORT_ROW_DUPLICATE: 'IMPORT_ROW_DUPLICATE',
 } as const;
 export type TabularErrorCode = (typeof TabularError)[keyof typeof TabularError];
 

@@ -65,20 +65,22 @@ export class CustomersController {
     return sendExport(res, await this.customers.export(user, query, query.format));
   }
 
-  // Backoffice only: a sheet names any sales owner, and sales users may only create customers they own.
+  // Sales too: their rows may name only themselves as owner and match only their own customers (row errors otherwise).
   @Post('import')
-  @Roles('backoffice')
+  @Roles(...WRITERS)
   @RateLimit('import')
   @HttpCode(200)
   @FileUpload()
   @ApiOperation({
     summary:
-      'Import customers (CSV in UTF-8 or GBK, or XLSX): every row valid -> all written; any bad row -> 422 and nothing written',
-    description: '销售负责人 is a user name; 联系人 and 开票联系人 columns become the main and the billing contact.',
+      'Import customers (CSV in UTF-8 or GBK, or XLSX): rows matching a customer by ID or tax id update it, others are new; every row valid -> all written; any bad row -> 422 and nothing written',
+    description:
+      '销售负责人 is a user name; 联系人 and 开票联系人 columns become the main and the billing contact. dryRun=true lists the changes row by row and writes nothing. A sales user may import only their own customers.',
   })
   @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({
-    description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
+    description:
+      'IMPORT_INVALID: details is the same report (results row by row; errors = [{ row, field, column, code, message }], row as numbered in the sheet); nothing was written',
   })
   import(@CurrentUser() actor: AuthUser, @UploadedBytes() upload: Upload | undefined, @Query() query: ImportQuery) {
     return this.customers.import(actor, upload, query.dryRun);

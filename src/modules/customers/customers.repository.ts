@@ -66,6 +66,16 @@ export class CustomersRepository extends BaseRepository {
     });
   }
 
+  /** The customers with these tax ids, with contacts (an import matches its rows by tax id). */
+  findByTaxIds(taxIds: string[]): Promise<Customer[]> {
+    if (!taxIds.length) return Promise.resolve([]);
+    return this.repo(Customer).find({
+      where: { taxId: In(taxIds) },
+      relations: { contacts: true },
+      order: { name: 'ASC', contacts: { position: 'ASC' } },
+    });
+  }
+
   /**
    * One page, with contacts. Text search is ILIKE over name, English name and tax id:
    * it works for Chinese and needs no extension (pg_trgm is not in the embedded PostgreSQL).

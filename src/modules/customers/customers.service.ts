@@ -145,6 +145,53 @@ function rowContacts(row: CustomerRowDto): ContactDto[] {
   });
 }
 
+/**
+ * The UpdateCustomerDto of an import row's changed columns. Contacts are replaced as a list: the main and the billing
+ * contact by the row's, any further contacts (the sheet has no columns for them) kept as they are.
+ */
+function changedFields(
+  existing: CustomerView,
+  row: CustomerRowDto,
+  fields: (keyof CustomerRowDto)[],
+  ownerOf: (row: CustomerRowDto) => string | null,
+): UpdateCustomerDto {
+  const dto: UpdateCustomerDto = {};
+  const data = customerData(row, null);
+  for (const f of fields) {
+    if (f === 'name' || f === 'nameEn' || f === 'taxId' || f === 'address' || f === 'phone' || f === 'notes')
+      Object.assign(dto, { [f]: data[f] });
+    if (f === 'salesOwner') dto.salesOwnerId = ownerOf(row);
+  }
+  if (fields.some((f) => CONTACT_COLUMNS.some((g) => [g.name, g.title, g.phone, g.email].includes(f as never)))) {
+    const [main, billing] = CONTACT_COLUMNS.map((g) => rowContacts(row).find((c) => c.billing === g.billing));
+    const asDto = (c: ContactView): ContactDto => ({
+      name: c.name,
+      title: c.title,
+      phone: c.phone,
+      email: c.email,
+      billing: c.billing,
+    });
+    const oldMain = existing.contacts.find((c) => !c.billing);
+    const kept = existing.contacts.flatMap((c) =>
+      c === oldMain ? (main ? [main] : []) : c.billing ? (billing ? [billing] : []) : [asDto(c)],
+    );
+    if (main && !oldMain) kept.unshift(main);
+    if (billing && !existing.billingContact) kept.push(billing);
+    dto.contacts = kept;
+  }
+  return dto;
+}
+
+function notYours(row: number, field: string | null, message: string): RowError {
+  return {
+    row,
+    field,
+    column: field ? headerOf(field as keyof CustomerRowDto) : undefined,
+    code: ErrorCode.NOT_YOUR_RECORD,
+    message,
+  };
+}
+
 const headerOf = (key: keyof CustomerRowDto) => CUSTOMER_TABLE.columns.find((c) => c.key === key)?.header;
 
 /** What the DTO cannot see in one field: a sales owner who is no user; a contact's details without a name. */
@@ -245,25 +292,50 @@ export class CustomersService implements OnModuleInit {
   }
 
   /**
-   * A CSV/XLSX of customers: every row valid -> all written in one transaction, audited once; else 422
-   * IMPORT_INVALID and nothing. Sales owners are given by user name.
+   * A CSV/XLSX of customers: rows match customers by ID (an export's) or tax id and update them through update()
+   * (its ownership rules, version and audit entry); other rows are new. Every row valid -> all written in one
+   * transaction; else 422 IMPORT_INVALID and nothing. Sales owners are given by user name; a sales user (bound to
+   * their own customers) imports only their own customers, new ones becoming theirs.
    */
   async import(actor: Actor, upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
     // User names are unique: read them once for the whole sheet.
     const owners = new Map((await this.users.list()).map((u) => [u.name, u.id]));
-    return this.imports.run(CUSTOMER_TABLE, upload, {
+    const ownerOf = (row: CustomerRowDto) =>
+      row.salesOwner !== undefined ? (owners.get(row.salesOwner) ?? null) : (this.ownership.ownerFilter(actor) ?? null);
+    const bound = this.ownership.bound(actor);
+    return this.imports.run<CustomerRowDto, CustomerView>(CUSTOMER_TABLE, upload, {
       actor,
       dryRun,
       action: 'customer.import',
       entityType: 'customer',
-      check: (row, line) => rowProblems(row, line, owners),
+      check: (row, line) => [
+        ...rowProblems(row, line, owners),
+        ...(bound && row.salesOwner !== undefined && owners.get(row.salesOwner) !== (actor as AuthUser).id
+          ? [notYours(line, 'salesOwner', 'A sales user cannot give a customer to another sales owner')]
+          : []),
+      ],
+      match: {
+        keyColumns: ['taxId'],
+        keyOf: (row) => (typeof row.taxId === 'string' ? normaliseTaxId(row.taxId) : null),
+        byIds: async (ids) => this.views(await this.customers.findByIds(ids)),
+        byKeys: async (taxIds) => this.views(await this.customers.findByTaxIds(taxIds)),
+        rowOf: customerRow,
+        // Checked before any change is listed: a sales user learns nothing of another owner's customer.
+        checkMatch: (existing, row, changes, line) => {
+          if (!bound) return [];
+          if (existing.salesOwner?.id !== (actor as AuthUser).id)
+            return [notYours(line, null, 'This customer belongs to another sales owner')];
+          if (changes.some((c) => c.field === 'salesOwner') && row.salesOwner === undefined)
+            return [notYours(line, 'salesOwner', 'A sales user cannot give a customer to another sales owner')];
+          return [];
+        },
+      },
       insert: (rows) =>
         this.customers.insertMany(
-          rows.map((row) => ({
-            customer: customerData(row, owners.get(row.salesOwner ?? '') ?? null),
-            contacts: contactData(rowContacts(row)),
-          })),
+          rows.map((row) => ({ customer: customerData(row, ownerOf(row)), contacts: contactData(rowContacts(row)) })),
         ),
+      update: (existing, row, fields) =>
+        this.update(actor, existing.id, changedFields(existing, row, fields, ownerOf), [existing.version]),
     });
   }
 

@@ -10,6 +10,7 @@ export const CUSTOMER_TABLE = defineTable({
   name: 'customers',
   title: '客户',
   dto: CustomerRowDto,
+  withId: true,
   columns: [
     { key: 'name', header: '客户名称', aliases: ['客户', '单位名称', '公司名称'], required: true, width: 30 },
     { key: 'nameEn', header: '英文名称', aliases: ['英文名'], width: 30 },
@@ -30,10 +31,11 @@ export const CUSTOMER_TABLE = defineTable({
 });
 
 /** A customer as a sheet row. Contacts beyond the main and the billing one have no columns (see the table). */
-export function customerRow(c: CustomerView): Record<keyof CustomerRowDto, string | null | undefined> {
+export function customerRow(c: CustomerView): Record<keyof CustomerRowDto | 'id', string | null | undefined> {
   const main = c.contacts.find((ct) => !ct.billing);
   const billing = c.billingContact;
   return {
+    id: c.id,
     name: c.name,
     nameEn: c.nameEn,
     taxId: c.taxId,

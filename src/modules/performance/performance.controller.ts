@@ -82,11 +82,12 @@ export class PerformanceController {
   @FileUpload()
   @ApiOperation({
     summary:
-      'Import a CSV (UTF-8 or GBK) or XLSX sheet: every row valid -> all written; any bad row -> 422 and nothing written',
+      'Import a CSV (UTF-8 or GBK) or XLSX sheet: rows matching a record by ID or project name + customer (项目名称 + 客户名称) update it, others are new; every row valid -> all written; any bad row -> 422 and nothing written',
   })
   @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({
-    description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
+    description:
+      'IMPORT_INVALID: details is the same report (results row by row; errors = [{ row, field, column, code, message }], row as numbered in the sheet); nothing was written',
   })
   import(@CurrentUser() actor: AuthUser, @UploadedBytes() upload: Upload | undefined, @Query() query: ImportQuery) {
     return this.performance.import(actor, upload, query.dryRun);

@@ -1,6 +1,6 @@
 import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
 import type { PerformanceSort } from './dto/performance-query.dto.js';
 import { PerformanceRecord } from './performance-record.entity.js';
@@ -41,6 +41,17 @@ export class PerformanceRepository extends BaseRepository {
 
   findById(id: string): Promise<PerformanceRecord | null> {
     return this.repo(PerformanceRecord).findOneBy({ id });
+  }
+
+  findByIds(ids: string[]): Promise<PerformanceRecord[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.repo(PerformanceRecord).findBy({ id: In(ids) });
+  }
+
+  /** The records of these projects (an import matches its rows by project and customer). */
+  findByProjectNames(names: string[]): Promise<PerformanceRecord[]> {
+    if (!names.length) return Promise.resolve([]);
+    return this.repo(PerformanceRecord).findBy({ projectName: In(names) });
   }
 
   create(data: PerformanceFields): Promise<PerformanceRecord> {

@@ -76,6 +76,13 @@ const fieldsOf = (src: CreatePerformanceRecordDto | PerformanceRecord): Performa
   scope: src.scope ?? null,
 });
 
+/** A performance record's natural key: its project and customer, as written (trimmed). */
+function projectKey(row: { projectName?: unknown; customerName?: unknown }): string | null {
+  const project = typeof row.projectName === 'string' ? row.projectName.trim() : '';
+  const customer = typeof row.customerName === 'string' ? row.customerName.trim() : '';
+  return project && customer ? JSON.stringify([project, customer]) : null;
+}
+
 @Injectable()
 export class PerformanceService {
   constructor(
@@ -117,7 +124,7 @@ export class PerformanceService {
   }
 
   async update(
-    actor: AuthUser,
+    actor: AuditEvent['actor'],
     id: string,
     dto: UpdatePerformanceRecordDto,
     ifMatch?: ExpectedVersion,
@@ -222,13 +229,30 @@ export class PerformanceService {
     return { id: fileId, deleted: true };
   }
 
+  /**
+   * A CSV/XLSX of performance records: rows match records by ID (an export's) or by project name and customer, and
+   * update them through update(); other rows are new. All rows valid -> all written in one transaction; else 422.
+   * The records have no contract number: a project for a customer is one reference, and its other fields (dates,
+   * amount, scope) are what people correct in the sheet.
+   */
   async import(actor: AuditEvent['actor'], upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
-    return this.imports.run(PERFORMANCE_TABLE, upload, {
+    return this.imports.run<CreatePerformanceRecordDto, PerformanceRecord>(PERFORMANCE_TABLE, upload, {
       actor,
       dryRun,
       action: 'performance.import',
       entityType: PERFORMANCE_OWNER,
+      match: {
+        keyColumns: ['projectName', 'customerName'],
+        keyOf: projectKey,
+        byIds: (ids) => this.repo.findByIds(ids),
+        byKeys: (keys) => this.repo.findByProjectNames(keys.map((k) => (JSON.parse(k) as string[])[0])),
+        rowOf: (r) => fieldsOf(r),
+      },
       insert: (records) => this.repo.insertMany(records.map(fieldsOf)),
+      update: (r, row, fields) => {
+        const data = fieldsOf(row);
+        return this.update(actor, r.id, Object.fromEntries(fields.map((f) => [f, data[f]])), [r.version]);
+      },
     });
   }
 

@@ -25,6 +25,7 @@ export const PERFORMANCE_TABLE = defineTable({
   name: 'performance-records',
   title: '业绩',
   dto: CreatePerformanceRecordDto,
+  withId: true,
   columns: [
     { key: 'projectName', header: '项目名称', aliases: ['工程名称', 'project'], required: true, width: 40 },
     {
@@ -65,6 +66,7 @@ export const PERFORMANCE_TABLE = defineTable({
       header: '币种',
       aliases: ['货币'],
       width: 8,
+      emptyMeans: 'CNY',
       fromCell: (t) => CURRENCY_WORDS[t] ?? t.toUpperCase(),
     },
     {

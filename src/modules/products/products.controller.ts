@@ -77,13 +77,14 @@ export class ProductsController {
   @FileUpload()
   @ApiOperation({
     summary:
-      'Import a price list (CSV in UTF-8 or GBK, or XLSX): every row valid -> all written; any bad row -> 422 and nothing written',
+      'Import a price list (CSV in UTF-8 or GBK, or XLSX): rows matching a product by ID or product code (产品编码) update it, others are new; every row valid -> all written; any bad row -> 422 and nothing written',
     description:
-      'Rows are checked as POST checks them, plus: floor price not above list price, product code not in the table or earlier in the sheet.',
+      'Rows are checked as POST and PATCH check them, plus: floor price not above list price, one row per product. dryRun=true lists the changes row by row and writes nothing.',
   })
   @ApiOkResponse({ type: ImportReportDto })
   @ApiUnprocessableEntityResponse({
-    description: 'IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet)',
+    description:
+      'IMPORT_INVALID: details is the same report (results row by row; errors = [{ row, field, column, code, message }], row as numbered in the sheet); nothing was written',
   })
   import(@CurrentUser() actor: AuthUser, @UploadedBytes() upload: Upload | undefined, @Query() query: ImportQuery) {
     return this.products.import(actor, upload, query.dryRun);

@@ -62,9 +62,10 @@ export class ProductsRepository extends BaseRepository {
   }
 
   /** Every product code in the table (an import refuses codes that exist). */
-  async codes(): Promise<Set<string>> {
-    const rows = await this.repo(Product).find({ select: { code: true } });
-    return new Set(rows.map((r) => r.code));
+  /** The products with these codes (an import matches its rows by code). */
+  findByCodes(codes: string[]): Promise<Product[]> {
+    if (!codes.length) return Promise.resolve([]);
+    return this.repo(Product).find({ where: { code: In(codes) } });
   }
 
   private query(search: ProductSearch) {

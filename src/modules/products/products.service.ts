@@ -5,7 +5,7 @@ import { ProductError } from './products.errors.js';
 import { compare, type Amount } from '../../common/money.js';
 import type { Page } from '../../common/pagination.js';
 import { exportTable, type ExportedFile, type ExportFormat } from '../../common/tabular/export-table.js';
-import type { ImportReport, RowError } from '../../common/tabular/table-spec.js';
+import type { ImportReport } from '../../common/tabular/table-spec.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { AuditService, SYSTEM_ACTOR, type AuditEvent } from '../audit/index.js';
 import { type AuthUser, type Role, canSeePrices, hidePricesFor } from '../auth/index.js';
@@ -108,6 +108,10 @@ const productData = (dto: CreateProductDto): ProductData => ({
   active: dto.active ?? true,
 });
 
+/** Only these fields of a product's stored values: what an import row changes. */
+const pick = (data: ProductData, fields: string[]): UpdateProductDto =>
+  Object.fromEntries(fields.map((f) => [f, data[f as keyof ProductData]]));
+
 const headerOf = (key: keyof CreateProductDto) => PRODUCT_TABLE.columns.find((c) => c.key === key)?.header;
 
 function checkFloor(listPrice: Amount, floorPrice: Amount): void {
@@ -177,44 +181,37 @@ export class ProductsService implements OnModuleInit {
   }
 
   /**
-   * A CSV/XLSX price list: every row valid -> all written in one transaction, audited once; else 422
-   * IMPORT_INVALID and nothing. Beyond the DTO, each row is checked as create() checks it: the floor
-   * price not above the list price, and a code that is neither in the table nor earlier in the sheet.
+   * A CSV/XLSX price list: rows match products by ID (an export's) or code and update them through update(); other
+   * rows are new. Every row valid -> all written in one transaction; else 422 IMPORT_INVALID and nothing. Beyond the
+   * DTO, each row is checked as create() checks it: the floor price not above the list price.
    */
   async import(actor: Actor, upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
-    const existing = await this.products.codes();
-    const seen = new Map<string, number>(); // code -> the sheet row that has it
-    return this.imports.run(PRODUCT_TABLE, upload, {
+    return this.imports.run<CreateProductDto, Product>(PRODUCT_TABLE, upload, {
       actor,
       dryRun,
       action: 'product.import',
       entityType: 'product',
-      check: (row, line) => {
-        const problems: RowError[] = [];
-        if (compare(row.floorPrice, row.listPrice) > 0) {
-          problems.push({
-            row: line,
-            field: 'floorPrice',
-            column: headerOf('floorPrice'),
-            message: `The floor price ${row.floorPrice} is above the list price ${row.listPrice}`,
-          });
-        }
-        const earlier = seen.get(row.code);
-        if (existing.has(row.code) || earlier !== undefined) {
-          problems.push({
-            row: line,
-            field: 'code',
-            column: headerOf('code'),
-            message: existing.has(row.code)
-              ? `A product with code "${row.code}" already exists`
-              : `Code "${row.code}" is already used in row ${earlier}`,
-          });
-        } else {
-          seen.set(row.code, line);
-        }
-        return problems;
+      check: (row, line) =>
+        compare(row.floorPrice, row.listPrice) > 0
+          ? [
+              {
+                row: line,
+                field: 'floorPrice',
+                column: headerOf('floorPrice'),
+                code: ProductError.FLOOR_ABOVE_LIST,
+                message: `The floor price ${row.floorPrice} is above the list price ${row.listPrice}`,
+              },
+            ]
+          : [],
+      match: {
+        keyColumns: ['code'],
+        keyOf: (row) => (typeof row.code === 'string' ? row.code : null),
+        byIds: (ids) => this.products.findByIds(ids),
+        byKeys: (codes) => this.products.findByCodes(codes),
+        rowOf: (p) => view(p),
       },
       insert: (rows) => this.products.insertMany(rows.map(productData)),
+      update: (p, row, fields) => this.update(actor, p.id, pick(productData(row), fields), [p.version]),
     });
   }
 

@@ -29,6 +29,7 @@ export const PRODUCT_TABLE = defineTable({
   name: 'products',
   title: '产品价格表',
   dto: CreateProductDto,
+  withId: true,
   columns: [
     { key: 'code', header: '产品编码', aliases: ['编码', '产品代码', '物料编码'], required: true, width: 14 },
     { key: 'nameZh', header: '产品名称', aliases: ['名称', '中文名称', '品名', 'name'], required: true, width: 22 },
@@ -59,6 +60,8 @@ export const PRODUCT_TABLE = defineTable({
       header: '税率',
       aliases: ['增值税率', '税率%'],
       width: 8,
+      decimal: true,
+      emptyMeans: '13.00',
       fromCell: (t) => t.replace(/\s*%$/, ''),
     },
     {
@@ -66,6 +69,7 @@ export const PRODUCT_TABLE = defineTable({
       header: '币种',
       aliases: ['货币'],
       width: 8,
+      emptyMeans: 'CNY',
       fromCell: (t) => CURRENCY_WORDS[t] ?? t.toUpperCase(),
     },
     { key: 'productLine', header: '产品线', aliases: ['产品类别', '类别'], width: 12 },
@@ -75,6 +79,7 @@ export const PRODUCT_TABLE = defineTable({
       header: '状态',
       aliases: ['启用'],
       width: 8,
+      emptyMeans: true,
       fromCell: (t) => ACTIVE_WORDS[t.toLowerCase()] ?? t,
       toCell: (v) => (v === false ? '停用' : '启用'),
     },

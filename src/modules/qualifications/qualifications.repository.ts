@@ -1,6 +1,6 @@
 import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import { BaseRepository } from '../../database/transaction.js';
 import type { QualificationStatus } from './qualification-status.js';
 import { Qualification, type QualificationType } from './qualification.entity.js';
@@ -30,6 +30,17 @@ export class QualificationsRepository extends BaseRepository {
 
   findById(id: string): Promise<Qualification | null> {
     return this.repo(Qualification).findOneBy({ id });
+  }
+
+  findByIds(ids: string[]): Promise<Qualification[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.repo(Qualification).findBy({ id: In(ids) });
+  }
+
+  /** The qualifications with these certificate numbers (an import matches its rows by number). */
+  findByNumbers(numbers: string[]): Promise<Qualification[]> {
+    if (!numbers.length) return Promise.resolve([]);
+    return this.repo(Qualification).findBy({ number: In(numbers) });
   }
 
   create(data: Omit<Qualification, 'id' | 'createdAt' | 'updatedAt' | 'version'>): Promise<Qualification> {

@@ -126,7 +126,7 @@ export class QualificationsService {
   }
 
   async update(
-    actor: AuthUser,
+    actor: AuditEvent['actor'],
     id: string,
     dto: UpdateQualificationDto,
     ifMatch?: ExpectedVersion,
@@ -220,14 +220,28 @@ export class QualificationsService {
     return { id: fileId, deleted: true };
   }
 
-  /** A CSV/XLSX of qualifications: all rows valid -> all written in one transaction, audited once; else 422 and nothing. */
+  /**
+   * A CSV/XLSX of qualifications: rows match qualifications by ID (an export's) or certificate number and update them
+   * through update(); other rows are new. All rows valid -> all written in one transaction; else 422 and nothing.
+   */
   async import(actor: AuditEvent['actor'], upload: Upload | undefined, dryRun: boolean): Promise<ImportReport> {
-    return this.imports.run(QUALIFICATION_TABLE, upload, {
+    return this.imports.run<CreateQualificationDto, Qualification>(QUALIFICATION_TABLE, upload, {
       actor,
       dryRun,
       action: 'qualification.import',
       entityType: QUALIFICATION_OWNER,
+      match: {
+        keyColumns: ['number'],
+        keyOf: (row) => (typeof row.number === 'string' && row.number.trim() ? row.number.trim() : null),
+        byIds: (ids) => this.repo.findByIds(ids),
+        byKeys: (numbers) => this.repo.findByNumbers(numbers),
+        rowOf: (q) => fieldsOf(q),
+      },
       insert: (records) => this.repo.insertMany(records.map(fieldsOf)),
+      update: (q, row, fields) => {
+        const data = fieldsOf(row);
+        return this.update(actor, q.id, Object.fromEntries(fields.map((f) => [f, data[f]])), [q.version]);
+      },
     });
   }
 

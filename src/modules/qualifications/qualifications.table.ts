@@ -18,6 +18,7 @@ export const QUALIFICATION_TABLE = defineTable({
   name: 'qualifications',
   title: '资质',
   dto: CreateQualificationDto,
+  withId: true,
   columns: [
     {
       key: 'type',

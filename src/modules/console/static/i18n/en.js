@@ -71,9 +71,19 @@ export default {
 
   'upload.drop': 'Drop files here, or click to choose',
   'import.drop': 'Drop a CSV or Excel file here, or click to choose',
-  'import.dryRun': 'Validate only, write nothing',
-  'import.done': 'Imported {file}: {rows} rows, {written} records written.',
-  'import.dryOk': '{file} is valid: {rows} rows, nothing written.',
+  'import.done': 'Imported {file}: {new} new, {changed} changed, {unchanged} unchanged ({written} records written).',
+  'import.preview':
+    '{file}: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged. Nothing is written until you apply.',
+  'import.apply': 'Apply ({n} records)',
+  'import.nothing': 'Every row is as the records already are: nothing to apply.',
+  'import.status': 'Status',
+  'import.status.new': 'New',
+  'import.status.changed': 'Changed',
+  'import.status.unchanged': 'Unchanged',
+  'import.status.error': 'Error',
+  'import.changes': 'Changes',
+  'import.empty': '(empty)',
+  'import.code': 'Code',
   'import.invalid': '{file}: {bad} of {rows} rows have errors; nothing was imported. Correct them and upload again.',
   'import.row': 'Row',
   'import.column': 'Column',
@@ -109,7 +119,7 @@ export default {
   'customer.edit': 'Edit customer: {name}',
   'customer.import': 'Import customers',
   'customer.importHelp':
-    'The headers are those of the customer export (name, tax id, sales owner, contact, billing contact…). Any row with an error stops the whole file.',
+    'The headers are those of the customer export (ID, name, tax id, sales owner, contact, billing contact…). Rows with an ID or a known tax id update that customer, others are new; the changes are previewed before you apply them. Any row with an error stops the whole file.',
   'customer.searchHint': 'Name or tax id',
   'customer.archivedOnly': 'Archived only',
   'customer.name': 'Name',
@@ -139,7 +149,7 @@ export default {
   'q.new': 'New qualification',
   'q.import': 'Import qualifications',
   'q.importHelp':
-    'Headers: 资质类型, 资质名称, 证书编号, 发证机关, 等级/范围, 有效期起, 有效期至 (长期 = permanent), 备注.',
+    'Headers: ID, 资质类型, 资质名称, 证书编号, 发证机关, 等级/范围, 有效期起, 有效期至 (长期 = permanent), 备注. Rows with an ID or a known certificate number update that qualification, others are new.',
   'q.searchHint': 'Name, number, issuer',
   'q.type': 'Type',
   'q.name': 'Name',
@@ -170,7 +180,7 @@ export default {
   'perf.new': 'New performance record',
   'perf.import': 'Import performance records',
   'perf.importHelp':
-    'The headers are those of the export (project, customer, industry, product line, amount, signed, completed…).',
+    'The headers are those of the export (ID, project, customer, industry, product line, amount, signed, completed…). Rows with an ID or a known project + customer update that record, others are new.',
   'perf.searchHint': 'Project, customer, scope, location',
   'perf.project': 'Project',
   'perf.customer': 'Customer',
@@ -192,7 +202,7 @@ export default {
   'product.new': 'New product',
   'product.import': 'Import price list',
   'product.importHelp':
-    'The headers are those of the price list export (code, name, specification, unit, list price, floor price, tax rate, product line…).',
+    'The headers are those of the price list export (ID, code, name, specification, unit, list price, floor price, tax rate, product line…). Rows with an ID or a known code update that product, others are new.',
   'product.searchHint': 'Code, name, specification',
   'product.code': 'Code',
   'product.name': 'Name',

@@ -71,9 +71,19 @@ export default {
 
   'upload.drop': '拖放文件到这里，或点击选择文件',
   'import.drop': '拖放 CSV / Excel 文件到这里，或点击选择',
-  'import.dryRun': '仅校验，不写入',
-  'import.done': '已导入 {file}：{rows} 行，写入 {written} 条。',
-  'import.dryOk': '{file} 校验通过：{rows} 行，未写入。',
+  'import.done': '已导入 {file}：新增 {new} 条，修改 {changed} 条，不变 {unchanged} 条（写入 {written} 条）。',
+  'import.preview':
+    '{file}：共 {rows} 行，新增 {new}，修改 {changed}，不变 {unchanged}。点击“应用”之前不会写入任何数据。',
+  'import.apply': '应用（{n} 条）',
+  'import.nothing': '所有行与现有记录一致，无需应用。',
+  'import.status': '状态',
+  'import.status.new': '新增',
+  'import.status.changed': '修改',
+  'import.status.unchanged': '不变',
+  'import.status.error': '错误',
+  'import.changes': '变更',
+  'import.empty': '（空）',
+  'import.code': '错误代码',
   'import.invalid': '{file}：{rows} 行中有 {bad} 行有错误，未导入任何数据。请修改后重新上传。',
   'import.row': '行号',
   'import.column': '列',
@@ -109,7 +119,7 @@ export default {
   'customer.edit': '编辑客户：{name}',
   'customer.import': '导入客户',
   'customer.importHelp':
-    '表头与导出的客户表相同（客户名称、税号、销售负责人、联系人、开票联系人…）。任何一行有错误时整个文件都不会导入。',
+    '表头与导出的客户表相同（ID、客户名称、税号、销售负责人、联系人、开票联系人…）。带 ID 或税号的行更新对应客户，其余行新增；先预览变更，再点“应用”。任何一行有错误时整个文件都不会导入。',
   'customer.searchHint': '名称或税号',
   'customer.archivedOnly': '只看已归档',
   'customer.name': '客户名称',
@@ -139,7 +149,7 @@ export default {
   'q.new': '新增资质',
   'q.import': '导入资质',
   'q.importHelp':
-    '表头：资质类型、资质名称、证书编号、发证机关、等级/范围、有效期起、有效期至（“长期”表示永久有效）、备注。',
+    '表头：ID、资质类型、资质名称、证书编号、发证机关、等级/范围、有效期起、有效期至（“长期”表示永久有效）、备注。带 ID 或证书编号的行更新对应资质，其余行新增。',
   'q.searchHint': '名称、编号、发证机关',
   'q.type': '资质类型',
   'q.name': '资质名称',
@@ -167,7 +177,8 @@ export default {
 
   'perf.new': '新增业绩',
   'perf.import': '导入业绩',
-  'perf.importHelp': '表头与导出的业绩表相同（项目名称、客户、行业、产品线、合同金额、签订日期、验收日期…）。',
+  'perf.importHelp':
+    '表头与导出的业绩表相同（ID、项目名称、客户、行业、产品线、合同金额、签订日期、验收日期…）。ID 或“项目名称 + 客户”相同的行更新该业绩，其余行新增。',
   'perf.searchHint': '项目、客户、范围、地点',
   'perf.project': '项目名称',
   'perf.customer': '客户（甲方）',
@@ -188,7 +199,8 @@ export default {
 
   'product.new': '新增产品',
   'product.import': '导入价格表',
-  'product.importHelp': '表头与导出的价格表相同（产品编码、名称、规格型号、单位、目录价、最低价、税率、产品线…）。',
+  'product.importHelp':
+    '表头与导出的价格表相同（ID、产品编码、名称、规格型号、单位、目录价、最低价、税率、产品线…）。带 ID 或已有产品编码的行更新该产品，其余行新增。',
   'product.searchHint': '编码、名称、规格',
   'product.code': '产品编码',
   'product.name': '产品名称',

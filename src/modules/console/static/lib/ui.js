@@ -685,37 +685,49 @@ const SHEETS = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocumen
 /** An import: drop a CSV/XLSX, optionally validate only; rows with errors are listed in a table. */
 /** @param {{ path: string, onDone?: (report: any) => void }} opts */
 export function importPanel({ path, onDone }) {
-  const dry = h('input', { type: 'checkbox', name: 'dryRun' });
   const out = h('div.import-result');
   const zone = dropzone({
     accept: SHEETS,
     label: t('import.drop'),
     onFiles: async ([file]) => {
       fill(out, spinner());
+      // Always a dry run first: the rows' changes are shown, and only "Apply" writes them.
       try {
-        const r = await api.upload(path, file, {}, { dryRun: dry.checked ? 'true' : undefined });
+        const report = await api.upload(path, file, {}, { dryRun: 'true' });
         fill(
           out,
-          h(
-            'div.alert.alert-ok',
-            { role: 'status' },
-            r.dryRun
-              ? t('import.dryOk', { rows: r.rows, file: file.name })
-              : t('import.done', { rows: r.rows, written: r.written, file: file.name }),
-          ),
+          importPreview(report, file, () => apply(file)),
         );
-        if (!r.dryRun) onDone?.(r);
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'IMPORT_INVALID' && Array.isArray(err.details?.errors))
-          fill(out, importErrors(err.details, file));
-        else fill(out, errorBox(err));
+        fill(out, importFailure(err, file));
       }
     },
   });
-  return h('div.import', zone, h('label.check', dry, t('import.dryRun')), out);
+  async function apply(file) {
+    fill(out, spinner());
+    try {
+      const r = await api.upload(path, file);
+      fill(
+        out,
+        h(
+          'div.alert.alert-ok',
+          { role: 'status' },
+          t('import.done', { ...r.totals, written: r.written, file: file.name }),
+        ),
+      );
+      onDone?.(r);
+    } catch (err) {
+      // Someone changed a record between the preview and the apply, or an update was refused: nothing was written.
+      fill(out, importFailure(err, file));
+    }
+  }
+  return h('div.import', zone, out);
 }
 
-function importErrors(report, file) {
+function importFailure(err, file) {
+  if (!(err instanceof ApiError && err.code === 'IMPORT_INVALID' && Array.isArray(err.details?.errors)))
+    return errorBox(err);
+  const report = err.details;
   const bad = new Set(report.errors.map((e) => e.row)).size;
   return h(
     'div.import-errors',
@@ -725,11 +737,76 @@ function importErrors(report, file) {
         { key: 'row', label: t('import.row'), align: 'right' },
         { key: 'column', label: t('import.column') },
         { key: 'field', label: t('import.field'), render: (e) => h('code', e.field ?? '') },
+        { key: 'code', label: t('import.code'), render: (e) => (e.code ? h('code', e.code) : '') },
         { key: 'message', label: t('import.message') },
       ],
       report.errors,
       { className: 'errors' },
     ),
+    // The other rows too (what the file would change once corrected), unless every row is an error.
+    Array.isArray(report.results) && report.results.some((r) => r.status !== 'error')
+      ? importRows(report.results)
+      : null,
+  );
+}
+
+const STATUS_BADGE = { new: 'badge-ok', changed: 'badge-warn', unchanged: '', error: 'badge-bad' };
+
+/** The dry run's answer: totals, each row with its status and changed fields, and the Apply button. */
+function importPreview(report, file, onApply) {
+  const { totals } = report;
+  const writes = totals.new + totals.changed;
+  return h(
+    'div.import-preview',
+    h('div.alert.alert-ok', { role: 'status' }, t('import.preview', { ...totals, rows: report.rows, file: file.name })),
+    importRows(report.results),
+    h(
+      'div.actions',
+      writes
+        ? button(t('import.apply', { n: writes }), onApply, { kind: 'primary', name: 'import-apply' })
+        : h('p.muted', t('import.nothing')),
+    ),
+  );
+}
+
+function importRows(results) {
+  return table(
+    [
+      { key: 'row', label: t('import.row'), align: 'right' },
+      {
+        key: 'status',
+        label: t('import.status'),
+        render: (r) =>
+          h('span', { class: `badge ${STATUS_BADGE[r.status] ?? ''}`.trim() }, t(`import.status.${r.status}`)),
+      },
+      {
+        key: 'changes',
+        label: t('import.changes'),
+        render: (r) =>
+          r.status === 'error'
+            ? h(
+                'ul.import-changes',
+                r.errors.map((e) => h('li', e.column ? `${e.column}: ${e.message}` : e.message)),
+              )
+            : r.changes.length
+              ? h(
+                  'ul.import-changes',
+                  r.changes.map((c) =>
+                    h(
+                      'li',
+                      h('strong', c.column),
+                      ': ',
+                      h('del', c.old ?? t('import.empty')),
+                      ' → ',
+                      h('ins', c.new ?? t('import.empty')),
+                    ),
+                  ),
+                )
+              : '',
+      },
+    ],
+    results,
+    { className: 'import-rows', rowClass: (r) => `import-${r.status}` },
   );
 }
 

@@ -731,8 +731,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Import customers (CSV in UTF-8 or GBK, or XLSX): every row valid -> all written; any bad row -> 422 and nothing written
-     * @description 销售负责人 is a user name; 联系人 and 开票联系人 columns become the main and the billing contact.
+     * Import customers (CSV in UTF-8 or GBK, or XLSX): rows matching a customer by ID or tax id update it, others are new; every row valid -> all written; any bad row -> 422 and nothing written
+     * @description 销售负责人 is a user name; 联系人 and 开票联系人 columns become the main and the billing contact. dryRun=true lists the changes row by row and writes nothing. A sales user may import only their own customers.
      */
     post: operations['CustomersController_import'];
     delete?: never;
@@ -1398,7 +1398,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Import a CSV (UTF-8 or GBK) or XLSX sheet: every row valid -> all written; any bad row -> 422 and nothing written */
+    /** Import a CSV (UTF-8 or GBK) or XLSX sheet: rows matching a record by ID or project name + customer (项目名称 + 客户名称) update it, others are new; every row valid -> all written; any bad row -> 422 and nothing written */
     post: operations['PerformanceController_import'];
     delete?: never;
     options?: never;
@@ -1485,8 +1485,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Import a price list (CSV in UTF-8 or GBK, or XLSX): every row valid -> all written; any bad row -> 422 and nothing written
-     * @description Rows are checked as POST checks them, plus: floor price not above list price, product code not in the table or earlier in the sheet.
+     * Import a price list (CSV in UTF-8 or GBK, or XLSX): rows matching a product by ID or product code (产品编码) update it, others are new; every row valid -> all written; any bad row -> 422 and nothing written
+     * @description Rows are checked as POST and PATCH check them, plus: floor price not above list price, one row per product. dryRun=true lists the changes row by row and writes nothing.
      */
     post: operations['ProductsController_import'];
     delete?: never;
@@ -1609,7 +1609,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Import a CSV (UTF-8 or GBK) or XLSX sheet: every row valid -> all written; any bad row -> 422 and nothing written */
+    /** Import a CSV (UTF-8 or GBK) or XLSX sheet: rows matching a record by ID or certificate number (证书编号) update it, others are new; every row valid -> all written; any bad row -> 422 and nothing written */
     post: operations['QualificationsController_import'];
     delete?: never;
     options?: never;
@@ -4212,6 +4212,22 @@ export interface components {
        */
       warranty_end: string | null;
     };
+    FieldChangeDto: {
+      /**
+       * @description The column header
+       * @example 目录价
+       */
+      column: string;
+      /** @example listPrice */
+      field: string;
+      /** @example 8800.00 */
+      new: string | null;
+      /**
+       * @description As the sheet shows it; null: empty
+       * @example 8600.00
+       */
+      old: string | null;
+    };
     GateOverrideDto: {
       /**
        * @description Why the goods ship before the payment due (audit log and the delivery record; never printed)
@@ -4266,14 +4282,23 @@ export interface components {
        * @example utf-8
        */
       encoding?: string;
-      /** @description Empty on a 200; a 422 lists them in details.errors */
+      /** @description Every error of every row (and of the header); empty on a 200 */
       errors: components['schemas']['RowErrorDto'][];
       /** @enum {string} */
       format: 'csv' | 'xlsx';
+      /** @description Row by row: new, changed (old -> new), unchanged, error */
+      results: components['schemas']['RowResultDto'][];
       /** @description Data rows read (blank rows are skipped) */
       rows: number;
-      /** @description Records written: 0 on a dry run */
+      totals: components['schemas']['ImportTotalsDto'];
+      /** @description Records written (created or changed): 0 on a dry run */
       written: number;
+    };
+    ImportTotalsDto: {
+      changed: number;
+      error: number;
+      new: number;
+      unchanged: number;
     };
     InvitationInfoDto: {
       /** Format: date-time */
@@ -5674,6 +5699,11 @@ export interface components {
       validUntil: string;
     };
     RowErrorDto: {
+      /**
+       * @description IMPORT_ROW_INVALID (a refused value), IMPORT_ROW_AMBIGUOUS (matches two records), IMPORT_ROW_DUPLICATE (an earlier row has the same record or key), NOT_YOUR_RECORD, or the code of the refused write
+       * @example IMPORT_ROW_AMBIGUOUS
+       */
+      code?: string;
       /** @description The column header as written in the sheet */
       column?: string;
       /** @description The DTO field, or null for the whole row or sheet */
@@ -5681,6 +5711,18 @@ export interface components {
       message: string;
       /** @description The row as numbered in the sheet */
       row: number;
+    };
+    RowResultDto: {
+      /** @description The fields that change (status changed) */
+      changes: components['schemas']['FieldChangeDto'][];
+      /** @description Why the row is refused (status error) */
+      errors: components['schemas']['RowErrorDto'][];
+      /** @description The record the row matched (by ID or by key) */
+      id: string | null;
+      /** @description The row as numbered in the sheet */
+      row: number;
+      /** @enum {string} */
+      status: 'new' | 'changed' | 'unchanged' | 'error';
     };
     RunItemMailDto: {
       attempts: number;
@@ -8681,14 +8723,14 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description FORBIDDEN: needs one of backoffice */
+      /** @description FORBIDDEN: needs one of backoffice, sales */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
-      /** @description IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet) */
+      /** @description IMPORT_INVALID: details is the same report (results row by row; errors = [{ row, field, column, code, message }], row as numbered in the sheet); nothing was written */
       422: {
         headers: {
           [name: string]: unknown;
@@ -10482,7 +10524,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet) */
+      /** @description IMPORT_INVALID: details is the same report (results row by row; errors = [{ row, field, column, code, message }], row as numbered in the sheet); nothing was written */
       422: {
         headers: {
           [name: string]: unknown;
@@ -10796,7 +10838,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet) */
+      /** @description IMPORT_INVALID: details is the same report (results row by row; errors = [{ row, field, column, code, message }], row as numbered in the sheet); nothing was written */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11321,7 +11363,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description IMPORT_INVALID: details.errors = [{ row, field, column, message }] (row as numbered in the sheet) */
+      /** @description IMPORT_INVALID: details is the same report (results row by row; errors = [{ row, field, column, code, message }], row as numbered in the sheet); nothing was written */
       422: {
         headers: {
           [name: string]: unknown;

@@ -5845,7 +5845,7 @@ export interface components {
        * @default zh-CN
        * @enum {string}
        */
-      locale: 'zh-CN' | 'en';
+      locale: 'zh-CN' | 'en' | 'es';
       /**
        * @description Mail the signed PDF of the approved revision to this address with a link where the customer accepts (name, position) or declines (reason) it online; without it the quotation is only marked sent
        * @example shebei@customer.example

@@ -19,6 +19,7 @@ import { AuditChain1796636156251 } from './1796636156251-AuditChain.js';
 import { RecordVersions1796635254492 } from './1796635254492-RecordVersions.js';
 import { DropContactSheetMailings1796657279598 } from './1796657279598-DropContactSheetMailings.js';
 import { IssuedContactLists1796668629422 } from './1796668629422-IssuedContactLists.js';
+import { Reminders1796684306663 } from './1796684306663-Reminders.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TotpLastStep1796645886309,
   DropContactSheetMailings1796657279598,
   IssuedContactLists1796668629422,
+  Reminders1796684306663,
 ];

@@ -38,7 +38,7 @@ export class RemindersController {
   @Put('opt-outs/customers/:id')
   @Roles('backoffice', 'manager', 'sales')
   @OwnedRecord('customer')
-  @ApiOperation({ summary: "Opt a customer out of (or back into) customer-facing reminders" })
+  @ApiOperation({ summary: 'Opt a customer out of (or back into) customer-facing reminders' })
   @ApiOkResponse({ type: CustomerOptOutDto })
   customerOptOut(@IdParam() id: string, @Body() dto: OptOutDto) {
     return this.reminders.setCustomerOptOut(id, dto.optedOut);

@@ -73,7 +73,10 @@ export class RemindersService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register<{ day?: string }>(REMINDERS_JOB, async () => ({ ...(await this.run()) }), { kind: 'mail', bounded: false });
+    this.jobs.register<{ day?: string }>(REMINDERS_JOB, async () => ({ ...(await this.run()) }), {
+      kind: 'mail',
+      bounded: false,
+    });
   }
 
   /** The daily job (and POST /api/reminders/run): every reminder due today that was not written yet. */
@@ -85,7 +88,8 @@ export class RemindersService implements OnModuleInit {
         const status = await this.write(c, today);
         if (status) result[status] += 1;
       }
-      if (result.sent || result.skipped) this.logger.log(`reminders ${today}: ${result.sent} sent, ${result.skipped} skipped`);
+      if (result.sent || result.skipped)
+        this.logger.log(`reminders ${today}: ${result.sent} sent, ${result.skipped} skipped`);
       return result;
     });
   }

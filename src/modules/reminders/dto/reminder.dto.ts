@@ -40,7 +40,8 @@ export class ReminderViewDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    description: 'NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT',
+    description:
+      'NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT',
   })
   skipReason!: string | null;
 

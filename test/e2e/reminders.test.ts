@@ -72,6 +72,14 @@ describe('reminders', () => {
       REMINDER_STATEMENT_DAYS: '3',
       REMINDER_QUALIFICATION_DAYS: '60,30,7',
     });
+    // The daily job the scheduler queued at start ran on an empty database: the runs below are the ones that find the
+    // records (waited for, so that it cannot pick them up first).
+    await until(
+      "today's reminders job",
+      async () => t.db.query<{ status: string }>('SELECT j.status FROM reminder_runs r JOIN jobs j ON j.id = r.job_id'),
+      (rows) => rows[0]?.status === 'succeeded',
+      30_000,
+    );
     backoffice = (await t.userWith(['backoffice'])).token;
     manager = (await t.userWith(['manager'])).token;
     sales = await t.userWith(['sales']);

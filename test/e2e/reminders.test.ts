@@ -30,6 +30,7 @@ describe('reminders', () => {
   let backoffice: string;
   let manager: string;
   let sales: { id: string; token: string };
+  let office: { id: string; token: string };
   const statements: Record<string, { id: string; url: string }> = {};
 
   const customer = async (name: string, email: string | null) => {
@@ -83,7 +84,7 @@ describe('reminders', () => {
     backoffice = (await t.userWith(['backoffice'])).token;
     manager = (await t.userWith(['manager'])).token;
     sales = await t.userWith(['sales']);
-    const office = await t.userWith(['backoffice']);
+    office = await t.userWith(['backoffice']);
     await t.db.query('UPDATE users SET email = $1 WHERE id = $2', [OWNER, sales.id]);
     await t.db.query('UPDATE users SET email = $1 WHERE id = $2', [OFFICE, office.id]);
 
@@ -186,4 +187,40 @@ describe('reminders', () => {
     expect((await t.http().get('/api/reminders').auth(production, { type: 'bearer' })).status).toBe(403);
     expect((await t.http().post('/api/reminders/run').auth(sales.token, { type: 'bearer' })).status).toBe(403);
   }, 120_000);
+
+  it('sends nothing to a user who opted out: with no one left, the reminder is listed as skipped', async () => {
+    const optOut = await t
+      .http()
+      .put('/api/reminders/opt-outs/me')
+      .auth(office.token, { type: 'bearer' })
+      .send({ optedOut: true });
+    expect(optOut.status).toBe(200);
+    const q = await t
+      .http()
+      .post('/api/qualifications')
+      .auth(backoffice, { type: 'bearer' })
+      .send({
+        type: 'iso9001',
+        name: 'ISO 9001 (2)',
+        number: 'Q-REM-2',
+        validFrom: '2024-01-01',
+        validTo: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+      });
+    expect(q.status).toBe(201);
+    const before = smtp.received.filter((m) => m.rcptTo.includes(OFFICE)).length;
+    expect(await run()).toMatchObject({ sent: 0, skipped: 1 });
+    const list = await t.http().get('/api/reminders').auth(manager, { type: 'bearer' });
+    const items = list.body.items as { key: string; status: string; skipReason: string | null }[];
+    expect(items.find((i) => i.key === `qualification-expiry:${q.body.id}:7`)).toMatchObject({
+      status: 'skipped',
+      skipReason: 'NO_RECIPIENT',
+    });
+    // Nothing was queued for the office (the outbox would have delivered it by the time the first mail arrived).
+    expect(smtp.received.filter((m) => m.rcptTo.includes(OFFICE))).toHaveLength(before);
+    const messages = await t.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM outbox_messages WHERE key LIKE 'reminder:qualification-expiry:' || $1 || ':%'",
+      [q.body.id],
+    );
+    expect(messages[0]!.n).toBe(0);
+  }, 60_000);
 });

@@ -155,6 +155,8 @@ export const envSchema = z.object({
   // threshold), and days before a qualification expires the back office is told; comma-separated, e.g. 60,30,7.
   REMINDER_STATEMENT_DAYS: z.preprocess(emptyAsUndefined, dayList.default([3])),
   REMINDER_QUALIFICATION_DAYS: z.preprocess(emptyAsUndefined, dayList.default([60, 30, 7])),
+  // Days before a sent quotation's validity ends its sales owner is reminded.
+  REMINDER_QUOTATION_DAYS: z.preprocess(emptyAsUndefined, dayList.default([7])),
 
   // Auth: the first admin's token; when unset one is generated on first start and printed once.
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),

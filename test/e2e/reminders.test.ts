@@ -31,6 +31,7 @@ describe('reminders', () => {
   let manager: string;
   let sales: { id: string; token: string };
   let office: { id: string; token: string };
+  let quotationId = '';
   const statements: Record<string, { id: string; url: string }> = {};
 
   const customer = async (name: string, email: string | null) => {
@@ -118,6 +119,30 @@ describe('reminders', () => {
         validTo: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
       });
     expect(q.status).toBe(201);
+    // A sent quotation of A valid for 5 more days (REMINDER_QUOTATION_DAYS 7): its sales owner is reminded.
+    const quotation = await t
+      .http()
+      .post('/api/quotations')
+      .auth(backoffice, { type: 'bearer' })
+      .send({
+        customerId: a,
+        projectName: '提醒报价项目',
+        currency: 'CNY',
+        issueDate: new Date().toISOString().slice(0, 10),
+        validUntil: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+        lines: [{ name: '现场安装调试', qty: '1', unit: '项', unitPrice: '5000.00', discount: '0', taxRate: '6' }],
+        paymentTerms: [{ percent: '100', event: 'other', days: 30, label: '验收后' }],
+      });
+    expect(quotation.status).toBe(201);
+    quotationId = quotation.body.id as string;
+    for (const action of ['submit', 'approve', 'send']) {
+      const moved = await t
+        .http()
+        .post(`/api/quotations/${quotationId}/${action}`)
+        .auth(backoffice, { type: 'bearer' })
+        .send({});
+      expect([action, moved.status]).toEqual([action, 200]);
+    }
     // The statement mails themselves are delivered first, so the counts below are of reminders only.
     await until(
       'the statement mails',
@@ -136,11 +161,15 @@ describe('reminders', () => {
     const first = await run();
     const second = await run();
     expect(second).toMatchObject({ sent: 0, skipped: 0 });
-    expect(first.sent).toBe(3); // A's billing contact, the late statement's sales owner, the back office
+    // A's billing contact, the late statement's and the quotation's sales owner, the back office
+    expect(first.sent).toBe(4);
     expect(first.skipped).toBe(2); // B opted out, C has no billing e-mail
 
     const reminders = (m: { subject?: string }) =>
-      (m.subject ?? '').includes('提醒') || (m.subject ?? '').includes('逾期') || (m.subject ?? '').includes('资质');
+      (m.subject ?? '').includes('提醒') ||
+      (m.subject ?? '').includes('逾期') ||
+      (m.subject ?? '').includes('资质') ||
+      (m.subject ?? '').includes('失效');
     const mails = await until(
       'the reminder mails',
       async () => {
@@ -149,16 +178,18 @@ describe('reminders', () => {
         );
         return parsed.filter((p) => reminders(p.mail));
       },
-      (list) => list.length >= 3,
+      (list) => list.length >= 4,
       60_000,
     );
     // Exactly once each (the second run wrote nothing).
-    expect(mails).toHaveLength(3);
+    expect(mails).toHaveLength(4);
     const toBilling = mails.filter((m) => m.rcpt.includes(BILLING_A));
     expect(toBilling).toHaveLength(1);
     expect(toBilling[0]!.mail.text).toContain(statements.a!.url); // the link again
     expect(toBilling[0]!.mail.text).toMatch(/确认码：\d{4} \d{4}/); // and the code
-    expect(mails.filter((m) => m.rcpt.includes(OWNER))).toHaveLength(1);
+    const toOwner = mails.filter((m) => m.rcpt.includes(OWNER));
+    expect(toOwner).toHaveLength(2);
+    expect(toOwner.map((m) => m.mail.subject).join('\n')).toContain('失效');
     expect(mails.filter((m) => m.rcpt.includes(OFFICE))).toHaveLength(1);
     // The opted-out customer and the customer without billing e-mail got nothing.
     expect(mails.filter((m) => m.rcpt.includes(BILLING_B) || m.rcpt.includes(ADDRESS_C))).toHaveLength(0);
@@ -178,6 +209,7 @@ describe('reminders', () => {
     });
     expect(byKey(`statement-overdue:${statements.late!.id}`)).toMatchObject({ status: 'sent' });
     expect(byKey('qualification-expiry:')).toMatchObject({ status: 'sent' });
+    expect(byKey(`quotation-expiry:${quotationId}:`)).toMatchObject({ status: 'sent', to: [OWNER] });
 
     // A sales user sees their own customers' reminders (all three customers are theirs here), production none.
     const own = await t.http().get('/api/reminders').auth(sales.token, { type: 'bearer' });

@@ -25,6 +25,13 @@ export interface ExpiringQualificationRow {
   validTo: DateOnly;
 }
 
+/** A customer's sales owner and their address (null: no owner, or no e-mail, or disabled). */
+export interface SalesOwnerRow {
+  customerId: string;
+  salesOwnerId: string | null;
+  email: string | null;
+}
+
 export interface UserAddressRow {
   id: string;
   email: string;
@@ -70,6 +77,18 @@ export class ReminderReadModel extends BaseRepository {
         ORDER BY q.valid_to, q.name`,
       [from, until],
     )) as ExpiringQualificationRow[];
+  }
+
+  /** The sales owners of these customers. */
+  async salesOwners(customerIds: string[]): Promise<Map<string, SalesOwnerRow>> {
+    if (!customerIds.length) return new Map();
+    const rows = (await this.manager.query(
+      `SELECT c.id AS "customerId", c.sales_owner_id AS "salesOwnerId",
+              (SELECT nullif(btrim(u.email), '') FROM users u WHERE u.id = c.sales_owner_id AND NOT u.disabled) AS email
+         FROM customers c WHERE c.id = ANY($1::uuid[])`,
+      [customerIds],
+    )) as SalesOwnerRow[];
+    return new Map(rows.map((r) => [r.customerId, r]));
   }
 
   /** Active users holding a role, with an e-mail address. */

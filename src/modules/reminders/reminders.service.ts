@@ -8,6 +8,7 @@ import { TemplateEngine } from '../../rendering/templates/template-engine.js';
 import { OwnershipService, type AuthUser } from '../auth/index.js';
 import { JobsService } from '../jobs/index.js';
 import { OutboxService } from '../outbox/index.js';
+import { QuotationQuery, QuotationsService } from '../quotations/index.js';
 import { ReminderReadModel, type UnansweredStatementRow } from '../read-models/index.js';
 import type { ReminderRecord, ReminderStatus } from './reminder.entity.js';
 import { RemindersRepository } from './reminders.repository.js';
@@ -18,8 +19,8 @@ export const REMINDERS_JOB = 'reminders.daily';
 /** One reminder the day's run owes: mailed, or recorded as skipped with the reason. */
 interface Candidate {
   key: string;
-  reason: 'statement-reply' | 'statement-overdue' | 'qualification-expiry';
-  subject: { type: 'statement' | 'qualification'; id: string };
+  reason: 'statement-reply' | 'statement-overdue' | 'qualification-expiry' | 'quotation-expiry';
+  subject: { type: 'statement' | 'qualification' | 'quotation'; id: string };
   customerId: string | null;
   label: string;
   audience: 'billing' | 'sales-owner' | 'backoffice';
@@ -69,6 +70,7 @@ export class RemindersService implements OnModuleInit {
     private readonly lock: WorkLock,
     private readonly jobs: JobsService,
     private readonly ownership: OwnershipService,
+    private readonly quotations: QuotationsService,
     private readonly config: AppConfig,
   ) {}
 
@@ -82,7 +84,11 @@ export class RemindersService implements OnModuleInit {
   /** The daily job (and POST /api/reminders/run): every reminder due today that was not written yet. */
   async run(today: DateOnly = todayIso()): Promise<ReminderRunResult> {
     return this.lock.run('reminders:run', async () => {
-      const candidates = [...(await this.statementCandidates(today)), ...(await this.qualificationCandidates(today))];
+      const candidates = [
+        ...(await this.statementCandidates(today)),
+        ...(await this.qualificationCandidates(today)),
+        ...(await this.quotationCandidates(today)),
+      ];
       const result: ReminderRunResult = { day: today, sent: 0, skipped: 0 };
       for (const c of candidates) {
         const status = await this.write(c, today);
@@ -218,6 +224,66 @@ export class RemindersService implements OnModuleInit {
           template: 'reminder-qualification-expiry',
           locale: 'zh-CN',
           data: { name: q.name, number: q.number, validTo: q.validTo, daysLeft },
+        },
+      });
+    }
+    return out;
+  }
+
+  /** Sent quotations (not expired yet) whose validity ends within the largest threshold: to the sales owner. */
+  private async quotationCandidates(today: DateOnly): Promise<Candidate[]> {
+    const days = this.config.reminders.quotationDays;
+    const until = addDays(today, Math.max(0, ...days));
+    // Read through the quotations module as a reader who sees every quotation (no prices are used).
+    const reader: AuthUser = { id: '00000000-0000-0000-0000-000000000000', name: 'reminders', roles: ['manager'] };
+    const due: { id: string; number: string; customerId: string; customerName: string; validUntil: DateOnly }[] = [];
+    // Bounded: a page of 200 at a time up to the total the first page reported.
+    for (let page = 1, seen = 0, total = 1; seen < total && page <= 1000; page++) {
+      const query = Object.assign(new QuotationQuery(), { status: 'sent' as const, page, pageSize: 200 });
+      const result = await this.quotations.listFor(reader, query);
+      total = result.total;
+      seen += result.items.length;
+      if (!result.items.length) break;
+      for (const q of result.items) {
+        if (q.status === 'sent' && q.validUntil >= today && q.validUntil <= until)
+          due.push({
+            id: q.id,
+            number: q.number,
+            customerId: q.customer.id,
+            customerName: q.customer.name,
+            validUntil: q.validUntil,
+          });
+      }
+    }
+    if (!due.length) return [];
+    const owners = await this.reads.salesOwners([...new Set(due.map((q) => q.customerId))]);
+    const usersOut = await this.reminders.optedOut('user');
+    const out: Candidate[] = [];
+    for (const q of due) {
+      const daysLeft = daysBetween(today, q.validUntil);
+      const d = this.threshold(days, daysLeft);
+      if (d === null) continue;
+      const owner = owners.get(q.customerId);
+      const skip =
+        owner?.salesOwnerId && usersOut.has(owner.salesOwnerId)
+          ? 'USER_OPTED_OUT'
+          : !owner?.email
+            ? 'NO_SALES_OWNER_EMAIL'
+            : null;
+      out.push({
+        // Per validity date: a new revision valid longer is reminded again.
+        key: `quotation-expiry:${q.id}:${q.validUntil}:${d}`,
+        reason: 'quotation-expiry',
+        subject: { type: 'quotation', id: q.id },
+        customerId: q.customerId,
+        label: `${q.number} ${q.customerName}, valid until ${q.validUntil}`,
+        audience: 'sales-owner',
+        to: owner?.email && !skip ? [owner.email] : [],
+        skipReason: skip,
+        mail: {
+          template: 'reminder-quotation-expiry',
+          locale: 'zh-CN',
+          data: { number: q.number, customerName: q.customerName, validUntil: q.validUntil, daysLeft },
         },
       });
     }

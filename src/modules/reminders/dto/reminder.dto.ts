@@ -8,7 +8,7 @@ export class OptOutDto {
 }
 
 class ReminderSubjectDto {
-  @ApiProperty({ enum: ['statement', 'qualification'] })
+  @ApiProperty({ enum: ['statement', 'qualification', 'quotation'] })
   type!: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -22,7 +22,7 @@ export class ReminderViewDto {
   @ApiProperty({ description: 'Once per key: e.g. statement-reply:<statementId>:3' })
   key!: string;
 
-  @ApiProperty({ enum: ['statement-reply', 'statement-overdue', 'qualification-expiry'] })
+  @ApiProperty({ enum: ['statement-reply', 'statement-overdue', 'qualification-expiry', 'quotation-expiry'] })
   reason!: string;
 
   @ApiProperty({ type: ReminderSubjectDto })

@@ -5411,7 +5411,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      type: 'statement' | 'qualification';
+      type: 'statement' | 'qualification' | 'quotation';
     };
     ReminderViewDto: {
       about: components['schemas']['ReminderSubjectDto'];
@@ -5429,7 +5429,7 @@ export interface components {
       /** Format: uuid */
       outboxMessageId?: string | null;
       /** @enum {string} */
-      reason: 'statement-reply' | 'statement-overdue' | 'qualification-expiry';
+      reason: 'statement-reply' | 'statement-overdue' | 'qualification-expiry' | 'quotation-expiry';
       /** @description NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT */
       skipReason?: string | null;
       /** @enum {string} */

@@ -33,6 +33,7 @@ import { ReceivablesModule } from './modules/receivables/receivables.module.js';
 import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { DeliveriesModule } from './modules/deliveries/deliveries.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
+import { RemindersModule } from './modules/reminders/index.js';
 import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
 import { ConsoleModule } from './modules/console/console.module.js';
 import { MetaModule } from './modules/meta/meta.module.js';
@@ -89,6 +90,7 @@ export class AppModule {
         DeliveriesModule,
         StatementsModule,
         StatementRunsModule,
+        RemindersModule,
         ConsoleModule,
         MetaModule,
         ...extra,

@@ -51,6 +51,23 @@ describe('loadConfig', () => {
     expect(err?.problems.map((p) => p.variable).sort()).toEqual(['METRICS_TOKEN', 'WORKER_HTTP_PORT']);
   });
 
+  it('reads the reminder thresholds as day lists, largest first, and refuses anything else', () => {
+    expect(loadConfig({}).reminders).toEqual({
+      statementDays: [3],
+      qualificationDays: [60, 30, 7],
+      quotationDays: [7],
+    });
+    expect(loadConfig({ REMINDER_STATEMENT_DAYS: '3, 7,3', REMINDER_QUALIFICATION_DAYS: '7,90' }).reminders).toEqual({
+      statementDays: [7, 3],
+      qualificationDays: [90, 7],
+      quotationDays: [7],
+    });
+    expect(loadConfig({ REMINDER_STATEMENT_DAYS: '' }).reminders.statementDays).toEqual([3]); // empty is unset
+    for (const bad of ['x', '3,', '-1', '400']) {
+      expect(() => loadConfig({ REMINDER_STATEMENT_DAYS: bad })).toThrow(ConfigError);
+    }
+  });
+
   it('lists every bad variable at once', () => {
     let error: unknown;
     try {

@@ -56,6 +56,8 @@ export class AppConfig {
   readonly outbox: { retryLimit: number; retryDelaySeconds: number };
   /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run); STATEMENT_RUN_CONCURRENCY (items at once). */
   readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number; runConcurrency: number };
+  /** REMINDER_STATEMENT_DAYS, REMINDER_QUALIFICATION_DAYS, REMINDER_QUOTATION_DAYS: thresholds in days, largest first. */
+  readonly reminders: { statementDays: number[]; qualificationDays: number[]; quotationDays: number[] };
   readonly adminToken: string | undefined;
   /** SECRETS_KEY, decoded: seals secrets at rest (TOTP); undefined: the development key under STORAGE_DIR. */
   readonly secretsKey: Buffer | undefined;
@@ -190,6 +192,11 @@ export class AppConfig {
       runDay: env.STATEMENT_RUN_DAY,
       codeAttempts: env.STATEMENT_CODE_ATTEMPTS,
       runConcurrency: env.STATEMENT_RUN_CONCURRENCY,
+    };
+    this.reminders = {
+      statementDays: env.REMINDER_STATEMENT_DAYS,
+      qualificationDays: env.REMINDER_QUALIFICATION_DAYS,
+      quotationDays: env.REMINDER_QUOTATION_DAYS,
     };
     this.adminToken = env.ADMIN_TOKEN;
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : Buffer.from(env.SECRETS_KEY, 'base64');

@@ -62,6 +62,13 @@ const roleList = z
   )
   .pipe(z.array(z.enum(ROLE_NAMES, { message: `must be roles among ${ROLE_NAMES.join(', ')}` })));
 
+/** Days as a comma-separated list ("60,30,7"): distinct, each 0..366, largest first. */
+const dayList = z
+  .string()
+  .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, { message: 'must be days separated by commas, e.g. 60,30,7' })
+  .transform((v) => [...new Set(v.split(',').map((d) => Number(d.trim())))].sort((a, b) => b - a))
+  .refine((days) => days.every((d) => d <= 366), { message: 'days must be at most 366' });
+
 export const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('0.0.0.0')),
@@ -143,6 +150,13 @@ export const envSchema = z.object({
   STATEMENT_RUN_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(32).default(4)),
   // Wrong confirmation codes (the code in the statement mail) a statement accepts before it refuses every code.
   STATEMENT_CODE_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(5)),
+
+  // Reminders (a daily job): days before a statement's reply-by date its billing contact is reminded (one mail per
+  // threshold), and days before a qualification expires the back office is told; comma-separated, e.g. 60,30,7.
+  REMINDER_STATEMENT_DAYS: z.preprocess(emptyAsUndefined, dayList.default([3])),
+  REMINDER_QUALIFICATION_DAYS: z.preprocess(emptyAsUndefined, dayList.default([60, 30, 7])),
+  // Days before a sent quotation's validity ends its sales owner is reminded.
+  REMINDER_QUOTATION_DAYS: z.preprocess(emptyAsUndefined, dayList.default([7])),
 
   // Auth: the first admin's token; when unset one is generated on first start and printed once.
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),

@@ -7,6 +7,7 @@ import { DocumentFile } from '../modules/documents/document-file.entity.js';
 import { DocumentVersion } from '../modules/documents/document-version.entity.js';
 import { DocumentRecord } from '../modules/documents/document.entity.js';
 import { Job } from '../modules/jobs/job.entity.js';
+import { REMINDER_ENTITIES } from '../modules/reminders/reminder.entity.js';
 import { Product } from '../modules/products/product.entity.js';
 import { ApiToken } from '../modules/users/api-token.entity.js';
 import { User } from '../modules/users/user.entity.js';
@@ -70,6 +71,7 @@ export const ENTITIES = [
   StatementCounter,
   StatementRun,
   StatementRunItem,
+  ...REMINDER_ENTITIES,
   UserSession,
   UserInvitation,
   SignInThrottle,

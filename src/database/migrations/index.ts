@@ -21,6 +21,7 @@ import { DropContactSheetMailings1796657279598 } from './1796657279598-DropConta
 import { IssuedContactLists1796668629422 } from './1796668629422-IssuedContactLists.js';
 import { QuotationLinks1796680420026 } from './1796680420026-QuotationLinks.js';
 import { TemplateVersions1796681168195 } from './1796681168195-TemplateVersions.js';
+import { Reminders1796684306663 } from './1796684306663-Reminders.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   IssuedContactLists1796668629422,
   QuotationLinks1796680420026,
   TemplateVersions1796681168195,
+  Reminders1796684306663,
 ];

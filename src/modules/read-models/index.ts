@@ -5,5 +5,12 @@
 export { LEDGER_STATUSES, LedgerReadModel } from './ledger.read-model.js';
 export type { ContractRow, CustomerRow, InvoiceRow, PaymentRow, StatementCandidate } from './ledger.read-model.js';
 export { ReadModelsModule } from './read-models.module.js';
+export { ReminderReadModel } from './reminder.read-model.js';
+export type {
+  ExpiringQualificationRow,
+  SalesOwnerRow,
+  UnansweredStatementRow,
+  UserAddressRow,
+} from './reminder.read-model.js';
 export { StatementRunReadModel } from './statement-run.read-model.js';
 export type { RunCountRow, RunItemReportRow } from './statement-run.read-model.js';

@@ -1836,6 +1836,80 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Reminders sent or skipped, newest first, with the reason
+     * @description A sales user sees the reminders about their own customers' records only.
+     */
+    get: operations['RemindersController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reminders/opt-outs/customers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Opt a customer out of (or back into) customer-facing reminders */
+    put: operations['RemindersController_customerOptOut'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reminders/opt-outs/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Opt yourself out of (or back into) reminders addressed to you */
+    put: operations['RemindersController_userOptOut'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reminders/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run today's reminders now (the daily job does the same)
+     * @description Each reminder is written once per reason and period: running again sends nothing already sent.
+     */
+    post: operations['RemindersController_run'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/signing/certificate': {
     parameters: {
       query?: never;
@@ -3863,6 +3937,11 @@ export interface components {
       sentTo: string;
       userAgent: string | null;
     };
+    CustomerOptOutDto: {
+      /** Format: uuid */
+      customerId: string;
+      optedOut: boolean;
+    };
     CustomerViewDto: {
       address: string | null;
       archived: boolean;
@@ -4729,6 +4808,10 @@ export interface components {
     };
     OptionalReasonDto: {
       reason?: string;
+    };
+    OptOutDto: {
+      /** @description true: no reminder; false: reminders again */
+      optedOut: boolean;
     };
     OutboxMessageViewDto: {
       /** @description What it is about */
@@ -5607,6 +5690,50 @@ export interface components {
       fullyDelivered: boolean;
       lines: components['schemas']['LineProgressDto'][];
       revision: number;
+    };
+    ReminderRunDto: {
+      /** Format: date */
+      day: string;
+      /** @description Reminders this run mailed */
+      sent: number;
+      /** @description Reminders this run recorded as skipped */
+      skipped: number;
+    };
+    ReminderSubjectDto: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      type: 'statement' | 'qualification' | 'quotation';
+    };
+    ReminderViewDto: {
+      about: components['schemas']['ReminderSubjectDto'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      customerId?: string | null;
+      /** Format: date */
+      day: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Once per key: e.g. statement-reply:<statementId>:3 */
+      key: string;
+      label: string;
+      /** Format: uuid */
+      outboxMessageId?: string | null;
+      /** @enum {string} */
+      reason: 'statement-reply' | 'statement-overdue' | 'qualification-expiry' | 'quotation-expiry';
+      /** @description NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT */
+      skipReason?: string | null;
+      /** @enum {string} */
+      status: 'sent' | 'skipped';
+      to: string[];
+    };
+    ReminderViewPageDto: {
+      items: components['schemas']['ReminderViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
     };
     RepresentativeDto: {
       /** @description 身份证号 */
@@ -6814,6 +6941,11 @@ export interface components {
       id: string;
       name: string;
       roles: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
+    };
+    UserOptOutDto: {
+      optedOut: boolean;
+      /** Format: uuid */
+      userId: string;
     };
     UserViewDto: {
       /** Format: date-time */
@@ -11890,6 +12022,151 @@ export interface operations {
         content?: never;
       };
       /** @description FORBIDDEN: needs one of finance, backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RemindersController_list: {
+    parameters: {
+      query?: {
+        page?: Record<string, never>;
+        pageSize?: Record<string, never>;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReminderViewPageDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RemindersController_customerOptOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OptOutDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerOptOutDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RemindersController_userOptOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OptOutDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserOptOutDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of * */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RemindersController_run: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReminderRunDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
       403: {
         headers: {
           [name: string]: unknown;

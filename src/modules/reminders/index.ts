@@ -1,0 +1,6 @@
+// The public surface of the reminders module: what other modules may import from it. They import reminders only
+// through this file (npm run deps:check); entity and repository classes are exported as types only, so no other
+// module queries its tables. Add a named export here when another module needs one. The module's own files
+// import their neighbours directly, never this file. See docs/architecture.md, "Modules and what they own".
+export { RemindersModule } from './reminders.module.js';
+export { RemindersService } from './reminders.service.js';

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { QuotationsModule } from '../quotations/index.js';
+import { ReadModelsModule } from '../read-models/index.js';
+import { RemindersController } from './reminders.controller.js';
+import { RemindersRepository } from './reminders.repository.js';
+import { RemindersScheduler } from './reminders.scheduler.js';
+import { RemindersService } from './reminders.service.js';
+
+/** Reminders (issue #21). JobsService, OutboxService, OwnershipService, TemplateEngine, WorkLock and AppConfig come from global modules. */
+@Module({
+  imports: [ReadModelsModule, QuotationsModule],
+  controllers: [RemindersController],
+  providers: [RemindersRepository, RemindersService, RemindersScheduler],
+  exports: [RemindersService],
+})
+export class RemindersModule {}

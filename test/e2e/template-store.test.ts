@@ -293,4 +293,116 @@ describe('the template store (issue #19)', () => {
     const found = await as('sales').get(`/api/templates/versions/by-hash/${again.templateVersion}`);
     expect((found.body as VersionView[]).map((v) => v.id).sort()).toEqual([draft.id, restored.body.id].sort());
   }, 120_000);
+
+  it('refuses a save that breaks a guardrail, naming the element or the field and its line; nothing is saved', async () => {
+    const statement = await as('backoffice')
+      .post(`/api/templates/${TYPE}/drafts`)
+      .send({ locale: 'en', from: 'built-in' });
+    expect(statement.status).toBe(201);
+    // The built-in passes every guardrail: the new draft lists no error.
+    expect((statement.body.problems as { severity: string }[]).filter((p) => p.severity === 'error')).toEqual([]);
+    const url = `/api/templates/${TYPE}/drafts/${statement.body.id}`;
+    const before = await tableChecksums(t.db, ['api_tokens']);
+    const iframe = {
+      ...statement.body.files,
+      'template.hbs': '<h1>{{@title}}</h1>\n<p>{{customer.name}}</p>\n<iframe src="about:blank"></iframe>\n',
+    };
+    const refused = await as('backoffice').put(url).send({ files: iframe });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('TEMPLATE_REFUSED');
+    expect(refused.body.error.details.problems).toEqual([
+      expect.objectContaining({ code: 'DOCX_UNSUPPORTED_ELEMENT', element: 'iframe', file: 'template.hbs', line: 3 }),
+    ]);
+    // An unknown field is a warning: saved, and listed.
+    const unknown = { ...statement.body.files, 'template.hbs': '<h1>{{@title}}</h1>\n<p>{{customer.nickname}}</p>\n' };
+    const warned = await as('backoffice').put(url).send({ files: unknown });
+    expect(warned.status).toBe(200);
+    expect(warned.body.problems).toEqual([
+      expect.objectContaining({ code: 'FIELD_UNKNOWN', severity: 'warning', field: 'customer.nickname', line: 2 }),
+    ]);
+
+    // The delivery notice goes to production: a price field in an override of it is refused.
+    const notice = await as('manager').post('/api/templates/delivery-notice/drafts').send({ locale: 'zh-CN' });
+    expect(notice.status).toBe(201);
+    const priced = {
+      ...notice.body.files,
+      'template.hbs': `${notice.body.files['template.hbs']}\n<p>{{contract.totalAmount}}</p>\n`,
+    };
+    const noticeBefore = await tableChecksums(t.db, ['api_tokens']);
+    const price = await as('manager')
+      .put(`/api/templates/delivery-notice/drafts/${notice.body.id}`)
+      .send({ files: priced });
+    expect(price.status).toBe(422);
+    expect(price.body.error.code).toBe('TEMPLATE_REFUSED');
+    expect(price.body.error.details.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'PRODUCTION_PRICE_FIELD', file: 'template.hbs' })]),
+    );
+    expect(await tableChecksums(t.db, ['api_tokens'])).toEqual(noticeBefore);
+    expect(before).not.toEqual(noticeBefore); // the warned save and the new draft did change the store
+  }, 60_000);
+
+  it('imports a Word bid letter as a draft that previews, listing what it could not keep; sales may not', async () => {
+    const docx = readFileSync('test/fixtures/word/bid-letter.docx');
+    const before = await tableChecksums(t.db, ['api_tokens']);
+    const refused = await as('sales')
+      .post('/api/templates/quotation/drafts/import-docx')
+      .field('locale', 'zh-CN')
+      .attach('file', docx, '投标函.docx');
+    expect(refused.status).toBe(403);
+    expect(await tableChecksums(t.db, ['api_tokens'])).toEqual(before);
+
+    const imported = await as('backoffice')
+      .post('/api/templates/quotation/drafts/import-docx')
+      .field('locale', 'zh-CN')
+      .attach('file', docx, '投标函.docx');
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({
+      type: 'quotation',
+      locale: 'zh-CN',
+      status: 'draft',
+      note: 'Word: 投标函.docx',
+    });
+    expect(imported.body.importWarnings).toEqual([]);
+    const template = imported.body.files['template.hbs'] as string;
+    expect(template).toContain('投标函');
+    expect(template).toContain('{{tender.buyer}}');
+    expect(template).toContain('{{#each lines}}');
+    // The quotation's data has no tender: the placeholders typed for a bid letter are named as unknown fields.
+    expect(imported.body.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'FIELD_UNKNOWN', field: 'tender.buyer' })]),
+    );
+    // Previewed on the quotation's sample with what the letter's placeholders name added.
+    const sample = JSON.parse(readFileSync('templates/quotation/sample.json', 'utf8')) as { lines: object[] };
+    const data = {
+      ...sample,
+      tender: {
+        buyer: '青澜钢铁集团有限公司',
+        name: '高炉仪表改造',
+        number: 'ZB-2026-088',
+        validityDays: 90,
+        date: '2026-12-07',
+      },
+      lines: sample.lines.map((line) => ({ ...line, quantity: 2, amount: '1200.00' })),
+      total: '2400.00',
+    };
+    const pdf = await as('backoffice')
+      .render(`/api/templates/quotation/drafts/${imported.body.id}/preview?format=pdf`)
+      .send(data);
+    expect({ status: pdf.status, error: pdf.status === 200 ? null : String(pdf.body) }).toEqual({
+      status: 200,
+      error: null,
+    });
+    const text = squash(await pdfText(pdf.body as Buffer));
+    expect(text).toContain('投标函');
+    expect(text).toContain('我方提供的设备如下');
+    expect(text).toContain('致：青澜钢铁集团有限公司');
+    expect(text).toContain('ZB-2026-088');
+
+    const notDocx = await as('backoffice')
+      .post('/api/templates/quotation/drafts/import-docx')
+      .field('locale', 'zh-CN')
+      .attach('file', Buffer.from('%PDF-1.7 not a Word file'), 'letter.docx');
+    expect(notDocx.status).toBe(422);
+    expect(notDocx.body.error.code).toBe('WORD_IMPORT_UNREADABLE');
+  }, 120_000);
 });

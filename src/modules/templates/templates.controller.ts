@@ -18,10 +18,13 @@ import { IfMatch, VersionedRead, VersionedWrite } from '../../common/versioning/
 import { RenderingService } from '../../rendering/rendering.service.js';
 import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
 import type { RenderedHtml } from '../../rendering/templates/template-engine.js';
+import { LOCALES } from '../../rendering/rendering.types.js';
 import { ANY_ROLE, CurrentUser, Roles, SharedRecords, type AuthUser } from '../auth/index.js';
+import { FileUpload, UploadedBytes, type Upload } from '../files/index.js';
 import {
   CreateDraftDto,
   DraftPreviewQuery,
+  ImportDocxDto,
   PreviewQuery,
   RestoreDto,
   TemplateDiffQuery,
@@ -29,6 +32,7 @@ import {
   UpdateDraftDto,
 } from './dto/template-version.dto.js';
 import {
+  ImportedDraftDto,
   TemplateDiffViewDto,
   TemplateTypeDto,
   TemplateVersionsViewDto,
@@ -129,6 +133,31 @@ export class TemplatesController {
   @ApiCreatedResponse({ type: TemplateVersionViewDto })
   createDraft(@CurrentUser() actor: AuthUser, @Param('type') type: string, @Body() dto: CreateDraftDto) {
     return this.templates.createDraft(actor, type, dto);
+  }
+
+  @Post(':type/drafts/import-docx')
+  @SharedRecords()
+  @Roles(...EDIT)
+  @FileUpload({
+    locale: { type: 'string', enum: LOCALES, description: "The draft's locale (and the warnings' language)" },
+  })
+  @ApiOperation({
+    summary:
+      "A draft from a Word document (.docx) in the company's format: its body (headings, paragraphs, bold, alignment, " +
+      'tables, PNG/JPEG images, {{field}} placeholders typed in Word, {{#each}} rows) in the subset the DOCX keeps',
+  })
+  @ApiCreatedResponse({ type: ImportedDraftDto })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'WORD_IMPORT_UNREADABLE / WORD_IMPORT_TOO_LARGE / WORD_IMPORT_EMPTY; TEMPLATE_REFUSED (details.problems); 413 FILE_TOO_LARGE',
+  })
+  importDocx(
+    @CurrentUser() actor: AuthUser,
+    @Param('type') type: string,
+    @Body() body: ImportDocxDto,
+    @UploadedBytes() upload: Upload | undefined,
+  ) {
+    return this.templates.importDocx(actor, type, body.locale, upload);
   }
 
   @Put(':type/drafts/:id')

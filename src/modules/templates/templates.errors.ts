@@ -11,6 +11,12 @@ export const TemplateStoreError = {
   TEMPLATE_VERSION_NOT_PUBLISHED_YET: 'TEMPLATE_VERSION_NOT_PUBLISHED_YET',
   /** 422: files with a name a template folder does not have, or without template.hbs. */
   TEMPLATE_FILES_INVALID: 'TEMPLATE_FILES_INVALID',
+  /**
+   * 422: the files compile but break a guardrail (src/rendering/templates/template-guardrails.ts): an element the DOCX
+   * cannot carry, a price field in a production copy, a required field the data never has...; details.problems lists
+   * each with its code, file, line and column. Nothing is saved.
+   */
+  TEMPLATE_REFUSED: 'TEMPLATE_REFUSED',
 } as const;
 export type TemplateStoreErrorCode = (typeof TemplateStoreError)[keyof typeof TemplateStoreError];
 

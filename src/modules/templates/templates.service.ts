@@ -6,12 +6,16 @@ import { TransactionRunner } from '../../database/transaction.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { TemplateEngine, type RenderedHtml } from '../../rendering/templates/template-engine.js';
+import { checkDraft, type TemplateProblem } from '../../rendering/templates/template-guardrails.js';
 import {
   TEMPLATE_FILE_NAMES,
   templateFilesHash,
   type TemplateFiles,
 } from '../../rendering/templates/template-source.js';
+import { AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/index.js';
+import { FileError, type Upload } from '../files/index.js';
+import { importWordTemplate, wordImportLimits } from './word-import/word-import.js';
 import type { AuthUser } from '../auth/index.js';
 import type { CreateDraftDto, UpdateDraftDto } from './dto/template-version.dto.js';
 import { BUILT_IN, type TemplateVersion, type TemplateVersionStatus } from './template-version.entity.js';
@@ -46,6 +50,12 @@ export interface TemplateVersionView {
   version: number;
   /** In the answers about one version, not in lists. */
   files?: TemplateFiles;
+  /**
+   * In the answers to a draft's creation or save: what the guardrails found. A save is refused on an error (422
+   * TEMPLATE_REFUSED), so a saved draft lists warnings only (an unknown field...); a new draft copies its source as it
+   * is and lists everything, errors included, to fix before it can be saved or published.
+   */
+  problems?: TemplateProblem[];
 }
 
 export interface TemplateVersionsView {
@@ -86,6 +96,7 @@ export class TemplatesService {
     private readonly engine: TemplateEngine,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async versions(type: string, locale: Locale): Promise<TemplateVersionsView> {
@@ -148,7 +159,47 @@ export class TemplatesService {
         restoredFrom: null,
       });
     });
-    return this.view(saved, true);
+    return { ...this.view(saved, true), problems: checkDraft(this.engine, type, saved.files) };
+  }
+
+  /**
+   * A Word document in the company's own format becomes a new draft (word-import/): its body as template.hbs and
+   * styles.css, the rest (labels, title, header, footer) from the built-in. Refused like a save when the result
+   * breaks a guardrail (nothing stored); what the import dropped comes back in `importWarnings`, in `locale`.
+   */
+  async importDocx(
+    actor: AuthUser,
+    type: string,
+    locale: Locale,
+    upload: Upload | undefined,
+  ): Promise<TemplateVersionView & { importWarnings: string[] }> {
+    const builtIn = this.engine.builtInFiles(type); // 404 TEMPLATE_NOT_FOUND for a type that is not a template
+    if (!upload || upload.bytes.length === 0) {
+      throw AppException.badRequest(FileError.FILE_MISSING, 'Send the .docx as the multipart field "file"');
+    }
+    const imported = await importWordTemplate(upload.bytes, { type, locale, limits: wordImportLimits(this.config) });
+    const files: TemplateFiles = { ...builtIn, ...imported.files };
+    const problems = this.guard(type, files);
+    const saved = await this.tx.run(async () => {
+      await this.repo.lockTemplate(type, locale);
+      return this.repo.create({
+        type,
+        locale,
+        number: await this.repo.nextNumber(type, locale),
+        files,
+        hash: templateFilesHash(files),
+        status: 'draft',
+        basedOn: this.engine.version(type),
+        note: `Word: ${upload.originalName}`.slice(0, 200),
+        createdBy: actor.id,
+        createdByName: actor.name,
+        publishedBy: null,
+        publishedByName: null,
+        publishedAt: null,
+        restoredFrom: null,
+      });
+    });
+    return { ...this.view(saved, true), problems, importWarnings: imported.warnings };
   }
 
   /** Saves a draft's files after compiling them (422 TEMPLATE_ERROR with file, line and column; nothing saved). */
@@ -162,13 +213,13 @@ export class TemplatesService {
     const saved = await this.tx.run(async () => {
       await checkVersion(ifMatch, () => this.repo.lockVersion(id), { type: 'template version', id });
       const draft = mustBeDraft(await this.mustFind(type, id));
-      this.engine.check(type, files);
+      const warnings = this.guard(type, files);
       draft.files = files;
       draft.hash = templateFilesHash(files);
       if (dto.note !== undefined) draft.note = dto.note;
-      return this.repo.save(draft);
+      return { draft: await this.repo.save(draft), warnings };
     });
-    return this.view(saved, true);
+    return { ...this.view(saved.draft, true), problems: saved.warnings };
   }
 
   async deleteDraft(type: string, id: string, ifMatch?: ExpectedVersion): Promise<{ id: string; deleted: true }> {
@@ -194,7 +245,7 @@ export class TemplatesService {
       await this.repo.lockTemplate(type, found.locale);
       await checkVersion(ifMatch, () => this.repo.lockVersion(id), { type: 'template version', id });
       const draft = mustBeDraft(await this.mustFind(type, id));
-      this.engine.check(type, draft.files); // the partials may have changed since it was saved
+      this.guard(type, draft.files); // the partials and the samples may have changed since it was saved
       const superseded = await this.repo.supersede(type, draft.locale);
       Object.assign(draft, {
         status: 'published',
@@ -232,7 +283,7 @@ export class TemplatesService {
           { id, status: current.status },
         );
       }
-      this.engine.check(type, current.files);
+      this.guard(type, current.files);
       const superseded = await this.repo.supersede(type, current.locale);
       const restored = await this.repo.create({
         type,
@@ -329,6 +380,26 @@ export class TemplatesService {
       );
     }
     return v;
+  }
+
+  /**
+   * The engine's own checks (422 TEMPLATE_ERROR: syntax, {{{ }}}, unknown helpers and partials), then the guardrails:
+   * any error refuses the files (422 TEMPLATE_REFUSED, every problem listed); the warnings are returned.
+   */
+  private guard(type: string, files: TemplateFiles): TemplateProblem[] {
+    this.engine.check(type, files);
+    const problems = checkDraft(this.engine, type, files);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) {
+      const first = errors[0];
+      const at = first.line ? ` line ${first.line}${first.column ? `, column ${first.column}` : ''}` : '';
+      throw AppException.unprocessable(
+        TemplateStoreError.TEMPLATE_REFUSED,
+        `Template ${type} (${first.file}${at}): ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+        { template: type, problems: errors },
+      );
+    }
+    return problems.filter((p) => p.severity === 'warning');
   }
 
   private auditDetails(v: TemplateVersion): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { DOCX_ELEMENTS } from '../docx/html-blocks.js';
 import { builtInDataContract, type DataContract, type ProductionAudience } from './data-contract.js';
 import { HELPER_NAMES } from './helpers.js';
 import { checkTemplateSource, readMeta, type TemplateEngine } from './template-engine.js';
+import type { TemplateFileName, TemplateFiles } from './template-source.js';
 
 /**
  * Template guardrails: what a template store checks when a draft of a document type is saved, before anyone renders
@@ -47,15 +48,8 @@ const SEVERITY: Record<GuardrailCode, 'error' | 'warning'> = {
   FIELD_UNKNOWN: 'warning',
 };
 
-/** A document type's files as a store holds them (the names of a `templates/<type>/` folder). */
-export interface TemplateFiles {
-  'template.hbs': string;
-  'styles.css'?: string;
-  'header.hbs'?: string;
-  'footer.hbs'?: string;
-  'meta.json'?: string;
-}
-export type TemplateFileName = keyof TemplateFiles;
+// A document type's files as the store holds them (the names of a `templates/<type>/` folder).
+export type { TemplateFileName, TemplateFiles } from './template-source.js';
 
 export interface TemplateProblem {
   code: GuardrailCode;

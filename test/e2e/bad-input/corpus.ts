@@ -6,6 +6,7 @@
  * bad-input.test.ts fails when a write route has no entry here, or when its body or query DTO has a field the entry
  * does not describe: a new endpoint or field needs its corpus entry.
  */
+import { readFileSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { addDays, todayIso } from '../../../src/common/tabular/date-only.js';
@@ -1468,6 +1469,23 @@ export const CORPUS: CorpusEntry[] = [
     body: {
       base: () => ({ locale: 'zh-CN', from: 'built-in' }),
       fields: { locale: en(req), from: code(), note: text(2000) },
+    },
+  },
+  {
+    route: 'POST /api/templates/:type/drafts/import-docx',
+    as: 'backoffice',
+    params: { type: TEMPLATE_TYPE },
+    multipart: {
+      file: () => ({
+        bytes: readFileSync(new URL('../../fixtures/word/bid-letter.docx', import.meta.url)),
+        name: '投标函.docx',
+        contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      }),
+      fields: { locale: 'zh-CN' },
+      fieldSpecs: { locale: 'enum' },
+      maxBytes: UPLOAD_LIMIT,
+      wrongTypeCodes: ['WORD_IMPORT_UNREADABLE'],
+      names: { unused: "the file name goes only into the new draft's note, never into a path" },
     },
   },
   {

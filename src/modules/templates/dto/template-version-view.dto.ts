@@ -9,6 +9,8 @@ import type {
   TemplateVersionsView,
   TemplateVersionView,
 } from '../templates.service.js';
+import { GuardrailCode, type TemplateProblem } from '../../../rendering/templates/template-guardrails.js';
+import { TEMPLATE_FILE_NAMES, type TemplateFileName } from '../../../rendering/templates/template-source.js';
 import { TemplateFilesDto } from './template-version.dto.js';
 
 export class TemplateVersionViewDto implements TemplateVersionView {
@@ -59,6 +61,45 @@ export class TemplateVersionViewDto implements TemplateVersionView {
 
   @ApiPropertyOptional({ type: TemplateFilesDto, description: 'In answers about one version, not in lists' })
   files?: TemplateFilesDto;
+
+  @ApiPropertyOptional({
+    type: () => [TemplateProblemDto],
+    description:
+      "In answers to a draft's creation, save or Word import: what the guardrails found (a saved draft: warnings only)",
+  })
+  problems?: TemplateProblemDto[];
+}
+
+export class TemplateProblemDto implements TemplateProblem {
+  @ApiProperty({ enum: Object.values(GuardrailCode), description: 'docs/architecture.md, "Template guardrails"' })
+  code!: GuardrailCode;
+
+  @ApiProperty({ enum: ['error', 'warning'] })
+  severity!: 'error' | 'warning';
+
+  @ApiProperty({ enum: TEMPLATE_FILE_NAMES })
+  file!: TemplateFileName;
+
+  @ApiPropertyOptional()
+  line?: number;
+
+  @ApiPropertyOptional()
+  column?: number;
+
+  @ApiProperty()
+  message!: string;
+
+  @ApiPropertyOptional({ description: 'The offending element (DOCX_* codes)' })
+  element?: string;
+
+  @ApiPropertyOptional({ description: 'The field as the data contract writes it (lines[].unitPrice)' })
+  field?: string;
+}
+
+/** A Word document imported as a draft: the draft, and what the import dropped or changed. */
+export class ImportedDraftDto extends TemplateVersionViewDto {
+  @ApiProperty({ type: [String], description: "What the import dropped or changed, in the caller's language" })
+  importWarnings!: string[];
 }
 
 class BuiltInTemplateDto {

@@ -129,3 +129,10 @@ export class PreviewQuery {
   @IsIn(LOCALES)
   locale?: Locale;
 }
+
+/** The form fields beside the .docx of POST /api/templates/:type/drafts/import-docx. */
+export class ImportDocxDto {
+  @ApiProperty({ enum: LOCALES })
+  @IsIn(LOCALES)
+  locale!: Locale;
+}

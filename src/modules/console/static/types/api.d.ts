@@ -2121,6 +2121,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/templates/{type}/drafts/import-docx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A draft from a Word document (.docx) in the company's format: its body (headings, paragraphs, bold, alignment, tables, PNG/JPEG images, {{field}} placeholders typed in Word, {{#each}} rows) in the subset the DOCX keeps */
+    post: operations['TemplatesController_importDocx'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/templates/{type}/preview': {
     parameters: {
       query?: never;
@@ -4354,6 +4371,41 @@ export interface components {
       id: string;
       name: string;
     };
+    ImportedDraftDto: {
+      /** @description The built-in template's version or the id of the version it was copied from */
+      basedOn: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @description In answers about one version, not in lists */
+      files?: components['schemas']['TemplateFilesDto'];
+      /** @description SHA-256 of the files */
+      hash: string;
+      /** Format: uuid */
+      id: string;
+      /** @description What the import dropped or changed, in the caller's language */
+      importWarnings: string[];
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en' | 'es';
+      note: string | null;
+      /** @description 1, 2, … per type and locale */
+      number: number;
+      /** @description In answers to a draft's creation, save or Word import: what the guardrails found (a saved draft: warnings only) */
+      problems?: components['schemas']['TemplateProblemDto'][];
+      /** Format: date-time */
+      publishedAt: string | null;
+      publishedBy: components['schemas']['ActorRefDto'] | null;
+      /** @description What a document rendered from it records in templateVersions (this build's) */
+      renderVersion: string;
+      /** Format: uuid */
+      restoredFrom: string | null;
+      /** @enum {string} */
+      status: 'draft' | 'published' | 'superseded';
+      /** @example customer-statement */
+      type: string;
+      /** @description Goes up with every saved change of a draft (the ETag) */
+      version: number;
+    };
     ImportReportDto: {
       dryRun: boolean;
       /**
@@ -6423,6 +6475,34 @@ export interface components {
       /** @description The Handlebars body */
       'template.hbs': string;
     };
+    TemplateProblemDto: {
+      /**
+       * @description docs/architecture.md, "Template guardrails"
+       * @enum {string}
+       */
+      code:
+        | 'TEMPLATE_INVALID'
+        | 'META_INVALID'
+        | 'DOCX_UNSUPPORTED_ELEMENT'
+        | 'DOCX_DYNAMIC_ELEMENT'
+        | 'DOCX_IMAGE_SOURCE'
+        | 'CSS_EXTERNAL_RESOURCE'
+        | 'CSS_GENERATED_CONTENT'
+        | 'REQUIRED_FIELD_UNKNOWN'
+        | 'PRODUCTION_PRICE_FIELD'
+        | 'FIELD_UNKNOWN';
+      column?: number;
+      /** @description The offending element (DOCX_* codes) */
+      element?: string;
+      /** @description The field as the data contract writes it (lines[].unitPrice) */
+      field?: string;
+      /** @enum {string} */
+      file: 'template.hbs' | 'styles.css' | 'header.hbs' | 'footer.hbs' | 'meta.json';
+      line?: number;
+      message: string;
+      /** @enum {string} */
+      severity: 'error' | 'warning';
+    };
     TemplateTypeDto: {
       /** @example quotation */
       type: string;
@@ -6454,6 +6534,8 @@ export interface components {
       note: string | null;
       /** @description 1, 2, … per type and locale */
       number: number;
+      /** @description In answers to a draft's creation, save or Word import: what the guardrails found (a saved draft: warnings only) */
+      problems?: components['schemas']['TemplateProblemDto'][];
       /** Format: date-time */
       publishedAt: string | null;
       publishedBy: components['schemas']['ActorRefDto'] | null;
@@ -12743,6 +12825,60 @@ export interface operations {
       };
       /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
       412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TemplatesController_importDocx: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file: string;
+          /**
+           * @description The draft's locale (and the warnings' language)
+           * @enum {string}
+           */
+          locale: 'zh-CN' | 'en' | 'es';
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportedDraftDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description WORD_IMPORT_UNREADABLE / WORD_IMPORT_TOO_LARGE / WORD_IMPORT_EMPTY; TEMPLATE_REFUSED (details.problems); 413 FILE_TOO_LARGE */
+      422: {
         headers: {
           [name: string]: unknown;
         };

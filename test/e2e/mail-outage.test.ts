@@ -9,7 +9,8 @@ import { parseMail, sleep, startSmtp, until, type ControlledSmtp } from '../supp
  * mail the service sends is triggered through its real routes; each waits in the outbox (queued, its failed attempts
  * counted) and nothing reaches the server. Once the server is up each message arrives exactly once, to its
  * recipients, with its attachments, and the outbox says sent. The kinds are the folders of templates/mail: a new
- * mail kind needs its line in KINDS below, or the first test fails.
+ * mail kind needs its line in KINDS below, or the first test fails. The reminders (issue #21) come from one run of the
+ * daily job (POST /api/reminders/run) over records made to fall in each window; they carry no attachments.
  */
 
 const PUBLIC_URL = 'https://tenderdesk.example.cn';
@@ -20,6 +21,7 @@ const MAIL = {
   engineering: 'jishu@huadong-instruments.example',
   production: 'diaodu@huadong-instruments.example',
   sales: 'liming@huadong-instruments.example',
+  office: 'zizhi@huadong-instruments.example',
 } as const;
 const PROFILE = {
   legalNameZh: '华东智能仪表有限公司',
@@ -60,6 +62,16 @@ interface World {
   tenderId: string;
   /** The acceptance link the quotation case mailed (its path), for the quotation-accepted case. */
   quotationLink?: string;
+  /** The one reminders run the four reminder cases share (the first of them starts it). */
+  reminders?: Promise<ReminderView[]>;
+}
+
+interface ReminderView {
+  key: string;
+  reason: string;
+  status: string;
+  to: string[];
+  outboxMessageId: string | null;
 }
 
 /**
@@ -69,6 +81,8 @@ interface World {
 interface MailCase {
   subject: RegExp;
   send(w: World): Promise<string[]>;
+  /** false: the kind has no attachments (the reminders); otherwise each message has at least one. */
+  attachments?: false;
 }
 
 /** Every kind of mail, by its folder under templates/mail. */
@@ -80,6 +94,26 @@ const KINDS: Record<string, MailCase> = {
   'tender-package': { subject: /^投标文件 QLGT-ZB-2026-0901 /, send: tenderPackage },
   quotation: { subject: /^报价单 Q\d{4}-\d{4}（第1版）/, send: quotationWithLink },
   'quotation-accepted': { subject: /^客户已接受报价单 Q\d{4}-\d{4}/, send: quotationAccepted },
+  'reminder-statement-reply': {
+    subject: /^提醒：对账单 \S+ 请于 .+ 前回复$/,
+    send: (w) => reminder(w, 'statement-reply', [MAIL.billing]),
+    attachments: false,
+  },
+  'reminder-statement-overdue': {
+    subject: /^对账单 \S+（青澜钢铁集团有限公司）逾期未回复$/,
+    send: (w) => reminder(w, 'statement-overdue', [MAIL.sales]),
+    attachments: false,
+  },
+  'reminder-qualification-expiry': {
+    subject: /^资质即将到期：ISO 9001 质量管理体系认证（.+）$/,
+    send: (w) => reminder(w, 'qualification-expiry', [MAIL.office]),
+    attachments: false,
+  },
+  'reminder-quotation-expiry': {
+    subject: /^报价单 Q\d{4}-\d{4}（青澜钢铁集团有限公司）将于 .+ 失效$/,
+    send: (w) => reminder(w, 'quotation-expiry', [MAIL.sales]),
+    attachments: false,
+  },
 };
 
 function today(): string {
@@ -214,6 +248,78 @@ async function tenderPackage(w: World): Promise<string[]> {
   return [res.body.id as string];
 }
 
+/**
+ * The daily reminders job run once by hand over records made to fall in each window (as in reminders.test.ts): of the
+ * two statements the statement case issued (reply-by in STATEMENT_REPLY_DAYS = 2 days, within the default 3), one's
+ * reply-by date is moved to yesterday (its sales owner is told), the other's billing contact is reminded; a
+ * qualification valid 20 more days (back-office users with an e-mail: one here); a quotation sent (without mail) valid
+ * 5 more days (its sales owner). Run once for all four cases: they take their reminders from its result.
+ */
+function remindersRun(w: World): Promise<ReminderView[]> {
+  w.reminders ??= (async () => {
+    const statements = await w.t.db.query<{ id: string }>(
+      'SELECT id FROM statements WHERE customer_id = $1 ORDER BY number',
+      [w.customerId],
+    );
+    expect(statements).toHaveLength(2);
+    await w.t.db.query('UPDATE statements SET reply_by = current_date - 1 WHERE id = $1', [statements[0]!.id]);
+
+    const office = await w.t.userWith(['backoffice'], '资质管理员');
+    await w.t.db.query('UPDATE users SET email = $1 WHERE id = $2', [MAIL.office, office.id]);
+    const qualification = await w.as(w.token.backoffice).post('/api/qualifications', {
+      type: 'iso9001',
+      name: 'ISO 9001 质量管理体系认证',
+      number: '00125Q30001R2M',
+      validFrom: '2023-01-01',
+      validTo: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
+    });
+    expect(qualification.status).toBe(201);
+
+    const quotation = await w.as(w.token.sales).post('/api/quotations', {
+      customerId: w.customerId,
+      projectName: '高炉料面雷达维保',
+      validUntil: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
+      lines: [{ name: '现场安装调试', unit: '项', qty: '1', unitPrice: '5000.00', taxRate: '6' }],
+      paymentTerms: [{ percent: '100', event: 'contract_signed' }],
+    });
+    expect(quotation.status).toBe(201);
+    const quotationId = quotation.body.id as string;
+    expect((await w.as(w.token.sales).post(`/api/quotations/${quotationId}/submit`)).status).toBe(200);
+    expect((await w.as(w.token.backoffice).post(`/api/quotations/${quotationId}/approve`)).status).toBe(200);
+    const sent = await w.as(w.token.sales).post(`/api/quotations/${quotationId}/send`); // no sendTo: no mail
+    expect([sent.status, sent.body.status]).toEqual([200, 'sent']);
+
+    expect((await w.as(w.token.backoffice).post('/api/reminders/run')).status).toBe(200);
+    // Read from the list rather than the run's counts: a daily job queued at a change of date may have written some.
+    const list = await w.as(w.token.backoffice).get('/api/reminders?pageSize=100');
+    expect(list.status).toBe(200);
+    const items = list.body.items as ReminderView[];
+    expect(items.map((r) => [r.reason, r.status]).sort()).toEqual(
+      [
+        ['qualification-expiry', 'sent'],
+        ['quotation-expiry', 'sent'],
+        ['statement-overdue', 'sent'],
+        ['statement-reply', 'sent'],
+      ].sort(),
+    );
+    expect(items.find((r) => r.reason === 'statement-overdue')!.key).toBe(`statement-overdue:${statements[0]!.id}`);
+    expect(items.find((r) => r.reason === 'statement-reply')!.key).toMatch(`statement-reply:${statements[1]!.id}:3`);
+    expect(items.find((r) => r.reason === 'quotation-expiry')!.key).toMatch(`quotation-expiry:${quotationId}:`);
+    expect(items.find((r) => r.reason === 'qualification-expiry')!.key).toBe(
+      `qualification-expiry:${qualification.body.id}:30`,
+    );
+    return items;
+  })();
+  return w.reminders;
+}
+
+/** One reason's reminder from that run: mailed to `to` only. */
+async function reminder(w: World, reason: string, to: string[]): Promise<string[]> {
+  const mine = (await remindersRun(w)).filter((r) => r.reason === reason);
+  expect(mine.map((r) => [r.status, r.to])).toEqual([['sent', to]]);
+  return mine.map((r) => r.outboxMessageId!);
+}
+
 describe('every kind of mail while the SMTP server is down, then up', () => {
   let t: TestApp;
   let smtp: ControlledSmtp;
@@ -238,7 +344,16 @@ describe('every kind of mail while the SMTP server is down, then up', () => {
       MAIL_FROM: 'Tenderdesk <bids@tenderdesk.example>',
       MAIL_RETRY_LIMIT: '20',
       MAIL_RETRY_DELAY_SECONDS: '1',
+      STATEMENT_REPLY_DAYS: '2', // reply-by in 2 days: within the default REMINDER_STATEMENT_DAYS (3)
     });
+    // The daily reminders job the scheduler queued at start runs on an empty database: waited for, so that the one
+    // run of the reminder cases is the one that finds their records.
+    await until(
+      "today's reminders job",
+      async () => t.db.query<{ status: string }>('SELECT j.status FROM reminder_runs r JOIN jobs j ON j.id = r.job_id'),
+      (rows) => rows[0]?.status === 'succeeded',
+      30_000,
+    );
     const as = (token: string) => api(t, token);
     const sales = await t
       .http()
@@ -374,7 +489,8 @@ describe('every kind of mail while the SMTP server is down, then up', () => {
         const mail = await parseMail(received[0]!);
         expect([kind, mail.subject]).toEqual([kind, expect.stringMatching(KINDS[kind]!.subject)]);
         expect(mail.attachments.map((a) => a.filename)).toEqual(m.attachments);
-        expect(m.attachments.length).toBeGreaterThan(0);
+        if (KINDS[kind]!.attachments === false) expect([kind, m.attachments]).toEqual([kind, []]);
+        else expect(m.attachments.length).toBeGreaterThan(0);
         for (const a of mail.attachments) {
           if (a.filename.endsWith('.pdf')) expect(a.content.subarray(0, 5).toString()).toBe('%PDF-');
           else expect(a.content.length).toBeGreaterThan(0);

@@ -344,6 +344,7 @@ describe('performance records (业绩) on the real PostgreSQL server', () => {
       );
       const records = parseCsv(decodeText(res.body as Buffer).text);
       expect(records[0]).toEqual([
+        'ID', // the record's id, which a re-import matches on
         '项目名称',
         '客户名称（甲方）',
         '行业',
@@ -354,7 +355,7 @@ describe('performance records (业绩) on the real PostgreSQL server', () => {
         '项目地点',
         '供货范围',
       ]);
-      expect(records[1].slice(0, 3)).toEqual(['价格隐藏测试项目', '宝钢湛江钢铁有限公司', '钢铁']);
+      expect(records[1].slice(1, 4)).toEqual(['价格隐藏测试项目', '宝钢湛江钢铁有限公司', '钢铁']);
       expect((res.body as Buffer).toString('utf8')).not.toMatch(/7654321|金额/);
 
       const forFinance = await as(finance)
@@ -380,6 +381,7 @@ describe('performance records (业绩) on the real PostgreSQL server', () => {
       sheet.eachRow((row) => row.eachCell((cell) => cells.push(cell.value)));
       expect(sheet.getRow(1).values).toEqual([
         undefined,
+        'ID',
         '项目名称',
         '客户名称（甲方）',
         '行业',

@@ -1461,6 +1461,17 @@ export const CORPUS: CorpusEntry[] = [
       { name: 'an unknown template', path: '/api/templates/no-such-template/preview', json: {}, codes: null },
     ],
   },
+  // Reminders (#21)
+  { route: 'POST /api/reminders/run', noBody: "runs today's reminders; it takes nothing" },
+  {
+    route: 'PUT /api/reminders/opt-outs/customers/:id',
+    params: { id: uuidParam((f) => f.ids.customer) },
+    body: { base: () => ({ optedOut: true }), fields: { optedOut: bool({ required: true }) } },
+  },
+  {
+    route: 'PUT /api/reminders/opt-outs/me',
+    body: { base: () => ({ optedOut: true }), fields: { optedOut: bool({ required: true }) } },
+  },
   // The template store (#19): a draft of the statement's template; every case below is refused before it changes it.
   {
     route: 'POST /api/templates/:type/drafts',

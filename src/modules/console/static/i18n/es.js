@@ -72,9 +72,20 @@ export default {
 
   'upload.drop': 'Suelte aquí los archivos o haga clic para elegirlos',
   'import.drop': 'Suelte aquí un archivo CSV o Excel, o haga clic para elegirlo',
-  'import.dryRun': 'Solo validar, sin escribir nada',
-  'import.done': 'Importado {file}: {rows} filas, {written} registros escritos.',
-  'import.dryOk': '{file} es válido: {rows} filas, no se ha escrito nada.',
+  'import.done':
+    'Importado {file}: {new} filas nuevas, {changed} modificadas, {unchanged} sin cambios ({written} registros escritos).',
+  'import.preview':
+    '{file}: {rows} filas: {new} nuevas, {changed} modificadas, {unchanged} sin cambios. No se guarda nada hasta que aplique los cambios.',
+  'import.apply': 'Aplicar ({n} registros)',
+  'import.nothing': 'Todas las filas coinciden con los registros existentes: no hay nada que aplicar.',
+  'import.status': 'Estado',
+  'import.status.new': 'Nueva',
+  'import.status.changed': 'Modificada',
+  'import.status.unchanged': 'Sin cambios',
+  'import.status.error': 'Con errores',
+  'import.changes': 'Cambios',
+  'import.empty': '(vacío)',
+  'import.code': 'Código',
   'import.invalid':
     '{file}: {bad} de {rows} filas tienen errores; no se ha importado nada. Corríjalas y vuelva a subir el archivo.',
   'import.row': 'Fila',

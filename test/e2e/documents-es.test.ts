@@ -35,6 +35,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'delivery-notice': ['Albarán de entrega', 'Dirección de entrega', 'Fecha de expedición'],
   quotation: ['Presupuesto', 'Tipo de IVA', 'Total IVA incluido en numerales chinos', '13 %'],
+  'quotation-acceptance-record': ['Registro de aceptación del presupuesto', 'Respuesta', 'Aceptado', 'Cargo'],
   'tender-package': ['Documentación de la oferta', 'Carta de oferta', 'Licitador'],
   'tender-toc': ['Índice'], // the tender number's label is in the page header, which the DOCX body does not hold
 };

@@ -47,6 +47,17 @@ describe('TemplateEngine.renderPage', () => {
     expect(en.html).toContain('<p>Balance: -¥700.00, 1 Apr 2026</p>');
   });
 
+  it("puts the pages' shared _partials/page.css before the folder's own styles.css, and versions it", () => {
+    const shared = new TemplateEngine(fixture({ ...GREETING, '_partials/page.css': 'main { max-width: 960px; }' }));
+    const html = shared.renderPage('greeting', 'page', data, 'en').html;
+    const at = (css: string) => html.indexOf(css);
+    expect(at('main { max-width: 960px; }')).toBeGreaterThan(-1);
+    expect(at('main { max-width: 960px; }')).toBeLessThan(at('body { font-family: "Noto Sans SC", sans-serif; }'));
+    expect(shared.renderPage('greeting', 'page', data, 'en').version).not.toBe(
+      engine.renderPage('greeting', 'page', data, 'en').version,
+    );
+  });
+
   it('is not a document type (no template.hbs): it is not listed with them', () => {
     expect(engine.types()).toEqual([]);
   });

@@ -67,7 +67,8 @@ export interface RenderedMail {
 
 /**
  * A page served to a browser (not printed): `templates/<name>/<view>.hbs` (a folder without template.hbs, so not a
- * document type), with the folder's `styles.css` and `meta.json` labels. See TemplateEngine.renderPage.
+ * document type), with `_partials/page.css`, the folder's optional `styles.css` and its `meta.json` labels. See
+ * TemplateEngine.renderPage.
  */
 export interface RenderedPage {
   name: string;
@@ -144,6 +145,8 @@ const MAIL_PARTS = ['subject', 'text', 'html'] as const;
 const PLAIN_OPTIONS: CompileOptions = { ...COMPILE_OPTIONS, noEscape: true };
 const SAMPLE_NAME = /^sample[a-z0-9-]*$/;
 const PARTIALS_DIR = '_partials';
+/** The look every page for a browser shares (the confirmation and acceptance pages), before its folder's styles.css. */
+const PAGE_CSS = 'page.css';
 /** `"font": "serif"`: 宋体 text, 黑体 headings; after base.css, before the type's styles.css (which may override it). */
 const SERIF_DEFAULT_CSS = `body { font-family: '${SERIF_FAMILY}'; }\nh1, h2, h3, h4 { font-family: '${FONT_FAMILY}'; }\n`;
 /**
@@ -344,7 +347,7 @@ export class TemplateEngine {
   /**
    * A page for a browser rather than a printer (the statement confirmation site): `templates/<name>/<view>.hbs`
    * rendered with the documents' helpers, labels (`t`, from LABELS and the folder's meta.json) and escaping, and
-   * wrapped in a minimal page: the folder's styles.css inline, not indexed by search engines (such pages are reached
+   * wrapped in a minimal page: `_partials/page.css` and the folder's own styles.css (optional) inline, not indexed by search engines (such pages are reached
    * by links that carry a secret), no document chrome (letterhead, page header/footer). Its `<title>` is the text
    * of the view's first `<h1>`. `{{{ }}}`, `<script>` and unknown helpers are refused as in documents (422
    * TEMPLATE_ERROR); a page or view that does not exist is a programming error (thrown).
@@ -381,8 +384,10 @@ export class TemplateEngine {
     }
     this.loadPartials(name);
     const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined);
+    const shared = join(this.root, PARTIALS_DIR, PAGE_CSS);
+    const sharedCss = existsSync(shared) ? readFileSync(shared, 'utf8') : '';
     const hash = createHash('sha256');
-    hash.update(`${HELPERS_VERSION}\0${JSON.stringify(LABELS)}\0`);
+    hash.update(`${HELPERS_VERSION}\0${JSON.stringify(LABELS)}\0${PAGE_CSS}\0${sharedCss}\0`);
     for (const f of listFiles(dir)) {
       hash.update(`${relative(this.root, f)}\0`);
       hash.update(readFileSync(f));
@@ -391,7 +396,8 @@ export class TemplateEngine {
     const loaded: LoadedPage = {
       version: hash.digest('hex'),
       meta: parseMeta(name, read('meta.json') ?? '{}'),
-      css: read('styles.css') ?? '',
+      // The pages' common look first, then the folder's own rules (optional).
+      css: [sharedCss, read('styles.css') ?? ''].filter(Boolean).join('\n'),
       view: this.compile(name, `${view}.hbs`, readFileSync(file, 'utf8')),
     };
     this.pages.set(key, loaded);

@@ -10,7 +10,7 @@ import type { IssuedLine } from './statement-document.js';
 /**
  * The customer's confirmation page (no login), rendered on the server by the one template engine from
  * `templates/statement-confirmation/` (statement.hbs: the statement and the answer form; notice.hbs: the pages
- * without figures; meta.json: their labels in zh-CN and en; styles.css inline). No script, no image, no external
+ * without figures; meta.json: their labels in zh-CN and en; _partials/page.css inline). No script, no image, no external
  * request. Every page is in the statement's language; the "not valid" page, which knows no statement, is in
  * Chinese with English below. This file maps the records to the pages' data; the wording is the templates'.
  */

@@ -142,22 +142,7 @@ export class TemplatesService {
     const saved = await this.tx.run(async () => {
       await this.repo.lockTemplate(type, dto.locale);
       const from = await this.startingPoint(type, dto.locale, dto.from ?? 'active');
-      return this.repo.create({
-        type,
-        locale: dto.locale,
-        number: await this.repo.nextNumber(type, dto.locale),
-        files: from.files,
-        hash: templateFilesHash(from.files),
-        status: 'draft',
-        basedOn: from.basedOn,
-        note: dto.note ?? null,
-        createdBy: actor.id,
-        createdByName: actor.name,
-        publishedBy: null,
-        publishedByName: null,
-        publishedAt: null,
-        restoredFrom: null,
-      });
+      return this.insertDraft(actor, type, dto.locale, from.files, from.basedOn, dto.note ?? null);
     });
     return { ...this.view(saved, true), problems: checkDraft(this.engine, type, saved.files) };
   }
@@ -182,22 +167,8 @@ export class TemplatesService {
     const problems = this.guard(type, files);
     const saved = await this.tx.run(async () => {
       await this.repo.lockTemplate(type, locale);
-      return this.repo.create({
-        type,
-        locale,
-        number: await this.repo.nextNumber(type, locale),
-        files,
-        hash: templateFilesHash(files),
-        status: 'draft',
-        basedOn: this.engine.version(type),
-        note: `Word: ${upload.originalName}`.slice(0, 200),
-        createdBy: actor.id,
-        createdByName: actor.name,
-        publishedBy: null,
-        publishedByName: null,
-        publishedAt: null,
-        restoredFrom: null,
-      });
+      const note = `Word: ${upload.originalName}`.slice(0, 200);
+      return this.insertDraft(actor, type, locale, files, this.engine.version(type), note);
     });
     return { ...this.view(saved, true), problems, importWarnings: imported.warnings };
   }
@@ -380,6 +351,33 @@ export class TemplatesService {
       );
     }
     return v;
+  }
+
+  /** A new draft, numbered next for its type and locale (call it with the template locked: lockTemplate). */
+  private async insertDraft(
+    actor: AuthUser,
+    type: string,
+    locale: string,
+    files: TemplateFiles,
+    basedOn: string,
+    note: string | null,
+  ): Promise<TemplateVersion> {
+    return this.repo.create({
+      type,
+      locale,
+      number: await this.repo.nextNumber(type, locale),
+      files,
+      hash: templateFilesHash(files),
+      status: 'draft',
+      basedOn,
+      note,
+      createdBy: actor.id,
+      createdByName: actor.name,
+      publishedBy: null,
+      publishedByName: null,
+      publishedAt: null,
+      restoredFrom: null,
+    });
   }
 
   /**

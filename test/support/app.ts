@@ -47,6 +47,7 @@ export async function startTestApp(
   });
   const app = await createApp(config, extra);
   await app.init();
+  await reminderJobSettled(db);
   const http = () => request(app.getHttpServer());
   return {
     app,
@@ -68,4 +69,21 @@ export async function startTestApp(
       await rm(storageDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A process that runs jobs queues today's reminders job as it starts (src/modules/reminders/reminders.scheduler.ts).
+ * On an empty database it sends nothing, but it writes its job's row: waited for here, so that a test comparing
+ * tables before and after a refused request does not see it finish in between.
+ */
+async function reminderJobSettled(db: TestDatabase): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rows = await db.query<{ status: string }>(
+      'SELECT j.status FROM reminder_runs r JOIN jobs j ON j.id = r.job_id',
+    );
+    if (rows.every((r) => r.status === 'succeeded' || r.status === 'failed')) return;
+    if (Date.now() > deadline) throw new Error(`today's reminders job did not settle: ${JSON.stringify(rows)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

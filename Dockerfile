@@ -6,7 +6,9 @@ ENV PUPPETEER_SKIP_DOWNLOAD=true
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts/console-vendor.mjs ./scripts/
 COPY src ./src
+# npm run build also bundles the console's editor code (CodeMirror, pdf.js, mammoth) into the console's vendor/.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24.22.3-bookworm-slim
@@ -23,6 +25,7 @@ COPY package.json ./
 COPY templates ./templates
 # The back-office console's static files, served from the source tree at /app (src/modules/console).
 COPY src/modules/console/static ./src/modules/console/static
+COPY --from=build /app/src/modules/console/static/vendor ./src/modules/console/static/vendor
 RUN chmod -R a-w /app && mkdir -p /var/lib/tenderdesk && chown node:node /var/lib/tenderdesk && chmod 0700 /var/lib/tenderdesk
 VOLUME /var/lib/tenderdesk
 USER node

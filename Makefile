@@ -22,7 +22,7 @@ export NODE_OPTIONS_JEST := --experimental-vm-modules
 # docs/benchmarks.md, "Tender package". Command-line only: Node refuses --heap-growing-percent in NODE_OPTIONS.
 NODE_MEMORY_FLAGS := --heap-growing-percent=20 --max-semi-space-size=4
 
-SOURCES := $(shell find src -name '*.ts' -not -name '*.spec.ts' 2>/dev/null) tsconfig.json tsconfig.build.json
+SOURCES := $(shell find src -name '*.ts' -not -name '*.spec.ts' 2>/dev/null) tsconfig.json tsconfig.build.json scripts/console-vendor.mjs
 
 .PHONY: start worker test install system-deps runtime build lint typecheck deps-check console-check console-types schema-check migrate test-only audit clean
 

@@ -20,6 +20,8 @@ export default tseslint.config(
       '*.js',
       'templates/',
       'src/modules/console/static/types/',
+      // Bundled by scripts/console-vendor.mjs at build time (git-ignored).
+      'src/modules/console/static/vendor/',
     ],
   },
   ...tseslint.configs.recommended,

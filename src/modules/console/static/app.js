@@ -74,6 +74,8 @@ export const AREAS = [
     may: issuesDocuments,
     group: 'admin',
   },
+  // Every role reads the templates (they hold no prices); back office and managers edit them (the page asks may()).
+  { key: 'templates', module: './pages/templates.js', may: 'GET /api/templates', group: 'admin' },
   { key: 'audit', module: './pages/audit.js', may: 'GET /api/audit', group: 'admin' },
   {
     key: 'outbox',

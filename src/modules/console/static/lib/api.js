@@ -145,7 +145,14 @@ export const api = {
     patch: (path, body = {}, query) => request('PATCH', path, { body, query, version: record?.version }),
     put: (path, body = {}, query) => request('PUT', path, { body, query, version: record?.version }),
     del: (path, query) => request('DELETE', path, { query, version: record?.version }),
+    /** An action on the record (publishing a template draft). */
+    post: (path, body = {}, query) => request('POST', path, { body, query, version: record?.version }),
   }),
+  /** A file a POST renders (a template's preview), as a Blob with its type. */
+  async postBlob(path, body = {}, query) {
+    const res = await request('POST', path, { body, query, raw: true });
+    return { blob: await res.blob(), fileName: fileNameOf(res), contentType: res.headers.get('content-type') ?? '' };
+  },
   /** A file (document, scan, export) as a Blob with its name and type. */
   async blob(path, query) {
     const res = await request('GET', path, { query, raw: true });

@@ -989,7 +989,8 @@ async function loadPdfJs() {
 /** The PDF's pages drawn on canvases (pdf.js), each with its text beside it for readers and searches. */
 async function showPdf(pane, blob) {
   const lib = await loadPdfJs();
-  const doc = await lib.getDocument({ data: new Uint8Array(await blob.arrayBuffer()), isEvalSupported: false }).promise;
+  const task = lib.getDocument({ data: new Uint8Array(await blob.arrayBuffer()), isEvalSupported: false });
+  const doc = await task.promise;
   const pages = [];
   const width = Math.max(200, pane.clientWidth - 16);
   for (let n = 1; n <= doc.numPages; n++) {
@@ -1003,7 +1004,7 @@ async function showPdf(pane, blob) {
     const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join('');
     pages.push(h('div.pdf-page', { dataset: { page: String(n) } }, canvas, h('div.pdf-text.visually-hidden', text)));
   }
-  await doc.destroy();
+  await task.destroy();
   fill(pane, pages);
 }
 

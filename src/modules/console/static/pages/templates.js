@@ -781,7 +781,7 @@ function completer(c) {
       tail ? { label: tail, type: 'property', detail: `${f.name} ${detail}` } : null,
     ].filter(Boolean);
   });
-  const helpers = c.helpers.map((x) => ({ label: x.name, type: 'function', detail: x.signature ?? x.description }));
+  const helpers = c.helpers.map((x) => ({ label: x.name, type: 'function', detail: x.example ?? x.description }));
   return (context) => {
     const label = context.matchBefore(/\{\{t\s+"[\w.-]*$/);
     if (label) {
@@ -939,7 +939,7 @@ function preview(ctx, type, version, typeInfo, setProblems) {
     } catch (err) {
       if (mine !== seq) return;
       fill(state);
-      if (err instanceof ApiError && err.status === 422) {
+      if (err instanceof ApiError && (Array.isArray(err.details?.problems) || err.code === 'TEMPLATE_ERROR')) {
         setProblems(problemsOf(err));
         fill(pdfPane, h('div.alert.alert-error', t('templates.previewRefused')));
         fill(docxPane);

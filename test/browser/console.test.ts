@@ -604,6 +604,8 @@ describe('console: the back office in a browser', () => {
       // Production reads the issued production contact lists (no amount in them; the finance lists are refused).
       'contact-lists',
       'deliveries',
+      // Every role reads the document templates (no prices in them); editing is back office's and managers'.
+      'templates',
     ]);
     const heads = async (path: string, ready = 'table.data tbody tr') => {
       await page.goto(base + path);

@@ -318,12 +318,23 @@ describe('console: the template editor (issue #19)', () => {
   }, 120_000);
 
   it('lets a production user read the templates but offers no editing', async () => {
-    const page = await open(tokens.production!, `/app/templates/${TYPE}?locale=zh-CN`);
-    await page.waitForSelector('table');
+    const page = await open(tokens.production!, '/app/templates');
+    // The editor's bundles (CodeMirror, pdf.js, mammoth) load on a version's page only, not on the lists.
+    const vendor: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/vendor/') && vendor.push(r.url())));
+    await page.click(`a[href="/app/templates/${TYPE}?locale=zh-CN"]`);
+    await page.waitForSelector('table tbody tr');
+    expect(vendor).toEqual([]);
     expect(await js(page, `document.querySelector('button[name=new-draft]')`)).toBeNull();
     expect(await js(page, `document.querySelector('button[name=restore]')`)).toBeNull();
     expect((await call(tokens.production!, 'POST', `/api/templates/${TYPE}/drafts`, { locale: 'zh-CN' })).status).toBe(
       403,
     );
+    // A version opens read-only: its fields shown, disabled, no save.
+    await page.click('table tbody tr a');
+    await page.waitForSelector('.fields-form');
+    expect(await js(page, `document.querySelector('button[name=save]')`)).toBeNull();
+    expect(await js(page, `document.querySelector('textarea[data-key="statement.intro"]').disabled`)).toBe(true);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   }, 60_000);
 });

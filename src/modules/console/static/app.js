@@ -66,6 +66,8 @@ export const AREAS = [
     may: 'GET /api/statement-runs',
     group: 'finance',
   },
+  // Every role reads the templates (they hold no prices); back office and managers edit them (the page asks may()).
+  { key: 'templates', module: './pages/templates.js', may: 'GET /api/templates', group: 'documents' },
   { key: 'users', module: './pages/users.js', may: 'GET /api/users', group: 'admin' },
   // GET /api/company is any role's, but the profile matters to those who issue documents (and only they see seals).
   {
@@ -74,8 +76,6 @@ export const AREAS = [
     may: issuesDocuments,
     group: 'admin',
   },
-  // Every role reads the templates (they hold no prices); back office and managers edit them (the page asks may()).
-  { key: 'templates', module: './pages/templates.js', may: 'GET /api/templates', group: 'admin' },
   { key: 'audit', module: './pages/audit.js', may: 'GET /api/audit', group: 'admin' },
   {
     key: 'outbox',

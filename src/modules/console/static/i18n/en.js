@@ -1063,6 +1063,7 @@ export default {
   'error.CURRENT_PASSWORD_WRONG': 'The current password is wrong.',
 
   // Templates (issue #19)
+  'nav.group.documents': 'Documents',
   'nav.templates': 'Document templates',
   'templates.listHelp':
     'Your letterhead, wording and layout: edit, preview, publish and roll back per document type and language',

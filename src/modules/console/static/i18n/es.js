@@ -1078,6 +1078,7 @@ export default {
   'error.CURRENT_PASSWORD_WRONG': 'La contraseña actual no es correcta.',
 
   // Templates (issue #19)
+  'nav.group.documents': 'Documentos',
   'nav.templates': 'Plantillas de documentos',
   'templates.listHelp':
     'Membrete, redacción y formato propios: editar, previsualizar, publicar y revertir por tipo de documento e idioma',

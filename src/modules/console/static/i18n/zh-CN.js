@@ -1049,6 +1049,7 @@ export default {
   'error.CURRENT_PASSWORD_WRONG': '当前密码错误。',
 
   // Templates (issue #19)
+  'nav.group.documents': '文档',
   'nav.templates': '文档模板',
   'templates.listHelp': '公司自己的抬头、措辞与版式：按文档类型和语言编辑、预览、发布与回滚',
   'templates.types': '文档类型',

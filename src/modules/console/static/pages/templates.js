@@ -951,7 +951,10 @@ function preview(ctx, type, version, typeInfo, setProblems) {
     timer = setTimeout(() => void refresh(), delay);
   };
   ctx.onLeave(() => clearTimeout(timer));
-  const usable = draft || (!draft && version.status === 'published');
+  // A draft renders itself (its editors may); the published version is what the type's preview renders.
+  const usable = draft
+    ? may('POST /api/templates/:type/drafts/:id/preview')
+    : version.status === 'published' && may('POST /api/templates/:type/preview');
   return {
     refreshSoon: usable ? refreshSoon : () => undefined,
     el: h(

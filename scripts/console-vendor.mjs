@@ -53,6 +53,27 @@ const bundles = [
   { file: 'mammoth.js', packages: ['mammoth'], stdin: `export { default } from 'mammoth/mammoth.browser.min.js';` },
 ];
 
+/**
+ * CodeMirror's styles (style-mod) go into a <style> element on a document and into a constructed style sheet only in
+ * a shadow root; the console's CSP (style-src 'self', no inline style) blocks the element. Constructed sheets are not
+ * inline styles: style-mod is made to use them on the document too (every browser the console supports has
+ * document.adoptedStyleSheets). The build fails if style-mod changes so that the line is not found.
+ */
+const STYLE_MOD_TEST = 'if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {';
+const adoptedStyles = {
+  name: 'style-mod-adopted-sheets',
+  setup(b) {
+    b.onLoad({ filter: /style-mod[\\/]src[\\/]style-mod\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(STYLE_MOD_TEST)) throw new Error(`console-vendor: ${args.path} changed; see the comment`);
+      return {
+        contents: source.replace(STYLE_MOD_TEST, 'if (root.adoptedStyleSheets && win.CSSStyleSheet) {'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const b of bundles) {
@@ -67,6 +88,7 @@ for (const b of bundles) {
     legalComments: 'none',
     write: false,
     logLevel: 'warning',
+    plugins: [adoptedStyles],
   });
   const header = `/* Bundled by scripts/console-vendor.mjs for the Tenderdesk console: ${named(b.packages)}. */\n`;
   writeFileSync(join(out, b.file), header + result.outputFiles[0].text);

@@ -134,7 +134,12 @@ describe('console: the template editor (issue #19)', () => {
     await page.setViewport(VIEWPORT);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => process.env.DEBUG_PAGE && console.log(`page: ${m.text()}`));
+    // A console file that is not served (a missing bundle) or a style the CSP blocks counts as an error.
+    page.on(
+      'response',
+      (r) => void (r.status() >= 400 && r.url().includes('/app/') && errors.push(`${r.status()} ${r.url()}`)),
+    );
+    page.on('console', (m) => void (/Content Security Policy/.test(m.text()) && errors.push(m.text())));
     (page as unknown as { errors: string[] }).errors = errors;
     // Keys go to the page in front (an earlier test's page may still be open).
     await page.bringToFront();
@@ -207,8 +212,8 @@ describe('console: the template editor (issue #19)', () => {
     await setValue(page, 'input[name=letterhead-color]', COLOUR);
     await setValue(page, 'textarea[data-key="statement.intro"]', NEW_CLAUSE);
     expect(await js(page, `document.querySelector('.save-state').classList.contains('dirty')`)).toBe(true);
-    await shot(page, 'templates-editor-fields.png');
     await renderedAfter(page, 0); // the preview of the draft as it was opened
+    await shot(page, 'templates-editor-fields.png');
     const beforeSave = await rendered(page);
     await page.click('button[name=save]');
     await waitFor(page, `!document.querySelector('.save-state').classList.contains('dirty')`);
@@ -284,7 +289,7 @@ describe('console: the template editor (issue #19)', () => {
     // The last line of template.hbs (it ends with a newline): `{{{` is refused, whatever the line.
     const template = draft.files['template.hbs']!;
     const line = template.endsWith('\n') ? template.split('\n').length : template.split('\n').length + 1;
-    await page.click('.code-editor .cm-content');
+    await page.focus('.code-editor .cm-content');
     await page.keyboard.down('Control');
     await page.keyboard.press('End');
     await page.keyboard.up('Control');

@@ -578,7 +578,12 @@ function fieldsForm(metaText, locale, editable, change) {
     );
   };
   const field = (label, control, help) =>
-    h('label.tpl-field', h('span.tpl-label', label), control, help ? h('span.muted.help', help) : null);
+    h(
+      control.matches?.('input, textarea, select') ? 'label.tpl-field' : 'div.tpl-field',
+      h('span.tpl-label', label),
+      control,
+      help ? h('span.muted.help', help) : null,
+    );
 
   // Letterhead.
   const logoOut = h('div.logo-preview');
@@ -626,7 +631,7 @@ function fieldsForm(metaText, locale, editable, change) {
     field(
       t('templates.logo'),
       h(
-        'div.logo',
+        'div.logo-field',
         logoOut,
         editable
           ? dropzone({
@@ -825,6 +830,7 @@ async function codeEditor({ type, locale, files, editable, change, save }) {
       doc: text,
       extensions: [
         cm.basicSetup,
+        cm.EditorView.lineWrapping,
         cm.keymap.of([cm.indentWithTab, { key: 'Mod-s', preventDefault: true, run: () => (void save(), true) }]),
         language(file),
         file.endsWith('.hbs') ? completion : [],

@@ -231,6 +231,10 @@ describe('console: the template editor (issue #19)', () => {
     // its customer and the new clause.
     await renderedAfter(page, beforeSave);
     expect(await previewText(page, 'pdf')).toContain(squash(NEW_CLAUSE));
+    expect(await previewText(page, 'pdf')).toContain(squash(EXTRA_LINE));
+    expect(await previewText(page, 'docx')).toContain(squash(EXTRA_LINE));
+    const html = await ok(tokens.backoffice!, 'POST', `/api/templates/${TYPE}/drafts/${draftId}/preview?format=html`);
+    expect(html.bytes!.toString('utf8').toLowerCase()).toContain(COLOUR);
     await page.waitForSelector(`select[name=preview-record] option[value="${statementId}"]`);
     const beforeRecord = await rendered(page);
     await page.select('select[name=preview-record]', statementId);
@@ -262,6 +266,7 @@ describe('console: the template editor (issue #19)', () => {
     expect(issued.templateVersion).not.toBe(previous.renderVersion);
     expect(issued.text).toContain(squash(NEW_CLAUSE));
     expect(issued.text).not.toContain(OLD_CLAUSE);
+    expect(issued.text).toContain(squash(EXTRA_LINE));
 
     // Roll back: restore version #1 from the versions table; the next statement uses it again.
     const row = await page.$$eval(
@@ -277,6 +282,7 @@ describe('console: the template editor (issue #19)', () => {
     expect(rolledBack.templateVersion).toBe(previous.renderVersion);
     expect(rolledBack.text).toContain(OLD_CLAUSE);
     expect(rolledBack.text).not.toContain(squash(NEW_CLAUSE));
+    expect(rolledBack.text).not.toContain(squash(EXTRA_LINE));
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   }, 240_000);
 

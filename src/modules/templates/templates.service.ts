@@ -7,6 +7,7 @@ import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { TemplateEngine, type RenderedHtml } from '../../rendering/templates/template-engine.js';
 import { checkDraft, type TemplateProblem } from '../../rendering/templates/template-guardrails.js';
+import { ClerkSettingCode } from '../../rendering/templates/clerk-settings.js';
 import {
   TEMPLATE_FILE_NAMES,
   templateFilesHash,
@@ -385,18 +386,13 @@ export class TemplatesService {
    * any error refuses the files (422 TEMPLATE_REFUSED, every problem listed); the warnings are returned.
    */
   private guard(type: string, files: TemplateFiles): TemplateProblem[] {
-    this.engine.check(type, files);
     const problems = checkDraft(this.engine, type, files);
+    // The clerks' fields of meta.json first: the engine refuses them too, but with one reason and no code of its own.
+    const settings = problems.filter((p) => p.severity === 'error' && CLERK_CODES.has(p.code));
+    if (settings.length > 0) refuse(type, settings);
+    this.engine.check(type, files);
     const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) {
-      const first = errors[0];
-      const at = first.line ? ` line ${first.line}${first.column ? `, column ${first.column}` : ''}` : '';
-      throw AppException.unprocessable(
-        TemplateStoreError.TEMPLATE_REFUSED,
-        `Template ${type} (${first.file}${at}): ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
-        { template: type, problems: errors },
-      );
-    }
+    if (errors.length > 0) refuse(type, errors);
     return problems.filter((p) => p.severity === 'warning');
   }
 
@@ -432,6 +428,20 @@ export class TemplatesService {
       ...(withFiles ? { files: v.files } : {}),
     };
   }
+}
+
+/** The guardrail codes of the clerks' fields (clerk-settings.ts). */
+const CLERK_CODES: ReadonlySet<string> = new Set(Object.values(ClerkSettingCode));
+
+/** 422 TEMPLATE_REFUSED listing every error; the message names the first. */
+function refuse(type: string, errors: TemplateProblem[]): never {
+  const first = errors[0];
+  const at = first.line ? ` line ${first.line}${first.column ? `, column ${first.column}` : ''}` : '';
+  throw AppException.unprocessable(
+    TemplateStoreError.TEMPLATE_REFUSED,
+    `Template ${type} (${first.file}${at}): ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+    { template: type, problems: errors },
+  );
 }
 
 function mustBeDraft(v: TemplateVersion): TemplateVersion {

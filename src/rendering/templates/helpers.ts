@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { toChineseCapital } from '../../common/chinese-numerals.js';
 import { Dec, isAmount, round2, type Amount } from '../../common/money.js';
+import type { LetterheadData } from './clerk-settings.js';
 import type { LabelSet, Locale } from './labels.js';
 
 /**
@@ -15,6 +16,8 @@ export interface RenderData {
   labels: LabelSet;
   title: string;
   type: string;
+  /** The clerks' letterhead settings of meta.json (clerk-settings.ts), when it has them. */
+  letterhead?: LetterheadData;
 }
 
 /** A helper refused its arguments; `line`/`column` are where the template called it. */

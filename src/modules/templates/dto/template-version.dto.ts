@@ -6,6 +6,8 @@ import { BUILT_IN } from '../template-version.types.js';
 
 /** One file's size bound: the largest built-in template is ~15 kB. */
 const MAX_FILE = 200_000;
+/** meta.json may carry the letterhead's logo (256 KB decoded, ~350 kB as base64) beside the labels. */
+const MAX_META = 500_000;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const VERSION_REF = new RegExp(`^(${BUILT_IN}|${UUID})$`, 'i');
 const DRAFT_FROM = new RegExp(`^(${BUILT_IN}|active|${UUID})$`, 'i');
@@ -35,10 +37,14 @@ export class TemplateFilesDto {
   @MaxLength(MAX_FILE)
   'footer.hbs'?: string;
 
-  @ApiPropertyOptional({ description: 'title, required fields, orientation, labels per locale' })
+  @ApiPropertyOptional({
+    description:
+      "title, required fields, orientation, font, labels per locale, and the clerks' fields: letterhead (logo as a " +
+      'data: URI, colour, alignment, shown lines, extra lines per locale) and theme (accent colour)',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_FILE)
+  @MaxLength(MAX_META)
   'meta.json'?: string;
 }
 

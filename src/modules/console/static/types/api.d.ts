@@ -6469,7 +6469,7 @@ export interface components {
       'footer.hbs'?: string;
       /** @description Chromium's page header; absent: templates/_partials/header.hbs */
       'header.hbs'?: string;
-      /** @description title, required fields, orientation, labels per locale */
+      /** @description title, required fields, orientation, font, labels per locale, and the clerks' fields: letterhead (logo as a data: URI, colour, alignment, shown lines, extra lines per locale) and theme (accent colour) */
       'meta.json'?: string;
       'styles.css'?: string;
       /** @description The Handlebars body */
@@ -6490,7 +6490,14 @@ export interface components {
         | 'CSS_GENERATED_CONTENT'
         | 'REQUIRED_FIELD_UNKNOWN'
         | 'PRODUCTION_PRICE_FIELD'
-        | 'FIELD_UNKNOWN';
+        | 'FIELD_UNKNOWN'
+        | 'META_UNKNOWN_KEY'
+        | 'META_COLOR_INVALID'
+        | 'META_VALUE_INVALID'
+        | 'LETTERHEAD_LOGO_INVALID'
+        | 'LETTERHEAD_LOGO_TOO_LARGE'
+        | 'LETTERHEAD_LINES_TOO_MANY'
+        | 'LETTERHEAD_LINE_TOO_LONG';
       column?: number;
       /** @description The offending element (DOCX_* codes) */
       element?: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { BUILT_IN } from '../template-version.types.js';
 
@@ -98,11 +98,20 @@ export class TemplateLocaleQuery {
   locale: Locale = 'zh-CN';
 }
 
+const RECORD_ID_DESCRIPTION =
+  "A real record to preview on (GET /api/templates gives each type's previewRecord): the data its workflow would " +
+  'render, for a record the caller may read; without it, the sample (or the posted data)';
+
 export class DraftPreviewQuery {
   @ApiPropertyOptional({ enum: ['pdf', 'docx', 'html'], default: 'pdf' })
   @IsOptional()
   @IsIn(['pdf', 'docx', 'html'])
   format: 'pdf' | 'docx' | 'html' = 'pdf';
+
+  @ApiPropertyOptional({ format: 'uuid', description: RECORD_ID_DESCRIPTION })
+  @IsOptional()
+  @IsUUID()
+  recordId?: string;
 
   @ApiPropertyOptional({
     description: 'Which sample of the type: sample.json (default) or sample-*.json',
@@ -129,6 +138,11 @@ export class PreviewQuery {
   @IsOptional()
   @IsIn(['pdf', 'docx', 'html'])
   format: 'pdf' | 'docx' | 'html' = 'pdf';
+
+  @ApiPropertyOptional({ format: 'uuid', description: RECORD_ID_DESCRIPTION })
+  @IsOptional()
+  @IsUUID()
+  recordId?: string;
 
   @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
   @IsOptional()

@@ -6,7 +6,7 @@ import { png } from '../docx/testing/png.js';
 import { checkClerkSettings, clerkCss, LETTERHEAD_LIMITS } from './clerk-settings.js';
 import { defaultTemplatesRoot, TemplateEngine } from './template-engine.js';
 import { checkDraft } from './template-guardrails.js';
-import { LOCALES } from './labels.js';
+import { LABELS, LOCALES } from './labels.js';
 
 /** Issue #19: the clerks' fields of meta.json (letterhead, theme) and what the engine makes of them. */
 
@@ -134,6 +134,36 @@ describe('clerk settings', () => {
     for (const type of engine.types()) {
       const meta = JSON.parse(engine.builtInFiles(type)['meta.json'] ?? '{}') as Record<string, unknown>;
       expect([type, checkClerkSettings(meta)]).toEqual([type, []]);
+    }
+  });
+});
+
+describe("a draft's meta.json labels (the clerks' clause texts)", () => {
+  const engine = new TemplateEngine();
+
+  it.each(new TemplateEngine().types())('override the text %s prints, in every locale', (type) => {
+    const files = engine.builtInFiles(type);
+    const meta = JSON.parse(files['meta.json'] ?? '{}') as { labels?: Record<string, Record<string, string>> };
+    const data = engine.sample(type);
+    for (const locale of LOCALES) {
+      const html = engine.render(type, data, { locale }).html;
+      const body = html.slice(html.indexOf('<body'));
+      // A label of the type's own (else a shared one) whose text the built-in prints.
+      const own = Object.entries(meta.labels?.[locale] ?? {});
+      const shared = Object.entries(LABELS[locale]);
+      const printed = [...own, ...shared]
+        .sort((a, b) => b[1].length - a[1].length)
+        .find(([, text]) => text.length >= 2 && body.includes(text));
+      expect([type, locale, printed !== undefined]).toEqual([type, locale, true]);
+      const [key] = printed!;
+      const marker = `CLERK-${type}-${locale}`;
+      const edited = {
+        ...meta,
+        labels: { ...meta.labels, [locale]: { ...meta.labels?.[locale], [key]: marker } },
+      };
+      const source = { files: { ...files, 'meta.json': JSON.stringify(edited) } };
+      const out = engine.render(type, data, { locale, source }).html;
+      expect([type, locale, key, out.includes(marker)]).toEqual([type, locale, key, true]);
     }
   });
 });

@@ -349,6 +349,13 @@ describe('bad-input corpus: hostile input to every write route is refused and ch
           ['empty', ''],
           ['only commas', ',,'],
         ],
+        uuid: [
+          ['not a uuid', 'abc'],
+          ['empty', ''],
+          ['SQL injection', "' OR 1=1 --"],
+          ['a uuid and more', '00000000-0000-4000-8000-00000000abcd/../x'],
+          ['a NUL byte', '00000000-0000-4000-8000-00000000abc\u0000'],
+        ],
         int: [
           ['not a number', 'abc'],
           ['negative', '-1'],

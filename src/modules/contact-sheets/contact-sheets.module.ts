@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { CompanyModule } from '../company/index.js';
 import { ContractsModule } from '../contracts/index.js';
 import { DocumentIssuerModule } from '../documents/index.js';
 import { ReadModelsModule } from '../read-models/index.js';
+import { TemplatePreviewRecords } from '../templates/index.js';
 import { ContactListController } from './contact-list.controller.js';
 import { ContactListService } from './contact-list.service.js';
 import { ContactSheetsController } from './contact-sheets.controller.js';
@@ -30,4 +31,18 @@ import { ContactListsService } from './contact-lists/contact-lists.service.js';
   ],
   exports: [ContactSheetsService],
 })
-export class ContactSheetsModule {}
+export class ContactSheetsModule implements OnModuleInit {
+  constructor(
+    private readonly previews: TemplatePreviewRecords,
+    private readonly sheets: ContactSheetsService,
+  ) {}
+
+  /** A template preview of the contact sheet on a contract (templates/preview-records.ts). */
+  onModuleInit(): void {
+    this.previews.register({
+      type: 'contact-sheet',
+      record: 'contract',
+      data: (id, locale) => this.sheets.previewData(id, locale),
+    });
+  }
+}

@@ -573,6 +573,45 @@ export class ContactSheetsService implements OnModuleInit {
     };
   }
 
+  /**
+   * The template data of a contract's contact sheet, the finance copy (the whole sheet, prices included), as the job
+   * renders it (copyFor), for a template preview (templates module, TemplatePreviewRecords): the contract at the
+   * revision of its latest sheet with that sheet's header and sign-offs, or, before it has a sheet, the contract as it
+   * is now under a header that says so (its number for the project number, version 0). Nothing rendered or stored.
+   */
+  async previewData(contractId: string, locale: Locale): Promise<unknown> {
+    const sheet = await this.sheets.latest(contractId);
+    const contract = await this.contracts.get(contractId, sheet?.contractRevision);
+    const company = await this.companyForSheet();
+    const signoffs = sheet ? await this.sheets.signoffs([sheet.id]) : [];
+    const header: SheetHeader = sheet
+      ? {
+          projectNumber: sheet.projectNumber,
+          version: sheet.version,
+          contractRevision: sheet.contractRevision,
+          issuedAt: sheet.issuedAt.toISOString(),
+          completedAt: sheet.status === 'complete' && sheet.completedAt ? sheet.completedAt.toISOString() : null,
+          signoffs:
+            sheet.status === 'complete'
+              ? signoffs.map((s) => ({
+                  department: s.department,
+                  name: s.name,
+                  signedAt: s.signedAt.toISOString(),
+                  comment: s.comment,
+                }))
+              : [],
+        }
+      : {
+          projectNumber: contract.number,
+          version: 0,
+          contractRevision: contract.revision,
+          issuedAt: new Date().toISOString(),
+          completedAt: null,
+          signoffs: [],
+        };
+    return copyFor('finance', contract, header, company, locale);
+  }
+
   private async companyForSheet(): Promise<SheetCompany | null> {
     const p = await this.company.findProfile();
     if (!p) return null; // an internal sheet prints without a letterhead

@@ -8,6 +8,7 @@ import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { OwnershipService } from '../auth/index.js';
+import { TemplatePreviewRecords } from '../templates/index.js';
 import { DeliveryError } from './deliveries.errors.js';
 
 /**
@@ -24,6 +25,8 @@ export class DeliveriesModule implements OnModuleInit {
   constructor(
     private readonly ownership: OwnershipService,
     private readonly repo: DeliveriesRepository,
+    private readonly previews: TemplatePreviewRecords,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
@@ -31,6 +34,12 @@ export class DeliveriesModule implements OnModuleInit {
     this.ownership.register('delivery', DeliveryError.DELIVERY_NOT_FOUND, async (id) => {
       const d = await this.repo.findById(id);
       return d && this.ownership.ownerOf('customer', d.customerId);
+    });
+    // A template preview of the delivery notice on a delivery (templates/preview-records.ts).
+    this.previews.register({
+      type: 'delivery-notice',
+      record: 'delivery',
+      data: (id) => this.deliveries.previewData(id),
     });
   }
 }

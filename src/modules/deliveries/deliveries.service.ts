@@ -713,6 +713,17 @@ export class DeliveriesService implements OnModuleInit {
     return this.documents.file(d.documentId, format, version);
   }
 
+  /**
+   * The template data of a delivery's notice, as the render job prints it (noticeData), for a template preview
+   * (templates module, TemplatePreviewRecords): nothing rendered or stored here. The notice has no price.
+   */
+  async previewData(id: string): Promise<unknown> {
+    const d = await this.mustFind(id);
+    const contract = await this.contracts.get(d.contractId);
+    const company = await this.companyForNotice();
+    return noticeData(d, contract, contract.customer, company);
+  }
+
   private async mustFind(id: string): Promise<Delivery> {
     const d = await this.deliveries.findById(id);
     if (!d) throw notFound(id);

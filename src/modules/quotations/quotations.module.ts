@@ -10,6 +10,7 @@ import { QuotationsController } from './quotations.controller.js';
 import { QuotationsRepository } from './quotations.repository.js';
 import { QuotationsService } from './quotations.service.js';
 import { OwnershipService } from '../auth/index.js';
+import { TemplatePreviewRecords } from '../templates/index.js';
 import { QuotationError } from './quotations.errors.js';
 
 /**
@@ -26,6 +27,8 @@ export class QuotationsModule implements OnModuleInit {
   constructor(
     private readonly ownership: OwnershipService,
     private readonly repo: QuotationsRepository,
+    private readonly previews: TemplatePreviewRecords,
+    private readonly quotations: QuotationsService,
   ) {}
 
   /** Whose each of this module's records is, for the ownership policy (auth/ownership.ts). */
@@ -33,6 +36,12 @@ export class QuotationsModule implements OnModuleInit {
     this.ownership.register('quotation', QuotationError.QUOTATION_NOT_FOUND, async (id) => {
       const q = await this.repo.findById(id);
       return q && this.ownership.ownerOf('customer', q.customerId);
+    });
+    // A template preview on a quotation (templates/preview-records.ts).
+    this.previews.register({
+      type: 'quotation',
+      record: 'quotation',
+      data: (id, locale) => this.quotations.previewData(id, locale),
     });
   }
 }

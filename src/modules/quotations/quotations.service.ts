@@ -982,6 +982,16 @@ export class QuotationsService implements OnModuleInit {
   }
 
   /** The seller for the letterhead; without a profile there is nothing to put on the document (409). */
+  /**
+   * The template data of a quotation's current revision, as `send` renders it (quotationDocument), for a template
+   * preview (templates module, TemplatePreviewRecords): nothing rendered or stored here.
+   */
+  async previewData(id: string, locale: Locale): Promise<unknown> {
+    const quotation = await this.get(id);
+    const [company, customer] = await Promise.all([this.companyProfile(), this.customers.get(quotation.customer.id)]);
+    return quotationDocument(quotation, company, customer, locale);
+  }
+
   private async companyProfile(): Promise<CompanyProfileWithSeals> {
     const company = await this.company.findProfileWithSeals();
     if (!company) throw companyProfileNotSet(HttpStatus.CONFLICT);

@@ -11,6 +11,7 @@ import { READERS, StatementsController } from './statements.controller.js';
 import { StatementsRepository } from './statements.repository.js';
 import { DOCUMENT_TYPE, StatementsService } from './statements.service.js';
 import { OwnershipService } from '../auth/index.js';
+import { TemplatePreviewRecords } from '../templates/index.js';
 import { StatementError } from './statements.errors.js';
 
 /**
@@ -37,6 +38,8 @@ export class StatementsModule implements OnModuleInit {
     private readonly documents: DocumentsService,
     private readonly ownership: OwnershipService,
     private readonly repo: StatementsRepository,
+    private readonly previews: TemplatePreviewRecords,
+    private readonly statements: StatementsService,
   ) {}
 
   onModuleInit(): void {
@@ -46,6 +49,12 @@ export class StatementsModule implements OnModuleInit {
     this.ownership.register('statement', StatementError.STATEMENT_NOT_FOUND, async (id) => {
       const s = await this.repo.findById(id);
       return s && this.ownership.ownerOf('customer', s.customerId);
+    });
+    // A template preview on an issued statement (templates/preview-records.ts).
+    this.previews.register({
+      type: DOCUMENT_TYPE,
+      record: 'statement',
+      data: (id) => this.statements.previewData(id),
     });
   }
 }

@@ -121,6 +121,8 @@ const TEMPLATE = 'customer-statement';
 export const DOCUMENT_TYPE = 'customer-statement';
 const SUBJECT = 'statement' as const;
 const DEFAULT_LOCALE: Locale = 'zh-CN';
+/** The confirmation link printed on a template preview: not a token (isTokenShaped refuses it). */
+const PREVIEW_TOKEN = 'template-preview';
 
 type Lookup =
   | { kind: 'invalid' }
@@ -426,6 +428,36 @@ export class StatementsService {
     const mail = await this.outbox.forSubject(SUBJECT, id);
     const doc = row.documentId ? await this.documents.get(row.documentId) : null;
     return view(row, customer[0]?.name ?? '', doc?.latestVersion ?? null, mail, this.codeAttempts);
+  }
+
+  /**
+   * The template data of an issued statement, as issueRecord rendered it (templateData over the figures kept on the
+   * record, the company profile and the customer as they are now), for a template preview (templates module,
+   * TemplatePreviewRecords): nothing rendered or stored here. The confirmation link is a placeholder: the token
+   * exists in clear only in the customer's copy.
+   */
+  async previewData(id: string): Promise<Record<string, unknown>> {
+    const row = await this.mustFind(id);
+    const company = await this.statementCompany();
+    const customer = await this.customers.get(row.customerId);
+    return templateData({
+      number: row.number,
+      issuedOn: row.issuedOn,
+      from: row.periodFrom,
+      to: row.periodTo,
+      currency: row.currency,
+      company,
+      customer: {
+        name: customer.name,
+        taxId: customer.taxId,
+        address: customer.address,
+        contact: customer.billingContact
+          ? { name: customer.billingContact.name, email: customer.billingContact.email }
+          : null,
+      },
+      figures: row.figures as IssuedFigures,
+      confirmation: { url: urlFor(this.config.publicUrl, PREVIEW_TOKEN), replyBy: row.replyBy },
+    });
   }
 
   async file(id: string, format: DocumentFormat): Promise<FileBytes> {

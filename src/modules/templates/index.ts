@@ -2,5 +2,13 @@
 // through this file (npm run deps:check); entity and repository classes are exported as types only, so no other
 // module queries its tables. Add a named export here when another module needs one. The module's own files
 // import their neighbours directly, never this file. See docs/architecture.md, "Modules and what they own".
-// Other modules render through RenderingService, which asks this module's TemplateOverrides: none imports it yet.
+// Other modules render through RenderingService, which asks this module's TemplateOverrides. The workflow modules
+// register here the records their document types can be previewed on (TemplatePreviewRecords, a port: this module
+// imports none of them).
 export { TemplatesModule } from './templates.module.js';
+export {
+  PREVIEW_RECORDS,
+  TemplatePreviewRecords,
+  type PreviewRecord,
+  type PreviewRecordProvider,
+} from './preview-records.js';

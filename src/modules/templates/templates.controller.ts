@@ -31,8 +31,11 @@ import {
   TemplateLocaleQuery,
   UpdateDraftDto,
 } from './dto/template-version.dto.js';
+import { AppException } from '../../common/errors/app-exception.js';
+import { TemplateStoreError } from './templates.errors.js';
 import {
   ImportedDraftDto,
+  TemplateContractDto,
   TemplateDiffViewDto,
   TemplateTypeDto,
   TemplateVersionsViewDto,
@@ -43,6 +46,9 @@ import { TemplatesService } from './templates.service.js';
 // Managers and the back office keep the company's templates; everyone signed in may read them (they hold no prices).
 const EDIT = ['backoffice', 'manager'] as const;
 const TEMPLATE_ERROR = 'TEMPLATE_ERROR: details.file, line, column, reason (the draft is not saved)';
+const RECORD_PREVIEW_ERRORS =
+  'TEMPLATE_PREVIEW_WRONG_RECORD (recordId is a record of another kind), TEMPLATE_PREVIEW_NO_RECORD (the type ' +
+  "previews on samples only); 404 the record's module's code; 403 NOT_YOUR_RECORD";
 
 @ApiTags('templates')
 @Controller('api/templates')
@@ -57,7 +63,20 @@ export class TemplatesController {
   @ApiOperation({ summary: 'The document templates and their built-in versions (content hashes)' })
   @ApiOkResponse({ type: [TemplateTypeDto] })
   list() {
-    return this.rendering.templateTypes();
+    return this.templates.types();
+  }
+
+  @Get(':type/contract')
+  @SharedRecords()
+  @Roles(ANY_ROLE)
+  @ApiOperation({
+    summary:
+      "What the template editor completes: the type's fields (kind, example), helpers, partials, the locale's labels, " +
+      'its production copy (the price fields it cannot reach) and the record it previews on',
+  })
+  @ApiOkResponse({ type: TemplateContractDto })
+  contract(@Param('type') type: string, @Query() q: TemplateLocaleQuery) {
+    return this.templates.contract(type, q.locale);
   }
 
   @Post(':type/preview')
@@ -72,16 +91,24 @@ export class TemplatesController {
   })
   @ApiProduces('application/pdf', 'text/html', DOCX)
   @ApiOperation({
-    summary: 'Render sample.json (or the posted data) with the template in use (published or built-in); nothing stored',
+    summary:
+      'Render sample.json, the posted data or a real record (?recordId=) with the template in use (published or ' +
+      'built-in); nothing stored',
   })
   @ApiFileResponse('The rendered sample (nothing stored)', PDF, 'text/html', DOCX)
+  @ApiUnprocessableEntityResponse({ description: RECORD_PREVIEW_ERRORS })
   async preview(
+    @CurrentUser() actor: AuthUser,
     @Param('type') type: string,
     @Query() q: PreviewQuery,
     @Body() body: unknown,
     @Res() res: Response,
   ): Promise<void> {
-    const data = hasData(body) ? body : this.rendering.sample(type);
+    const given = hasData(body) ? body : undefined;
+    oneSource(given, q.recordId);
+    const data = q.recordId
+      ? await this.templates.recordData(actor, type, q.recordId, q.locale ?? 'zh-CN')
+      : (given ?? this.rendering.sample(type));
     await this.send(res, await this.rendering.html(type, data, q.locale), q.format);
   }
 
@@ -200,18 +227,25 @@ export class TemplatesController {
   })
   @ApiProduces('application/pdf', 'text/html', DOCX)
   @ApiOperation({
-    summary: "Render a draft on the type's sample (or the posted data) in the draft's locale; nothing stored",
+    summary:
+      "Render a draft on the type's sample, the posted data or a real record (?recordId=) in the draft's locale; " +
+      'nothing stored',
   })
   @ApiFileResponse('The rendered draft (nothing stored)', PDF, 'text/html', DOCX)
-  @ApiUnprocessableEntityResponse({ description: TEMPLATE_ERROR })
+  @ApiUnprocessableEntityResponse({
+    description: `TEMPLATE_REFUSED: details.problems (code, file, line, column) of a broken draft; ${TEMPLATE_ERROR}; ${RECORD_PREVIEW_ERRORS}`,
+  })
   async previewDraft(
+    @CurrentUser() actor: AuthUser,
     @Param('type') type: string,
     @IdParam() id: string,
     @Query() q: DraftPreviewQuery,
     @Body() body: unknown,
     @Res() res: Response,
   ): Promise<void> {
-    const html = await this.templates.previewDraft(type, id, hasData(body) ? body : undefined, q.sample);
+    const data = hasData(body) ? body : undefined;
+    oneSource(data, q.recordId, q.sample);
+    const html = await this.templates.previewDraft(actor, type, id, { data, sample: q.sample, recordId: q.recordId });
     await this.send(res, html, q.format);
   }
 
@@ -271,6 +305,17 @@ export class TemplatesController {
       );
     }
     res.end(bytes);
+  }
+}
+
+/** A preview renders one thing: the posted data, a record or a sample. */
+function oneSource(data: object | undefined, recordId: string | undefined, sample?: string): void {
+  if (recordId !== undefined && (data !== undefined || sample !== undefined)) {
+    throw AppException.badRequest(
+      TemplateStoreError.TEMPLATE_PREVIEW_SOURCE_CONFLICT,
+      'Preview on a record (recordId) or on data (the body or sample), not both',
+      { recordId, ...(sample !== undefined ? { sample } : {}), body: data !== undefined },
+    );
   }
 }
 

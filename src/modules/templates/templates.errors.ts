@@ -17,6 +17,12 @@ export const TemplateStoreError = {
    * each with its code, file, line and column. Nothing is saved.
    */
   TEMPLATE_REFUSED: 'TEMPLATE_REFUSED',
+  /** 422: a record preview (`?recordId=`) of a type that previews on its samples only (GET /api/templates: previewRecord null). */
+  TEMPLATE_PREVIEW_NO_RECORD: 'TEMPLATE_PREVIEW_NO_RECORD',
+  /** 422: the record id names a record of another kind than the type is made from (a quotation for a statement). */
+  TEMPLATE_PREVIEW_WRONG_RECORD: 'TEMPLATE_PREVIEW_WRONG_RECORD',
+  /** 400: a preview given both data (the body) and a record (`?recordId=`), or a sample and a record. */
+  TEMPLATE_PREVIEW_SOURCE_CONFLICT: 'TEMPLATE_PREVIEW_SOURCE_CONFLICT',
 } as const;
 export type TemplateStoreErrorCode = (typeof TemplateStoreError)[keyof typeof TemplateStoreError];
 

@@ -7,6 +7,7 @@ import { RenderingService } from '../../rendering/rendering.service.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { TemplateEngine, type RenderedHtml } from '../../rendering/templates/template-engine.js';
 import { checkDraft, type TemplateProblem } from '../../rendering/templates/template-guardrails.js';
+import { ClerkSettingCode } from '../../rendering/templates/clerk-settings.js';
 import {
   TEMPLATE_FILE_NAMES,
   templateFilesHash,
@@ -14,6 +15,18 @@ import {
 } from '../../rendering/templates/template-source.js';
 import { AppConfig } from '../../config/app-config.js';
 import { AuditService } from '../audit/index.js';
+import { OwnershipService } from '../auth/index.js';
+import { LABELS } from '../../rendering/templates/labels.js';
+import { readMetaShape } from '../../rendering/templates/template-engine.js';
+import { HELPER_DOCS, type HelperDoc } from '../../rendering/templates/helpers.js';
+import { isPriceField } from '../../common/amount-redaction.js';
+import {
+  builtInDataContract,
+  builtInFieldDescriptions,
+  type FieldDescription,
+  type ProductionAudience,
+} from '../../rendering/templates/data-contract.js';
+import { PREVIEW_RECORDS, TemplatePreviewRecords, type PreviewRecord } from './preview-records.js';
 import { FileError, type Upload } from '../files/index.js';
 import { importWordTemplate, wordImportLimits } from './word-import/word-import.js';
 import type { AuthUser } from '../auth/index.js';
@@ -67,6 +80,23 @@ export interface TemplateVersionsView {
   versions: TemplateVersionView[];
 }
 
+/** GET /api/templates/:type/contract: what the template editor completes and checks against. */
+export interface TemplateContractView {
+  type: string;
+  locale: Locale;
+  /** The fields of the type's data (from its samples), with their kind and an example. */
+  fields: FieldDescription[];
+  helpers: HelperDoc[];
+  /** What `{{> name}}` may name. */
+  partials: string[];
+  /** The labels `{{t "key"}}` finds in the locale: the shared ones and the built-in type's own, the type's last. */
+  labels: { key: string; text: string }[];
+  /** The copy production staff receive, when the type has one: its fields hold none of `priceFields`. */
+  production: { audience: ProductionAudience; priceFields: string[] } | null;
+  /** The record a preview can use (`?recordId=`), null: the samples only. */
+  previewRecord: PreviewRecord | null;
+}
+
 export interface TemplateFileDiff {
   file: string;
   changed: boolean;
@@ -97,7 +127,76 @@ export class TemplatesService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly ownership: OwnershipService,
+    private readonly previews: TemplatePreviewRecords,
   ) {}
+
+  /** The document types, their built-in version and the record each can be previewed on. */
+  types(): { type: string; version: string; previewRecord: PreviewRecord | null }[] {
+    return this.rendering.templateTypes().map((t) => ({ ...t, previewRecord: this.previews.recordOf(t.type) }));
+  }
+
+  /** The type's data contract for the editor's completion (built-in samples, partials, helpers, labels). */
+  contract(type: string, locale: Locale): TemplateContractView {
+    const files = this.engine.builtInFiles(type); // 404 TEMPLATE_NOT_FOUND for a type that is not a template
+    const meta = readMetaShape(files['meta.json'] ?? '{}');
+    const own = 'meta' in meta ? (meta.meta.labels?.[locale] ?? {}) : {};
+    const labels = { ...LABELS[locale], ...own };
+    const contract = builtInDataContract(this.engine.root, type);
+    const fields = builtInFieldDescriptions(this.engine.root, type);
+    return {
+      type,
+      locale,
+      fields,
+      helpers: [...HELPER_DOCS],
+      partials: this.engine.partialNames(),
+      labels: Object.keys(labels)
+        .sort()
+        .map((key) => ({ key, text: labels[key] })),
+      production: contract.production
+        ? {
+            audience: contract.production.audience,
+            priceFields: fields.map((f) => f.path).filter((p) => isPriceField(p)),
+          }
+        : null,
+      previewRecord: this.previews.recordOf(type),
+    };
+  }
+
+  /**
+   * The data a type's document would be rendered from for a real record (`recordId`), built by the workflow module
+   * that issues it (TemplatePreviewRecords) in `locale`, once the record is found to be of the type's kind and the
+   * caller may read it: 404 with the owning module's code, 403 NOT_YOUR_RECORD, 422 TEMPLATE_PREVIEW_WRONG_RECORD
+   * (a record of another kind), 422 TEMPLATE_PREVIEW_NO_RECORD (a type previewed on samples only).
+   */
+  async recordData(actor: AuthUser, type: string, recordId: string, locale: Locale): Promise<unknown> {
+    this.engine.version(type); // 404 TEMPLATE_NOT_FOUND first
+    const provider = this.previews.provider(type);
+    if (!provider) {
+      throw AppException.unprocessable(
+        TemplateStoreError.TEMPLATE_PREVIEW_NO_RECORD,
+        `Template ${type} previews on its sample data only, not on a record`,
+        { type, recordId },
+      );
+    }
+    try {
+      await this.ownership.check(actor, provider.record, recordId, 'recordId');
+    } catch (e) {
+      if (!(e instanceof AppException) || e.status !== 404) throw e;
+      for (const kind of PREVIEW_RECORDS) {
+        if (kind === provider.record || !this.ownership.registered(kind)) continue;
+        if (await this.ownership.ownerOf(kind, recordId)) {
+          throw AppException.unprocessable(
+            TemplateStoreError.TEMPLATE_PREVIEW_WRONG_RECORD,
+            `Template ${type} is made from a ${provider.record}: ${recordId} is a ${kind}`,
+            { type, recordId, expected: provider.record, found: kind },
+          );
+        }
+      }
+      throw e;
+    }
+    return provider.data(recordId, locale);
+  }
 
   async versions(type: string, locale: Locale): Promise<TemplateVersionsView> {
     const builtIn = { version: this.engine.version(type), files: this.engine.builtInFiles(type) };
@@ -202,11 +301,26 @@ export class TemplatesService {
     return { id, deleted: true };
   }
 
-  /** A draft rendered on the type's sample (or the given data) in the draft's locale; nothing is stored. */
-  async previewDraft(type: string, id: string, data: unknown, sample?: string): Promise<RenderedHtml> {
+  /**
+   * A draft rendered on the type's sample, the given data or a real record (`recordId`: recordData) in the draft's
+   * locale; nothing is stored. A draft that breaks a guardrail (a new draft copies its source as it is, and the
+   * partials may have changed since a save) is refused as a save is: 422 TEMPLATE_REFUSED with details.problems,
+   * each with its file, line and column; nothing is rendered.
+   */
+  async previewDraft(
+    actor: AuthUser,
+    type: string,
+    id: string,
+    source: { data?: object; sample?: string; recordId?: string },
+  ): Promise<RenderedHtml> {
     const draft = mustBeDraft(await this.mustFind(type, id));
-    const input = data ?? this.rendering.sample(type, sample);
-    return this.rendering.htmlFrom({ files: draft.files }, type, input, draft.locale as Locale);
+    const errors = checkDraft(this.engine, type, draft.files).filter((p) => p.severity === 'error');
+    if (errors.length > 0) refuse(type, errors);
+    const locale = draft.locale as Locale;
+    const input = source.recordId
+      ? await this.recordData(actor, type, source.recordId, locale)
+      : (source.data ?? this.rendering.sample(type, source.sample));
+    return this.rendering.htmlFrom({ files: draft.files }, type, input, locale);
   }
 
   /** The draft becomes the version its type and locale render with; the one published before is superseded. */
@@ -385,18 +499,13 @@ export class TemplatesService {
    * any error refuses the files (422 TEMPLATE_REFUSED, every problem listed); the warnings are returned.
    */
   private guard(type: string, files: TemplateFiles): TemplateProblem[] {
-    this.engine.check(type, files);
     const problems = checkDraft(this.engine, type, files);
+    // The clerks' fields of meta.json first: the engine refuses them too, but with one reason and no code of its own.
+    const settings = problems.filter((p) => p.severity === 'error' && CLERK_CODES.has(p.code));
+    if (settings.length > 0) refuse(type, settings);
+    this.engine.check(type, files);
     const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) {
-      const first = errors[0];
-      const at = first.line ? ` line ${first.line}${first.column ? `, column ${first.column}` : ''}` : '';
-      throw AppException.unprocessable(
-        TemplateStoreError.TEMPLATE_REFUSED,
-        `Template ${type} (${first.file}${at}): ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
-        { template: type, problems: errors },
-      );
-    }
+    if (errors.length > 0) refuse(type, errors);
     return problems.filter((p) => p.severity === 'warning');
   }
 
@@ -432,6 +541,20 @@ export class TemplatesService {
       ...(withFiles ? { files: v.files } : {}),
     };
   }
+}
+
+/** The guardrail codes of the clerks' fields (clerk-settings.ts). */
+const CLERK_CODES: ReadonlySet<string> = new Set(Object.values(ClerkSettingCode));
+
+/** 422 TEMPLATE_REFUSED listing every error; the message names the first. */
+function refuse(type: string, errors: TemplateProblem[]): never {
+  const first = errors[0];
+  const at = first.line ? ` line ${first.line}${first.column ? `, column ${first.column}` : ''}` : '';
+  throw AppException.unprocessable(
+    TemplateStoreError.TEMPLATE_REFUSED,
+    `Template ${type} (${first.file}${at}): ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+    { template: type, problems: errors },
+  );
 }
 
 function mustBeDraft(v: TemplateVersion): TemplateVersion {

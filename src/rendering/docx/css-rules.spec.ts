@@ -61,3 +61,19 @@ describe('declarations', () => {
     expect(declarations('width: 30mm; font-size: large; color: red')).toEqual({});
   });
 });
+
+describe('colours', () => {
+  it('reads #rgb, #rrggbb and var() of a custom property declared anywhere, with its fallback', () => {
+    const sheet = StyleSheet.of(`
+      :root { --td-accent: #a01010; }
+      h1 { color: var(--td-accent, #111); }
+      th { color: var(--not-declared, #123); }
+      p { color: #1F4e79; }
+      td { color: rgb(1, 2, 3); }
+    `);
+    expect(sheet.match(el('h1'), []).color).toBe('A01010');
+    expect(sheet.match(el('th'), []).color).toBe('112233');
+    expect(sheet.match(el('p'), []).color).toBe('1F4E79');
+    expect(sheet.match(el('td'), []).color).toBeUndefined();
+  });
+});

@@ -1,7 +1,9 @@
 /**
  * The few CSS properties the DOCX carries, read from a document's `<style>` and `style` attributes: font-size,
  * font-weight, font-family (sans or serif face), line-height, white-space (no-wrap), width (percentages, for
- * table columns) and horizontal padding (cell margins). Everything else in the CSS is the PDF's business and is not read.
+ * table columns), horizontal padding (cell margins) and color (`#rgb`, `#rrggbb`, or `var(--name, fallback)` with
+ * `--name: #rrggbb` declared in any rule, `:root` included: the clerks' colours, templates/clerk-settings.ts).
+ * Everything else in the CSS is the PDF's business and is not read.
  *
  * Selectors: compound selectors of a tag and/or classes (`td`, `.nowrap`, `table.lines.priced`, `*`), joined by
  * descendant (space) or child (`>`) combinators, in comma lists. A selector with anything else in it (attributes,
@@ -29,6 +31,8 @@ export interface Declared {
   /** Points (a cell's horizontal padding: its margins in the DOCX). */
   paddingLeft?: number;
   paddingRight?: number;
+  /** Text colour, `rrggbb` (upper case, no `#`). */
+  color?: string;
 }
 
 /** An element as the selectors see it. */
@@ -56,6 +60,7 @@ export class StyleSheet {
   private readonly byTag = new Map<string, Selector[]>();
   private readonly byClass = new Map<string, Selector[]>();
   private readonly universal: Selector[] = [];
+  private readonly vars: ReadonlyMap<string, string>;
 
   /** The parsed stylesheet of this CSS text (kept for the next documents with the same CSS). */
   static of(css: string): StyleSheet {
@@ -70,8 +75,15 @@ export class StyleSheet {
 
   private constructor(css: string) {
     let order = 0;
-    for (const { selectors, body } of rules(css.replace(/\/\*[\s\S]*?\*\//g, ''))) {
-      const declared = declarations(body);
+    const text = css.replace(/\/\*[\s\S]*?\*\//g, '');
+    // Custom properties holding a colour, whatever rule declares them (`:root { --td-accent: #1f4e79; }`).
+    const vars = new Map<string, string>();
+    for (const m of text.matchAll(/(--[\w-]+)\s*:\s*(#[0-9a-f]{3}(?:[0-9a-f]{3})?)\s*[;}]/gi)) {
+      vars.set(m[1]!.toLowerCase(), m[2]!);
+    }
+    this.vars = vars;
+    for (const { selectors, body } of rules(text)) {
+      const declared = declarations(body, vars);
       if (Object.keys(declared).length === 0) continue; // nothing the DOCX carries
       for (const text of selectors.split(',')) {
         const selector = parseSelector(text.trim(), order++, declared);
@@ -97,7 +109,7 @@ export class StyleSheet {
     found.sort((a, b) => a.specificity - b.specificity || a.order - b.order);
     const out: Declared = {};
     for (const s of found) Object.assign(out, s.declared);
-    if (styleAttr) Object.assign(out, declarations(styleAttr));
+    if (styleAttr) Object.assign(out, declarations(styleAttr, this.vars));
     return out;
   }
 }
@@ -197,7 +209,7 @@ function matches(s: Selector, el: ElementRef, ancestors: readonly ElementRef[]):
 const PT_PER: Record<string, number> = { pt: 1, px: 0.75, mm: 72 / 25.4, cm: 72 / 2.54, in: 72 };
 
 /** The declarations of one block (`a: b; c: d`) that the DOCX carries. */
-export function declarations(body: string): Declared {
+export function declarations(body: string, vars: ReadonlyMap<string, string> = new Map()): Declared {
   const out: Declared = {};
   for (const decl of body.split(';')) {
     const colon = decl.indexOf(':');
@@ -252,6 +264,11 @@ export function declarations(body: string): Declared {
         if (l && 'pt' in l) out[prop === 'padding-left' ? 'paddingLeft' : 'paddingRight'] = l.pt;
         break;
       }
+      case 'color': {
+        const c = colorOf(value, vars);
+        if (c) out.color = c;
+        break;
+      }
       case 'width': {
         const m = /^([\d.]+)%$/.exec(value);
         if (m && Number(m[1]) > 0) out.widthPct = Number(m[1]);
@@ -270,4 +287,14 @@ function length(value: string): { pt: number } | { factor: number } | undefined 
   if (m[2] === 'em') return { factor: n };
   if (m[2] === '%') return { factor: n / 100 };
   return { pt: n * PT_PER[m[2]!]! };
+}
+
+/** `#rgb`, `#rrggbb` or `var(--name, fallback)` as `RRGGBB`; anything else (names, rgb()) is not read. */
+function colorOf(value: string, vars: ReadonlyMap<string, string>): string | undefined {
+  const v = /^var\(\s*(--[\w-]+)\s*(?:,\s*(.+))?\)$/.exec(value);
+  const hex = v ? (vars.get(v[1]!) ?? v[2]?.trim()) : value;
+  const m = hex ? /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex) : null;
+  if (!m) return undefined;
+  const h = m[1]!.length === 3 ? [...m[1]!].map((c) => c + c).join('') : m[1]!;
+  return h.toUpperCase();
 }

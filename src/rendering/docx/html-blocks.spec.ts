@@ -107,3 +107,19 @@ describe('DOCX_ELEMENTS', () => {
     expect([...DOCX_ELEMENTS.lineBreak, ...DOCX_ELEMENTS.image]).toEqual(['br', 'img']);
   });
 });
+
+describe('text colour', () => {
+  it('gives a run the colour its CSS gives it, and none where it is the body colour', () => {
+    const blocks = parseBlocks(
+      '<html><head><style>body { color: #111; } :root { --td-accent: #a01010; } ' +
+        'h2 { color: var(--td-accent, #111); } .grey { color: #444; }</style></head>' +
+        '<body><h2>Title</h2><p>plain <span class="grey">grey</span></p></body></html>',
+    );
+    const runs = blocks.flatMap((b) => (b.kind === 'paragraph' ? b.runs : []));
+    expect(runs).toEqual([
+      expect.objectContaining({ text: 'Title', color: 'A01010' }),
+      expect.not.objectContaining({ color: expect.anything() }),
+      expect.objectContaining({ text: 'grey', color: '444444' }),
+    ]);
+  });
+});

@@ -60,6 +60,8 @@ export interface TextRunModel {
   /** Points. */
   size: number;
   face: Face;
+  /** `RRGGBB` where the CSS colours the text other than the body's colour. */
+  color?: string;
 }
 export interface BreakRunModel {
   kind: 'break';
@@ -173,6 +175,7 @@ export function parseDocumentModel(html: string): DocumentModel {
     base = cascade(base, ctx.sheet.match(ref(el), ctx.ancestors, el.attribs.style));
     ctx.ancestors.push(ref(el));
   }
+  ctx.bodyColor = base.color;
   const builder = new BlockBuilder(ctx);
   builder.children(body ? body.children : dom.children, base);
   const blocks = builder.finish();
@@ -257,6 +260,8 @@ interface Style {
   /** A factor of `size`. */
   lineHeight: number;
   noWrap: boolean;
+  /** `RRGGBB` from the CSS (css-rules.ts); the body's is the document's default. */
+  color?: string;
   align?: Align;
   heading?: 1 | 2 | 3 | 4;
   list?: ListContext;
@@ -280,7 +285,8 @@ function cascade(parent: Style, d: Declared): Style {
     d.bold === undefined &&
     d.face === undefined &&
     d.lineHeight === undefined &&
-    d.noWrap === undefined
+    d.noWrap === undefined &&
+    d.color === undefined
   ) {
     return parent;
   }
@@ -296,6 +302,7 @@ function cascade(parent: Style, d: Declared): Style {
         : d.lineHeight.factor
       : parent.lineHeight,
     noWrap: d.noWrap ?? parent.noWrap,
+    color: d.color ?? parent.color,
   };
 }
 
@@ -305,6 +312,8 @@ interface Context {
   lists: { next: number };
   /** The elements around the one being read, outermost first (for descendant selectors). */
   ancestors: ElementRef[];
+  /** The body's text colour: runs in it name no colour (the document's default, as Word's "automatic"). */
+  bodyColor?: string;
 }
 
 const SKIPPED = new Set<string>(DOCX_ELEMENTS.skipped);
@@ -324,6 +333,11 @@ class BlockBuilder {
   finish(): BlockModel[] {
     this.close();
     return this.blocks;
+  }
+
+  /** A run's colour: the style's, unless it is the body's. */
+  private colorOf(style: Style): string | undefined {
+    return style.color !== this.ctx.bodyColor ? style.color : undefined;
   }
 
   children(nodes: DomNode[], style: Style): void {
@@ -551,12 +565,14 @@ class BlockBuilder {
       last.italic === style.italic &&
       last.underline === style.underline &&
       last.size === style.size &&
-      last.face === style.face
+      last.face === style.face &&
+      last.color === this.colorOf(style)
     ) {
       last.text += text;
     } else {
       const { bold, italic, underline, size, face } = style;
-      p.runs.push({ kind: 'text', text, bold, italic, underline, size, face });
+      const color = this.colorOf(style);
+      p.runs.push({ kind: 'text', text, bold, italic, underline, size, face, ...(color ? { color } : {}) });
     }
   }
 

@@ -383,6 +383,8 @@ function run(r: RunModel, width: number, base: TextStyle, d: Doc): ParagraphChil
         // The default style names the body's face, a heading or letterhead style its own: a run names a face only
         // where it differs from its paragraph style's (naming it on every run made a third of the XML).
         font: r.face !== base.face ? runFonts(faceFont(r.face, d.body.face)) : undefined,
+        // Only where the CSS colours it other than the body's text (the letterhead's name, a clerk's accent…).
+        color: r.color,
       });
     case 'break':
       return new TextRun({ break: 1 });

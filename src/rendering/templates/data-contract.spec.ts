@@ -7,7 +7,13 @@ import { LINE_PRICE_FIELDS, QUOTATION_PRICE_FIELDS } from '../../modules/quotati
 import type { ProductionListData } from '../../modules/contact-sheets/views/contact-list.view.js';
 import type { ProductionCopyData } from '../../modules/contact-sheets/views/contact-sheet.view.js';
 import { TemplateEngine } from './template-engine.js';
-import { builtInDataContract, fieldPaths, isProductionData, PRODUCTION_AUDIENCE } from './data-contract.js';
+import {
+  builtInDataContract,
+  describeFields,
+  fieldPaths,
+  isProductionData,
+  PRODUCTION_AUDIENCE,
+} from './data-contract.js';
 
 // The production marks and the price-field names are written in src/rendering, which knows no module: these checks
 // hold them to what the modules do.
@@ -47,5 +53,36 @@ describe('data contracts and the modules', () => {
         expect.arrayContaining([...fieldPaths(sample)]),
       );
     }
+  });
+});
+
+describe('describeFields', () => {
+  it('gives each path its kind and the first example, lists and objects without one', () => {
+    const fields = describeFields(
+      [
+        {
+          customer: { name: '鲁北化工', taxId: null },
+          issuedOn: '2026-11-05',
+          total: '1234.50',
+          pages: 3,
+          lines: [{ qty: 2 }],
+        },
+        { customer: { name: 'Other', taxId: '9137' }, paid: true },
+      ],
+      ['currency'],
+    );
+    expect(fields).toEqual([
+      { path: 'currency', kind: 'string' },
+      { path: 'customer', kind: 'object' },
+      { path: 'customer.name', kind: 'string', example: '鲁北化工' },
+      { path: 'customer.taxId', kind: 'string', example: '9137' },
+      { path: 'issuedOn', kind: 'date', example: '2026-11-05' },
+      { path: 'lines', kind: 'array' },
+      { path: 'lines[]', kind: 'object' },
+      { path: 'lines[].qty', kind: 'number', example: 2 },
+      { path: 'pages', kind: 'number', example: 3 },
+      { path: 'paid', kind: 'boolean', example: true },
+      { path: 'total', kind: 'decimal', example: '1234.50' },
+    ]);
   });
 });

@@ -99,3 +99,79 @@ export function builtInDataContract(root: string, type: string): DataContract {
   const meta = existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as { required?: string[] }) : {};
   return dataContract(type, samples, meta.required ?? []);
 }
+
+/** What a field holds, as the template editor shows it. */
+export type FieldKind = 'string' | 'decimal' | 'number' | 'date' | 'boolean' | 'array' | 'object' | 'null';
+
+export interface FieldDescription {
+  /** As the contract writes it: `customer.name`, `lines[]`, `lines[].unitPrice`. */
+  path: string;
+  kind: FieldKind;
+  /** The first value a sample has there (strings cut at 80 characters); none for lists and objects. */
+  example?: string | number | boolean | null;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+const DECIMAL = /^-?\d+\.\d+$/;
+
+function kindOf(value: unknown): FieldKind {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return 'object';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'string' && DATE.test(value)) return 'date';
+  if (typeof value === 'string' && DECIMAL.test(value)) return 'decimal';
+  return 'string';
+}
+
+/**
+ * The fields of a type's samples with their kind and an example, sorted by path: the first sample that has a value
+ * other than null at a path gives its kind and example (money is a decimal string, dates ISO strings). Fields only
+ * `required` names (no sample has them) are strings without an example.
+ */
+export function describeFields(samples: readonly unknown[], required: readonly string[] = []): FieldDescription[] {
+  const found = new Map<string, FieldDescription>();
+  const note = (path: string, value: unknown) => {
+    const kind = kindOf(value);
+    const known = found.get(path);
+    if (known && known.kind !== 'null') return;
+    const example =
+      kind === 'array' || kind === 'object'
+        ? undefined
+        : typeof value === 'string' && value.length > 80
+          ? `${value.slice(0, 80)}…`
+          : (value as string | number | boolean | null);
+    found.set(path, example === undefined ? { path, kind } : { path, kind, example });
+  };
+  const walk = (value: unknown, prefix: string): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        note(`${prefix}[]`, item);
+        walk(item, `${prefix}[]`);
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        const path = prefix ? `${prefix}.${key}` : key;
+        note(path, inner);
+        walk(inner, path);
+      }
+    }
+  };
+  for (const s of samples) walk(s, '');
+  for (const r of required) if (!found.has(r)) found.set(r, { path: r, kind: 'string' });
+  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The samples and built-in `required` of a type (as builtInDataContract reads them), described field by field. */
+export function builtInFieldDescriptions(root: string, type: string): FieldDescription[] {
+  const dir = join(root, type);
+  if (!existsSync(join(dir, 'template.hbs'))) throw new Error(`no built-in template ${type} in ${root}`);
+  const samples = readdirSync(dir)
+    .filter((f) => SAMPLE_FILE.test(f))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown);
+  const metaFile = join(dir, 'meta.json');
+  const meta = existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as { required?: string[] }) : {};
+  return describeFields(samples, meta.required ?? []);
+}

@@ -5,6 +5,7 @@ import {
   formatDate,
   formatMoney,
   formatPercent,
+  HELPER_DOCS,
   HELPER_NAMES,
   registerHelpers,
   TemplateHelperError,
@@ -179,5 +180,14 @@ describe('helpers in a template', () => {
     expect(error).toMatchObject({ helper: 'money', line: 2, column: 10 });
     expect(() => render('{{t "no.such.label"}}')).toThrow(/no label "no.such.label"/);
     expect(() => render('{{date d "medium"}}', { d: '2026-01-01' })).toThrow(/unknown date format/);
+  });
+});
+
+describe('HELPER_DOCS', () => {
+  it('describes every helper the engine registers, once', () => {
+    const ours = HELPER_DOCS.filter((d) => !d.builtIn).map((d) => d.name);
+    expect(ours).toEqual(HELPER_NAMES);
+    expect(new Set(HELPER_DOCS.map((d) => d.name)).size).toBe(HELPER_DOCS.length);
+    for (const d of HELPER_DOCS) expect(d.example).toContain(d.name);
   });
 });

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { toChineseCapital } from '../../common/chinese-numerals.js';
 import { Dec, isAmount, round2, type Amount } from '../../common/money.js';
+import type { LetterheadData } from './clerk-settings.js';
 import type { LabelSet, Locale } from './labels.js';
 
 /**
@@ -15,6 +16,8 @@ export interface RenderData {
   labels: LabelSet;
   title: string;
   type: string;
+  /** The clerks' letterhead settings of meta.json (clerk-settings.ts), when it has them. */
+  letterhead?: LetterheadData;
 }
 
 /** A helper refused its arguments; `line`/`column` are where the template called it. */
@@ -207,6 +210,75 @@ const HELPERS: Record<string, Helper> = {
 };
 
 export const HELPER_NAMES = Object.keys(HELPERS);
+
+/** What the template editor completes a helper with: one line on what it does, and a call as a template writes it. */
+export interface HelperDoc {
+  name: string;
+  description: string;
+  example: string;
+  /** A block helper of Handlebars itself (`{{#each}}`…) rather than one of ours. */
+  builtIn?: boolean;
+}
+
+/** Every helper a template may call (ours, in HELPERS' order, then Handlebars' own); helpers.spec checks the list. */
+export const HELPER_DOCS: readonly HelperDoc[] = [
+  {
+    name: 'money',
+    description:
+      "An amount (decimal string) in the document's locale, with the currency sign or code; blank when missing",
+    example: '{{money total currency}}',
+  },
+  { name: 'pct', description: 'A rate or share in percent, in the locale (13%, 13 %)', example: '{{pct taxRate}}' },
+  { name: 'capital', description: 'An amount in Chinese capital numerals (大写)', example: '{{capital total}}' },
+  {
+    name: 'date',
+    description: 'A date in the locale: long (default), short (table cells), iso, datetime',
+    example: '{{date issuedOn "short"}}',
+  },
+  {
+    name: 't',
+    description: "A label of the document's locale (meta.json labels, then the shared ones); parts are joined by dots",
+    example: '{{t "statement.intro"}}',
+  },
+  { name: 'eq', description: 'Whether two values are equal (for #if)', example: '{{#if (eq type "invoice")}}…{{/if}}' },
+  {
+    name: 'add',
+    description: 'The sum of decimal amounts, as a decimal string',
+    example: '{{money (add a b) currency}}',
+  },
+  { name: 'inc', description: 'An integer plus one (a row number from @index)', example: '{{inc @index}}' },
+  { name: 'pageBreak', description: 'A page break (in the PDF and the DOCX)', example: '{{pageBreak}}' },
+  {
+    name: 'if',
+    description: 'The block when the value is present (not false, empty, 0 or null)',
+    example: '{{#if customer.taxId}}…{{/if}}',
+    builtIn: true,
+  },
+  {
+    name: 'unless',
+    description: 'The block when the value is absent',
+    example: '{{#unless paid}}…{{/unless}}',
+    builtIn: true,
+  },
+  {
+    name: 'each',
+    description: 'The block for every item of a list (@index, @first, @last)',
+    example: '{{#each lines}}{{description}}{{/each}}',
+    builtIn: true,
+  },
+  {
+    name: 'with',
+    description: 'The block with a field as its context',
+    example: '{{#with customer}}{{name}}{{/with}}',
+    builtIn: true,
+  },
+  {
+    name: 'lookup',
+    description: 'A field by a name held in another value',
+    example: '{{lookup aging "over90"}}',
+    builtIn: true,
+  },
+];
 
 /**
  * Registers the helpers on a Handlebars environment. Each gets its positional arguments (Handlebars appends

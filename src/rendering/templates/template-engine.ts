@@ -11,6 +11,13 @@ import { DEFAULT_LOCALE, isLocale, LABELS, LOCALES, type LabelSet, type Locale }
 import { visibleText } from '../docx/visible-text.js';
 import { FONT_FAMILY, SERIF_FAMILY } from '../pdf/fonts.js';
 import { TEMPLATE_FILE_NAMES, templateFilesHash, type TemplateFiles, type TemplateSource } from './template-source.js';
+import {
+  checkClerkSettings,
+  clerkCss,
+  letterheadData,
+  type LetterheadSettings,
+  type ThemeSettings,
+} from './clerk-settings.js';
 
 /**
  * Document templates on disk -> HTML. A document type is a folder `templates/<type>/` with `template.hbs`,
@@ -108,6 +115,10 @@ export interface TemplateMeta {
   /** The document's default face (see the top of this file). */
   font?: 'sans' | 'serif';
   labels?: Partial<Record<Locale, Record<string, string>>>;
+  /** The clerks' letterhead fields (clerk-settings.ts): `@letterhead` in `_partials/letterhead.hbs`. */
+  letterhead?: LetterheadSettings;
+  /** The clerks' colours (clerk-settings.ts): CSS custom properties after base.css. */
+  theme?: ThemeSettings;
 }
 
 type Compiled = (context: unknown, options: Handlebars.RuntimeOptions) => string;
@@ -270,7 +281,10 @@ export class TemplateEngine {
 
     const labels: LabelSet = { ...LABELS[locale], ...t.meta.labels?.[locale] };
     const title = t.meta.title?.[locale] ?? t.meta.title?.[DEFAULT_LOCALE] ?? type;
-    const runtime: Handlebars.RuntimeOptions = { data: { locale, labels, title, type } satisfies RenderData };
+    const letterhead = letterheadData(t.meta.letterhead, locale);
+    const runtime: Handlebars.RuntimeOptions = {
+      data: { locale, labels, title, type, ...(letterhead ? { letterhead } : {}) } satisfies RenderData,
+    };
 
     const body = run(type, 'template.hbs', () => t.body(data, runtime));
     const headerHtml = run(type, t.headerFile, () => t.header(data, runtime)).trim();
@@ -294,10 +308,11 @@ export class TemplateEngine {
 
     const orientation = t.meta.orientation === 'landscape' ? '@page { size: A4 landscape; }\n' : '';
     const font = t.meta.font === 'serif' ? SERIF_DEFAULT_CSS : '';
+    const clerks = clerkCss(t.meta.letterhead, t.meta.theme);
     const html =
       `<!doctype html>\n<html lang="${locale}">\n<head>\n<meta charset="utf-8">\n` +
       `<title>${Handlebars.escapeExpression(title)}</title>\n` +
-      `<style>\n${this.loadPartials(type).baseCss}\n${orientation}${font}${t.css}\n</style>\n</head>\n` +
+      `<style>\n${this.loadPartials(type).baseCss}\n${orientation}${font}${clerks}${t.css}\n</style>\n</head>\n` +
       `<body class="doc-${type}">\n${body.trim()}\n</body>\n</html>\n`;
 
     return {
@@ -734,8 +749,19 @@ function parseMeta(type: string, source: string): TemplateMeta {
   return read.meta;
 }
 
-/** A meta.json read and checked, or what is wrong with it. */
+/**
+ * A meta.json read and checked, or what is wrong with it: its shape (readMetaShape), then the clerks' settings
+ * (clerk-settings.ts; a key it does not know is the guardrails' to report, not a reason to refuse a render).
+ */
 export function readMeta(source: string): { meta: TemplateMeta } | { reason: string } {
+  const read = readMetaShape(source);
+  if ('reason' in read) return read;
+  const problem = checkClerkSettings(read.meta as Record<string, unknown>).find((p) => p.code !== 'META_UNKNOWN_KEY');
+  return problem ? { reason: `${problem.path}: ${problem.message}` } : read;
+}
+
+/** A meta.json parsed and checked for the engine's own keys (title, required, orientation, font…). */
+export function readMetaShape(source: string): { meta: TemplateMeta } | { reason: string } {
   let meta: unknown;
   try {
     meta = JSON.parse(source);

@@ -2,7 +2,8 @@ import { isPriceField } from '../../common/amount-redaction.js';
 import { DOCX_ELEMENTS } from '../docx/html-blocks.js';
 import { builtInDataContract, type DataContract, type ProductionAudience } from './data-contract.js';
 import { HELPER_NAMES } from './helpers.js';
-import { checkTemplateSource, readMeta, type TemplateEngine } from './template-engine.js';
+import { checkClerkSettings, ClerkSettingCode } from './clerk-settings.js';
+import { checkTemplateSource, readMetaShape, type TemplateEngine } from './template-engine.js';
 import type { TemplateFileName, TemplateFiles } from './template-source.js';
 
 /**
@@ -32,6 +33,21 @@ export const GuardrailCode = {
   PRODUCTION_PRICE_FIELD: 'PRODUCTION_PRICE_FIELD',
   /** A field the type's data contract does not have (a typo, or a field of another type): it prints nothing. */
   FIELD_UNKNOWN: 'FIELD_UNKNOWN',
+  // The clerks' fields of meta.json (clerk-settings.ts), each its own code:
+  /** A key meta.json, its letterhead, letterhead.show, letterhead.lines or theme does not have. */
+  META_UNKNOWN_KEY: ClerkSettingCode.META_UNKNOWN_KEY,
+  /** A colour (letterhead.color, theme.accent) that is not #rrggbb. */
+  META_COLOR_INVALID: ClerkSettingCode.META_COLOR_INVALID,
+  /** A clerk's field of the wrong kind (align, show, lines, letterhead or theme not an object). */
+  META_VALUE_INVALID: ClerkSettingCode.META_VALUE_INVALID,
+  /** letterhead.logo is not a data: URI of a PNG or JPEG (by its magic bytes). */
+  LETTERHEAD_LOGO_INVALID: ClerkSettingCode.LETTERHEAD_LOGO_INVALID,
+  /** letterhead.logo is larger than 256 KB decoded. */
+  LETTERHEAD_LOGO_TOO_LARGE: ClerkSettingCode.LETTERHEAD_LOGO_TOO_LARGE,
+  /** More than 4 extra letterhead lines in a locale. */
+  LETTERHEAD_LINES_TOO_MANY: ClerkSettingCode.LETTERHEAD_LINES_TOO_MANY,
+  /** An extra letterhead line longer than 120 characters. */
+  LETTERHEAD_LINE_TOO_LONG: ClerkSettingCode.LETTERHEAD_LINE_TOO_LONG,
 } as const;
 export type GuardrailCode = (typeof GuardrailCode)[keyof typeof GuardrailCode];
 
@@ -46,6 +62,13 @@ const SEVERITY: Record<GuardrailCode, 'error' | 'warning'> = {
   REQUIRED_FIELD_UNKNOWN: 'error',
   PRODUCTION_PRICE_FIELD: 'error',
   FIELD_UNKNOWN: 'warning',
+  META_UNKNOWN_KEY: 'error',
+  META_COLOR_INVALID: 'error',
+  META_VALUE_INVALID: 'error',
+  LETTERHEAD_LOGO_INVALID: 'error',
+  LETTERHEAD_LOGO_TOO_LARGE: 'error',
+  LETTERHEAD_LINES_TOO_MANY: 'error',
+  LETTERHEAD_LINE_TOO_LONG: 'error',
 };
 
 // A document type's files as the store holds them (the names of a `templates/<type>/` folder).
@@ -488,9 +511,12 @@ function checkCss(source: string): TemplateProblem[] {
 // ---- meta.json ----
 
 function checkMeta(source: string, contract: DataContract): TemplateProblem[] {
-  const read = readMeta(source);
+  const read = readMetaShape(source);
   if ('reason' in read) return [problemOf('META_INVALID', 'meta.json', read.reason)];
-  return (read.meta.required ?? [])
+  const settings = checkClerkSettings(read.meta as Record<string, unknown>).map((p) =>
+    problemOf(p.code, 'meta.json', p.message, positionOfKey(source, p.path), { field: p.path }),
+  );
+  const required = (read.meta.required ?? [])
     .filter((field) => !isKnown(contract.fields, field))
     .map((field) => {
       const at = source.indexOf(JSON.stringify(field));
@@ -502,4 +528,19 @@ function checkMeta(source: string, contract: DataContract): TemplateProblem[] {
         { field },
       );
     });
+  return [...settings, ...required];
+}
+
+/**
+ * Where a setting's key is written in meta.json (`letterhead.lines.en[2]`: the key "en"; each key looked for after
+ * the one before it), or nothing when it cannot be found.
+ */
+function positionOfKey(source: string, path: string): { line?: number; column?: number } {
+  let from = 0;
+  for (const key of path.replace(/\[\d+\]$/, '').split('.')) {
+    const at = source.indexOf(JSON.stringify(key), from);
+    if (at < 0) return {};
+    from = at;
+  }
+  return positionIn(source, from, { line: 1, column: 0 });
 }

@@ -58,7 +58,7 @@ export interface ParamSpec {
 }
 
 export interface QueryFieldSpec {
-  kind: 'bool' | 'enum' | 'enumList' | 'int';
+  kind: 'bool' | 'enum' | 'enumList' | 'int' | 'uuid';
 }
 
 /** Generic JSON-body mutations; an entry may say why one does not apply. */
@@ -606,6 +606,26 @@ const TOKEN: Record<string, FieldSpec> = {
 const SECOND_FACTOR: Record<string, FieldSpec> = { code: code(), recoveryCode: text(40) };
 
 const uuidParam = (value: (f: Fixtures) => string): ParamSpec => ({ kind: 'uuid', value });
+
+/**
+ * A preview of the statement's template on a record (?recordId=, #19): refused with nothing rendered when it names a
+ * record of another kind (422) or comes with data as well (400); no such record (404 STATEMENT_NOT_FOUND) is
+ * test/e2e/template-editor-api.test.ts's.
+ */
+const recordPreviewCases = (f: Fixtures): ExtraCase[] => [
+  {
+    name: 'a record and posted data',
+    query: { format: 'html', recordId: f.ids.quotationDraft },
+    json: { customer: { name: 'x' } },
+    codes: ['TEMPLATE_PREVIEW_SOURCE_CONFLICT'],
+  },
+  {
+    name: 'a record of another kind',
+    query: { format: 'html', recordId: f.ids.quotationDraft },
+    codes: ['TEMPLATE_PREVIEW_WRONG_RECORD'],
+    status: 422,
+  },
+];
 
 const IMPORT_QUERY = { base: { dryRun: 'true' }, fields: { dryRun: { kind: 'bool' } } } as const;
 const WAIT_QUERY = { base: {}, fields: { wait: { kind: 'bool' } } } as const;
@@ -1449,10 +1469,14 @@ export const CORPUS: CorpusEntry[] = [
     // The body is the template's free-form data: field mutations do not apply. format=html: nothing renders a PDF.
     route: 'POST /api/templates/:type/preview',
     params: { type: { kind: 'name', value: () => 'customer-statement' } },
-    query: { base: { format: 'html' }, fields: { format: { kind: 'enum' }, locale: { kind: 'enum' } } },
+    query: {
+      base: { format: 'html' },
+      fields: { format: { kind: 'enum' }, locale: { kind: 'enum' }, recordId: { kind: 'uuid' } },
+    },
     noBody: "the body is the template's free-form data (any object)",
     skip: { 'empty body': 'no body previews sample.json' },
-    extra: (): ExtraCase[] => [
+    extra: (f): ExtraCase[] => [
+      ...recordPreviewCases(f),
       { name: 'data nested 1000 deep', json: { customer: nested(1000) } },
       {
         name: 'a __proto__ key in the data',
@@ -1521,9 +1545,20 @@ export const CORPUS: CorpusEntry[] = [
   {
     route: 'POST /api/templates/:type/drafts/:id/preview',
     params: { type: TEMPLATE_TYPE, id: uuidParam((f) => f.ids.templateDraft) },
-    query: { base: { format: 'html' }, fields: { format: { kind: 'enum' }, sample: { kind: 'enum' } } },
+    query: {
+      base: { format: 'html' },
+      fields: { format: { kind: 'enum' }, sample: { kind: 'enum' }, recordId: { kind: 'uuid' } },
+    },
     noBody: "the body is the template's free-form data (any object)",
     skip: { 'empty body': 'no body previews the sample' },
+    extra: (f): ExtraCase[] => [
+      ...recordPreviewCases(f),
+      {
+        name: 'a record and a sample',
+        query: { format: 'html', sample: 'sample', recordId: f.ids.quotationDraft },
+        codes: ['TEMPLATE_PREVIEW_SOURCE_CONFLICT'],
+      },
+    ],
   },
   {
     route: 'POST /api/templates/:type/drafts/:id/publish',

@@ -1,9 +1,13 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import type { FieldDescription, FieldKind, ProductionAudience } from '../../../rendering/templates/data-contract.js';
+import type { HelperDoc } from '../../../rendering/templates/helpers.js';
+import { PREVIEW_RECORDS, type PreviewRecord } from '../preview-records.js';
 import { ActorRefDto } from '../../../common/openapi/ref.dto.js';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
 import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { TEMPLATE_VERSION_STATUSES, type TemplateVersionStatus } from '../template-version.types.js';
 import type {
+  TemplateContractView,
   TemplateDiffView,
   TemplateFileDiff,
   TemplateVersionsView,
@@ -167,4 +171,95 @@ export class TemplateTypeDto {
 
   @ApiProperty()
   version!: string;
+
+  @ApiProperty({
+    enum: PREVIEW_RECORDS,
+    nullable: true,
+    description: 'The record a preview can be made on (?recordId=); null: the samples only',
+  })
+  previewRecord!: PreviewRecord | null;
+}
+
+class FieldDescriptionDto implements FieldDescription {
+  @ApiProperty({ example: 'lines[].unitPrice', description: 'Dotted, `[]` for the items of a list' })
+  path!: string;
+
+  @ApiProperty({ enum: ['string', 'decimal', 'number', 'date', 'boolean', 'array', 'object', 'null'] })
+  kind!: FieldKind;
+
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    nullable: true,
+    description: 'From the samples; none for lists and objects',
+  })
+  example?: string | number | boolean | null;
+}
+
+class HelperDocDto implements HelperDoc {
+  @ApiProperty({ example: 'money' })
+  name!: string;
+
+  @ApiProperty()
+  description!: string;
+
+  @ApiProperty({ example: '{{money total currency}}' })
+  example!: string;
+
+  @ApiPropertyOptional({ description: "Handlebars' own block helper (if, unless, each, with, lookup)" })
+  builtIn?: boolean;
+}
+
+class LabelDto {
+  @ApiProperty({ example: 'statement.intro' })
+  key!: string;
+
+  @ApiProperty()
+  text!: string;
+}
+
+class ProductionAudienceFieldDto {
+  @ApiProperty({ example: 'audience' })
+  field!: string;
+
+  @ApiProperty({ example: 'production' })
+  value!: string;
+}
+
+class ProductionContractDto {
+  @ApiProperty({
+    oneOf: [{ type: 'string', enum: ['always'] }, { $ref: getSchemaPath(ProductionAudienceFieldDto) }],
+    description: "'always': the whole type goes to production; else the copy whose data has field = value",
+  })
+  audience!: ProductionAudience;
+
+  @ApiProperty({ type: [String], description: "The type's price fields: the production copy cannot reach them" })
+  priceFields!: string[];
+}
+
+/** GET /api/templates/:type/contract. */
+@ApiExtraModels(ProductionAudienceFieldDto)
+export class TemplateContractDto implements TemplateContractView {
+  @ApiProperty()
+  type!: string;
+
+  @ApiProperty({ enum: LOCALES })
+  locale!: Locale;
+
+  @ApiProperty({ type: [FieldDescriptionDto] })
+  fields!: FieldDescriptionDto[];
+
+  @ApiProperty({ type: [HelperDocDto] })
+  helpers!: HelperDocDto[];
+
+  @ApiProperty({ type: [String], description: 'What {{> name}} may name' })
+  partials!: string[];
+
+  @ApiProperty({ type: [LabelDto], description: 'The labels {{t "key"}} finds in the locale' })
+  labels!: LabelDto[];
+
+  @ApiProperty({ type: ProductionContractDto, nullable: true, description: 'null: no production copy' })
+  production!: ProductionContractDto | null;
+
+  @ApiProperty({ enum: PREVIEW_RECORDS, nullable: true })
+  previewRecord!: PreviewRecord | null;
 }

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { BUILT_IN } from '../template-version.types.js';
 
 /** One file's size bound: the largest built-in template is ~15 kB. */
 const MAX_FILE = 200_000;
+/** meta.json may carry the letterhead's logo (256 KB decoded, ~350 kB as base64) beside the labels. */
+const MAX_META = 500_000;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const VERSION_REF = new RegExp(`^(${BUILT_IN}|${UUID})$`, 'i');
 const DRAFT_FROM = new RegExp(`^(${BUILT_IN}|active|${UUID})$`, 'i');
@@ -35,10 +37,14 @@ export class TemplateFilesDto {
   @MaxLength(MAX_FILE)
   'footer.hbs'?: string;
 
-  @ApiPropertyOptional({ description: 'title, required fields, orientation, labels per locale' })
+  @ApiPropertyOptional({
+    description:
+      "title, required fields, orientation, font, labels per locale, and the clerks' fields: letterhead (logo as a " +
+      'data: URI, colour, alignment, shown lines, extra lines per locale) and theme (accent colour)',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_FILE)
+  @MaxLength(MAX_META)
   'meta.json'?: string;
 }
 
@@ -92,11 +98,20 @@ export class TemplateLocaleQuery {
   locale: Locale = 'zh-CN';
 }
 
+const RECORD_ID_DESCRIPTION =
+  "A real record to preview on (GET /api/templates gives each type's previewRecord): the data its workflow would " +
+  'render, for a record the caller may read; without it, the sample (or the posted data)';
+
 export class DraftPreviewQuery {
   @ApiPropertyOptional({ enum: ['pdf', 'docx', 'html'], default: 'pdf' })
   @IsOptional()
   @IsIn(['pdf', 'docx', 'html'])
   format: 'pdf' | 'docx' | 'html' = 'pdf';
+
+  @ApiPropertyOptional({ format: 'uuid', description: RECORD_ID_DESCRIPTION })
+  @IsOptional()
+  @IsUUID()
+  recordId?: string;
 
   @ApiPropertyOptional({
     description: 'Which sample of the type: sample.json (default) or sample-*.json',
@@ -123,6 +138,11 @@ export class PreviewQuery {
   @IsOptional()
   @IsIn(['pdf', 'docx', 'html'])
   format: 'pdf' | 'docx' | 'html' = 'pdf';
+
+  @ApiPropertyOptional({ format: 'uuid', description: RECORD_ID_DESCRIPTION })
+  @IsOptional()
+  @IsUUID()
+  recordId?: string;
 
   @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
   @IsOptional()

@@ -3,6 +3,7 @@ import { CompanyModule } from '../../company/index.js';
 import { anyOf, DocumentsService, DocumentIssuerModule } from '../../documents/index.js';
 import { FilesModule } from '../../files/index.js';
 import { QuotationsModule } from '../../quotations/index.js';
+import { TemplatePreviewRecords } from '../../templates/index.js';
 import { TendersModule } from '../tenders.module.js';
 import { TenderPackageComposer } from './tender-package.composer.js';
 import { READERS, TenderPackageController } from './tender-package.controller.js';
@@ -20,10 +21,17 @@ import { PACKAGE_TYPE, TenderPackageService } from './tender-package.service.js'
   exports: [TenderPackageService],
 })
 export class TenderPackageModule implements OnModuleInit {
-  constructor(private readonly documents: DocumentsService) {}
+  constructor(
+    private readonly documents: DocumentsService,
+    private readonly previews: TemplatePreviewRecords,
+    private readonly packages: TenderPackageService,
+  ) {}
 
-  /** /api/documents serves a package's files to the roles that read them here (engineering does not). */
   onModuleInit(): void {
+    // /api/documents serves a package's files to the roles that read them here (engineering does not).
     this.documents.restrictReaders(PACKAGE_TYPE, anyOf(READERS));
+    // A template preview of the package's sections on a tender (templates/preview-records.ts). The table of contents
+    // (tender-toc) needs the assembled package's page numbers: it previews on its sample only.
+    this.previews.register({ type: 'tender-package', record: 'tender', data: (id) => this.packages.previewData(id) });
   }
 }

@@ -340,6 +340,30 @@ export class TenderPackageService implements OnModuleInit {
     return { input, company, model, check, overridden: !isClear(check) };
   }
 
+  /**
+   * The template data of a tender's package as one render of all its rendered sections (what the package's DOCX is
+   * made from: buildPackageModel, packageLayout), for a template preview (templates module, TemplatePreviewRecords):
+   * no scans, no table of contents, no blocking check, nothing rendered or stored. 422 TENDER_QUOTATION_REQUIRED
+   * without a quotation, as generation.
+   */
+  async previewData(tenderId: string): Promise<unknown> {
+    const input = await this.tenders.packageInput(tenderId);
+    const tender = input.tender;
+    if (!tender.quotation) {
+      throw AppException.unprocessable(
+        TenderError.TENDER_QUOTATION_REQUIRED,
+        'The tender has no quotation: its prices make the bid letter and the price schedules',
+        { tenderId },
+      );
+    }
+    const [quotation, company] = await Promise.all([
+      this.quotations.get(tender.quotation.id),
+      this.company.getProfileWithSeals(),
+    ]);
+    const model = buildPackageModel({ input, quotation, company, date: todayIso() });
+    return { ...model, sections: packageLayout(tender.requirements.sections).rendered };
+  }
+
   private async generate(
     actor: Actor,
     tenderId: string,

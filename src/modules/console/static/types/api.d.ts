@@ -2036,6 +2036,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/templates/{type}/contract': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the template editor completes: the type's fields (kind, example), helpers, partials, the locale's labels, its production copy (the price fields it cannot reach) and the record it previews on */
+    get: operations['TemplatesController_contract'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/templates/{type}/diff': {
     parameters: {
       query?: never;
@@ -2096,7 +2113,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Render a draft on the type's sample (or the posted data) in the draft's locale; nothing stored */
+    /** Render a draft on the type's sample, the posted data or a real record (?recordId=) in the draft's locale; nothing stored */
     post: operations['TemplatesController_previewDraft'];
     delete?: never;
     options?: never;
@@ -2147,7 +2164,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Render sample.json (or the posted data) with the template in use (published or built-in); nothing stored */
+    /** Render sample.json, the posted data or a real record (?recordId=) with the template in use (published or built-in); nothing stored */
     post: operations['TemplatesController_preview'];
     delete?: never;
     options?: never;
@@ -4324,6 +4341,17 @@ export interface components {
        */
       old: string | null;
     };
+    FieldDescriptionDto: {
+      /** @description From the samples; none for lists and objects */
+      example?: (string | number | boolean) | null;
+      /** @enum {string} */
+      kind: 'string' | 'decimal' | 'number' | 'date' | 'boolean' | 'array' | 'object' | 'null';
+      /**
+       * @description Dotted, `[]` for the items of a list
+       * @example lines[].unitPrice
+       */
+      path: string;
+    };
     GateOverrideDto: {
       /**
        * @description Why the goods ship before the payment due (audit log and the delivery record; never printed)
@@ -4365,6 +4393,15 @@ export interface components {
     HealthStatusDto: {
       /** @enum {string} */
       status: 'up' | 'down';
+    };
+    HelperDocDto: {
+      /** @description Handlebars' own block helper (if, unless, each, with, lookup) */
+      builtIn?: boolean;
+      description: string;
+      /** @example {{money total currency}} */
+      example: string;
+      /** @example money */
+      name: string;
     };
     IdNameDto: {
       /** Format: uuid */
@@ -4665,6 +4702,11 @@ export interface components {
       startedAt: string | null;
       /** @enum {string} */
       status: 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+    };
+    LabelDto: {
+      /** @example statement.intro */
+      key: string;
+      text: string;
     };
     LedgerInvoiceDto: {
       /**
@@ -5302,6 +5344,18 @@ export interface components {
       pageSize: number;
       /** @description Matching items on every page */
       total: number;
+    };
+    ProductionAudienceFieldDto: {
+      /** @example audience */
+      field: string;
+      /** @example production */
+      value: string;
+    };
+    ProductionContractDto: {
+      /** @description 'always': the whole type goes to production; else the copy whose data has field = value */
+      audience: 'always' | components['schemas']['ProductionAudienceFieldDto'];
+      /** @description The type's price fields: the production copy cannot reach them */
+      priceFields: string[];
     };
     ProductViewDto: {
       active: boolean;
@@ -6451,6 +6505,21 @@ export interface components {
       /** @example quotation */
       type: string;
     };
+    TemplateContractDto: {
+      fields: components['schemas']['FieldDescriptionDto'][];
+      helpers: components['schemas']['HelperDocDto'][];
+      /** @description The labels {{t "key"}} finds in the locale */
+      labels: components['schemas']['LabelDto'][];
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en' | 'es';
+      /** @description What {{> name}} may name */
+      partials: string[];
+      /** @enum {string|null} */
+      previewRecord: 'statement' | 'quotation' | 'contract' | 'delivery' | 'tender' | null;
+      /** @description null: no production copy */
+      production: components['schemas']['ProductionContractDto'] | null;
+      type: string;
+    };
     TemplateDiffViewDto: {
       files: components['schemas']['TemplateFileDiffDto'][];
       from: string;
@@ -6469,7 +6538,7 @@ export interface components {
       'footer.hbs'?: string;
       /** @description Chromium's page header; absent: templates/_partials/header.hbs */
       'header.hbs'?: string;
-      /** @description title, required fields, orientation, labels per locale */
+      /** @description title, required fields, orientation, font, labels per locale, and the clerks' fields: letterhead (logo as a data: URI, colour, alignment, shown lines, extra lines per locale) and theme (accent colour) */
       'meta.json'?: string;
       'styles.css'?: string;
       /** @description The Handlebars body */
@@ -6490,7 +6559,14 @@ export interface components {
         | 'CSS_GENERATED_CONTENT'
         | 'REQUIRED_FIELD_UNKNOWN'
         | 'PRODUCTION_PRICE_FIELD'
-        | 'FIELD_UNKNOWN';
+        | 'FIELD_UNKNOWN'
+        | 'META_UNKNOWN_KEY'
+        | 'META_COLOR_INVALID'
+        | 'META_VALUE_INVALID'
+        | 'LETTERHEAD_LOGO_INVALID'
+        | 'LETTERHEAD_LOGO_TOO_LARGE'
+        | 'LETTERHEAD_LINES_TOO_MANY'
+        | 'LETTERHEAD_LINE_TOO_LONG';
       column?: number;
       /** @description The offending element (DOCX_* codes) */
       element?: string;
@@ -6504,6 +6580,11 @@ export interface components {
       severity: 'error' | 'warning';
     };
     TemplateTypeDto: {
+      /**
+       * @description The record a preview can be made on (?recordId=); null: the samples only
+       * @enum {string|null}
+       */
+      previewRecord: 'statement' | 'quotation' | 'contract' | 'delivery' | 'tender' | null;
       /** @example quotation */
       type: string;
       version: string;
@@ -12540,6 +12621,43 @@ export interface operations {
       };
     };
   };
+  TemplatesController_contract: {
+    parameters: {
+      query?: {
+        locale?: 'zh-CN' | 'en' | 'es';
+      };
+      header?: never;
+      path: {
+        type: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TemplateContractDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of * */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   TemplatesController_diff: {
     parameters: {
       query: {
@@ -12726,6 +12844,8 @@ export interface operations {
     parameters: {
       query?: {
         format?: 'pdf' | 'docx' | 'html';
+        /** @description A real record to preview on (GET /api/templates gives each type's previewRecord): the data its workflow would render, for a record the caller may read; without it, the sample (or the posted data) */
+        recordId?: string;
         /** @description Which sample of the type: sample.json (default) or sample-*.json */
         sample?: string;
       };
@@ -12770,7 +12890,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description TEMPLATE_ERROR: details.file, line, column, reason (the draft is not saved) */
+      /** @description TEMPLATE_REFUSED: details.problems (code, file, line, column) of a broken draft; TEMPLATE_ERROR: details.file, line, column, reason (the draft is not saved); TEMPLATE_PREVIEW_WRONG_RECORD (recordId is a record of another kind), TEMPLATE_PREVIEW_NO_RECORD (the type previews on samples only); 404 the record's module's code; 403 NOT_YOUR_RECORD */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12891,6 +13011,8 @@ export interface operations {
       query?: {
         format?: 'pdf' | 'docx' | 'html';
         locale?: 'zh-CN' | 'en' | 'es';
+        /** @description A real record to preview on (GET /api/templates gives each type's previewRecord): the data its workflow would render, for a record the caller may read; without it, the sample (or the posted data) */
+        recordId?: string;
       };
       header?: never;
       path: {
@@ -12927,6 +13049,13 @@ export interface operations {
       };
       /** @description FORBIDDEN: needs one of backoffice, sales, finance, manager */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description TEMPLATE_PREVIEW_WRONG_RECORD (recordId is a record of another kind), TEMPLATE_PREVIEW_NO_RECORD (the type previews on samples only); 404 the record's module's code; 403 NOT_YOUR_RECORD */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -41,14 +41,6 @@ const RECORD_LISTS = {
   delivery: '/api/deliveries',
   tender: '/api/tenders',
 };
-/** Until GET /api/templates names each type's previewRecord: the types whose records are obvious. */
-const RECORD_OF_TYPE = {
-  'customer-statement': 'statement',
-  quotation: 'quotation',
-  'contact-sheet': 'contract',
-  'delivery-notice': 'delivery',
-  'tender-package': 'tender',
-};
 
 const typeName = (type) => {
   const key = `templates.type.${type}`;
@@ -750,30 +742,16 @@ const dataUri = (file) =>
 
 // ---- the Code tab: CodeMirror 6 ----
 
-/** The type's data contract for completion (GET …/contract), or what meta.json tells when the route is not there. */
-async function contract(type, locale, files) {
-  try {
-    const c = await api.get(`${base(type)}/contract`, { locale });
-    const names = (xs, ...keys) =>
-      (Array.isArray(xs) ? xs : []).map((x) =>
-        typeof x === 'string' ? { name: x } : { ...x, name: keys.map((k) => x[k]).find(Boolean) },
-      );
-    return {
-      fields: names(c.fields, 'path', 'name'),
-      helpers: names(c.helpers, 'name'),
-      partials: names(c.partials, 'name'),
-      labels: names(c.labels ?? c.labelKeys, 'key', 'name'),
-    };
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 404) throw err;
-    let keys = [];
-    try {
-      keys = Object.keys(JSON.parse(files['meta.json'] || '{}').labels?.[locale] ?? {});
-    } catch {
-      /* meta.json being edited */
-    }
-    return { fields: [], helpers: [], partials: [], labels: keys.map((name) => ({ name })) };
-  }
+/** The type's data contract for completion (GET …/contract): field paths, helpers, partials and label keys. */
+async function contract(type, locale) {
+  /** @type {import('../types/api').components['schemas']['TemplateContractDto']} */
+  const c = await api.get(`${base(type)}/contract`, { locale });
+  return {
+    fields: c.fields.map((f) => ({ name: f.path, kind: f.kind, example: f.example })),
+    helpers: c.helpers.map((x) => ({ name: x.name, detail: x.example })),
+    partials: c.partials.map((name) => ({ name })),
+    labels: c.labels.map((x) => ({ name: x.key, detail: x.text })),
+  };
 }
 
 /** Completion inside {{ … }}: label keys after `t "`, partials after `>`, else field paths and helpers. */
@@ -786,14 +764,14 @@ function completer(c) {
       tail ? { label: tail, type: 'property', detail: `${f.name} ${detail}` } : null,
     ].filter(Boolean);
   });
-  const helpers = c.helpers.map((x) => ({ label: x.name, type: 'function', detail: x.example ?? x.description }));
+  const helpers = c.helpers.map((x) => ({ label: x.name, type: 'function', detail: x.detail }));
   return (context) => {
     const label = context.matchBefore(/\{\{t\s+"[\w.-]*$/);
     if (label) {
       const from = label.from + label.text.indexOf('"') + 1;
       return {
         from,
-        options: c.labels.map((x) => ({ label: x.name, type: 'constant', detail: x.text ?? x.value })),
+        options: c.labels.map((x) => ({ label: x.name, type: 'constant', detail: x.detail })),
         validFor: /^[\w.-]*$/,
       };
     }
@@ -818,7 +796,7 @@ function completer(c) {
 }
 
 async function codeEditor({ type, locale, files, editable, change, save }) {
-  const [cm, c] = await Promise.all([vendor('codemirror.js'), contract(type, locale, files)]);
+  const [cm, c] = await Promise.all([vendor('codemirror.js'), contract(type, locale)]);
   const completion = cm.autocompletion({ override: [completer(c)], activateOnTyping: true });
   const language = (file) => (file.endsWith('.css') ? cm.css() : file.endsWith('.json') ? cm.json() : cm.html());
   const host = h('div.code-host');
@@ -908,7 +886,7 @@ function place(state, p) {
 
 function preview(ctx, type, version, typeInfo, setProblems) {
   const draft = version.status === 'draft';
-  const kind = typeInfo?.previewRecord !== undefined ? typeInfo.previewRecord : (RECORD_OF_TYPE[type] ?? null);
+  const kind = typeInfo?.previewRecord ?? null;
   const pdfPane = h('div.preview-pane.pdf-pane', { dataset: { format: 'pdf' } });
   const docxPane = h('div.preview-pane.docx-pane', { dataset: { format: 'docx' } });
   const state = h('span.muted.preview-state');

@@ -15,7 +15,8 @@ import { pdfText, squash } from '../support/tools.js';
  * clause in the Fields tab, saves, previews it on a real statement (pdf.js draws the PDF, mammoth the DOCX; the test
  * reads their text), publishes; a statement issued through the API records the new version and prints the clause;
  * the previous version is restored and the next statement uses it again. In the Code tab a mistake typed in the
- * template comes back as a diagnostic at its line. With SCREENSHOTS=1: docs/screenshots/templates-*.png (1366×768).
+ * template comes back as a diagnostic at its line, and a save after someone else's is refused (412) and says so; two
+ * versions are compared; a Word document becomes a draft (its preview's refusal listed as a problem). With SCREENSHOTS=1: docs/screenshots/templates-*.png (1366×768).
  */
 
 const SCREENSHOTS = process.env.SCREENSHOTS === '1';
@@ -268,6 +269,19 @@ describe('console: the template editor (issue #19)', () => {
     expect(issued.text).not.toContain(OLD_CLAUSE);
     expect(issued.text).toContain(squash(EXTRA_LINE));
 
+    // Compare the version before with the new one: meta.json's diff adds the clause and the letterhead's line.
+    await page.select('select[name=from]', previous.id);
+    await page.select('select[name=to]', edited.id);
+    await page.click('button[name=diff]');
+    await page.waitForSelector('.diff-file[data-file="meta.json"]');
+    const added = await js<string>(
+      page,
+      `[...document.querySelectorAll('.diff-file[data-file="meta.json"] .diff-line.add')].map((l) => l.textContent).join('')`,
+    );
+    expect(added).toContain(NEW_CLAUSE);
+    expect(added).toContain(EXTRA_LINE);
+    expect(await js(page, `document.querySelector('.diff-file[data-file="template.hbs"]')`)).toBeNull();
+
     // Roll back: restore version #1 from the versions table; the next statement uses it again.
     const row = await page.$$eval(
       'table tbody tr',
@@ -325,6 +339,46 @@ describe('console: the template editor (issue #19)', () => {
       .body as unknown as VersionView;
     expect(after.version).toBe(draft.version);
     await shot(page, 'templates-editor-code.png');
+
+    // Someone else saves first: the page's save is refused with 412 and says so, offering a reload.
+    await page.focus('.code-editor .cm-content');
+    await page.keyboard.press('End');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Home');
+    await page.keyboard.up('Shift');
+    await page.keyboard.press('Backspace');
+    const other = await call(tokens.backoffice!, 'PUT', `/api/templates/${TYPE}/drafts/${draft.id}`, {
+      files: draft.files,
+      note: '别人先保存',
+    });
+    expect(other.status).toBe(200);
+    await page.click('button[name=save]');
+    await page.waitForSelector('.toast-error .stale-record');
+    const latest = (await ok(tokens.backoffice!, 'GET', `/api/templates/${TYPE}/versions/${draft.id}`))
+      .body as unknown as VersionView;
+    expect(latest.version).toBe(draft.version + 1);
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  }, 120_000);
+
+  it('imports a Word document as a draft, lists the refused preview as a problem, and deletes the draft', async () => {
+    const page = await open(tokens.backoffice!, '/app/templates/quotation?locale=zh-CN');
+    const input = await page.waitForSelector('.dropzone-wrap input[type=file]');
+    await input!.uploadFile(resolve('test/fixtures/word/bid-letter.docx'));
+    await page.waitForSelector('.template-workspace');
+    const id = page.url().split('/').pop()!.split('?')[0]!;
+    const draft = (await ok(tokens.backoffice!, 'GET', `/api/templates/quotation/versions/${id}`))
+      .body as unknown as VersionView;
+    expect(draft).toMatchObject({ status: 'draft', number: 1 });
+    // The letter's placeholders name amounts the quotation's sample lacks: the preview is refused (422) and the
+    // render error is listed with its place, like a guardrail's problem.
+    await page.waitForSelector('.pdf-pane .alert-error');
+    expect(
+      await js<string>(page, `document.querySelector('.problems .problem-error .problem-at').textContent`),
+    ).toMatch(/^template\.hbs:\d+/);
+    await page.click('button[name=delete-draft]');
+    await confirm(page);
+    await page.waitForSelector('button[name=new-draft]');
+    expect((await call(tokens.backoffice!, 'GET', `/api/templates/quotation/versions/${id}`)).status).toBe(404);
     expect((page as unknown as { errors: string[] }).errors).toEqual([]);
   }, 120_000);
 

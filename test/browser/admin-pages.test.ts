@@ -550,6 +550,9 @@ describe('console: the admin pages', () => {
       '/app/company',
       '/app/audit',
       '/app/outbox',
+      // The template lists (the editor's bundles load on a version's page only: test/browser/template-editor.test.ts).
+      '/app/templates',
+      '/app/templates/customer-statement?locale=zh-CN',
     ]) {
       bytes = 0;
       await page.goto(base + path, { waitUntil: 'networkidle0' });
@@ -578,6 +581,8 @@ describe('console: the admin pages', () => {
         `/app/users/${adminId}`,
         '/app/company',
         '/app/audit',
+        '/app/templates',
+        '/app/templates/customer-statement?locale=zh-CN',
         '/app/outbox',
       ]) {
         await page.goto(base + path, { waitUntil: 'networkidle0' });

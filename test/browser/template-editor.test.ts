@@ -208,10 +208,28 @@ describe('console: the template editor (issue #19)', () => {
     await page.waitForSelector('.fields-form [name=letterhead-lines]');
     const draftId = page.url().split('/').pop()!.split('?')[0]!;
 
+    // The Code tab opened once (on meta.json): from then on it follows what the Fields tab changes in meta.json.
+    await page.click('.tabs .tab[data-key=code]');
+    await page.waitForSelector('.code-editor .cm-content');
+    await page.click('.file-tabs [data-file="meta.json"]');
+    await page.click('.tabs .tab[data-key=fields]');
+    await page.waitForSelector('.fields-form [name=letterhead-lines]');
+
     // The Fields tab: an extra letterhead line, its colour, and the statement's opening clause.
     await setValue(page, '[name=letterhead-lines]', EXTRA_LINE);
     await setValue(page, 'input[name=letterhead-color]', COLOUR);
+    const clause = await page.$('textarea[data-key="statement.intro"]');
     await setValue(page, 'textarea[data-key="statement.intro"]', NEW_CLAUSE);
+    // The form was not rebuilt under the clerk's typing; the code shows the new meta.json.
+    expect(await clause!.evaluate((el) => el.isConnected)).toBe(true);
+    await page.click('.tabs .tab[data-key=code]');
+    await page.click('.file-tabs [data-file="meta.json"]');
+    await waitFor(
+      page,
+      `document.querySelector('.code-editor .cm-content').textContent.includes(${JSON.stringify(NEW_CLAUSE)})`,
+    );
+    await page.click('.tabs .tab[data-key=fields]');
+    await page.waitForSelector('.fields-form [name=letterhead-lines]');
     expect(await js(page, `document.querySelector('.save-state').classList.contains('dirty')`)).toBe(true);
     await renderedAfter(page, 0); // the preview of the draft as it was opened
     await shot(page, 'templates-editor-fields.png');

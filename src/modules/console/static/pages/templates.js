@@ -802,6 +802,7 @@ async function codeEditor({ type, locale, files, editable, change, save }) {
   const host = h('div.code-host');
   let current = 'template.hbs';
   let problems = [];
+  let syncing = false;
   const states = new Map();
   const stateOf = (file, text) =>
     cm.EditorState.create({
@@ -815,7 +816,8 @@ async function codeEditor({ type, locale, files, editable, change, save }) {
         cm.lintGutter(),
         cm.EditorState.readOnly.of(!editable),
         cm.EditorView.updateListener.of((u) => {
-          if (u.docChanged) change(file, u.state.doc.toString(), 'code');
+          // A change the Fields tab made (setFile) is not the Code tab's: it would rebuild the form being typed in.
+          if (u.docChanged && !syncing) change(file, u.state.doc.toString(), 'code');
         }),
       ],
     });
@@ -854,8 +856,13 @@ async function codeEditor({ type, locale, files, editable, change, save }) {
     view,
     setFile: (file, text) => {
       if (file === current) {
-        if (view.state.doc.toString() !== text)
+        if (view.state.doc.toString() === text) return;
+        syncing = true;
+        try {
           view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+        } finally {
+          syncing = false;
+        }
       } else states.set(file, stateOf(file, text));
     },
     showProblems: (list) => {

@@ -236,6 +236,7 @@ const CUSTOMER: Record<string, FieldSpec> = {
   taxId: code(opt),
   address: text(300, opt),
   phone: text(50, opt),
+  locale: en(opt),
   salesOwnerId: uuid({ ...opt, ref: true }),
   notes: text(5000, opt),
   contacts: {
@@ -316,6 +317,7 @@ const COMPANY: Record<string, FieldSpec> = {
   legalRepresentative: text(100, opt),
   bankAccounts: { kind: 'array' },
   ...under('bankAccounts.0', BANK_ACCOUNT),
+  documentLocale: en(),
 };
 
 const LINE: Record<string, FieldSpec> = {

@@ -3092,6 +3092,12 @@ export interface components {
        * @example 91320506MA1NK4RB7H
        */
       creditCode: string;
+      /**
+       * @description The language of the company's documents: internal ones (contact sheets and lists, the production copy), and a customer's when neither the request nor the customer names one
+       * @default zh-CN
+       * @enum {string}
+       */
+      documentLocale: 'zh-CN' | 'en' | 'es';
       email?: Record<string, never> | null;
       fax?: Record<string, never> | null;
       /** @example East China Smart Instruments Co., Ltd. */
@@ -3116,6 +3122,11 @@ export interface components {
       createdAt: string;
       /** @description The unified social credit code */
       creditCode: string;
+      /**
+       * @description The language of the company's documents
+       * @enum {string}
+       */
+      documentLocale: 'zh-CN' | 'en' | 'es';
       email: string | null;
       fax: string | null;
       /** Format: uuid */
@@ -3508,6 +3519,11 @@ export interface components {
       address?: Record<string, never> | null;
       /** @description At most one with billing: true */
       contacts?: components['schemas']['ContactDto'][];
+      /**
+       * @description The language of this customer's documents and mails (null: the company's documentLocale)
+       * @enum {string|null}
+       */
+      locale?: 'zh-CN' | 'en' | 'es' | null;
       /** @example 青澜钢铁集团有限公司 */
       name: string;
       /** @example Qinglan Iron & Steel Group Co., Ltd. */
@@ -3986,6 +4002,11 @@ export interface components {
       createdAt: string;
       /** Format: uuid */
       id: string;
+      /**
+       * @description The language of this customer's documents (null: the company's)
+       * @enum {string|null}
+       */
+      locale: 'zh-CN' | 'en' | 'es' | null;
       name: string;
       nameEn: string | null;
       notes: string | null;
@@ -4646,10 +4667,10 @@ export interface components {
        */
       from?: string;
       /**
-       * @default zh-CN
+       * @description The statement's and its mail's language. Default: the customer's language, else the company's documentLocale
        * @enum {string}
        */
-      locale: 'zh-CN' | 'en' | 'es';
+      locale?: 'zh-CN' | 'en' | 'es';
       /** @description Days to answer; default STATEMENT_REPLY_DAYS */
       replyDays?: number;
       /**
@@ -6074,11 +6095,10 @@ export interface components {
     };
     SendQuotationDto: {
       /**
-       * @description The language of the PDF, mail and page
-       * @default zh-CN
+       * @description The language of the PDF, mail and page. Default: the customer's language, else the company's documentLocale
        * @enum {string}
        */
-      locale: 'zh-CN' | 'en' | 'es';
+      locale?: 'zh-CN' | 'en' | 'es';
       /**
        * @description Mail the signed PDF of the approved revision to this address with a link where the customer accepts (name, position) or declines (reason) it online; without it the quotation is only marked sent
        * @example shebei@customer.example
@@ -6838,6 +6858,12 @@ export interface components {
        * @example 91320506MA1NK4RB7H
        */
       creditCode?: string;
+      /**
+       * @description The language of the company's documents: internal ones (contact sheets and lists, the production copy), and a customer's when neither the request nor the customer names one
+       * @default zh-CN
+       * @enum {string}
+       */
+      documentLocale: 'zh-CN' | 'en' | 'es';
       email?: Record<string, never> | null;
       fax?: Record<string, never> | null;
       /** @example East China Smart Instruments Co., Ltd. */
@@ -6885,6 +6911,11 @@ export interface components {
       archived?: boolean;
       /** @description At most one with billing: true */
       contacts?: components['schemas']['ContactDto'][];
+      /**
+       * @description The language of this customer's documents and mails (null: the company's documentLocale)
+       * @enum {string|null}
+       */
+      locale?: 'zh-CN' | 'en' | 'es' | null;
       /** @example 青澜钢铁集团有限公司 */
       name?: string;
       /** @example Qinglan Iron & Steel Group Co., Ltd. */
@@ -11959,6 +11990,7 @@ export interface operations {
       query?: {
         /** @description Comma-separated: pdf, docx, bundle */
         formats?: string[];
+        /** @description Default: the customer's language, else the company's documentLocale */
         locale?: 'zh-CN' | 'en' | 'es';
       };
       header?: never;

@@ -4,3 +4,5 @@
 // import their neighbours directly, never this file. See docs/architecture.md, "Modules and what they own".
 // Other modules render through RenderingService, which asks this module's TemplateOverrides: none imports it yet.
 export { TemplatesModule } from './templates.module.js';
+// A tender's own formats (tenders/formats) are refused with the store's code when they break a guardrail.
+export { TemplateStoreError } from './templates.errors.js';

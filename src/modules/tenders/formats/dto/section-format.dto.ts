@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
-/** The largest built-in section is ~5 kB; a tender's own wording of one section is bounded at 100 kB. */
-const MAX_BODY = 100_000;
+/** The largest built-in section is ~5 kB; a tender's own wording of one section is bounded at 50 kB. */
+const MAX_BODY = 50_000;
 
 export class PutSectionFormatDto {
   @ApiProperty({

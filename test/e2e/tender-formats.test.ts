@@ -75,9 +75,9 @@ describe("tender formats: a tender's own section wording in its package", () => 
     },
   });
   const formatRows = async () =>
-    (await t.db.query<{ key: string; version: number; body: string }>(
+    await t.db.query<{ key: string; version: number; body: string }>(
       'SELECT key, version, body FROM tender_section_formats ORDER BY tender_id, key',
-    ));
+    );
 
   async function createTender(tenderNo: string, salesOwnerId: string): Promise<string> {
     const q = (await as(t.adminToken).get('/api/quotations?status=sent')).body.items[0];
@@ -129,12 +129,9 @@ describe("tender formats: a tender's own section wording in its package", () => 
   it("lists the tender's sections as the company's and starts a section from the company's markup", async () => {
     const list = await as(sales.token).get(`/api/tenders/${tenderId}/formats`);
     expect(list.status).toBe(200);
-    expect(list.body.sections.filter((s: { inPackage: boolean }) => s.inPackage).map((s: { key: string }) => s.key)).toEqual([
-      'cover',
-      'bid_letter',
-      'opening_summary',
-      'authorisation',
-    ]);
+    expect(
+      list.body.sections.filter((s: { inPackage: boolean }) => s.inPackage).map((s: { key: string }) => s.key),
+    ).toEqual(['cover', 'bid_letter', 'opening_summary', 'authorisation']);
     expect(list.body.sections.every((s: { format: unknown }) => s.format === null)).toBe(true);
 
     const start = await as(sales.token).get(`/api/tenders/${tenderId}/formats/bid_letter`);
@@ -179,7 +176,10 @@ describe("tender formats: a tender's own section wording in its package", () => 
 
   it('saves a bid-letter wording and a free section, each versioned', async () => {
     const start = (await as(sales.token).get(`/api/tenders/${tenderId}/formats/bid_letter`)).body.body as string;
-    const body = start.replace('<p class="contact-intro">', `<p class="indent">${WORDING_1}</p>\n<p class="contact-intro">`);
+    const body = start.replace(
+      '<p class="contact-intro">',
+      `<p class="indent">${WORDING_1}</p>\n<p class="contact-intro">`,
+    );
     expect(body).not.toBe(start);
     const saved = await as(sales.token).put(`/api/tenders/${tenderId}/formats/bid_letter`, { body }, '*');
     expect(saved.status).toBe(200);
@@ -236,7 +236,8 @@ describe("tender formats: a tender's own section wording in its package", () => 
     const letter = v1.sections.find((s) => s.key === 'bid_letter')!;
     expect(pagesOf(texts, letter)).toContain(squash(WORDING_1));
     // Only there: the other sections' pages do not have it.
-    for (const s of v1.sections.filter((x) => x.key !== 'bid_letter')) expect(pagesOf(texts, s)).not.toContain('FMT-E2E-9KQ2');
+    for (const s of v1.sections.filter((x) => x.key !== 'bid_letter'))
+      expect(pagesOf(texts, s)).not.toContain('FMT-E2E-9KQ2');
     // The company's wording around it is still there (the tender's body started from it).
     expect(pagesOf(texts, letter)).toContain(squash(ZH.bid_letter));
 
@@ -246,8 +247,9 @@ describe("tender formats: a tender's own section wording in its package", () => 
     expect(pagesOf(texts, pledge)).toContain(squash(PLEDGE_TITLE));
     const toc = v1.sections.find((s) => s.key === 'toc')!;
     expect(pagesOf(texts, toc)).toContain(`${squash(PLEDGE_TITLE)}${pledge.firstPage}`);
-    const outline = await withFiles({ 'p.pdf': firstPdf }, async (dir) =>
-      (await tool('qpdf', ['--json', '--json-key=outlines', join(dir, 'p.pdf')])).out,
+    const outline = await withFiles(
+      { 'p.pdf': firstPdf },
+      async (dir) => (await tool('qpdf', ['--json', '--json-key=outlines', join(dir, 'p.pdf')])).out,
     );
     expect(outline).toContain(PLEDGE_TITLE);
 
@@ -278,7 +280,11 @@ describe("tender formats: a tender's own section wording in its package", () => 
     const saved = await as(sales.token).put(`/api/tenders/${tenderId}/formats/bid_letter`, { body }, 'W/"1"');
     expect(saved.status).toBe(200);
     expect(saved.body.version).toBe(2);
-    const stale = await as(sales.token).put(`/api/tenders/${tenderId}/formats/bid_letter`, { body: '<p>late</p>' }, 'W/"1"');
+    const stale = await as(sales.token).put(
+      `/api/tenders/${tenderId}/formats/bid_letter`,
+      { body: '<p>late</p>' },
+      'W/"1"',
+    );
     expect(stale.status).toBe(412);
     expect(stale.body.error.code).toBe('STALE_RECORD');
 
@@ -292,10 +298,15 @@ describe("tender formats: a tender's own section wording in its package", () => 
     expect(v1!.formats.find((f) => f.key === 'bid_letter')).toMatchObject({ version: 1 });
     expect(v1!.formats.find((f) => f.key === 'bid_letter')!.body).toContain(WORDING_1);
     expect(v2!.formats.find((f) => f.key === 'bid_letter')).toMatchObject({ version: 2 });
-    expect(v2!.formats.find((f) => f.key === 'bid_letter')!.hash).not.toBe(v1!.formats.find((f) => f.key === 'bid_letter')!.hash);
+    expect(v2!.formats.find((f) => f.key === 'bid_letter')!.hash).not.toBe(
+      v1!.formats.find((f) => f.key === 'bid_letter')!.hash,
+    );
     const pdf = await as(sales.token).download(`/api/tenders/${tenderId}/package/file?format=pdf&version=2`);
     const texts = await pageTexts(pdf);
-    const letter = pagesOf(texts, v2!.sections.find((s) => s.key === 'bid_letter')!);
+    const letter = pagesOf(
+      texts,
+      v2!.sections.find((s) => s.key === 'bid_letter')!,
+    );
     expect(letter).toContain(squash(WORDING_2));
     expect(letter).not.toContain('FMT-E2E-9KQ2');
   }, 180_000);

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
+import { AppException } from '../../../common/errors/app-exception.js';
+import { TenderError } from '../tenders.errors.js';
 import {
   assemblePdf,
   type AssemblySection,
@@ -102,7 +104,12 @@ export class TenderPackageComposer {
     const files = source?.files ?? this.rendering.builtInFiles(PACKAGE_TEMPLATE);
     const composed = composeTemplate(files['template.hbs'], formats);
     if (composed.missing.length) {
-      throw new Error(`the tender-package template has no section block for ${composed.missing.join(', ')}`);
+      // The company's template changed since the format was saved: its section is gone.
+      throw AppException.unprocessable(
+        TenderError.TENDER_FORMAT_INVALID,
+        `The company's tender-package template has no section block for ${composed.missing.join(', ')}: change or remove this tender's format of it`,
+        { keys: composed.missing },
+      );
     }
     return { files: { ...files, 'template.hbs': composed.template } };
   }

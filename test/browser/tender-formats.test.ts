@@ -141,6 +141,7 @@ describe('console: a tender’s own bid-letter wording', () => {
     const stored = (await call(sales.token, 'GET', `/api/tenders/${tenderId}/formats/bid_letter`)).body;
     expect(stored).toMatchObject({ overridden: true, version: 1, body });
     if (SCREENSHOTS) {
+      // The editor in view (saving focuses it), with the new wording and the saved state in its heading.
       await page.evaluate(`document.activeElement?.blur(); document.getElementById('toasts')?.replaceChildren()`);
       await page.screenshot({ path: join('docs', 'screenshots', 'tender-formats.png') as `${string}.png` });
     }

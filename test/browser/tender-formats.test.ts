@@ -39,6 +39,7 @@ describe('console: a tender’s own bid-letter wording', () => {
     const type = res.headers.get('content-type') ?? '';
     return {
       status: res.status,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers as the test reads them
       body: type.includes('json') ? ((await res.json()) as Record<string, any>) : {},
       bytes: type.includes('json') ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer()),
     };

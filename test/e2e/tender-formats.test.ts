@@ -197,6 +197,12 @@ describe("tender formats: a tender's own section wording in its package", () => 
     expect(pledge.status).toBe(200);
     expect(pledge.body).toMatchObject({ key: 'custom:pledge', title: PLEDGE_TITLE, custom: true, version: 1 });
 
+    // A section the tender leaves out may have a format too: kept, not in the package.
+    const unused = await as(sales.token).put(`/api/tenders/${tenderId}/formats/deviation_table`, {
+      body: '<p class="indent">FMT-E2E-UNUSED</p>',
+    });
+    expect(unused.status).toBe(200);
+
     const list = (await as(sales.token).get(`/api/tenders/${tenderId}/formats`)).body;
     const inPackage = list.sections.filter((s: { inPackage: boolean }) => s.inPackage);
     expect(inPackage.map((s: { key: string }) => s.key)).toEqual([
@@ -238,6 +244,7 @@ describe("tender formats: a tender's own section wording in its package", () => 
     // Only there: the other sections' pages do not have it.
     for (const s of v1.sections.filter((x) => x.key !== 'bid_letter'))
       expect(pagesOf(texts, s)).not.toContain('FMT-E2E-9KQ2');
+    expect(texts.join('\n')).not.toContain('FMT-E2E-UNUSED');
     // The company's wording around it is still there (the tender's body started from it).
     expect(pagesOf(texts, letter)).toContain(squash(ZH.bid_letter));
 
@@ -320,12 +327,13 @@ describe("tender formats: a tender's own section wording in its package", () => 
     const back = (await as(sales.token).get(`/api/tenders/${tenderId}/formats/bid_letter`)).body;
     expect(back).toMatchObject({ overridden: false, version: null });
     expect(back.body).toBe(back.companyBody);
-    expect((await formatRows()).map((r) => r.key)).toEqual(['custom:pledge']);
+    expect((await formatRows()).map((r) => r.key)).toEqual(['custom:pledge', 'deviation_table']);
     const audit = await t.db.query<{ action: string }>(
       `SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'tender.format.%' ORDER BY id`,
       [tenderId],
     );
     expect(audit.map((a) => a.action)).toEqual([
+      'tender.format.save',
       'tender.format.save',
       'tender.format.save',
       'tender.format.save',

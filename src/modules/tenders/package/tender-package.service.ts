@@ -359,6 +359,9 @@ export class TenderPackageService implements OnModuleInit {
     const tender = input.tender;
     await ctx?.progress(10);
     const layout = packageLayout(tender.requirements.sections, formats.formats);
+    // What this version records: the formats of the sections it has (one of a section the tender leaves out is kept
+    // for later, not used here).
+    const used = formats.used.filter((f) => (layout.rendered as string[]).includes(f.key));
     const warnings: PackageWarning[] = [];
     const seal = company.seals.company?.bytes ?? null;
     if (!seal && layout.rendered.includes('bid_letter')) {
@@ -417,7 +420,7 @@ export class TenderPackageService implements OnModuleInit {
           overrideByName: overridden ? actor.name : null,
           overrideAt,
           warnings,
-          formats: formats.used,
+          formats: used,
         });
         if (overridden) {
           // The reason is kept here and only here: not in the package, its record, or the job's result.

@@ -210,6 +210,7 @@ const OWNED_SECONDARY: Record<string, (w: OwnedWorld) => string> = {
   n: () => '1',
   department: () => 'production',
   event: () => 'after_acceptance',
+  key: () => 'bid_letter',
 };
 
 /** The path params of shared routes, by path prefix (the longest prefix wins). */

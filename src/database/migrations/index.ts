@@ -23,6 +23,7 @@ import { QuotationLinks1796680420026 } from './1796680420026-QuotationLinks.js';
 import { TemplateVersions1796681168195 } from './1796681168195-TemplateVersions.js';
 import { Reminders1796684306663 } from './1796684306663-Reminders.js';
 import { DocumentLocales1796691505456 } from './1796691505456-DocumentLocales.js';
+import { TenderSectionFormats1796691787494 } from './1796691787494-TenderSectionFormats.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TemplateVersions1796681168195,
   Reminders1796684306663,
   DocumentLocales1796691505456,
+  TenderSectionFormats1796691787494,
 ];

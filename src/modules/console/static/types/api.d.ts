@@ -2318,6 +2318,48 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tenders/{id}/formats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tender's sections: the company's format or this tender's own (投标文件格式), free sections included */
+    get: operations['SectionFormatsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenders/{id}/formats/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A section's format: the tender's body (ETag: its version), or the company's markup to start from
+     * @description 400 TENDER_FORMAT_INVALID for a key that is no section; 404 TENDER_FORMAT_NOT_FOUND for an unknown free section
+     */
+    get: operations['SectionFormatsController_get'];
+    /**
+     * Save this tender's wording or layout of a section (If-Match: the version read; none or * to create)
+     * @description The body passes the template guardrails: 422 TEMPLATE_REFUSED (details.problems with line and column: an element the DOCX cannot carry, {{{ }}}…), 422 TEMPLATE_ERROR when the composed template does not compile; nothing is stored. A free section (custom:<slug>) needs title and position (400 TENDER_FORMAT_INVALID). 409 TENDER_LOCKED once submitted. Packages already issued keep the wording they had.
+     */
+    put: operations['SectionFormatsController_put'];
+    post?: never;
+    /** Back to the company's format of a section (a free section is removed) */
+    delete: operations['SectionFormatsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/tenders/{id}/package': {
     parameters: {
       query?: never;
@@ -5069,18 +5111,11 @@ export interface components {
     };
     PackageSectionRangeDto: {
       firstPage: number;
-      /** @enum {string} */
-      key:
-        | 'cover'
-        | 'toc'
-        | 'bid_letter'
-        | 'opening_summary'
-        | 'itemised_quotation'
-        | 'deviation_table'
-        | 'authorisation'
-        | 'qualifications'
-        | 'performance'
-        | 'credit';
+      /**
+       * @description One of cover, toc, bid_letter, opening_summary, itemised_quotation, deviation_table, authorisation, qualifications, performance, credit, or custom:<slug> (a free section of the tender's own formats)
+       * @example bid_letter
+       */
+      key: string;
       lastPage: number;
       title: string;
     };
@@ -5120,6 +5155,8 @@ export interface components {
       createdAt: string;
       createdBy: components['schemas']['ActorRefDto'];
       files: components['schemas']['DocumentFileViewDto'][];
+      /** @description The tender's own section formats this version was made with; empty: every section the company's */
+      formats: components['schemas']['UsedFormatDto'][];
       /** @example zh-CN */
       locale: string;
       /** @description Set when a manager let the package out although a qualification was expired or missing */
@@ -5420,6 +5457,14 @@ export interface components {
       pageSize: number;
       /** @description Matching items on every page */
       total: number;
+    };
+    PutSectionFormatDto: {
+      /** @description The section's Handlebars body, with the package template's data and helpers (the DOCX HTML subset; no {{{ }}}) */
+      body: string;
+      /** @description A free section: where it goes, an index into the tender's sections (toc included); past the end: last */
+      position?: number;
+      /** @description A free section (custom:<slug>): its title */
+      title?: string;
     };
     QualificationCandidateDto: {
       /** @description Expired on the deadline */
@@ -6056,6 +6101,84 @@ export interface components {
     SecondFactorResetDto: {
       /** @description The user's sessions ended */
       sessionsEnded: number;
+    };
+    SectionFormatDeletedDto: {
+      deleted: boolean;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+    };
+    SectionFormatListItemDto: {
+      custom: boolean;
+      /** @description null: the company's format */
+      format: components['schemas']['SectionFormatMetaDto'] | null;
+      /** @description In the tender's package (a section it lists, or a free section) */
+      inPackage: boolean;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+      position: number | null;
+      title: string;
+    };
+    SectionFormatMetaDto: {
+      /** @description The company's tender-package template version the format started from */
+      basedOn: string;
+      /** @description SHA-256 of key, title and body */
+      hash: string;
+      /** Format: date-time */
+      updatedAt: string;
+      updatedBy: components['schemas']['ActorRefDto'];
+      /** @description Goes up with every save (the ETag) */
+      version: number;
+    };
+    SectionFormatProblemDto: {
+      /** @example FIELD_UNKNOWN */
+      code: Record<string, never>;
+      column?: number;
+      element?: string;
+      field?: string;
+      /** @enum {string} */
+      file: 'template.hbs';
+      line?: number;
+      message: string;
+      /** @enum {string} */
+      severity: 'error' | 'warning';
+    };
+    SectionFormatsViewDto: {
+      /** @description The company's tender-package template version a new format starts from */
+      companyVersion: string;
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en' | 'es';
+      sections: components['schemas']['SectionFormatListItemDto'][];
+      /** Format: uuid */
+      tenderId: string;
+    };
+    SectionFormatViewDto: {
+      /** @description The tender's body, or the company's markup to start from */
+      body: string;
+      /** @description The company's current markup of the section (empty for a free section) */
+      companyBody: string;
+      companyVersion: string;
+      custom: boolean;
+      format: components['schemas']['SectionFormatMetaDto'] | null;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+      overridden: boolean;
+      position: number | null;
+      /** @description On a save: the guardrails' warnings */
+      problems?: components['schemas']['SectionFormatProblemDto'][];
+      /** Format: uuid */
+      tenderId: string;
+      title: string;
+      /** @description The format's version (ETag); null: the company's */
+      version: number | null;
     };
     SelectionDto: {
       /** @description Performance record ids in package order; null: accept the proposal; absent: unchanged */
@@ -7129,6 +7252,21 @@ export interface components {
       disabled?: boolean;
       email?: Record<string, never> | null;
       roles?: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
+    };
+    UsedFormatDto: {
+      /** @description The wording the package had */
+      body: string;
+      /** @description SHA-256 of key, title and body */
+      hash: string;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+      /** @description A free section: its title */
+      title: string | null;
+      /** @description The format's version when the package was made */
+      version: number;
     };
     UserDirectoryEntryDto: {
       /** Format: uuid */
@@ -13489,6 +13627,179 @@ export interface operations {
       };
       /** @description FORBIDDEN: needs one of backoffice, sales, manager, finance */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatsViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager, finance */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        /** @description A package section (bid_letter, authorisation, deviation_table…; not toc) or custom:<slug> (a free section) */
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The record; its version in `version` and in the ETag header (weak: W/"<version>") */
+      200: {
+        headers: {
+          /** @description W/"<version>" */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager, finance */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_put: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag from your last GET (W/"3" or "3"). Stale: 412 STALE_RECORD and nothing changes. Absent: the write is not checked, unless REQUIRE_IF_MATCH is on (428 IF_MATCH_REQUIRED) */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+        /** @description A package section (bid_letter, authorisation, deviation_table…; not toc) or custom:<slug> (a free section) */
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PutSectionFormatDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_remove: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag from your last GET (W/"3" or "3"). Stale: 412 STALE_RECORD and nothing changes. Absent: the write is not checked, unless REQUIRE_IF_MATCH is on (428 IF_MATCH_REQUIRED) */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+        /** @description A package section (bid_letter, authorisation, deviation_table…; not toc) or custom:<slug> (a free section) */
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatDeletedDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
+      412: {
         headers: {
           [name: string]: unknown;
         };

@@ -6713,7 +6713,7 @@ export interface components {
       column?: number;
       /** @description The offending element (DOCX_* codes) */
       element?: string;
-      /** @description The field as the data contract writes it (lines[].unitPrice) */
+      /** @description The field as the data contract writes it (lines[].unitPrice); for a clerk's setting, its path in meta.json (letterhead.color, letterhead.lines.en[0]) */
       field?: string;
       /** @enum {string} */
       file: 'template.hbs' | 'styles.css' | 'header.hbs' | 'footer.hbs' | 'meta.json';

@@ -76,11 +76,12 @@ const HEADER_SEED = [
   ...[...'第页共'].map((c) => c.codePointAt(0)!),
 ];
 /**
- * Beyond this many characters (seed included; ~0.6 MB a weight) the browser's fonts stop growing; documents carry
- * the rest as data: URIs. Every document prints with these fonts (header/footer), and Chromium's cost grows with the
- * size of a font a document uses: they stay small.
+ * Beyond this many characters (the ~400 of the seed included) the browser's fonts stop growing; documents carry the
+ * rest as data: URIs. Every document prints with these fonts, and Chromium's cost grows with the size of a font a
+ * document uses: the 1-page statement printed 1.29x slower with 2,000 characters in the system font than with 603
+ * (81.8 vs 63.6 ms, same rounds, load 17; docs/benchmarks.md). They stay small.
  */
-const SYSTEM_CHARS_MAX = 2000;
+const SYSTEM_CHARS_MAX = 1200;
 /**
  * A browser whose fonts lack this many characters documents have brought since its launch (or a face) is replaced
  * (BrowserPool): a launch (~0.3 s) against ~10 ms a document that carries data: URIs. Characters only grow, up to

@@ -302,6 +302,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
   }
 
   private async attempt<T>(work: (page: Page, browser: RenderBrowser) => Promise<T>): Promise<T> {
+    this.replaceIfFontsOutgrown();
     const instance = await this.instance();
     instance.active++;
     let page: Page | undefined;
@@ -337,9 +338,6 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
       if (!instance.retired && instance.renders >= this.settings.recycleAfter) {
         this.counters.recycles++;
         this.retire(instance);
-      } else if (!instance.retired && !instance.dead && this.fonts.outgrown(instance.fonts)) {
-        this.counters.fontRelaunches++;
-        this.retire(instance);
       }
       if (instance.retired && instance.active === 0) void this.dispose(instance);
     }
@@ -363,6 +361,19 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
       request.abort(request.isNavigationRequest() ? 'aborted' : 'blockedbyclient').catch(() => undefined);
     });
     return page;
+  }
+
+  /**
+   * Replaces the live browser when documents have brought characters (or a face) its fonts lack (PdfFonts.outgrown):
+   * the next render launches one whose fonts have them. Checked as a render starts, so that a browser stays up
+   * between renders (and for /health) until a render needs the new one.
+   */
+  private replaceIfFontsOutgrown(): void {
+    const live = this.live;
+    if (!live || live.dead || live.retired || !this.fonts.outgrown(live.fonts)) return;
+    this.counters.fontRelaunches++;
+    this.retire(live);
+    if (live.active === 0) void this.dispose(live);
   }
 
   private instance(): Promise<Instance> {

@@ -27,7 +27,8 @@ import { Injectable } from '@nestjs/common';
  *   of the characters beyond them, limited by `unicode-range`: a shared subset of such characters (the same data:
  *   URI for every document while it lasts: Chromium decodes a data: URI it has seen before from its memory cache),
  *   rebuilt now and then as documents bring more, up to SHARED_CHARS_MAX, and a small subset of the document's
- *   characters the shared one lacks. The next browser launched (RENDER_RECYCLE_AFTER) has them all;
+ *   characters the shared one lacks. The next browser launched has them all: the pool replaces the browser once
+ *   RELAUNCH_AFTER_CHARS such characters (or a face) have come (PdfFonts.outgrown), or after RENDER_RECYCLE_AFTER;
  * - before the first launch that has a face (the first document of the process, the first serif document), the
  *   document gets that face as data: URIs only, the shared subset and the extra as above, with no `local()` face;
  * - the full Noto Sans SC is the fallback for any character a subset lacks, so no glyph is ever missing.

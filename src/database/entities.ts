@@ -26,6 +26,7 @@ import { ProjectNumberCounter } from '../modules/payments/project-number-counter
 import { CONTACT_SHEET_ENTITIES } from '../modules/contact-sheets/contact-sheet.entity.js';
 import { CONTACT_LIST_ENTITIES } from '../modules/contact-sheets/contact-lists/issued-contact-list.entity.js';
 import { TenderPackageVersion } from '../modules/tenders/package/tender-package-version.entity.js';
+import { TenderSectionFormat } from '../modules/tenders/formats/section-format.entity.js';
 import { OutboxMessage } from '../modules/outbox/outbox-message.entity.js';
 import { Invoice } from '../modules/invoices/invoice.entity.js';
 import { ContractMilestone } from '../modules/receivables/contract-milestone.entity.js';
@@ -62,6 +63,7 @@ export const ENTITIES = [
   ...CONTACT_SHEET_ENTITIES,
   ...CONTACT_LIST_ENTITIES,
   TenderPackageVersion,
+  TenderSectionFormat,
   OutboxMessage,
   Invoice,
   ContractMilestone,

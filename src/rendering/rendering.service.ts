@@ -16,7 +16,7 @@ import { signPdf } from './signing/pdf-signer.js';
 import { SIGNER } from './signing/signer.provider.js';
 import { TemplateEngine, type RenderedHtml } from './templates/template-engine.js';
 import { DEFAULT_LOCALE } from './templates/labels.js';
-import { TemplateOverrides, type TemplateSource } from './templates/template-source.js';
+import { TemplateOverrides, type TemplateFiles, type TemplateSource } from './templates/template-source.js';
 
 /**
  * The pipeline (docs/architecture.md, "The document path"): template -> HTML -> recipe (PDF through Chromium | DOCX
@@ -63,6 +63,11 @@ export class RenderingService implements OnApplicationShutdown {
    */
   htmlFrom(source: TemplateSource | undefined, template: string, data: unknown, locale?: Locale): RenderedHtml {
     return this.templates.render(template, data, { locale, source });
+  }
+
+  /** The built-in files of a type (its folder under templates/), as a stored version would hold them. */
+  builtInFiles(template: string): TemplateFiles {
+    return this.templates.builtInFiles(template);
   }
 
   sample(template: string, name?: string): unknown {

@@ -4,7 +4,7 @@ export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 
 import type { Locale } from './templates/labels.js';
 
-export { LOCALES, type Locale } from './templates/labels.js';
+export { DEFAULT_LOCALE, LOCALES, type Locale } from './templates/labels.js';
 
 export interface RenderRequest {
   template: string;

@@ -349,14 +349,23 @@ describe('console: the admin pages', () => {
       phone: '0512-6688 1200',
       legalNameEn: null,
       bankAccounts: [{ bankName: '中国工商银行', branch: '苏州吴中支行', accountNumber: '1102 0206 0900 1234 567' }],
+      documentLocale: 'zh-CN',
     });
 
     // A second save sends the version the form was read at.
     await page.waitForSelector('#f-legalNameEn');
     await page.type('#f-legalNameEn', 'East China Smart Instruments Co., Ltd.');
+    // The documents' language: a select of the three the templates have.
+    expect(await js(page, `[...document.querySelectorAll('#f-documentLocale option')].map((o) => o.value)`)).toEqual([
+      'zh-CN',
+      'en',
+      'es',
+    ]);
+    await page.select('#f-documentLocale', 'es');
     await page.click('form.form button[type=submit]');
     await waitFor(page, `document.querySelector('.page-head .sub')?.textContent.includes('第 2 版')`);
     expect(puts).toEqual([undefined, 'W/"1"']);
+    expect(await api(users.backoffice!.token, '/api/company')).toMatchObject({ documentLocale: 'es' });
 
     // Seals: an opaque PNG is refused with the API's code, a transparent one is stored and previewed.
     const opaque = join(files, 'opaque.png');

@@ -210,6 +210,7 @@ const OWNED_SECONDARY: Record<string, (w: OwnedWorld) => string> = {
   n: () => '1',
   department: () => 'production',
   event: () => 'after_acceptance',
+  key: () => 'bid_letter',
 };
 
 /** The path params of shared routes, by path prefix (the longest prefix wins). */
@@ -247,6 +248,20 @@ interface Reference {
 let refN = 10;
 const QUOTATION_SAMPLE = JSON.parse(readFileSync('templates/quotation/sample.json', 'utf8')) as Body;
 const REFERENCES: Reference[] = [
+  // A template previewed on a record (?recordId=, #19): the record's data is rendered, so it must be the caller's.
+  ...(
+    [
+      ['customer-statement', (w: OwnedWorld) => w.statement],
+      ['quotation', (w: OwnedWorld) => w.quotation],
+      ['contact-sheet', (w: OwnedWorld) => w.contract],
+      ['delivery-notice', (w: OwnedWorld) => w.delivery],
+      ['tender-package', (w: OwnedWorld) => w.tender],
+    ] as const
+  ).map(([type, record]): Reference => ({
+    name: `a template preview of ${type} on a record`,
+    method: 'post',
+    url: (w) => `/api/templates/${type}/preview?format=html&recordId=${record(w)}`,
+  })),
   {
     name: 'a quotation for a customer',
     method: 'post',

@@ -105,6 +105,7 @@ describe('import and export of customers', () => {
       taxId: '91341300MA2N8WB4X1',
       address: '安徽省宿州市埇桥区淮河西路1号',
       phone: '0557-391 0000',
+      locale: null,
       salesOwner: '王磊',
       notes: '井下仪表须为本安型；"煤安"标志齐全',
       archived: false,
@@ -200,6 +201,7 @@ describe('import and export of customers', () => {
       '税号',
       '地址',
       '电话',
+      '文档语言',
       '销售负责人',
       '联系人',
       '联系人职务',
@@ -211,7 +213,7 @@ describe('import and export of customers', () => {
       '开票联系人邮箱',
       '备注',
     ]);
-    expect(rows.map((r) => [r[1], r[6], r[7], r[11]])).toEqual([
+    expect(rows.map((r) => [r[1], r[7], r[8], r[12]])).toEqual([
       ['皖北煤电集团有限责任公司', '王磊', '李建国', '陈静'],
     ]);
     // A production user reads customers, so may export them (customers carry no prices).
@@ -228,6 +230,7 @@ describe('import and export of customers', () => {
       .send({
         name: '甬江多行备注有限公司',
         notes: '第一行\n第二行, 带逗号',
+        locale: 'en', // the document language's column round-trips too
         contacts: [
           { name: '+86 前缀联系人', phone: '+86 574 1234 5678' },
           { name: '钱开票', email: 'qian@yongjiang.example', billing: true },

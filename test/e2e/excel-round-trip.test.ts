@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
+import pg from 'pg';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { until } from '../support/faults.js';
 
 /**
  * The Excel round-trip (#21): export XLSX, edit cells with exceljs as a user would in Excel, re-import with a dry run
@@ -198,6 +200,51 @@ describe('Excel round-trip: export, edit, re-import (dry run, then apply)', () =
       const again = await importXlsx('/api/customers', sheet);
       expect(again.body).toMatchObject({ written: 0, totals: { new: 0, changed: 0, unchanged: 4, error: 0 } });
       expect(await count('customers')).toBe(4);
+    });
+
+    it('refuses the file with STALE_RECORD when a record changes between the import matching it and writing it', async () => {
+      const id = ids['乙化工有限公司'];
+      const sheet = await exportXlsx('/api/customers');
+      const b = sheet.find('客户名称', '乙化工有限公司');
+      sheet.set(b, '电话', '0512-1111 2222');
+      const c = sheet.find('客户名称', '丙水务集团');
+      sheet.set(c, '备注', '一份过时的表格');
+      const before = await snapshot('customers');
+      // Someone else's write, holding 乙's row: the import matches 乙 at its version without waiting, then waits for
+      // the row to update it, while the other writer commits a new version of 乙.
+      const other = new pg.Client({ connectionString: t.db.url });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [id]);
+        const applying = importXlsx('/api/customers', sheet);
+        await until(
+          'the import waiting for the row',
+          async () =>
+            (
+              await t.db.query<{ n: number }>(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+              )
+            )[0].n,
+          (n) => n > 0,
+          60_000,
+          50,
+        );
+        await other.query("UPDATE customers SET notes = '电话已核实', version = version + 1 WHERE id = $1", [id]);
+        await other.query('COMMIT');
+        const res = await applying;
+        expect(res.status).toBe(422);
+        expect(res.body.error.code).toBe('IMPORT_INVALID');
+        expect(res.body.error.details).toMatchObject({ dryRun: false, errors: [{ row: b, code: 'STALE_RECORD' }] });
+        expect(byRow(res.body.error.details.results as Result[], b)).toMatchObject({ status: 'error', id });
+      } finally {
+        await other.end();
+      }
+      // Nothing of the file was written (丙's notes neither): only the other writer's change is there.
+      expect(await snapshot('customers')).toEqual({
+        ...before,
+        rows: before.rows.map((r) => (r.id === id ? { ...r, notes: '电话已核实', version: Number(r.version) + 1 } : r)),
+      });
     });
 
     it('refuses a row whose ID and tax id name two different customers, and writes nothing', async () => {

@@ -206,3 +206,33 @@ describe('header/footer templates naming the serif face', () => {
     }
   }, 120_000);
 });
+
+describe("a document with characters the browser's fonts lack", () => {
+  it('prints them in its face: local() faces for the browser fonts, a subset of the rest as data: URIs', async () => {
+    const fonts = new PdfFonts();
+    const pool = new BrowserPool(loadConfig({ STORAGE_DIR: storage }), fonts);
+    const renderer = new PdfRenderer(pool, fonts);
+    try {
+      const print = (family: string, text: string, weight = 400) =>
+        renderer.render({ html: probe(family, text, weight), headerHtml: EMPTY, footerHtml: EMPTY });
+      await print('Tenderdesk Serif', '客户'); // the browser launches with these characters, in both faces
+      const system = fonts.latestSystemFonts()!;
+      expect(system.chars.serif?.has('客'.codePointAt(0)!)).toBe(true);
+      expect(system.chars.serif?.has('壹'.codePointAt(0)!)).toBe(false);
+      // What the renderer gives the next document: the path under test, not the system fonts alone.
+      expect(await fonts.fontFaceCss(probe('Tenderdesk Serif', `客户${CAPITAL_AMOUNT}`), system)).toContain(
+        "src:local('TenderdeskSerif-400')",
+      );
+      for (const weight of [400, 700]) {
+        const pdf = await print('Tenderdesk Serif', `客户${CAPITAL_AMOUNT}`, weight);
+        expect(faces(await pdfFonts(pdf))).toEqual([weight === 400 ? 'NotoSerifSC-Regular' : 'NotoSerifSC-Bold']);
+        expect(squash(await pdfText(pdf))).toContain(`客户${CAPITAL_AMOUNT}`);
+        const img = await rasterize(pdf);
+        expect(glyphVariety(img, inkBox(img, 0, img.height)!, 16)).toBeGreaterThan(VARIETY_MIN);
+      }
+      expect(fonts.latestSystemFonts()).toBe(system); // printed by that browser, not a new one
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+});

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { contentDisposition } from '../../modules/files/file-naming.js';
 
 /**
  * Every answer of a page a customer opens by a link (statement confirmation, quotation acceptance): nothing but the
@@ -22,6 +23,25 @@ export interface PublicPage {
 
 export function sendPublicPage(res: Response, page: PublicPage): void {
   res.status(page.status).set(PUBLIC_PAGE_HEADERS).type('html').send(page.html);
+}
+
+/**
+ * The signed PDF a page's link opens, with the page's headers: shown in the browser (inline), saved under the
+ * document's file name.
+ */
+export function sendPublicPdf(
+  res: Response,
+  found: { file: { contentType: string; fileName: string }; bytes: Buffer },
+): void {
+  res
+    .status(200)
+    .set({
+      ...PUBLIC_PAGE_HEADERS,
+      'Content-Type': found.file.contentType,
+      'Content-Length': String(found.bytes.length),
+      'Content-Disposition': contentDisposition(found.file.fileName, 'inline'),
+    })
+    .end(found.bytes);
 }
 
 /** The client as the page's answer records it: its address (TRUST_PROXY) and user agent (cut to 500 characters). */

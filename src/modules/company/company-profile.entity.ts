@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import type { Locale } from '../../rendering/rendering.types.js';
 
 /** A bank account printed on documents; the first one in the list is the one documents use by default. */
 export interface BankAccount {
@@ -56,6 +57,13 @@ export class CompanyProfile {
   /** Values of the profile, never referenced on their own: jsonb rather than a table. */
   @Column({ type: 'jsonb', default: () => "'[]'" })
   bankAccounts!: BankAccount[];
+
+  /**
+   * The language of the company's documents: internal ones always, a customer's when neither the request nor the
+   * customer names one (document-locale.ts).
+   */
+  @Column({ type: 'varchar', length: 10, default: 'zh-CN' })
+  documentLocale!: Locale;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -10,9 +10,11 @@ import { DemoDataRegistry } from '../setup/index.js';
 import type { BankAccount, CompanyProfile } from './company-profile.entity.js';
 import { SEAL_KINDS, type CompanySeal, type SealKind } from './company-seal.entity.js';
 import { CompanyRepository } from './company.repository.js';
+import { documentLocale, type DocumentReader } from './document-locale.js';
 import { DEMO_COMPANY, demoSealPng } from './demo-data.js';
 import type { CompanyProfileDto, UpdateCompanyProfileDto } from './dto/company-profile.dto.js';
 import { inspectPng } from './png.js';
+import { DEFAULT_LOCALE, type Locale } from '../../rendering/rendering.types.js';
 import { checkVersion, type ExpectedVersion } from '../../common/versioning/record-version.js';
 
 export type Actor = AuditEvent['actor'];
@@ -61,6 +63,8 @@ export interface CompanyProfileView {
   website: string | null;
   legalRepresentative: string | null;
   bankAccounts: BankAccount[];
+  /** The language of the company's documents (and of a customer's without one of its own). */
+  documentLocale: Locale;
   /** Which seal images are on file (the images themselves: GET /api/company/seals/{kind}). */
   seals: Record<SealKind, SealView | null>;
   createdAt: Date;
@@ -88,6 +92,7 @@ const PROFILE_FIELDS = [
   'website',
   'legalRepresentative',
   'bankAccounts',
+  'documentLocale',
 ] as const;
 type ProfileFields = Pick<CompanyProfile, (typeof PROFILE_FIELDS)[number]>;
 
@@ -125,6 +130,7 @@ function fromDto(dto: CompanyProfileDto): ProfileFields {
     website: dto.website ?? null,
     legalRepresentative: dto.legalRepresentative ?? null,
     bankAccounts: bankAccounts(dto.bankAccounts),
+    documentLocale: dto.documentLocale ?? DEFAULT_LOCALE,
   };
 }
 
@@ -163,6 +169,15 @@ export class CompanyService implements OnModuleInit {
   async findProfile(): Promise<CompanyProfileView | null> {
     const profile = await this.company.findProfile();
     return profile && profileView(profile, await this.company.findSeals());
+  }
+
+  /**
+   * The language a document is issued in, by who reads it (document-locale.ts): every workflow asks here, so the
+   * rule lives in one place.
+   */
+  async documentLocaleFor(reader: DocumentReader): Promise<Locale> {
+    const profile = await this.company.findProfile();
+    return documentLocale(reader, profile?.documentLocale);
   }
 
   /** Creates the profile, or replaces every field of the existing one. */

@@ -7,4 +7,5 @@ export { CompanyError } from './company.errors.js';
 export { CompanyModule } from './company.module.js';
 export { companyProfileNotSet, CompanyService } from './company.service.js';
 export type { CompanyProfileWithSeals } from './company.service.js';
+export { documentLocale, type DocumentReader } from './document-locale.js';
 export { IsTaxId, looksLikeUscc } from './uscc.js';

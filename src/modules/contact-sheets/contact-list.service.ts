@@ -3,7 +3,7 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { ContactSheetError } from './contact-sheets.errors.js';
 import { todayIso } from '../../common/tabular/date-only.js';
 import { RenderingService } from '../../rendering/rendering.service.js';
-import { CONTENT_TYPES } from '../../rendering/rendering.types.js';
+import { CONTENT_TYPES, type Locale } from '../../rendering/rendering.types.js';
 import { type AuthUser, OwnershipService } from '../auth/index.js';
 import { CompanyService } from '../company/index.js';
 import { type ContractStatus, ContractsService } from '../contracts/index.js';
@@ -58,7 +58,8 @@ export class ContactListService {
   ) {}
 
   async render(user: AuthUser, req: ContactListRequest): Promise<ContactListFile> {
-    const data = await this.data(user, req);
+    const locale = await this.locale();
+    const data = await this.data(user, req, locale);
     const stem = `contact-list-${data.audience}-${req.from ?? 'all'}-${req.to ?? todayIso()}`;
     if (req.format === 'xlsx')
       return { body: await contactListXlsx(data), contentType: XLSX_TYPE, fileName: `${stem}.xlsx` };
@@ -67,14 +68,22 @@ export class ContactListService {
       data,
       formats: [req.format],
       sign: false,
-      locale: 'zh-CN',
+      locale,
     });
     const file = rendered.files[0];
     return { body: file.bytes, contentType: CONTENT_TYPES[req.format], fileName: `${stem}.${file.extension}` };
   }
 
-  /** The list's data for this user: the production list is built from rows that have no amount field. */
-  async data(user: AuthUser, req: Omit<ContactListRequest, 'format'>): Promise<ContactListData> {
+  /** An internal document: in the company's language (company/document-locale.ts). */
+  locale(): Promise<Locale> {
+    return this.company.documentLocaleFor({ audience: 'internal' });
+  }
+
+  /**
+   * The list's data for this user, its words in `locale`: the production list is built from rows that have no
+   * amount field.
+   */
+  async data(user: AuthUser, req: Omit<ContactListRequest, 'format'>, locale: Locale): Promise<ContactListData> {
     const audience = req.audience ?? (mayReadFinanceList(user) ? 'finance' : 'production');
     if (audience === 'finance' && !mayReadFinanceList(user)) {
       throw AppException.forbidden(
@@ -99,7 +108,7 @@ export class ContactListService {
       period: { from: req.from ?? null, to: req.to ?? null },
       statuses: req.statuses ?? [],
     };
-    if (audience === 'production') return productionList(contracts, header);
+    if (audience === 'production') return productionList(contracts, header, locale);
     return financeList(contracts, await this.ledger.receivedByContract(contracts.map((c) => c.id)), header);
   }
 

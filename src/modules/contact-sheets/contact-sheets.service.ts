@@ -42,7 +42,6 @@ import { copyFor, departmentLabel, type SheetCompany, type SheetHeader } from '.
 
 export const SHEET_JOB = 'contact-sheet.sync';
 const TEMPLATE = 'contact-sheet';
-const LOCALE: Locale = 'zh-CN';
 
 type Actor = Pick<AuthUser, 'id' | 'name'>;
 
@@ -58,7 +57,22 @@ export function canReadCopy(user: Pick<AuthUser, 'roles'>, department: Departmen
   return readers === 'everyone' || user.roles.includes('admin') || readers.some((r) => user.roles.includes(r));
 }
 
-const COPY_LABEL: Record<Department, string> = { finance: '财务联', engineering: '技术联', production: '生产联' };
+/** The copy's name in its title and its attachment's file name (the template prints its own label). */
+const COPY_LABEL: Record<Locale, Record<Department, string>> = {
+  'zh-CN': { finance: '财务联', engineering: '技术联', production: '生产联' },
+  en: { finance: 'Finance copy', engineering: 'Engineering copy', production: 'Production copy' },
+  es: { finance: 'Copia de Finanzas', engineering: 'Copia de Ingeniería', production: 'Copia de Producción' },
+};
+/** The attachment's file name before the number (zh-CN: as it always was). */
+const FILE_STEM: Record<Locale, string> = {
+  'zh-CN': '合同联系单',
+  en: 'Contract-contact-sheet',
+  es: 'Hoja-de-coordinacion',
+};
+const copyTitle = (locale: Locale, rendered: string, projectNumber: string, d: Department) =>
+  locale === 'zh-CN'
+    ? `${rendered} ${projectNumber}（${COPY_LABEL[locale][d]}）`
+    : `${rendered} ${projectNumber} (${COPY_LABEL[locale][d]})`;
 const copyType = (d: Department) => `contact-sheet-${d}`;
 const subjectOf = (contractId: string) => ({ type: 'contract' as const, id: contractId });
 /** The outbox messages of a sheet version are about it (`GET /api/outbox?subjectType=contact-sheet&subjectId=`). */
@@ -457,6 +471,8 @@ export class ContactSheetsService implements OnModuleInit {
     const contract = await this.contracts.get(sheet.contractId, sheet.contractRevision);
     const company = await this.companyForSheet();
     const signoffs = await this.sheets.signoffs([sheet.id]);
+    // An internal document: the company's language (company/document-locale.ts).
+    const locale = await this.company.documentLocaleFor({ audience: 'internal' });
     const mail: Record<string, string> = {};
     let step = 0;
     for (const stage of stages) {
@@ -482,10 +498,10 @@ export class ContactSheetsService implements OnModuleInit {
         if (stageVersion(current?.copies[department], stage) !== null) continue;
         const rendered = await this.rendering.render({
           template: TEMPLATE,
-          data: copyFor(department, contract, header, company, LOCALE),
+          data: copyFor(department, contract, header, company, locale),
           formats: ['pdf', 'docx'],
           sign: true,
-          locale: LOCALE,
+          locale,
         });
         const address = this.config.departmentEmails[department] ?? null;
         let issued;
@@ -497,14 +513,15 @@ export class ContactSheetsService implements OnModuleInit {
               type: copyType(department),
               subject: subjectOf(sheet.contractId),
               record: { type: 'contact-sheet', number: sheet.projectNumber },
-              title: `合同联系单 ${sheet.projectNumber}（${COPY_LABEL[department]}）`,
+              title: (rendered) => copyTitle(locale, rendered, sheet.projectNumber, department),
               signed: true,
               bundle: false,
               fileBaseName: `contact-sheet-${sheet.projectNumber.replace(/[^A-Za-z0-9_-]/g, '-')}-${department}`,
               auditDetails: { sheetId, sheetVersion: sheet.version, stage, department },
             },
             effect: (version) => this.recordCopy(sheet, department, stage, version),
-            mails: (version) => (address ? [this.copyMail(sheet, contract, department, stage, address, version)] : []),
+            mails: (version) =>
+              address ? [this.copyMail(sheet, contract, department, stage, address, version, locale)] : [],
           });
         } catch (err) {
           // The check under the lock found the copy stored by another attempt, or a newer sheet version: the
@@ -555,6 +572,7 @@ export class ContactSheetsService implements OnModuleInit {
     stage: SheetStage,
     address: string,
     issued: IssuedVersion,
+    locale: Locale,
   ): IssueMail {
     return {
       key: contactSheetMailKey(sheet.id, stage, department),
@@ -562,12 +580,12 @@ export class ContactSheetsService implements OnModuleInit {
       audience: department,
       to: [address],
       template: CONTACT_SHEET_MAIL,
-      locale: LOCALE,
+      locale,
       data: contactSheetMailData(sheet, contract, department, stage),
       attach: [
         {
           format: 'pdf',
-          fileName: `合同联系单-${sheet.projectNumber}-${COPY_LABEL[department]}-v${issued.version}.pdf`,
+          fileName: `${FILE_STEM[locale]}-${sheet.projectNumber}-${COPY_LABEL[locale][department]}-v${issued.version}.pdf`,
         },
       ],
     };

@@ -9,6 +9,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import type { Locale } from '../../rendering/rendering.types.js';
 import { CustomerContact } from './customer-contact.entity.js';
 
 /** A buyer (甲方): who quotations, contracts, deliveries and statements are for. */
@@ -32,6 +33,10 @@ export class Customer {
 
   @Column({ type: 'varchar', length: 50, nullable: true })
   phone!: string | null;
+
+  /** The language of the documents and mails for this customer; null: the company's (company/document-locale.ts). */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  locale!: Locale | null;
 
   @Index()
   // The owner by id only: the users table is the users module's (names through UsersService.names); the

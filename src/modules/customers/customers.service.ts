@@ -16,6 +16,7 @@ import { DemoDataRegistry } from '../setup/index.js';
 import { UsersService } from '../users/index.js';
 import type { CustomerContact } from './customer-contact.entity.js';
 import type { Customer } from './customer.entity.js';
+import type { Locale } from '../../rendering/rendering.types.js';
 import { CustomersRepository, type ContactData, type CustomerData } from './customers.repository.js';
 import { CUSTOMER_TABLE, customerRow } from './customers.table.js';
 import { DEMO_CUSTOMERS_CSV } from './demo-data.js';
@@ -42,6 +43,8 @@ export interface CustomerView {
   taxId: string | null;
   address: string | null;
   phone: string | null;
+  /** The language of the documents and mails for this customer; null: the company's. */
+  locale: Locale | null;
   salesOwner: { id: string; name: string } | null;
   notes: string | null;
   archived: boolean;
@@ -73,6 +76,7 @@ function view(c: Customer, owners: Map<string, { name: string }>): CustomerView 
     taxId: c.taxId,
     address: c.address,
     phone: c.phone,
+    locale: c.locale,
     salesOwner: c.salesOwnerId && owner ? { id: c.salesOwnerId, name: owner.name } : null,
     notes: c.notes,
     archived: c.archived,
@@ -120,6 +124,7 @@ function customerData(
     taxId: normaliseTaxId(dto.taxId),
     address: dto.address ?? null,
     phone: dto.phone ?? null,
+    locale: dto.locale ?? null,
     salesOwnerId,
     notes: dto.notes ?? null,
     archived: false,
@@ -158,7 +163,15 @@ function changedFields(
   const dto: UpdateCustomerDto = {};
   const data = customerData(row, null);
   for (const f of fields) {
-    if (f === 'name' || f === 'nameEn' || f === 'taxId' || f === 'address' || f === 'phone' || f === 'notes')
+    if (
+      f === 'name' ||
+      f === 'nameEn' ||
+      f === 'taxId' ||
+      f === 'address' ||
+      f === 'phone' ||
+      f === 'notes' ||
+      f === 'locale'
+    )
       Object.assign(dto, { [f]: data[f] });
     if (f === 'salesOwner') dto.salesOwnerId = ownerOf(row);
   }
@@ -384,6 +397,7 @@ export class CustomersService implements OnModuleInit {
       if (dto.taxId !== undefined) customer.taxId = normaliseTaxId(dto.taxId);
       if (dto.address !== undefined) customer.address = dto.address;
       if (dto.phone !== undefined) customer.phone = dto.phone;
+      if (dto.locale !== undefined) customer.locale = dto.locale;
       if (dto.salesOwnerId !== undefined) customer.salesOwnerId = dto.salesOwnerId;
       if (dto.notes !== undefined) customer.notes = dto.notes;
       if (dto.archived !== undefined) customer.archived = dto.archived;

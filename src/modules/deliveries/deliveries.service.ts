@@ -50,7 +50,6 @@ import { noticeData, type NoticeCompany } from './views/delivery-notice.view.js'
 export const DELIVERY_JOB = 'delivery.render';
 const TEMPLATE = 'delivery-notice';
 const DOCUMENT_TYPE = 'delivery-notice';
-const LOCALE: Locale = 'zh-CN';
 export { MAIL_AUDIENCES, type MailAudience } from './delivery.mail.js';
 
 /** Goods ship only on a contract in these statuses (also GET /api/meta's statusSets). */
@@ -757,8 +756,9 @@ export class DeliveriesService implements OnModuleInit {
     if (d.status === 'cancelled' && !d.documentId) return { deliveryId, cancelled: true };
     const contract = await this.contracts.get(d.contractId);
     const company = await this.companyForNotice();
+    const locales = await this.noticeLocales(d.customerId);
     // The first job prints version 1 once; a reissue (after /ship) prints a new version.
-    if (d.documentId && !reissue) return this.remailNotice(d, contract, company, actor);
+    if (d.documentId && !reissue) return this.remailNotice(d, contract, company, actor, locales);
     let locked: Delivery | undefined;
     const outcome = await this.issueUnlessCancelled({
       actor,
@@ -768,14 +768,14 @@ export class DeliveriesService implements OnModuleInit {
         data: noticeData(d, contract, contract.customer, company),
         formats: ['pdf', 'docx'],
         sign: true,
-        locale: LOCALE,
+        locale: locales.customer,
       },
       afterRender: () => progress(80),
       document: {
         type: DOCUMENT_TYPE,
         subject: subjectOf(deliveryId),
         record: { type: 'delivery-notice', number: d.number },
-        title: `发货通知单 ${d.number}`,
+        title: (rendered) => `${rendered} ${d.number}`,
         bundle: false,
         fileBaseName: `delivery-notice-${d.number}`,
         auditDetails: { deliveryId, number: d.number },
@@ -793,7 +793,7 @@ export class DeliveriesService implements OnModuleInit {
         await this.deliveries.update(deliveryId, { documentId: issued.documentId });
         return { deliveryId, number: d.number };
       },
-      mails: (issued) => this.noticeMails(locked!, contract, company, issued.version),
+      mails: (issued) => this.noticeMails(locked!, contract, company, issued.version, locales),
     });
     if (!outcome) return { deliveryId, cancelled: true };
     return this.jobResult(outcome);
@@ -823,25 +823,48 @@ export class DeliveriesService implements OnModuleInit {
     contract: ContractView,
     company: NoticeCompany | null,
     actor: Actor,
+    locales: Record<MailAudience, Locale>,
   ): Promise<Record<string, unknown>> {
     return this.tx.run(async () => {
       const locked = await this.mustLock(d.id);
       const doc = await this.documents.get(locked.documentId!);
       const issued = { documentId: doc.id, version: doc.latestVersion };
-      const mail = await this.issuer.mail(actor, issued, this.noticeMails(locked, contract, company, issued.version));
+      const mail = await this.issuer.mail(
+        actor,
+        issued,
+        this.noticeMails(locked, contract, company, issued.version, locales),
+      );
       return this.jobResult({ deliveryId: d.id, number: d.number, ...issued, mail });
     });
   }
 
-  private noticeMails(d: Delivery, contract: ContractView, company: NoticeCompany | null, version: number) {
+  private noticeMails(
+    d: Delivery,
+    contract: ContractView,
+    company: NoticeCompany | null,
+    version: number,
+    locales: Record<MailAudience, Locale>,
+  ) {
     return noticeMails({
       delivery: d,
       contract,
       company,
       version,
       addresses: { production: this.addressOf(d, 'production'), customer: this.addressOf(d, 'customer') },
-      locale: LOCALE,
+      locales,
     });
+  }
+
+  /**
+   * Who reads the notice in which language (company/document-locale.ts): the notice itself and the customer's mail
+   * in the customer's; the mail to production scheduling in the company's (it carries the same PDF).
+   */
+  private async noticeLocales(customerId: string): Promise<Record<MailAudience, Locale>> {
+    const customer = await this.customers.find(customerId);
+    return {
+      customer: await this.company.documentLocaleFor({ audience: 'customer', customer }),
+      production: await this.company.documentLocaleFor({ audience: 'internal' }),
+    };
   }
 
   /** The job's result as before the issuer: the outbox message per audience, or no_address. */

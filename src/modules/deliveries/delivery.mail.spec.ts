@@ -352,7 +352,7 @@ describe('noticeMails', () => {
       company: COMPANY,
       version: 2,
       addresses: { production: 'diaodu@example.cn', customer: null },
-      locale: 'zh-CN',
+      locales: { production: 'zh-CN', customer: 'zh-CN' },
     });
     expect(mails).toEqual([
       expect.objectContaining({
@@ -366,6 +366,21 @@ describe('noticeMails', () => {
       }),
     ]);
     expect(mailKey('d1', 'customer')).toBe('delivery:d1:customer');
+  });
+
+  it("words each mail in its reader's language and names the attached notice in the notice's", () => {
+    const mails = noticeMails({
+      delivery: base,
+      contract: CONTRACT,
+      company: COMPANY,
+      version: 1,
+      addresses: { production: 'diaodu@example.cn', customer: 'buyer@example.com' },
+      locales: { production: 'es', customer: 'en' },
+    });
+    expect(mails.map((m) => [m.audience, m.locale, m.attach])).toEqual([
+      ['production', 'es', [{ format: 'pdf', fileName: 'Delivery-notice-FH2026-0007.pdf' }]],
+      ['customer', 'en', [{ format: 'pdf', fileName: 'Delivery-notice-FH2026-0007.pdf' }]],
+    ]);
     expect(mailKey('d1', 'customer', 1)).toBe('delivery:d1:customer');
   });
 });

@@ -9,6 +9,13 @@ export const NOTICE_MAIL = 'delivery-notice';
 export const MAIL_AUDIENCES = ['production', 'customer'] as const;
 export type MailAudience = (typeof MAIL_AUDIENCES)[number];
 
+/** The attached notice's file name before its number, in the notice's language (zh-CN: as it always was). */
+const NOTICE_FILE_STEM: Record<Locale, string> = {
+  'zh-CN': '发货通知单',
+  en: 'Delivery-notice',
+  es: 'Albaran-de-entrega',
+};
+
 /** Version 1's messages keep the key they always had; a corrected notice (version n > 1) gets its own. */
 export const mailKey = (id: string, audience: MailAudience, version = 1) =>
   version > 1 ? `delivery:${id}:${audience}:v${version}` : `delivery:${id}:${audience}`;
@@ -107,7 +114,8 @@ export function noticeMails(input: {
   company: NoticeCompany | null;
   version: number;
   addresses: Record<MailAudience, string | null>;
-  locale: Locale;
+  /** Each audience's language; the attachment is the notice, in the customer's. */
+  locales: Record<MailAudience, Locale>;
 }): IssueMail[] {
   const { delivery: d, version } = input;
   return MAIL_AUDIENCES.flatMap((audience) => {
@@ -120,9 +128,9 @@ export function noticeMails(input: {
         audience,
         to: [to],
         template: NOTICE_MAIL,
-        locale: input.locale,
+        locale: input.locales[audience],
         data: noticeMailData(audience, d, input.contract, input.company, version),
-        attach: [{ format: 'pdf' as const, fileName: `发货通知单-${d.number}.pdf` }],
+        attach: [{ format: 'pdf' as const, fileName: `${NOTICE_FILE_STEM[input.locales.customer]}-${d.number}.pdf` }],
       },
     ];
   });

@@ -2,10 +2,9 @@ import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiTextResponse } from '../../common/openapi/responses.js';
-import { clientOf, PUBLIC_PAGE_HEADERS, sendPublicPage } from '../../common/public-links/public-page.js';
+import { clientOf, PUBLIC_PAGE_HEADERS, sendPublicPage, sendPublicPdf } from '../../common/public-links/public-page.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { Public } from '../auth/index.js';
-import { contentDisposition } from '../files/index.js';
 import { QuotationAcceptanceService } from './quotation-acceptance.service.js';
 
 /**
@@ -47,15 +46,7 @@ export class QuotationAcceptanceController {
   async pdf(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const found = await this.acceptance.pdf(token);
     if ('page' in found) return sendPublicPage(res, found.page);
-    res
-      .status(200)
-      .set({
-        ...PUBLIC_PAGE_HEADERS,
-        'Content-Type': found.file.contentType,
-        'Content-Length': String(found.bytes.length),
-        'Content-Disposition': contentDisposition(found.file.fileName, 'inline'),
-      })
-      .end(found.bytes);
+    sendPublicPdf(res, found);
   }
 
   @Post(':token')

@@ -556,13 +556,13 @@ export class QuotationsService implements OnModuleInit {
   async send(actor: QuotationActor, id: string, options: SendOptions = {}): Promise<QuotationViewFor> {
     if (!options.sendTo) return this.move(actor, id, 'send');
     const sendTo = options.sendTo;
-    const locale = options.locale ?? 'zh-CN';
     this.outbox.checkRecipients([sendTo]); // 400 INVALID_EMAIL before anything is rendered
     const quotation = await this.get(id);
     // Checked again under the lock (before): this one spares a render that could not be sent.
     const step = transition(quotation.status, 'send');
     if (!step.ok) throw invalidTransition(quotation, 'send', step);
     const [company, customer] = await Promise.all([this.companyProfile(), this.customers.get(quotation.customer.id)]);
+    const locale = await this.documentLocale(options.locale, customer);
     const rendered = await this.rendering.render({
       template: 'quotation',
       data: quotationDocument(quotation, company, customer, locale),
@@ -758,15 +758,16 @@ export class QuotationsService implements OnModuleInit {
       );
     }
     const [company, customer] = await Promise.all([this.companyProfile(), this.customers.get(quotation.customer.id)]);
+    const docLocale = await this.documentLocale(locale, customer);
     const asked = [...new Set(formats)];
     const issued = await this.issuer.issue({
       actor,
       render: {
         template: 'quotation',
-        data: quotationDocument(quotation, company, customer, locale ?? 'zh-CN'),
+        data: quotationDocument(quotation, company, customer, docLocale),
         formats: asked.filter((f): f is Exclude<RenderFormat, 'bundle'> => f !== 'bundle'),
         sign: true,
-        locale,
+        locale: docLocale,
       },
       document: {
         type: 'quotation',
@@ -981,7 +982,6 @@ export class QuotationsService implements OnModuleInit {
     return new Map((await this.products.findByIds(ids)).map((p) => [p.id, p]));
   }
 
-  /** The seller for the letterhead; without a profile there is nothing to put on the document (409). */
   /**
    * The template data of a quotation's current revision, as `send` renders it (quotationDocument), for a template
    * preview (templates module, TemplatePreviewRecords): nothing rendered or stored here.
@@ -992,6 +992,12 @@ export class QuotationsService implements OnModuleInit {
     return quotationDocument(quotation, company, customer, locale);
   }
 
+  /** For the customer: the language asked for, else the customer's, else the company's (company/document-locale.ts). */
+  private documentLocale(requested: Locale | undefined, customer: { locale: Locale | null }): Promise<Locale> {
+    return this.company.documentLocaleFor({ audience: 'customer', requested, customer });
+  }
+
+  /** The seller for the letterhead; without a profile there is nothing to put on the document (409). */
   private async companyProfile(): Promise<CompanyProfileWithSeals> {
     const company = await this.company.findProfileWithSeals();
     if (!company) throw companyProfileNotSet(HttpStatus.CONFLICT);

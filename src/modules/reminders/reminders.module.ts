@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CompanyModule } from '../company/index.js';
 import { QuotationsModule } from '../quotations/index.js';
 import { ReadModelsModule } from '../read-models/index.js';
 import { RemindersController } from './reminders.controller.js';
@@ -8,7 +9,7 @@ import { RemindersService } from './reminders.service.js';
 
 /** Reminders (issue #21). JobsService, OutboxService, OwnershipService, TemplateEngine, WorkLock and AppConfig come from global modules. */
 @Module({
-  imports: [ReadModelsModule, QuotationsModule],
+  imports: [ReadModelsModule, QuotationsModule, CompanyModule],
   controllers: [RemindersController],
   providers: [RemindersRepository, RemindersService, RemindersScheduler],
   exports: [RemindersService],

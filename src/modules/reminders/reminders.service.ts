@@ -3,9 +3,11 @@ import { addDays, daysBetween, todayIso, type DateOnly } from '../../common/tabu
 import { AppConfig } from '../../config/app-config.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { WorkLock } from '../../database/work-lock.js';
+import { isLocale } from '../../rendering/templates/labels.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { TemplateEngine } from '../../rendering/templates/template-engine.js';
 import { OwnershipService, type AuthUser } from '../auth/index.js';
+import { CompanyService } from '../company/index.js';
 import { JobsService } from '../jobs/index.js';
 import { OutboxService } from '../outbox/index.js';
 import { QuotationQuery, QuotationsService } from '../quotations/index.js';
@@ -71,6 +73,7 @@ export class RemindersService implements OnModuleInit {
     private readonly jobs: JobsService,
     private readonly ownership: OwnershipService,
     private readonly quotations: QuotationsService,
+    private readonly company: CompanyService,
     private readonly config: AppConfig,
   ) {}
 
@@ -84,10 +87,11 @@ export class RemindersService implements OnModuleInit {
   /** The daily job (and POST /api/reminders/run): every reminder due today that was not written yet. */
   async run(today: DateOnly = todayIso()): Promise<ReminderRunResult> {
     return this.lock.run('reminders:run', async () => {
+      const internal = await this.company.documentLocaleFor({ audience: 'internal' });
       const candidates = [
-        ...(await this.statementCandidates(today)),
-        ...(await this.qualificationCandidates(today)),
-        ...(await this.quotationCandidates(today)),
+        ...(await this.statementCandidates(today, internal)),
+        ...(await this.qualificationCandidates(today, internal)),
+        ...(await this.quotationCandidates(today, internal)),
       ];
       const result: ReminderRunResult = { day: today, sent: 0, skipped: 0 };
       for (const c of candidates) {
@@ -140,7 +144,8 @@ export class RemindersService implements OnModuleInit {
     return within.length ? Math.min(...within) : null;
   }
 
-  private async statementCandidates(today: DateOnly): Promise<Candidate[]> {
+  /** `internal`: the company's language, for the mails to its own people (company/document-locale.ts). */
+  private async statementCandidates(today: DateOnly, internal: Locale): Promise<Candidate[]> {
     const days = this.config.reminders.statementDays;
     const rows = await this.reads.unansweredStatements(addDays(today, Math.max(0, ...days)));
     const customersOut = await this.reminders.optedOut('customer');
@@ -148,7 +153,8 @@ export class RemindersService implements OnModuleInit {
     const out: Candidate[] = [];
     for (const s of rows) {
       const daysLeft = daysBetween(today, s.replyBy);
-      const locale = (s.locale === 'en' ? 'en' : 'zh-CN') satisfies Locale;
+      // The customer's reminder in the statement's own language.
+      const locale: Locale = isLocale(s.locale) ? s.locale : internal;
       const label = `${s.number} ${s.customerName}, reply by ${s.replyBy}`;
       const data = { ...this.statementData(s), daysLeft };
       if (daysLeft >= 0) {
@@ -189,7 +195,7 @@ export class RemindersService implements OnModuleInit {
           to: s.salesOwnerEmail && !skip ? [s.salesOwnerEmail] : [],
           skipReason: skip,
           // The sales owner gets no link or code: those answer for the customer.
-          mail: { template: 'reminder-statement-overdue', locale: 'zh-CN', data: { ...data, original: null } },
+          mail: { template: 'reminder-statement-overdue', locale: internal, data: { ...data, original: null } },
         });
       }
     }
@@ -200,7 +206,7 @@ export class RemindersService implements OnModuleInit {
     return { number: s.number, customerName: s.customerName, replyBy: s.replyBy, original: s.originalText };
   }
 
-  private async qualificationCandidates(today: DateOnly): Promise<Candidate[]> {
+  private async qualificationCandidates(today: DateOnly, internal: Locale): Promise<Candidate[]> {
     const days = this.config.reminders.qualificationDays;
     const rows = await this.reads.expiringQualifications(today, addDays(today, Math.max(0, ...days)));
     if (!rows.length) return [];
@@ -222,7 +228,7 @@ export class RemindersService implements OnModuleInit {
         skipReason: to.length ? null : 'NO_RECIPIENT',
         mail: {
           template: 'reminder-qualification-expiry',
-          locale: 'zh-CN',
+          locale: internal,
           data: { name: q.name, number: q.number, validTo: q.validTo, daysLeft },
         },
       });
@@ -231,7 +237,7 @@ export class RemindersService implements OnModuleInit {
   }
 
   /** Sent quotations (not expired yet) whose validity ends within the largest threshold: to the sales owner. */
-  private async quotationCandidates(today: DateOnly): Promise<Candidate[]> {
+  private async quotationCandidates(today: DateOnly, internal: Locale): Promise<Candidate[]> {
     const days = this.config.reminders.quotationDays;
     const until = addDays(today, Math.max(0, ...days));
     // Read through the quotations module as a reader who sees every quotation (no prices are used).
@@ -282,7 +288,7 @@ export class RemindersService implements OnModuleInit {
         skipReason: skip,
         mail: {
           template: 'reminder-quotation-expiry',
-          locale: 'zh-CN',
+          locale: internal,
           data: { number: q.number, customerName: q.customerName, validUntil: q.validUntil, daysLeft },
         },
       });

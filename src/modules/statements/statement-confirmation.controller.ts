@@ -9,12 +9,16 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { contentDisposition } from '../files/index.js';
 import { Public } from '../auth/index.js';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator.js';
 import { AnswerStatementDto } from './dto/statement.dto.js';
 import { StatementsService } from './statements.service.js';
-import { clientOf, PUBLIC_PAGE_HEADERS, sendPublicPage as sendPage } from '../../common/public-links/public-page.js';
+import {
+  clientOf,
+  PUBLIC_PAGE_HEADERS,
+  sendPublicPage as sendPage,
+  sendPublicPdf,
+} from '../../common/public-links/public-page.js';
 import { ApiTextResponse } from '../../common/openapi/responses.js';
 import { AnswerRecordedDto } from './dto/statement-view.dto.js';
 
@@ -56,16 +60,7 @@ export class StatementConfirmationController {
   async pdf(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const found = await this.statements.confirmationPdf(token);
     if ('page' in found) return sendPage(res, found.page);
-    res
-      .status(200)
-      .set({
-        ...PUBLIC_PAGE_HEADERS,
-        'Content-Type': found.file.contentType,
-        'Content-Length': String(found.bytes.length),
-        // Shown in the browser, saved under the statement's file name.
-        'Content-Disposition': contentDisposition(found.file.fileName, 'inline'),
-      })
-      .end(found.bytes);
+    sendPublicPdf(res, found);
   }
 
   @Post(':token')

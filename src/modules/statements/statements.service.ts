@@ -120,7 +120,6 @@ export interface AnswerRecorded {
 const TEMPLATE = 'customer-statement';
 export const DOCUMENT_TYPE = 'customer-statement';
 const SUBJECT = 'statement' as const;
-const DEFAULT_LOCALE: Locale = 'zh-CN';
 /** The confirmation link printed on a template preview: not a token (isTokenShaped refuses it). */
 const PREVIEW_TOKEN = 'template-preview';
 
@@ -203,7 +202,8 @@ export class StatementsService {
       const earlier = await this.jobs.effectOf(request.jobId);
       if (earlier) return replayedEffect(earlier);
     }
-    const locale = request.locale ?? DEFAULT_LOCALE;
+    // For the customer: the request's language, else the customer's, else the company's (company/document-locale.ts).
+    const locale = await this.company.documentLocaleFor({ audience: 'customer', requested: request.locale, customer });
     const replyDays = request.replyDays ?? this.config.statements.replyDays;
     if (request.mailTo) this.checkAddress(request.mailTo); // before anything is rendered or stored
     const company = await this.statementCompany();

@@ -12,3 +12,5 @@ export {
   type PreviewRecord,
   type PreviewRecordProvider,
 } from './preview-records.js';
+// A tender's own formats (tenders/formats) are refused with the store's code when they break a guardrail.
+export { TemplateStoreError } from './templates.errors.js';

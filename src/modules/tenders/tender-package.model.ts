@@ -1,5 +1,6 @@
 import type { Amount } from '../../common/money.js';
 import type { DateOnly } from '../../common/tabular/date-only.js';
+import type { CustomSectionKey } from './formats/section-formats.js';
 import type { DeviationKind, TenderSection } from './tender.entity.js';
 import type { TenderLanguage } from './tender-matching.js';
 
@@ -12,13 +13,16 @@ import type { TenderLanguage } from './tender-matching.js';
  * Amounts are decimal strings ("1234567.80"); the template formats them with {{money}} and {{capital}}.
  */
 export interface TenderPackageModel {
-  /** The sections to render, in order (never `toc`: that is the `tender-toc` template). */
-  sections: Exclude<TenderSection, 'toc'>[];
+  /**
+   * The sections to render, in order (never `toc`: that is the `tender-toc` template); `custom:<slug>`: a free
+   * section of the tender's own formats (tenders/formats), which the composed template renders.
+   */
+  sections: (Exclude<TenderSection, 'toc'> | CustomSectionKey)[];
   /**
    * Each section's title in the package's language (TENDER_SECTION_TITLES). The template prints it as the
    * section's first heading, exactly so: the outline, the table of contents and the tests find it by this text.
    */
-  titles: Record<TenderSection, string>;
+  titles: Record<TenderSection, string> & Partial<Record<CustomSectionKey, string>>;
   tender: {
     tenderNo: string;
     projectName: string;

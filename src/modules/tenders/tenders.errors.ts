@@ -14,6 +14,10 @@ export const TenderError = {
   SALES_OWNER_EMAIL_MISSING: 'SALES_OWNER_EMAIL_MISSING',
   /** The tender's status allows changing only some fields (409). */
   TENDER_LOCKED: 'TENDER_LOCKED',
+  /** A tender format's key is not a package section nor custom:<slug>, or a free section lacks its title or position (400); the company's template has no block for the section (422). */
+  TENDER_FORMAT_INVALID: 'TENDER_FORMAT_INVALID',
+  /** The tender has no format of its own for that section (404). */
+  TENDER_FORMAT_NOT_FOUND: 'TENDER_FORMAT_NOT_FOUND',
   TENDER_NOT_FOUND: 'TENDER_NOT_FOUND',
   /** A package send that names no part and no format (422). */
   TENDER_PACKAGE_NOTHING_TO_SEND: 'TENDER_PACKAGE_NOTHING_TO_SEND',

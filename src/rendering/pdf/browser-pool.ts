@@ -15,7 +15,7 @@ import { AppException } from '../../common/errors/app-exception.js';
 import { RenderingError } from '../rendering.errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Metrics } from '../../observability/metrics.js';
-import { PdfFonts } from './fonts.js';
+import { PdfFonts, type SystemFonts } from './fonts.js';
 import { allGone, processTree } from './process-tree.js';
 
 /**
@@ -61,6 +61,8 @@ export interface BrowserPoolStats {
   crashes: number;
   /** Browsers replaced after RENDER_RECYCLE_AFTER renders. */
   recycles: number;
+  /** Browsers replaced because documents brought characters (or a face) their fonts lack (PdfFonts.outgrown). */
+  fontRelaunches: number;
   launches: number;
   /** Requests of documents refused by interception (anything but data: URLs). */
   blockedRequests: number;
@@ -81,6 +83,8 @@ interface Instance {
   readonly pid: number;
   readonly tag: string;
   readonly dir: string;
+  /** The fonts its fontconfig serves (PdfFonts.writeFontconfig at its launch). */
+  readonly fonts: SystemFonts;
   /** Tabs kept open between renders (reusing one saved ~0.3 s a document, FINDINGS and bench). */
   readonly idle: Page[];
   renders: number;
@@ -96,6 +100,12 @@ interface Instance {
 }
 
 class RenderTimeout extends Error {}
+
+/** What a render's work is told besides its page: about the browser the page belongs to. */
+export interface RenderBrowser {
+  /** Its system fonts: a document's `@font-face` rules depend on them (PdfFonts.fontFaceCss). */
+  readonly fonts: SystemFonts;
+}
 
 /**
  * The one owner of Chromium: launch, bounded concurrency and wait queue, per-render timeout, recycling,
@@ -122,6 +132,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     timeouts: 0,
     crashes: 0,
     recycles: 0,
+    fontRelaunches: 0,
     blockedRequests: 0,
     pagesOpened: 0,
   };
@@ -149,7 +160,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     );
     metrics?.gauge(
       'tenderdesk_browser_pool_events_total',
-      'Browser pool events since the start: renders, failures, retries, timeouts, launches, crashes, recycles, blocked requests',
+      'Browser pool events since the start: renders, failures, retries, timeouts, launches, crashes, recycles, font relaunches, blocked requests',
       ['event'],
       () => {
         const s = this.stats();
@@ -161,6 +172,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
           launches: s.launches,
           crashes: s.crashes,
           recycles: s.recycles,
+          font_relaunches: s.fontRelaunches,
           blocked_requests: s.blockedRequests,
         };
         return Object.entries(events).map(([event, value]) => ({ labels: { event }, value }));
@@ -175,7 +187,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
    * gives up after RENDER_TIMEOUT_MS (the browser is killed), and retries once on a fresh page or browser
    * after a timeout or a crash.
    */
-  async run<T>(work: (page: Page) => Promise<T>): Promise<T> {
+  async run<T>(work: (page: Page, browser: RenderBrowser) => Promise<T>): Promise<T> {
     const queued = performance.now();
     await this.acquireSlot();
     const started = performance.now();
@@ -289,13 +301,14 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     else this.active--;
   }
 
-  private async attempt<T>(work: (page: Page) => Promise<T>): Promise<T> {
+  private async attempt<T>(work: (page: Page, browser: RenderBrowser) => Promise<T>): Promise<T> {
+    this.replaceIfFontsOutgrown();
     const instance = await this.instance();
     instance.active++;
     let page: Page | undefined;
     const run = (async () => {
       page = instance.idle.pop() ?? (await this.newPage(instance));
-      return work(page);
+      return work(page, { fonts: instance.fonts });
     })();
     run.catch(() => undefined); // after a timeout nobody awaits it any more
     try {
@@ -350,6 +363,19 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     return page;
   }
 
+  /**
+   * Replaces the live browser when documents have brought characters (or a face) its fonts lack (PdfFonts.outgrown):
+   * the next render launches one whose fonts have them. Checked as a render starts, so that a browser stays up
+   * between renders (and for /health) until a render needs the new one.
+   */
+  private replaceIfFontsOutgrown(): void {
+    const live = this.live;
+    if (!live || live.dead || live.retired || !this.fonts.outgrown(live.fonts)) return;
+    this.counters.fontRelaunches++;
+    this.retire(live);
+    if (live.active === 0) void this.dispose(live);
+  }
+
   private instance(): Promise<Instance> {
     if (this.closing) return Promise.reject(unavailable('the PDF renderer is shutting down'));
     if (this.live && !this.live.dead && !this.live.retired) return Promise.resolve(this.live);
@@ -373,7 +399,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
     const n = ++this.launchCount;
     const dir = join(await this.runtimeDir, `browser-${n}`);
     await mkdir(dir, { recursive: true });
-    const fontconfig = await this.fonts.writeFontconfig(dir);
+    const fonts = await this.fonts.writeFontconfig(dir);
     const tag = `${this.poolId}/${n}`;
     const started = performance.now();
     const browser = await puppeteer.launch({
@@ -397,7 +423,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
         HOME: dir,
         XDG_CONFIG_HOME: join(dir, 'config'),
         XDG_CACHE_HOME: join(dir, 'cache'),
-        FONTCONFIG_FILE: fontconfig,
+        FONTCONFIG_FILE: fonts.file,
         [TAG]: tag,
       },
     });
@@ -415,6 +441,7 @@ export class BrowserPool implements OnModuleDestroy, OnApplicationShutdown {
       pid,
       tag: `${TAG}=${tag}`,
       dir,
+      fonts,
       idle: [],
       renders: 0,
       active: 0,

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { documentCodepoints, PdfFonts } from './fonts.js';
+import { documentCodepoints, PdfFonts, unicodeRange } from './fonts.js';
 import { insertIntoHead } from './pdf-renderer.js';
 
 const chars = (set: Set<number>) => new Set([...set].map((cp) => String.fromCodePoint(cp)));
@@ -105,14 +105,17 @@ describe('PdfFonts.writeFontconfig', () => {
     const dir = await mkdtemp(join(tmpdir(), 'td-fontconfig-'));
     try {
       const fonts = new PdfFonts();
-      const before = await readFile(await fonts.writeFontconfig(join(dir, 'a')), 'utf8');
+      const before = await readFile((await fonts.writeFontconfig(join(dir, 'a'))).file, 'utf8');
       expect(before).toContain('<string>Tenderdesk Sans</string>');
       expect(before).not.toContain('Tenderdesk Serif');
       expect(await readdir(join(dir, 'a', 'fonts'))).toEqual(['TenderdeskSans-400.ttf', 'TenderdeskSans-700.ttf']);
 
       fonts.noteHeaderText('<div style="font-family:\'Tenderdesk Serif\'">页眉</div>');
-      const after = await readFile(await fonts.writeFontconfig(join(dir, 'b')), 'utf8');
-      expect(after).toContain(`<string>${join(dir, 'b', 'fonts')}/TenderdeskSerif-</string>`);
+      const after = await readFile((await fonts.writeFontconfig(join(dir, 'b'))).file, 'utf8');
+      expect(after).toContain(`<string>${join(dir, 'b', 'fonts')}/TenderdeskSerif-700.ttf</string>`);
+      expect(after).toContain(
+        '<edit name="fullname" mode="assign" binding="same"><string>TenderdeskSerif-700</string>',
+      );
       expect(after).toContain('<string>Tenderdesk Serif</string>');
       const files = await readdir(join(dir, 'b', 'fonts'));
       expect(files.sort()).toEqual([
@@ -129,6 +132,58 @@ describe('PdfFonts.writeFontconfig', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('PdfFonts.fontFaceCss for a browser with system fonts', () => {
+  const localFaces = (css: string) => [
+    ...css.matchAll(/font-family:'([^']+)';font-style:normal;font-weight:(\d+);src:local\('([^']+)'\)/g),
+  ];
+  const dataFaces = (css: string) => [
+    ...css.matchAll(/font-family:'([^']+)';font-style:normal;font-weight:(\d+);unicode-range:([^;]+);src:url\(data:/g),
+  ];
+
+  it('gives a document whose characters the browser has no @font-face, and one with others local() faces and the rest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'td-fontconfig-'));
+    try {
+      const fonts = new PdfFonts();
+      expect(fonts.latestSystemFonts()).toBeUndefined();
+      await fonts.fontFaceCss('<p>客户对账单</p>'); // before a launch: noted for it
+      const system = await fonts.writeFontconfig(dir);
+      expect(fonts.latestSystemFonts()).toBe(system);
+      for (const c of '客户对账单A页') expect(system.chars.sans?.has(c.codePointAt(0)!)).toBe(true);
+      expect(system.chars.serif).toBeUndefined();
+      expect(await fonts.fontFaceCss('<p>客户 对账单</p>', system)).toBe('');
+
+      const css = await fonts.fontFaceCss('<p>客户对账单 甲乙</p>', system);
+      expect(localFaces(css).map((m) => m.slice(1).join(' '))).toEqual([
+        'Tenderdesk Sans 400 TenderdeskSans-400',
+        'Tenderdesk Sans 700 TenderdeskSans-700',
+      ]);
+      expect(dataFaces(css).map((m) => m.slice(1).join(' '))).toEqual([
+        'Tenderdesk Sans 400 U+4e59,U+7532', // 乙 甲: only what the browser's font lacks
+        'Tenderdesk Sans 700 U+4e59,U+7532',
+      ]);
+      expect(css.indexOf('local(')).toBeLessThan(css.indexOf('data:')); // the data: URI faces win for their characters
+
+      // A serif document on a browser without the serif face: that face as data: URIs of all its characters.
+      const serif = await fonts.fontFaceCss(`<p style="font-family:'Tenderdesk Serif'">客户</p>`, system);
+      expect(localFaces(serif)).toEqual([]);
+      expect([
+        ...serif.matchAll(/font-family:'Tenderdesk Serif';font-style:normal;font-weight:(\d+);src:url\(data:/g),
+      ]).toHaveLength(2);
+      expect(serif).not.toContain("'Tenderdesk Sans'");
+      // The next launch has the serif face and the characters seen since.
+      const next = await fonts.writeFontconfig(join(dir, 'next'));
+      expect(next.chars.serif?.has('甲'.codePointAt(0)!)).toBe(true);
+      expect(await fonts.fontFaceCss(`<p style="font-family:'Tenderdesk Serif'">客户甲乙</p>`, next)).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes runs of code points as ranges in a unicode-range', () => {
+    expect(unicodeRange([0x4e01, 0x20, 0x21, 0x22, 0x4e00, 0x7532])).toBe('U+20-22,U+4e00-4e01,U+7532');
   });
 });
 

@@ -16,18 +16,21 @@ import { Injectable } from '@nestjs/common';
  * - each face is subset on its own ('Tenderdesk Sans', and 'Tenderdesk Serif' only for a document whose HTML names
  *   it: the serif face costs nothing to documents that do not use it, and its 2 x 14.8 MB are loaded into HarfBuzz
  *   on first use only);
- * - the body gets each face as `@font-face` data: URIs in two parts: a shared subset, the same CSS for
- *   every document while it lasts (Chromium decodes a data: URI it has seen before from its memory cache), and a
- *   small subset of the document's characters the shared one lacks, declared with their `unicode-range`. A
- *   statement with a new customer name printed ~25% faster than with a subset of exactly its characters, and
- *   ~45% when the shared subset holds all of them (docs/benchmarks.md). The shared subset starts with the first
- *   document's characters and is rebuilt with the characters later documents added, now and then, up to
- *   SHARED_CHARS_MAX characters (font size costs Chromium per document: the shared subset stays small);
- * - header/footer templates cannot use web fonts, so fontconfig serves them 'Tenderdesk Sans' from a small
- *   subset written at each browser launch: punctuation, Latin and the characters header/footer templates have
- *   used so far in this process (a header with new characters still prints right, through the fallback, and
- *   the next browser launched picks them up); 'Tenderdesk Serif' likewise, once a header/footer template of this
- *   process has named it (until the next launch, such a header prints in the sans face);
+ * - each browser launch gets the faces as system fonts: fontconfig serves 'Tenderdesk Sans' (and 'Tenderdesk Serif'
+ *   once a document or header/footer template of this process named it) from a subset written at the launch, of
+ *   punctuation, Latin and the characters documents and header/footer templates have used so far in this process
+ *   (up to SYSTEM_CHARS_MAX). Header/footer templates cannot use web fonts: they print with these. A document all of
+ *   whose characters the browser's fonts hold gets no `@font-face` at all: its family names resolve to them
+ *   (measured: 1-page statement 39 -> 27 ms, against 177 KB of font data: URIs set, parsed and matched with
+ *   Chromium's memory cache in every document, docs/benchmarks.md). A document with characters the browser's fonts
+ *   lack gets the family as `local()` faces (those fonts, by their fontconfig full name) plus `@font-face` data: URIs
+ *   of the characters beyond them, limited by `unicode-range`: a shared subset of such characters (the same data:
+ *   URI for every document while it lasts: Chromium decodes a data: URI it has seen before from its memory cache),
+ *   rebuilt now and then as documents bring more, up to SHARED_CHARS_MAX, and a small subset of the document's
+ *   characters the shared one lacks. The next browser launched has them all: the pool replaces the browser once
+ *   RELAUNCH_AFTER_CHARS such characters (or a face) have come (PdfFonts.outgrown), or after RENDER_RECYCLE_AFTER;
+ * - before the first launch that has a face (the first document of the process, the first serif document), the
+ *   document gets that face as data: URIs only, the shared subset and the extra as above, with no `local()` face;
  * - the full Noto Sans SC is the fallback for any character a subset lacks, so no glyph is ever missing.
  */
 export const FONT_FAMILY = 'Tenderdesk Sans';
@@ -73,8 +76,19 @@ const HEADER_SEED = [
   0xffe5,
   ...[...'第页共'].map((c) => c.codePointAt(0)!),
 ];
-/** Beyond this many characters (~0.5 MB, ~15 ms a document) the header font stops growing; the fallback covers the rest. */
-const HEADER_CHARS_MAX = 1500;
+/**
+ * Beyond this many characters (the ~400 of the seed included) the browser's fonts stop growing; documents carry the
+ * rest as data: URIs. Every document prints with these fonts, and Chromium's cost grows with the size of a font a
+ * document uses: the 1-page statement printed 1.29x slower with 2,000 characters in the system font than with 603
+ * (81.8 vs 63.6 ms, same rounds, load 17; docs/benchmarks.md). They stay small.
+ */
+const SYSTEM_CHARS_MAX = 1200;
+/**
+ * A browser whose fonts lack this many characters documents have brought since its launch (or a face) is replaced
+ * (BrowserPool): a launch (~0.3 s) against ~10 ms a document that carries data: URIs. Characters only grow, up to
+ * SYSTEM_CHARS_MAX, so a process relaunches for its fonts a few times at most.
+ */
+const RELAUNCH_AFTER_CHARS = 100;
 /** Per-document extra subsets kept (a few KB of CSS each): repeated documents skip subsetting. */
 const SUBSET_CACHE_SIZE = 64;
 /** The shared subset grows up to this many characters (~250 KB a weight); beyond, documents carry extras. */
@@ -137,51 +151,97 @@ export function usesSerif(html: string): boolean {
   return NAMES_SERIF.test(html);
 }
 
+/**
+ * The fonts one browser launch has as system fonts (fontconfig): per face, the characters of its subset. Immutable;
+ * a new launch gets a new one with at least the characters and faces of the one before.
+ */
+export class SystemFonts {
+  constructor(
+    /** The fontconfig configuration (FONTCONFIG_FILE) of the launch. */
+    readonly file: string,
+    readonly chars: Readonly<Partial<Record<Face, ReadonlySet<number>>>>,
+  ) {}
+}
+
 @Injectable()
 export class PdfFonts {
   private harfbuzz?: Promise<Subsetter>;
-  private readonly subsets: Record<Face, FaceSubsets> = {
-    sans: new FaceSubsets('sans'),
-    serif: new FaceSubsets('serif'),
-  };
-  private readonly headerChars = new Set<number>(HEADER_SEED);
-  /** Faces header/footer templates have named: the next browser's fontconfig serves them. */
-  private readonly headerFaces = new Set<Face>(['sans']);
+  /** Subsets per browser fonts (those of a launch; `none`: before the launch that has the face). */
+  private readonly subsets = new WeakMap<SystemFonts, Record<Face, FaceSubsets>>();
+  private readonly none: Record<Face, FaceSubsets> = { sans: new FaceSubsets('sans'), serif: new FaceSubsets('serif') };
+  /** Characters for the next browser's fonts: the seed, and those of documents and header/footer templates. */
+  private readonly systemChars = new Set<number>(HEADER_SEED);
+  /** Faces the next browser's fontconfig serves: a document or header/footer template named them. */
+  private readonly systemFaces = new Set<Face>(['sans']);
+  private latest?: SystemFonts;
 
   /**
-   * `@font-face` rules defining 'Tenderdesk Sans' (400 and 700) for a document, and 'Tenderdesk Serif' when the
-   * document names it: for each face, its shared subset, plus a subset of the document's characters the shared one
-   * lacks (with their unicode-range), so that every character of the document is in the fonts the CSS names.
+   * `@font-face` rules for a document printed by a browser with these system fonts (undefined: not known), for
+   * 'Tenderdesk Sans' and, when the document names it, 'Tenderdesk Serif': per face, nothing when the browser's font
+   * holds every character of the document; otherwise `local()` faces for the browser's font (when it has the face)
+   * and data: URI subsets of the characters beyond it, limited by unicode-range. Every character of the document is
+   * then in the fonts the family names. Notes the document's characters for the fonts of the next browser.
    */
-  async fontFaceCss(html: string): Promise<string> {
+  async fontFaceCss(html: string, system?: SystemFonts): Promise<string> {
     const subsetter = await this.subsetter();
     const doc = documentCodepoints(html);
-    const css = this.subsets.sans.css(subsetter, doc);
-    return usesSerif(html) ? `${css}\n${this.subsets.serif.css(subsetter, doc)}` : css;
+    const faces: Face[] = usesSerif(html) ? ['sans', 'serif'] : ['sans'];
+    this.note(doc, faces);
+    let subsets = this.none;
+    if (system) {
+      subsets = this.subsets.get(system) ?? {
+        sans: new FaceSubsets('sans', system.chars.sans),
+        serif: new FaceSubsets('serif', system.chars.serif),
+      };
+      this.subsets.set(system, subsets);
+    }
+    return faces
+      .map((face) => subsets[face].css(subsetter, doc))
+      .filter((css) => css !== '')
+      .join('\n');
   }
 
-  /** Remembers the characters (and faces) of header/footer templates for the header fonts of the next browser. */
+  /** The system fonts of the browser launched last (undefined before the first launch). */
+  latestSystemFonts(): SystemFonts | undefined {
+    return this.latest;
+  }
+
+  /**
+   * Whether documents since these fonts' launch brought enough characters (RELAUNCH_AFTER_CHARS) or a face they lack
+   * for the browser to be worth replacing by one whose fonts have them.
+   */
+  outgrown(system: SystemFonts): boolean {
+    const faces = Object.keys(system.chars).length;
+    const chars = system.chars.sans?.size ?? 0;
+    return this.systemFaces.size > faces || this.systemChars.size - chars >= RELAUNCH_AFTER_CHARS;
+  }
+
+  /** Remembers the characters (and faces) of header/footer templates for the fonts of the next browser. */
   noteHeaderText(text: string): void {
-    if (usesSerif(text)) this.headerFaces.add('serif');
-    for (const cp of documentCodepoints(text)) {
-      if (this.headerChars.size >= HEADER_CHARS_MAX) return;
-      this.headerChars.add(cp);
+    this.note(documentCodepoints(text), usesSerif(text) ? ['serif'] : []);
+  }
+
+  private note(cps: Iterable<number>, faces: Face[]): void {
+    for (const face of faces) this.systemFaces.add(face);
+    for (const cp of cps) {
+      if (this.systemChars.size >= SYSTEM_CHARS_MAX) return;
+      this.systemChars.add(cp);
     }
   }
 
   /**
-   * Writes a fontconfig configuration into `dir` for one browser launch (FONTCONFIG_FILE): the header subsets
-   * registered as 'Tenderdesk Sans' (and 'Tenderdesk Serif' once a header named it), the full Noto Sans SC as
-   * fallback, and no host font at all, so that the output never depends on what the machine has installed.
-   * Returns the path of fonts.conf.
+   * Writes a fontconfig configuration into `dir` for one browser launch (FONTCONFIG_FILE): the subsets of the
+   * characters noted so far registered as 'Tenderdesk Sans' (and 'Tenderdesk Serif' once a document or header named
+   * it), each weight with the full name local() finds it by, the full Noto Sans SC as fallback, and no host font at
+   * all, so that the output never depends on what the machine has installed. Returns what the launch has.
    */
-  async writeFontconfig(dir: string): Promise<string> {
+  async writeFontconfig(dir: string): Promise<SystemFonts> {
     const subsetter = await this.subsetter();
-    const cps = [...this.headerChars].sort((a, b) => a - b);
+    const cps = [...this.systemChars].sort((a, b) => a - b);
     const fontDir = join(dir, 'fonts');
     await mkdir(fontDir, { recursive: true });
     await mkdir(join(dir, 'fontconfig-cache'), { recursive: true });
-    const faces = [...this.headerFaces];
+    const faces = [...this.systemFaces];
     for (const face of faces) {
       for (const weight of WEIGHTS) {
         await writeFile(join(fontDir, `${FACES[face].file}-${weight}.ttf`), subsetter.subset(face, weight, cps));
@@ -190,11 +250,15 @@ export class PdfFonts {
     const x = escapeXml;
     const sans = FACES.sans.files;
     const rename = faces
-      .map(
-        (face) => `  <match target="scan">
-    <test name="file" compare="contains"><string>${x(fontDir)}/${FACES[face].file}-</string></test>
+      .flatMap((face) =>
+        WEIGHTS.map(
+          (weight) => `  <match target="scan">
+    <test name="file"><string>${x(fontDir)}/${FACES[face].file}-${weight}.ttf</string></test>
     <edit name="family" mode="assign" binding="same"><string>${x(FACES[face].family)}</string></edit>
+    <edit name="fullname" mode="assign" binding="same"><string>${x(localName(face, weight))}</string></edit>
+    <edit name="postscriptname" mode="assign" binding="same"><string>${x(localName(face, weight))}</string></edit>
   </match>`,
+        ),
       )
       .join('\n');
     const conf = `<?xml version="1.0"?>
@@ -214,7 +278,10 @@ ${rename}
 `;
     const file = join(dir, 'fonts.conf');
     await writeFile(file, conf);
-    return file;
+    const chars = new Set(cps);
+    const system = new SystemFonts(file, Object.fromEntries(faces.map((face) => [face, chars])));
+    this.latest = system;
+    return system;
   }
 
   /** Loads HarfBuzz and the sans face once (~0.2 s); later calls share it. */
@@ -232,8 +299,9 @@ ${rename}
 }
 
 /**
- * One face's subsets across documents: a shared subset that grows with the characters documents bring (up to
- * SHARED_CHARS_MAX), and per-document extras beyond it, cached by character set.
+ * One face's subsets across documents printed by browsers with the same system font (`base`, its characters; none
+ * before the first launch with the face): a shared subset that grows with the characters documents bring beyond
+ * the base (up to SHARED_CHARS_MAX), and per-document extras beyond both, cached by character set.
  */
 class FaceSubsets {
   private readonly cssCache = new Map<string, string>();
@@ -241,10 +309,27 @@ class FaceSubsets {
   /** Characters documents had beyond the shared subset, for its next rebuild. */
   private readonly pending = new Set<number>();
 
-  constructor(private readonly face: Face) {}
+  constructor(
+    private readonly face: Face,
+    private readonly base?: ReadonlySet<number>,
+  ) {}
 
-  css(subsetter: Subsetter, doc: ReadonlySet<number>): string {
-    this.shared ??= { cps: doc, css: faces(subsetter, this.face, doc) };
+  css(subsetter: Subsetter, all: ReadonlySet<number>): string {
+    const { base } = this;
+    if (!base) return this.beyond(subsetter, all);
+    const doc = new Set([...all].filter((cp) => !base.has(cp)));
+    if (doc.size === 0) return ''; // the browser's font has them all: the family resolves to it
+    // Listed first: for a character in the unicode-range of a data: URI face below, that face is tried first.
+    const local = WEIGHTS.map(
+      (weight) =>
+        `@font-face{font-family:'${FACES[this.face].family}';font-style:normal;font-weight:${weight};src:local('${localName(this.face, weight)}');}`,
+    ).join('\n');
+    return `${local}\n${this.beyond(subsetter, doc)}`;
+  }
+
+  /** The shared subset and the extra for these characters (a document's, less the base). */
+  private beyond(subsetter: Subsetter, doc: ReadonlySet<number>): string {
+    this.shared ??= { cps: doc, css: this.faces(subsetter, doc) };
     let extra = [...doc].filter((cp) => !this.shared!.cps.has(cp));
     if (extra.length > 0 && this.shared.cps.size < SHARED_CHARS_MAX) {
       for (const cp of extra) this.pending.add(cp);
@@ -253,7 +338,7 @@ class FaceSubsets {
           ...this.shared.cps,
           ...[...this.pending].slice(0, SHARED_CHARS_MAX - this.shared.cps.size),
         ]);
-        this.shared = { cps, css: faces(subsetter, this.face, cps) };
+        this.shared = { cps, css: this.faces(subsetter, cps) };
         this.pending.clear();
         extra = extra.filter((cp) => !cps.has(cp));
       }
@@ -274,11 +359,30 @@ class FaceSubsets {
       this.cssCache.set(key, cached);
       return cached;
     }
-    const css = faces(subsetter, this.face, cps, cps.map((cp) => `U+${cp.toString(16)}`).join(','));
+    const css = faces(subsetter, this.face, cps, unicodeRange(cps));
     this.cssCache.set(key, css);
     if (this.cssCache.size > SUBSET_CACHE_SIZE) this.cssCache.delete(this.cssCache.keys().next().value!);
     return css;
   }
+
+  /** The shared subset's faces: limited to its characters by unicode-range over a local() face. */
+  private faces(subsetter: Subsetter, cps: ReadonlySet<number>): string {
+    return faces(subsetter, this.face, cps, this.base ? unicodeRange(cps) : undefined);
+  }
+}
+
+/** A CSS unicode-range for these code points: runs of consecutive code points as ranges. */
+export function unicodeRange(cps: Iterable<number>): string {
+  const sorted = [...new Set(cps)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    const from = sorted[i].toString(16);
+    parts.push(j > i ? `U+${from}-${sorted[j].toString(16)}` : `U+${from}`);
+    i = j + 1;
+  }
+  return parts.join(',');
 }
 
 // The project's lib (ES2023, no DOM) has no WebAssembly typings: declare the little used here.
@@ -373,14 +477,18 @@ class Subsetter {
 }
 
 /** `@font-face` rules for both weights of a face's subset of these characters, inlined as data: URIs. */
-function faces(subsetter: Subsetter, face: Face, cps: Iterable<number>, unicodeRange?: string): string {
+function faces(subsetter: Subsetter, face: Face, cps: Iterable<number>, limit?: string): string {
   const sorted = [...cps].sort((a, b) => a - b);
   return WEIGHTS.map(
     (weight) =>
       `@font-face{font-family:'${FACES[face].family}';font-style:normal;font-weight:${weight};` +
-      (unicodeRange ? `unicode-range:${unicodeRange};` : '') +
+      (limit ? `unicode-range:${limit};` : '') +
       `src:url(data:font/ttf;base64,${subsetter.subset(face, weight, sorted).toString('base64')}) format('truetype');}`,
   ).join('\n');
+}
+
+export function localName(face: Face, weight: Weight): string {
+  return `${FACES[face].file}-${weight}`;
 }
 
 function range(from: number, to: number): number[] {

@@ -46,23 +46,31 @@ export class PdfRenderer {
   ) {}
 
   async render(input: PdfRenderInput): Promise<Buffer> {
-    // Subset before taking a browser slot: Node subsets the next document while Chromium prints this one.
-    const fontCss = await this.fonts.fontFaceCss(input.html);
     this.fonts.noteHeaderText(input.headerHtml + input.footerHtml);
     const nonce = randomUUID();
-    const html = insertIntoHead(input.html, `<meta name="${NONCE_META}" content="${nonce}"><style>${fontCss}</style>`);
-    return this.pool.run(async (page) => {
+    const withFonts = (css: string) =>
+      insertIntoHead(input.html, `<meta name="${NONCE_META}" content="${nonce}">${css && `<style>${css}</style>`}`);
+    // Subset before taking a browser slot, for the fonts of the browser launched last (the one renders go to):
+    // Node subsets the next document while Chromium prints this one.
+    const assumed = this.fonts.latestSystemFonts();
+    let html = withFonts(await this.fonts.fontFaceCss(input.html, assumed));
+    return this.pool.run(async (page, browser) => {
+      // Another browser (the first launch, a relaunch): the CSS for its fonts.
+      if (browser.fonts !== assumed) html = withFonts(await this.fonts.fontFaceCss(input.html, browser.fonts));
       const { session, frameId } = await this.tab(page);
       // Replaces the tab's document (document.open/write/close), so a reused tab is as clean as a new one
       // (a new tab costs ~0.3 s more a document)...
-      await session.send('Page.setDocumentContent', { frameId, html });
+      const set = session.send('Page.setDocumentContent', { frameId, html });
       // ...and this proves it: the nonce is only in this document. Otherwise the tab is discarded, never printed.
-      for (;;) {
-        const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
+      // The check is sent without waiting for the set's answer (one round trip fewer): a session's commands run in
+      // the order sent, and a failed set leaves the old document, whose nonce is not this one.
+      for (let first = true; ; first = false) {
+        const check = session.send('Runtime.evaluate', {
           expression: LOADED,
           awaitPromise: true,
           returnByValue: true,
         });
+        const [{ result, exceptionDetails }] = await Promise.all([check, first ? set : undefined]);
         if (exceptionDetails) throw new Error(`the tab could not be inspected: ${exceptionDetails.text}`);
         const [state, shown] = result.value as [string, string | null];
         if (shown !== nonce) throw new Error('the tab does not show the document it was given');

@@ -83,7 +83,7 @@ export interface TemplateProblem {
   message: string;
   /** The offending element's name (DOCX_* codes). */
   element?: string;
-  /** The field as the contract writes it (`lines[].unitPrice`). */
+  /** The field as the contract writes it (`lines[].unitPrice`); a clerk's setting's path in meta.json (`letterhead.color`). */
   field?: string;
 }
 

@@ -7,6 +7,7 @@ import {
   type TenderTocModel,
 } from '../../modules/tenders/tender-package.model.js';
 import { DEVIATION_KINDS, TENDER_SECTIONS } from '../../modules/tenders/tender.entity.js';
+import type { RenderedSection } from '../../modules/tenders/package/tender-package.builder.js';
 import { TemplateEngine } from './template-engine.js';
 
 // The samples are the templates' previews and the e2e tests' documents: a bid whose lines, totals or capital
@@ -57,7 +58,7 @@ describe('tender-package sample.json', () => {
       expect(parts).toHaveLength(s.sections.length);
       s.sections.forEach((section, i) => {
         const firstHeading = /<h[1-4][^>]*>([^<]*)<\/h[1-4]>/.exec(parts[i])?.[1];
-        expect([section, firstHeading]).toEqual([section, TENDER_SECTION_TITLES[locale][section]]);
+        expect([section, firstHeading]).toEqual([section, TENDER_SECTION_TITLES[locale][section as RenderedSection]]);
       });
       expect(html).toContain(s.quotation.totalInWords);
       expect(html).toContain('¥1,233,210.37');
@@ -87,17 +88,20 @@ describe('tender-package parts of a long table', () => {
     for (const h of [whole, first, middle, last]) expect(h).toMatch(/<table class="items">[\s\S]*<thead>/);
   });
 
-  it.each(['deviation_table', 'qualifications', 'performance', 'credit'] as const)('splits %s the same way', (section) => {
-    const [first, middle, last] = [
-      { continued: false, more: true },
-      { continued: true, more: true },
-      { continued: true, more: false },
-    ].map((part) => render(section, part));
-    const title = `>${s.titles[section]}</h1>`;
-    expect([first, middle, last].map((h) => h.includes(title))).toEqual([true, false, false]);
-    expect([first, middle, last].map((h) => h.includes(signature))).toEqual([false, false, true]);
-    for (const h of [first, middle, last]) expect(h).toMatch(/<table class="grid[^"]*">[\s\S]*<thead>/);
-  });
+  it.each(['deviation_table', 'qualifications', 'performance', 'credit'] as const)(
+    'splits %s the same way',
+    (section) => {
+      const [first, middle, last] = [
+        { continued: false, more: true },
+        { continued: true, more: true },
+        { continued: true, more: false },
+      ].map((part) => render(section, part));
+      const title = `>${s.titles[section]}</h1>`;
+      expect([first, middle, last].map((h) => h.includes(title))).toEqual([true, false, false]);
+      expect([first, middle, last].map((h) => h.includes(signature))).toEqual([false, false, true]);
+      for (const h of [first, middle, last]) expect(h).toMatch(/<table class="grid[^"]*">[\s\S]*<thead>/);
+    },
+  );
 });
 
 describe('tender-toc sample.json', () => {

@@ -236,6 +236,7 @@ const CUSTOMER: Record<string, FieldSpec> = {
   taxId: code(opt),
   address: text(300, opt),
   phone: text(50, opt),
+  locale: en(opt),
   salesOwnerId: uuid({ ...opt, ref: true }),
   notes: text(5000, opt),
   contacts: {
@@ -316,6 +317,7 @@ const COMPANY: Record<string, FieldSpec> = {
   legalRepresentative: text(100, opt),
   bankAccounts: { kind: 'array' },
   ...under('bankAccounts.0', BANK_ACCOUNT),
+  documentLocale: en(),
 };
 
 const LINE: Record<string, FieldSpec> = {
@@ -1429,6 +1431,46 @@ export const CORPUS: CorpusEntry[] = [
     },
   },
 
+  {
+    route: 'PUT /api/tenders/:id/formats/:key',
+    params: { id: uuidParam((f) => f.ids.tender), key: { kind: 'name', value: () => 'bid_letter' } },
+    body: {
+      base: () => ({ body: '<p class="indent">{{tender.buyer}}</p>' }),
+      fields: {
+        body: text(50_000, { required: true, nonEmpty: true }),
+        title: text(200, { nonEmpty: true }),
+        position: int(0, 50),
+      },
+    },
+    extra: (f): ExtraCase[] => [
+      { name: 'raw output', json: { body: '<p>{{{tender.buyer}}}</p>' }, codes: ['TEMPLATE_REFUSED'], status: 422 },
+      {
+        name: 'an element the DOCX cannot carry',
+        json: { body: '<iframe></iframe>' },
+        codes: ['TEMPLATE_REFUSED'],
+        status: 422,
+      },
+      {
+        name: 'an unclosed block',
+        json: { body: '{{#if tender.lot}}<p>x</p>' },
+        codes: ['TEMPLATE_REFUSED'],
+        status: 422,
+      },
+      {
+        name: 'a free section without title and position',
+        path: `/api/tenders/${f.ids.tender}/formats/custom:pledge`,
+        json: { body: '<p>x</p>' },
+        codes: ['TENDER_FORMAT_INVALID'],
+        status: 400,
+      },
+    ],
+  },
+  {
+    route: 'DELETE /api/tenders/:id/formats/:key',
+    params: { id: uuidParam((f) => f.ids.tender), key: { kind: 'name', value: () => 'bid_letter' } },
+    noBody: "goes back to the company's format of the section the path names",
+  },
+
   // ---- documents
   {
     // Only invalid requests are sent: none renders.
@@ -1597,6 +1639,7 @@ const VERSIONED_WRITES = new Set([
   'PUT /api/company',
   'PATCH /api/company',
   'PATCH /api/tenders/:id',
+  'PUT /api/tenders/:id/formats/:key',
   'PATCH /api/quotations/:id',
   'PATCH /api/contracts/:id',
   'PUT /api/templates/:type/drafts/:id',

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsEmail,
+  IsIn,
   IsOptional,
   IsString,
   Matches,
@@ -11,6 +12,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { IsUscc } from '../uscc.js';
 
 export class BankAccountDto {
@@ -114,6 +116,17 @@ export class CompanyProfileDto {
   @ValidateNested({ each: true })
   @Type(() => BankAccountDto)
   bankAccounts?: BankAccountDto[];
+
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    default: 'zh-CN',
+    description:
+      "The language of the company's documents: internal ones (contact sheets and lists, the production copy), and a " +
+      "customer's when neither the request nor the customer names one",
+  })
+  @IsOptional()
+  @IsIn(LOCALES)
+  documentLocale?: Locale;
 }
 
 /** Some fields (PATCH); a required field cannot be set to null. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TIMESTAMP } from '../../../common/openapi/responses.js';
+import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import type { BankAccount } from '../company-profile.entity.js';
 import { SEAL_KINDS, type SealKind } from '../company-seal.entity.js';
 import type { CompanyProfileView, SealView } from '../company.service.js';
@@ -86,6 +87,9 @@ export class CompanyProfileViewDto implements CompanyProfileView {
 
   @ApiProperty({ type: [BankAccountViewDto], description: 'The first is the default on documents' })
   bankAccounts!: BankAccountViewDto[];
+
+  @ApiProperty({ enum: LOCALES, description: "The language of the company's documents" })
+  documentLocale!: Locale;
 
   @ApiProperty({ type: SealsOnFileDto, description: 'The images themselves: GET /api/company/seals/{kind}' })
   seals!: SealsOnFileDto;

@@ -34,7 +34,6 @@ export const LIST_READERS = [...LIST_ISSUERS, 'production', 'engineering'] as co
 
 export const SUBJECT = 'contact-list';
 const TEMPLATE = 'contact-list';
-const LOCALE = 'zh-CN';
 
 /** One document type per audience, so that /api/documents applies each audience's readers too. */
 export const documentType = (audience: ListAudience) => `contact-list-${audience}`;
@@ -95,12 +94,12 @@ export class ContactListsService implements OnModuleInit {
    * that fails afterwards leaves a gap in the year's CL numbers.
    */
   async issue(user: AuthUser, request: IssueContactListRequest): Promise<IssuedContactListView> {
-    const data = await this.listData.data(user, {
-      audience: request.audience,
-      from: request.from,
-      to: request.to,
-      statuses: request.statuses,
-    });
+    const locale = await this.listData.locale();
+    const data = await this.listData.data(
+      user,
+      { audience: request.audience, from: request.from, to: request.to, statuses: request.statuses },
+      locale,
+    );
     const formats = request.formats ?? [...ISSUED_LIST_FORMATS];
     const mailTo = request.mailTo ?? [];
     const year = Number(todayIso().slice(0, 4));
@@ -125,7 +124,7 @@ export class ContactListsService implements OnModuleInit {
         data: { ...data, number, issuedBy: user.name },
         formats,
         sign: true,
-        locale: LOCALE,
+        locale,
       },
       document: {
         type: documentType(request.audience),
@@ -166,7 +165,7 @@ export class ContactListsService implements OnModuleInit {
                 audience: request.audience,
                 to: mailTo,
                 template: CONTACT_LIST_MAIL,
-                locale: LOCALE,
+                locale,
                 data: contactListMailData(row, data.count, user.name, data.company?.name ?? null),
                 attach: [
                   formats.includes('pdf')

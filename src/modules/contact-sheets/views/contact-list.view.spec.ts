@@ -51,7 +51,7 @@ describe('contact list', () => {
   });
 
   it('lists items and quantities for production, with no amount field or value', () => {
-    const data = productionList([a, b], header);
+    const data = productionList([a, b], header, 'zh-CN');
     expect(data.rows[0].items).toBe('核子密度计 × 2 套；现场安装调试 × 1 项');
     for (const row of data.rows) {
       expect(Object.keys(row).sort()).toEqual([
@@ -71,7 +71,7 @@ describe('contact list', () => {
 
   it('renders both lists through the template, amounts only in the finance one', () => {
     const engine = new TemplateEngine();
-    const production = visibleText(engine.render('contact-list', productionList([a], header)).html);
+    const production = visibleText(engine.render('contact-list', productionList([a], header, 'zh-CN')).html);
     expect(production).toContain('生产版');
     expect(production).toContain('核子密度计 × 2 套');
     expect(forms.filter((f) => production.includes(f))).toEqual([]);
@@ -80,7 +80,7 @@ describe('contact list', () => {
   });
 
   it('writes XLSX without any amount column for production and with number cells for finance', async () => {
-    const production = await cells(await contactListXlsx(productionList([a], header)));
+    const production = await cells(await contactListXlsx(productionList([a], header, 'zh-CN')));
     expect(production).toContain('核子密度计 × 2 套');
     expect(forms.filter((f) => production.includes(f))).toEqual([]);
     const finance = await cells(await contactListXlsx(financeList([a], new Map(), header)));

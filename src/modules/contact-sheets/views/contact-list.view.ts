@@ -79,8 +79,8 @@ export function productionListRow(c: ContractView, no: number, locale: Locale = 
   };
 }
 
-export function productionList(contracts: ContractView[], header: ListHeader): ProductionListData {
-  const rows = contracts.map((c, i) => productionListRow(c, i + 1));
+export function productionList(contracts: ContractView[], header: ListHeader, locale: Locale): ProductionListData {
+  const rows = contracts.map((c, i) => productionListRow(c, i + 1, locale));
   return { audience: 'production', ...header, count: rows.length, rows };
 }
 

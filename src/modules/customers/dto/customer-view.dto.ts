@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IdNameDto } from '../../../common/openapi/ref.dto.js';
+import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import type { ContactView, CustomerView } from '../customers.service.js';
 
 export class ContactViewDto implements ContactView {
@@ -40,6 +41,13 @@ export class CustomerViewDto implements CustomerView {
 
   @ApiProperty({ type: String, nullable: true })
   phone!: string | null;
+
+  @ApiProperty({
+    enum: LOCALES,
+    nullable: true,
+    description: "The language of this customer's documents (null: the company's)",
+  })
+  locale!: Locale | null;
 
   @ApiProperty({ type: IdNameDto, nullable: true })
   salesOwner!: IdNameDto | null;

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
+  IsIn,
   IsOptional,
   IsString,
   IsUUID,
@@ -13,6 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { LOCALES, type Locale } from '../../../rendering/rendering.types.js';
 import { IsTaxId } from '../../company/index.js';
 
 /** A contact's field rules, shared by ContactDto and the contact columns of the customer sheet. */
@@ -86,6 +88,15 @@ export class CreateCustomerDto {
   @IsString()
   @MaxLength(50)
   phone?: string | null;
+
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    nullable: true,
+    description: "The language of this customer's documents and mails (null: the company's documentLocale)",
+  })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale | null;
 
   @ApiPropertyOptional({
     nullable: true,

@@ -57,7 +57,10 @@ export class RenderQuery {
   @IsIn(RENDER_FORMATS, { each: true })
   formats: RenderFormat[] = ['pdf'];
 
-  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    description: "Default: the customer's language, else the company's documentLocale",
+  })
   @IsOptional()
   @IsIn(LOCALES)
   locale?: Locale;

@@ -246,7 +246,11 @@ export class SendQuotationDto {
   @IsEmail()
   sendTo?: string;
 
-  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN', description: 'The language of the PDF, mail and page' })
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    description:
+      "The language of the PDF, mail and page. Default: the customer's language, else the company's documentLocale",
+  })
   @IsOptional()
   @IsIn(LOCALES)
   locale?: Locale;

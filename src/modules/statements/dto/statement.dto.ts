@@ -47,7 +47,11 @@ export class IssueStatementDto {
   @IsAbsentWith(['from', 'to'])
   asOf?: string;
 
-  @ApiPropertyOptional({ enum: LOCALES, default: 'zh-CN' })
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    description:
+      "The statement's and its mail's language. Default: the customer's language, else the company's documentLocale",
+  })
   @IsOptional()
   @IsIn(LOCALES)
   locale?: Locale;

@@ -96,7 +96,11 @@ export class TemplateProblemDto implements TemplateProblem {
   @ApiPropertyOptional({ description: 'The offending element (DOCX_* codes)' })
   element?: string;
 
-  @ApiPropertyOptional({ description: 'The field as the data contract writes it (lines[].unitPrice)' })
+  @ApiPropertyOptional({
+    description:
+      "The field as the data contract writes it (lines[].unitPrice); for a clerk's setting, its path in meta.json " +
+      '(letterhead.color, letterhead.lines.en[0])',
+  })
   field?: string;
 }
 

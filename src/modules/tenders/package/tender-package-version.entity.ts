@@ -1,9 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { SectionFormatKey, UsedFormat } from '../formats/section-formats.js';
 import type { TenderSection } from '../tender.entity.js';
 
 /** Where a section sits in the assembled PDF (1-based, inclusive; attachments appended after it included). */
 export interface PackageSectionRange {
-  key: TenderSection;
+  /** A TenderSection, or a free section of the tender's own (`custom:<slug>`). */
+  key: TenderSection | SectionFormatKey;
   title: string;
   firstPage: number;
   lastPage: number;
@@ -56,6 +58,13 @@ export class TenderPackageVersion {
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   warnings!: PackageWarning[];
+
+  /**
+   * The tender's own section formats this version was made with (key, version, hash and the body itself), so an old
+   * package says which wording it had after the format changed; empty: every section the company's.
+   */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  formats!: UsedFormat[];
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

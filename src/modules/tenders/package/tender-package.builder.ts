@@ -17,6 +17,12 @@ import {
   type QuotationView,
 } from '../../quotations/index.js';
 import { TENDER_SECTIONS, type TenderSection } from '../tender.entity.js';
+import {
+  isCustomKey,
+  withFreeSections,
+  type CustomSectionKey,
+  type SectionFormatBody,
+} from '../formats/section-formats.js';
 import { TENDER_SECTION_TITLES, type QualificationRow, type TenderPackageModel } from '../tender-package.model.js';
 import type { TenderPackageInput, TenderView } from '../tender.view.js';
 import type { PackageSectionRange } from './tender-package-version.entity.js';
@@ -27,29 +33,38 @@ import type { PackageSectionRange } from './tender-package-version.entity.js';
  */
 
 export type RenderedSection = Exclude<TenderSection, 'toc'>;
+/** A section the package renders: one of the template's, or a free section of the tender's own formats. */
+export type PackageSection = RenderedSection | CustomSectionKey;
 
 /** The sections that carry appended scans, in the order of the records listed in them. */
 export const SCAN_SECTIONS = ['qualifications', 'performance', 'credit'] as const satisfies readonly RenderedSection[];
 
 export interface PackageLayout {
-  /** The sections rendered from `tender-package`, in package order. */
-  rendered: RenderedSection[];
+  /** The sections rendered from `tender-package`, in package order (free sections included). */
+  rendered: PackageSection[];
   /** The assembler's `toc.afterSection`: index into `rendered` of the section before the table of contents (-1: first); null: no table of contents. */
   tocAfter: number | null;
   /** Every section in package order, `toc` included where it goes. */
-  order: TenderSection[];
+  order: (TenderSection | CustomSectionKey)[];
 }
 
-/** The tender's sections in its order (unknown and repeated keys dropped; the defaults when none are given). */
-export function packageLayout(sections: readonly string[] | null | undefined): PackageLayout {
+/**
+ * The tender's sections in its order (unknown and repeated keys dropped; the defaults when none are given), with the
+ * free sections of its own formats at their positions.
+ */
+export function packageLayout(
+  sections: readonly string[] | null | undefined,
+  free: readonly Pick<SectionFormatBody, 'key' | 'position'>[] = [],
+): PackageLayout {
   const known = new Set<string>(TENDER_SECTIONS);
   const seen = new Set<string>();
-  const order = (sections?.length ? sections : TENDER_SECTIONS).filter((s): s is TenderSection => {
+  const listed = (sections?.length ? sections : TENDER_SECTIONS).filter((s): s is TenderSection => {
     if (!known.has(s) || seen.has(s)) return false;
     seen.add(s);
     return true;
   });
-  const rendered = order.filter((s): s is RenderedSection => s !== 'toc');
+  const order = withFreeSections(listed, free);
+  const rendered = order.filter((s): s is PackageSection => s !== 'toc');
   const tocIndex = order.indexOf('toc');
   // A package of nothing but a table of contents has nothing to list: no table of contents then.
   const tocAfter = tocIndex === -1 || !rendered.length ? null : tocIndex - 1;
@@ -62,7 +77,7 @@ export function packageLayout(sections: readonly string[] | null | undefined): P
  */
 export function sectionRanges(
   layout: PackageLayout,
-  titles: Record<TenderSection, string>,
+  titles: Readonly<Partial<Record<string, string>>>,
   outline: readonly TocEntry[],
   totalPages: number,
 ): PackageSectionRange[] {
@@ -79,7 +94,7 @@ export function sectionRanges(
 }
 
 /** The pages (1-based, ascending, no repeats) of the requested sections; unknown keys are the caller's to refuse. */
-export function pagesOf(ranges: readonly PackageSectionRange[], keys: readonly TenderSection[]): number[] {
+export function pagesOf(ranges: readonly PackageSectionRange[], keys: readonly string[]): number[] {
   const pages = new Set<number>();
   for (const range of ranges.filter((r) => keys.includes(r.key))) {
     for (let p = range.firstPage; p <= range.lastPage; p++) pages.add(p);
@@ -101,17 +116,23 @@ export interface ModelContext {
   company: CompanyProfileWithSeals;
   /** The generation day (printed on the bid letter and the authorisation). */
   date: DateOnly;
+  /** The tender's own formats: its free sections are rendered too, with their titles. */
+  formats?: readonly SectionFormatBody[];
 }
 
 /** The `tender-package` template's data: every section's data, `sections` = all rendered sections. */
-export function buildPackageModel({ input, quotation, company, date }: ModelContext): TenderPackageModel {
+export function buildPackageModel({ input, quotation, company, date, formats = [] }: ModelContext): TenderPackageModel {
   const { tender } = input;
   const locale = tender.language;
   const p = company.profile;
-  const layout = packageLayout(tender.requirements.sections);
+  const free = formats.filter((f) => isCustomKey(f.key));
+  const layout = packageLayout(tender.requirements.sections, free);
   return {
     sections: layout.rendered,
-    titles: { ...TENDER_SECTION_TITLES[locale] },
+    titles: {
+      ...TENDER_SECTION_TITLES[locale],
+      ...Object.fromEntries(free.map((f) => [f.key, f.title ?? f.key])),
+    },
     tender: {
       tenderNo: tender.tenderNo,
       projectName: tender.projectName,
@@ -198,7 +219,7 @@ export function buildPackageModel({ input, quotation, company, date }: ModelCont
 }
 
 /** The model for one section's PDF: the same data, `sections` = [that one]. */
-export const sectionModel = (model: TenderPackageModel, section: RenderedSection): TenderPackageModel => ({
+export const sectionModel = (model: TenderPackageModel, section: PackageSection): TenderPackageModel => ({
   ...model,
   sections: [section],
 });
@@ -256,7 +277,7 @@ const SECTION_ROWS = {
  */
 export function sectionParts(
   model: TenderPackageModel,
-  section: RenderedSection,
+  section: PackageSection,
   rowsPerRender: number,
 ): SectionPartModel[] {
   if (!Number.isInteger(rowsPerRender) || rowsPerRender < 1)

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config.js';
+import { AppException } from '../../../common/errors/app-exception.js';
+import { TenderError } from '../tenders.errors.js';
 import {
   assemblePdf,
   type AssemblySection,
@@ -8,6 +10,8 @@ import {
 } from '../../../rendering/assembly/assembler.js';
 import { RenderingService } from '../../../rendering/rendering.service.js';
 import type { Locale } from '../../../rendering/rendering.types.js';
+import type { TemplateSource } from '../../../rendering/templates/template-source.js';
+import { composeTemplate, type SectionFormatBody } from '../formats/section-formats.js';
 import type { TenderPackageModel, TenderTocModel } from '../tender-package.model.js';
 import { sectionParts, sectionRanges, type PackageLayout, type RenderedSection } from './tender-package.builder.js';
 import { pngScanPage } from './scan-pages.js';
@@ -47,6 +51,8 @@ export interface ComposeRequest {
   progress?: (percent: number) => Promise<void>;
   /** Rows of a long table printed per render (default ROWS_PER_RENDER); tests set fewer to see the parts joined. */
   rowsPerRender?: number;
+  /** The tender's own section formats (tenders/formats): rendered instead of the company's sections, or added. */
+  formats?: readonly SectionFormatBody[];
 }
 
 export interface ComposedPackage {
@@ -83,8 +89,29 @@ export class TenderPackageComposer {
   ) {}
 
   /** The template errors (unknown template, a required field missing) now, before any work is queued. */
-  async check(model: TenderPackageModel, locale: Locale): Promise<void> {
-    await this.rendering.html(PACKAGE_TEMPLATE, model, locale);
+  async check(model: TenderPackageModel, locale: Locale, formats: readonly SectionFormatBody[] = []): Promise<void> {
+    this.rendering.htmlFrom(await this.packageSource(locale, formats), PACKAGE_TEMPLATE, model, locale);
+  }
+
+  /**
+   * The package template in use (the company's published version, or the built-in), with the tender's formats in
+   * (section-formats.ts, composeTemplate): a template of its own, rendered like a stored version, whose version the
+   * package records. Without formats: the company's template as it is.
+   */
+  async packageSource(locale: Locale, formats: readonly SectionFormatBody[] = []): Promise<TemplateSource | undefined> {
+    const source = await this.rendering.source(PACKAGE_TEMPLATE, locale);
+    if (!formats.length) return source;
+    const files = source?.files ?? this.rendering.builtInFiles(PACKAGE_TEMPLATE);
+    const composed = composeTemplate(files['template.hbs'], formats);
+    if (composed.missing.length) {
+      // The company's template changed since the format was saved: its section is gone.
+      throw AppException.unprocessable(
+        TenderError.TENDER_FORMAT_INVALID,
+        `The company's tender-package template has no section block for ${composed.missing.join(', ')}: change or remove this tender's format of it`,
+        { keys: composed.missing },
+      );
+    }
+    return { files: { ...files, 'template.hbs': composed.template } };
   }
 
   async compose(req: ComposeRequest): Promise<ComposedPackage> {
@@ -92,7 +119,7 @@ export class TenderPackageComposer {
     const templateVersions: Record<string, string> = {};
     // Looked up once: every section and part of this package renders from the same templates.
     const [packageSource, tocSource] = await Promise.all([
-      this.rendering.source(PACKAGE_TEMPLATE, locale),
+      this.packageSource(locale, req.formats),
       this.rendering.source(TOC_TEMPLATE, locale),
     ]);
     // The DOCX is CPU in Node, the sections wait for Chromium: run them side by side.
@@ -132,9 +159,9 @@ export class TenderPackageComposer {
 
     const sections: AssemblySection[] = await Promise.all(
       layout.rendered.map(async (key, i) => ({
-        title: model.titles[key],
+        title: model.titles[key] ?? key,
         pdf: sectionPdfs[i]!,
-        attachments: await Promise.all((req.attachments[key] ?? []).map(asAppended)),
+        attachments: await Promise.all((req.attachments[key as RenderedSection] ?? []).map(asAppended)),
       })),
     );
     const toc =

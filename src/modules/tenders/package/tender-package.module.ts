@@ -5,6 +5,9 @@ import { FilesModule } from '../../files/index.js';
 import { QuotationsModule } from '../../quotations/index.js';
 import { TemplatePreviewRecords } from '../../templates/index.js';
 import { TendersModule } from '../tenders.module.js';
+import { SectionFormatsController } from '../formats/section-formats.controller.js';
+import { SectionFormatsRepository } from '../formats/section-formats.repository.js';
+import { SectionFormatsService } from '../formats/section-formats.service.js';
 import { TenderPackageComposer } from './tender-package.composer.js';
 import { READERS, TenderPackageController } from './tender-package.controller.js';
 import { TenderPackageRepository } from './tender-package.repository.js';
@@ -12,12 +15,19 @@ import { PACKAGE_TYPE, TenderPackageService } from './tender-package.service.js'
 
 /**
  * The tender package (POST /api/tenders/{id}/package …): issued through the DocumentIssuer, mailed through the
- * outbox. DocumentsService, RenderingService, JobsService, AuditService and OutboxService come from global modules.
+ * outbox; with it a tender's own section formats (GET/PUT/DELETE /api/tenders/{id}/formats, ../formats/), which
+ * every package renders with. DocumentsService, RenderingService, JobsService, AuditService and OutboxService come from global modules.
  */
 @Module({
   imports: [TendersModule, QuotationsModule, CompanyModule, FilesModule, DocumentIssuerModule],
-  controllers: [TenderPackageController],
-  providers: [TenderPackageRepository, TenderPackageComposer, TenderPackageService],
+  controllers: [TenderPackageController, SectionFormatsController],
+  providers: [
+    TenderPackageRepository,
+    TenderPackageComposer,
+    TenderPackageService,
+    SectionFormatsRepository,
+    SectionFormatsService,
+  ],
   exports: [TenderPackageService],
 })
 export class TenderPackageModule implements OnModuleInit {

@@ -23,6 +23,8 @@ import { QuotationsService } from '../../quotations/index.js';
 import type { TenderSection } from '../tender.entity.js';
 import type { TenderPackageInput } from '../tender.view.js';
 import { TendersService } from '../tenders.service.js';
+import type { UsedFormat } from '../formats/section-formats.js';
+import { SectionFormatsService } from '../formats/section-formats.service.js';
 import type { SendPart } from './dto/send-package.dto.js';
 import {
   buildPackageModel,
@@ -33,6 +35,7 @@ import {
   scanFileIds,
   SCAN_SECTIONS,
   type BlockingCheck,
+  type PackageSection,
 } from './tender-package.builder.js';
 import { TenderPackageComposer, type Attachment } from './tender-package.composer.js';
 import { PACKAGE_MAIL, packageMailData, packageMailFiles } from './tender-package.mail.js';
@@ -61,6 +64,8 @@ export interface PackageVersionView extends VersionView {
   /** Set when a manager let the package out although a qualification was expired or missing (the reason is in the audit log). */
   override: { by: { id: string | null; name: string }; at: Date } | null;
   warnings: PackageWarning[];
+  /** The tender's own section formats this version was made with (key, version, hash, body); empty: the company's. */
+  formats: UsedFormat[];
 }
 
 export interface TenderPackageView extends Omit<DocumentView, 'versions'> {
@@ -104,6 +109,7 @@ export class TenderPackageService implements OnModuleInit {
     private readonly tx: TransactionRunner,
     private readonly issuer: DocumentIssuer,
     private readonly outbox: OutboxService,
+    private readonly formats: SectionFormatsService,
   ) {}
 
   onModuleInit(): void {
@@ -335,9 +341,12 @@ export class TenderPackageService implements OnModuleInit {
       this.quotations.get(tender.quotation.id),
       this.company.getProfileWithSeals(),
     ]);
-    const model = buildPackageModel({ input, quotation, company, date: todayIso() });
-    await this.composer.check(model, tender.language); // a template error is a 4xx now, not a failed job
-    return { input, company, model, check, overridden: !isClear(check) };
+    // The tender's own formats as they are now: a later edit does not change this package (its version records them).
+    const formats = await this.formats.forPackage(tenderId);
+    const model = buildPackageModel({ input, quotation, company, date: todayIso(), formats: formats.formats });
+    // A template error is a 4xx now, not a failed job.
+    await this.composer.check(model, tender.language, formats.formats);
+    return { input, company, model, check, overridden: !isClear(check), formats };
   }
 
   /**
@@ -370,10 +379,13 @@ export class TenderPackageService implements OnModuleInit {
     override: PackageOverride | null,
     ctx?: JobProgress,
   ): Promise<{ view: TenderPackageView; issued: { documentId: string; version: number } & PackageEffect }> {
-    const { input, company, model, check, overridden } = await this.prepare(actor, tenderId, override);
+    const { input, company, model, check, overridden, formats } = await this.prepare(actor, tenderId, override);
     const tender = input.tender;
     await ctx?.progress(10);
-    const layout = packageLayout(tender.requirements.sections);
+    const layout = packageLayout(tender.requirements.sections, formats.formats);
+    // What this version records: the formats of the sections it has (one of a section the tender leaves out is kept
+    // for later, not used here).
+    const used = formats.used.filter((f) => (layout.rendered as string[]).includes(f.key));
     const warnings: PackageWarning[] = [];
     const seal = company.seals.company?.bytes ?? null;
     if (!seal && layout.rendered.includes('bid_letter')) {
@@ -392,6 +404,7 @@ export class TenderPackageService implements OnModuleInit {
       attachments,
       seal,
       progress: ctx ? (p) => ctx.progress(p) : undefined,
+      formats: formats.formats,
     });
 
     const overrideAt = overridden ? new Date() : null;
@@ -431,6 +444,7 @@ export class TenderPackageService implements OnModuleInit {
           overrideByName: overridden ? actor.name : null,
           overrideAt,
           warnings,
+          formats: used,
         });
         if (overridden) {
           // The reason is kept here and only here: not in the package, its record, or the job's result.
@@ -468,7 +482,7 @@ export class TenderPackageService implements OnModuleInit {
   /** The scans in package order, read from storage: after `qualifications`, `performance` and `credit`. */
   private async attachments(
     input: TenderPackageInput,
-    rendered: readonly TenderSection[],
+    rendered: readonly PackageSection[],
   ): Promise<Partial<Record<TenderSection, Attachment[]>>> {
     const out: Partial<Record<TenderSection, Attachment[]>> = {};
     for (const section of SCAN_SECTIONS) {
@@ -500,6 +514,7 @@ function versionView(v: VersionView, record: TenderPackageVersion | undefined): 
       ? { by: { id: record.overrideBy, name: record.overrideByName ?? '' }, at: record.overrideAt }
       : null,
     warnings: record?.warnings ?? [],
+    formats: record?.formats ?? [],
   };
 }
 

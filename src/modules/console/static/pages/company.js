@@ -3,7 +3,7 @@
 // documents read it, and only they see the seals (as on the API).
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
-import { t, tEnum } from '../lib/i18n.js';
+import { LANG_NAMES, LANGS, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
 import { issuesDocuments, may, enumValues } from '../lib/session.js';
 import {
@@ -75,7 +75,13 @@ const FIELDS = [
 function profileView(p) {
   return h(
     'div.cols',
-    section(t('company.profile'), fieldList(FIELDS.map(([name]) => [t(`company.${name}`), p[name]]))),
+    section(
+      t('company.profile'),
+      fieldList([
+        ...FIELDS.map(([name]) => [t(`company.${name}`), p[name]]),
+        [t('company.documentLocale'), LANG_NAMES[p.documentLocale] ?? p.documentLocale],
+      ]),
+    ),
     section(
       t('company.bankAccounts'),
       p.bankAccounts.length
@@ -111,6 +117,14 @@ function profileForm(ctx, p) {
         ...o,
         help: name === 'creditCode' ? hint : null,
       })),
+      {
+        name: 'documentLocale',
+        label: t('company.documentLocale'),
+        type: 'select',
+        required: true,
+        options: LANGS.map((l) => ({ value: l, label: LANG_NAMES[l] })),
+        help: t('company.documentLocaleHelp'),
+      },
       { type: 'heading', name: 'banks-h', label: t('company.bankAccounts') },
       {
         name: 'bankAccounts',
@@ -120,7 +134,7 @@ function profileForm(ctx, p) {
         render: () => ({ el: banks.el, get: () => banks.value() }),
       },
     ],
-    p ?? {},
+    p ?? { documentLocale: 'zh-CN' },
     {
       submitLabel: p ? t('common.save') : t('company.create'),
       onSubmit: async (v) => {

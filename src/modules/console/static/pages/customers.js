@@ -2,7 +2,7 @@
 // Customers with their contacts: list, detail (with the customer's quotations, contracts and payments), form, import.
 import { fill, h } from '../lib/dom.js';
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { LANG_NAMES, LANGS, t } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
 import { canSeePrices, may, me, ownerOptions } from '../lib/session.js';
 import {
@@ -112,6 +112,7 @@ async function detail(ctx, id) {
           [t('customer.phone'), c.phone],
           [t('customer.address'), c.address],
           [t('customer.salesOwner'), c.salesOwner?.name],
+          [t('customer.locale'), c.locale ? LANG_NAMES[c.locale] : t('customer.localeCompany')],
           [t('customer.notes'), c.notes],
           [t('common.updatedAt'), fmt.dateTime(c.updatedAt)],
         ]),
@@ -289,6 +290,14 @@ async function edit(ctx, id) {
       { name: 'phone', label: t('customer.phone') },
       { name: 'address', label: t('customer.address'), wide: true },
       { name: 'salesOwnerId', label: t('customer.salesOwner'), type: 'select', options: owners },
+      {
+        name: 'locale',
+        label: t('customer.locale'),
+        type: 'select',
+        options: LANGS.map((l) => ({ value: l, label: LANG_NAMES[l] })),
+        emptyLabel: t('customer.localeCompany'),
+        help: t('customer.localeHelp'),
+      },
       { name: 'notes', label: t('customer.notes'), type: 'textarea', wide: true },
       { type: 'heading', name: 'contacts-h', label: t('customer.contacts') },
       {

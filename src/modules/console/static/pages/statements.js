@@ -104,10 +104,11 @@ async function create(ctx) {
       { name: 'asOf', label: t('statement.asOf'), type: 'date', help: t('statement.asOfHelp') },
       {
         name: 'locale',
-        label: t('tender.language'),
+        label: t('statement.language'),
         type: 'select',
-        required: true,
+        // Empty: the customer's language, else the company's (the API decides).
         options: LANGS.map((l) => ({ value: l, label: LANG_NAMES[l] })),
+        emptyLabel: t('statement.languageDefault'),
       },
       { name: 'replyDays', label: t('statement.replyDays'), type: 'int', min: 1, max: 365 },
       {
@@ -119,7 +120,7 @@ async function create(ctx) {
       },
       { name: 'sendTo', label: t('statement.sendTo'), type: 'email' },
     ],
-    { locale: 'zh-CN', send: 'none', from: first, to: fmt.today() },
+    { send: 'none', from: first, to: fmt.today() },
     {
       submitLabel: t('statement.issue'),
       cancelHref: '/app/statements',

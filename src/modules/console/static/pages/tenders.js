@@ -1,7 +1,8 @@
 // @ts-check
 // Tenders and the tender workspace: requirements, candidate qualifications and performance records with their
 // blocking / warning marks, the hand-picked selection, package generation with job progress, versions,
-// downloads (PDF, DOCX, bundle), the PDF inline, and sending to the sales owner.
+// downloads (PDF, DOCX, bundle), the PDF inline, and sending to the sales owner; the tender's own section formats
+// (投标文件格式): a section's wording edited from the company's markup, saved with If-Match, reset to the company's.
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { enumOptions, LANG_NAMES, LANGS, t, tEnum } from '../lib/i18n.js';
@@ -300,6 +301,11 @@ async function workspace(ctx, id) {
       key: 'candidates',
       label: t('tender.tab.candidates'),
       render: () => candidates(ctx, x, canWrite && !locked, () => ws.refresh('package')),
+    },
+    {
+      key: 'formats',
+      label: t('tender.tab.formats'),
+      render: () => formatsPanel(ctx, x, may('PUT /api/tenders/:id/formats/:key') && !locked),
     },
     { key: 'package', label: t('tender.tab.package'), render: () => packagePanel(ctx, x, canWrite) },
   ]);
@@ -789,6 +795,165 @@ async function packagePanel(ctx, x, canWrite) {
   );
   await loadVersions();
   return box;
+}
+
+/**
+ * The tender's own formats: each section with "company's format" or "this tender's format (vN)"; a section's body
+ * edited in a textarea starting from the company's markup, saved with If-Match, or reset to the company's; free
+ * sections (a title, a position among the sections) added. The server checks each body (422 TEMPLATE_REFUSED lists
+ * the problems with line and column).
+ */
+async function formatsPanel(ctx, x, canWrite) {
+  const box = h('div');
+  const listBox = h('div', spinner());
+  const editor = h('div');
+  const base = `/api/tenders/${x.id}/formats`;
+  const state = (s) =>
+    s.format ? badge(t('tender.formats.own', { v: s.format.version }), 'ok') : badge(t('tender.formats.company'));
+  const load = async () => {
+    const view = await api.get(base);
+    fill(
+      listBox,
+      table(
+        [
+          {
+            key: 'title',
+            label: t('tender.section'),
+            render: (s) => [
+              s.title,
+              s.custom ? h('span.muted', ` · ${t('tender.formats.free')}`) : null,
+              s.inPackage ? null : h('span.muted', ` · ${t('tender.formats.notInPackage')}`),
+            ],
+          },
+          { key: 'format', label: t('tender.formats.state'), render: state },
+          {
+            key: 'updated',
+            label: t('common.updatedAt'),
+            render: (s) => (s.format ? `${fmt.dateTime(s.format.updatedAt)} · ${s.format.updatedBy.name}` : ''),
+          },
+          {
+            key: 'actions',
+            label: '',
+            render: (s) =>
+              button(canWrite ? t('common.edit') : t('common.details'), () => open(s.key), {
+                kind: 'link',
+                name: `format-edit-${s.key}`,
+              }),
+          },
+        ],
+        view.sections,
+      ),
+      canWrite
+        ? h(
+            'div.toolbar',
+            button(t('tender.formats.addFree'), () => openFree(view.sections.length), { name: 'format-add' }),
+          )
+        : null,
+    );
+  };
+  /** The editor of one section: its body (the tender's, else the company's markup), save and reset. */
+  const editFormat = (f, free) => {
+    const body = h('textarea.mono', { name: 'format-body', rows: 22, spellcheck: 'false', value: f.body });
+    const title = free ? h('input', { name: 'format-title', value: f.title ?? '', maxlength: 200 }) : null;
+    const key = free && !f.overridden ? h('input', { name: 'format-key', placeholder: 'pledge', maxlength: 40 }) : null;
+    const position = free
+      ? h('input', { name: 'format-position', type: 'number', min: 0, max: 50, value: f.position ?? '' })
+      : null;
+    const result = h('div');
+    const save = async () => {
+      const path = `${base}/${encodeURIComponent(key ? `custom:${key.value.trim()}` : f.key)}`;
+      const dto = { body: body.value };
+      if (free) Object.assign(dto, { title: title.value, position: Number(position.value) });
+      let saved;
+      try {
+        saved = await api.of(f.overridden ? f : null).put(path, dto);
+      } catch (err) {
+        return fill(result, problemsBox(err));
+      }
+      toast(t('tender.formats.saved', { v: saved.version }));
+      fill(result, saved.problems?.length ? problemList(t('tender.formats.warnings'), saved.problems) : null);
+      await load();
+      editFormat(saved, free);
+    };
+    const reset = async () => {
+      await api.of(f).del(`${base}/${encodeURIComponent(f.key)}`);
+      toast(t('tender.formats.resetDone'));
+      await load();
+      fill(editor);
+    };
+    fill(
+      editor,
+      section(
+        `${f.title} · ${f.overridden ? t('tender.formats.own', { v: f.version }) : t('tender.formats.company')}`,
+        h('p.muted', t('tender.formats.help')),
+        free
+          ? h(
+              'div.form-grid',
+              key ? h('label.field', h('span', t('tender.formats.freeKey')), key) : null,
+              h('label.field', h('span', t('tender.formats.freeTitle')), title),
+              h('label.field', h('span', t('tender.formats.position')), position),
+            )
+          : null,
+        h('label.field.wide', h('span', t('tender.formats.body')), body),
+        result,
+        canWrite
+          ? h(
+              'div.toolbar',
+              button(t('tender.formats.save'), save, { kind: 'primary', name: 'format-save' }),
+              f.overridden ? button(t('tender.formats.reset'), reset, { kind: 'danger', name: 'format-reset' }) : null,
+              !free && f.body !== f.companyBody
+                ? button(t('tender.formats.fromCompany'), () => (body.value = f.companyBody), {
+                    name: 'format-from-company',
+                  })
+                : null,
+            )
+          : null,
+      ),
+    );
+    body.focus();
+  };
+  const open = async (key) =>
+    editFormat(await api.get(`${base}/${encodeURIComponent(key)}`), key.startsWith('custom:'));
+  const openFree = (position) =>
+    editFormat(
+      {
+        key: '',
+        title: '',
+        body: '<p class="indent"></p>',
+        companyBody: '',
+        overridden: false,
+        version: null,
+        position,
+      },
+      true,
+    );
+  fill(box, section(t('tender.formats.title'), h('p.muted', t('tender.formats.intro')), listBox), editor);
+  await load();
+  return box;
+}
+
+/** 422 TEMPLATE_REFUSED / TEMPLATE_ERROR: the message and every problem with its line and column. */
+function problemsBox(err) {
+  const problems = err instanceof ApiError ? (err.details?.problems ?? (err.details?.line ? [err.details] : [])) : [];
+  if (!problems.length) return errorBox(err);
+  return h('div.alert.alert-error', { role: 'alert' }, h('strong', err.message), problemList(null, problems));
+}
+
+function problemList(title, problems) {
+  return h(
+    'div',
+    title ? h('strong', title) : null,
+    h(
+      'ul',
+      problems.map((p) =>
+        h(
+          'li',
+          p.line ? `${t('tender.formats.line', { line: p.line, column: p.column ?? 1 })} · ` : '',
+          p.message ?? p.reason,
+        ),
+      ),
+    ),
+  );
 }
 
 /** QUALIFICATION_EXPIRED / MISSING: what blocks, and for a manager the override with a reason. */

@@ -2318,6 +2318,48 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tenders/{id}/formats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tender's sections: the company's format or this tender's own (投标文件格式), free sections included */
+    get: operations['SectionFormatsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenders/{id}/formats/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A section's format: the tender's body (ETag: its version), or the company's markup to start from
+     * @description 400 TENDER_FORMAT_INVALID for a key that is no section; 404 TENDER_FORMAT_NOT_FOUND for an unknown free section
+     */
+    get: operations['SectionFormatsController_get'];
+    /**
+     * Save this tender's wording or layout of a section (If-Match: the version read; none or * to create)
+     * @description The body passes the template guardrails: 422 TEMPLATE_REFUSED (details.problems with line and column: an element the DOCX cannot carry, {{{ }}}…), 422 TEMPLATE_ERROR when the composed template does not compile; nothing is stored. A free section (custom:<slug>) needs title and position (400 TENDER_FORMAT_INVALID). 409 TENDER_LOCKED once submitted. Packages already issued keep the wording they had.
+     */
+    put: operations['SectionFormatsController_put'];
+    post?: never;
+    /** Back to the company's format of a section (a free section is removed) */
+    delete: operations['SectionFormatsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/tenders/{id}/package': {
     parameters: {
       query?: never;
@@ -3092,6 +3134,12 @@ export interface components {
        * @example 91320506MA1NK4RB7H
        */
       creditCode: string;
+      /**
+       * @description The language of the company's documents: internal ones (contact sheets and lists, the production copy), and a customer's when neither the request nor the customer names one
+       * @default zh-CN
+       * @enum {string}
+       */
+      documentLocale: 'zh-CN' | 'en' | 'es';
       email?: Record<string, never> | null;
       fax?: Record<string, never> | null;
       /** @example East China Smart Instruments Co., Ltd. */
@@ -3116,6 +3164,11 @@ export interface components {
       createdAt: string;
       /** @description The unified social credit code */
       creditCode: string;
+      /**
+       * @description The language of the company's documents
+       * @enum {string}
+       */
+      documentLocale: 'zh-CN' | 'en' | 'es';
       email: string | null;
       fax: string | null;
       /** Format: uuid */
@@ -3508,6 +3561,11 @@ export interface components {
       address?: Record<string, never> | null;
       /** @description At most one with billing: true */
       contacts?: components['schemas']['ContactDto'][];
+      /**
+       * @description The language of this customer's documents and mails (null: the company's documentLocale)
+       * @enum {string|null}
+       */
+      locale?: 'zh-CN' | 'en' | 'es' | null;
       /** @example 青澜钢铁集团有限公司 */
       name: string;
       /** @example Qinglan Iron & Steel Group Co., Ltd. */
@@ -3986,6 +4044,11 @@ export interface components {
       createdAt: string;
       /** Format: uuid */
       id: string;
+      /**
+       * @description The language of this customer's documents (null: the company's)
+       * @enum {string|null}
+       */
+      locale: 'zh-CN' | 'en' | 'es' | null;
       name: string;
       nameEn: string | null;
       notes: string | null;
@@ -4646,10 +4709,10 @@ export interface components {
        */
       from?: string;
       /**
-       * @default zh-CN
+       * @description The statement's and its mail's language. Default: the customer's language, else the company's documentLocale
        * @enum {string}
        */
-      locale: 'zh-CN' | 'en' | 'es';
+      locale?: 'zh-CN' | 'en' | 'es';
       /** @description Days to answer; default STATEMENT_REPLY_DAYS */
       replyDays?: number;
       /**
@@ -5048,18 +5111,11 @@ export interface components {
     };
     PackageSectionRangeDto: {
       firstPage: number;
-      /** @enum {string} */
-      key:
-        | 'cover'
-        | 'toc'
-        | 'bid_letter'
-        | 'opening_summary'
-        | 'itemised_quotation'
-        | 'deviation_table'
-        | 'authorisation'
-        | 'qualifications'
-        | 'performance'
-        | 'credit';
+      /**
+       * @description One of cover, toc, bid_letter, opening_summary, itemised_quotation, deviation_table, authorisation, qualifications, performance, credit, or custom:<slug> (a free section of the tender's own formats)
+       * @example bid_letter
+       */
+      key: string;
       lastPage: number;
       title: string;
     };
@@ -5099,6 +5155,8 @@ export interface components {
       createdAt: string;
       createdBy: components['schemas']['ActorRefDto'];
       files: components['schemas']['DocumentFileViewDto'][];
+      /** @description The tender's own section formats this version was made with; empty: every section the company's */
+      formats: components['schemas']['UsedFormatDto'][];
       /** @example zh-CN */
       locale: string;
       /** @description Set when a manager let the package out although a qualification was expired or missing */
@@ -5399,6 +5457,14 @@ export interface components {
       pageSize: number;
       /** @description Matching items on every page */
       total: number;
+    };
+    PutSectionFormatDto: {
+      /** @description The section's Handlebars body, with the package template's data and helpers (the DOCX HTML subset; no {{{ }}}) */
+      body: string;
+      /** @description A free section: where it goes, an index into the tender's sections (toc included); past the end: last */
+      position?: number;
+      /** @description A free section (custom:<slug>): its title */
+      title?: string;
     };
     QualificationCandidateDto: {
       /** @description Expired on the deadline */
@@ -6036,6 +6102,84 @@ export interface components {
       /** @description The user's sessions ended */
       sessionsEnded: number;
     };
+    SectionFormatDeletedDto: {
+      deleted: boolean;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+    };
+    SectionFormatListItemDto: {
+      custom: boolean;
+      /** @description null: the company's format */
+      format: components['schemas']['SectionFormatMetaDto'] | null;
+      /** @description In the tender's package (a section it lists, or a free section) */
+      inPackage: boolean;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+      position: number | null;
+      title: string;
+    };
+    SectionFormatMetaDto: {
+      /** @description The company's tender-package template version the format started from */
+      basedOn: string;
+      /** @description SHA-256 of key, title and body */
+      hash: string;
+      /** Format: date-time */
+      updatedAt: string;
+      updatedBy: components['schemas']['ActorRefDto'];
+      /** @description Goes up with every save (the ETag) */
+      version: number;
+    };
+    SectionFormatProblemDto: {
+      /** @example FIELD_UNKNOWN */
+      code: Record<string, never>;
+      column?: number;
+      element?: string;
+      field?: string;
+      /** @enum {string} */
+      file: 'template.hbs';
+      line?: number;
+      message: string;
+      /** @enum {string} */
+      severity: 'error' | 'warning';
+    };
+    SectionFormatsViewDto: {
+      /** @description The company's tender-package template version a new format starts from */
+      companyVersion: string;
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en' | 'es';
+      sections: components['schemas']['SectionFormatListItemDto'][];
+      /** Format: uuid */
+      tenderId: string;
+    };
+    SectionFormatViewDto: {
+      /** @description The tender's body, or the company's markup to start from */
+      body: string;
+      /** @description The company's current markup of the section (empty for a free section) */
+      companyBody: string;
+      companyVersion: string;
+      custom: boolean;
+      format: components['schemas']['SectionFormatMetaDto'] | null;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+      overridden: boolean;
+      position: number | null;
+      /** @description On a save: the guardrails' warnings */
+      problems?: components['schemas']['SectionFormatProblemDto'][];
+      /** Format: uuid */
+      tenderId: string;
+      title: string;
+      /** @description The format's version (ETag); null: the company's */
+      version: number | null;
+    };
     SelectionDto: {
       /** @description Performance record ids in package order; null: accept the proposal; absent: unchanged */
       performanceIds?: string[] | null;
@@ -6074,11 +6218,10 @@ export interface components {
     };
     SendQuotationDto: {
       /**
-       * @description The language of the PDF, mail and page
-       * @default zh-CN
+       * @description The language of the PDF, mail and page. Default: the customer's language, else the company's documentLocale
        * @enum {string}
        */
-      locale: 'zh-CN' | 'en' | 'es';
+      locale?: 'zh-CN' | 'en' | 'es';
       /**
        * @description Mail the signed PDF of the approved revision to this address with a link where the customer accepts (name, position) or declines (reason) it online; without it the quotation is only marked sent
        * @example shebei@customer.example
@@ -6570,7 +6713,7 @@ export interface components {
       column?: number;
       /** @description The offending element (DOCX_* codes) */
       element?: string;
-      /** @description The field as the data contract writes it (lines[].unitPrice) */
+      /** @description The field as the data contract writes it (lines[].unitPrice); for a clerk's setting, its path in meta.json (letterhead.color, letterhead.lines.en[0]) */
       field?: string;
       /** @enum {string} */
       file: 'template.hbs' | 'styles.css' | 'header.hbs' | 'footer.hbs' | 'meta.json';
@@ -6838,6 +6981,12 @@ export interface components {
        * @example 91320506MA1NK4RB7H
        */
       creditCode?: string;
+      /**
+       * @description The language of the company's documents: internal ones (contact sheets and lists, the production copy), and a customer's when neither the request nor the customer names one
+       * @default zh-CN
+       * @enum {string}
+       */
+      documentLocale: 'zh-CN' | 'en' | 'es';
       email?: Record<string, never> | null;
       fax?: Record<string, never> | null;
       /** @example East China Smart Instruments Co., Ltd. */
@@ -6885,6 +7034,11 @@ export interface components {
       archived?: boolean;
       /** @description At most one with billing: true */
       contacts?: components['schemas']['ContactDto'][];
+      /**
+       * @description The language of this customer's documents and mails (null: the company's documentLocale)
+       * @enum {string|null}
+       */
+      locale?: 'zh-CN' | 'en' | 'es' | null;
       /** @example 青澜钢铁集团有限公司 */
       name?: string;
       /** @example Qinglan Iron & Steel Group Co., Ltd. */
@@ -7098,6 +7252,21 @@ export interface components {
       disabled?: boolean;
       email?: Record<string, never> | null;
       roles?: ('admin' | 'backoffice' | 'sales' | 'finance' | 'engineering' | 'production' | 'manager')[];
+    };
+    UsedFormatDto: {
+      /** @description The wording the package had */
+      body: string;
+      /** @description SHA-256 of key, title and body */
+      hash: string;
+      /**
+       * @description A package section (bid_letter…) or custom:<slug>
+       * @example bid_letter
+       */
+      key: string;
+      /** @description A free section: its title */
+      title: string | null;
+      /** @description The format's version when the package was made */
+      version: number;
     };
     UserDirectoryEntryDto: {
       /** Format: uuid */
@@ -11959,6 +12128,7 @@ export interface operations {
       query?: {
         /** @description Comma-separated: pdf, docx, bundle */
         formats?: string[];
+        /** @description Default: the customer's language, else the company's documentLocale */
         locale?: 'zh-CN' | 'en' | 'es';
       };
       header?: never;
@@ -13457,6 +13627,179 @@ export interface operations {
       };
       /** @description FORBIDDEN: needs one of backoffice, sales, manager, finance */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatsViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager, finance */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        /** @description A package section (bid_letter, authorisation, deviation_table…; not toc) or custom:<slug> (a free section) */
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The record; its version in `version` and in the ETag header (weak: W/"<version>") */
+      200: {
+        headers: {
+          /** @description W/"<version>" */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager, finance */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_put: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag from your last GET (W/"3" or "3"). Stale: 412 STALE_RECORD and nothing changes. Absent: the write is not checked, unless REQUIRE_IF_MATCH is on (428 IF_MATCH_REQUIRED) */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+        /** @description A package section (bid_letter, authorisation, deviation_table…; not toc) or custom:<slug> (a free section) */
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PutSectionFormatDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SectionFormatsController_remove: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag from your last GET (W/"3" or "3"). Stale: 412 STALE_RECORD and nothing changes. Absent: the write is not checked, unless REQUIRE_IF_MATCH is on (428 IF_MATCH_REQUIRED) */
+        'If-Match'?: string;
+      };
+      path: {
+        id: string;
+        /** @description A package section (bid_letter, authorisation, deviation_table…; not toc) or custom:<slug> (a free section) */
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SectionFormatDeletedDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, sales, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description STALE_RECORD: someone else changed the record since; details.currentVersion, details.currentETag */
+      412: {
         headers: {
           [name: string]: unknown;
         };

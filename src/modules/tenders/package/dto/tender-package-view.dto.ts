@@ -6,12 +6,16 @@ import { DocumentVersionViewDto, DocumentViewDto } from '../../../documents/inde
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../../../../rendering/rendering.types.js';
 import { TENDER_SECTIONS, type TenderSection } from '../../tender.entity.js';
 import type { PackageSectionRange, PackageWarning } from '../tender-package-version.entity.js';
+import type { SectionFormatKey, UsedFormat } from '../../formats/section-formats.js';
 import type { PackageVersionView, SendResult, TenderPackageView } from '../tender-package.service.js';
 import { SEND_PARTS, type SendPart } from './send-package.dto.js';
 
 export class PackageSectionRangeDto implements PackageSectionRange {
-  @ApiProperty({ enum: TENDER_SECTIONS })
-  key!: TenderSection;
+  @ApiProperty({
+    description: `One of ${TENDER_SECTIONS.join(', ')}, or custom:<slug> (a free section of the tender's own formats)`,
+    example: 'bid_letter',
+  })
+  key!: TenderSection | SectionFormatKey;
 
   @ApiProperty()
   title!: string;
@@ -21,6 +25,23 @@ export class PackageSectionRangeDto implements PackageSectionRange {
 
   @ApiProperty()
   lastPage!: number;
+}
+
+export class UsedFormatDto implements UsedFormat {
+  @ApiProperty({ description: 'A package section (bid_letter…) or custom:<slug>', example: 'bid_letter' })
+  key!: SectionFormatKey;
+
+  @ApiProperty({ type: String, nullable: true, description: 'A free section: its title' })
+  title!: string | null;
+
+  @ApiProperty({ description: "The format's version when the package was made" })
+  version!: number;
+
+  @ApiProperty({ description: 'SHA-256 of key, title and body' })
+  hash!: string;
+
+  @ApiProperty({ description: 'The wording the package had' })
+  body!: string;
 }
 
 export class PackageWarningDto implements PackageWarning {
@@ -58,6 +79,12 @@ export class PackageVersionViewDto extends DocumentVersionViewDto implements Pac
 
   @ApiProperty({ type: [PackageWarningDto] })
   warnings!: PackageWarningDto[];
+
+  @ApiProperty({
+    type: [UsedFormatDto],
+    description: "The tender's own section formats this version was made with; empty: every section the company's",
+  })
+  formats!: UsedFormatDto[];
 }
 
 export class TenderPackageViewDto

@@ -63,7 +63,9 @@ describe('documents: render, store, sign, bundle, verify', () => {
   it('lists the templates with their versions', async () => {
     const res = await t.http().get('/api/templates').auth(token, { type: 'bearer' });
     expect(res.body).toEqual(
-      expect.arrayContaining([{ type: 'customer-statement', version: expect.stringMatching(/^[0-9a-f]{64}$/) }]),
+      expect.arrayContaining([
+        { type: 'customer-statement', version: expect.stringMatching(/^[0-9a-f]{64}$/), previewRecord: 'statement' },
+      ]),
     );
   });
 

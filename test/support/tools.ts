@@ -7,7 +7,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Runs an independent checker (poppler, qpdf, openssl) on files written to a private temp dir. */
-export async function withFiles<T>(files: Record<string, Buffer | string>, fn: (dir: string) => Promise<T>): Promise<T> {
+export async function withFiles<T>(
+  files: Record<string, Buffer | string>,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'td-check-'));
   try {
     for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
@@ -28,10 +31,29 @@ export async function tool(cmd: string, args: string[], cwd?: string): Promise<{
   }
 }
 
-/** Text of the PDF's body, without the header and footer margins (A4: 20 mm top, 18 mm bottom). */
+/**
+ * Text of the PDF's body, without the header and footer margins (A4: 20 mm top, 18 mm bottom), every character as
+ * printed: `-raw` (content-stream order), because pdftotext's default reading order joins a word that a line ends
+ * after a hyphen and drops the hyphen ("SZZC-2026-GK-" / "1187" → "SZZC-2026-GK1187"), so a line break moved by a
+ * font change lost a character. Callers compare characters, not their order.
+ */
 export async function pdfBodyText(pdf: Buffer): Promise<string> {
   return withFiles({ 'a.pdf': pdf }, async (dir) => {
-    const { out } = await tool('pdftotext', ['-enc', 'UTF-8', '-x', '0', '-y', '57', '-W', '595', '-H', '734', join(dir, 'a.pdf'), '-']);
+    const { out } = await tool('pdftotext', [
+      '-enc',
+      'UTF-8',
+      '-raw',
+      '-x',
+      '0',
+      '-y',
+      '57',
+      '-W',
+      '595',
+      '-H',
+      '734',
+      join(dir, 'a.pdf'),
+      '-',
+    ]);
     return out;
   });
 }

@@ -129,6 +129,23 @@ export class QuotationsRepository extends BaseRepository {
     ];
   }
 
+  /** Sent quotations whose current revision is valid until a day between `from` and `to` (inclusive), soonest first. */
+  async sentValidUntilBetween(
+    from: string,
+    to: string,
+  ): Promise<{ id: string; number: string; customerId: string; customerName: string; validUntil: string }[]> {
+    return (await this.manager.query(
+      `SELECT q.id, q.number, q.customer_id AS "customerId", c.name AS "customerName",
+              to_char(r.valid_until, 'YYYY-MM-DD') AS "validUntil"
+         FROM quotations q
+         JOIN quotation_revisions r ON r.quotation_id = q.id AND r.revision = q.revision
+         JOIN customers c ON c.id = q.customer_id
+        WHERE q.status = 'sent' AND r.valid_until BETWEEN $1::date AND $2::date
+        ORDER BY r.valid_until, q.number`,
+      [from, to],
+    )) as { id: string; number: string; customerId: string; customerName: string; validUntil: string }[];
+  }
+
   createQuotation(data: QuotationData): Promise<Quotation> {
     return this.repo(Quotation).save(this.repo(Quotation).create(data));
   }

@@ -122,6 +122,15 @@ export interface CustomerAnswerView {
   document: { id: string; sentVersion: number; sha256: string; recordVersion: number | null };
 }
 
+/** A sent quotation about to expire, as the reminders read it (no prices). */
+export interface ExpiringQuotation {
+  id: string;
+  number: string;
+  customerId: string;
+  customerName: string;
+  validUntil: DateOnly;
+}
+
 /** A quotation at one revision (the current one unless asked otherwise), with every field. */
 export interface QuotationView {
   id: string;
@@ -374,6 +383,14 @@ export class QuotationsService implements OnModuleInit {
     if (!ids.length) return new Map();
     const rows = await this.quotations.numbers([...new Set(ids)]);
     return new Map(rows.map((q) => [q.id, q.number]));
+  }
+
+  /**
+   * For the reminders (a system reader, no user): sent quotations whose current revision's validity ends between
+   * `from` and `to` (inclusive), with what a reminder names and no price.
+   */
+  async expiringBetween(from: DateOnly, to: DateOnly): Promise<ExpiringQuotation[]> {
+    return this.quotations.sentValidUntilBetween(from, to);
   }
 
   async getFor(user: AuthUser, id: string, n?: number): Promise<QuotationViewFor> {

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/index.js';
 import { QuotationsModule } from '../quotations/index.js';
+import { ReceivablesModule } from '../receivables/index.js';
+import { TendersModule } from '../tenders/index.js';
 import { ReadModelsModule } from '../read-models/index.js';
 import { RemindersController } from './reminders.controller.js';
 import { RemindersRepository } from './reminders.repository.js';
@@ -8,7 +11,7 @@ import { RemindersService } from './reminders.service.js';
 
 /** Reminders (issue #21). JobsService, OutboxService, OwnershipService, TemplateEngine, WorkLock and AppConfig come from global modules. */
 @Module({
-  imports: [ReadModelsModule, QuotationsModule],
+  imports: [ReadModelsModule, QuotationsModule, TendersModule, ReceivablesModule, CustomersModule],
   controllers: [RemindersController],
   providers: [RemindersRepository, RemindersService, RemindersScheduler],
   exports: [RemindersService],

@@ -1,6 +1,6 @@
 import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, Not } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
 import type { QuotationSort } from './dto/quotation-query.dto.js';
@@ -189,12 +189,9 @@ export class QuotationsRepository extends BaseRepository {
     return this.repo(QuotationLink).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The answered links of a quotation, newest first (for its view). */
-  answeredLinks(quotationId: string): Promise<QuotationLink[]> {
-    return this.repo(QuotationLink).find({
-      where: { quotationId, answer: Not(IsNull()) },
-      order: { answeredAt: 'DESC' },
-    });
+  /** Every acceptance link of the quotation, newest first (answered or not). */
+  links(quotationId: string): Promise<QuotationLink[]> {
+    return this.repo(QuotationLink).find({ where: { quotationId }, order: { createdAt: 'DESC' } });
   }
 
   async saveAnswer(id: string, answer: LinkAnswer): Promise<void> {

@@ -131,6 +131,16 @@ export interface ExpiringQuotation {
   validUntil: DateOnly;
 }
 
+/** An acceptance link as the quotation's page shows it: where it went, until when, and its state. */
+export interface OnlineLinkView {
+  revision: number;
+  sentTo: string;
+  sentAt: Date;
+  expiresAt: Date;
+  /** sent: waiting for the customer; expired: unanswered past its end; accepted / declined: the customer's answer. */
+  state: 'sent' | 'expired' | 'accepted' | 'declined';
+}
+
 /** A quotation at one revision (the current one unless asked otherwise), with every field. */
 export interface QuotationView {
   id: string;
@@ -156,6 +166,8 @@ export interface QuotationView {
   revisions: RevisionSummary[];
   /** What the customer answered through acceptance links, newest first (every revision). */
   customerAnswers: CustomerAnswerView[];
+  /** Every acceptance link mailed (POST /send with sendTo), newest first, with its state. */
+  onlineLinks: OnlineLinkView[];
   createdBy: { id: string | null; name: string };
   createdAt: Date;
   updatedAt: Date;
@@ -937,7 +949,11 @@ export class QuotationsService implements OnModuleInit {
   ): Promise<QuotationView> {
     const lines = (shown.lines ?? []).map(lineView);
     const products = await this.productMap(lines);
-    const answered = await this.quotations.answeredLinks(q.id);
+    const links = await this.quotations.links(q.id);
+    const answered = links
+      .filter((l) => l.answer !== null)
+      .sort((a, b) => b.answeredAt!.getTime() - a.answeredAt!.getTime());
+    const now = new Date();
     for (const l of lines) {
       const p = l.productId ? products.get(l.productId) : undefined;
       l.floorPrice = p?.floorPrice ?? null;
@@ -968,6 +984,13 @@ export class QuotationsService implements OnModuleInit {
         validUntil: r.validUntil,
         createdBy: { id: r.createdBy, name: r.createdByName },
         createdAt: r.createdAt,
+      })),
+      onlineLinks: links.map((l) => ({
+        revision: l.revision,
+        sentTo: l.sentTo,
+        sentAt: l.createdAt,
+        expiresAt: l.expiresAt,
+        state: l.answer === 'accepted' ? 'accepted' : l.answer ? 'declined' : l.expiresAt < now ? 'expired' : 'sent',
       })),
       customerAnswers: answered.map((l) => ({
         revision: l.revision,

@@ -66,6 +66,7 @@ export const AREAS = [
     may: 'GET /api/statement-runs',
     group: 'finance',
   },
+  { key: 'reminders', module: './pages/reminders.js', may: 'GET /api/reminders', group: 'finance' },
   { key: 'users', module: './pages/users.js', may: 'GET /api/users', group: 'admin' },
   // GET /api/company is any role's, but the profile matters to those who issue documents (and only they see seals).
   {

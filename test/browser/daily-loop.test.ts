@@ -68,7 +68,7 @@ describe('console: the daily loop (reminders, quotation answers, import preview)
   const waitFor = (page: Page, expression: string, timeout = 30_000) =>
     page.waitForFunction(expression, { timeout, polling: 100 });
   const rows = (page: Page) =>
-    js<string[]>(page, `[...document.querySelectorAll('table.data tbody tr')].map((tr) => tr.textContent)`);
+    js<string[]>(page, `[...document.querySelectorAll('.results table.data tbody tr')].map((tr) => tr.textContent)`);
   const shot = async (page: Page, name: string) => {
     if (!SCREENSHOTS) return;
     await page.evaluate(`document.activeElement?.blur(); document.getElementById('toasts')?.replaceChildren()`);
@@ -205,7 +205,7 @@ describe('console: the daily loop (reminders, quotation answers, import preview)
     await waitFor(page, `!!document.querySelector('.results table, .results .empty, .results p')`);
     expect(await rows(page).then((r) => r.filter((x) => x.includes('资质即将到期')))).toEqual([]);
     await page.click('button[name=run-reminders]');
-    await waitFor(page, `[...document.querySelectorAll('table.data tbody tr')].length >= 2`);
+    await waitFor(page, `[...document.querySelectorAll('.results table.data tbody tr')].length >= 2`);
     const listed = await rows(page);
     const qualification = listed.find((r) => r.includes('资质即将到期'))!;
     expect(qualification).toContain('已发送');
@@ -225,7 +225,7 @@ describe('console: the daily loop (reminders, quotation answers, import preview)
     await waitFor(page, `location.search.includes('status=skipped')`);
     await waitFor(
       page,
-      `[...document.querySelectorAll('table.data tbody tr')].every((tr) => tr.textContent.includes('已跳过'))`,
+      `((rows) => rows.length > 0 && rows.every((tr) => tr.textContent.includes('已跳过')))([...document.querySelectorAll('.results table.data tbody tr')])`,
     );
     expect(await rows(page)).toHaveLength(1);
   }, 120_000);

@@ -7,7 +7,7 @@ import { api } from '../lib/api.js';
 import { enumOptions, t, tEnum } from '../lib/i18n.js';
 import * as fmt from '../lib/format.js';
 import { may } from '../lib/session.js';
-import { badge, button, errorBox, listView, statusBadge, toast } from '../lib/ui.js';
+import { badge, button, errorBox, listView, section, statusBadge, table, toast } from '../lib/ui.js';
 
 const REASONS = [
   'statement-reply',
@@ -29,45 +29,31 @@ const RECORD_AREA = {
 
 /** The latest days' runs, as a small table above the list. */
 async function runsBox() {
-  const box = h('section.card.reminder-runs', h('h3', t('reminders.runs')));
   try {
     /** @type {{ day: string, jobId: string | null, sent: number, skipped: number, lastRunAt: string | null }[]} */
     const runs = await api.get('/api/reminders/runs');
-    box.append(
+    return section(
+      t('reminders.runs'),
       runs.length
-        ? h(
-            'table.table.compact',
-            h(
-              'thead',
-              h(
-                'tr',
-                h('th', t('reminders.day')),
-                h('th.num', t('reminders.sent')),
-                h('th.num', t('reminders.skipped')),
-                h('th', t('reminders.lastRunAt')),
-              ),
-            ),
-            h(
-              'tbody',
-              runs
-                .slice(0, 7)
-                .map((r) =>
-                  h(
-                    'tr',
-                    h('td', fmt.date(r.day)),
-                    h('td.num', String(r.sent)),
-                    h('td.num', String(r.skipped)),
-                    h('td', r.lastRunAt ? fmt.dateTime(r.lastRunAt) : '—'),
-                  ),
-                ),
-            ),
+        ? table(
+            [
+              { key: 'day', label: t('reminders.day'), render: (r) => fmt.date(r.day) },
+              { key: 'sent', label: t('reminders.sent'), align: 'right', render: (r) => String(r.sent) },
+              { key: 'skipped', label: t('reminders.skipped'), align: 'right', render: (r) => String(r.skipped) },
+              {
+                key: 'lastRunAt',
+                label: t('reminders.lastRunAt'),
+                render: (r) => (r.lastRunAt ? fmt.dateTime(r.lastRunAt) : '—'),
+              },
+            ],
+            runs.slice(0, 7),
+            { className: 'reminder-runs' },
           )
         : h('p.muted', t('reminders.noRuns')),
     );
   } catch (err) {
-    box.append(errorBox(err));
+    return errorBox(err);
   }
-  return box;
 }
 
 export async function render(ctx) {

@@ -4892,6 +4892,20 @@ export interface components {
       /** @description Why (kept in the audit log), e.g. the acceptance certificate number */
       note?: string;
     };
+    OnlineLinkDto: {
+      /** Format: date-time */
+      expiresAt: string;
+      revision: number;
+      /** Format: date-time */
+      sentAt: string;
+      /** @description Where the link was mailed */
+      sentTo: string;
+      /**
+       * @description sent: waiting; expired: unanswered past its end; accepted / declined: the answer (customerAnswers)
+       * @enum {string}
+       */
+      state: 'sent' | 'expired' | 'accepted' | 'declined';
+    };
     OptionalReasonDto: {
       reason?: string;
     };
@@ -5712,6 +5726,8 @@ export interface components {
       lines: components['schemas']['QuotationLineViewDto'][];
       notes: string | null;
       number: string;
+      /** @description Every acceptance link mailed, newest first, with its state */
+      onlineLinks: components['schemas']['OnlineLinkDto'][];
       /** @description Absent (not zero) for callers who may not see prices */
       paymentTerms?: components['schemas']['PaymentShareDto'][];
       projectName: string;

@@ -419,4 +419,43 @@ describe('reminders', () => {
     );
     expect(messages[0]!.n).toBe(0);
   }, 60_000);
+  it('lists the new reasons as skipped when everyone they go to opted out', async () => {
+    for (const token of [sales.token, office.token]) {
+      const res = await t
+        .http()
+        .put('/api/reminders/opt-outs/me')
+        .auth(token, { type: 'bearer' })
+        .send({ optedOut: true });
+      expect(res.status).toBe(200);
+    }
+    const share = await contract(customerA, 0, 2);
+    const tender = await t
+      .http()
+      .post('/api/tenders')
+      .auth(backoffice, { type: 'bearer' })
+      .send({
+        tenderNo: 'ZB-REM-3',
+        projectName: '退订投标项目',
+        buyer: '澄江水务',
+        deadline: `${new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)}T10:00:00`,
+        salesOwnerId: sales.id,
+        requirements: { qualificationTypes: ['iso14001'] },
+      });
+    expect(tender.status).toBe(201);
+    expect(await run()).toMatchObject({ sent: 0, skipped: 2 });
+    const items = await list('&status=skipped');
+    expect(items.find((i) => i.key.startsWith(`contract-share-due:${share.id}:`))).toMatchObject({
+      skipReason: 'USER_OPTED_OUT',
+      to: [],
+    });
+    expect(items.find((i) => i.key.startsWith(`tender-qualification:${tender.body.id}:`))).toMatchObject({
+      skipReason: 'NO_RECIPIENT',
+      to: [],
+    });
+    const messages = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbox_messages WHERE key LIKE $1 OR key LIKE $2',
+      [`reminder:contract-share-due:${share.id}:%`, `reminder:tender-qualification:${tender.body.id}:%`],
+    );
+    expect(messages[0]!.n).toBe(0);
+  }, 60_000);
 });

@@ -155,24 +155,32 @@ describe('console: the daily loop (reminders, quotation answers, import preview)
     });
     ids.expiring = (await quotation(ids.water, '水厂仪表维保', 5)).id;
 
-    // A quotation accepted online: the link from the mail, answered as the customer would.
-    const accepted = await quotation(ids.steel, '炼铁厂高炉煤气流量计改造', 30, CUSTOMER_MAIL);
-    ids.accepted = accepted.id;
-    const mail = await until(
-      'the quotation mail',
-      async () =>
-        Promise.all(smtp.received.filter((m) => m.rcptTo.includes(CUSTOMER_MAIL)).map((m) => simpleParser(m.raw))),
-      (list) => list.length >= 1,
-      60_000,
-    );
-    const path = /\/quotations\/accept\/[A-Za-z0-9_-]{43}/.exec(mail[0]!.text ?? '')![0];
-    const answer = await t
-      .http()
-      .post(path)
-      .type('form')
-      .set('User-Agent', 'Mozilla/5.0 DailyLoopTest/1.0')
-      .send({ action: 'accept', name: '赵志强', position: '设备部部长' });
-    expect(answer.status).toBe(200);
+    // Quotations with their links mailed to the customer: one accepted, one declined, one only opened.
+    const linkOf = async (projectName: string) => {
+      const mails = await until(
+        `the mail of ${projectName}`,
+        async () =>
+          Promise.all(smtp.received.filter((m) => m.rcptTo.includes(CUSTOMER_MAIL)).map((m) => simpleParser(m.raw))),
+        (list) => list.some((m) => (m.text ?? '').includes(projectName)),
+        60_000,
+      );
+      const text = mails.find((m) => (m.text ?? '').includes(projectName))!.text ?? '';
+      return /\/quotations\/accept\/[A-Za-z0-9_-]{43}/.exec(text)![0];
+    };
+    const answer = async (path: string, form: Record<string, string>) => {
+      const res = await t.http().post(path).type('form').set('User-Agent', 'Mozilla/5.0 DailyLoopTest/1.0').send(form);
+      expect(res.status).toBe(200);
+    };
+    ids.accepted = (await quotation(ids.steel, '炼铁厂高炉煤气流量计改造', 30, CUSTOMER_MAIL)).id;
+    await answer(await linkOf('炼铁厂高炉煤气流量计改造'), {
+      action: 'accept',
+      name: '赵志强',
+      position: '设备部部长',
+    });
+    ids.declined = (await quotation(ids.steel, '烧结机料层厚度测量', 30, CUSTOMER_MAIL)).id;
+    await answer(await linkOf('烧结机料层厚度测量'), { action: 'decline', name: '赵志强', reason: '预算推迟到明年' });
+    ids.opened = (await quotation(ids.steel, '转炉煤气回收仪表', 30, CUSTOMER_MAIL)).id;
+    expect((await t.http().get(await linkOf('转炉煤气回收仪表'))).status).toBe(200);
 
     // For screenshots, Chinese drawn with the Noto Sans SC the project ships (as admin-pages.test.ts).
     const fontconfig = join(files, 'fonts.conf');
@@ -247,6 +255,42 @@ describe('console: the daily loop (reminders, quotation answers, import preview)
     ).toBe(false);
     await page.evaluate(`document.querySelector('.online-links').scrollIntoView({ block: 'center' })`);
     await shot(page, 'quotation-answer.png');
+
+    // Declined with the reason; opened and not answered yet.
+    await page.goto(`${base}/app/quotations/${ids.declined}`);
+    await page.waitForSelector('.online-links li');
+    const declined = await js<string>(page, `document.querySelector('.online-links').textContent`);
+    expect(declined).toContain('已拒绝');
+    expect(declined).toContain('预算推迟到明年');
+    expect(await js<boolean>(page, `!!document.querySelector('.quotation-locked')`)).toBe(false);
+    await page.goto(`${base}/app/quotations/${ids.opened}`);
+    await page.waitForSelector('.online-links li');
+    const opened = await js<string>(page, `document.querySelector('.online-links').textContent`);
+    expect(opened).toContain('已打开，待答复');
+    expect(opened).toContain('客户首次打开于');
+  }, 60_000);
+
+  it('lets a user opt out of reminders on their account page, and a customer on its page', async () => {
+    const page = await open(users.sales!.token, '/app/account');
+    const box = await page.waitForSelector('input[name=reminder-opt-out]');
+    expect(await box!.evaluate((el) => (el as unknown as { checked: boolean }).checked)).toBe(false);
+    await box!.click();
+    await until(
+      'the opt-out',
+      async () => (await ok(users.sales!.token, 'GET', '/api/reminders/opt-outs')).userOptedOut,
+      (v) => v === true,
+      10_000,
+    );
+    await page.goto(`${base}/app/customers/${ids.steel}`);
+    const customerBox = await page.waitForSelector('input[name=customer-reminder-opt-out]');
+    await customerBox!.click();
+    await until(
+      'the customer opt-out',
+      async () =>
+        (await ok(users.sales!.token, 'GET', `/api/reminders/opt-outs?customerId=${ids.steel}`)).customerOptedOut,
+      (v) => v === true,
+      10_000,
+    );
   }, 60_000);
 
   it('previews an import (new, changed old → new, unchanged) and writes it on Apply', async () => {

@@ -23,6 +23,7 @@ import { QuotationLinks1796680420026 } from './1796680420026-QuotationLinks.js';
 import { TemplateVersions1796681168195 } from './1796681168195-TemplateVersions.js';
 import { Reminders1796684306663 } from './1796684306663-Reminders.js';
 import { ReminderRunCounts1796691578742 } from './1796691578742-ReminderRunCounts.js';
+import { QuotationLinkOpened1796693498251 } from './1796693498251-QuotationLinkOpened.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TemplateVersions1796681168195,
   Reminders1796684306663,
   ReminderRunCounts1796691578742,
+  QuotationLinkOpened1796693498251,
 ];

@@ -189,6 +189,16 @@ export class QuotationsRepository extends BaseRepository {
     return this.repo(QuotationLink).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Stamps the link's first opening (later openings keep the first). */
+  async markOpened(id: string): Promise<void> {
+    await this.repo(QuotationLink)
+      .createQueryBuilder()
+      .update()
+      .set({ openedAt: () => 'now()' })
+      .where('id = :id AND opened_at IS NULL', { id })
+      .execute();
+  }
+
   /** Every acceptance link of the quotation, newest first (answered or not). */
   links(quotationId: string): Promise<QuotationLink[]> {
     return this.repo(QuotationLink).find({ where: { quotationId }, order: { createdAt: 'DESC' } });
@@ -199,7 +209,7 @@ export class QuotationsRepository extends BaseRepository {
   }
 }
 
-export type LinkData = Omit<QuotationLink, 'id' | 'createdAt' | 'quotation'>;
+export type LinkData = Omit<QuotationLink, 'id' | 'createdAt' | 'quotation' | 'openedAt'>;
 export type LinkAnswer = Pick<
   QuotationLink,
   'answer' | 'answeredAt' | 'name' | 'position' | 'reason' | 'ip' | 'userAgent' | 'auditVersion'

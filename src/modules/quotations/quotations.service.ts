@@ -137,8 +137,13 @@ export interface OnlineLinkView {
   sentTo: string;
   sentAt: Date;
   expiresAt: Date;
-  /** sent: waiting for the customer; expired: unanswered past its end; accepted / declined: the customer's answer. */
-  state: 'sent' | 'expired' | 'accepted' | 'declined';
+  /** When the customer first opened its page or PDF; null: not yet. */
+  openedAt: Date | null;
+  /**
+   * sent: not opened yet; opened: opened, not answered; expired: unanswered past its end; accepted / declined: the
+   * customer's answer.
+   */
+  state: 'sent' | 'opened' | 'expired' | 'accepted' | 'declined';
 }
 
 /** A quotation at one revision (the current one unless asked otherwise), with every field. */
@@ -990,7 +995,17 @@ export class QuotationsService implements OnModuleInit {
         sentTo: l.sentTo,
         sentAt: l.createdAt,
         expiresAt: l.expiresAt,
-        state: l.answer === 'accepted' ? 'accepted' : l.answer ? 'declined' : l.expiresAt < now ? 'expired' : 'sent',
+        openedAt: l.openedAt,
+        state:
+          l.answer === 'accepted'
+            ? 'accepted'
+            : l.answer
+              ? 'declined'
+              : l.expiresAt < now
+                ? 'expired'
+                : l.openedAt
+                  ? 'opened'
+                  : 'sent',
       })),
       customerAnswers: answered.map((l) => ({
         revision: l.revision,

@@ -204,9 +204,14 @@ export class OnlineLinkDto implements OnlineLinkView {
   @ApiProperty(TIMESTAMP)
   expiresAt!: Date;
 
+  @ApiProperty({ ...TIMESTAMP, nullable: true, description: 'First opened (page or PDF); null: not yet' })
+  openedAt!: Date | null;
+
   @ApiProperty({
-    enum: ['sent', 'expired', 'accepted', 'declined'],
-    description: 'sent: waiting; expired: unanswered past its end; accepted / declined: the answer (customerAnswers)',
+    enum: ['sent', 'opened', 'expired', 'accepted', 'declined'],
+    description:
+      'sent: not opened yet; opened: opened, not answered; expired: unanswered past its end; accepted / declined: ' +
+      'the answer (customerAnswers)',
   })
   state!: OnlineLinkView['state'];
 }

@@ -1110,4 +1110,6 @@ export default {
   'enum.linkState.expired': 'expired unanswered',
   'enum.linkState.accepted': 'accepted',
   'enum.linkState.declined': 'declined',
+  'enum.linkState.opened': 'opened, not answered',
+  'quotation.linkOpened': 'first opened by the customer at {at}',
 };

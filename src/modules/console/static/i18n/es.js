@@ -1126,4 +1126,6 @@ export default {
   'enum.linkState.expired': 'caducado sin respuesta',
   'enum.linkState.accepted': 'aceptado',
   'enum.linkState.declined': 'rechazado',
+  'enum.linkState.opened': 'abierto, sin respuesta',
+  'quotation.linkOpened': 'abierto por primera vez por el cliente el {at}',
 };

@@ -1095,4 +1095,6 @@ export default {
   'enum.linkState.expired': '已过期未答复',
   'enum.linkState.accepted': '已接受',
   'enum.linkState.declined': '已拒绝',
+  'enum.linkState.opened': '已打开，待答复',
+  'quotation.linkOpened': '客户首次打开于 {at}',
 };

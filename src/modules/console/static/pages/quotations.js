@@ -259,6 +259,7 @@ function onlineAnswerPanel(q) {
         }),
       ),
     ];
+    if (l.openedAt) line.push(h('div.muted', t('quotation.linkOpened', { at: fmt.dateTime(l.openedAt) })));
     if (a && a.answer === 'accepted') {
       line.push(
         h(

@@ -4895,16 +4895,21 @@ export interface components {
     OnlineLinkDto: {
       /** Format: date-time */
       expiresAt: string;
+      /**
+       * Format: date-time
+       * @description First opened (page or PDF); null: not yet
+       */
+      openedAt: string | null;
       revision: number;
       /** Format: date-time */
       sentAt: string;
       /** @description Where the link was mailed */
       sentTo: string;
       /**
-       * @description sent: waiting; expired: unanswered past its end; accepted / declined: the answer (customerAnswers)
+       * @description sent: not opened yet; opened: opened, not answered; expired: unanswered past its end; accepted / declined: the answer (customerAnswers)
        * @enum {string}
        */
-      state: 'sent' | 'expired' | 'accepted' | 'declined';
+      state: 'sent' | 'opened' | 'expired' | 'accepted' | 'declined';
     };
     OptionalReasonDto: {
       reason?: string;

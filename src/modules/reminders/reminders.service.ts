@@ -133,7 +133,13 @@ export class RemindersService implements OnModuleInit {
         ...(await this.contractShareCandidates(today)),
       ];
       // The backlog: periods that ended before the first run, or more than REMINDER_BACKLOG_DAYS ago.
-      const firstRun = (await this.reminders.firstRunDay()) ?? today;
+      // The first run is the first day in reminder_runs (the scheduler claims each day); a run by hand where no
+      // process runs jobs claims its day, so that the first run stays the first.
+      let firstRun = await this.reminders.firstRunDay();
+      if (firstRun === null) {
+        await this.reminders.claimDay(today);
+        firstRun = today;
+      }
       const horizon = addDays(today, -this.config.reminders.backlogDays);
       const result: ReminderRunResult = { day: today, sent: 0, skipped: 0 };
       for (const c of candidates) {

@@ -56,11 +56,17 @@ describe('loadConfig', () => {
       statementDays: [3],
       qualificationDays: [60, 30, 7],
       quotationDays: [7],
+      tenderDays: [14],
+      contractShareDays: [7],
+      backlogDays: 7,
     });
     expect(loadConfig({ REMINDER_STATEMENT_DAYS: '3, 7,3', REMINDER_QUALIFICATION_DAYS: '7,90' }).reminders).toEqual({
       statementDays: [7, 3],
       qualificationDays: [90, 7],
       quotationDays: [7],
+      tenderDays: [14],
+      contractShareDays: [7],
+      backlogDays: 7,
     });
     expect(loadConfig({ REMINDER_STATEMENT_DAYS: '' }).reminders.statementDays).toEqual([3]); // empty is unset
     for (const bad of ['x', '3,', '-1', '400']) {

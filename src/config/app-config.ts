@@ -56,8 +56,18 @@ export class AppConfig {
   readonly outbox: { retryLimit: number; retryDelaySeconds: number };
   /** STATEMENT_REPLY_DAYS; STATEMENT_RUN_DAY (undefined: no monthly run); STATEMENT_RUN_CONCURRENCY (items at once). */
   readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number; runConcurrency: number };
-  /** REMINDER_STATEMENT_DAYS, REMINDER_QUALIFICATION_DAYS, REMINDER_QUOTATION_DAYS: thresholds in days, largest first. */
-  readonly reminders: { statementDays: number[]; qualificationDays: number[]; quotationDays: number[] };
+  /**
+   * REMINDER_STATEMENT_DAYS, REMINDER_QUALIFICATION_DAYS, REMINDER_QUOTATION_DAYS, REMINDER_TENDER_DAYS,
+   * REMINDER_CONTRACT_SHARE_DAYS: thresholds in days, largest first; REMINDER_BACKLOG_DAYS.
+   */
+  readonly reminders: {
+    statementDays: number[];
+    qualificationDays: number[];
+    quotationDays: number[];
+    tenderDays: number[];
+    contractShareDays: number[];
+    backlogDays: number;
+  };
   readonly adminToken: string | undefined;
   /** SECRETS_KEY, decoded: seals secrets at rest (TOTP); undefined: the development key under STORAGE_DIR. */
   readonly secretsKey: Buffer | undefined;
@@ -197,6 +207,9 @@ export class AppConfig {
       statementDays: env.REMINDER_STATEMENT_DAYS,
       qualificationDays: env.REMINDER_QUALIFICATION_DAYS,
       quotationDays: env.REMINDER_QUOTATION_DAYS,
+      tenderDays: env.REMINDER_TENDER_DAYS,
+      contractShareDays: env.REMINDER_CONTRACT_SHARE_DAYS,
+      backlogDays: env.REMINDER_BACKLOG_DAYS,
     };
     this.adminToken = env.ADMIN_TOKEN;
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : Buffer.from(env.SECRETS_KEY, 'base64');

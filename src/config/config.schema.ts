@@ -157,6 +157,13 @@ export const envSchema = z.object({
   REMINDER_QUALIFICATION_DAYS: z.preprocess(emptyAsUndefined, dayList.default([60, 30, 7])),
   // Days before a sent quotation's validity ends its sales owner is reminded.
   REMINDER_QUOTATION_DAYS: z.preprocess(emptyAsUndefined, dayList.default([7])),
+  // Days before a tender's deadline the back office (and its owner) is told that a qualification of its selection
+  // expires before it; days before a contract's before-delivery share (预付款, 提货款) is due its sales owner is told.
+  REMINDER_TENDER_DAYS: z.preprocess(emptyAsUndefined, dayList.default([14])),
+  REMINDER_CONTRACT_SHARE_DAYS: z.preprocess(emptyAsUndefined, dayList.default([7])),
+  // A reminder whose date (a reply-by date, a share's due date) passed more than this many days ago, or before the
+  // reminders' first run, is recorded as skipped (backlog), not mailed: a first deploy does not mail the past.
+  REMINDER_BACKLOG_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(366).default(7)),
 
   // Auth: the first admin's token; when unset one is generated on first start and printed once.
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),

@@ -62,7 +62,7 @@ interface World {
   tenderId: string;
   /** The acceptance link the quotation case mailed (its path), for the quotation-accepted case. */
   quotationLink?: string;
-  /** The one reminders run the four reminder cases share (the first of them starts it). */
+  /** The one reminders run the six reminder cases share (the first of them starts it). */
   reminders?: Promise<ReminderView[]>;
 }
 
@@ -112,6 +112,17 @@ const KINDS: Record<string, MailCase> = {
   'reminder-quotation-expiry': {
     subject: /^报价单 Q\d{4}-\d{4}（青澜钢铁集团有限公司）将于 .+ 失效$/,
     send: (w) => reminder(w, 'quotation-expiry', [MAIL.sales]),
+    attachments: false,
+  },
+  'reminder-tender-qualification': {
+    subject: /^投标资质将失效：QLGT-ZB-2026-0902（截止 .+）$/,
+    send: (w) => reminder(w, 'tender-qualification', [MAIL.office, MAIL.sales]),
+    attachments: false,
+  },
+  'reminder-contract-share-due': {
+    subject: /^发货前款项(即将到期|已到期未付)：合同 \S+（青澜钢铁集团有限公司）$/,
+    // Two: the advance due in 7 days and the 提货款, due since the delivery case shipped (its milestone: today).
+    send: (w) => reminder(w, 'contract-share-due', [MAIL.sales], 2),
     attachments: false,
   },
 };
@@ -253,7 +264,9 @@ async function tenderPackage(w: World): Promise<string[]> {
  * two statements the statement case issued (reply-by in STATEMENT_REPLY_DAYS = 2 days, within the default 3), one's
  * reply-by date is moved to yesterday (its sales owner is told), the other's billing contact is reminded; a
  * qualification valid 20 more days (back-office users with an e-mail: one here); a quotation sent (without mail) valid
- * 5 more days (its sales owner). Run once for all four cases: they take their reminders from its result.
+ * 5 more days (its sales owner); a tender closing in 10 days whose required qualification expired (the back office
+ * and its owner); the world's contract, whose advance is due in 7 days (its sales owner). Run once for all six cases:
+ * they take their reminders from its result.
  */
 function remindersRun(w: World): Promise<ReminderView[]> {
   w.reminders ??= (async () => {
@@ -289,6 +302,30 @@ function remindersRun(w: World): Promise<ReminderView[]> {
     const sent = await w.as(w.token.sales).post(`/api/quotations/${quotationId}/send`); // no sendTo: no mail
     expect([sent.status, sent.body.status]).toEqual([200, 'sent']);
 
+    // A tender closing in 10 days that requires an ISO 14001 certificate, whose only one expired yesterday: the back
+    // office and the tender's owner are told. (Expired already, so no qualification-expiry reminder of its own.)
+    const iso14001 = await w.as(w.token.backoffice).post('/api/qualifications', {
+      type: 'iso14001',
+      name: 'ISO 14001 环境管理体系认证',
+      number: '00125E30001R2M',
+      validFrom: '2023-01-01',
+      validTo: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+    });
+    expect(iso14001.status).toBe(201);
+    const [owner] = await w.t.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [MAIL.sales]);
+    const tender = await w.as(w.token.backoffice).post('/api/tenders', {
+      tenderNo: 'QLGT-ZB-2026-0902',
+      projectName: '烧结烟气在线监测',
+      buyer: '青澜钢铁集团有限公司',
+      deadline: `${new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10)}T10:00:00`,
+      salesOwnerId: owner!.id,
+      requirements: { qualificationTypes: ['iso14001'] },
+    });
+    expect(tender.status).toBe(201);
+    // The world's contract: its 30 % advance (contract_signed + 7 days) is due in 7 days: its sales owner is told.
+    // The reminders have run for a while (their first run a month ago): yesterday's reply-by date is not backlog.
+    await w.t.db.query('INSERT INTO reminder_runs (day) VALUES (current_date - 30) ON CONFLICT DO NOTHING');
+
     expect((await w.as(w.token.backoffice).post('/api/reminders/run')).status).toBe(200);
     // Read from the list rather than the run's counts: a daily job queued at a change of date may have written some.
     const list = await w.as(w.token.backoffice).get('/api/reminders?pageSize=100');
@@ -300,8 +337,20 @@ function remindersRun(w: World): Promise<ReminderView[]> {
         ['quotation-expiry', 'sent'],
         ['statement-overdue', 'sent'],
         ['statement-reply', 'sent'],
+        ['tender-qualification', 'sent'],
+        ['contract-share-due', 'sent'],
+        ['contract-share-due', 'sent'],
       ].sort(),
     );
+    expect(items.find((r) => r.reason === 'tender-qualification')!.key).toMatch(
+      `tender-qualification:${tender.body.id}:${iso14001.body.id}:`,
+    );
+    expect(
+      items
+        .filter((r) => r.reason === 'contract-share-due')
+        .map((r) => r.key.replace(/:\d{4}-\d{2}-\d{2}:/, ':<due>:'))
+        .sort(),
+    ).toEqual([`contract-share-due:${w.contractId}:1:<due>:7`, `contract-share-due:${w.contractId}:2:<due>:due`]);
     expect(items.find((r) => r.reason === 'statement-overdue')!.key).toBe(`statement-overdue:${statements[0]!.id}`);
     expect(items.find((r) => r.reason === 'statement-reply')!.key).toMatch(`statement-reply:${statements[1]!.id}:3`);
     expect(items.find((r) => r.reason === 'quotation-expiry')!.key).toMatch(`quotation-expiry:${quotationId}:`);
@@ -313,10 +362,10 @@ function remindersRun(w: World): Promise<ReminderView[]> {
   return w.reminders;
 }
 
-/** One reason's reminder from that run: mailed to `to` only. */
-async function reminder(w: World, reason: string, to: string[]): Promise<string[]> {
+/** One reason's reminders from that run (`count` of them, one unless said): each mailed to `to` only. */
+async function reminder(w: World, reason: string, to: string[], count = 1): Promise<string[]> {
   const mine = (await remindersRun(w)).filter((r) => r.reason === reason);
-  expect(mine.map((r) => [r.status, r.to])).toEqual([['sent', to]]);
+  expect(mine.map((r) => [r.status, r.to])).toEqual(Array.from({ length: count }, () => ['sent', to]));
   return mine.map((r) => r.outboxMessageId!);
 }
 

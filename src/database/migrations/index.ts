@@ -23,7 +23,9 @@ import { QuotationLinks1796680420026 } from './1796680420026-QuotationLinks.js';
 import { TemplateVersions1796681168195 } from './1796681168195-TemplateVersions.js';
 import { Reminders1796684306663 } from './1796684306663-Reminders.js';
 import { DocumentLocales1796691505456 } from './1796691505456-DocumentLocales.js';
+import { ReminderRunCounts1796691578742 } from './1796691578742-ReminderRunCounts.js';
 import { TenderSectionFormats1796691787494 } from './1796691787494-TenderSectionFormats.js';
+import { QuotationLinkOpened1796693498251 } from './1796693498251-QuotationLinkOpened.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -51,5 +53,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TemplateVersions1796681168195,
   Reminders1796684306663,
   DocumentLocales1796691505456,
+  ReminderRunCounts1796691578742,
   TenderSectionFormats1796691787494,
+  QuotationLinkOpened1796693498251,
 ];

@@ -14,4 +14,4 @@ export type { QuotationAction, QuotationStatus } from './quotation-status.js';
 export { QuotationError } from './quotations.errors.js';
 export { QuotationsModule } from './quotations.module.js';
 export { QuotationsService } from './quotations.service.js';
-export type { QuotationView } from './quotations.service.js';
+export type { ExpiringQuotation, QuotationView } from './quotations.service.js';

@@ -79,6 +79,7 @@ export class QuotationAcceptanceService {
   async page(token: string): Promise<PublicPage> {
     const found = await this.lookup(token);
     if (found.kind !== 'open') return this.closedPage(found);
+    await this.repo.markOpened(found.link.id);
     return { status: 200, html: await this.quotationHtml(token, found.link, [], {}) };
   }
 
@@ -86,6 +87,7 @@ export class QuotationAcceptanceService {
   async pdf(token: string): Promise<{ page: PublicPage } | FileBytes> {
     const found = await this.lookup(token);
     if (found.kind !== 'open') return { page: await this.closedPage(found) };
+    await this.repo.markOpened(found.link.id);
     return this.documents.file(found.link.documentId, 'pdf', found.link.documentVersion);
   }
 

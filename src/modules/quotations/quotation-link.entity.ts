@@ -87,6 +87,10 @@ export class QuotationLink {
   @Column({ type: 'varchar', length: 500, nullable: true })
   userAgent!: string | null;
 
+  /** When the customer first opened the link's page or PDF (null: not yet). */
+  @Column({ type: 'timestamptz', nullable: true })
+  openedAt!: Date | null;
+
   /** The document version issued with the signed audit page appended (accepted only). */
   @Column({ type: 'integer', nullable: true })
   auditVersion!: number | null;

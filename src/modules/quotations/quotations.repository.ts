@@ -1,6 +1,6 @@
 import { likeContains } from '../../database/like.js';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, Not } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 import { BaseRepository } from '../../database/transaction.js';
 import type { QuotationSort } from './dto/quotation-query.dto.js';
@@ -129,6 +129,23 @@ export class QuotationsRepository extends BaseRepository {
     ];
   }
 
+  /** Sent quotations whose current revision is valid until a day between `from` and `to` (inclusive), soonest first. */
+  async sentValidUntilBetween(
+    from: string,
+    to: string,
+  ): Promise<{ id: string; number: string; customerId: string; customerName: string; validUntil: string }[]> {
+    return (await this.manager.query(
+      `SELECT q.id, q.number, q.customer_id AS "customerId", c.name AS "customerName",
+              to_char(r.valid_until, 'YYYY-MM-DD') AS "validUntil"
+         FROM quotations q
+         JOIN quotation_revisions r ON r.quotation_id = q.id AND r.revision = q.revision
+         JOIN customers c ON c.id = q.customer_id
+        WHERE q.status = 'sent' AND r.valid_until BETWEEN $1::date AND $2::date
+        ORDER BY r.valid_until, q.number`,
+      [from, to],
+    )) as { id: string; number: string; customerId: string; customerName: string; validUntil: string }[];
+  }
+
   createQuotation(data: QuotationData): Promise<Quotation> {
     return this.repo(Quotation).save(this.repo(Quotation).create(data));
   }
@@ -172,12 +189,19 @@ export class QuotationsRepository extends BaseRepository {
     return this.repo(QuotationLink).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The answered links of a quotation, newest first (for its view). */
-  answeredLinks(quotationId: string): Promise<QuotationLink[]> {
-    return this.repo(QuotationLink).find({
-      where: { quotationId, answer: Not(IsNull()) },
-      order: { answeredAt: 'DESC' },
-    });
+  /** Stamps the link's first opening (later openings keep the first). */
+  async markOpened(id: string): Promise<void> {
+    await this.repo(QuotationLink)
+      .createQueryBuilder()
+      .update()
+      .set({ openedAt: () => 'now()' })
+      .where('id = :id AND opened_at IS NULL', { id })
+      .execute();
+  }
+
+  /** Every acceptance link of the quotation, newest first (answered or not). */
+  links(quotationId: string): Promise<QuotationLink[]> {
+    return this.repo(QuotationLink).find({ where: { quotationId }, order: { createdAt: 'DESC' } });
   }
 
   async saveAnswer(id: string, answer: LinkAnswer): Promise<void> {
@@ -185,7 +209,7 @@ export class QuotationsRepository extends BaseRepository {
   }
 }
 
-export type LinkData = Omit<QuotationLink, 'id' | 'createdAt' | 'quotation'>;
+export type LinkData = Omit<QuotationLink, 'id' | 'createdAt' | 'quotation' | 'openedAt'>;
 export type LinkAnswer = Pick<
   QuotationLink,
   'answer' | 'answeredAt' | 'name' | 'position' | 'reason' | 'ip' | 'userAgent' | 'auditVersion'

@@ -122,6 +122,30 @@ export interface CustomerAnswerView {
   document: { id: string; sentVersion: number; sha256: string; recordVersion: number | null };
 }
 
+/** A sent quotation about to expire, as the reminders read it (no prices). */
+export interface ExpiringQuotation {
+  id: string;
+  number: string;
+  customerId: string;
+  customerName: string;
+  validUntil: DateOnly;
+}
+
+/** An acceptance link as the quotation's page shows it: where it went, until when, and its state. */
+export interface OnlineLinkView {
+  revision: number;
+  sentTo: string;
+  sentAt: Date;
+  expiresAt: Date;
+  /** When the customer first opened its page or PDF; null: not yet. */
+  openedAt: Date | null;
+  /**
+   * sent: not opened yet; opened: opened, not answered; expired: unanswered past its end; accepted / declined: the
+   * customer's answer.
+   */
+  state: 'sent' | 'opened' | 'expired' | 'accepted' | 'declined';
+}
+
 /** A quotation at one revision (the current one unless asked otherwise), with every field. */
 export interface QuotationView {
   id: string;
@@ -147,6 +171,8 @@ export interface QuotationView {
   revisions: RevisionSummary[];
   /** What the customer answered through acceptance links, newest first (every revision). */
   customerAnswers: CustomerAnswerView[];
+  /** Every acceptance link mailed (POST /send with sendTo), newest first, with its state. */
+  onlineLinks: OnlineLinkView[];
   createdBy: { id: string | null; name: string };
   createdAt: Date;
   updatedAt: Date;
@@ -374,6 +400,14 @@ export class QuotationsService implements OnModuleInit {
     if (!ids.length) return new Map();
     const rows = await this.quotations.numbers([...new Set(ids)]);
     return new Map(rows.map((q) => [q.id, q.number]));
+  }
+
+  /**
+   * For the reminders (a system reader, no user): sent quotations whose current revision's validity ends between
+   * `from` and `to` (inclusive), with what a reminder names and no price.
+   */
+  async expiringBetween(from: DateOnly, to: DateOnly): Promise<ExpiringQuotation[]> {
+    return this.quotations.sentValidUntilBetween(from, to);
   }
 
   async getFor(user: AuthUser, id: string, n?: number): Promise<QuotationViewFor> {
@@ -921,7 +955,11 @@ export class QuotationsService implements OnModuleInit {
   ): Promise<QuotationView> {
     const lines = (shown.lines ?? []).map(lineView);
     const products = await this.productMap(lines);
-    const answered = await this.quotations.answeredLinks(q.id);
+    const links = await this.quotations.links(q.id);
+    const answered = links
+      .filter((l) => l.answer !== null)
+      .sort((a, b) => b.answeredAt!.getTime() - a.answeredAt!.getTime());
+    const now = new Date();
     for (const l of lines) {
       const p = l.productId ? products.get(l.productId) : undefined;
       l.floorPrice = p?.floorPrice ?? null;
@@ -952,6 +990,23 @@ export class QuotationsService implements OnModuleInit {
         validUntil: r.validUntil,
         createdBy: { id: r.createdBy, name: r.createdByName },
         createdAt: r.createdAt,
+      })),
+      onlineLinks: links.map((l) => ({
+        revision: l.revision,
+        sentTo: l.sentTo,
+        sentAt: l.createdAt,
+        expiresAt: l.expiresAt,
+        openedAt: l.openedAt,
+        state:
+          l.answer === 'accepted'
+            ? 'accepted'
+            : l.answer
+              ? 'declined'
+              : l.expiresAt < now
+                ? 'expired'
+                : l.openedAt
+                  ? 'opened'
+                  : 'sent',
       })),
       customerAnswers: answered.map((l) => ({
         revision: l.revision,

@@ -91,6 +91,17 @@ export class ReminderReadModel extends BaseRepository {
     return new Map(rows.map((r) => [r.customerId, r]));
   }
 
+  /** The addresses of these users (active ones with an e-mail), by id. */
+  async userAddresses(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = (await this.manager.query(
+      `SELECT id, btrim(email) AS email FROM users
+        WHERE id = ANY($1::uuid[]) AND NOT disabled AND email IS NOT NULL AND btrim(email) <> ''`,
+      [[...new Set(ids)]],
+    )) as UserAddressRow[];
+    return new Map(rows.map((r) => [r.id, r.email]));
+  }
+
   /** Active users holding a role, with an e-mail address. */
   async usersWithRole(role: string): Promise<UserAddressRow[]> {
     return (await this.manager.query(

@@ -16,3 +16,4 @@ export type {
 } from './ledger.js';
 export { ReceivablesModule } from './receivables.module.js';
 export { ReceivablesService } from './receivables.service.js';
+export type { BeforeDeliveryShareDue } from './receivables.service.js';

@@ -33,6 +33,23 @@ export interface CustomerLedger {
   payments: LedgerPayment[];
 }
 
+/** A before-delivery share due by a day and not fully paid, as the reminders read it. */
+export interface BeforeDeliveryShareDue {
+  contractId: string;
+  number: string;
+  customerId: string;
+  customerName: string;
+  currency: string;
+  /** 1-based position in the schedule */
+  share: number;
+  event: ScheduleShare['event'];
+  percent: string;
+  label: string | null;
+  dueDate: DateOnly;
+  amount: Amount;
+  outstanding: Amount;
+}
+
 export interface ContractScheduleView extends ContractSchedule {
   contractId: string;
   number: string;
@@ -117,9 +134,51 @@ export class ReceivablesService {
     // Only the contract's own payments count (applied in schedule order); credit elsewhere on the account does
     // not open the gate: it must be booked to this contract first.
     const s = await this.schedule(contractId);
-    return s.shares.filter(
-      (sh) => (sh.event === 'contract_signed' || sh.event === 'before_delivery') && compare(sh.outstanding, 0) > 0,
-    );
+    return s.shares.filter(owedBeforeDelivery);
+  }
+
+  /**
+   * For the reminders (a system reader): the shares owed before goods ship (as dueBeforeDelivery: events
+   * `contract_signed` and `before_delivery`, not fully paid on `today`) of every ledger contract signed by `today`,
+   * whose due date is on or before `until` (past ones included: due and unpaid). Soonest first.
+   */
+  async beforeDeliverySharesDue(today: DateOnly, until: DateOnly): Promise<BeforeDeliveryShareDue[]> {
+    const contracts = await this.reads.ledgerContractsOf(null, today);
+    if (!contracts.length) return [];
+    const customerIds = [...new Set(contracts.map((c) => c.customerId))];
+    const [milestones, payments, customers] = await Promise.all([
+      this.repo.milestones(contracts.map((c) => c.id)),
+      this.reads.payments(customerIds, today),
+      this.reads.customers(customerIds),
+    ]);
+    const names = new Map(customers.map((c) => [c.id, c.name]));
+    const out: BeforeDeliveryShareDue[] = [];
+    for (const c of contracts) {
+      const events = eventDates(
+        c,
+        milestones.filter((m) => m.contractId === c.id),
+      );
+      const own = payments.filter((p) => p.contractId === c.id);
+      const { shares } = contractSchedule({ total: c.total, paymentTerms: c.paymentTerms, events }, own, today);
+      for (const sh of shares) {
+        if (!owedBeforeDelivery(sh) || sh.dueDate === null || sh.dueDate > until) continue;
+        out.push({
+          contractId: c.id,
+          number: c.number,
+          customerId: c.customerId,
+          customerName: names.get(c.customerId) ?? '',
+          currency: c.currency,
+          share: sh.share,
+          event: sh.event,
+          percent: sh.percent,
+          label: sh.label,
+          dueDate: sh.dueDate,
+          amount: sh.amount,
+          outstanding: sh.outstanding,
+        });
+      }
+    }
+    return out.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.number < b.number ? -1 : 1));
   }
 
   /**
@@ -284,6 +343,11 @@ export class ReceivablesService {
     };
     return { customer, rows, ledger };
   }
+}
+
+/** A share that must be paid before goods ship (预付款 at signing, 提货款 before delivery) and is not fully paid. */
+function owedBeforeDelivery(sh: ScheduleShare): boolean {
+  return (sh.event === 'contract_signed' || sh.event === 'before_delivery') && compare(sh.outstanding, 0) > 0;
 }
 
 /** The dates a contract's shares hang on (see the rules above). */

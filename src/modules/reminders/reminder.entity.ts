@@ -1,7 +1,18 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { DateOnly } from '../../common/tabular/date-only.js';
 
-export type ReminderStatus = 'sent' | 'skipped';
+export const REMINDER_STATUSES = ['sent', 'skipped'] as const;
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
+
+export const REMINDER_REASONS = [
+  'statement-reply',
+  'statement-overdue',
+  'qualification-expiry',
+  'quotation-expiry',
+  'tender-qualification',
+  'contract-share-due',
+] as const;
+export type ReminderReason = (typeof REMINDER_REASONS)[number];
 
 /**
  * One reminder per reason and period (`key`, e.g. `statement-reply:<statementId>:3`): written in the transaction of
@@ -17,11 +28,11 @@ export class ReminderRecord {
   @Column({ type: 'varchar', length: 200 })
   key!: string;
 
-  /** statement-reply, statement-overdue, qualification-expiry */
+  /** REMINDER_REASONS: statement-reply, statement-overdue, qualification-expiry, quotation-expiry, tender-qualification, contract-share-due */
   @Column({ type: 'varchar', length: 40 })
   reason!: string;
 
-  /** What it is about: { type: 'statement' | 'qualification', id }. */
+  /** What it is about: { type: 'statement' | 'qualification' | 'quotation' | 'tender' | 'contract', id }. */
   @Column({ type: 'varchar', length: 40 })
   subjectType!: string;
 
@@ -40,7 +51,7 @@ export class ReminderRecord {
   @Column({ type: 'varchar', length: 16 })
   status!: ReminderStatus;
 
-  /** skipped: NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, CUSTOMER_OPTED_OUT, NO_RECIPIENT... */
+  /** skipped: NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, CUSTOMER_OPTED_OUT, USER_OPTED_OUT, NO_RECIPIENT, BACKLOG... */
   @Column({ type: 'varchar', length: 40, nullable: true })
   skipReason!: string | null;
 
@@ -83,6 +94,17 @@ export class ReminderRun {
 
   @Column({ type: 'uuid', nullable: true })
   jobId!: string | null;
+
+  /** What the day's runs wrote (the daily job and runs by hand, added up). */
+  @Column({ type: 'integer', default: 0 })
+  sent!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  skipped!: number;
+
+  /** When the day's last run ended; null: none ended yet. */
+  @Column({ type: 'timestamptz', nullable: true })
+  lastRunAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,10 +1,19 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../../common/openapi/responses.js';
-import { PageQuery } from '../../common/pagination.js';
 import { IdParam } from '../../common/validation.js';
 import { ANY_ROLE, CurrentUser, OwnedRecord, Roles, type AuthUser } from '../auth/index.js';
-import { CustomerOptOutDto, OptOutDto, ReminderRunDto, ReminderViewDto, UserOptOutDto } from './dto/reminder.dto.js';
+import {
+  CustomerOptOutDto,
+  OptOutDto,
+  OptOutQuery,
+  OptOutsDto,
+  ReminderQuery,
+  ReminderRunDto,
+  ReminderRunViewDto,
+  ReminderViewDto,
+  UserOptOutDto,
+} from './dto/reminder.dto.js';
 import { RemindersService } from './reminders.service.js';
 
 @ApiTags('reminders')
@@ -19,8 +28,25 @@ export class RemindersController {
     description: "A sales user sees the reminders about their own customers' records only.",
   })
   @ApiOkResponse({ type: PageOf(ReminderViewDto) })
-  list(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {
-    return this.reminders.list(user, query.page, query.pageSize);
+  list(@CurrentUser() user: AuthUser, @Query() query: ReminderQuery) {
+    const { page, pageSize, ...filter } = query;
+    return this.reminders.list(user, page, pageSize, filter);
+  }
+
+  @Get('runs')
+  @Roles('backoffice', 'manager', 'sales')
+  @ApiOperation({ summary: "The latest days' runs: what each day's runs (the daily job, runs by hand) wrote" })
+  @ApiOkResponse({ type: [ReminderRunViewDto] })
+  runs() {
+    return this.reminders.runs();
+  }
+
+  @Get('opt-outs')
+  @Roles(ANY_ROLE)
+  @ApiOperation({ summary: 'Whether you (and a customer, when named) opted out of reminders' })
+  @ApiOkResponse({ type: OptOutsDto })
+  optOuts(@CurrentUser() user: AuthUser, @Query() query: OptOutQuery) {
+    return this.reminders.optOuts(user, query.customerId);
   }
 
   @Post('run')

@@ -30,9 +30,17 @@ export class RemindersRepository extends BaseRepository {
   }
 
   /** Newest first; `customerIds`: only reminders about these customers (a sales user's own). */
-  async list(limit: number, offset: number, customerIds?: string[]): Promise<[ReminderRecord[], number]> {
-    const qb = this.repo(ReminderRecord).createQueryBuilder('r');
-    if (customerIds) qb.where(customerIds.length ? 'r.customerId IN (:...ids)' : 'FALSE', { ids: customerIds });
+  async list(
+    limit: number,
+    offset: number,
+    filter: { customerIds?: string[]; reason?: string; status?: string; customerId?: string },
+  ): Promise<[ReminderRecord[], number]> {
+    const qb = this.repo(ReminderRecord).createQueryBuilder('r').where('TRUE');
+    const { customerIds } = filter;
+    if (customerIds) qb.andWhere(customerIds.length ? 'r.customerId IN (:...ids)' : 'FALSE', { ids: customerIds });
+    if (filter.reason) qb.andWhere('r.reason = :reason', { reason: filter.reason });
+    if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
+    if (filter.customerId) qb.andWhere('r.customerId = :customerId', { customerId: filter.customerId });
     return qb.orderBy('r.createdAt', 'DESC').addOrderBy('r.key').take(limit).skip(offset).getManyAndCount();
   }
 
@@ -67,5 +75,32 @@ export class RemindersRepository extends BaseRepository {
 
   async setRunJob(day: string, jobId: string): Promise<void> {
     await this.repo(ReminderRun).update({ day }, { jobId });
+  }
+
+  /** The first day a run was queued (the reminders' first run), or null before any. */
+  async firstRunDay(): Promise<string | null> {
+    const row = await this.repo(ReminderRun).createQueryBuilder('r').select('MIN(r.day)::text', 'day').getRawOne<{
+      day: string | null;
+    }>();
+    return row?.day ?? null;
+  }
+
+  /** Adds a run's counts to its day's row (when the day was claimed) and stamps its end. */
+  async recordRun(day: string, sent: number, skipped: number): Promise<void> {
+    await this.repo(ReminderRun)
+      .createQueryBuilder()
+      .update()
+      .set({
+        sent: () => `sent + ${Math.trunc(sent)}`,
+        skipped: () => `skipped + ${Math.trunc(skipped)}`,
+        lastRunAt: () => 'now()',
+      })
+      .where('day = :day', { day })
+      .execute();
+  }
+
+  /** The latest days' runs, newest first. */
+  lastRuns(limit: number): Promise<ReminderRun[]> {
+    return this.repo(ReminderRun).find({ order: { day: 'DESC' }, take: limit });
   }
 }

@@ -6,13 +6,25 @@ import { WorkLock } from '../../database/work-lock.js';
 import { isLocale } from '../../rendering/templates/labels.js';
 import type { Locale } from '../../rendering/rendering.types.js';
 import { TemplateEngine } from '../../rendering/templates/template-engine.js';
+import { AppException } from '../../common/errors/app-exception.js';
 import { OwnershipService, type AuthUser } from '../auth/index.js';
 import { CompanyService } from '../company/index.js';
+import { CustomerError, CustomersService } from '../customers/index.js';
 import { JobsService } from '../jobs/index.js';
 import { OutboxService } from '../outbox/index.js';
-import { QuotationQuery, QuotationsService } from '../quotations/index.js';
+import { QuotationsService } from '../quotations/index.js';
+import { ReceivablesService } from '../receivables/index.js';
+import { TendersService } from '../tenders/index.js';
 import { ReminderReadModel, type UnansweredStatementRow } from '../read-models/index.js';
-import type { ReminderRecord, ReminderStatus } from './reminder.entity.js';
+import {
+  REMINDER_REASONS,
+  REMINDER_STATUSES,
+  type ReminderReason,
+  type ReminderRecord,
+  type ReminderRun,
+  type ReminderStatus,
+} from './reminder.entity.js';
+import { ReminderError } from './reminders.errors.js';
 import { RemindersRepository } from './reminders.repository.js';
 
 /** The daily job's name on the queue. */
@@ -21,15 +33,24 @@ export const REMINDERS_JOB = 'reminders.daily';
 /** One reminder the day's run owes: mailed, or recorded as skipped with the reason. */
 interface Candidate {
   key: string;
-  reason: 'statement-reply' | 'statement-overdue' | 'qualification-expiry' | 'quotation-expiry';
-  subject: { type: 'statement' | 'qualification' | 'quotation'; id: string };
+  reason: ReminderReason;
+  subject: { type: 'statement' | 'qualification' | 'quotation' | 'tender' | 'contract'; id: string };
   customerId: string | null;
   label: string;
   audience: 'billing' | 'sales-owner' | 'backoffice';
   to: string[];
   skipReason: string | null;
   mail: { template: string; locale: Locale; data: object };
+  /**
+   * The day the period it reminds of ended, when that is in the past (a reply-by date, a share's due date): a
+   * reminder whose period ended before the reminders' first run, or more than REMINDER_BACKLOG_DAYS ago, is
+   * recorded as skipped (BACKLOG), not mailed.
+   */
+  endedOn?: DateOnly;
 }
+
+/** Why a reminder was not mailed: the past a first deploy found, not news. */
+export const BACKLOG = 'BACKLOG';
 
 export interface ReminderView {
   id: string;
@@ -46,6 +67,20 @@ export interface ReminderView {
   createdAt: Date;
 }
 
+export interface ReminderRunView {
+  day: DateOnly;
+  jobId: string | null;
+  sent: number;
+  skipped: number;
+  lastRunAt: Date | null;
+}
+
+export interface ReminderListFilter {
+  reason?: string;
+  status?: string;
+  customerId?: string;
+}
+
 export interface ReminderRunResult {
   day: DateOnly;
   /** Reminders this run wrote (those of earlier runs are not counted again). */
@@ -56,7 +91,10 @@ export interface ReminderRunResult {
 /**
  * Reminders (issue #21): statements not answered N days before their reply-by date (to the billing contact, with
  * the statement mail's link and code again) and once that date passed (to the sales owner); qualifications expiring
- * in 60/30/7 days (to the back office). Each reminder is written once per key in the transaction of its outbox
+ * in 60/30/7 days (to the back office); sent quotations about to expire (to the sales owner); tenders whose deadline
+ * nears while a qualification of their selection expires before it (to the back office and the tender's owner);
+ * contracts whose before-delivery share is due (to the sales owner). Periods that ended before the first run or
+ * longer than REMINDER_BACKLOG_DAYS ago are recorded as skipped (BACKLOG), not mailed. Each reminder is written once per key in the transaction of its outbox
  * message; a run holds a WorkLock so that runs in several processes take turns rather than race.
  */
 @Injectable()
@@ -74,6 +112,9 @@ export class RemindersService implements OnModuleInit {
     private readonly ownership: OwnershipService,
     private readonly quotations: QuotationsService,
     private readonly company: CompanyService,
+    private readonly tenders: TendersService,
+    private readonly receivables: ReceivablesService,
+    private readonly customers: CustomersService,
     private readonly config: AppConfig,
   ) {}
 
@@ -92,12 +133,25 @@ export class RemindersService implements OnModuleInit {
         ...(await this.statementCandidates(today, internal)),
         ...(await this.qualificationCandidates(today, internal)),
         ...(await this.quotationCandidates(today, internal)),
+        ...(await this.tenderCandidates(today, internal)),
+        ...(await this.contractShareCandidates(today, internal)),
       ];
+      // The backlog: periods that ended before the first run, or more than REMINDER_BACKLOG_DAYS ago.
+      // The first run is the first day in reminder_runs (the scheduler claims each day); a run by hand where no
+      // process runs jobs claims its day, so that the first run stays the first.
+      let firstRun = await this.reminders.firstRunDay();
+      if (firstRun === null) {
+        await this.reminders.claimDay(today);
+        firstRun = today;
+      }
+      const horizon = addDays(today, -this.config.reminders.backlogDays);
       const result: ReminderRunResult = { day: today, sent: 0, skipped: 0 };
       for (const c of candidates) {
-        const status = await this.write(c, today);
+        const backlog = c.endedOn !== undefined && (c.endedOn < firstRun || c.endedOn < horizon);
+        const status = await this.write(backlog ? { ...c, to: [], skipReason: c.skipReason ?? BACKLOG } : c, today);
         if (status) result[status] += 1;
       }
+      await this.reminders.recordRun(today, result.sent, result.skipped);
       if (result.sent || result.skipped)
         this.logger.log(`reminders ${today}: ${result.sent} sent, ${result.skipped} skipped`);
       return result;
@@ -196,6 +250,7 @@ export class RemindersService implements OnModuleInit {
           skipReason: skip,
           // The sales owner gets no link or code: those answer for the customer.
           mail: { template: 'reminder-statement-overdue', locale: internal, data: { ...data, original: null } },
+          endedOn: s.replyBy,
         });
       }
     }
@@ -240,27 +295,7 @@ export class RemindersService implements OnModuleInit {
   private async quotationCandidates(today: DateOnly, internal: Locale): Promise<Candidate[]> {
     const days = this.config.reminders.quotationDays;
     const until = addDays(today, Math.max(0, ...days));
-    // Read through the quotations module as a reader who sees every quotation (no prices are used).
-    const reader: AuthUser = { id: '00000000-0000-0000-0000-000000000000', name: 'reminders', roles: ['manager'] };
-    const due: { id: string; number: string; customerId: string; customerName: string; validUntil: DateOnly }[] = [];
-    // Bounded: a page of 200 at a time up to the total the first page reported.
-    for (let page = 1, seen = 0, total = 1; seen < total && page <= 1000; page++) {
-      const query = Object.assign(new QuotationQuery(), { status: 'sent' as const, page, pageSize: 200 });
-      const result = await this.quotations.listFor(reader, query);
-      total = result.total;
-      seen += result.items.length;
-      if (!result.items.length) break;
-      for (const q of result.items) {
-        if (q.status === 'sent' && q.validUntil >= today && q.validUntil <= until)
-          due.push({
-            id: q.id,
-            number: q.number,
-            customerId: q.customer.id,
-            customerName: q.customer.name,
-            validUntil: q.validUntil,
-          });
-      }
-    }
+    const due = await this.quotations.expiringBetween(today, until);
     if (!due.length) return [];
     const owners = await this.reads.salesOwners([...new Set(due.map((q) => q.customerId))]);
     const usersOut = await this.reminders.optedOut('user');
@@ -296,17 +331,156 @@ export class RemindersService implements OnModuleInit {
     return out;
   }
 
+  /**
+   * Tenders still being prepared whose deadline is within REMINDER_TENDER_DAYS while a qualification of their
+   * selection is expired on the deadline's day (the tender package's own rule, TendersService): to the back office
+   * and the tender's owner; once per tender, qualification and threshold (a moved deadline is a new period).
+   */
+  /** `internal`: the company's language (company/document-locale.ts). */
+  private async tenderCandidates(today: DateOnly, internal: Locale): Promise<Candidate[]> {
+    const days = this.config.reminders.tenderDays;
+    const rows = await this.tenders.qualificationsExpiringBeforeDeadline(today, addDays(today, Math.max(0, ...days)));
+    if (!rows.length) return [];
+    const usersOut = await this.reminders.optedOut('user');
+    const office = (await this.reads.usersWithRole('backoffice')).filter((u) => !usersOut.has(u.id));
+    const owners = await this.reads.userAddresses(rows.flatMap((t) => (t.salesOwnerId ? [t.salesOwnerId] : [])));
+    const out: Candidate[] = [];
+    for (const t of rows) {
+      const daysLeft = daysBetween(today, t.deadlineDate);
+      const d = this.threshold(days, daysLeft);
+      if (d === null) continue;
+      const owner = t.salesOwnerId && !usersOut.has(t.salesOwnerId) ? owners.get(t.salesOwnerId) : undefined;
+      const to = [...new Set([...office.map((u) => u.email), ...(owner ? [owner] : [])])];
+      for (const q of t.qualifications) {
+        out.push({
+          key: `tender-qualification:${t.id}:${q.id}:${t.deadlineDate}:${d}`,
+          reason: 'tender-qualification',
+          subject: { type: 'tender', id: t.id },
+          customerId: null,
+          label: `${t.tenderNo} ${t.projectName}, deadline ${t.deadlineDate}: ${q.name}${q.number ? ` ${q.number}` : ''} valid to ${q.validTo}`,
+          audience: 'backoffice',
+          to,
+          skipReason: to.length ? null : 'NO_RECIPIENT',
+          mail: {
+            template: 'reminder-tender-qualification',
+            locale: internal,
+            data: {
+              tenderNo: t.tenderNo,
+              projectName: t.projectName,
+              deadlineDate: t.deadlineDate,
+              daysLeft,
+              qualifications: [{ name: q.name, number: q.number, validTo: q.validTo }],
+            },
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Contracts whose before-delivery share (预付款 at signing, 提货款 before delivery: ReceivablesService's payment
+   * gate) is due within REMINDER_CONTRACT_SHARE_DAYS, or due and unpaid: to the sales owner; once per contract, share,
+   * due date and period (each threshold before the due date, then `due`).
+   */
+  /** `internal`: the company's language (company/document-locale.ts). */
+  private async contractShareCandidates(today: DateOnly, internal: Locale): Promise<Candidate[]> {
+    const days = this.config.reminders.contractShareDays;
+    const rows = await this.receivables.beforeDeliverySharesDue(today, addDays(today, Math.max(0, ...days)));
+    if (!rows.length) return [];
+    const owners = await this.reads.salesOwners([...new Set(rows.map((r) => r.customerId))]);
+    const usersOut = await this.reminders.optedOut('user');
+    const out: Candidate[] = [];
+    for (const r of rows) {
+      const daysLeft = daysBetween(today, r.dueDate);
+      const overdue = daysLeft <= 0;
+      const d = overdue ? 'due' : this.threshold(days, daysLeft);
+      if (d === null) continue;
+      const owner = owners.get(r.customerId);
+      const skip =
+        owner?.salesOwnerId && usersOut.has(owner.salesOwnerId)
+          ? 'USER_OPTED_OUT'
+          : !owner?.email
+            ? 'NO_SALES_OWNER_EMAIL'
+            : null;
+      const shareName = r.label ?? (r.event === 'contract_signed' ? '预付款' : '提货款');
+      out.push({
+        key: `contract-share-due:${r.contractId}:${r.share}:${r.dueDate}:${d}`,
+        reason: 'contract-share-due',
+        subject: { type: 'contract', id: r.contractId },
+        customerId: r.customerId,
+        label: `${r.number} ${r.customerName}, share ${r.share} (${shareName}) due ${r.dueDate}`,
+        audience: 'sales-owner',
+        to: owner?.email && !skip ? [owner.email] : [],
+        skipReason: skip,
+        mail: {
+          template: 'reminder-contract-share-due',
+          locale: internal,
+          data: {
+            number: r.number,
+            customerName: r.customerName,
+            share: r.share,
+            shareName,
+            percent: r.percent,
+            dueDate: r.dueDate,
+            daysLeft,
+            overdue,
+            outstanding: r.outstanding,
+            currency: r.currency,
+          },
+        },
+        ...(overdue ? { endedOn: r.dueDate } : {}),
+      });
+    }
+    return out;
+  }
+
   /** GET /api/reminders: newest first; a sales user sees the reminders about their own customers. */
-  async list(user: AuthUser, page: number, pageSize: number) {
-    const scope = await this.ownership.customerScope(user);
-    const [rows, total] = await this.reminders.list(pageSize, (page - 1) * pageSize, scope);
+  async list(user: AuthUser, page: number, pageSize: number, filter: ReminderListFilter = {}) {
+    if (filter.reason && !(REMINDER_REASONS as readonly string[]).includes(filter.reason))
+      throw AppException.badRequest(
+        ReminderError.REMINDER_REASON_UNKNOWN,
+        `No reminder reason ${filter.reason}: one of ${REMINDER_REASONS.join(', ')}`,
+        { reason: filter.reason },
+      );
+    if (filter.status && !(REMINDER_STATUSES as readonly string[]).includes(filter.status))
+      throw AppException.badRequest(
+        ReminderError.REMINDER_STATUS_UNKNOWN,
+        `No reminder status ${filter.status}: one of ${REMINDER_STATUSES.join(', ')}`,
+        { status: filter.status },
+      );
+    const scope = await this.ownership.customerScope(user, filter.customerId);
+    const [rows, total] = await this.reminders.list(pageSize, (page - 1) * pageSize, {
+      customerIds: scope,
+      reason: filter.reason,
+      status: filter.status,
+      customerId: filter.customerId,
+    });
     return { items: rows.map(view), total, page, pageSize };
   }
 
-  /** A customer's opt-out: no customer-facing reminder while set. */
+  /** GET /api/reminders/runs: the latest days' runs (the daily job and runs by hand), newest first. */
+  async runs(limit = 14): Promise<ReminderRunView[]> {
+    return (await this.reminders.lastRuns(limit)).map(runView);
+  }
+
+  /** A customer's opt-out: no customer-facing reminder while set. 404 CUSTOMER_NOT_FOUND. */
   async setCustomerOptOut(customerId: string, optedOut: boolean): Promise<{ customerId: string; optedOut: boolean }> {
+    if (!(await this.customers.find(customerId)))
+      throw AppException.notFound(CustomerError.CUSTOMER_NOT_FOUND, 'No such customer', { customerId });
     await this.reminders.setOptOut('customer', customerId, optedOut);
     return { customerId, optedOut };
+  }
+
+  /** Whether the customer and the calling user opted out (the customer and account pages show it). */
+  async optOuts(
+    user: AuthUser,
+    customerId?: string,
+  ): Promise<{ userOptedOut: boolean; customerOptedOut: boolean | null }> {
+    return {
+      userOptedOut: await this.reminders.isOptedOut('user', user.id),
+      customerOptedOut: customerId ? await this.reminders.isOptedOut('customer', customerId) : null,
+    };
   }
 
   /** The calling user's own opt-out: no reminder addressed to them while set. */
@@ -322,6 +496,10 @@ export class RemindersService implements OnModuleInit {
     await this.reminders.setRunJob(today, job.id);
     return true;
   }
+}
+
+function runView(r: ReminderRun): ReminderRunView {
+  return { day: r.day, jobId: r.jobId, sent: r.sent, skipped: r.skipped, lastRunAt: r.lastRunAt };
 }
 
 function view(r: ReminderRecord): ReminderView {

@@ -5,3 +5,6 @@
 export { canMove, isLocked } from './tender-matching.js';
 export { BID_BOND_FORMS, BID_BOND_STATUSES, DEVIATION_KINDS, TENDER_STATUSES } from './tender.types.js';
 export type { TenderStatus } from './tender.types.js';
+export { TendersModule } from './tenders.module.js';
+export { TendersService } from './tenders.service.js';
+export type { TenderQualificationRisk } from './tenders.service.js';

@@ -44,6 +44,17 @@ export class TendersRepository extends BaseRepository {
     return this.repo(Tender).save(tender);
   }
 
+  /** Tenders still being prepared (preparing, generated) whose deadline falls in [from, before), soonest first. */
+  openWithDeadlineIn(from: Date, before: Date): Promise<Tender[]> {
+    return this.repo(Tender)
+      .createQueryBuilder('t')
+      .where('t.status IN (:...open)', { open: ['preparing', 'generated'] })
+      .andWhere('t.deadline >= :from AND t.deadline < :before', { from, before })
+      .orderBy('t.deadline', 'ASC')
+      .addOrderBy('t.tender_no', 'ASC')
+      .getMany();
+  }
+
   page(s: TenderSearch, page: number, pageSize: number): Promise<[Tender[], number]> {
     const qb = this.repo(Tender).createQueryBuilder('t');
     if (s.q) {

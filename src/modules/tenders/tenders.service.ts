@@ -53,6 +53,16 @@ import { checkVersion, type ExpectedVersion } from '../../common/versioning/reco
 /** Who writes: a signed-in user, or the system (the demo data loader). */
 export type TenderActor = AuditEvent['actor'];
 
+/** A tender whose deadline nears while qualifications of its selection are expired on its day (for the reminders). */
+export interface TenderQualificationRisk {
+  id: string;
+  tenderNo: string;
+  projectName: string;
+  deadlineDate: DateOnly;
+  salesOwnerId: string | null;
+  qualifications: { id: string; name: string; number: string | null; validTo: DateOnly | null }[];
+}
+
 const ENTITY = 'tender';
 const DEFAULT_BID_VALIDITY_DAYS = 90;
 /** Reads the demo quotation with every field. */
@@ -455,6 +465,36 @@ export class TendersService implements OnModuleInit {
   /** For the package builder: marks the tender `generated` (again) after a package was made. */
   async setStatus(actor: TenderActor, id: string, status: TenderStatus): Promise<void> {
     await this.move(actor, id, status, null);
+  }
+
+  /**
+   * For the reminders (a system reader): the tenders still being prepared whose deadline's day is between `from` and
+   * `until` (inclusive), each with the qualifications of its selection (the hand-picked ones, else the proposal)
+   * that are expired on that day, by the package's own rule (matchQualifications: blocking). Tenders with none are
+   * left out.
+   */
+  async qualificationsExpiringBeforeDeadline(from: DateOnly, until: DateOnly): Promise<TenderQualificationRisk[]> {
+    const tenders = await this.tenders.openWithDeadlineIn(startOfDay(from), startOfDay(addDays(until, 1)));
+    const out: TenderQualificationRisk[] = [];
+    const byDay = new Map<DateOnly, QualificationView[]>();
+    for (const t of tenders) {
+      const dates = tenderDates(t.deadline, t.bidValidityDays);
+      if (dates.deadlineDate < from || dates.deadlineDate > until) continue;
+      let all = byDay.get(dates.deadlineDate);
+      if (!all) byDay.set(dates.deadlineDate, (all = await this.allQualifications(dates.deadlineDate)));
+      const match = matchQualifications(t.requirements.qualificationTypes, all, dates, t.selection.qualificationIds);
+      const expired = match.blocking.filter((q) => q.status === 'expired');
+      if (!expired.length) continue;
+      out.push({
+        id: t.id,
+        tenderNo: t.tenderNo,
+        projectName: t.projectName,
+        deadlineDate: dates.deadlineDate,
+        salesOwnerId: t.salesOwnerId,
+        qualifications: expired.map((q) => ({ id: q.id, name: q.name, number: q.number, validTo: q.validTo })),
+      });
+    }
+    return out;
   }
 
   // ---- internals ----

@@ -68,6 +68,7 @@ export const AREAS = [
   },
   // Every role reads the templates (they hold no prices); back office and managers edit them (the page asks may()).
   { key: 'templates', module: './pages/templates.js', may: 'GET /api/templates', group: 'documents' },
+  { key: 'reminders', module: './pages/reminders.js', may: 'GET /api/reminders', group: 'finance' },
   { key: 'users', module: './pages/users.js', may: 'GET /api/users', group: 'admin' },
   // GET /api/company is any role's, but the profile matters to those who issue documents (and only they see seals).
   {

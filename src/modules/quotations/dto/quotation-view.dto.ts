@@ -14,6 +14,7 @@ import { QUOTATION_ANSWERS, type QuotationAnswer } from '../quotation-link.types
 import type {
   ApprovalView,
   CustomerAnswerView,
+  OnlineLinkView,
   QuotationLineViewFor,
   QuotationListItemFor,
   QuotationViewFor,
@@ -190,6 +191,31 @@ export class CustomerAnswerDto implements CustomerAnswerView {
   document!: AnsweredDocumentDto;
 }
 
+export class OnlineLinkDto implements OnlineLinkView {
+  @ApiProperty()
+  revision!: number;
+
+  @ApiProperty({ description: 'Where the link was mailed' })
+  sentTo!: string;
+
+  @ApiProperty(TIMESTAMP)
+  sentAt!: Date;
+
+  @ApiProperty(TIMESTAMP)
+  expiresAt!: Date;
+
+  @ApiProperty({ ...TIMESTAMP, nullable: true, description: 'First opened (page or PDF); null: not yet' })
+  openedAt!: Date | null;
+
+  @ApiProperty({
+    enum: ['sent', 'opened', 'expired', 'accepted', 'declined'],
+    description:
+      'sent: not opened yet; opened: opened, not answered; expired: unanswered past its end; accepted / declined: ' +
+      'the answer (customerAnswers)',
+  })
+  state!: OnlineLinkView['state'];
+}
+
 export class QuotationViewDto implements QuotationViewFor {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -253,6 +279,9 @@ export class QuotationViewDto implements QuotationViewFor {
     description: 'What the customer answered through acceptance links (POST /send with sendTo), newest first',
   })
   customerAnswers!: CustomerAnswerDto[];
+
+  @ApiProperty({ type: [OnlineLinkDto], description: 'Every acceptance link mailed, newest first, with its state' })
+  onlineLinks!: OnlineLinkDto[];
 
   @ApiProperty({ type: ActorRefDto })
   createdBy!: ActorRefDto;

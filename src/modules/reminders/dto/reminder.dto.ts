@@ -1,5 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../../common/pagination.js';
+import { REMINDER_REASONS, REMINDER_STATUSES } from '../reminder.entity.js';
+
+export class ReminderQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: REMINDER_REASONS, description: '400 REMINDER_REASON_UNKNOWN for any other' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  reason?: string;
+
+  @ApiPropertyOptional({ enum: REMINDER_STATUSES, description: '400 REMINDER_STATUS_UNKNOWN for any other' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16)
+  status?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Only this customer's reminders" })
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+}
+
+export class OptOutQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Also say whether this customer opted out' })
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+}
 
 export class OptOutDto {
   @ApiProperty({ description: 'true: no reminder; false: reminders again' })
@@ -8,7 +36,7 @@ export class OptOutDto {
 }
 
 class ReminderSubjectDto {
-  @ApiProperty({ enum: ['statement', 'qualification', 'quotation'] })
+  @ApiProperty({ enum: ['statement', 'qualification', 'quotation', 'tender', 'contract'] })
   type!: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -22,7 +50,7 @@ export class ReminderViewDto {
   @ApiProperty({ description: 'Once per key: e.g. statement-reply:<statementId>:3' })
   key!: string;
 
-  @ApiProperty({ enum: ['statement-reply', 'statement-overdue', 'qualification-expiry', 'quotation-expiry'] })
+  @ApiProperty({ enum: REMINDER_REASONS })
   reason!: string;
 
   @ApiProperty({ type: ReminderSubjectDto })
@@ -41,7 +69,8 @@ export class ReminderViewDto {
     type: String,
     nullable: true,
     description:
-      'NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT',
+      'NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT, ' +
+      'BACKLOG (a period that ended before the first run or longer than REMINDER_BACKLOG_DAYS ago)',
   })
   skipReason!: string | null;
 
@@ -83,4 +112,29 @@ export class UserOptOutDto {
 
   @ApiProperty()
   optedOut!: boolean;
+}
+
+export class ReminderRunViewDto {
+  @ApiProperty({ format: 'date' })
+  day!: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The daily job queued that day' })
+  jobId!: string | null;
+
+  @ApiProperty({ description: "Reminders the day's runs mailed" })
+  sent!: number;
+
+  @ApiProperty({ description: "Reminders the day's runs recorded as skipped" })
+  skipped!: number;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  lastRunAt!: Date | null;
+}
+
+export class OptOutsDto {
+  @ApiProperty({ description: 'The calling user opted out of reminders addressed to them' })
+  userOptedOut!: boolean;
+
+  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'null unless customerId was given' })
+  customerOptedOut!: boolean | null;
 }

@@ -1,5 +1,6 @@
 // @ts-check
-// My account, for every signed-in user: my password, my second factor, where I am signed in, my API tokens.
+// My account, for every signed-in user: my password, my second factor, where I am signed in, my API tokens, whether
+// I want reminders.
 import { fill, h } from '../lib/dom.js';
 import { api, ApiError, session } from '../lib/api.js';
 import { t, tEnum } from '../lib/i18n.js';
@@ -13,6 +14,7 @@ import {
   errorBox,
   muted,
   pageHead,
+  showError,
   spinner,
   table,
   toast,
@@ -44,6 +46,7 @@ export async function render(ctx) {
     panel('totp', t('account.totp'), (refresh, body) => totpView(refresh, body)),
     sessions,
     panel('tokens', t('account.tokens'), (refresh, body) => tokensView(refresh, body)),
+    panel('reminders', t('nav.reminders'), () => reminderOptOut()),
   ];
   fill(
     ctx.el,
@@ -53,6 +56,25 @@ export async function render(ctx) {
       panels.map((p) => p.el),
     ),
   );
+}
+
+// ---- reminders ----
+
+/** The user's own opt-out: no reminder addressed to them while ticked (they are listed as skipped). */
+async function reminderOptOut() {
+  /** @type {{ userOptedOut: boolean }} */
+  const state = await api.get('/api/reminders/opt-outs');
+  const box = h('input', { type: 'checkbox', name: 'reminder-opt-out', checked: state.userOptedOut });
+  box.addEventListener('change', async () => {
+    try {
+      await api.put('/api/reminders/opt-outs/me', { optedOut: box.checked });
+      toast(t('reminders.optOutSaved'));
+    } catch (err) {
+      box.checked = !box.checked;
+      showError(err);
+    }
+  });
+  return h('div', h('label.check', box, t('reminders.userOptOut')), muted(t('reminders.userOptOutHelp')));
 }
 
 // ---- password ----

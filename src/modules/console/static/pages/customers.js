@@ -21,6 +21,7 @@ import {
   pageHead,
   rowsEditor,
   section,
+  showError,
   spinner,
   statusBadge,
   table,
@@ -135,9 +136,31 @@ async function detail(ctx, id) {
         ),
       ),
     ),
+    may('PUT /api/reminders/opt-outs/customers/:id') ? await reminderOptOut(id) : null,
     related,
   );
   fill(related, ...(await relatedRecords(id)));
+}
+
+/** The customer's opt-out from customer-facing reminders (statement reminders to its billing contact). */
+async function reminderOptOut(id) {
+  /** @type {{ customerOptedOut: boolean | null }} */
+  const state = await api.get('/api/reminders/opt-outs', { customerId: id });
+  const box = h('input', { type: 'checkbox', name: 'customer-reminder-opt-out', checked: !!state.customerOptedOut });
+  box.addEventListener('change', async () => {
+    try {
+      await api.put(`/api/reminders/opt-outs/customers/${id}`, { optedOut: box.checked });
+      toast(t('reminders.optOutSaved'));
+    } catch (err) {
+      box.checked = !box.checked;
+      showError(err);
+    }
+  });
+  return section(
+    t('nav.reminders'),
+    h('label.check', box, t('reminders.customerOptOut')),
+    h('p.muted', t('reminders.customerOptOutHelp')),
+  );
 }
 
 /** The customer's quotations, contracts and payments (as far as the user may read them). */

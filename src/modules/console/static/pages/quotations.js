@@ -215,6 +215,7 @@ async function detail(ctx, id) {
         [t('common.notes'), q.notes],
       ]),
     ),
+    onlineAnswerPanel(q),
     section(t('quotation.lines'), linesTable(q.lines, q.currency), totals(q)),
     q.paymentTerms ? section(t('terms.title'), termsTable(q.paymentTerms)) : null,
     documentPanel,
@@ -232,6 +233,73 @@ async function detail(ctx, id) {
         h('span.muted', q.revisions.map((r) => `R${r.revision}: ${r.issueDate} ${r.createdBy.name}`).join(' · ')),
       ),
     ),
+  );
+}
+
+/**
+ * The acceptance links mailed with the quotation (POST /send with sendTo) and what the customer answered through
+ * them: accepted by name and position at a time from an address (with the record page's PDF), or declined with the
+ * reason. An accepted quotation says it is locked.
+ */
+function onlineAnswerPanel(q) {
+  if (!q.onlineLinks?.length && q.status !== 'accepted') return null;
+  const answers = q.customerAnswers ?? [];
+  const items = (q.onlineLinks ?? []).map((l) => {
+    const a = answers.find((x) => x.revision === l.revision);
+    const line = [
+      h(
+        'div',
+        statusBadge('linkState', l.state),
+        ' ',
+        t('quotation.linkSentTo', {
+          revision: l.revision,
+          to: l.sentTo,
+          at: fmt.dateTime(l.sentAt),
+          until: fmt.dateTime(l.expiresAt),
+        }),
+      ),
+    ];
+    if (l.openedAt) line.push(h('div.muted', t('quotation.linkOpened', { at: fmt.dateTime(l.openedAt) })));
+    if (a && a.answer === 'accepted') {
+      line.push(
+        h(
+          'div.answer-accepted',
+          t('quotation.acceptedBy', {
+            name: a.name,
+            position: a.position ?? '—',
+            at: fmt.dateTime(a.at),
+            ip: a.ip ?? '—',
+          }),
+          a.document.recordVersion
+            ? [
+                ' · ',
+                button(
+                  t('quotation.auditPage'),
+                  () =>
+                    download(`/api/documents/${a.document.id}/file`, {
+                      format: 'pdf',
+                      version: String(a.document.recordVersion),
+                    }),
+                  { kind: 'link', name: 'audit-pdf' },
+                ),
+              ]
+            : null,
+        ),
+      );
+    } else if (a) {
+      line.push(
+        h(
+          'div.answer-declined',
+          t('quotation.declinedBy', { name: a.name, at: fmt.dateTime(a.at), reason: a.reason ?? '—' }),
+        ),
+      );
+    }
+    return h('li', line);
+  });
+  return section(
+    t('quotation.onlineAnswer'),
+    q.status === 'accepted' ? h('div.alert.alert-info.quotation-locked', t('quotation.lockedAccepted')) : null,
+    items.length ? h('ul.online-links', items) : null,
   );
 }
 

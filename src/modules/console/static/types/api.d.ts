@@ -1856,6 +1856,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/reminders/opt-outs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether you (and a customer, when named) opted out of reminders */
+    get: operations['RemindersController_optOuts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/reminders/opt-outs/customers/{id}': {
     parameters: {
       query?: never;
@@ -1904,6 +1921,23 @@ export interface paths {
      * @description Each reminder is written once per reason and period: running again sends nothing already sent.
      */
     post: operations['RemindersController_run'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/reminders/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest days' runs: what each day's runs (the daily job, runs by hand) wrote */
+    get: operations['RemindersController_runs'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4963,12 +4997,37 @@ export interface components {
       /** @description Why (kept in the audit log), e.g. the acceptance certificate number */
       note?: string;
     };
+    OnlineLinkDto: {
+      /** Format: date-time */
+      expiresAt: string;
+      /**
+       * Format: date-time
+       * @description First opened (page or PDF); null: not yet
+       */
+      openedAt: string | null;
+      revision: number;
+      /** Format: date-time */
+      sentAt: string;
+      /** @description Where the link was mailed */
+      sentTo: string;
+      /**
+       * @description sent: not opened yet; opened: opened, not answered; expired: unanswered past its end; accepted / declined: the answer (customerAnswers)
+       * @enum {string}
+       */
+      state: 'sent' | 'opened' | 'expired' | 'accepted' | 'declined';
+    };
     OptionalReasonDto: {
       reason?: string;
     };
     OptOutDto: {
       /** @description true: no reminder; false: reminders again */
       optedOut: boolean;
+    };
+    OptOutsDto: {
+      /** @description null unless customerId was given */
+      customerOptedOut?: boolean | null;
+      /** @description The calling user opted out of reminders addressed to them */
+      userOptedOut: boolean;
     };
     OutboxMessageViewDto: {
       /** @description What it is about */
@@ -5792,6 +5851,8 @@ export interface components {
       lines: components['schemas']['QuotationLineViewDto'][];
       notes: string | null;
       number: string;
+      /** @description Every acceptance link mailed, newest first, with its state */
+      onlineLinks: components['schemas']['OnlineLinkDto'][];
       /** @description Absent (not zero) for callers who may not see prices */
       paymentTerms?: components['schemas']['PaymentShareDto'][];
       projectName: string;
@@ -5871,11 +5932,26 @@ export interface components {
       /** @description Reminders this run recorded as skipped */
       skipped: number;
     };
+    ReminderRunViewDto: {
+      /** Format: date */
+      day: string;
+      /**
+       * Format: uuid
+       * @description The daily job queued that day
+       */
+      jobId?: string | null;
+      /** Format: date-time */
+      lastRunAt?: string | null;
+      /** @description Reminders the day's runs mailed */
+      sent: number;
+      /** @description Reminders the day's runs recorded as skipped */
+      skipped: number;
+    };
     ReminderSubjectDto: {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      type: 'statement' | 'qualification' | 'quotation';
+      type: 'statement' | 'qualification' | 'quotation' | 'tender' | 'contract';
     };
     ReminderViewDto: {
       about: components['schemas']['ReminderSubjectDto'];
@@ -5893,8 +5969,14 @@ export interface components {
       /** Format: uuid */
       outboxMessageId?: string | null;
       /** @enum {string} */
-      reason: 'statement-reply' | 'statement-overdue' | 'qualification-expiry' | 'quotation-expiry';
-      /** @description NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT */
+      reason:
+        | 'statement-reply'
+        | 'statement-overdue'
+        | 'qualification-expiry'
+        | 'quotation-expiry'
+        | 'tender-qualification'
+        | 'contract-share-due';
+      /** @description NO_BILLING_EMAIL, NO_SALES_OWNER_EMAIL, NO_STATEMENT_MAIL, NO_RECIPIENT, CUSTOMER_OPTED_OUT, USER_OPTED_OUT, BACKLOG (a period that ended before the first run or longer than REMINDER_BACKLOG_DAYS ago) */
       skipReason?: string | null;
       /** @enum {string} */
       status: 'sent' | 'skipped';
@@ -12366,8 +12448,20 @@ export interface operations {
   RemindersController_list: {
     parameters: {
       query?: {
+        /** @description Only this customer's reminders */
+        customerId?: string;
         page?: Record<string, never>;
         pageSize?: Record<string, never>;
+        /** @description 400 REMINDER_REASON_UNKNOWN for any other */
+        reason?:
+          | 'statement-reply'
+          | 'statement-overdue'
+          | 'qualification-expiry'
+          | 'quotation-expiry'
+          | 'tender-qualification'
+          | 'contract-share-due';
+        /** @description 400 REMINDER_STATUS_UNKNOWN for any other */
+        status?: 'sent' | 'skipped';
       };
       header?: never;
       path?: never;
@@ -12391,6 +12485,42 @@ export interface operations {
         content?: never;
       };
       /** @description FORBIDDEN: needs one of backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RemindersController_optOuts: {
+    parameters: {
+      query?: {
+        /** @description Also say whether this customer opted out */
+        customerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OptOutsDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of * */
       403: {
         headers: {
           [name: string]: unknown;
@@ -12500,6 +12630,39 @@ export interface operations {
         content?: never;
       };
       /** @description FORBIDDEN: needs one of backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RemindersController_runs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReminderRunViewDto'][];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of backoffice, manager, sales */
       403: {
         headers: {
           [name: string]: unknown;

@@ -58,6 +58,8 @@ export class AppConfig {
   readonly statements: { replyDays: number; runDay: number | undefined; codeAttempts: number; runConcurrency: number };
   /** REMINDER_STATEMENT_DAYS, REMINDER_QUALIFICATION_DAYS, REMINDER_QUOTATION_DAYS: thresholds in days, largest first. */
   readonly reminders: { statementDays: number[]; qualificationDays: number[]; quotationDays: number[] };
+  /** DUNNING_LEVEL_DAYS: the oldest overdue item's age (days) from which each dunning level is due. */
+  readonly dunning: { levelDays: { friendly: number; firm: number; final: number } };
   readonly adminToken: string | undefined;
   /** SECRETS_KEY, decoded: seals secrets at rest (TOTP); undefined: the development key under STORAGE_DIR. */
   readonly secretsKey: Buffer | undefined;
@@ -198,6 +200,8 @@ export class AppConfig {
       qualificationDays: env.REMINDER_QUALIFICATION_DAYS,
       quotationDays: env.REMINDER_QUOTATION_DAYS,
     };
+    const [friendly, firm, final] = env.DUNNING_LEVEL_DAYS as number[];
+    this.dunning = { levelDays: { friendly: friendly!, firm: firm!, final: final! } };
     this.adminToken = env.ADMIN_TOKEN;
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : Buffer.from(env.SECRETS_KEY, 'base64');
     this.signIn = {

@@ -22,6 +22,7 @@ import { IssuedContactLists1796668629422 } from './1796668629422-IssuedContactLi
 import { QuotationLinks1796680420026 } from './1796680420026-QuotationLinks.js';
 import { TemplateVersions1796681168195 } from './1796681168195-TemplateVersions.js';
 import { Reminders1796684306663 } from './1796684306663-Reminders.js';
+import { DunningLetters1796691727847 } from './1796691727847-DunningLetters.js';
 
 /** Every migration in order. Landed migrations are never rewritten: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   QuotationLinks1796680420026,
   TemplateVersions1796681168195,
   Reminders1796684306663,
+  DunningLetters1796691727847,
 ];

@@ -14,5 +14,7 @@ export type {
   StatementLine,
   StatementLineKind,
 } from './ledger.js';
+export { DunningService } from './dunning.service.js';
+export type { OverdueCustomer, OverdueList, OverdueShare } from './dunning.service.js';
 export { ReceivablesModule } from './receivables.module.js';
 export { ReceivablesService } from './receivables.service.js';

@@ -173,11 +173,14 @@ describe('console: the Dunning page', () => {
     expect(before[2]).toContain('未发过');
     // Issued today: B and C have no button; A has.
     expect(await page.$(`button[name="issue-${customers.b}"]`)).toBeNull();
+    await shot(page, 'dunning.png'); // before A's letter: its issue button shows
     await page.click(`button[name="issue-${customers.a}"]`);
-    await waitFor(page, `document.querySelector('button[name="issue-${customers.a}"]') === null`);
+    // The list again once reloaded: three rows, each with a letter (a reload shows a spinner first).
     await waitFor(
       page,
-      `[...document.querySelectorAll('main table tbody tr')].every((tr) => /CS\\d{4}-\\d{5}/.test(tr.innerText))`,
+      `(() => { const rows = [...document.querySelectorAll('main table tbody tr')];
+         return rows.length === 3 && rows.every((tr) => /CS\\d{4}-\\d{5}/.test(tr.innerText))
+           && !document.querySelector('button[name="issue-${customers.a}"]'); })()`,
     );
     const after = await rows();
     expect(after[2]).toContain('今日已发');
@@ -188,7 +191,6 @@ describe('console: the Dunning page', () => {
       60_000,
     );
     expect(mail).toHaveLength(1);
-    await shot(page, 'dunning.png');
 
     // The letter's page: its items, its mail, its PDF.
     const [letter] = (

@@ -752,6 +752,8 @@ export default {
   'dunning.attached': 'Open the statement',
   'dunning.issuedBy': 'Issued by',
   'dunning.mail': 'Mail',
+  'dunning.document': 'The letter',
+  'dunning.days': 'Days overdue',
   'recv.account': 'Customer account',
   'recv.details': 'details',
   'recv.balance': 'Balance',

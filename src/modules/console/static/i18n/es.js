@@ -761,6 +761,8 @@ export default {
   'dunning.attached': 'Abrir el estado de cuenta',
   'dunning.issuedBy': 'Emitida por',
   'dunning.mail': 'Correo',
+  'dunning.document': 'La carta',
+  'dunning.days': 'Días de retraso',
   'recv.account': 'Cuenta del cliente',
   'recv.details': 'detalles',
   'recv.balance': 'Saldo',

@@ -743,6 +743,8 @@ export default {
   'dunning.attached': '查看对账单',
   'dunning.issuedBy': '出具人',
   'dunning.mail': '邮件',
+  'dunning.document': '催款函文件',
+  'dunning.days': '逾期天数',
   'recv.account': '客户往来',
   'recv.details': '查看明细',
   'recv.balance': '应收余额',

@@ -183,7 +183,7 @@ async function letter(ctx, id) {
           { key: 'description', label: t('dunning.item'), render: (i) => i.description },
           { key: 'invoices', label: t('nav.invoices'), render: (i) => i.invoices.join(', ') },
           { key: 'dueDate', label: t('delivery.dueDate'), render: (i) => i.dueDate },
-          { key: 'days', label: t('recv.maxDays'), align: 'right', render: (i) => String(i.daysOverdue) },
+          { key: 'days', label: t('dunning.days'), align: 'right', render: (i) => String(i.daysOverdue) },
           {
             key: 'outstanding',
             label: t('delivery.outstanding'),
@@ -195,7 +195,7 @@ async function letter(ctx, id) {
       ),
     ),
     section(
-      t('statement.document'),
+      t('dunning.document'),
       preview(() => api.blob(`${base}/file`, { format: 'pdf' }), { title: d.number }),
     ),
   );

@@ -37,7 +37,7 @@ const EXPECTED: Record<string, string[]> = {
   'dunning-letter': [
     'Reclamación de pago', // the sample's level (firm)
     'Importes vencidos',
-    'Días de retraso',
+    'Estimado cliente:',
     'Total vencido en numerales chinos',
     '744.180,50 CNY',
   ],

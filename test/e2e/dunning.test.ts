@@ -29,6 +29,7 @@ import { pdfText, squash, tool, withFiles } from '../support/tools.js';
 const BILLING_A = 'caiwu@qinglan-steel.example';
 const BILLING_B = 'ap@haisheng-petro.example';
 const BILLING_E = 'finance@dongyue-chem.example';
+const BILLING_F = 'ar@new-overdue.example';
 const OWNER_1 = 'li.yewu@tenderdesk.example';
 const PROFILE = {
   legalNameZh: '华东智能仪表有限公司',
@@ -433,6 +434,29 @@ describe('dunning letters', () => {
     // The owner reads it.
     expect((await as('sales2').get(`/api/dunning/letters/${e.body.letter.id}`)).status).toBe(200);
   });
+
+  it('runs the letters due as a job: the one customer without today’s letter gets it, the others nothing again', async () => {
+    const f = await customer(w, '新逾期客户有限公司', 'sales1', BILLING_F);
+    await contract(w, f, daysAgo(70), '3000.00', [atSigning('100')]);
+    await settled(w);
+    const mailsBefore = smtp.received.length;
+    const started = await as('manager').post('/api/dunning/run').send({});
+    expect([started.status, started.body.name]).toEqual([202, 'dunning.run']);
+    const job = await until(
+      'the dunning run',
+      async () => (await as('manager').get(`/api/jobs/${started.body.id}`)).body,
+      (j) => j.status === 'succeeded' || j.status === 'failed',
+      120_000,
+    );
+    expect(job).toMatchObject({ status: 'succeeded', result: { issued: 1, existing: 4, failed: 0 } });
+    const rows = await w.t.db.query<{ customer_id: string; level: string }>(
+      'SELECT customer_id, level FROM dunning_letters ORDER BY created_at',
+    );
+    expect(rows).toHaveLength(5);
+    expect(rows[4]).toEqual({ customer_id: f, level: 'final' });
+    await settled(w);
+    expect(smtp.received.slice(mailsBefore).map((m) => m.rcptTo.filter((r) => r !== OWNER_1))).toEqual([[BILLING_F]]);
+  }, 180_000);
 });
 
 describe('dunning levels with other thresholds (DUNNING_LEVEL_DAYS)', () => {

@@ -88,7 +88,7 @@ async function list(ctx) {
                   levelBadge(c.lastLetter.level),
                   ' ',
                   link(`/app/dunning/letters/${c.lastLetter.id}`, c.lastLetter.number),
-                  ` · ${c.lastLetter.issuedOn}`,
+                  h('span.nowrap', ` · ${c.lastLetter.issuedOn}`),
                 )
               : muted(t('dunning.never')),
         },

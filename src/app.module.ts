@@ -34,6 +34,7 @@ import { InvoicesModule } from './modules/invoices/invoices.module.js';
 import { DeliveriesModule } from './modules/deliveries/deliveries.module.js';
 import { StatementsModule } from './modules/statements/statements.module.js';
 import { RemindersModule } from './modules/reminders/index.js';
+import { DunningModule } from './modules/dunning/index.js';
 import { StatementRunsModule } from './modules/statement-runs/statement-runs.module.js';
 import { ConsoleModule } from './modules/console/console.module.js';
 import { MetaModule } from './modules/meta/meta.module.js';
@@ -91,6 +92,7 @@ export class AppModule {
         StatementsModule,
         StatementRunsModule,
         RemindersModule,
+        DunningModule,
         ConsoleModule,
         MetaModule,
         ...extra,

@@ -74,6 +74,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the dunning levels as three increasing day counts, and refuses anything else', () => {
+    expect(loadConfig({}).dunning.levelDays).toEqual({ friendly: 1, firm: 31, final: 61 });
+    expect(loadConfig({ DUNNING_LEVEL_DAYS: '5, 20,45' }).dunning.levelDays).toEqual({
+      friendly: 5,
+      firm: 20,
+      final: 45,
+    });
+    for (const bad of ['1,31', '31,1,61', '0,31,61', '1,31,400', 'a,b,c', '1,1,2']) {
+      expect(() => loadConfig({ DUNNING_LEVEL_DAYS: bad })).toThrow(ConfigError);
+    }
+  });
+
   it('lists every bad variable at once', () => {
     let error: unknown;
     try {

@@ -68,6 +68,8 @@ export class AppConfig {
     contractShareDays: number[];
     backlogDays: number;
   };
+  /** DUNNING_LEVEL_DAYS: the oldest overdue item's age (days) from which each dunning level is due. */
+  readonly dunning: { levelDays: { friendly: number; firm: number; final: number } };
   readonly adminToken: string | undefined;
   /** SECRETS_KEY, decoded: seals secrets at rest (TOTP); undefined: the development key under STORAGE_DIR. */
   readonly secretsKey: Buffer | undefined;
@@ -211,6 +213,8 @@ export class AppConfig {
       contractShareDays: env.REMINDER_CONTRACT_SHARE_DAYS,
       backlogDays: env.REMINDER_BACKLOG_DAYS,
     };
+    const [friendly, firm, final] = env.DUNNING_LEVEL_DAYS as number[];
+    this.dunning = { levelDays: { friendly: friendly!, firm: firm!, final: final! } };
     this.adminToken = env.ADMIN_TOKEN;
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : Buffer.from(env.SECRETS_KEY, 'base64');
     this.signIn = {

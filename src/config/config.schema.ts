@@ -165,6 +165,22 @@ export const envSchema = z.object({
   // reminders' first run, is recorded as skipped (backlog), not mailed: a first deploy does not mail the past.
   REMINDER_BACKLOG_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(366).default(7)),
 
+  // Dunning letters (催款函): the oldest overdue item's age in days from which the friendly reminder, the firm reminder
+  // and the final notice are due, comma-separated and increasing, e.g. 1,31,61.
+  DUNNING_LEVEL_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*$/, {
+        message: 'must be three day counts separated by commas, e.g. 1,31,61',
+      })
+      .transform((v) => v.split(',').map((d) => Number(d.trim())))
+      .refine(([a, b, c]) => a! >= 1 && a! < b! && b! < c! && c! <= 366, {
+        message: 'must increase from at least 1 to at most 366, e.g. 1,31,61',
+      })
+      .default([1, 31, 61]),
+  ),
+
   // Auth: the first admin's token; when unset one is generated on first start and printed once.
   ADMIN_TOKEN: opt(z.string().min(24, { message: 'must be at least 24 characters' })),
 

@@ -8,6 +8,7 @@ import { DocumentVersion } from '../modules/documents/document-version.entity.js
 import { DocumentRecord } from '../modules/documents/document.entity.js';
 import { Job } from '../modules/jobs/job.entity.js';
 import { REMINDER_ENTITIES } from '../modules/reminders/reminder.entity.js';
+import { DUNNING_ENTITIES } from '../modules/dunning/dunning-letter.entity.js';
 import { Product } from '../modules/products/product.entity.js';
 import { ApiToken } from '../modules/users/api-token.entity.js';
 import { User } from '../modules/users/user.entity.js';
@@ -74,6 +75,7 @@ export const ENTITIES = [
   StatementRun,
   StatementRunItem,
   ...REMINDER_ENTITIES,
+  ...DUNNING_ENTITIES,
   UserSession,
   UserInvitation,
   SignInThrottle,

@@ -34,6 +34,13 @@ const EXPECTED: Record<string, string[]> = {
     SPANISH_NAME,
   ],
   'delivery-notice': ['Albarán de entrega', 'Dirección de entrega', 'Fecha de expedición'],
+  'dunning-letter': [
+    'Reclamación de pago', // the sample's level (firm)
+    'Importes vencidos',
+    'Estimado cliente:',
+    'Total vencido en numerales chinos',
+    '744.180,50 CNY',
+  ],
   quotation: ['Presupuesto', 'Tipo de IVA', 'Total IVA incluido en numerales chinos', '13 %'],
   'quotation-acceptance-record': ['Registro de aceptación del presupuesto', 'Respuesta', 'Aceptado', 'Cargo'],
   'tender-package': ['Documentación de la oferta', 'Carta de oferta', 'Licitador'],

@@ -125,6 +125,8 @@ const KINDS: Record<string, MailCase> = {
     send: (w) => reminder(w, 'contract-share-due', [MAIL.sales], 2),
     attachments: false,
   },
+  // After the reminders (their run counts the customer's statements; this one issues another to attach).
+  'dunning-letter': { subject: /^催款通知 CS\d{4}-\d{5} — 青澜钢铁集团有限公司$/, send: dunningLetter },
 };
 
 function today(): string {
@@ -360,6 +362,33 @@ function remindersRun(w: World): Promise<ReminderView[]> {
     return items;
   })();
   return w.reminders;
+}
+
+/**
+ * A dunning letter (issue #21): a contract signed 40 days ago with its whole amount due at signing, unpaid, makes the
+ * customer 40 days overdue (a firm reminder); the letter goes to the billing contact, Cc the sales owner, with the
+ * letter and the customer's current statement attached.
+ */
+async function dunningLetter(w: World): Promise<string[]> {
+  const signed = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+  const contract = await w.as(w.token.backoffice).post('/api/contracts', {
+    customerId: w.customerId,
+    projectName: '高炉料面雷达备件',
+    signingDate: signed,
+    lines: [{ name: '料面雷达', qty: '1', unit: '台', unitPrice: '36000.00', taxRate: '0' }],
+    paymentTerms: [{ percent: '100', event: 'contract_signed', days: 0 }],
+  });
+  expect(contract.status).toBe(201);
+  expect((await w.as(w.token.backoffice).post(`/api/contracts/${contract.body.id}/review`)).status).toBe(200);
+  const approved = await w
+    .as(w.token.manager)
+    .post(`/api/contracts/${contract.body.id}/approve`, { reason: '手工合同' });
+  expect(approved.status).toBe(200);
+  const issued = await w.as(w.token.finance).post('/api/dunning/letters', { customerId: w.customerId });
+  expect([issued.status, issued.body.letter?.level]).toEqual([201, 'firm']);
+  const mail = issued.body.letter.mail as { id: string; to: string[]; cc: string[] }[];
+  expect(mail.map((m) => [m.to, m.cc])).toEqual([[[MAIL.billing], [MAIL.sales]]]);
+  return mail.map((m) => m.id);
 }
 
 /** One reason's reminders from that run (`count` of them, one unless said): each mailed to `to` only. */

@@ -50,6 +50,8 @@ export interface OwnedWorld {
   outbox: string;
   document: string;
   job: string;
+  /** A dunning letter (issue #21) about an overdue contract of the customer's. */
+  dunningLetter: string;
 }
 
 export interface SharedWorld {
@@ -229,6 +231,32 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
     const statementToken = String(issued.confirmationUrl).split('/').pop()!;
     if (mail.length !== 1) throw new Error(`matrix fixture statement mail: ${JSON.stringify(issued)}`);
     const outbox = mail[0].id;
+    // A contract signed ten days ago and due at signing, unpaid: the customer is overdue, and gets a dunning letter.
+    const overdue = (
+      await must(
+        'overdue contract',
+        201,
+        call(admin, 'post', '/api/contracts', {
+          customerId: customer,
+          projectName: `逾期项目 ${n}`,
+          signingDate: addDays(today, -10),
+          lines: [{ name: '备件', unit: '套', qty: '1', unitPrice: '1000.00', taxRate: '0' }],
+          paymentTerms: [{ percent: '100', event: 'contract_signed', days: 0 }],
+        }),
+      )
+    ).id;
+    await must('overdue contract review', 200, call(admin, 'post', `/api/contracts/${overdue}/review`, {}));
+    await must(
+      'overdue contract approval',
+      200,
+      call(manager, 'post', `/api/contracts/${overdue}/approve`, { reason: '手工合同' }),
+    );
+    const dunning = await must(
+      'dunning letter',
+      201,
+      call(admin, 'post', '/api/dunning/letters', { customerId: customer }),
+    );
+    const dunningLetter = (dunning.letter as { id: string }).id;
     const document = (await must('document', 201, call(admin, 'post', `/api/quotations/${accepted}/render`, {}))).id;
     // The job is the sales owner's own (a package generation, queued: this app runs no jobs).
     const job = (await must('job', 202, call(salesToken, 'post', `/api/tenders/${tender}/package`, {}))).id;
@@ -250,6 +278,7 @@ export async function seedMatrixWorld(t: TestApp): Promise<MatrixWorld> {
       outbox,
       document,
       job,
+      dunningLetter,
     };
   };
   const own = await world(s1, tokens.sales!, 1);

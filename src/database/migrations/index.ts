@@ -24,6 +24,7 @@ import { TemplateVersions1796681168195 } from './1796681168195-TemplateVersions.
 import { Reminders1796684306663 } from './1796684306663-Reminders.js';
 import { DocumentLocales1796691505456 } from './1796691505456-DocumentLocales.js';
 import { ReminderRunCounts1796691578742 } from './1796691578742-ReminderRunCounts.js';
+import { DunningLetters1796691727847 } from './1796691727847-DunningLetters.js';
 import { TenderSectionFormats1796691787494 } from './1796691787494-TenderSectionFormats.js';
 import { QuotationLinkOpened1796693498251 } from './1796693498251-QuotationLinkOpened.js';
 
@@ -54,6 +55,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Reminders1796684306663,
   DocumentLocales1796691505456,
   ReminderRunCounts1796691578742,
+  DunningLetters1796691727847,
   TenderSectionFormats1796691787494,
   QuotationLinkOpened1796693498251,
 ];

@@ -22,6 +22,7 @@ export type OwnedType =
   | 'invoice'
   | 'delivery'
   | 'statement'
+  | 'dunning-letter'
   | 'document'
   | 'job'
   | 'outbox-message';

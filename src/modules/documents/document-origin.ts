@@ -11,7 +11,15 @@ export type DocumentOrigin = (typeof DOCUMENT_ORIGINS)[number];
  * of one of these types (a new workflow adds its type here, or its store call does not compile), and the generic
  * POST /api/documents refuses every one of them (422 SUBJECT_RESERVED).
  */
-export const WORKFLOW_SUBJECTS = ['statement', 'quotation', 'delivery', 'contract', 'tender', 'contact-list'] as const;
+export const WORKFLOW_SUBJECTS = [
+  'statement',
+  'quotation',
+  'delivery',
+  'contract',
+  'tender',
+  'contact-list',
+  'dunning-letter',
+] as const;
 export type WorkflowSubject = (typeof WORKFLOW_SUBJECTS)[number];
 
 export function isWorkflowSubject(type: string): type is WorkflowSubject {

@@ -122,10 +122,18 @@ export class DunningService {
   ) {}
 
   async overdue(user: AuthUser, query: OverdueQueryInput): Promise<OverdueList> {
+    // A sales user sees the overdue list of their own customers only (auth/ownership.ts).
+    return this.overdueFor({ ...query, salesOwnerId: this.ownership.listOwner(user, query.salesOwnerId) });
+  }
+
+  /**
+   * The list without the caller's ownership scope: for workflows that checked who may ask already (the dunning
+   * letters module lists a caller's own customers through `overdue`, and issues for one customer through this).
+   */
+  async overdueFor(query: OverdueQueryInput): Promise<OverdueList> {
     const asOf = query.asOf ?? todayIso();
     const minDays = query.minDays ?? 1;
-    // A sales user sees the overdue list of their own customers only (auth/ownership.ts).
-    const salesOwnerId = this.ownership.listOwner(user, query.salesOwnerId) ?? null;
+    const salesOwnerId = query.salesOwnerId ?? null;
     const ids = await this.reads.customersWithReceivables(asOf, {
       customerId: query.customerId,
       salesOwnerId: salesOwnerId ?? undefined,

@@ -14,6 +14,8 @@ export type {
   StatementLine,
   StatementLineKind,
 } from './ledger.js';
+export { DunningService } from './dunning.service.js';
+export type { OverdueCustomer, OverdueList, OverdueShare } from './dunning.service.js';
 export { ReceivablesModule } from './receivables.module.js';
 export { ReceivablesService } from './receivables.service.js';
 export type { BeforeDeliveryShareDue } from './receivables.service.js';

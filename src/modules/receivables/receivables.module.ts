@@ -7,12 +7,12 @@ import { ReceivablesService } from './receivables.service.js';
 
 /**
  * The receivables ledger's read side (schedules, customer accounts, the dunning list) and contract milestones.
- * Exports ReceivablesService to deliveries, statements and statement runs.
+ * Exports ReceivablesService to deliveries, statements and statement runs, DunningService (the overdue list) to dunning.
  */
 @Module({
   imports: [ReadModelsModule],
   controllers: [ContractScheduleController, ReceivablesController],
   providers: [ReceivablesRepository, ReceivablesService, DunningService],
-  exports: [ReceivablesService],
+  exports: [ReceivablesService, DunningService],
 })
 export class ReceivablesModule {}

@@ -7,4 +7,4 @@ export type { StatementResponseStatus } from './statement.entity.js';
 export { STATEMENT_RESPONSES } from './statement.types.js';
 export { StatementError } from './statements.errors.js';
 export { StatementsModule } from './statements.module.js';
-export { StatementsService } from './statements.service.js';
+export { billingEmail, StatementsService } from './statements.service.js';

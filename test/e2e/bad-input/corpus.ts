@@ -1538,6 +1538,18 @@ export const CORPUS: CorpusEntry[] = [
     route: 'PUT /api/reminders/opt-outs/me',
     body: { base: () => ({ optedOut: true }), fields: { optedOut: bool({ required: true }) } },
   },
+  // Dunning letters (#21). The customer has nothing overdue: a valid letter request is a 409 (nothing is written).
+  {
+    route: 'POST /api/dunning/letters',
+    body: {
+      base: (f) => ({ customerId: f.ids.customer, locale: 'zh-CN' }),
+      fields: { customerId: uuid({ ...req, ref: true }), locale: en() },
+    },
+  },
+  {
+    route: 'POST /api/dunning/run',
+    body: { base: () => ({ locale: 'zh-CN' }), fields: { locale: en() } },
+  },
   // The template store (#19): a draft of the statement's template; every case below is refused before it changes it.
   {
     route: 'POST /api/templates/:type/drafts',

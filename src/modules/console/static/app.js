@@ -54,6 +54,7 @@ export const AREAS = [
     may: 'GET /api/receivables/overdue',
     group: 'finance',
   },
+  { key: 'dunning', module: './pages/dunning.js', may: 'GET /api/dunning', group: 'finance' },
   {
     key: 'statements',
     module: './pages/statements.js',

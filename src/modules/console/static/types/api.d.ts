@@ -962,6 +962,101 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/dunning': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The dunning list: each overdue customer with the level due today, the last letter (level, date, document) and the total overdue
+     * @description Levels: friendly (温馨提示), firm (催款通知), final (最后催告函), by the oldest item’s age (DUNNING_LEVEL_DAYS), never a level down unless something the last letter listed was paid. A customer without a billing e-mail is listed with mailSkipReason NO_BILLING_EMAIL. A sales user sees their own customers.
+     */
+    get: operations['DunningController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dunning/letters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Dunning letters, newest first; filter customerId. A sales user sees their own customers’ */
+    get: operations['DunningController_letters'];
+    put?: never;
+    /**
+     * Issue today's dunning letter (催款函) for a customer: signed PDF + DOCX, mailed with the current statement
+     * @description One letter per customer listing every overdue share, at the level due. Mailed to the billing contact (Cc the sales owner) with the letter and the customer’s current statement attached; without a billing e-mail it is issued, not mailed (mailSkipReason NO_BILLING_EMAIL). Idempotent per customer, level and day: 200 with created false and no second mail. 404 CUSTOMER_NOT_FOUND; 409 DUNNING_NOTHING_OVERDUE, DUNNING_NOT_DUE; 422 COMPANY_PROFILE_NOT_SET. A refusal writes nothing.
+     */
+    post: operations['DunningController_issue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dunning/letters/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A dunning letter: level, the items it listed with their ages and amounts, document, mail */
+    get: operations['DunningController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dunning/letters/{id}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download the letter: format=pdf (default) | docx */
+    get: operations['DunningController_file'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/dunning/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Issue the letters due: every overdue customer whose level is due and has no letter at it today, as a job
+     * @description The job’s result counts issued, existing (already issued today) and failed letters.
+     */
+    post: operations['DunningController_run'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/invoices': {
     parameters: {
       query?: never;
@@ -4361,6 +4456,11 @@ export interface components {
       /** @example quotation */
       type: string;
     };
+    DocumentRefDto: {
+      /** Format: uuid */
+      id: string;
+      version: number;
+    };
     DocumentVersionViewDto: {
       /** Format: date-time */
       createdAt: string;
@@ -4389,6 +4489,137 @@ export interface components {
       /** @description A template name, or a composite such as tender-package */
       type: string;
       versions: components['schemas']['DocumentVersionViewDto'][];
+    };
+    DunningLetterItemDto: {
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      amount: string;
+      /** Format: uuid */
+      contractId: string;
+      contractNumber: string;
+      daysOverdue: number;
+      description: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      dueDate: string;
+      /** @description Invoice numbers the ledger holds for the item's contract */
+      invoices: string[];
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      outstanding: string;
+      /** @description The share's place in the schedule */
+      share: number | null;
+    };
+    DunningLetterViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['ActorRefDto'];
+      /** @example CNY */
+      currency: string;
+      customer: components['schemas']['IdNameDto'];
+      document: components['schemas']['DocumentRefDto'];
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      issuedOn: string;
+      items: components['schemas']['DunningLetterItemDto'][];
+      /** @enum {string} */
+      level: 'friendly' | 'firm' | 'final';
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en' | 'es';
+      mail: components['schemas']['DunningMailDto'][];
+      /**
+       * @description Why it was not mailed
+       * @example NO_BILLING_EMAIL
+       */
+      mailSkipReason: string | null;
+      /** @description The oldest item's age in days on the day of issue */
+      maxDaysOverdue: number;
+      /** @example CS2026-00001 */
+      number: string;
+      /**
+       * Format: uuid
+       * @description The statement the mail attached
+       */
+      statementId: string | null;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      total: string;
+    };
+    DunningLetterViewPageDto: {
+      items: components['schemas']['DunningLetterViewDto'][];
+      page: number;
+      pageSize: number;
+      /** @description Matching items on every page */
+      total: number;
+    };
+    DunningListDto: {
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      asOf: string;
+      customers: components['schemas']['DunningListEntryDto'][];
+      /** @description DUNNING_LEVEL_DAYS: the age (days) from which each level is due */
+      thresholds: components['schemas']['DunningThresholdsDto'];
+    };
+    DunningListEntryDto: {
+      billingEmail: string | null;
+      customer: components['schemas']['IdNameDto'];
+      /** @description Today's letter at the level due was issued already */
+      issuedToday: boolean;
+      itemCount: number;
+      lastLetter: components['schemas']['LastLetterDto'] | null;
+      /**
+       * @description null: younger than the first threshold
+       * @enum {string|null}
+       */
+      levelDue: 'friendly' | 'firm' | 'final' | null;
+      /**
+       * @description Why a letter would not be mailed
+       * @example NO_BILLING_EMAIL
+       */
+      mailSkipReason: string | null;
+      maxDaysOverdue: number;
+      salesOwner: components['schemas']['SalesOwnerRefDto'] | null;
+      /**
+       * @description A decimal string
+       * @example 198000.00
+       */
+      total: string;
+    };
+    DunningMailDto: {
+      cc: string[];
+      /** Format: uuid */
+      id: string;
+      lastError: string | null;
+      /** Format: date-time */
+      sentAt: string | null;
+      status: string;
+      to: string[];
+    };
+    DunningRunDto: {
+      /**
+       * @default zh-CN
+       * @enum {string}
+       */
+      locale: 'zh-CN' | 'en' | 'es';
+    };
+    DunningThresholdsDto: {
+      final: number;
+      firm: number;
+      friendly: number;
     };
     EventDatesDto: {
       /**
@@ -4704,6 +4935,11 @@ export interface components {
       status: 'open';
       version: number;
     };
+    IssuedLetterDto: {
+      /** @description False: today's letter at this level existed already (nothing issued or mailed again) */
+      created: boolean;
+      letter: components['schemas']['DunningLetterViewDto'];
+    };
     IssuedListDocumentDto: {
       formats: ('pdf' | 'docx')[];
       /** Format: uuid */
@@ -4730,6 +4966,16 @@ export interface components {
       /** @description The customer's confirmation link: shown this once (only its hash is kept) */
       confirmationUrl: string | null;
       statement: components['schemas']['StatementViewDto'];
+    };
+    IssueDunningLetterDto: {
+      /** Format: uuid */
+      customerId: string;
+      /**
+       * @description The letter’s, its mail’s and the statement’s language
+       * @default zh-CN
+       * @enum {string}
+       */
+      locale: 'zh-CN' | 'en' | 'es';
     };
     IssueStatementDto: {
       /**
@@ -4804,6 +5050,20 @@ export interface components {
       /** @example statement.intro */
       key: string;
       text: string;
+    };
+    LastLetterDto: {
+      /** Format: uuid */
+      documentId: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date
+       * @example 2026-03-31
+       */
+      issuedOn: string;
+      /** @enum {string} */
+      level: 'friendly' | 'firm' | 'final';
+      number: string;
     };
     LedgerInvoiceDto: {
       /**
@@ -9756,6 +10016,241 @@ export interface operations {
       };
       /** @description TOO_MANY_REQUESTS: over the verify rate limit (anonymous: verify-anonymous); see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DunningController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DunningListDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of finance, backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DunningController_letters: {
+    parameters: {
+      query?: {
+        customerId?: string;
+        page?: Record<string, never>;
+        pageSize?: Record<string, never>;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DunningLetterViewPageDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of finance, backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DunningController_issue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IssueDunningLetterDto'];
+      };
+    };
+    responses: {
+      /** @description Today's letter at this level, issued already */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedLetterDto'];
+        };
+      };
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IssuedLetterDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of finance, backoffice, manager */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description TOO_MANY_REQUESTS: over the render rate limit; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DunningController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DunningLetterViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of finance, backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DunningController_file: {
+    parameters: {
+      query?: {
+        format?: 'pdf' | 'docx';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The signed PDF or the DOCX */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': string;
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of finance, backoffice, manager, sales */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DunningController_run: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DunningRunDto'];
+      };
+    };
+    responses: {
+      /** @description The job, queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobViewDto'];
+        };
+      };
+      /** @description UNAUTHENTICATED: no or unknown bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description FORBIDDEN: needs one of finance, backoffice, manager */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -29,7 +29,6 @@ export type Actor = Pick<AuthUser, 'id' | 'name'>;
 const TEMPLATE = 'dunning-letter';
 export const DOCUMENT_TYPE = 'dunning-letter';
 const SUBJECT = 'dunning-letter' as const;
-const DEFAULT_LOCALE: Locale = 'zh-CN';
 /** The job behind POST /api/dunning/run. */
 export const DUNNING_RUN_JOB = 'dunning.run';
 
@@ -188,7 +187,8 @@ export class DunningLettersService implements OnModuleInit {
     const earlier = await this.letters.findIssued(customerId, level, today);
     if (earlier) return { letter: await this.view(earlier), created: false };
 
-    const locale = request.locale ?? DEFAULT_LOCALE;
+    // For the customer: the language asked for, else the customer's, else the company's (company/document-locale.ts).
+    const locale = await this.company.documentLocaleFor({ audience: 'customer', requested: request.locale, customer });
     const company = await this.letterCompany();
     const mailTo = billingEmail(customer);
     const ledger = await this.receivables.ledger(customerId, today);

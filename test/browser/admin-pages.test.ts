@@ -1,16 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { TransactionRunner } from '../../src/database/transaction.js';
 import { OutboxService, type OutboxMessageView } from '../../src/modules/outbox/outbox.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startSmtp, until, type ControlledSmtp } from '../support/faults.js';
 import { setPassword, signIn } from '../support/sign-in.js';
-import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
+import { launchConsoleBrowser, VIEWPORT } from '../support/browser.js';
 
 /**
  * The console's admin pages (issue #15) in a real Chromium against the real service on loopback: users (the
@@ -166,22 +166,7 @@ describe('console: the admin pages', () => {
     ] as const)
       users[key] = await t.userWith([...roles], name);
     adminId = (await api(t.adminToken, '/api/users/me')).id as string;
-    // For screenshots, Chinese drawn with the Noto Sans SC the project ships for its PDFs (as scripts/screenshots.mjs).
-    const fontconfig = join(files, 'fonts.conf');
-    const fonts = join('node_modules', '@expo-google-fonts', 'noto-sans-sc');
-    await writeFile(
-      fontconfig,
-      `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>` +
-        `<include ignore_missing="yes">/etc/fonts/fonts.conf</include>` +
-        `<dir>${resolve(fonts, '400Regular')}</dir><dir>${resolve(fonts, '700Bold')}</dir>` +
-        `<cachedir>${join(files, 'fontcache')}</cachedir></fontconfig>`,
-    );
-    browser = await puppeteer.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: SCREENSHOTS ? [...CHROMIUM_ARGS, '--hide-scrollbars'] : CHROMIUM_ARGS,
-      env: SCREENSHOTS ? { ...process.env, FONTCONFIG_FILE: fontconfig } : process.env,
-    });
+    browser = await launchConsoleBrowser(files, SCREENSHOTS);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,14 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { addDays, todayIso } from '../../src/common/tabular/date-only.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startSmtp, until, type ControlledSmtp } from '../support/faults.js';
 import { setPassword, signIn } from '../support/sign-in.js';
-import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
+import { launchConsoleBrowser, VIEWPORT } from '../support/browser.js';
 
 /**
  * The console's Dunning page (issue #21) in a real Chromium against the real service on loopback: the list of
@@ -128,21 +128,7 @@ describe('console: the Dunning page', () => {
     await must(users.finance!.token, 'POST', '/api/dunning/letters', 201, { customerId: customers.b });
     await must(users.finance!.token, 'POST', '/api/dunning/letters', 201, { customerId: customers.c });
 
-    const fontconfig = join(files, 'fonts.conf');
-    const fonts = join('node_modules', '@expo-google-fonts', 'noto-sans-sc');
-    await writeFile(
-      fontconfig,
-      `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>` +
-        `<include ignore_missing="yes">/etc/fonts/fonts.conf</include>` +
-        `<dir>${resolve(fonts, '400Regular')}</dir><dir>${resolve(fonts, '700Bold')}</dir>` +
-        `<cachedir>${join(files, 'fontcache')}</cachedir></fontconfig>`,
-    );
-    browser = await puppeteer.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: SCREENSHOTS ? [...CHROMIUM_ARGS, '--hide-scrollbars'] : CHROMIUM_ARGS,
-      env: SCREENSHOTS ? { ...process.env, FONTCONFIG_FILE: fontconfig } : process.env,
-    });
+    browser = await launchConsoleBrowser(files, SCREENSHOTS);
   }, 180_000);
 
   afterAll(async () => {

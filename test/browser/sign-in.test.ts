@@ -1,15 +1,15 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../support/process.js';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Secret, TOTP } from 'otpauth';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.js';
 import { setPassword, signIn as apiSignIn } from '../support/sign-in.js';
-import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
+import { launchConsoleBrowser, VIEWPORT } from '../support/browser.js';
 
 /**
  * People signing in to the console, in a real Chromium against the real service on loopback: the password form and
@@ -66,22 +66,8 @@ function harness(get: () => { browser: Browser; base: string; contexts: BrowserC
 }
 
 /** Chromium drawing Chinese with the Noto Sans SC the project ships (for the screenshots; as scripts/screenshots.mjs). */
-async function launch(work: string): Promise<Browser> {
-  const fonts = resolve('node_modules', '@expo-google-fonts', 'noto-sans-sc');
-  const fontconfig = join(work, 'fonts.conf');
-  await writeFile(
-    fontconfig,
-    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>` +
-      `<include ignore_missing="yes">/etc/fonts/fonts.conf</include>` +
-      `<dir>${join(fonts, '400Regular')}</dir><dir>${join(fonts, '700Bold')}</dir>` +
-      `<cachedir>${join(work, 'fontcache')}</cachedir></fontconfig>`,
-  );
-  return puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: SCREENSHOTS ? [...CHROMIUM_ARGS, '--hide-scrollbars'] : CHROMIUM_ARGS,
-    env: SCREENSHOTS ? { ...process.env, FONTCONFIG_FILE: fontconfig } : process.env,
-  });
+function launch(work: string): Promise<Browser> {
+  return launchConsoleBrowser(work, SCREENSHOTS);
 }
 
 /** A code of six digits that is none of the secret's codes around now (the server accepts the steps next to it). */

@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { setPassword, signIn } from '../support/sign-in.js';
-import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
+import { launchConsoleBrowser, VIEWPORT } from '../support/browser.js';
 import { pdfText, squash } from '../support/tools.js';
 
 /**
@@ -175,21 +175,8 @@ describe('console: the template editor (issue #19)', () => {
       .body as unknown as VersionView;
 
     files = await mkdtemp(join(tmpdir(), 'td-template-editor-'));
-    const fontconfig = join(files, 'fonts.conf');
-    const fonts = join('node_modules', '@expo-google-fonts', 'noto-sans-sc');
-    await writeFile(
-      fontconfig,
-      `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>` +
-        `<include ignore_missing="yes">/etc/fonts/fonts.conf</include>` +
-        `<dir>${resolve(fonts, '400Regular')}</dir><dir>${resolve(fonts, '700Bold')}</dir>` +
-        `<cachedir>${join(files, 'fontcache')}</cachedir></fontconfig>`,
-    );
-    browser = await puppeteer.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: SCREENSHOTS ? [...CHROMIUM_ARGS, '--hide-scrollbars'] : CHROMIUM_ARGS,
-      env: SCREENSHOTS ? { ...process.env, FONTCONFIG_FILE: fontconfig } : process.env,
-    });
+
+    browser = await launchConsoleBrowser(files, SCREENSHOTS);
   }, 180_000);
 
   afterAll(async () => {

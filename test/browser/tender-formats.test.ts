@@ -1,14 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { type Browser, type Page } from 'puppeteer-core';
 import { addDays, todayIso } from '../../src/common/tabular/date-only.js';
 import { pyDocxText, readDocxWithPython } from '../../src/rendering/docx/testing/python-docx.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { setPassword, signIn } from '../support/sign-in.js';
-import { CHROMIUM_ARGS, VIEWPORT } from '../support/browser.js';
+import { launchConsoleBrowser, VIEWPORT } from '../support/browser.js';
 import { squash, tool, withFiles } from '../support/tools.js';
 
 /**
@@ -85,22 +85,7 @@ describe('console: a tender’s own bid-letter wording', () => {
     expect(res.status).toBe(201);
     tenderId = res.body.id;
     files = await mkdtemp(join(tmpdir(), 'td-tender-formats-'));
-    // For screenshots, Chinese drawn with the Noto Sans SC the project ships for its PDFs (as admin-pages.test.ts).
-    const fontconfig = join(files, 'fonts.conf');
-    const fonts = join('node_modules', '@expo-google-fonts', 'noto-sans-sc');
-    await writeFile(
-      fontconfig,
-      `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>` +
-        `<include ignore_missing="yes">/etc/fonts/fonts.conf</include>` +
-        `<dir>${resolve(fonts, '400Regular')}</dir><dir>${resolve(fonts, '700Bold')}</dir>` +
-        `<cachedir>${join(files, 'fontcache')}</cachedir></fontconfig>`,
-    );
-    browser = await puppeteer.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: SCREENSHOTS ? [...CHROMIUM_ARGS, '--hide-scrollbars'] : CHROMIUM_ARGS,
-      env: SCREENSHOTS ? { ...process.env, FONTCONFIG_FILE: fontconfig } : process.env,
-    });
+    browser = await launchConsoleBrowser(files, SCREENSHOTS);
   }, 120_000);
 
   afterAll(async () => {
